@@ -1,0 +1,1 @@
+export { type QrOptions, qrSvg, qrTerminal } from '../qr.js';

@@ -1,0 +1,90 @@
+import { AttemptLimiter } from '../attempt-limiter.js';
+import { BackupCodeVault } from '../backup-code-vault.js';
+import { EmailCodeIssuer } from '../email-code-issuer.js';
+import { FactorkitError, StoreUnavailableError } from '../errors.js';
+import type { Actor, TwoFactorEvent } from '../events.js';
+import type { Keyring } from '../keyring.js';
+import { DEFAULT_POLICY, mergePolicy, type Policy, type PolicyInput, policySchema } from '../policy.js';
+import type { RandomSource } from '../random.js';
+import type { Store } from '../store.js';
+import { storeKeys } from '../store-keys.js';
+import type { TotpVerifier } from '../totp-verifier.js';
+import type { TrustedDeviceStore } from '../trusted-device-store.js';
+import { parseInput, parseOptions } from '../validation.js';
+
+/** The admin actions `authorize` decides. */
+export type AdminAction = 'issue-backup-code' | 'reset-2fa';
+
+/** Everything the facade's parts share. Internal. */
+export interface Context {
+  issuer: string;
+  store: Store;
+  now: () => number;
+  random: RandomSource;
+  keyring: Keyring;
+  totp: TotpVerifier;
+  emailCodes: EmailCodeIssuer;
+  vault: BackupCodeVault;
+  devices: TrustedDeviceStore;
+  limiter: AttemptLimiter;
+  emit: (event: Omit<TwoFactorEvent, 'at'>) => Promise<void>;
+  authorize: (actor: Actor, action: AdminAction, targetUserId: string) => boolean | Promise<boolean>;
+  /** The org policy: `fresh` reads the store; otherwise a copy at most `policyCacheMs` old. */
+  policy(options?: { fresh?: boolean }): Promise<Policy>;
+  /** Stores a new policy over the current one. */
+  setPolicy(input: PolicyInput): Promise<Policy>;
+}
+
+/** Wraps a store so that any non-factorkit failure becomes `STORE_UNAVAILABLE` (fail closed). */
+export function guardStore(store: Store): Store {
+  const wrap = <T>(promise: () => Promise<T>): Promise<T> =>
+    Promise.resolve()
+      .then(promise)
+      .catch((error: unknown) => {
+        if (error instanceof FactorkitError) throw error;
+        throw new StoreUnavailableError('store', 'the store failed', error);
+      });
+  return {
+    get: (key, now) => wrap(() => store.get(key, now)),
+    getMany: (keys, now) => wrap(() => store.getMany(keys, now)),
+    commit: (ops, now) => wrap(() => store.commit(ops, now)),
+  };
+}
+
+/** The policy part of the context: org defaults from the options, overrides kept in the store. */
+export function createPolicyAccess(
+  store: Store,
+  now: () => number,
+  defaults: PolicyInput | undefined,
+  cacheMs: number,
+): Pick<Context, 'policy' | 'setPolicy'> {
+  const base = defaults === undefined ? DEFAULT_POLICY : parseOptions(policySchema, mergePolicy(DEFAULT_POLICY, defaults), 'policy');
+  let cached: { policy: Policy; loadedAt: number } | null = null;
+
+  const load = async (): Promise<Policy> => {
+    const at = now();
+    const record = await store.get(storeKeys.policy(), at);
+    const stored = record?.fields['json'];
+    const parsed = stored ? policySchema.safeParse(mergePolicy(base, JSON.parse(stored) as PolicyInput)) : null;
+    const policy = parsed?.success ? parsed.data : base;
+    cached = { policy, loadedAt: at };
+    return policy;
+  };
+
+  return {
+    async policy(options) {
+      if (!options?.fresh && cached && now() - cached.loadedAt < cacheMs) return cached.policy;
+      return load();
+    },
+    async setPolicy(input) {
+      const current = await load();
+      const at = now();
+      const merged = mergePolicy(current, input) as Policy;
+      if (merged.frequency === 'every-login' && current.frequency !== 'every-login') merged.devicesTrustedFrom = at;
+      const next = parseInput(policySchema, merged, 'policy');
+      await store.commit([{ type: 'put', key: storeKeys.policy(), fields: { json: JSON.stringify(next), changedAt: String(at) }, expiresAt: null }], at);
+      cached = { policy: next, loadedAt: at };
+      return next;
+    },
+  };
+}

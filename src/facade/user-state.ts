@@ -1,0 +1,30 @@
+import type { StoredRecord } from '../store.js';
+import { storeKeys } from '../store-keys.js';
+import type { Context } from './context.js';
+
+/** The records that say what a user has enabled. */
+export interface UserRecords {
+  totp: StoredRecord | null;
+  email: StoredRecord | null;
+  backupCodes: StoredRecord | null;
+  adminCode: StoredRecord | null;
+}
+
+/** Loads a user's method records in one round trip. */
+export async function loadUser(ctx: Context, userId: string): Promise<UserRecords> {
+  const [totp, email, backupCodes, adminCode] = await ctx.store.getMany(
+    [storeKeys.totp(userId), storeKeys.email(userId), storeKeys.backupCodes(userId), storeKeys.adminCode(userId)],
+    ctx.now(),
+  );
+  return { totp: totp ?? null, email: email ?? null, backupCodes: backupCodes ?? null, adminCode: adminCode ?? null };
+}
+
+/** `a***@example.com`: enough for the user to recognise the address, not enough to harvest it. */
+export function maskEmail(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${address[0]}***${address.slice(at)}`;
+}
+
+/** The AEAD context that binds a sealed TOTP secret to its user. */
+export const totpSealContext = (userId: string) => `totp-secret\0${userId}`;

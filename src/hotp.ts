@@ -1,0 +1,58 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+
+/** Hash functions an authenticator app understands. */
+export type OtpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
+
+const HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const;
+const POWERS = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+
+/** The slice of noble's HMAC this file uses (its `_cloneInto` reuses an instance's buffers). */
+interface Hmac {
+  readonly outputLen: number;
+  update(data: Uint8Array): unknown;
+  digestInto(out: Uint8Array): void;
+  _cloneInto(to?: Hmac): Hmac;
+  clone(): Hmac;
+}
+
+/**
+ * HMAC-based one-time values (RFC 4226) over one key. The HMAC key state (inner and outer pads) is
+ * derived once in the constructor; each {@link HotpKey.valueAt} clones it into a reused scratch
+ * instance and a reused output buffer, so a window of steps allocates nothing per step.
+ */
+export class HotpKey {
+  private readonly base: Hmac;
+  private readonly scratch: Hmac;
+  private readonly counter = new Uint8Array(8);
+  private readonly counterView = new DataView(this.counter.buffer);
+  private readonly digest: Uint8Array;
+  private readonly modulus: number;
+
+  constructor(algorithm: OtpAlgorithm, key: Uint8Array, digits: number) {
+    this.base = hmac.create(HASHES[algorithm], key) as unknown as Hmac;
+    this.scratch = this.base.clone();
+    this.digest = new Uint8Array(this.base.outputLen);
+    this.modulus = POWERS[digits] ?? 1_000_000;
+  }
+
+  /** The truncated code for one counter value, as a number (RFC 4226 section 5.3). */
+  valueAt(counter: number): number {
+    this.counterView.setUint32(0, Math.floor(counter / 0x1_0000_0000));
+    this.counterView.setUint32(4, counter >>> 0);
+    const mac = this.base._cloneInto(this.scratch);
+    mac.update(this.counter);
+    mac.digestInto(this.digest);
+    const d = this.digest;
+    const offset = d[d.length - 1]! & 0x0f;
+    const binary =
+      ((d[offset]! & 0x7f) << 24) | (d[offset + 1]! << 16) | (d[offset + 2]! << 8) | d[offset + 3]!;
+    return binary % this.modulus;
+  }
+}
+
+/** Formats a code value with leading zeros. */
+export function formatCode(value: number, digits: number): string {
+  return value.toString().padStart(digits, '0');
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+const frequencySchema = z.union([
+  z.literal('every-login'),
+  z.object({ trustDays: z.number().int().min(1).max(365) }).strict(),
+]);
+
+const attemptsSchema = z
+  .object({
+    /** Attempts per code challenge (the help page: 5). */
+    perChallenge: z.number().int().min(1).max(20).default(5),
+    /** Failure numbers after which the challenge locks (the help page: after 3 and 4). */
+    lockAfterFailures: z.array(z.number().int().min(1)).default([3, 4]),
+    /** Length of each challenge lock (the help page: five minutes). */
+    lockMs: z.number().int().min(1000).default(5 * MINUTE_MS),
+    /** Per account, across challenges: failures allowed before account locks start. */
+    accountFreeFailures: z.number().int().min(1).default(10),
+    /** First account lock; each further failure doubles it, up to `accountMaxLockMs`. */
+    accountLockMs: z.number().int().min(1000).default(HOUR_MS),
+    accountMaxLockMs: z.number().int().min(1000).default(30 * DAY_MS),
+    /** The account count is forgotten after this long without a failure. */
+    accountWindowMs: z.number().int().min(MINUTE_MS).default(30 * DAY_MS),
+    /** Whether a successful verify clears the account's failure count. */
+    resetAccountOnSuccess: z.boolean().default(true),
+  })
+  .strict();
+
+/** Zod schema of the org policy; every field has a default. */
+export const policySchema = z
+  .object({
+    /** true: every user must use 2FA; false: optional per user. */
+    required: z.boolean().default(false),
+    /** How often 2FA is asked: every login, or skipped on a trusted browser for `trustDays`. */
+    frequency: frequencySchema.default('every-login'),
+    challengeTtlMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(15 * MINUTE_MS),
+    emailCodeTtlMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(10 * MINUTE_MS),
+    emailResendCooldownMs: z.number().int().min(0).max(HOUR_MS).default(MINUTE_MS),
+    emailSendsPerHour: z.number().int().min(1).max(100).default(10),
+    setupTtlMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(15 * MINUTE_MS),
+    adminCodeTtlMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(30 * MINUTE_MS),
+    /** Step-up (re-verification before changing 2FA) is fresh for this long. */
+    stepUpMaxAgeMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(10 * MINUTE_MS),
+    /** Trusted browsers issued before this instant (ms) are not trusted; set when switching to every-login. */
+    devicesTrustedFrom: z.number().int().min(0).default(0),
+    attempts: attemptsSchema.default(attemptsSchema.parse({})),
+    backupCodes: z
+      .object({ storage: z.enum(['hashed', 'viewable']).default('hashed') })
+      .strict()
+      .default({ storage: 'hashed' }),
+  })
+  .strict();
+
+/** The validated org policy. */
+export type Policy = z.output<typeof policySchema>;
+/** What `policy.set` and `createTwoFactor({ policy })` accept: any subset of {@link Policy}. */
+export type PolicyInput = z.input<typeof policySchema>;
+
+/** The default policy. */
+export const DEFAULT_POLICY: Policy = policySchema.parse({});
+
+/** Merges a partial input over a base policy (nested `attempts` and `backupCodes` merge too). */
+export function mergePolicy(base: Policy, input: PolicyInput): unknown {
+  const patch = (input ?? {}) as Record<string, unknown>;
+  const attempts = typeof patch['attempts'] === 'object' ? { ...base.attempts, ...(patch['attempts'] as object) } : base.attempts;
+  const backupCodes =
+    typeof patch['backupCodes'] === 'object' ? { ...base.backupCodes, ...(patch['backupCodes'] as object) } : base.backupCodes;
+  return { ...base, ...patch, attempts, backupCodes };
+}
+
+/** Trust days of a policy, or null under `every-login`. */
+export function trustDays(policy: Policy): number | null {
+  return policy.frequency === 'every-login' ? null : policy.frequency.trustDays;
+}
+
+/** What the user has, as the login decision needs it. */
+export interface UserFactors {
+  totp: boolean;
+  email: boolean;
+  backupCodesRemaining: number;
+  adminCode: boolean;
+}
+
+/** The methods a challenge offers, in the order a login page shows them. */
+export type ChallengeMethod = 'totp' | 'email' | 'backup-code';
+
+/** Outcome of {@link decideLogin}. */
+export type LoginDecision =
+  | { status: 'not-required' }
+  | { status: 'setup-required' }
+  | { status: 'trusted-device' }
+  | { status: 'challenge'; methods: ChallengeMethod[] };
+
+/**
+ * The login decision, pure: whether to ask for a code after the password. `deviceTrusted` is whether
+ * the browser presented a valid, unexpired, unrevoked token of this user. An admin-issued code alone
+ * opens a challenge (that is what it is for), even when no method is enabled.
+ */
+export function decideLogin(
+  policy: Policy,
+  user: UserFactors,
+  deviceTrusted: boolean,
+  options: { stepUp?: boolean } = {},
+): LoginDecision {
+  const methods: ChallengeMethod[] = [];
+  if (user.totp) methods.push('totp');
+  if (user.email) methods.push('email');
+  if ((user.totp || user.email) && user.backupCodesRemaining > 0) methods.push('backup-code');
+  if (methods.length === 0 && !user.adminCode) {
+    return policy.required ? { status: 'setup-required' } : { status: 'not-required' };
+  }
+  if (!options.stepUp && deviceTrusted && trustDays(policy) !== null) return { status: 'trusted-device' };
+  return { status: 'challenge', methods };
+}
+
+/** The five-attempt schedule of one challenge, as lock lengths per attempt number. */
+export function challengeLockSchedule(policy: Policy): number[] {
+  const { perChallenge, lockAfterFailures, lockMs } = policy.attempts;
+  return Array.from({ length: perChallenge }, (_, i) => (lockAfterFailures.includes(i + 1) ? lockMs : 0));
+}
+
+/** The account's schedule: free failures, then a lock that doubles per failure up to the cap. */
+export function accountLockSchedule(policy: Policy): number[] {
+  const { accountFreeFailures, accountLockMs, accountMaxLockMs } = policy.attempts;
+  const out: number[] = Array.from({ length: accountFreeFailures - 1 }, () => 0);
+  for (let lock = accountLockMs; ; lock *= 2) {
+    out.push(Math.min(lock, accountMaxLockMs));
+    if (lock >= accountMaxLockMs) break;
+  }
+  return out;
+}

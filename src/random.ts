@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+
+/** A source of cryptographically secure random bytes; injectable so tests can be deterministic. */
+export type RandomSource = (size: number) => Uint8Array;
+
+/** The default source: node:crypto's CSPRNG. */
+export const secureRandom: RandomSource = (size) => randomBytes(size);
+
+/** A uniform integer in [0, bound) by rejection sampling over 32-bit draws (no modulo bias). */
+export function randomBelow(random: RandomSource, bound: number): number {
+  if (!Number.isInteger(bound) || bound < 1 || bound > 0x1_0000_0000) throw new RangeError('bound out of range');
+  const limit = 0x1_0000_0000 - (0x1_0000_0000 % bound);
+  for (;;) {
+    const bytes = random(4);
+    const value = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+    if (value < limit) return value % bound;
+  }
+}
+
+/** A random token of `bytes` bytes, base64url. */
+export function randomToken(random: RandomSource, bytes: number): string {
+  return Buffer.from(random(bytes)).toString('base64url');
+}

@@ -1,0 +1,101 @@
+/**
+ * The storage contract. A record is a flat map of string fields with an absolute expiry in ms
+ * (null = none). Every time-dependent operation receives `now` from the caller's injected clock, so
+ * stores never read a clock for logic (native TTLs are only garbage collection).
+ *
+ * Reads are `get`/`getMany`. Every write goes through `commit(ops)`: the ops are applied
+ * atomically and all-or-nothing; a conditional op that does not hold aborts the whole commit and
+ * is reported. One commit touches each key at most once, so a store may check every condition
+ * first and then apply every change (Redis Lua) or run the ops in one transaction (SQL).
+ */
+export interface Store {
+  /** A live (unexpired at `now`) record, or null. */
+  get(key: string, now: number): Promise<StoredRecord | null>;
+  /** Live records for many keys, in order; one round trip. */
+  getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>>;
+  /** Applies `ops` atomically, all or nothing. */
+  commit(ops: readonly StoreOp[], now: number): Promise<CommitResult>;
+}
+
+/** Record fields. */
+export type Fields = Record<string, string>;
+
+/** A live record. */
+export interface StoredRecord {
+  fields: Fields;
+  /** Absolute expiry in ms since the epoch, or null. */
+  expiresAt: number | null;
+}
+
+/**
+ * An attempt schedule, applied atomically by the `attempt` op: refuse while locked or once
+ * `maxAttempts` are used, otherwise count one attempt and arm the lock that follows it.
+ */
+export interface AttemptSchedule {
+  /** Attempts allowed in all; null = unlimited (locks only). */
+  maxAttempts: number | null;
+  /** `lockMs[i]` = how long attempt i+1 locks the record; past the end, the last entry repeats. */
+  lockMs: readonly number[];
+  /** A record created by this op expires `ttlMs` after now. */
+  ttlMs: number;
+  /** When true, each attempt pushes the expiry to at least now + `ttlMs` (sliding window). */
+  slide: boolean;
+  /** A lock keeps the record alive at least this long after the lock ends. */
+  afterLockMs: number;
+}
+
+/** Ops of a {@link Store.commit}. Conditional ops abort the commit when their condition fails. */
+export type StoreOp =
+  /** Unconditional replace of the whole record. */
+  | { type: 'put'; key: string; fields: Fields; expiresAt: number | null }
+  /** Create only if no live record: fails with `exists`. */
+  | { type: 'insert'; key: string; fields: Fields; expiresAt: number | null }
+  /** Unconditional delete (no failure when absent). */
+  | { type: 'delete'; key: string }
+  /** Delete a live record whose fields include `match`: fails with `missing` or `mismatch`. Returns the fields. */
+  | { type: 'take'; key: string; match?: Fields }
+  /** Remove one field that must exist: fails with `missing`. Returns `{ [field]: value }`. */
+  | { type: 'takeField'; key: string; field: string }
+  /**
+   * Merge fields into a record. With `create`, a missing record is created; otherwise a missing
+   * record fails. `match` fields must equal, `absent` fields must not exist (`mismatch`).
+   * `expiresAt` extends the expiry (never shortens it; null = keep forever).
+   */
+  | {
+      type: 'merge';
+      key: string;
+      fields: Fields;
+      create?: boolean;
+      match?: Fields;
+      absent?: readonly string[];
+      expiresAt?: number | null;
+    }
+  /** Set numeric `field` to `value` only if the record is missing or the field is lower: else `stale`. */
+  | { type: 'advance'; key: string; field: string; value: number; expiresAt: number | null }
+  /**
+   * Take one attempt under a schedule (fields `attempts`, `lockedUntil`, optional `ended` and
+   * `deadline` of the record). Fails with `missing` (when `mustExist`), `ended` (field `ended` set or
+   * all attempts used), `expired` (now past `deadline`, a lock extending it by `afterLockMs`) or
+   * `locked`. Returns the record fields after the attempt.
+   */
+  | { type: 'attempt'; key: string; schedule: AttemptSchedule; mustExist: boolean };
+
+/** Why a conditional op aborted a commit. */
+export type OpFailure = 'exists' | 'missing' | 'mismatch' | 'stale' | 'ended' | 'expired' | 'locked';
+
+/** Result of a commit: per-op returned fields on success, or the first failing op. */
+export type CommitResult =
+  | { ok: true; results: Array<Fields | null> }
+  | { ok: false; index: number; reason: OpFailure; fields: Fields | null; expiresAt: number | null };
+
+/** Reads the attempt counters of a record from its fields. */
+export function attemptState(fields: Fields | null | undefined): { attempts: number; lockedUntil: number } {
+  return { attempts: Number(fields?.['attempts'] ?? 0), lockedUntil: Number(fields?.['lockedUntil'] ?? 0) };
+}
+
+/** The lock that attempt number `attempt` (1-based) arms under `schedule`, in ms. */
+export function lockAfterAttempt(schedule: AttemptSchedule, attempt: number): number {
+  const list = schedule.lockMs;
+  if (list.length === 0) return 0;
+  return list[Math.min(attempt, list.length) - 1] ?? 0;
+}
