@@ -105,7 +105,7 @@ export function createLoginApi(ctx: Context): LoginApi {
       const days = trustDays(policy);
       const device = days !== null && options.deviceToken && !options.stepUp ? await ctx.devices.check(userId, options.deviceToken) : null;
       const now = ctx.now();
-      const deviceTrusted = device !== null && device.createdAt >= policy.devicesTrustedFrom && now < device.createdAt + (days ?? 0) * DAY_MS;
+      const deviceTrusted = device !== null && device.createdAt > policy.devicesTrustedFrom && now < device.createdAt + (days ?? 0) * DAY_MS;
       const decision = decideLogin(
         policy,
         {

@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import { DAY, enrollEmail, enrollTotp, makeTwoFactor, MINUTE, startChallenge } from '../helpers/harness.js';
+import { storesUnderTest } from '../helpers/stores.js';
+
+const FIVE_MINUTES = 5 * MINUTE;
+
+for (const target of storesUnderTest()) {
+  describe.skipIf(target.skip)(`login (${target.name})`, () => {
+    it('walks the help page: password, code page, each factor', async () => {
+      const h = makeTwoFactor(await target.make());
+      expect(await h.tf.login.start('agent')).toEqual({ status: 'not-required' });
+      const { secret, backupCodes } = await enrollTotp(h, 'agent');
+      await enrollEmail(h, 'agent', 'agent@cloudfon.example');
+
+      const byApp = await startChallenge(h, 'agent');
+      expect(byApp.methods).toEqual(['totp', 'email', 'backup-code']);
+      expect(byApp.expiresAt).toBe(h.clock.now() + 15 * MINUTE);
+      expect(await h.tf.login.verify(byApp.challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({
+        ok: true,
+        userId: 'agent',
+        method: 'totp',
+      });
+
+      const byEmail = await startChallenge(h, 'agent');
+      expect(await h.tf.login.sendEmailCode(byEmail.challengeId)).toMatchObject({ ok: true, sentTo: 'a***@cloudfon.example' });
+      expect(h.mailer.lastTo('agent@cloudfon.example')?.subject).toBe('CloudFon CX: your authentication code');
+      expect(await h.tf.login.verify(byEmail.challengeId, h.lastEmailCode('agent@cloudfon.example'))).toMatchObject({ ok: true, method: 'email' });
+
+      const byBackup = await startChallenge(h, 'agent');
+      expect(await h.tf.login.verify(byBackup.challengeId, backupCodes[3]!.toUpperCase().replace(/-/g, ' '))).toMatchObject({
+        ok: true,
+        method: 'backup-code',
+      });
+      expect((await h.tf.status('agent')).backupCodesRemaining).toBe(9);
+    });
+
+    it('counts attempts exactly as the help page says', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { secret } = await enrollTotp(h, 'agent');
+      const { challengeId } = await startChallenge(h, 'agent');
+      const verify = (code = '000000') => h.tf.login.verify(challengeId, code);
+      expect(await verify()).toEqual({ ok: false, reason: 'invalid-code', attemptsLeft: 4 });
+      expect(await verify()).toEqual({ ok: false, reason: 'invalid-code', attemptsLeft: 3 });
+      const third = await verify();
+      expect(third).toEqual({
+        ok: false,
+        reason: 'locked',
+        retryAt: h.clock.now() + FIVE_MINUTES,
+        attemptsLeft: 2,
+        message: 'Please try again in five minutes.',
+      });
+      // During the lock a correct code is not even evaluated, and the answer looks the same.
+      h.clock.advance(FIVE_MINUTES - 1000);
+      const wrongDuringLock = await verify('111111');
+      const rightDuringLock = await verify(h.totp.generateCode(secret, h.clock.now()));
+      expect(rightDuringLock).toEqual(wrongDuringLock);
+      expect(rightDuringLock).toMatchObject({ reason: 'locked', attemptsLeft: 2 });
+      h.clock.advance(1000);
+      expect(await verify()).toMatchObject({ reason: 'locked', message: 'Please try again in five minutes.', attemptsLeft: 1 });
+      h.clock.advance(FIVE_MINUTES);
+      expect(await verify()).toEqual({ ok: false, reason: 'challenge-ended' });
+      expect(await verify(h.totp.generateCode(secret, h.clock.now()))).toEqual({ ok: false, reason: 'challenge-ended' });
+      const types = h.events.map((e) => e.type);
+      expect(types.filter((t) => t === 'verify.failed')).toHaveLength(5);
+      expect(types.filter((t) => t === 'challenge.locked')).toHaveLength(2);
+      expect(types).toContain('challenge.ended');
+    });
+
+    it('a user who waits out both locks can still make the fifth attempt past 15 minutes', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { secret } = await enrollTotp(h, 'agent');
+      const { challengeId } = await startChallenge(h, 'agent');
+      await h.tf.login.verify(challengeId, '000000');
+      await h.tf.login.verify(challengeId, '000000');
+      h.clock.advance(9 * MINUTE);
+      await h.tf.login.verify(challengeId, '000000'); // locks until 14:00
+      h.clock.advance(FIVE_MINUTES);
+      await h.tf.login.verify(challengeId, '000000'); // locks until 19:00
+      h.clock.advance(FIVE_MINUTES);
+      expect(await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({ ok: true });
+    });
+
+    it('expires a challenge after 15 minutes', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { secret } = await enrollTotp(h, 'agent');
+      const { challengeId } = await startChallenge(h, 'agent');
+      h.clock.advance(15 * MINUTE);
+      expect(await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()))).toEqual({ ok: false, reason: 'expired' });
+      expect(await h.tf.login.verify('nope', '123456')).toEqual({ ok: false, reason: 'unknown-challenge' });
+    });
+
+    it('a challenge belongs to one user: another user’s code does not complete it', async () => {
+      const h = makeTwoFactor(await target.make());
+      await enrollTotp(h, 'alice');
+      const bob = await enrollTotp(h, 'bob');
+      const { challengeId } = await startChallenge(h, 'alice');
+      expect(await h.tf.login.verify(challengeId, h.totp.generateCode(bob.secret, h.clock.now()))).toMatchObject({ ok: false });
+      expect(await h.tf.login.verify(challengeId, bob.backupCodes[0]!)).toMatchObject({ ok: false });
+    });
+
+    it('50 concurrent correct verifies of one challenge: exactly one ok', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { backupCodes } = await enrollTotp(h, 'agent');
+      const { challengeId } = await startChallenge(h, 'agent');
+      const results = await Promise.all(backupCodes.slice(0, 10).flatMap((code) => Array.from({ length: 5 }, () => h.tf.login.verify(challengeId, code))));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect((await h.tf.status('agent')).backupCodesRemaining).toBeGreaterThanOrEqual(9);
+    });
+
+    it('100 concurrent wrong guesses on one challenge evaluate at most 3 codes', async () => {
+      const h = makeTwoFactor(await target.make());
+      await enrollTotp(h, 'agent');
+      const { challengeId } = await startChallenge(h, 'agent');
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => h.tf.login.verify(challengeId, String(100000 + i))));
+      expect(h.events.filter((e) => e.type === 'verify.failed')).toHaveLength(3);
+      expect(results.filter((r) => !r.ok && r.reason === 'locked')).toHaveLength(98);
+    });
+
+    it('new challenges, resends and other methods never reset the account count', async () => {
+      const h = makeTwoFactor(await target.make());
+      await enrollTotp(h, 'agent');
+      await enrollEmail(h, 'agent');
+      let evaluated = 0;
+      for (let round = 0; round < 4; round++) {
+        const { challengeId } = await startChallenge(h, 'agent');
+        await h.tf.login.sendEmailCode(challengeId);
+        for (let i = 0; i < 3; i++) {
+          const r = await h.tf.login.verify(challengeId, i === 0 ? 'aaaa-bbbb-cccc-dddd' : '000000');
+          if (!(r.ok === false && r.reason === 'locked' && h.events.at(-1)?.type !== 'challenge.locked' && h.events.at(-1)?.type !== 'account.locked')) evaluated++;
+        }
+        h.clock.advance(61_000);
+      }
+      expect(h.events.filter((e) => e.type === 'verify.failed')).toHaveLength(10);
+      expect(h.events.filter((e) => e.type === 'account.locked')).toHaveLength(1);
+      const { challengeId } = await startChallenge(h, 'agent');
+      expect(await h.tf.login.verify(challengeId, '000000')).toMatchObject({ ok: false, reason: 'locked', attemptsLeft: 5 });
+      expect(evaluated).toBeGreaterThanOrEqual(10);
+    });
+
+    it('30 simulated days of an attacker who knows the password: fewer than 25 codes evaluated (p < 1e-4)', async () => {
+      const h = makeTwoFactor(await target.make());
+      await enrollTotp(h, 'victim');
+      await enrollEmail(h, 'victim');
+      const end = h.clock.now() + 30 * DAY;
+      let guesses = 0;
+      let calls = 0;
+      while (h.clock.now() < end && calls < 20_000) {
+        const { challengeId } = await startChallenge(h, 'victim');
+        let result = await h.tf.login.verify(challengeId, '000000');
+        calls++;
+        while (!result.ok && result.reason !== 'locked' && result.reason !== 'challenge-ended') {
+          result = await h.tf.login.verify(challengeId, '000000');
+          calls++;
+        }
+        const retryAt = !result.ok && result.reason === 'locked' ? result.retryAt : h.clock.now() + 1000;
+        // Wait only for whichever is shorter: the lock, or starting a fresh challenge a minute later.
+        h.clock.set(Math.min(retryAt, h.clock.now() + MINUTE));
+      }
+      guesses = h.events.filter((e) => e.type === 'verify.failed').length;
+      // Each guess matches at most 3 TOTP codes (window ±1) plus 1 email code: 4 in 10^6.
+      expect(guesses * 4e-6).toBeLessThan(1e-4);
+      expect(guesses).toBeGreaterThanOrEqual(10);
+    });
+
+    it('a success resets the account count when the policy says so, and only then', async () => {
+      for (const reset of [true, false]) {
+        const h = makeTwoFactor(await target.make(), { policy: { attempts: { resetAccountOnSuccess: reset } } });
+        const { secret } = await enrollTotp(h, 'agent');
+        for (let i = 0; i < 3; i++) {
+          const { challengeId } = await startChallenge(h, 'agent');
+          await h.tf.login.verify(challengeId, '000000');
+          await h.tf.login.verify(challengeId, '000000');
+          await h.tf.login.verify(challengeId, '000000');
+        }
+        const { challengeId } = await startChallenge(h, 'agent');
+        expect(await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({ ok: true });
+        const next = await startChallenge(h, 'agent');
+        const r = await h.tf.login.verify(next.challengeId, '000000');
+        // 9 failures + 1 success = attempt 10 without reset: the 11th locks the account for 2 hours.
+        expect(r).toMatchObject(reset ? { reason: 'invalid-code', attemptsLeft: 4 } : { reason: 'locked' });
+      }
+    });
+  });
+
+  describe.skipIf(target.skip)(`trusted browsers (${target.name})`, () => {
+    it('14-day trust: skip the code until day 14, then ask again', async () => {
+      const h = makeTwoFactor(await target.make(), { policy: { frequency: { trustDays: 14 } } });
+      const { secret } = await enrollTotp(h, 'agent');
+      const { challengeId } = await startChallenge(h, 'agent');
+      const ok = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true, deviceLabel: 'Chrome on Linux' });
+      expect(ok).toMatchObject({ ok: true, deviceExpiresAt: h.clock.now() + 14 * DAY });
+      const token = ok.ok ? ok.deviceToken! : '';
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(await h.tf.login.start('agent', { deviceToken: token })).toMatchObject({ status: 'trusted-device' });
+      // A cleared cookie or another browser: no token, so a code again.
+      expect((await h.tf.login.start('agent')).status).toBe('challenge');
+      // Another user's login, a tampered token: not trusted.
+      await enrollTotp(h, 'other');
+      expect((await h.tf.login.start('other', { deviceToken: token })).status).toBe('challenge');
+      expect((await h.tf.login.start('agent', { deviceToken: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` })).status).toBe('challenge');
+      const devices = await h.tf.devices.list('agent');
+      expect(devices).toHaveLength(1);
+      expect(devices[0]).toMatchObject({ label: 'Chrome on Linux', expiresAt: ok.ok ? ok.deviceExpiresAt : 0 });
+      // Not sliding: using the browser on day 13 does not extend it.
+      h.clock.set(ok.ok ? ok.deviceExpiresAt! - 1000 : 0);
+      expect((await h.tf.login.start('agent', { deviceToken: token })).status).toBe('trusted-device');
+      h.clock.advance(2000);
+      expect((await h.tf.login.start('agent', { deviceToken: token })).status).toBe('challenge');
+    });
+
+    it('every-login never remembers, and switching to it makes every trusted browser ask again', async () => {
+      const h = makeTwoFactor(await target.make(), { policy: { frequency: { trustDays: 14 } } });
+      const { secret } = await enrollTotp(h, 'agent');
+      const { challengeId } = await startChallenge(h, 'agent');
+      const ok = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true });
+      const token = ok.ok ? ok.deviceToken! : '';
+      await h.tf.policy.set({ frequency: 'every-login' });
+      expect((await h.tf.login.start('agent', { deviceToken: token })).status).toBe('challenge');
+      h.clock.advance(MINUTE);
+      const again = await startChallenge(h, 'agent');
+      h.clock.advance(30_000);
+      const noDevice = await h.tf.login.verify(again.challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true });
+      expect(noDevice).toMatchObject({ ok: true });
+      expect(noDevice.ok && noDevice.deviceToken).toBeFalsy();
+      // Back to 14 days: browsers trusted before the switch stay untrusted.
+      await h.tf.policy.set({ frequency: { trustDays: 14 } });
+      expect((await h.tf.login.start('agent', { deviceToken: token })).status).toBe('challenge');
+    });
+
+    it('revoke, revokeAll, disabling a method and admin reset end trusted browsers', async () => {
+      const h = makeTwoFactor(await target.make(), { policy: { frequency: { trustDays: 14 } } });
+      const { secret } = await enrollTotp(h, 'agent');
+      await enrollEmail(h, 'agent');
+      const trust = async () => {
+        const { challengeId } = await startChallenge(h, 'agent');
+        h.clock.advance(30_000);
+        const r = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true });
+        if (!r.ok || !r.deviceToken) throw new Error('no token');
+        return r;
+      };
+      const a = await trust();
+      const b = await trust();
+      expect(await h.tf.devices.list('agent')).toHaveLength(2);
+      expect(await h.tf.devices.revoke('agent', a.deviceId!)).toBe(true);
+      expect((await h.tf.login.start('agent', { deviceToken: a.deviceToken })).status).toBe('challenge');
+      expect((await h.tf.login.start('agent', { deviceToken: b.deviceToken })).status).toBe('trusted-device');
+      await h.tf.devices.revokeAll('agent');
+      expect((await h.tf.login.start('agent', { deviceToken: b.deviceToken })).status).toBe('challenge');
+      const c = await trust();
+      await h.tf.disable('agent', 'email');
+      expect((await h.tf.login.start('agent', { deviceToken: c.deviceToken })).status).toBe('challenge');
+      const d = await trust();
+      await h.tf.admin.reset({ id: 'boss', roles: ['admin'] }, 'agent');
+      expect(await h.tf.devices.list('agent')).toEqual([]);
+      expect((await h.tf.login.start('agent', { deviceToken: d.deviceToken })).status).toBe('not-required');
+    });
+
+    it('policy required: a user without a method is sent to setup', async () => {
+      const h = makeTwoFactor(await target.make(), { policy: { required: true } });
+      expect(await h.tf.login.start('new-agent')).toEqual({ status: 'setup-required' });
+    });
+
+    it('step-up always asks, even on a trusted browser', async () => {
+      const h = makeTwoFactor(await target.make(), { policy: { frequency: { trustDays: 14 } } });
+      const { secret } = await enrollTotp(h, 'agent');
+      const { challengeId } = await startChallenge(h, 'agent');
+      const r = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true });
+      const token = r.ok ? r.deviceToken : undefined;
+      const stepUp = await startChallenge(h, 'agent', { deviceToken: token!, stepUp: true });
+      h.clock.advance(30_000);
+      expect(await h.tf.login.verify(stepUp.challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({ ok: true, purpose: 'step-up' });
+    });
+  });
+}

@@ -1,0 +1,75 @@
+import { createTwoFactor, type TwoFactorOptions } from '../../src/create-two-factor.js';
+import type { TwoFactorEvent } from '../../src/events.js';
+import { MemoryMailer } from '../../src/mail/mailer.js';
+import type { Store } from '../../src/store.js';
+import { TotpVerifier } from '../../src/totp-verifier.js';
+
+export const KEY = 'a'.repeat(64);
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
+
+/** A fake clock that tests move by hand. */
+export function fakeClock(start = Date.UTC(2026, 10, 28, 9, 0, 0)) {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    set: (at: number) => {
+      now = at;
+    },
+  };
+}
+
+/** A facade over `store` with a fake clock, a memory mailer, an event log and admins who may act. */
+export function makeTwoFactor(store: Store, overrides: Partial<TwoFactorOptions> = {}) {
+  const clock = fakeClock();
+  const mailer = new MemoryMailer();
+  const events: TwoFactorEvent[] = [];
+  const tf = createTwoFactor({
+    issuer: 'CloudFon CX',
+    store,
+    mailer,
+    keys: KEY,
+    now: clock.now,
+    policyCacheMs: 0,
+    authorize: (actor) => actor.roles?.includes('admin') === true,
+    onEvent: (event) => {
+      events.push(event);
+    },
+    ...overrides,
+  });
+  const totp = new TotpVerifier();
+  /** The six-digit code in the newest email to `to`. */
+  const lastEmailCode = (to: string) => mailer.lastTo(to)?.text.match(/\b(\d{6})\b/)?.[1] ?? '';
+  return { tf, clock, mailer, events, totp, lastEmailCode };
+}
+
+export type Harness = ReturnType<typeof makeTwoFactor>;
+
+/** Enrolls `userId` in TOTP and returns the secret and backup codes. */
+export async function enrollTotp(h: Harness, userId: string) {
+  const setup = await h.tf.totp.beginSetup(userId, { accountName: `${userId}@example.com` });
+  const result = await h.tf.totp.confirmSetup(userId, h.totp.generateCode(setup.secret, h.clock.now()));
+  if (!result.ok) throw new Error(`enroll failed: ${JSON.stringify(result)}`);
+  // Move to the next step so the next code is not a replay of the confirmation.
+  h.clock.advance(30_000);
+  return { secret: setup.secret, backupCodes: result.backupCodes ?? [] };
+}
+
+/** Enrolls `userId` in email codes. */
+export async function enrollEmail(h: Harness, userId: string, address = `${userId}@example.com`) {
+  await h.tf.email.beginSetup(userId, address);
+  const result = await h.tf.email.confirmSetup(userId, h.lastEmailCode(address));
+  if (!result.ok) throw new Error(`email enroll failed: ${JSON.stringify(result)}`);
+  h.clock.advance(61_000);
+  return { backupCodes: result.backupCodes ?? [] };
+}
+
+/** Starts a login and returns the challenge id (throws when no challenge). */
+export async function startChallenge(h: Harness, userId: string, options?: { deviceToken?: string; stepUp?: boolean }) {
+  const start = await h.tf.login.start(userId, options);
+  if (start.status !== 'challenge') throw new Error(`expected a challenge, got ${start.status}`);
+  return start;
+}
