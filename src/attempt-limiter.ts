@@ -14,7 +14,13 @@ export type AttemptVerdict =
       challengeLockedUntil: number;
       accountLockedUntil: number;
     }
-  | { allowed: false; reason: 'locked'; retryAt: number; attemptsLeft: number; scope: 'challenge' | 'account' }
+  | {
+      allowed: false;
+      reason: 'locked';
+      retryAt: number;
+      attemptsLeft: number;
+      scope: 'challenge' | 'account';
+    }
   | { allowed: false; reason: 'ended' | 'expired' | 'missing' };
 
 /** "Please try again in five minutes.": the help page's words for a lock of that length. */
@@ -61,7 +67,12 @@ export class AttemptLimiter {
       { type: 'attempt', key: challengeKey, schedule: this.challengeSchedule(policy), mustExist: true },
     ];
     if (userId !== null) {
-      ops.push({ type: 'attempt', key: storeKeys.accountAttempts(userId), schedule: this.accountSchedule(policy), mustExist: false });
+      ops.push({
+        type: 'attempt',
+        key: storeKeys.accountAttempts(userId),
+        schedule: this.accountSchedule(policy),
+        mustExist: false,
+      });
     }
     return ops;
   }

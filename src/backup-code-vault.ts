@@ -58,8 +58,17 @@ export class BackupCodeVault {
   }
 
   /** The op that stores `codes` for a user, replacing (voiding) every older code. */
-  storeOp(userId: string, codes: string[], storage: BackupCodeStorage, mode: 'put' | 'insert' = 'put'): StoreOp {
-    const fields: Fields = { kid: this.keyring.currentId, total: String(codes.length), generatedAt: String(this.now()) };
+  storeOp(
+    userId: string,
+    codes: string[],
+    storage: BackupCodeStorage,
+    mode: 'put' | 'insert' = 'put',
+  ): StoreOp {
+    const fields: Fields = {
+      kid: this.keyring.currentId,
+      total: String(codes.length),
+      generatedAt: String(this.now()),
+    };
     for (const code of codes) {
       const canonical = this.normalize(code) as string;
       fields[FIELD_PREFIX + this.hashOf(userId, canonical)] =

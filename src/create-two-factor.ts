@@ -2,12 +2,18 @@ import { z } from 'zod';
 import { AttemptLimiter } from './attempt-limiter.js';
 import { BackupCodeVault } from './backup-code-vault.js';
 import { EmailCodeIssuer } from './email-code-issuer.js';
-import { createEmitter, type Actor, type TwoFactorEvent } from './events.js';
-import { createAdminApi, createBackupCodesApi, createDevicesApi, createDisable, createStatus } from './facade/manage.js';
-import type { AdminApi, BackupCodesApi, DevicesApi, TwoFactorStatus } from './facade/manage.js';
+import { type Actor, createEmitter, type TwoFactorEvent } from './events.js';
 import { type AdminAction, type Context, createPolicyAccess, guardStore } from './facade/context.js';
 import { createEmailApi, type EmailApi } from './facade/email-method.js';
 import { createLoginApi, type LoginApi } from './facade/login.js';
+import type { AdminApi, BackupCodesApi, DevicesApi, TwoFactorStatus } from './facade/manage.js';
+import {
+  createAdminApi,
+  createBackupCodesApi,
+  createDevicesApi,
+  createDisable,
+  createStatus,
+} from './facade/manage.js';
 import { createTotpApi, type TotpApi } from './facade/totp-method.js';
 import { Keyring, type KeysInput } from './keyring.js';
 import type { Mailer } from './mail/mailer.js';
@@ -15,7 +21,7 @@ import type { CodeMessageTemplate } from './mail/templates.js';
 import type { Policy, PolicyInput } from './policy.js';
 import { type RandomSource, secureRandom } from './random.js';
 import type { Store } from './store.js';
-import { TotpVerifier, type TotpOptions } from './totp-verifier.js';
+import { type TotpOptions, TotpVerifier } from './totp-verifier.js';
 import { TrustedDeviceStore } from './trusted-device-store.js';
 import { parseOptions } from './validation.js';
 
@@ -34,7 +40,9 @@ export interface TwoFactorOptions {
   /** Random bytes. Default node:crypto. */
   random?: RandomSource;
   /** Decides admin actions. Default: deny everything. */
-  authorize?: (actor: Actor, action: AdminAction, targetUserId: string) => boolean | Promise<boolean>;
+  authorize?:
+    | ((actor: Actor, action: AdminAction, targetUserId: string) => boolean | Promise<boolean>)
+    | undefined;
   /** Audit events and notifications; a throwing hook is reported as a warning and ignored. */
   onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
   /** TOTP parameters (defaults: SHA1, 6 digits, 30 s, window 1). */
@@ -60,17 +68,24 @@ export interface TwoFactor {
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
-const fn = (name: string) => z.custom<(...args: never[]) => unknown>(isFunction, { message: `${name} must be a function` });
+const fn = (name: string) =>
+  z.custom<(...args: never[]) => unknown>(isFunction, { message: `${name} must be a function` });
 
 const optionsSchema = z.object({
   issuer: z.string().trim().min(1).max(100),
   store: z.custom<Store>(
-    (value) => typeof value === 'object' && value !== null && ['get', 'getMany', 'commit'].every((m) => isFunction((value as Record<string, unknown>)[m])),
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      ['get', 'getMany', 'commit'].every((m) => isFunction((value as Record<string, unknown>)[m])),
     { message: 'must implement get, getMany and commit' },
   ),
-  mailer: z.custom<Mailer>((value) => typeof value === 'object' && value !== null && isFunction((value as Mailer).send), {
-    message: 'must have a send(message) method',
-  }),
+  mailer: z.custom<Mailer>(
+    (value) => typeof value === 'object' && value !== null && isFunction((value as Mailer).send),
+    {
+      message: 'must have a send(message) method',
+    },
+  ),
   keys: z.union([z.string(), z.record(z.string(), z.string())]),
   policy: z.unknown().optional(),
   now: fn('now').optional(),

@@ -4,7 +4,10 @@ const BASE32_BODY = /^[A-Z2-7]+$/;
 
 /** Encodes bytes as RFC 4648 base32 without padding. */
 export function toBase32(bytes: Uint8Array): string {
-  return base32.encode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('ascii').replace(/=+$/, '');
+  return base32
+    .encode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    .toString('ascii')
+    .replace(/=+$/, '');
 }
 
 /**

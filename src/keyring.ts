@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { ConfigError, FactorkitError } from './errors.js';
 
 /** 32-byte secrets (hex or base64url): one string, or `{ current, ...older }` for rotation. */
@@ -14,9 +21,15 @@ const MIN_KEY_BYTES = 32;
 
 function decodeKey(name: string, text: unknown): Buffer {
   if (typeof text !== 'string') throw new ConfigError(`keys.${name}`, 'must be a string');
-  const bytes = /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0 ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64url');
+  const bytes =
+    /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0
+      ? Buffer.from(text, 'hex')
+      : Buffer.from(text, 'base64url');
   if (bytes.length < MIN_KEY_BYTES) {
-    throw new ConfigError(`keys.${name}`, `must decode to at least ${MIN_KEY_BYTES} bytes (got ${bytes.length})`);
+    throw new ConfigError(
+      `keys.${name}`,
+      `must decode to at least ${MIN_KEY_BYTES} bytes (got ${bytes.length})`,
+    );
   }
   return bytes;
 }
@@ -42,7 +55,11 @@ export class Keyring {
   /** @throws {FactorkitError} `CONFIG` when a key is missing or shorter than 32 bytes. */
   constructor(keys: KeysInput) {
     const entries: Array<[string, string]> =
-      typeof keys === 'string' ? [['current', keys]] : typeof keys === 'object' && keys ? Object.entries(keys) : [];
+      typeof keys === 'string'
+        ? [['current', keys]]
+        : typeof keys === 'object' && keys
+          ? Object.entries(keys)
+          : [];
     if (!entries.some(([name]) => name === 'current')) {
       throw new ConfigError('keys', 'must be a 32-byte secret or an object with a `current` key');
     }
@@ -80,7 +97,9 @@ export class Keyring {
       const decipher = createDecipheriv('aes-256-gcm', key.aead, Buffer.from(ivText, 'base64url'));
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(body.subarray(body.length - 16));
-      return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch (cause) {
       throw new FactorkitError('DECRYPT_FAILED', 'sealed value failed authentication', { cause });
     }
@@ -96,7 +115,8 @@ export class Keyring {
   /** Hashes under every configured key, current first: for lookups by hash during rotation. */
   hashAll(value: string, context: string): string[] {
     const out = [this.hash(value, context) as string];
-    for (const id of this.byId.keys()) if (id !== this.current.id) out.push(this.hash(value, context, id) as string);
+    for (const id of this.byId.keys())
+      if (id !== this.current.id) out.push(this.hash(value, context, id) as string);
     return out;
   }
 }

@@ -16,14 +16,26 @@ const attemptsSchema = z
     /** Failure numbers after which the challenge locks (the help page: after 3 and 4). */
     lockAfterFailures: z.array(z.number().int().min(1)).default([3, 4]),
     /** Length of each challenge lock (the help page: five minutes). */
-    lockMs: z.number().int().min(1000).default(5 * MINUTE_MS),
+    lockMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(5 * MINUTE_MS),
     /** Per account, across challenges: failures allowed before account locks start. */
     accountFreeFailures: z.number().int().min(1).default(10),
     /** First account lock; each further failure doubles it, up to `accountMaxLockMs`. */
     accountLockMs: z.number().int().min(1000).default(HOUR_MS),
-    accountMaxLockMs: z.number().int().min(1000).default(30 * DAY_MS),
+    accountMaxLockMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(30 * DAY_MS),
     /** The account count is forgotten after this long without a failure. */
-    accountWindowMs: z.number().int().min(MINUTE_MS).default(30 * DAY_MS),
+    accountWindowMs: z
+      .number()
+      .int()
+      .min(MINUTE_MS)
+      .default(30 * DAY_MS),
     /** Whether a successful verify clears the account's failure count. */
     resetAccountOnSuccess: z.boolean().default(true),
   })
@@ -36,14 +48,39 @@ export const policySchema = z
     required: z.boolean().default(false),
     /** How often 2FA is asked: every login, or skipped on a trusted browser for `trustDays`. */
     frequency: frequencySchema.default('every-login'),
-    challengeTtlMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(15 * MINUTE_MS),
-    emailCodeTtlMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(10 * MINUTE_MS),
+    challengeTtlMs: z
+      .number()
+      .int()
+      .min(MINUTE_MS)
+      .max(DAY_MS)
+      .default(15 * MINUTE_MS),
+    emailCodeTtlMs: z
+      .number()
+      .int()
+      .min(MINUTE_MS)
+      .max(DAY_MS)
+      .default(10 * MINUTE_MS),
     emailResendCooldownMs: z.number().int().min(0).max(HOUR_MS).default(MINUTE_MS),
     emailSendsPerHour: z.number().int().min(1).max(100).default(10),
-    setupTtlMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(15 * MINUTE_MS),
-    adminCodeTtlMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(30 * MINUTE_MS),
+    setupTtlMs: z
+      .number()
+      .int()
+      .min(MINUTE_MS)
+      .max(DAY_MS)
+      .default(15 * MINUTE_MS),
+    adminCodeTtlMs: z
+      .number()
+      .int()
+      .min(MINUTE_MS)
+      .max(DAY_MS)
+      .default(30 * MINUTE_MS),
     /** Step-up (re-verification before changing 2FA) is fresh for this long. */
-    stepUpMaxAgeMs: z.number().int().min(MINUTE_MS).max(DAY_MS).default(10 * MINUTE_MS),
+    stepUpMaxAgeMs: z
+      .number()
+      .int()
+      .min(MINUTE_MS)
+      .max(DAY_MS)
+      .default(10 * MINUTE_MS),
     /** Trusted browsers issued before this instant (ms) are not trusted; set when switching to every-login. */
     devicesTrustedFrom: z.number().int().min(0).default(0),
     attempts: attemptsSchema.default(attemptsSchema.parse({})),
@@ -65,9 +102,14 @@ export const DEFAULT_POLICY: Policy = policySchema.parse({});
 /** Merges a partial input over a base policy (nested `attempts` and `backupCodes` merge too). */
 export function mergePolicy(base: Policy, input: PolicyInput): unknown {
   const patch = (input ?? {}) as Record<string, unknown>;
-  const attempts = typeof patch['attempts'] === 'object' ? { ...base.attempts, ...(patch['attempts'] as object) } : base.attempts;
+  const attempts =
+    typeof patch['attempts'] === 'object'
+      ? { ...base.attempts, ...(patch['attempts'] as object) }
+      : base.attempts;
   const backupCodes =
-    typeof patch['backupCodes'] === 'object' ? { ...base.backupCodes, ...(patch['backupCodes'] as object) } : base.backupCodes;
+    typeof patch['backupCodes'] === 'object'
+      ? { ...base.backupCodes, ...(patch['backupCodes'] as object) }
+      : base.backupCodes;
   return { ...base, ...patch, attempts, backupCodes };
 }
 

@@ -11,13 +11,16 @@ export interface QrOptions {
 }
 
 function matrix(text: string, errorCorrection: QrOptions['errorCorrection'] = 'M'): boolean[][] {
-  if (typeof text !== 'string' || text.length === 0) throw new TypeError('[factorkit] [qr] text must be a non-empty string');
+  if (typeof text !== 'string' || text.length === 0)
+    throw new TypeError('[factorkit] [qr] text must be a non-empty string');
   const qr = qrcode(0, errorCorrection);
   // Byte mode with the UTF-8 bytes: one char per byte, which the library's default converter keeps.
   qr.addData(Buffer.from(text, 'utf8').toString('latin1'), 'Byte');
   qr.make();
   const size = qr.getModuleCount();
-  return Array.from({ length: size }, (_, row) => Array.from({ length: size }, (_, col) => qr.isDark(row, col)));
+  return Array.from({ length: size }, (_, row) =>
+    Array.from({ length: size }, (_, col) => qr.isDark(row, col)),
+  );
 }
 
 /**

@@ -8,7 +8,8 @@ export const secureRandom: RandomSource = (size) => randomBytes(size);
 
 /** A uniform integer in [0, bound) by rejection sampling over 32-bit draws (no modulo bias). */
 export function randomBelow(random: RandomSource, bound: number): number {
-  if (!Number.isInteger(bound) || bound < 1 || bound > 0x1_0000_0000) throw new RangeError('bound out of range');
+  if (!Number.isInteger(bound) || bound < 1 || bound > 0x1_0000_0000)
+    throw new RangeError('bound out of range');
   const limit = 0x1_0000_0000 - (0x1_0000_0000 % bound);
   for (;;) {
     const bytes = random(4);

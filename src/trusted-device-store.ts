@@ -24,19 +24,26 @@ const TOKEN_BYTES = 32; // 256 bits
 /** A short label from a user agent: "Chrome on Linux", or what was given. */
 export function deviceLabel(userAgent: string | undefined): string {
   if (!userAgent) return 'Unknown browser';
-  const browser =
-    /Edg\//.test(userAgent) ? 'Edge'
-    : /Firefox\//.test(userAgent) ? 'Firefox'
-    : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome'
-    : /Safari\//.test(userAgent) ? 'Safari'
-    : null;
-  const os =
-    /Windows/.test(userAgent) ? 'Windows'
-    : /Android/.test(userAgent) ? 'Android'
-    : /iPhone|iPad/.test(userAgent) ? 'iOS'
-    : /Mac OS X/.test(userAgent) ? 'macOS'
-    : /Linux/.test(userAgent) ? 'Linux'
-    : null;
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : null;
+  const os = /Windows/.test(userAgent)
+    ? 'Windows'
+    : /Android/.test(userAgent)
+      ? 'Android'
+      : /iPhone|iPad/.test(userAgent)
+        ? 'iOS'
+        : /Mac OS X/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : null;
   if (browser && os) return `${browser} on ${os}`;
   return (browser ?? os ?? userAgent).slice(0, 80);
 }
@@ -52,18 +59,34 @@ export class TrustedDeviceStore {
   private readonly random: RandomSource;
   private readonly now: () => number;
 
-  constructor(private readonly options: { store: Store; keys: KeysInput | Keyring; random?: RandomSource; now?: () => number }) {
+  constructor(
+    private readonly options: {
+      store: Store;
+      keys: KeysInput | Keyring;
+      random?: RandomSource;
+      now?: () => number;
+    },
+  ) {
     this.keyring = options.keys instanceof Keyring ? options.keys : new Keyring(options.keys);
     this.random = options.random ?? secureRandom;
     this.now = options.now ?? Date.now;
   }
 
   /** A new token and the op that records it; the token goes to the cookie and nowhere else. */
-  issue(userId: string, label: string, ttlMs: number): { token: string; deviceId: string; expiresAt: number; op: StoreOp } {
+  issue(
+    userId: string,
+    label: string,
+    ttlMs: number,
+  ): { token: string; deviceId: string; expiresAt: number; op: StoreOp } {
     const token = randomToken(this.random, TOKEN_BYTES);
     const deviceId = this.idOf(userId, token)[0]!;
     const now = this.now();
-    const entry: DeviceEntry = { label: label.slice(0, 120), createdAt: now, lastUsedAt: now, expiresAt: now + ttlMs };
+    const entry: DeviceEntry = {
+      label: label.slice(0, 120),
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: now + ttlMs,
+    };
     const op: StoreOp = {
       type: 'merge',
       key: storeKeys.devices(userId),

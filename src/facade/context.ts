@@ -1,6 +1,6 @@
-import { AttemptLimiter } from '../attempt-limiter.js';
-import { BackupCodeVault } from '../backup-code-vault.js';
-import { EmailCodeIssuer } from '../email-code-issuer.js';
+import type { AttemptLimiter } from '../attempt-limiter.js';
+import type { BackupCodeVault } from '../backup-code-vault.js';
+import type { EmailCodeIssuer } from '../email-code-issuer.js';
 import { FactorkitError, StoreUnavailableError } from '../errors.js';
 import type { Actor, TwoFactorEvent } from '../events.js';
 import type { Keyring } from '../keyring.js';
@@ -58,14 +58,19 @@ export function createPolicyAccess(
   defaults: PolicyInput | undefined,
   cacheMs: number,
 ): Pick<Context, 'policy' | 'setPolicy'> {
-  const base = defaults === undefined ? DEFAULT_POLICY : parseOptions(policySchema, mergePolicy(DEFAULT_POLICY, defaults), 'policy');
+  const base =
+    defaults === undefined
+      ? DEFAULT_POLICY
+      : parseOptions(policySchema, mergePolicy(DEFAULT_POLICY, defaults), 'policy');
   let cached: { policy: Policy; loadedAt: number } | null = null;
 
   const load = async (): Promise<Policy> => {
     const at = now();
     const record = await store.get(storeKeys.policy(), at);
     const stored = record?.fields['json'];
-    const parsed = stored ? policySchema.safeParse(mergePolicy(base, JSON.parse(stored) as PolicyInput)) : null;
+    const parsed = stored
+      ? policySchema.safeParse(mergePolicy(base, JSON.parse(stored) as PolicyInput))
+      : null;
     const policy = parsed?.success ? parsed.data : base;
     cached = { policy, loadedAt: at };
     return policy;
@@ -80,9 +85,20 @@ export function createPolicyAccess(
       const current = await load();
       const at = now();
       const merged = mergePolicy(current, input) as Policy;
-      if (merged.frequency === 'every-login' && current.frequency !== 'every-login') merged.devicesTrustedFrom = at;
+      if (merged.frequency === 'every-login' && current.frequency !== 'every-login')
+        merged.devicesTrustedFrom = at;
       const next = parseInput(policySchema, merged, 'policy');
-      await store.commit([{ type: 'put', key: storeKeys.policy(), fields: { json: JSON.stringify(next), changedAt: String(at) }, expiresAt: null }], at);
+      await store.commit(
+        [
+          {
+            type: 'put',
+            key: storeKeys.policy(),
+            fields: { json: JSON.stringify(next), changedAt: String(at) },
+            expiresAt: null,
+          },
+        ],
+        at,
+      );
       cached = { policy: next, loadedAt: at };
       return next;
     },

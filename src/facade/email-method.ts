@@ -38,12 +38,21 @@ const SETUP_SCOPE = 'email-setup';
 /** Sends a stored code, voiding it when the mailer fails. Shared by setup and login. */
 export async function deliverOrVoid(
   ctx: Context,
-  input: { key: string; fields: Fields; to: string; code: string; purpose: 'setup' | 'login' | 'step-up'; expiresAt: number },
+  input: {
+    key: string;
+    fields: Fields;
+    to: string;
+    code: string;
+    purpose: 'setup' | 'login' | 'step-up';
+    expiresAt: number;
+  },
 ): Promise<void> {
   try {
     await ctx.emailCodes.deliver(input);
   } catch (error) {
-    await ctx.store.commit([ctx.emailCodes.voidOp(input.key, input.fields)], ctx.now()).catch(() => undefined);
+    await ctx.store
+      .commit([ctx.emailCodes.voidOp(input.key, input.fields)], ctx.now())
+      .catch(() => undefined);
     throw error;
   }
 }
@@ -64,16 +73,28 @@ export function createEmailApi(ctx: Context): EmailApi {
       const expiresAt = now + policy.emailCodeTtlMs;
       const code = ctx.emailCodes.generateCode();
       const binding = { purpose: 'setup' as const, userId, scope: SETUP_SCOPE };
-      const fields: Fields = { ...ctx.emailCodes.codeFields(code, binding, expiresAt), address, deadline: String(expiresAt) };
+      const fields: Fields = {
+        ...ctx.emailCodes.codeFields(code, binding, expiresAt),
+        address,
+        deadline: String(expiresAt),
+      };
       const key = storeKeys.emailPending(userId);
       const result = await ctx.store.commit(
         [
-          ctx.emailCodes.sendLimitOp(userId, { cooldownMs: policy.emailResendCooldownMs, perHour: policy.emailSendsPerHour }),
+          ctx.emailCodes.sendLimitOp(userId, {
+            cooldownMs: policy.emailResendCooldownMs,
+            perHour: policy.emailSendsPerHour,
+          }),
           { type: 'put', key, fields, expiresAt: expiresAt + policy.attempts.lockMs * 2 },
         ],
         now,
       );
-      if (!result.ok) return { ok: false, reason: 'cooldown', retryAt: sendRetryAt(result.fields, result.expiresAt, result.reason) };
+      if (!result.ok)
+        return {
+          ok: false,
+          reason: 'cooldown',
+          retryAt: sendRetryAt(result.fields, result.expiresAt, result.reason),
+        };
       await deliverOrVoid(ctx, { key, fields, to: address, code, purpose: 'setup', expiresAt });
       await ctx.emit({ type: 'email.setup-started', userId, detail: { sentTo: maskEmail(address) } });
       return { ok: true, sentTo: maskEmail(address), expiresAt };
@@ -97,7 +118,12 @@ export function createEmailApi(ctx: Context): EmailApi {
       if (!address) throw new FactorkitError('INVALID_INPUT', 'pending email setup has no address');
       const enabled = await commitEnable(ctx, userId, user, [
         { type: 'take', key, match: { code: verdict.fields['code'] as string } },
-        { type: 'put', key: storeKeys.email(userId), fields: { address, enabledAt: String(now) }, expiresAt: null },
+        {
+          type: 'put',
+          key: storeKeys.email(userId),
+          fields: { address, enabledAt: String(now) },
+          expiresAt: null,
+        },
       ]);
       if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
       await ctx.emit({ type: 'email.enabled', userId, detail: { address: maskEmail(address) } });

@@ -5,7 +5,12 @@ import type { UserRecords } from './user-state.js';
 /** Result of confirming a method's setup (`totp.confirmSetup`, `email.confirmSetup`). */
 export type SetupResult =
   | { ok: true; backupCodes?: string[] }
-  | { ok: false; reason: 'invalid-code' | 'no-pending-setup' | 'expired' | 'locked'; retryAt?: number; attemptsLeft?: number };
+  | {
+      ok: false;
+      reason: 'invalid-code' | 'no-pending-setup' | 'expired' | 'locked';
+      retryAt?: number;
+      attemptsLeft?: number;
+    };
 
 /**
  * Commits the ops that enable a method and, when it is the user's first method, ten backup codes in
@@ -23,7 +28,10 @@ export async function commitEnable(
     const policy = await ctx.policy();
     const codes = ctx.vault.generate();
     const mode = user.backupCodes ? 'put' : 'insert';
-    const result = await ctx.store.commit([...ops, ctx.vault.storeOp(userId, codes, policy.backupCodes.storage, mode)], ctx.now());
+    const result = await ctx.store.commit(
+      [...ops, ctx.vault.storeOp(userId, codes, policy.backupCodes.storage, mode)],
+      ctx.now(),
+    );
     if (result.ok) {
       await ctx.emit({ type: 'backup-codes.generated', userId, detail: { count: codes.length } });
       return { ok: true, backupCodes: codes };

@@ -36,12 +36,33 @@ function matchSixDigits(ctx: Context, input: EvaluateInput): CodeMatch {
     const afterStep = input.stepRecord ? Number(input.stepRecord.fields['step']) : undefined;
     const hit = ctx.totp.verifyCode(secret, code, now, afterStep === undefined ? undefined : { afterStep });
     if (hit.ok) {
-      return { method: 'totp', ops: [{ type: 'advance', key: storeKeys.totpStep(userId), field: 'step', value: hit.step, expiresAt: null }], replayed: false };
+      return {
+        method: 'totp',
+        ops: [
+          {
+            type: 'advance',
+            key: storeKeys.totpStep(userId),
+            field: 'step',
+            value: hit.step,
+            expiresAt: null,
+          },
+        ],
+        replayed: false,
+      };
     }
-    if (afterStep !== undefined && ctx.totp.verifyCode(secret, code, now).ok) return { ...NONE, replayed: true };
+    if (afterStep !== undefined && ctx.totp.verifyCode(secret, code, now).ok)
+      return { ...NONE, replayed: true };
   }
-  if (user.email && ctx.emailCodes.matches(input.challenge, code, { purpose: input.purpose, userId, scope: input.nonce })) {
-    return { method: 'email', ops: [], challengeMatch: { code: input.challenge['code'] as string }, replayed: false };
+  if (
+    user.email &&
+    ctx.emailCodes.matches(input.challenge, code, { purpose: input.purpose, userId, scope: input.nonce })
+  ) {
+    return {
+      method: 'email',
+      ops: [],
+      challengeMatch: { code: input.challenge['code'] as string },
+      replayed: false,
+    };
   }
   return NONE;
 }
@@ -54,7 +75,11 @@ function matchLongCode(ctx: Context, input: EvaluateInput): CodeMatch {
   if (admin && input.purpose === 'login') {
     const hash = ctx.keyring.hash(canonical, adminCodeContext(userId), admin['kid']);
     if (hash !== null && safeEqual(hash, admin['code'] ?? '')) {
-      return { method: 'admin-code', ops: [{ type: 'take', key: storeKeys.adminCode(userId), match: { code: hash } }], replayed: false };
+      return {
+        method: 'admin-code',
+        ops: [{ type: 'take', key: storeKeys.adminCode(userId), match: { code: hash } }],
+        replayed: false,
+      };
     }
   }
   if (user.totp || user.email) {

@@ -48,9 +48,16 @@ export interface LoginApi {
    * After the password: whether to ask for a code. `stepUp` always asks (re-verification before a
    * sensitive change), ignoring trusted browsers, and never accepts an admin-issued code.
    */
-  start(userId: string, options?: { deviceToken?: string; stepUp?: boolean }): Promise<LoginStart>;
+  start(
+    userId: string,
+    options?: { deviceToken?: string | undefined; stepUp?: boolean | undefined },
+  ): Promise<LoginStart>;
   sendEmailCode(challengeId: string): Promise<SendEmailCodeResult>;
-  verify(challengeId: string, code: string, options?: { rememberDevice?: boolean; deviceLabel?: string }): Promise<VerifyResult>;
+  verify(
+    challengeId: string,
+    code: string,
+    options?: { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined },
+  ): Promise<VerifyResult>;
 }
 
 const startOptionsSchema = z
@@ -72,15 +79,30 @@ export function parseChallengeId(challengeId: unknown): { userId: string; nonce:
 
 function refused(verdict: Exclude<AttemptVerdict, { allowed: true }>, now: number): VerifyResult {
   if (verdict.reason === 'locked') {
-    return { ok: false, reason: 'locked', retryAt: verdict.retryAt, attemptsLeft: verdict.attemptsLeft, message: lockMessage(verdict.retryAt - now) };
+    return {
+      ok: false,
+      reason: 'locked',
+      retryAt: verdict.retryAt,
+      attemptsLeft: verdict.attemptsLeft,
+      message: lockMessage(verdict.retryAt - now),
+    };
   }
   if (verdict.reason === 'expired') return { ok: false, reason: 'expired' };
   if (verdict.reason === 'ended') return { ok: false, reason: 'challenge-ended' };
   return { ok: false, reason: 'unknown-challenge' };
 }
 
-async function failed(ctx: Context, userId: string, verdict: Extract<AttemptVerdict, { allowed: true }>, now: number): Promise<VerifyResult> {
-  await ctx.emit({ type: 'verify.failed', userId, detail: { attempt: verdict.attempt, attemptsLeft: verdict.attemptsLeft } });
+async function failed(
+  ctx: Context,
+  userId: string,
+  verdict: Extract<AttemptVerdict, { allowed: true }>,
+  now: number,
+): Promise<VerifyResult> {
+  await ctx.emit({
+    type: 'verify.failed',
+    userId,
+    detail: { attempt: verdict.attempt, attemptsLeft: verdict.attemptsLeft },
+  });
   if (verdict.accountLockedUntil > 0) {
     await ctx.emit({ type: 'account.locked', userId, detail: { retryAt: verdict.accountLockedUntil } });
   }
@@ -90,8 +112,15 @@ async function failed(ctx: Context, userId: string, verdict: Extract<AttemptVerd
   }
   const retryAt = Math.max(verdict.challengeLockedUntil, verdict.accountLockedUntil);
   if (retryAt > 0) {
-    if (verdict.challengeLockedUntil > 0) await ctx.emit({ type: 'challenge.locked', userId, detail: { retryAt } });
-    return { ok: false, reason: 'locked', retryAt, attemptsLeft: verdict.attemptsLeft, message: lockMessage(retryAt - now) };
+    if (verdict.challengeLockedUntil > 0)
+      await ctx.emit({ type: 'challenge.locked', userId, detail: { retryAt } });
+    return {
+      ok: false,
+      reason: 'locked',
+      retryAt,
+      attemptsLeft: verdict.attemptsLeft,
+      message: lockMessage(retryAt - now),
+    };
   }
   return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
 }
@@ -103,9 +132,15 @@ export function createLoginApi(ctx: Context): LoginApi {
       const options = parseInput(startOptionsSchema, optionsInput, 'options') ?? {};
       const [policy, user] = await Promise.all([ctx.policy({ fresh: true }), loadUser(ctx, userId)]);
       const days = trustDays(policy);
-      const device = days !== null && options.deviceToken && !options.stepUp ? await ctx.devices.check(userId, options.deviceToken) : null;
+      const device =
+        days !== null && options.deviceToken && !options.stepUp
+          ? await ctx.devices.check(userId, options.deviceToken)
+          : null;
       const now = ctx.now();
-      const deviceTrusted = device !== null && device.createdAt > policy.devicesTrustedFrom && now < device.createdAt + (days ?? 0) * DAY_MS;
+      const deviceTrusted =
+        device !== null &&
+        device.createdAt > policy.devicesTrustedFrom &&
+        now < device.createdAt + (days ?? 0) * DAY_MS;
       const decision = decideLogin(
         policy,
         {
@@ -127,14 +162,25 @@ export function createLoginApi(ctx: Context): LoginApi {
           {
             type: 'put',
             key: storeKeys.challenge(userId, nonce),
-            fields: { purpose, methods: decision.methods.join(','), deadline: String(deadline), attempts: '0', lockedUntil: '0' },
+            fields: {
+              purpose,
+              methods: decision.methods.join(','),
+              deadline: String(deadline),
+              attempts: '0',
+              lockedUntil: '0',
+            },
             expiresAt: deadline + CHALLENGE_GRACE_MS,
           },
         ],
         now,
       );
       await ctx.emit({ type: 'challenge.started', userId, detail: { purpose } });
-      return { status: 'challenge', challengeId: `${userTag(userId)}.${nonce}`, methods: decision.methods, expiresAt: deadline };
+      return {
+        status: 'challenge',
+        challengeId: `${userTag(userId)}.${nonce}`,
+        methods: decision.methods,
+        expiresAt: deadline,
+      };
     },
 
     async sendEmailCode(challengeId) {
@@ -143,8 +189,12 @@ export function createLoginApi(ctx: Context): LoginApi {
       const { userId, nonce } = parsed;
       const key = storeKeys.challenge(userId, nonce);
       const now = ctx.now();
-      const [policy, [challenge, email]] = await Promise.all([ctx.policy(), ctx.store.getMany([key, storeKeys.email(userId)], now)]);
-      if (!challenge || challenge.fields['ended'] || now >= Number(challenge.fields['deadline'])) return { ok: false, reason: 'challenge-ended' };
+      const [policy, [challenge, email]] = await Promise.all([
+        ctx.policy(),
+        ctx.store.getMany([key, storeKeys.email(userId)], now),
+      ]);
+      if (!challenge || challenge.fields['ended'] || now >= Number(challenge.fields['deadline']))
+        return { ok: false, reason: 'challenge-ended' };
       const address = email?.fields['address'];
       if (!address) return { ok: false, reason: 'no-email' };
       const purpose = challenge.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
@@ -154,13 +204,20 @@ export function createLoginApi(ctx: Context): LoginApi {
       const result = await ctx.store.commit(
         [
           { type: 'merge', key, fields, absent: ['ended'] },
-          ctx.emailCodes.sendLimitOp(userId, { cooldownMs: policy.emailResendCooldownMs, perHour: policy.emailSendsPerHour }),
+          ctx.emailCodes.sendLimitOp(userId, {
+            cooldownMs: policy.emailResendCooldownMs,
+            perHour: policy.emailSendsPerHour,
+          }),
         ],
         now,
       );
       if (!result.ok) {
         if (result.index === 0) return { ok: false, reason: 'challenge-ended' };
-        return { ok: false, reason: 'cooldown', retryAt: sendRetryAt(result.fields, result.expiresAt, result.reason) };
+        return {
+          ok: false,
+          reason: 'cooldown',
+          retryAt: sendRetryAt(result.fields, result.expiresAt, result.reason),
+        };
       }
       await deliverOrVoid(ctx, { key, fields, to: address, code, purpose, expiresAt });
       await ctx.emit({ type: 'email.code-sent', userId, detail: { purpose, sentTo: maskEmail(address) } });
@@ -185,14 +242,36 @@ export function createLoginApi(ctx: Context): LoginApi {
       const verdict = ctx.limiter.interpret(attempt, policy, now);
       if (!verdict.allowed) return refused(verdict, now);
       const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
-      const match = evaluateCode(ctx, { userId, nonce, purpose, code, now, challenge: verdict.fields, user, stepRecord: stepRecord ?? null });
+      const match = evaluateCode(ctx, {
+        userId,
+        nonce,
+        purpose,
+        code,
+        now,
+        challenge: verdict.fields,
+        user,
+        stepRecord: stepRecord ?? null,
+      });
       if (match.replayed) await ctx.emit({ type: 'code.replayed', userId });
       if (!match.method) return failed(ctx, userId, verdict, now);
 
-      const ops = [{ type: 'merge' as const, key, fields: { ended: '1' }, absent: ['ended'], ...(match.challengeMatch ? { match: match.challengeMatch } : {}) }, ...match.ops];
-      if (policy.attempts.resetAccountOnSuccess) ops.push({ type: 'delete', key: storeKeys.accountAttempts(userId) });
+      const ops = [
+        {
+          type: 'merge' as const,
+          key,
+          fields: { ended: '1' },
+          absent: ['ended'],
+          ...(match.challengeMatch ? { match: match.challengeMatch } : {}),
+        },
+        ...match.ops,
+      ];
+      if (policy.attempts.resetAccountOnSuccess)
+        ops.push({ type: 'delete', key: storeKeys.accountAttempts(userId) });
       const days = trustDays(policy);
-      const device = options.rememberDevice && days !== null && purpose === 'login' ? ctx.devices.issue(userId, options.deviceLabel ?? 'Unknown browser', days * DAY_MS) : null;
+      const device =
+        options.rememberDevice && days !== null && purpose === 'login'
+          ? ctx.devices.issue(userId, options.deviceLabel ?? 'Unknown browser', days * DAY_MS)
+          : null;
       if (device) ops.push(device.op);
       const result = await ctx.store.commit(ops, now);
       if (!result.ok) {
@@ -208,7 +287,9 @@ export function createLoginApi(ctx: Context): LoginApi {
         userId,
         method: match.method,
         purpose,
-        ...(device ? { deviceToken: device.token, deviceExpiresAt: device.expiresAt, deviceId: device.deviceId } : {}),
+        ...(device
+          ? { deviceToken: device.token, deviceExpiresAt: device.expiresAt, deviceId: device.deviceId }
+          : {}),
       };
     },
   };

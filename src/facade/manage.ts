@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FactorkitError } from '../errors.js';
 import type { BackupCodeView } from '../backup-code-vault.js';
+import { FactorkitError } from '../errors.js';
 import type { Actor } from '../events.js';
 import type { StoreOp } from '../store.js';
 import { storeKeys } from '../store-keys.js';
@@ -44,7 +44,10 @@ export interface DevicesApi {
   revokeAll(userId: string): Promise<void>;
 }
 
-const actorSchema = z.object({ id: z.string().min(1).max(256), roles: z.array(z.string().max(100)).max(100).optional() });
+const actorSchema = z.object({
+  id: z.string().min(1).max(256),
+  roles: z.array(z.string().max(100)).max(100).optional(),
+});
 const methodSchema = z.enum(['totp', 'email']);
 
 export function createStatus(ctx: Context) {
@@ -56,7 +59,8 @@ export function createStatus(ctx: Context) {
       enabled: Boolean(user.totp || user.email),
       totp: Boolean(user.totp),
       email: address ? maskEmail(address) : null,
-      backupCodesRemaining: user.totp || user.email ? ctx.vault.remaining(user.backupCodes?.fields ?? null) : 0,
+      backupCodesRemaining:
+        user.totp || user.email ? ctx.vault.remaining(user.backupCodes?.fields ?? null) : 0,
     };
   };
 }
@@ -83,7 +87,8 @@ export function createBackupCodesApi(ctx: Context): BackupCodesApi {
     async regenerate(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const user = await loadUser(ctx, userId);
-      if (!user.totp && !user.email) throw new FactorkitError('NOT_ENABLED', 'backup codes need an enabled method');
+      if (!user.totp && !user.email)
+        throw new FactorkitError('NOT_ENABLED', 'backup codes need an enabled method');
       const policy = await ctx.policy();
       const codes = ctx.vault.generate();
       const ops: StoreOp[] = [ctx.vault.storeOp(userId, codes, policy.backupCodes.storage)];
@@ -100,13 +105,22 @@ export function createBackupCodesApi(ctx: Context): BackupCodesApi {
     },
     toText(codes, options) {
       const parsedCodes = parseInput(z.array(z.string().max(64)).max(100), codes, 'codes');
-      const { accountName } = parseInput(z.object({ accountName: z.string().min(1).max(256) }), options, 'options');
+      const { accountName } = parseInput(
+        z.object({ accountName: z.string().min(1).max(256) }),
+        options,
+        'options',
+      );
       return ctx.vault.toText(parsedCodes, { issuer: ctx.issuer, accountName });
     },
   };
 }
 
-async function authorizeOrThrow(ctx: Context, actorInput: Actor, action: AdminAction, userId: string): Promise<Actor> {
+async function authorizeOrThrow(
+  ctx: Context,
+  actorInput: Actor,
+  action: AdminAction,
+  userId: string,
+): Promise<Actor> {
   const actor = parseInput(actorSchema, actorInput, 'actor') as Actor;
   if ((await ctx.authorize(actor, action, userId)) !== true) {
     throw new FactorkitError('NOT_AUTHORIZED', `actor ${actor.id} may not ${action} for this user`);
@@ -127,7 +141,13 @@ export function createAdminApi(ctx: Context): AdminApi {
       const now = ctx.now();
       const expiresAt = now + policy.adminCodeTtlMs;
       const hash = ctx.keyring.hash(ctx.vault.normalize(code)!, adminCodeContext(userId)) as string;
-      const fields = { code: hash, kid: ctx.keyring.currentId, actor: actor.id, issuedAt: String(now), deadline: String(expiresAt) };
+      const fields = {
+        code: hash,
+        kid: ctx.keyring.currentId,
+        actor: actor.id,
+        issuedAt: String(now),
+        deadline: String(expiresAt),
+      };
       await ctx.store.commit([{ type: 'put', key: storeKeys.adminCode(userId), fields, expiresAt }], now);
       await ctx.emit({ type: 'admin.backup-code-issued', userId, actor, detail: { expiresAt } });
       return { code, expiresAt };
@@ -144,7 +164,10 @@ export function createAdminApi(ctx: Context): AdminApi {
         storeKeys.adminCode(userId),
         storeKeys.devices(userId),
       ];
-      await ctx.store.commit(keys.map((key) => ({ type: 'delete', key }) as const), ctx.now());
+      await ctx.store.commit(
+        keys.map((key) => ({ type: 'delete', key }) as const),
+        ctx.now(),
+      );
       await ctx.emit({ type: 'admin.reset', userId, actor });
     },
   };

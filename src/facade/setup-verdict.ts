@@ -7,12 +7,18 @@ import type { SetupResult } from './enable-method.js';
  */
 export function setupVerdict(verdict: AttemptVerdict, now?: number): Extract<SetupResult, { ok: false }> {
   if (!verdict.allowed) {
-    if (verdict.reason === 'locked') return { ok: false, reason: 'locked', retryAt: verdict.retryAt, attemptsLeft: verdict.attemptsLeft };
+    if (verdict.reason === 'locked')
+      return { ok: false, reason: 'locked', retryAt: verdict.retryAt, attemptsLeft: verdict.attemptsLeft };
     if (verdict.reason === 'expired') return { ok: false, reason: 'expired' };
     return { ok: false, reason: 'no-pending-setup' };
   }
   if (now !== undefined && verdict.challengeLockedUntil > now) {
-    return { ok: false, reason: 'locked', retryAt: verdict.challengeLockedUntil, attemptsLeft: verdict.attemptsLeft };
+    return {
+      ok: false,
+      reason: 'locked',
+      retryAt: verdict.challengeLockedUntil,
+      attemptsLeft: verdict.attemptsLeft,
+    };
   }
   return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
 }

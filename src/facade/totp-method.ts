@@ -13,7 +13,10 @@ const accountNameSchema = z.object({ accountName: z.string().min(1).max(256) });
 /** The authenticator-app part of the facade. */
 export interface TotpApi {
   /** Starts linking an app: a new secret, its otpauth URI and QR code; pending until confirmed. */
-  beginSetup(userId: string, options: { accountName: string }): Promise<{ secret: string; uri: string; qrSvg: string; expiresAt: number }>;
+  beginSetup(
+    userId: string,
+    options: { accountName: string },
+  ): Promise<{ secret: string; uri: string; qrSvg: string; expiresAt: number }>;
   /** Confirms the pending secret with a first code; enables the method. */
   confirmSetup(userId: string, code: string): Promise<SetupResult>;
 }
@@ -60,12 +63,28 @@ export function createTotpApi(ctx: Context): TotpApi {
       const sealed = verdict.fields['secret'] as string;
       const secret = ctx.keyring.open(sealed, totpSealContext(userId));
       const afterStep = stepRecord ? Number(stepRecord.fields['step']) : undefined;
-      const match = ctx.totp.verifyCode(secret, code, now, afterStep === undefined ? undefined : { afterStep });
+      const match = ctx.totp.verifyCode(
+        secret,
+        code,
+        now,
+        afterStep === undefined ? undefined : { afterStep },
+      );
       if (!match.ok) return setupVerdict(verdict, now);
       const enabled = await commitEnable(ctx, userId, user, [
         { type: 'take', key: pendingKey, match: { secret: sealed } },
-        { type: 'put', key: storeKeys.totp(userId), fields: { secret: sealed, enabledAt: String(now) }, expiresAt: null },
-        { type: 'advance', key: storeKeys.totpStep(userId), field: 'step', value: match.step, expiresAt: null },
+        {
+          type: 'put',
+          key: storeKeys.totp(userId),
+          fields: { secret: sealed, enabledAt: String(now) },
+          expiresAt: null,
+        },
+        {
+          type: 'advance',
+          key: storeKeys.totpStep(userId),
+          field: 'step',
+          value: match.step,
+          expiresAt: null,
+        },
       ]);
       if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
       await ctx.emit({ type: 'totp.enabled', userId });

@@ -13,10 +13,20 @@ export interface UserRecords {
 /** Loads a user's method records in one round trip. */
 export async function loadUser(ctx: Context, userId: string): Promise<UserRecords> {
   const [totp, email, backupCodes, adminCode] = await ctx.store.getMany(
-    [storeKeys.totp(userId), storeKeys.email(userId), storeKeys.backupCodes(userId), storeKeys.adminCode(userId)],
+    [
+      storeKeys.totp(userId),
+      storeKeys.email(userId),
+      storeKeys.backupCodes(userId),
+      storeKeys.adminCode(userId),
+    ],
     ctx.now(),
   );
-  return { totp: totp ?? null, email: email ?? null, backupCodes: backupCodes ?? null, adminCode: adminCode ?? null };
+  return {
+    totp: totp ?? null,
+    email: email ?? null,
+    backupCodes: backupCodes ?? null,
+    adminCode: adminCode ?? null,
+  };
 }
 
 /** `a***@example.com`: enough for the user to recognise the address, not enough to harvest it. */

@@ -11,7 +11,11 @@ export interface CodeMessageInput {
 }
 
 /** Renders the email that carries a code; replace it to change wording or language. */
-export type CodeMessageTemplate = (input: CodeMessageInput) => { subject: string; text: string; html?: string };
+export type CodeMessageTemplate = (input: CodeMessageInput) => {
+  subject: string;
+  text: string;
+  html?: string;
+};
 
 const ACTIONS: Record<CodePurpose, string> = {
   setup: 'Enter it on the Enter the Authentication Code pop-up to set up email authentication',
@@ -20,7 +24,10 @@ const ACTIONS: Record<CodePurpose, string> = {
 };
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /** The default English message, worded like the CloudFon help page. */
 export const defaultCodeMessage: CodeMessageTemplate = ({ code, issuer, purpose, expiresInMinutes }) => {

@@ -12,7 +12,12 @@ type Change = { key: string; record: StoredRecord | null };
 
 type Evaluated =
   | { ok: true; result: Fields | null; change: Change | null }
-  | { ok: false; reason: Extract<CommitResult, { ok: false }>['reason']; fields: Fields | null; expiresAt: number | null };
+  | {
+      ok: false;
+      reason: Extract<CommitResult, { ok: false }>['reason'];
+      fields: Fields | null;
+      expiresAt: number | null;
+    };
 
 function extendExpiry(old: number | null, wanted: number | null | undefined): number | null {
   if (wanted === undefined) return old;
@@ -26,7 +31,11 @@ function matches(fields: Fields, match: Fields | undefined): boolean {
   return true;
 }
 
-function evaluateAttempt(op: Extract<StoreOp, { type: 'attempt' }>, live: StoredRecord | null, now: number): Evaluated {
+function evaluateAttempt(
+  op: Extract<StoreOp, { type: 'attempt' }>,
+  live: StoredRecord | null,
+  now: number,
+): Evaluated {
   if (!live && op.mustExist) return { ok: false, reason: 'missing', fields: null, expiresAt: null };
   const fields = live ? live.fields : {};
   const { attempts, lockedUntil } = attemptState(fields);
@@ -36,9 +45,11 @@ function evaluateAttempt(op: Extract<StoreOp, { type: 'attempt' }>, live: Stored
   }
   if (fields['deadline'] !== undefined) {
     const extended = lockedUntil > 0 ? lockedUntil + schedule.afterLockMs : 0;
-    if (now >= Math.max(Number(fields['deadline']), extended)) return { ok: false, reason: 'expired', fields: { ...fields }, expiresAt: live?.expiresAt ?? null };
+    if (now >= Math.max(Number(fields['deadline']), extended))
+      return { ok: false, reason: 'expired', fields: { ...fields }, expiresAt: live?.expiresAt ?? null };
   }
-  if (now < lockedUntil) return { ok: false, reason: 'locked', fields: { ...fields }, expiresAt: live?.expiresAt ?? null };
+  if (now < lockedUntil)
+    return { ok: false, reason: 'locked', fields: { ...fields }, expiresAt: live?.expiresAt ?? null };
   const attempt = attempts + 1;
   const lockMs = lockAfterAttempt(schedule, attempt);
   const nextLockedUntil = lockMs > 0 ? now + lockMs : lockedUntil;
@@ -56,30 +67,51 @@ function evaluateAttempt(op: Extract<StoreOp, { type: 'attempt' }>, live: Stored
 export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number): Evaluated {
   switch (op.type) {
     case 'put':
-      return { ok: true, result: null, change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } } };
+      return {
+        ok: true,
+        result: null,
+        change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } },
+      };
     case 'insert':
       if (live) return { ok: false, reason: 'exists', fields: { ...live.fields }, expiresAt: live.expiresAt };
-      return { ok: true, result: null, change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } } };
+      return {
+        ok: true,
+        result: null,
+        change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } },
+      };
     case 'delete':
       return { ok: true, result: null, change: live ? { key: op.key, record: null } : null };
     case 'take':
       if (!live) return { ok: false, reason: 'missing', fields: null, expiresAt: null };
-      if (!matches(live.fields, op.match)) return { ok: false, reason: 'mismatch', fields: { ...live.fields }, expiresAt: live.expiresAt };
+      if (!matches(live.fields, op.match))
+        return { ok: false, reason: 'mismatch', fields: { ...live.fields }, expiresAt: live.expiresAt };
       return { ok: true, result: { ...live.fields }, change: { key: op.key, record: null } };
     case 'takeField': {
       const value = live?.fields[op.field];
-      if (!live || value === undefined) return { ok: false, reason: 'missing', fields: null, expiresAt: null };
+      if (!live || value === undefined)
+        return { ok: false, reason: 'missing', fields: null, expiresAt: null };
       const rest = { ...live.fields };
       delete rest[op.field];
-      return { ok: true, result: { [op.field]: value }, change: { key: op.key, record: { fields: rest, expiresAt: live.expiresAt } } };
+      return {
+        ok: true,
+        result: { [op.field]: value },
+        change: { key: op.key, record: { fields: rest, expiresAt: live.expiresAt } },
+      };
     }
     case 'merge': {
       if (!live) {
         if (!op.create) return { ok: false, reason: 'missing', fields: null, expiresAt: null };
         const fields = { ...op.fields };
-        return { ok: true, result: fields, change: { key: op.key, record: { fields, expiresAt: op.expiresAt ?? null } } };
+        return {
+          ok: true,
+          result: fields,
+          change: { key: op.key, record: { fields, expiresAt: op.expiresAt ?? null } },
+        };
       }
-      if (!matches(live.fields, op.match) || (op.absent ?? []).some((name) => live.fields[name] !== undefined)) {
+      if (
+        !matches(live.fields, op.match) ||
+        (op.absent ?? []).some((name) => live.fields[name] !== undefined)
+      ) {
         return { ok: false, reason: 'mismatch', fields: { ...live.fields }, expiresAt: live.expiresAt };
       }
       const fields = { ...live.fields, ...op.fields };

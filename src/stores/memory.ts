@@ -63,7 +63,14 @@ export class MemoryStore implements Store {
     const changes: Array<{ key: string; record: StoredRecord | null }> = [];
     for (const [index, op] of ops.entries()) {
       const evaluated = evaluateOp(op, this.live(op.key, now), now);
-      if (!evaluated.ok) return { ok: false, index, reason: evaluated.reason, fields: evaluated.fields, expiresAt: evaluated.expiresAt };
+      if (!evaluated.ok)
+        return {
+          ok: false,
+          index,
+          reason: evaluated.reason,
+          fields: evaluated.fields,
+          expiresAt: evaluated.expiresAt,
+        };
       results.push(evaluated.result);
       if (evaluated.change) changes.push(evaluated.change);
     }

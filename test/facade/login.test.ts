@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, enrollEmail, enrollTotp, makeTwoFactor, MINUTE, startChallenge } from '../helpers/harness.js';
+import { DAY, enrollEmail, enrollTotp, MINUTE, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 
 const FIVE_MINUTES = 5 * MINUTE;
@@ -15,19 +15,30 @@ for (const target of storesUnderTest()) {
       const byApp = await startChallenge(h, 'agent');
       expect(byApp.methods).toEqual(['totp', 'email', 'backup-code']);
       expect(byApp.expiresAt).toBe(h.clock.now() + 15 * MINUTE);
-      expect(await h.tf.login.verify(byApp.challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({
+      expect(
+        await h.tf.login.verify(byApp.challengeId, h.totp.generateCode(secret, h.clock.now())),
+      ).toMatchObject({
         ok: true,
         userId: 'agent',
         method: 'totp',
       });
 
       const byEmail = await startChallenge(h, 'agent');
-      expect(await h.tf.login.sendEmailCode(byEmail.challengeId)).toMatchObject({ ok: true, sentTo: 'a***@cloudfon.example' });
-      expect(h.mailer.lastTo('agent@cloudfon.example')?.subject).toBe('CloudFon CX: your authentication code');
-      expect(await h.tf.login.verify(byEmail.challengeId, h.lastEmailCode('agent@cloudfon.example'))).toMatchObject({ ok: true, method: 'email' });
+      expect(await h.tf.login.sendEmailCode(byEmail.challengeId)).toMatchObject({
+        ok: true,
+        sentTo: 'a***@cloudfon.example',
+      });
+      expect(h.mailer.lastTo('agent@cloudfon.example')?.subject).toBe(
+        'CloudFon CX: your authentication code',
+      );
+      expect(
+        await h.tf.login.verify(byEmail.challengeId, h.lastEmailCode('agent@cloudfon.example')),
+      ).toMatchObject({ ok: true, method: 'email' });
 
       const byBackup = await startChallenge(h, 'agent');
-      expect(await h.tf.login.verify(byBackup.challengeId, backupCodes[3]!.toUpperCase().replace(/-/g, ' '))).toMatchObject({
+      expect(
+        await h.tf.login.verify(byBackup.challengeId, backupCodes[3]!.toUpperCase().replace(/-/g, ' ')),
+      ).toMatchObject({
         ok: true,
         method: 'backup-code',
       });
@@ -56,10 +67,17 @@ for (const target of storesUnderTest()) {
       expect(rightDuringLock).toEqual(wrongDuringLock);
       expect(rightDuringLock).toMatchObject({ reason: 'locked', attemptsLeft: 2 });
       h.clock.advance(1000);
-      expect(await verify()).toMatchObject({ reason: 'locked', message: 'Please try again in five minutes.', attemptsLeft: 1 });
+      expect(await verify()).toMatchObject({
+        reason: 'locked',
+        message: 'Please try again in five minutes.',
+        attemptsLeft: 1,
+      });
       h.clock.advance(FIVE_MINUTES);
       expect(await verify()).toEqual({ ok: false, reason: 'challenge-ended' });
-      expect(await verify(h.totp.generateCode(secret, h.clock.now()))).toEqual({ ok: false, reason: 'challenge-ended' });
+      expect(await verify(h.totp.generateCode(secret, h.clock.now()))).toEqual({
+        ok: false,
+        reason: 'challenge-ended',
+      });
       const types = h.events.map((e) => e.type);
       expect(types.filter((t) => t === 'verify.failed')).toHaveLength(5);
       expect(types.filter((t) => t === 'challenge.locked')).toHaveLength(2);
@@ -77,7 +95,9 @@ for (const target of storesUnderTest()) {
       h.clock.advance(FIVE_MINUTES);
       await h.tf.login.verify(challengeId, '000000'); // locks until 19:00
       h.clock.advance(FIVE_MINUTES);
-      expect(await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({ ok: true });
+      expect(await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({
+        ok: true,
+      });
     });
 
     it('expires a challenge after 15 minutes', async () => {
@@ -85,7 +105,10 @@ for (const target of storesUnderTest()) {
       const { secret } = await enrollTotp(h, 'agent');
       const { challengeId } = await startChallenge(h, 'agent');
       h.clock.advance(15 * MINUTE);
-      expect(await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()))).toEqual({ ok: false, reason: 'expired' });
+      expect(await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()))).toEqual({
+        ok: false,
+        reason: 'expired',
+      });
       expect(await h.tf.login.verify('nope', '123456')).toEqual({ ok: false, reason: 'unknown-challenge' });
     });
 
@@ -94,7 +117,9 @@ for (const target of storesUnderTest()) {
       await enrollTotp(h, 'alice');
       const bob = await enrollTotp(h, 'bob');
       const { challengeId } = await startChallenge(h, 'alice');
-      expect(await h.tf.login.verify(challengeId, h.totp.generateCode(bob.secret, h.clock.now()))).toMatchObject({ ok: false });
+      expect(
+        await h.tf.login.verify(challengeId, h.totp.generateCode(bob.secret, h.clock.now())),
+      ).toMatchObject({ ok: false });
       expect(await h.tf.login.verify(challengeId, bob.backupCodes[0]!)).toMatchObject({ ok: false });
     });
 
@@ -102,7 +127,11 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make());
       const { backupCodes } = await enrollTotp(h, 'agent');
       const { challengeId } = await startChallenge(h, 'agent');
-      const results = await Promise.all(backupCodes.slice(0, 10).flatMap((code) => Array.from({ length: 5 }, () => h.tf.login.verify(challengeId, code))));
+      const results = await Promise.all(
+        backupCodes
+          .slice(0, 10)
+          .flatMap((code) => Array.from({ length: 5 }, () => h.tf.login.verify(challengeId, code))),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect((await h.tf.status('agent')).backupCodesRemaining).toBeGreaterThanOrEqual(9);
     });
@@ -111,7 +140,9 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make());
       await enrollTotp(h, 'agent');
       const { challengeId } = await startChallenge(h, 'agent');
-      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => h.tf.login.verify(challengeId, String(100000 + i))));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => h.tf.login.verify(challengeId, String(100000 + i))),
+      );
       expect(h.events.filter((e) => e.type === 'verify.failed')).toHaveLength(3);
       expect(results.filter((r) => !r.ok && r.reason === 'locked')).toHaveLength(98);
     });
@@ -126,14 +157,26 @@ for (const target of storesUnderTest()) {
         await h.tf.login.sendEmailCode(challengeId);
         for (let i = 0; i < 3; i++) {
           const r = await h.tf.login.verify(challengeId, i === 0 ? 'aaaa-bbbb-cccc-dddd' : '000000');
-          if (!(r.ok === false && r.reason === 'locked' && h.events.at(-1)?.type !== 'challenge.locked' && h.events.at(-1)?.type !== 'account.locked')) evaluated++;
+          if (
+            !(
+              r.ok === false &&
+              r.reason === 'locked' &&
+              h.events.at(-1)?.type !== 'challenge.locked' &&
+              h.events.at(-1)?.type !== 'account.locked'
+            )
+          )
+            evaluated++;
         }
         h.clock.advance(61_000);
       }
       expect(h.events.filter((e) => e.type === 'verify.failed')).toHaveLength(10);
       expect(h.events.filter((e) => e.type === 'account.locked')).toHaveLength(1);
       const { challengeId } = await startChallenge(h, 'agent');
-      expect(await h.tf.login.verify(challengeId, '000000')).toMatchObject({ ok: false, reason: 'locked', attemptsLeft: 5 });
+      expect(await h.tf.login.verify(challengeId, '000000')).toMatchObject({
+        ok: false,
+        reason: 'locked',
+        attemptsLeft: 5,
+      });
       expect(evaluated).toBeGreaterThanOrEqual(10);
     });
 
@@ -164,7 +207,9 @@ for (const target of storesUnderTest()) {
 
     it('a success resets the account count when the policy says so, and only then', async () => {
       for (const reset of [true, false]) {
-        const h = makeTwoFactor(await target.make(), { policy: { attempts: { resetAccountOnSuccess: reset } } });
+        const h = makeTwoFactor(await target.make(), {
+          policy: { attempts: { resetAccountOnSuccess: reset } },
+        });
         const { secret } = await enrollTotp(h, 'agent');
         for (let i = 0; i < 3; i++) {
           const { challengeId } = await startChallenge(h, 'agent');
@@ -173,7 +218,9 @@ for (const target of storesUnderTest()) {
           await h.tf.login.verify(challengeId, '000000');
         }
         const { challengeId } = await startChallenge(h, 'agent');
-        expect(await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({ ok: true });
+        expect(
+          await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now())),
+        ).toMatchObject({ ok: true });
         const next = await startChallenge(h, 'agent');
         const r = await h.tf.login.verify(next.challengeId, '000000');
         // 9 failures + 1 success = attempt 10 without reset: the 11th locks the account for 2 hours.
@@ -187,20 +234,34 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make(), { policy: { frequency: { trustDays: 14 } } });
       const { secret } = await enrollTotp(h, 'agent');
       const { challengeId } = await startChallenge(h, 'agent');
-      const ok = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true, deviceLabel: 'Chrome on Linux' });
+      const ok = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), {
+        rememberDevice: true,
+        deviceLabel: 'Chrome on Linux',
+      });
       expect(ok).toMatchObject({ ok: true, deviceExpiresAt: h.clock.now() + 14 * DAY });
       const token = ok.ok ? ok.deviceToken! : '';
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(await h.tf.login.start('agent', { deviceToken: token })).toMatchObject({ status: 'trusted-device' });
+      expect(await h.tf.login.start('agent', { deviceToken: token })).toMatchObject({
+        status: 'trusted-device',
+      });
       // A cleared cookie or another browser: no token, so a code again.
       expect((await h.tf.login.start('agent')).status).toBe('challenge');
       // Another user's login, a tampered token: not trusted.
       await enrollTotp(h, 'other');
       expect((await h.tf.login.start('other', { deviceToken: token })).status).toBe('challenge');
-      expect((await h.tf.login.start('agent', { deviceToken: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` })).status).toBe('challenge');
+      expect(
+        (
+          await h.tf.login.start('agent', {
+            deviceToken: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`,
+          })
+        ).status,
+      ).toBe('challenge');
       const devices = await h.tf.devices.list('agent');
       expect(devices).toHaveLength(1);
-      expect(devices[0]).toMatchObject({ label: 'Chrome on Linux', expiresAt: ok.ok ? ok.deviceExpiresAt : 0 });
+      expect(devices[0]).toMatchObject({
+        label: 'Chrome on Linux',
+        expiresAt: ok.ok ? ok.deviceExpiresAt : 0,
+      });
       // Not sliding: using the browser on day 13 does not extend it.
       h.clock.set(ok.ok ? ok.deviceExpiresAt! - 1000 : 0);
       expect((await h.tf.login.start('agent', { deviceToken: token })).status).toBe('trusted-device');
@@ -212,14 +273,20 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make(), { policy: { frequency: { trustDays: 14 } } });
       const { secret } = await enrollTotp(h, 'agent');
       const { challengeId } = await startChallenge(h, 'agent');
-      const ok = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true });
+      const ok = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), {
+        rememberDevice: true,
+      });
       const token = ok.ok ? ok.deviceToken! : '';
       await h.tf.policy.set({ frequency: 'every-login' });
       expect((await h.tf.login.start('agent', { deviceToken: token })).status).toBe('challenge');
       h.clock.advance(MINUTE);
       const again = await startChallenge(h, 'agent');
       h.clock.advance(30_000);
-      const noDevice = await h.tf.login.verify(again.challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true });
+      const noDevice = await h.tf.login.verify(
+        again.challengeId,
+        h.totp.generateCode(secret, h.clock.now()),
+        { rememberDevice: true },
+      );
       expect(noDevice).toMatchObject({ ok: true });
       expect(noDevice.ok && noDevice.deviceToken).toBeFalsy();
       // Back to 14 days: browsers trusted before the switch stay untrusted.
@@ -234,7 +301,9 @@ for (const target of storesUnderTest()) {
       const trust = async () => {
         const { challengeId } = await startChallenge(h, 'agent');
         h.clock.advance(30_000);
-        const r = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true });
+        const r = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), {
+          rememberDevice: true,
+        });
         if (!r.ok || !r.deviceToken) throw new Error('no token');
         return r;
       };
@@ -264,11 +333,15 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make(), { policy: { frequency: { trustDays: 14 } } });
       const { secret } = await enrollTotp(h, 'agent');
       const { challengeId } = await startChallenge(h, 'agent');
-      const r = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), { rememberDevice: true });
+      const r = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), {
+        rememberDevice: true,
+      });
       const token = r.ok ? r.deviceToken : undefined;
       const stepUp = await startChallenge(h, 'agent', { deviceToken: token!, stepUp: true });
       h.clock.advance(30_000);
-      expect(await h.tf.login.verify(stepUp.challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({ ok: true, purpose: 'step-up' });
+      expect(
+        await h.tf.login.verify(stepUp.challengeId, h.totp.generateCode(secret, h.clock.now())),
+      ).toMatchObject({ ok: true, purpose: 'step-up' });
     });
   });
 }

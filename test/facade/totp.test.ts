@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FactorkitError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/stores/memory.js';
-import { enrollTotp, makeTwoFactor, MINUTE, startChallenge } from '../helpers/harness.js';
+import { enrollTotp, MINUTE, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 
 for (const target of storesUnderTest()) {
@@ -10,17 +10,36 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make());
       const setup = await h.tf.totp.beginSetup('agent-1', { accountName: 'ana@example.com' });
       expect(setup.secret).toMatch(/^[A-Z2-7]{32}$/);
-      expect(setup.uri).toBe(`otpauth://totp/CloudFon%20CX:ana%40example.com?secret=${setup.secret}&issuer=CloudFon%20CX`);
+      expect(setup.uri).toBe(
+        `otpauth://totp/CloudFon%20CX:ana%40example.com?secret=${setup.secret}&issuer=CloudFon%20CX`,
+      );
       expect(setup.qrSvg).toMatch(/^<svg /);
-      expect(await h.tf.status('agent-1')).toEqual({ enabled: false, totp: false, email: null, backupCodesRemaining: 0 });
+      expect(await h.tf.status('agent-1')).toEqual({
+        enabled: false,
+        totp: false,
+        email: null,
+        backupCodesRemaining: 0,
+      });
 
-      expect(await h.tf.totp.confirmSetup('agent-1', '000000')).toMatchObject({ ok: false, reason: 'invalid-code', attemptsLeft: 4 });
+      expect(await h.tf.totp.confirmSetup('agent-1', '000000')).toMatchObject({
+        ok: false,
+        reason: 'invalid-code',
+        attemptsLeft: 4,
+      });
       expect((await h.tf.status('agent-1')).enabled).toBe(false);
 
-      const result = await h.tf.totp.confirmSetup('agent-1', h.totp.generateCode(setup.secret, h.clock.now()));
+      const result = await h.tf.totp.confirmSetup(
+        'agent-1',
+        h.totp.generateCode(setup.secret, h.clock.now()),
+      );
       expect(result.ok).toBe(true);
       expect(result.ok && result.backupCodes).toHaveLength(10);
-      expect(await h.tf.status('agent-1')).toEqual({ enabled: true, totp: true, email: null, backupCodesRemaining: 10 });
+      expect(await h.tf.status('agent-1')).toEqual({
+        enabled: true,
+        totp: true,
+        email: null,
+        backupCodesRemaining: 10,
+      });
       expect(h.events.map((e) => e.type)).toContain('totp.enabled');
     });
 
@@ -29,7 +48,10 @@ for (const target of storesUnderTest()) {
       expect(await h.tf.totp.confirmSetup('u', '123456')).toEqual({ ok: false, reason: 'no-pending-setup' });
       const setup = await h.tf.totp.beginSetup('u', { accountName: 'u' });
       h.clock.advance(15 * MINUTE);
-      expect(await h.tf.totp.confirmSetup('u', h.totp.generateCode(setup.secret, h.clock.now()))).toEqual({ ok: false, reason: 'expired' });
+      expect(await h.tf.totp.confirmSetup('u', h.totp.generateCode(setup.secret, h.clock.now()))).toEqual({
+        ok: false,
+        reason: 'expired',
+      });
     });
 
     it('a new beginSetup replaces the pending secret and leaves the active one alone', async () => {
@@ -37,12 +59,18 @@ for (const target of storesUnderTest()) {
       const { secret } = await enrollTotp(h, 'u');
       const first = await h.tf.totp.beginSetup('u', { accountName: 'u' });
       const second = await h.tf.totp.beginSetup('u', { accountName: 'u' });
-      expect(await h.tf.totp.confirmSetup('u', h.totp.generateCode(first.secret, h.clock.now()))).toMatchObject({ ok: false });
+      expect(
+        await h.tf.totp.confirmSetup('u', h.totp.generateCode(first.secret, h.clock.now())),
+      ).toMatchObject({ ok: false });
       // The active secret still signs in.
       const challenge = await startChallenge(h, 'u');
-      expect(await h.tf.login.verify(challenge.challengeId, h.totp.generateCode(secret, h.clock.now()))).toMatchObject({ ok: true, method: 'totp' });
+      expect(
+        await h.tf.login.verify(challenge.challengeId, h.totp.generateCode(secret, h.clock.now())),
+      ).toMatchObject({ ok: true, method: 'totp' });
       h.clock.advance(30_000);
-      expect(await h.tf.totp.confirmSetup('u', h.totp.generateCode(second.secret, h.clock.now()))).toEqual({ ok: true });
+      expect(await h.tf.totp.confirmSetup('u', h.totp.generateCode(second.secret, h.clock.now()))).toEqual({
+        ok: true,
+      });
     });
 
     it('never accepts a step twice: the confirming code cannot sign in, nor can a used login code', async () => {
@@ -51,16 +79,25 @@ for (const target of storesUnderTest()) {
       const code = h.totp.generateCode(setup.secret, h.clock.now());
       expect((await h.tf.totp.confirmSetup('u', code)).ok).toBe(true);
       const first = await startChallenge(h, 'u');
-      expect(await h.tf.login.verify(first.challengeId, code)).toMatchObject({ ok: false, reason: 'invalid-code' });
+      expect(await h.tf.login.verify(first.challengeId, code)).toMatchObject({
+        ok: false,
+        reason: 'invalid-code',
+      });
       expect(h.events.map((e) => e.type)).toContain('code.replayed');
       h.clock.advance(30_000);
       const next = h.totp.generateCode(setup.secret, h.clock.now());
       expect(await h.tf.login.verify(first.challengeId, next)).toMatchObject({ ok: true });
       const second = await startChallenge(h, 'u');
-      expect(await h.tf.login.verify(second.challengeId, next)).toMatchObject({ ok: false, reason: 'invalid-code' });
+      expect(await h.tf.login.verify(second.challengeId, next)).toMatchObject({
+        ok: false,
+        reason: 'invalid-code',
+      });
       // An earlier step inside the window is refused too.
       const earlier = h.totp.generateCode(setup.secret, h.clock.now() - 30_000);
-      expect(await h.tf.login.verify(second.challengeId, earlier)).toMatchObject({ ok: false, reason: 'invalid-code' });
+      expect(await h.tf.login.verify(second.challengeId, earlier)).toMatchObject({
+        ok: false,
+        reason: 'invalid-code',
+      });
     });
 
     it('50 concurrent logins with one TOTP code on 50 challenges: exactly one succeeds', async () => {
@@ -76,7 +113,12 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make());
       await enrollTotp(h, 'u');
       await h.tf.disable('u', 'totp');
-      expect(await h.tf.status('u')).toEqual({ enabled: false, totp: false, email: null, backupCodesRemaining: 0 });
+      expect(await h.tf.status('u')).toEqual({
+        enabled: false,
+        totp: false,
+        email: null,
+        backupCodesRemaining: 0,
+      });
       expect(await h.tf.login.start('u')).toEqual({ status: 'not-required' });
       expect(h.events.map((e) => e.type)).toContain('totp.disabled');
     });
@@ -105,9 +147,17 @@ describe('secrets at rest', () => {
     const rotated = makeTwoFactor(store, { keys: { current: 'b'.repeat(64), previous: 'a'.repeat(64) } });
     rotated.clock.set(old.clock.now());
     const challenge = await startChallenge(rotated, 'u');
-    expect(await rotated.tf.login.verify(challenge.challengeId, rotated.totp.generateCode(secret, rotated.clock.now()))).toMatchObject({ ok: true });
+    expect(
+      await rotated.tf.login.verify(
+        challenge.challengeId,
+        rotated.totp.generateCode(secret, rotated.clock.now()),
+      ),
+    ).toMatchObject({ ok: true });
     const second = await startChallenge(rotated, 'u');
-    expect(await rotated.tf.login.verify(second.challengeId, backupCodes[0]!)).toMatchObject({ ok: true, method: 'backup-code' });
+    expect(await rotated.tf.login.verify(second.challengeId, backupCodes[0]!)).toMatchObject({
+      ok: true,
+      method: 'backup-code',
+    });
   });
 
   it('refuses short keys and bad options at start-up with CONFIG naming the option', () => {
@@ -115,7 +165,9 @@ describe('secrets at rest', () => {
     expect(() => makeTwoFactor(store, { keys: 'short' })).toThrow(/keys\.current/);
     expect(() => makeTwoFactor(store, { keys: 'ab'.repeat(16).slice(0, 62) })).toThrow(FactorkitError);
     expect(() => makeTwoFactor(store, { issuer: '' })).toThrow(/options\.issuer/);
-    expect(() => makeTwoFactor(store, { policy: { frequency: 'sometimes' as 'every-login' } })).toThrow(/policy\.frequency/);
+    expect(() => makeTwoFactor(store, { policy: { frequency: 'sometimes' as 'every-login' } })).toThrow(
+      /policy\.frequency/,
+    );
     try {
       makeTwoFactor(store, { mailer: {} as never });
     } catch (error) {

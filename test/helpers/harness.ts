@@ -68,7 +68,11 @@ export async function enrollEmail(h: Harness, userId: string, address = `${userI
 }
 
 /** Starts a login and returns the challenge id (throws when no challenge). */
-export async function startChallenge(h: Harness, userId: string, options?: { deviceToken?: string; stepUp?: boolean }) {
+export async function startChallenge(
+  h: Harness,
+  userId: string,
+  options?: { deviceToken?: string; stepUp?: boolean },
+) {
   const start = await h.tf.login.start(userId, options);
   if (start.status !== 'challenge') throw new Error(`expected a challenge, got ${start.status}`);
   return start;

@@ -5,7 +5,13 @@ import type { AttemptSchedule, Store } from '../../src/store.js';
 export type StoreFactory = () => Promise<Store>;
 
 const T0 = 1_800_000_000_000;
-const schedule: AttemptSchedule = { maxAttempts: 5, lockMs: [0, 0, 300_000, 300_000, 0], ttlMs: 900_000, slide: false, afterLockMs: 300_000 };
+const schedule: AttemptSchedule = {
+  maxAttempts: 5,
+  lockMs: [0, 0, 300_000, 300_000, 0],
+  ttlMs: 900_000,
+  slide: false,
+  afterLockMs: 300_000,
+};
 
 /**
  * The store contract: every store must pass this suite (semantics, expiry against the caller's
@@ -22,7 +28,9 @@ export function contractSuite(name: string, makeStore: StoreFactory, options: { 
     it('puts and reads records, with unicode and awkward values intact', async () => {
       const store = await makeStore();
       const fields = { a: 'ü🙂', b: '{"json":[1,2]}', 'c:x/y': "'; drop table --", empty: '' };
-      expect((await store.commit([{ type: 'put', key: '{ü}:k', fields, expiresAt: null }], T0)).ok).toBe(true);
+      expect((await store.commit([{ type: 'put', key: '{ü}:k', fields, expiresAt: null }], T0)).ok).toBe(
+        true,
+      );
       expect(await store.get('{ü}:k', T0)).toEqual({ fields, expiresAt: null });
       const [one, two] = await store.getMany(['{ü}:k', '{ü}:missing'], T0);
       expect(one?.fields).toEqual(fields);
@@ -34,42 +42,103 @@ export function contractSuite(name: string, makeStore: StoreFactory, options: { 
       await store.commit([{ type: 'put', key: '{u}:e', fields: { v: '1' }, expiresAt: T0 + 1000 }], T0);
       expect(await store.get('{u}:e', T0 + 999)).not.toBeNull();
       expect(await store.get('{u}:e', T0 + 1000)).toBeNull();
-      expect((await store.commit([{ type: 'insert', key: '{u}:e', fields: { v: '2' }, expiresAt: null }], T0 + 1000)).ok).toBe(true);
+      expect(
+        (
+          await store.commit(
+            [{ type: 'insert', key: '{u}:e', fields: { v: '2' }, expiresAt: null }],
+            T0 + 1000,
+          )
+        ).ok,
+      ).toBe(true);
       expect((await store.get('{u}:e', T0 + 5000))?.fields).toEqual({ v: '2' });
     });
 
     it('insert refuses a live record', async () => {
       const store = await makeStore();
       await store.commit([{ type: 'insert', key: '{u}:i', fields: { v: '1' }, expiresAt: null }], T0);
-      const again = await store.commit([{ type: 'insert', key: '{u}:i', fields: { v: '2' }, expiresAt: null }], T0);
+      const again = await store.commit(
+        [{ type: 'insert', key: '{u}:i', fields: { v: '2' }, expiresAt: null }],
+        T0,
+      );
       expect(again).toMatchObject({ ok: false, index: 0, reason: 'exists' });
       expect((await store.get('{u}:i', T0))?.fields).toEqual({ v: '1' });
     });
 
     it('take deletes once, honouring match', async () => {
       const store = await makeStore();
-      await store.commit([{ type: 'put', key: '{u}:t', fields: { code: 'h1', x: 'y' }, expiresAt: T0 + 60_000 }], T0);
-      expect(await store.commit([{ type: 'take', key: '{u}:t', match: { code: 'other' } }], T0)).toMatchObject({ ok: false, reason: 'mismatch' });
-      expect(await store.commit([{ type: 'take', key: '{u}:t', match: { code: 'h1' } }], T0)).toEqual({ ok: true, results: [{ code: 'h1', x: 'y' }] });
-      expect(await store.commit([{ type: 'take', key: '{u}:t' }], T0)).toMatchObject({ ok: false, reason: 'missing' });
+      await store.commit(
+        [{ type: 'put', key: '{u}:t', fields: { code: 'h1', x: 'y' }, expiresAt: T0 + 60_000 }],
+        T0,
+      );
+      expect(
+        await store.commit([{ type: 'take', key: '{u}:t', match: { code: 'other' } }], T0),
+      ).toMatchObject({ ok: false, reason: 'mismatch' });
+      expect(await store.commit([{ type: 'take', key: '{u}:t', match: { code: 'h1' } }], T0)).toEqual({
+        ok: true,
+        results: [{ code: 'h1', x: 'y' }],
+      });
+      expect(await store.commit([{ type: 'take', key: '{u}:t' }], T0)).toMatchObject({
+        ok: false,
+        reason: 'missing',
+      });
       expect(await store.get('{u}:t', T0)).toBeNull();
     });
 
     it('takeField removes one field and keeps the rest and the expiry', async () => {
       const store = await makeStore();
-      await store.commit([{ type: 'put', key: '{u}:s', fields: { 'c:1': 'a', 'c:2': 'b', total: '2' }, expiresAt: T0 + 9000 }], T0);
-      expect(await store.commit([{ type: 'takeField', key: '{u}:s', field: 'c:1' }], T0)).toEqual({ ok: true, results: [{ 'c:1': 'a' }] });
-      expect(await store.commit([{ type: 'takeField', key: '{u}:s', field: 'c:1' }], T0)).toMatchObject({ ok: false, reason: 'missing' });
-      expect(await store.get('{u}:s', T0)).toEqual({ fields: { 'c:2': 'b', total: '2' }, expiresAt: T0 + 9000 });
+      await store.commit(
+        [{ type: 'put', key: '{u}:s', fields: { 'c:1': 'a', 'c:2': 'b', total: '2' }, expiresAt: T0 + 9000 }],
+        T0,
+      );
+      expect(await store.commit([{ type: 'takeField', key: '{u}:s', field: 'c:1' }], T0)).toEqual({
+        ok: true,
+        results: [{ 'c:1': 'a' }],
+      });
+      expect(await store.commit([{ type: 'takeField', key: '{u}:s', field: 'c:1' }], T0)).toMatchObject({
+        ok: false,
+        reason: 'missing',
+      });
+      expect(await store.get('{u}:s', T0)).toEqual({
+        fields: { 'c:2': 'b', total: '2' },
+        expiresAt: T0 + 9000,
+      });
     });
 
     it('merge creates, conditions on match and absent, and only ever extends the expiry', async () => {
       const store = await makeStore();
-      expect(await store.commit([{ type: 'merge', key: '{u}:m', fields: { a: '1' } }], T0)).toMatchObject({ ok: false, reason: 'missing' });
-      expect((await store.commit([{ type: 'merge', key: '{u}:m', fields: { a: '1' }, create: true, expiresAt: T0 + 5000 }], T0)).ok).toBe(true);
-      expect(await store.commit([{ type: 'merge', key: '{u}:m', fields: { b: '2' }, match: { a: 'x' } }], T0)).toMatchObject({ ok: false, reason: 'mismatch' });
-      expect(await store.commit([{ type: 'merge', key: '{u}:m', fields: { b: '2' }, absent: ['a'] }], T0)).toMatchObject({ ok: false, reason: 'mismatch' });
-      expect(await store.commit([{ type: 'merge', key: '{u}:m', fields: { b: '2' }, match: { a: '1' }, absent: ['z'], expiresAt: T0 + 1000 }], T0)).toEqual({
+      expect(await store.commit([{ type: 'merge', key: '{u}:m', fields: { a: '1' } }], T0)).toMatchObject({
+        ok: false,
+        reason: 'missing',
+      });
+      expect(
+        (
+          await store.commit(
+            [{ type: 'merge', key: '{u}:m', fields: { a: '1' }, create: true, expiresAt: T0 + 5000 }],
+            T0,
+          )
+        ).ok,
+      ).toBe(true);
+      expect(
+        await store.commit([{ type: 'merge', key: '{u}:m', fields: { b: '2' }, match: { a: 'x' } }], T0),
+      ).toMatchObject({ ok: false, reason: 'mismatch' });
+      expect(
+        await store.commit([{ type: 'merge', key: '{u}:m', fields: { b: '2' }, absent: ['a'] }], T0),
+      ).toMatchObject({ ok: false, reason: 'mismatch' });
+      expect(
+        await store.commit(
+          [
+            {
+              type: 'merge',
+              key: '{u}:m',
+              fields: { b: '2' },
+              match: { a: '1' },
+              absent: ['z'],
+              expiresAt: T0 + 1000,
+            },
+          ],
+          T0,
+        ),
+      ).toEqual({
         ok: true,
         results: [{ a: '1', b: '2' }],
       });
@@ -80,7 +149,8 @@ export function contractSuite(name: string, makeStore: StoreFactory, options: { 
 
     it('advance only moves a counter forward', async () => {
       const store = await makeStore();
-      const advance = (value: number) => store.commit([{ type: 'advance', key: '{u}:step', field: 'step', value, expiresAt: null }], T0);
+      const advance = (value: number) =>
+        store.commit([{ type: 'advance', key: '{u}:step', field: 'step', value, expiresAt: null }], T0);
       expect((await advance(100)).ok).toBe(true);
       expect(await advance(100)).toMatchObject({ ok: false, reason: 'stale' });
       expect(await advance(99)).toMatchObject({ ok: false, reason: 'stale' });
@@ -118,54 +188,117 @@ export function contractSuite(name: string, makeStore: StoreFactory, options: { 
     it('attempt follows the schedule: counts, locks, extends, ends', async () => {
       const store = await makeStore();
       const key = '{u}:challenge';
-      await store.commit([{ type: 'put', key, fields: { deadline: String(T0 + 900_000), attempts: '0', lockedUntil: '0' }, expiresAt: T0 + 900_000 }], T0);
+      await store.commit(
+        [
+          {
+            type: 'put',
+            key,
+            fields: { deadline: String(T0 + 900_000), attempts: '0', lockedUntil: '0' },
+            expiresAt: T0 + 900_000,
+          },
+        ],
+        T0,
+      );
       const attempt = (at: number) => store.commit([{ type: 'attempt', key, schedule, mustExist: true }], at);
       expect(await attempt(T0)).toMatchObject({ ok: true, results: [{ attempts: '1', lockedUntil: '0' }] });
       expect(await attempt(T0)).toMatchObject({ ok: true, results: [{ attempts: '2' }] });
-      expect(await attempt(T0)).toMatchObject({ ok: true, results: [{ attempts: '3', lockedUntil: String(T0 + 300_000) }] });
-      expect(await attempt(T0 + 299_999)).toMatchObject({ ok: false, reason: 'locked', fields: { attempts: '3' } });
+      expect(await attempt(T0)).toMatchObject({
+        ok: true,
+        results: [{ attempts: '3', lockedUntil: String(T0 + 300_000) }],
+      });
+      expect(await attempt(T0 + 299_999)).toMatchObject({
+        ok: false,
+        reason: 'locked',
+        fields: { attempts: '3' },
+      });
       // Fourth attempt at 14:00 locks until 19:00; the challenge stays open until 24:00.
-      expect(await attempt(T0 + 840_000)).toMatchObject({ ok: true, results: [{ attempts: '4', lockedUntil: String(T0 + 1_140_000) }] });
+      expect(await attempt(T0 + 840_000)).toMatchObject({
+        ok: true,
+        results: [{ attempts: '4', lockedUntil: String(T0 + 1_140_000) }],
+      });
       expect(await attempt(T0 + 1_139_999)).toMatchObject({ ok: false, reason: 'locked' });
       expect(await attempt(T0 + 1_140_000)).toMatchObject({ ok: true, results: [{ attempts: '5' }] });
       expect(await attempt(T0 + 1_140_001)).toMatchObject({ ok: false, reason: 'ended' });
-      expect(await store.commit([{ type: 'attempt', key: '{u}:none', schedule, mustExist: true }], T0)).toMatchObject({ ok: false, reason: 'missing' });
+      expect(
+        await store.commit([{ type: 'attempt', key: '{u}:none', schedule, mustExist: true }], T0),
+      ).toMatchObject({ ok: false, reason: 'missing' });
     });
 
     it('attempt reports an expired deadline and an ended record', async () => {
       const store = await makeStore();
-      await store.commit([{ type: 'put', key: '{u}:c', fields: { deadline: String(T0 + 1000) }, expiresAt: T0 + 10_000 }], T0);
-      expect(await store.commit([{ type: 'attempt', key: '{u}:c', schedule, mustExist: true }], T0 + 1000)).toMatchObject({ ok: false, reason: 'expired' });
+      await store.commit(
+        [{ type: 'put', key: '{u}:c', fields: { deadline: String(T0 + 1000) }, expiresAt: T0 + 10_000 }],
+        T0,
+      );
+      expect(
+        await store.commit([{ type: 'attempt', key: '{u}:c', schedule, mustExist: true }], T0 + 1000),
+      ).toMatchObject({ ok: false, reason: 'expired' });
       await store.commit([{ type: 'merge', key: '{u}:c', fields: { ended: '1' } }], T0);
-      expect(await store.commit([{ type: 'attempt', key: '{u}:c', schedule, mustExist: true }], T0)).toMatchObject({ ok: false, reason: 'ended' });
+      expect(
+        await store.commit([{ type: 'attempt', key: '{u}:c', schedule, mustExist: true }], T0),
+      ).toMatchObject({ ok: false, reason: 'ended' });
     });
 
     it('attempt creates a counter with a fixed or sliding window', async () => {
       const store = await makeStore();
-      const fixed: AttemptSchedule = { maxAttempts: 2, lockMs: [60_000], ttlMs: 3_600_000, slide: false, afterLockMs: 0 };
-      const take = (at: number) => store.commit([{ type: 'attempt', key: '{u}:sends', schedule: fixed, mustExist: false }], at);
+      const fixed: AttemptSchedule = {
+        maxAttempts: 2,
+        lockMs: [60_000],
+        ttlMs: 3_600_000,
+        slide: false,
+        afterLockMs: 0,
+      };
+      const take = (at: number) =>
+        store.commit([{ type: 'attempt', key: '{u}:sends', schedule: fixed, mustExist: false }], at);
       expect((await take(T0)).ok).toBe(true);
-      expect(await take(T0 + 59_999)).toMatchObject({ ok: false, reason: 'locked', fields: { lockedUntil: String(T0 + 60_000) } });
+      expect(await take(T0 + 59_999)).toMatchObject({
+        ok: false,
+        reason: 'locked',
+        fields: { lockedUntil: String(T0 + 60_000) },
+      });
       expect((await take(T0 + 60_000)).ok).toBe(true);
-      expect(await take(T0 + 200_000)).toMatchObject({ ok: false, reason: 'ended', expiresAt: T0 + 3_600_000 });
+      expect(await take(T0 + 200_000)).toMatchObject({
+        ok: false,
+        reason: 'ended',
+        expiresAt: T0 + 3_600_000,
+      });
       expect((await take(T0 + 3_600_000)).ok).toBe(true);
     });
 
     it('50 concurrent takes of one record: exactly one wins', async () => {
       const store = await makeStore();
       await store.commit([{ type: 'put', key: '{u}:once', fields: { code: 'h' }, expiresAt: null }], T0);
-      const results = await Promise.all(Array.from({ length: 50 }, () => store.commit([{ type: 'take', key: '{u}:once', match: { code: 'h' } }], T0)));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          store.commit([{ type: 'take', key: '{u}:once', match: { code: 'h' } }], T0),
+        ),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(1);
     });
 
     it('50 concurrent takeField, advance and merge-once: exactly one wins each', async () => {
       const store = await makeStore();
-      await store.commit([{ type: 'put', key: '{u}:codes', fields: { 'c:1': '1', 'c:2': '1' }, expiresAt: null }], T0);
+      await store.commit(
+        [{ type: 'put', key: '{u}:codes', fields: { 'c:1': '1', 'c:2': '1' }, expiresAt: null }],
+        T0,
+      );
       await store.commit([{ type: 'put', key: '{u}:ch', fields: { attempts: '0' }, expiresAt: null }], T0);
       const [fields, steps, ends] = await Promise.all([
-        Promise.all(Array.from({ length: 50 }, () => store.commit([{ type: 'takeField', key: '{u}:codes', field: 'c:1' }], T0))),
-        Promise.all(Array.from({ length: 50 }, () => store.commit([{ type: 'advance', key: '{u}:st', field: 'step', value: 7, expiresAt: null }], T0))),
-        Promise.all(Array.from({ length: 50 }, () => store.commit([{ type: 'merge', key: '{u}:ch', fields: { ended: '1' }, absent: ['ended'] }], T0))),
+        Promise.all(
+          Array.from({ length: 50 }, () =>
+            store.commit([{ type: 'takeField', key: '{u}:codes', field: 'c:1' }], T0),
+          ),
+        ),
+        Promise.all(
+          Array.from({ length: 50 }, () =>
+            store.commit([{ type: 'advance', key: '{u}:st', field: 'step', value: 7, expiresAt: null }], T0),
+          ),
+        ),
+        Promise.all(
+          Array.from({ length: 50 }, () =>
+            store.commit([{ type: 'merge', key: '{u}:ch', fields: { ended: '1' }, absent: ['ended'] }], T0),
+          ),
+        ),
       ]);
       expect(fields.filter((r) => r.ok)).toHaveLength(1);
       expect(steps.filter((r) => r.ok)).toHaveLength(1);
@@ -175,13 +308,21 @@ export function contractSuite(name: string, makeStore: StoreFactory, options: { 
 
     it('100 concurrent attempts take no more than the schedule allows', async () => {
       const store = await makeStore();
-      await store.commit([{ type: 'put', key: '{u}:c', fields: { attempts: '0', lockedUntil: '0' }, expiresAt: T0 + 900_000 }], T0);
+      await store.commit(
+        [{ type: 'put', key: '{u}:c', fields: { attempts: '0', lockedUntil: '0' }, expiresAt: T0 + 900_000 }],
+        T0,
+      );
       const results = await Promise.all(
         Array.from({ length: 100 }, () =>
           store.commit(
             [
               { type: 'attempt', key: '{u}:c', schedule, mustExist: true },
-              { type: 'attempt', key: '{u}:acct', schedule: { ...schedule, maxAttempts: null, lockMs: [] }, mustExist: false },
+              {
+                type: 'attempt',
+                key: '{u}:acct',
+                schedule: { ...schedule, maxAttempts: null, lockMs: [] },
+                mustExist: false,
+              },
             ],
             T0,
           ),

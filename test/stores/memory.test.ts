@@ -8,7 +8,10 @@ describe('MemoryStore sweeping', () => {
   it('sweeps expired records so memory stays bounded', async () => {
     const store = new MemoryStore({ sweepEveryCommits: 100 });
     for (let i = 0; i < 1000; i++) {
-      await store.commit([{ type: 'put', key: `{u}:k${i}`, fields: { v: '1' }, expiresAt: i * 10 + 5 }], i * 10);
+      await store.commit(
+        [{ type: 'put', key: `{u}:k${i}`, fields: { v: '1' }, expiresAt: i * 10 + 5 }],
+        i * 10,
+      );
     }
     expect(store.size).toBeLessThanOrEqual(101);
   });

@@ -10,7 +10,18 @@ const SEED_SHA256 = ascii('12345678901234567890123456789012');
 const SEED_SHA512 = ascii('1234567890123456789012345678901234567890123456789012345678901234');
 
 describe('RFC 4226 Appendix D (HOTP)', () => {
-  const expected = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
+  const expected = [
+    '755224',
+    '287082',
+    '359152',
+    '969429',
+    '338314',
+    '254676',
+    '287922',
+    '162583',
+    '399871',
+    '520489',
+  ];
   it.each(expected.map((code, counter) => [counter, code]))('counter %i gives %s', (counter, code) => {
     expect(new TotpVerifier().generateHotp(SEED_SHA1, counter)).toBe(code);
   });
@@ -31,7 +42,10 @@ describe('RFC 6238 Appendix B (TOTP, 8 digits)', () => {
     expect(new TotpVerifier({ digits: 8, algorithm: 'SHA256' }).generateCode(SEED_SHA256, at)).toBe(sha256);
     expect(new TotpVerifier({ digits: 8, algorithm: 'SHA512' }).generateCode(SEED_SHA512, at)).toBe(sha512);
     const step = Math.floor(seconds / 30);
-    expect(new TotpVerifier({ digits: 8, algorithm: 'SHA512' }).verifyCode(SEED_SHA512, sha512, at)).toEqual({ ok: true, step });
+    expect(new TotpVerifier({ digits: 8, algorithm: 'SHA512' }).verifyCode(SEED_SHA512, sha512, at)).toEqual({
+      ok: true,
+      step,
+    });
   });
 });
 
@@ -42,8 +56,14 @@ describe('verifyCode', () => {
 
   it('accepts the window and reports the matched step', () => {
     const step = totp.stepAt(at);
-    expect(totp.verifyCode(secret, totp.generateCode(secret, at - 30_000), at)).toEqual({ ok: true, step: step - 1 });
-    expect(totp.verifyCode(secret, totp.generateCode(secret, at + 30_000), at)).toEqual({ ok: true, step: step + 1 });
+    expect(totp.verifyCode(secret, totp.generateCode(secret, at - 30_000), at)).toEqual({
+      ok: true,
+      step: step - 1,
+    });
+    expect(totp.verifyCode(secret, totp.generateCode(secret, at + 30_000), at)).toEqual({
+      ok: true,
+      step: step + 1,
+    });
     expect(totp.verifyCode(secret, totp.generateCode(secret, at - 60_000), at)).toEqual({ ok: false });
     expect(totp.verifyCode(secret, totp.generateCode(secret, at + 60_000), at)).toEqual({ ok: false });
   });
@@ -64,7 +84,17 @@ describe('verifyCode', () => {
   it('ignores spaces and refuses anything that is not exactly six ASCII digits', () => {
     const code = totp.generateCode(secret, at);
     expect(totp.verifyCode(secret, `${code.slice(0, 3)} ${code.slice(3)}`, at).ok).toBe(true);
-    for (const bad of ['', '12345', '1234567', 'abcdef', '١٢٣٤٥٦', '12345\u0000', `${code}\n`, '９９９９９９', '1'.repeat(1_000_000)]) {
+    for (const bad of [
+      '',
+      '12345',
+      '1234567',
+      'abcdef',
+      '١٢٣٤٥٦',
+      '12345\u0000',
+      `${code}\n`,
+      '９９９９９９',
+      '1'.repeat(1_000_000),
+    ]) {
       expect(totp.verifyCode(secret, bad, at)).toEqual({ ok: false });
     }
     expect(totp.verifyCode(secret, null as unknown as string, at)).toEqual({ ok: false });
@@ -108,19 +138,30 @@ describe('keyUri', () => {
   const totp = new TotpVerifier();
   it('follows the Key Uri Format and reads back through URL', () => {
     const secret = totp.generateSecret();
-    const uri = totp.keyUri({ secret, issuer: 'CloudFon CX: Ünïcode & Co', accountName: 'ana maría@example.com' });
+    const uri = totp.keyUri({
+      secret,
+      issuer: 'CloudFon CX: Ünïcode & Co',
+      accountName: 'ana maría@example.com',
+    });
     const url = new URL(uri);
     expect(url.protocol).toBe('otpauth:');
     expect(url.host).toBe('totp');
     // The label's literal colon separates issuer and account; colons inside them are encoded.
-    const [issuer, account] = url.pathname.slice(1).split(/:(.*)/s).map((part) => decodeURIComponent(part ?? ''));
+    const [issuer, account] = url.pathname
+      .slice(1)
+      .split(/:(.*)/s)
+      .map((part) => decodeURIComponent(part ?? ''));
     expect(issuer).toBe('CloudFon CX: Ünïcode & Co');
     expect(url.searchParams.get('secret')).toBe(secret);
     expect(url.searchParams.get('issuer')).toBe('CloudFon CX: Ünïcode & Co');
     expect(account).toBe('ana maría@example.com');
     expect(url.searchParams.has('algorithm')).toBe(false);
-    expect(new TotpVerifier({ digits: 8, periodSeconds: 60, algorithm: 'SHA256' }).keyUri({ secret, issuer: 'X', accountName: 'y' })).toBe(
-      `otpauth://totp/X:y?secret=${secret}&issuer=X&algorithm=SHA256&digits=8&period=60`,
-    );
+    expect(
+      new TotpVerifier({ digits: 8, periodSeconds: 60, algorithm: 'SHA256' }).keyUri({
+        secret,
+        issuer: 'X',
+        accountName: 'y',
+      }),
+    ).toBe(`otpauth://totp/X:y?secret=${secret}&issuer=X&algorithm=SHA256&digits=8&period=60`);
   });
 });

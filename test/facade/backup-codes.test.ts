@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
+import { storesUnderTest } from '../helpers/stores.js';
+
+for (const target of storesUnderTest()) {
+  describe.skipIf(target.skip)(`backup codes (${target.name})`, () => {
+    it('ten codes of 80 bits in groups of four, typed any way', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { backupCodes } = await enrollTotp(h, 'agent');
+      expect(backupCodes).toHaveLength(10);
+      expect(new Set(backupCodes).size).toBe(10);
+      for (const code of backupCodes)
+        expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/);
+      const typed = ` ${backupCodes[0]!.toUpperCase().replace(/-/g, '  ')} `;
+      const { challengeId } = await startChallenge(h, 'agent');
+      expect(await h.tf.login.verify(challengeId, typed)).toMatchObject({ ok: true, method: 'backup-code' });
+    });
+
+    it('single use, and "Generate new codes" voids every older code', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { backupCodes } = await enrollTotp(h, 'agent');
+      const use = async (code: string) =>
+        h.tf.login.verify((await startChallenge(h, 'agent')).challengeId, code);
+      expect((await use(backupCodes[0]!)).ok).toBe(true);
+      expect((await use(backupCodes[0]!)).ok).toBe(false);
+      const fresh = await h.tf.backupCodes.regenerate('agent');
+      expect(fresh).toHaveLength(10);
+      expect((await use(backupCodes[1]!)).ok).toBe(false);
+      expect((await use(fresh[1]!)).ok).toBe(true);
+      expect(await h.tf.backupCodes.view('agent')).toEqual({ total: 10, remaining: 9, codes: null });
+    });
+
+    it('when all ten are used, status says so and login stops offering them', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { backupCodes } = await enrollTotp(h, 'agent');
+      for (const code of backupCodes) {
+        expect((await h.tf.login.verify((await startChallenge(h, 'agent')).challengeId, code)).ok).toBe(true);
+      }
+      expect((await h.tf.status('agent')).backupCodesRemaining).toBe(0);
+      expect(await h.tf.backupCodes.view('agent')).toEqual({ total: 10, remaining: 0, codes: null });
+      expect((await startChallenge(h, 'agent')).methods).toEqual(['totp']);
+    });
+
+    it('viewable storage shows the unused codes again', async () => {
+      const h = makeTwoFactor(await target.make(), { policy: { backupCodes: { storage: 'viewable' } } });
+      const { backupCodes } = await enrollTotp(h, 'agent');
+      await h.tf.login.verify((await startChallenge(h, 'agent')).challengeId, backupCodes[2]!);
+      const view = await h.tf.backupCodes.view('agent');
+      expect(view.remaining).toBe(9);
+      expect(view.codes?.slice().sort()).toEqual(backupCodes.filter((_, i) => i !== 2).sort());
+    });
+
+    it('the download file has issuer, account, date, the codes and how to use them', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { backupCodes } = await enrollTotp(h, 'agent');
+      const text = h.tf.backupCodes.toText(backupCodes, { accountName: 'ana@example.com' });
+      const lines = text.split('\n');
+      expect(lines[0]).toBe('CloudFon CX backup codes');
+      expect(lines).toContain('Account: ana@example.com');
+      expect(lines).toContain(`Generated: ${new Date(h.clock.now()).toISOString().slice(0, 10)}`);
+      for (const code of backupCodes) expect(lines).toContain(code);
+      expect(text).toMatch(/can be used once/);
+    });
+
+    it('50 concurrent redemptions of one code: one succeeds, remaining drops by one', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { backupCodes } = await enrollTotp(h, 'agent');
+      const challenges = await Promise.all(Array.from({ length: 50 }, () => startChallenge(h, 'agent')));
+      const results = await Promise.all(
+        challenges.map((c) => h.tf.login.verify(c.challengeId, backupCodes[0]!)),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect((await h.tf.status('agent')).backupCodesRemaining).toBe(9);
+    });
+
+    it('regenerating needs an enabled method', async () => {
+      const h = makeTwoFactor(await target.make());
+      await expect(h.tf.backupCodes.regenerate('nobody')).rejects.toMatchObject({ code: 'NOT_ENABLED' });
+    });
+  });
+}
