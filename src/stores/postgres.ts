@@ -1,0 +1,177 @@
+import type { Pool, PoolClient } from 'pg';
+import { FactorkitError, StoreUnavailableError } from '../errors.js';
+import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../store.js';
+import { assertDistinctKeys, evaluateOp } from './apply-ops.js';
+import { opStatement, quoteTable, schemaSql } from './postgres-sql.js';
+
+/** Options of {@link PostgresStore}. */
+export interface PostgresStoreOptions {
+  /** A `pg` Pool the host created and owns. */
+  pool: Pool;
+  /** Table name, optionally schema-qualified (default `factorkit_records`). */
+  table?: string;
+  /** A call that has not answered after this long fails with `STORE_UNAVAILABLE` (default 5000). */
+  commandTimeoutMs?: number;
+}
+
+interface Row {
+  key: string;
+  fields: Fields;
+  expires_at: string | null;
+}
+
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
+
+/**
+ * The store for apps on PostgreSQL: one table of records (key, jsonb fields, expiry). Each op is
+ * one atomic statement; a commit of several ops runs them in one transaction and rolls back on the
+ * first condition that fails. Expired rows are ignored on read and removed by {@link sweepExpired}.
+ *
+ * @example
+ * const store = new PostgresStore({ pool: new pg.Pool({ connectionString }) });
+ * await store.createSchema();
+ */
+export class PostgresStore implements Store {
+  private readonly pool: Pool;
+  private readonly table: string;
+  private readonly timeoutMs: number;
+
+  /** @throws {FactorkitError} `CONFIG` for a bad table name or a missing pool. */
+  constructor(options: PostgresStoreOptions) {
+    if (!options?.pool || typeof options.pool.connect !== 'function') {
+      throw new FactorkitError('CONFIG', '[postgres] option pool must be a pg Pool', { field: 'pool' });
+    }
+    const table = options.table ?? 'factorkit_records';
+    if (!TABLE_NAME.test(table))
+      throw new FactorkitError('CONFIG', '[postgres] option table must be an SQL identifier', {
+        field: 'table',
+      });
+    this.pool = options.pool;
+    this.table = table;
+    this.timeoutMs = options.commandTimeoutMs ?? 5000;
+  }
+
+  /** The schema as SQL (also in `sql/schema.sql` of the package source). */
+  schemaSql(): string {
+    return schemaSql(this.table);
+  }
+
+  /** Creates the table and its expiry index if missing. */
+  async createSchema(): Promise<void> {
+    await this.call('createSchema', (client) => client.query(this.schemaSql()));
+  }
+
+  /** Deletes rows expired at `now` (schedule it, say, hourly); returns how many. */
+  async sweepExpired(now: number = Date.now()): Promise<number> {
+    const result = await this.call('sweep', (client) =>
+      client.query(`DELETE FROM ${quoteTable(this.table)} WHERE expires_at <= $1::bigint`, [String(now)]),
+    );
+    return result.rowCount ?? 0;
+  }
+
+  private async call<T>(what: string, run: (client: PoolClient) => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    const work = (async () => {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await run(client);
+      } catch (error) {
+        broken = error as Error;
+        throw error;
+      } finally {
+        client.release(broken && !('code' in broken) ? broken : undefined);
+      }
+    })();
+    try {
+      return await Promise.race([work, timeout]);
+    } catch (error) {
+      if (error instanceof FactorkitError) throw error;
+      throw new StoreUnavailableError('postgres', `${what} failed: ${(error as Error).message}`, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async get(key: string, now: number): Promise<StoredRecord | null> {
+    return (await this.getMany([key], now))[0] ?? null;
+  }
+
+  async getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
+    if (keys.length === 0) return [];
+    const result = await this.call('read', (client) =>
+      client.query<Row>(
+        `SELECT key, fields, expires_at FROM ${quoteTable(this.table)} WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2::bigint)`,
+        [keys, String(now)],
+      ),
+    );
+    const byKey = new Map(result.rows.map((row) => [row.key, row]));
+    return keys.map((key) => {
+      const row = byKey.get(key);
+      return row
+        ? { fields: row.fields, expiresAt: row.expires_at === null ? null : Number(row.expires_at) }
+        : null;
+    });
+  }
+
+  async commit(ops: readonly StoreOp[], now: number): Promise<CommitResult> {
+    assertDistinctKeys(ops);
+    if (ops.length === 0) return { ok: true, results: [] };
+    return this.call('commit', async (client) => {
+      const transactional = ops.length > 1;
+      if (transactional) await client.query('BEGIN');
+      try {
+        const results: Array<Fields | null> = [];
+        for (const [index, op] of ops.entries()) {
+          const statement = opStatement(this.table, op, now);
+          const result = await client.query<{ fields: Fields | null }>(statement.text, statement.values);
+          if (result.rowCount === 0) {
+            const failure = await this.explain(client, op, now, index);
+            if (transactional) await client.query('ROLLBACK');
+            return failure;
+          }
+          results.push(result.rows[0]?.fields ?? null);
+        }
+        if (transactional) await client.query('COMMIT');
+        return { ok: true, results };
+      } catch (error) {
+        if (transactional) await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** Why a conditional statement changed no row: the reference semantics over the row as it is now. */
+  private async explain(client: PoolClient, op: StoreOp, now: number, index: number): Promise<CommitResult> {
+    const result = await client.query<Row>(
+      `SELECT key, fields, expires_at FROM ${quoteTable(this.table)} WHERE key = $1 AND (expires_at IS NULL OR expires_at > $2::bigint)`,
+      [op.key, String(now)],
+    );
+    const row = result.rows[0];
+    const live = row
+      ? { fields: row.fields, expiresAt: row.expires_at === null ? null : Number(row.expires_at) }
+      : null;
+    const evaluated = evaluateOp(op, live, now);
+    if (!evaluated.ok)
+      return {
+        ok: false,
+        index,
+        reason: evaluated.reason,
+        fields: evaluated.fields,
+        expiresAt: evaluated.expiresAt,
+      };
+    // The row changed between the statement and this read: report the op's usual refusal.
+    const reason =
+      op.type === 'attempt'
+        ? 'locked'
+        : op.type === 'advance'
+          ? 'stale'
+          : op.type === 'insert'
+            ? 'exists'
+            : 'mismatch';
+    return { ok: false, index, reason, fields: live?.fields ?? null, expiresAt: live?.expiresAt ?? null };
+  }
+}

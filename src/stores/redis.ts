@@ -1,0 +1,125 @@
+import type { Redis } from 'ioredis';
+import { FactorkitError, StoreUnavailableError } from '../errors.js';
+import type { CommitResult, Fields, OpFailure, Store, StoredRecord, StoreOp } from '../store.js';
+import { assertDistinctKeys } from './apply-ops.js';
+import { COMMIT_LUA, GET_MANY_LUA } from './redis-scripts.js';
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions {
+  /** An ioredis client (or Cluster) the host created and owns. */
+  client: Redis;
+  /** Prefix of every key (default `factorkit:`); must not contain `{` or `}`. */
+  prefix?: string;
+  /** A call that has not answered after this long fails with `STORE_UNAVAILABLE` (default 2000). */
+  commandTimeoutMs?: number;
+}
+
+type ScriptClient = Redis & {
+  factorkitGetMany(numKeys: number, ...args: string[]): Promise<string[]>;
+  factorkitCommit(numKeys: number, ...args: string[]): Promise<Array<string | number>>;
+};
+
+/** Serialises ops for Lua: keys travel in KEYS, numbers as strings (cjson keeps 14 digits only). */
+function opsJson(ops: readonly StoreOp[]): string {
+  return JSON.stringify(
+    ops.map(({ key: _key, ...op }) => op),
+    (_name, value) => (typeof value === 'number' ? String(value) : value),
+  );
+}
+
+/**
+ * The store for apps that run on many instances over one Redis. Every commit is one Lua script
+ * (EVALSHA, one round trip, atomic on the server); reads of many keys are one script too. Keys of
+ * one user share a `{hash tag}`, so Redis Cluster can run the scripts.
+ *
+ * @example
+ * import Redis from 'ioredis';
+ * const store = new RedisStore({ client: new Redis(process.env.REDIS_URL), prefix: 'myapp:2fa:' });
+ */
+export class RedisStore implements Store {
+  private readonly client: ScriptClient;
+  private readonly prefix: string;
+  private readonly timeoutMs: number;
+
+  /** @throws {FactorkitError} `CONFIG` for a bad prefix or a missing client. */
+  constructor(options: RedisStoreOptions) {
+    if (!options?.client || typeof options.client.defineCommand !== 'function') {
+      throw new FactorkitError('CONFIG', '[redis] option client must be an ioredis client', {
+        field: 'client',
+      });
+    }
+    const prefix = options.prefix ?? 'factorkit:';
+    if (/[{}]/.test(prefix))
+      throw new FactorkitError('CONFIG', '[redis] option prefix must not contain { or }', {
+        field: 'prefix',
+      });
+    this.prefix = prefix;
+    this.timeoutMs = options.commandTimeoutMs ?? 2000;
+    const client = options.client as ScriptClient;
+    if (typeof client.factorkitCommit !== 'function') {
+      client.defineCommand('factorkitGetMany', { lua: GET_MANY_LUA });
+      client.defineCommand('factorkitCommit', { lua: COMMIT_LUA });
+    }
+    this.client = client;
+  }
+
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([run(), timeout]);
+    } catch (error) {
+      throw new StoreUnavailableError('redis', `${what} failed: ${(error as Error).message}`, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async get(key: string, now: number): Promise<StoredRecord | null> {
+    return (await this.getMany([key], now))[0] ?? null;
+  }
+
+  async getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
+    if (keys.length === 0) return [];
+    const raw = await this.call('read', () =>
+      this.client.factorkitGetMany(keys.length, ...keys.map((key) => this.prefix + key), String(now)),
+    );
+    return raw.map((json) => {
+      if (!json) return null;
+      const parsed = JSON.parse(json) as { f: Fields | unknown[]; e: string };
+      return {
+        fields: Array.isArray(parsed.f) ? {} : parsed.f,
+        expiresAt: parsed.e === '' ? null : Number(parsed.e),
+      };
+    });
+  }
+
+  async commit(ops: readonly StoreOp[], now: number): Promise<CommitResult> {
+    assertDistinctKeys(ops);
+    if (ops.length === 0) return { ok: true, results: [] };
+    const reply = await this.call('commit', () =>
+      this.client.factorkitCommit(
+        ops.length,
+        ...ops.map((op) => this.prefix + op.key),
+        String(now),
+        opsJson(ops),
+      ),
+    );
+    const fields = (json: unknown): Fields | null => {
+      if (typeof json !== 'string' || json === '') return null;
+      const parsed = JSON.parse(json) as Fields | unknown[];
+      return Array.isArray(parsed) ? {} : parsed;
+    };
+    if (Number(reply[0]) === 1) return { ok: true, results: reply.slice(1).map(fields) };
+    const expiresAt = reply[4] === '' || reply[4] === undefined ? null : Number(reply[4]);
+    return {
+      ok: false,
+      index: Number(reply[1]),
+      reason: reply[2] as OpFailure,
+      fields: fields(reply[3]),
+      expiresAt,
+    };
+  }
+}

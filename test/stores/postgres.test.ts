@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { PostgresStore } from '../../src/stores/postgres.js';
+import { contractSuite } from './contract.js';
+
+const port = inject('postgresPort');
+const pool = new pg.Pool({
+  host: '127.0.0.1',
+  port: port ?? 0,
+  user: 'postgres',
+  database: 'postgres',
+  max: 20,
+});
+afterAll(() => pool.end());
+
+async function freshStore(): Promise<PostgresStore> {
+  const store = new PostgresStore({ pool, table: `t_${randomUUID().replace(/-/g, '')}` });
+  await store.createSchema();
+  return store;
+}
+
+contractSuite('postgres', freshStore, { skip: port === null });
+
+describe.skipIf(port === null)('PostgresStore specifics', () => {
+  it('sweeps expired rows and ignores them on read before that', async () => {
+    const store = await freshStore();
+    const now = 1_800_000_000_000;
+    await store.commit([{ type: 'put', key: 'a', fields: { v: '1' }, expiresAt: now + 10 }], now);
+    await store.commit([{ type: 'put', key: 'b', fields: { v: '1' }, expiresAt: null }], now);
+    expect(await store.get('a', now + 10)).toBeNull();
+    expect(await store.sweepExpired(now + 10)).toBe(1);
+    expect(await store.get('b', now + 10)).not.toBeNull();
+  });
+
+  it('refuses a table name that is not an identifier', () => {
+    expect(() => new PostgresStore({ pool, table: 'x; drop table y' })).toThrow(/table/);
+    expect(new PostgresStore({ pool, table: 'public.factorkit' }).schemaSql()).toContain(
+      '"public"."factorkit"',
+    );
+  });
+});
