@@ -77,13 +77,24 @@ export class PostgresStore implements Store {
     const work = (async () => {
       const client = await this.pool.connect();
       let broken: Error | undefined;
+      // A checked-out client reports a dropped connection as an 'error' event: take it as a failure.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         return await run(client);
       } catch (error) {
-        broken = error as Error;
+        broken ??= error as Error;
         throw error;
       } finally {
-        client.release(broken && !('code' in broken) ? broken : undefined);
+        client.off('error', onError);
+        // Destroy the connection unless the server answered with an SQL error (it is still usable).
+        client.release(
+          broken && !('code' in broken && typeof broken.code === 'string' && broken.code.length === 5)
+            ? broken
+            : undefined,
+        );
       }
     })();
     try {

@@ -33,31 +33,38 @@ export interface RedisServer {
   start(): Promise<void>;
 }
 
-/** Starts redis-server on a free loopback port, or returns null when it is not installed. */
-export async function startRedis(): Promise<RedisServer | null> {
+/**
+ * Starts redis-server on a free loopback port, or returns null when it is not installed.
+ * `persistent` turns on the append-only file (fsync always) in a temporary folder, so a restart keeps the data.
+ */
+export async function startRedis(options: { persistent?: boolean } = {}): Promise<RedisServer | null> {
   const binary = which('redis-server');
   if (!binary) return null;
   const port = await freePort();
+  const persistence = options.persistent
+    ? [
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--dir',
+        mkdtempSync(join(tmpdir(), 'factorkit-redis-')),
+      ]
+    : ['--appendonly', 'no'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    ...persistence,
+    '--protected-mode',
+    'yes',
+  ];
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn(
-      binary,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--protected-mode',
-        'yes',
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    child = spawn(binary, args, { stdio: process.env['FACTORKIT_DEBUG_SERVERS'] ? 'inherit' : 'ignore' });
     for (let i = 0; i < 100; i++) {
       try {
         execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: 'pipe' });

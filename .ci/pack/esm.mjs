@@ -1,0 +1,28 @@
+// Imports the packed tarball as an ES module and runs a whole TOTP enrolment and login.
+
+import assert from 'node:assert/strict';
+import { createTwoFactor, MemoryMailer, MemoryStore, TotpVerifier } from 'factorkit';
+import { twoFactorRouter } from 'factorkit/express';
+import { PostgresStore } from 'factorkit/postgres';
+import { qrSvg } from 'factorkit/qr';
+import { RedisStore } from 'factorkit/redis';
+import { SmtpMailer } from 'factorkit/smtp';
+
+const tf = createTwoFactor({
+  issuer: 'Pack',
+  store: new MemoryStore(),
+  mailer: new MemoryMailer(),
+  keys: 'f'.repeat(64),
+});
+const totp = new TotpVerifier();
+const setup = await tf.totp.beginSetup('u', { accountName: 'u@example.com' });
+const confirmed = await tf.totp.confirmSetup('u', totp.generateCode(setup.secret, Date.now()));
+assert.equal(confirmed.ok, true);
+const start = await tf.login.start('u');
+assert.equal(start.status, 'challenge');
+const verified = await tf.login.verify(start.challengeId, confirmed.backupCodes[0]);
+assert.equal(verified.ok, true);
+assert.match(qrSvg(setup.uri), /^<svg /);
+for (const value of [PostgresStore, RedisStore, SmtpMailer, twoFactorRouter])
+  assert.equal(typeof value, 'function');
+console.log('ESM import of the packed tarball: ok');

@@ -1,0 +1,6 @@
+export {
+  type TwoFactorRouter,
+  type TwoFactorRouterOptions,
+  type TwoFactorSession,
+  twoFactorRouter,
+} from '../adapters/express.js';

@@ -1,0 +1,150 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createTwoFactor } from '../../src/create-two-factor.js';
+import type { VerifyResult } from '../../src/facade/login.js';
+import { MemoryMailer } from '../../src/mail/mailer.js';
+import type { Store } from '../../src/store.js';
+import { PostgresStore } from '../../src/stores/postgres.js';
+import { RedisStore } from '../../src/stores/redis.js';
+import { TotpVerifier } from '../../src/totp-verifier.js';
+
+const run = promisify(execFile);
+const KEY = 'c'.repeat(64);
+const redisPort = inject('redisPort');
+const postgresPort = inject('postgresPort');
+const closers: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  await Promise.all(closers.map((close) => close().catch(() => undefined)));
+});
+
+async function sharedStore(
+  kind: 'redis' | 'postgres',
+): Promise<{ store: Store; spec: { kind: typeof kind; port: number; name: string } }> {
+  if (kind === 'redis') {
+    const client = new Redis({ host: '127.0.0.1', port: redisPort ?? 0 });
+    closers.push(() => client.quit());
+    const name = `mp:${randomUUID()}:`;
+    return { store: new RedisStore({ client, prefix: name }), spec: { kind, port: redisPort ?? 0, name } };
+  }
+  const pool = new pg.Pool({
+    host: '127.0.0.1',
+    port: postgresPort ?? 0,
+    user: 'postgres',
+    database: 'postgres',
+  });
+  closers.push(() => pool.end());
+  const name = `mp_${randomUUID().replace(/-/g, '')}`;
+  const store = new PostgresStore({ pool, table: name });
+  await store.createSchema();
+  return { store, spec: { kind, port: postgresPort ?? 0, name } };
+}
+
+/** Splits the calls across two worker processes that fire at the same instant; results in call order. */
+async function fireFromTwoProcesses(
+  spec: unknown,
+  calls: Array<{ challengeId: string; code: string }>,
+): Promise<VerifyResult[]> {
+  const startAt = Date.now() + 2500;
+  const halves = [calls.filter((_, i) => i % 2 === 0), calls.filter((_, i) => i % 2 === 1)];
+  const outputs = await Promise.all(
+    halves.map((half) =>
+      run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          new URL('./worker.ts', import.meta.url).pathname,
+          JSON.stringify({ store: spec, key: KEY, startAt, calls: half }),
+        ],
+        {
+          timeout: 60_000,
+        },
+      ),
+    ),
+  );
+  const [even, odd] = outputs.map((output) => JSON.parse(output.stdout) as VerifyResult[]);
+  return calls.map((_, i) => (i % 2 === 0 ? even![i / 2] : odd![(i - 1) / 2])!);
+}
+
+for (const kind of ['redis', 'postgres'] as const) {
+  describe.skipIf((kind === 'redis' ? redisPort : postgresPort) === null)(
+    `two app instances on one ${kind}`,
+    () => {
+      it('single use and attempt limits hold across processes', async () => {
+        const { store, spec } = await sharedStore(kind);
+        const tf = createTwoFactor({
+          issuer: 'CloudFon CX',
+          store,
+          mailer: new MemoryMailer(),
+          keys: KEY,
+          authorize: () => true,
+        });
+        const totp = new TotpVerifier();
+        const enroll = async (userId: string) => {
+          const setup = await tf.totp.beginSetup(userId, { accountName: userId });
+          const result = await tf.totp.confirmSetup(
+            userId,
+            totp.generateCode(setup.secret, Date.now() - 30_000),
+          );
+          if (!result.ok) throw new Error('enroll failed');
+          return { secret: setup.secret, backupCodes: result.backupCodes! };
+        };
+        const challenges = async (userId: string, n: number) =>
+          Promise.all(
+            Array.from({ length: n }, async () => {
+              const start = await tf.login.start(userId);
+              if (start.status !== 'challenge') throw new Error(start.status);
+              return start.challengeId;
+            }),
+          );
+
+        const backupUser = await enroll('backup-user');
+        const adminUser = 'admin-user';
+        await enroll(adminUser);
+        const admin = await tf.admin.issueBackupCode({ id: 'boss' }, adminUser);
+        const totpUser = await enroll('totp-user');
+        const oneChallengeUser = await enroll('one-challenge-user');
+        const wrongUser = 'wrong-user';
+        await enroll(wrongUser);
+
+        const [backupIds, adminIds, totpIds, [single], [wrongId]] = await Promise.all([
+          challenges('backup-user', 50),
+          challenges(adminUser, 50),
+          challenges('totp-user', 50),
+          challenges('one-challenge-user', 1),
+          challenges(wrongUser, 1),
+        ]);
+        const at = Date.now() + 2500;
+        const totpCode = totp.generateCode(totpUser.secret, at);
+        const singleCode = totp.generateCode(oneChallengeUser.secret, at);
+        const calls = [
+          ...backupIds.map((challengeId) => ({ challengeId, code: backupUser.backupCodes[0]! })),
+          ...adminIds.map((challengeId) => ({ challengeId, code: admin.code })),
+          ...totpIds.map((challengeId) => ({ challengeId, code: totpCode })),
+          ...Array.from({ length: 50 }, () => ({ challengeId: single!, code: singleCode })),
+          ...Array.from({ length: 100 }, (_, i) => ({ challengeId: wrongId!, code: String(100_000 + i) })),
+        ];
+        const results = await fireFromTwoProcesses(spec, calls);
+        const successes = (rs: VerifyResult[]) => rs.filter((r) => r.ok).length;
+        const group = (from: number, n: number) => results.slice(from, from + n);
+        expect(successes(group(0, 50))).toBe(1);
+        expect(successes(group(50, 50))).toBe(1);
+        expect(successes(group(100, 50))).toBe(1);
+        expect(successes(group(150, 50))).toBe(1);
+        const wrong = group(200, 100);
+        expect(successes(wrong)).toBe(0);
+        expect(wrong.filter((r) => !r.ok && r.reason === 'invalid-code')).toHaveLength(2);
+        expect((await tf.status('backup-user')).backupCodesRemaining).toBe(9);
+        // The challenge record itself says how many codes were evaluated: the first three, then the lock.
+        const [nonce] = wrongId!.split('.').slice(-1);
+        const tag = Buffer.from(wrongUser).toString('base64url');
+        const record = await store.get(`{${tag}}:challenge:${nonce}`, Date.now());
+        expect(record?.fields['attempts']).toBe('3');
+      }, 120_000);
+    },
+  );
+}
