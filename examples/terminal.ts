@@ -2,8 +2,8 @@
  * The smallest factorkit program: enroll a user in an authenticator app and sign in with a code.
  * Run with `npm run example:terminal`; scan the QR code with any authenticator app to follow along.
  */
-import { createTwoFactor, MemoryMailer, MemoryStore, TotpVerifier } from '../src/entries/index.js';
-import { qrTerminal } from '../src/entries/qr.js';
+import { createTwoFactor, MemoryMailer, MemoryStore, TotpVerifier } from 'factorkit';
+import { qrTerminal } from 'factorkit/qr';
 
 const tf = createTwoFactor({
   issuer: 'CloudFon CX',

@@ -1,0 +1,149 @@
+import type { MailMessage } from 'factorkit';
+import type { DemoUser } from './users.js';
+
+/** Escapes text for HTML. */
+export const esc = (text: unknown) =>
+  String(text ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+function layout(title: string, body: string, user: DemoUser | null): string {
+  const nav = user
+    ? `<nav>
+        <div class="who">${esc(user.name)}<small>${esc(user.email)}</small></div>
+        <a href="/profile">Profile &gt; User Setting</a>
+        ${user.role === 'admin' ? '<div class="group">Global Settings</div><a href="/settings/security">Security &gt; 2FA Authentication</a><a href="/settings/agents">People &gt; Agents</a>' : ''}
+        <a href="/dev/outbox">Outbox (development)</a>
+        <form method="post" action="/logout"><button class="link">Sign out</button></form>
+      </nav>`
+    : `<nav><div class="who">CloudFon CX</div><a href="/login">User Sign In</a><a href="/dev/outbox">Outbox (development)</a></nav>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)} · CloudFon CX</title><link rel="stylesheet" href="/static/style.css"></head>
+<body>${nav}<main><h1>${esc(title)}</h1>${body}</main><script src="/static/app.js"></script></body></html>`;
+}
+
+export function signInPage(error?: string): string {
+  return layout(
+    'User Sign In',
+    `<form method="post" action="/login" class="card narrow" id="sign-in">
+      ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
+      <label>Email <input name="email" type="email" autocomplete="username" required></label>
+      <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+      <button type="submit">Sign In</button>
+    </form>`,
+    null,
+  );
+}
+
+export function codePage(options: { methods: string[]; trustDays: number | null }): string {
+  const hasEmail = options.methods.includes('email');
+  return layout(
+    'Input Authentication Code',
+    `<section class="card narrow" id="code-page">
+      <p>Enter the six-digit passcode received in your email or generated from your 2FA authenticator app${options.methods.includes('backup-code') ? ', or a backup code' : ''}, and click Verify.</p>
+      <label>Authentication code <input id="code" name="code" autocomplete="one-time-code" inputmode="text" maxlength="32" autofocus></label>
+      ${options.trustDays ? `<label class="inline"><input type="checkbox" id="remember"> Trust this browser for ${options.trustDays} days</label>` : ''}
+      <div class="row"><button id="verify" data-action="verify-login">Verify</button>
+      ${hasEmail ? '<button id="send-email" class="secondary" data-action="send-login-email">Send code by email</button>' : ''}</div>
+      <p id="message" role="alert" class="message"></p>
+    </section>`,
+    null,
+  );
+}
+
+interface ProfileView {
+  user: DemoUser;
+  status: { totp: boolean; email: string | null; backupCodesRemaining: number; enabled: boolean };
+  devices: Array<{ id: string; label: string; createdAt: number; lastUsedAt: number; expiresAt: number }>;
+  currentDeviceId: string | null;
+  setupRequired: boolean;
+}
+
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+
+export function profilePage(view: ProfileView): string {
+  const { status } = view;
+  const method = (id: string, name: string, on: boolean, detail: string) => `
+    <div class="method" id="${id}">
+      <div><h3>${name}</h3><p class="muted">${on ? `Enabled${detail ? ` · ${esc(detail)}` : ''}` : 'Not set up'}</p></div>
+      ${on ? `<button class="secondary" data-action="turn-off" data-method="${id === 'method-email' ? 'email' : 'totp'}">Turn off</button>` : `<button data-action="${id === 'method-email' ? 'setup-email' : 'setup-totp'}">Set up</button>`}
+    </div>`;
+  const devices = view.devices.length
+    ? `<table><thead><tr><th>Browser</th><th>Trusted since</th><th>Last used</th><th>Expires</th><th></th></tr></thead><tbody>${view.devices
+        .map(
+          (d) =>
+            `<tr><td>${esc(d.label)}${d.id === view.currentDeviceId ? ' <span class="tag">this browser</span>' : ''}</td><td>${when(d.createdAt)}</td><td>${when(d.lastUsedAt)}</td><td>${when(d.expiresAt)}</td><td><button class="secondary small" data-action="revoke-device" data-device="${esc(d.id)}">Revoke</button></td></tr>`,
+        )
+        .join(
+          '',
+        )}</tbody></table><button class="secondary" data-action="revoke-all">Revoke all trusted browsers</button>`
+    : '<p class="muted">No trusted browsers.</p>';
+  return layout(
+    'Two-Factor Authentication (2FA)',
+    `${view.setupRequired ? '<p class="warning">Your organisation requires two-factor authentication: set up a method to continue.</p>' : ''}
+    <p class="muted">Profile &gt; User Setting &gt; Two-Factor Authentication(2FA)</p>
+    <section class="card">
+      ${method('method-email', 'Email authentication', Boolean(status.email), status.email ?? '')}
+      ${method('method-totp', 'Authenticator app authentication', status.totp, '')}
+    </section>
+    <section class="card" id="backup-codes">
+      <h2>Backup codes</h2>
+      <p class="muted" id="backup-count">${status.enabled ? `${status.backupCodesRemaining} of 10 backup codes remaining.` : 'Backup codes are issued when you enable a method.'}</p>
+      ${status.enabled ? '<div class="row"><button class="secondary" data-action="view-codes">View Backup Codes</button><button class="secondary" data-action="regenerate-codes">Generate new codes</button></div>' : ''}
+      <div id="codes-box"></div>
+    </section>
+    <section class="card" id="devices"><h2>Trusted browsers</h2>${devices}</section>
+    <p id="message" role="alert" class="message"></p>`,
+    view.user,
+  );
+}
+
+export function securityPage(user: DemoUser, frequency: 'every-login' | { trustDays: number }): string {
+  const skip = frequency !== 'every-login';
+  return layout(
+    '2FA Authentication',
+    `<p class="muted">Global Settings &gt; Security &gt; 2FA Authentication</p>
+    <section class="card narrow" id="frequency">
+      <h2>Frequency of Two-Factor Authentication for your Login</h2>
+      <label class="inline"><input type="radio" name="frequency" value="every-login" ${skip ? '' : 'checked'}> Every login</label>
+      <label class="inline"><input type="radio" name="frequency" value="14" ${skip ? 'checked' : ''}> 14 days skip (trusted browsers)</label>
+      <p class="muted">With 14 days skip, an agent who clears the browser cookies or uses a different browser is asked for a code again.</p>
+      <button data-action="save-policy">Save</button>
+      <p id="message" role="alert" class="message"></p>
+    </section>`,
+    user,
+  );
+}
+
+export function agentsPage(user: DemoUser, agents: DemoUser[]): string {
+  return layout(
+    'Agents',
+    `<p class="muted">Global Settings &gt; People &gt; Agents</p>
+    <section class="card"><table><thead><tr><th>Name</th><th>Email</th><th>Role</th><th></th></tr></thead><tbody>
+      ${agents
+        .map(
+          (a) =>
+            `<tr data-agent="${esc(a.id)}"><td>${esc(a.name)}</td><td>${esc(a.email)}</td><td>${esc(a.role)}</td><td><button class="secondary small" data-action="get-backup-code" data-user="${esc(a.id)}" data-name="${esc(a.name)}">Get Backup Code</button></td></tr>`,
+        )
+        .join('')}
+    </tbody></table></section>
+    <p id="message" role="alert" class="message"></p>`,
+    user,
+  );
+}
+
+export function outboxPage(user: DemoUser | null, sent: readonly MailMessage[]): string {
+  const items = [...sent]
+    .reverse()
+    .map(
+      (m) =>
+        `<article class="card mail"><header><b>To:</b> ${esc(m.to)}<br><b>Subject:</b> ${esc(m.subject)}</header><pre>${esc(m.text)}</pre></article>`,
+    )
+    .join('');
+  return layout(
+    'Outbox',
+    `<p class="muted">Emails the app sent (development mailer).</p>${items || '<p class="muted">No email yet.</p>'}`,
+    user,
+  );
+}

@@ -1,0 +1,299 @@
+// The example control panel's browser code: plain JavaScript, no build step.
+// It talks to factorkit's Express adapter (mounted at /2fa) with JSON requests.
+
+async function api(method, url, body) {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const type = res.headers.get('content-type') || '';
+  return { status: res.status, body: type.includes('json') ? await res.json() : await res.text(), res };
+}
+
+function say(text, kind = 'info') {
+  const box = document.getElementById('message');
+  if (!box) return;
+  box.textContent = text;
+  box.className = `message ${kind}`;
+}
+
+/** A modal pop-up; resolves with the clicked button's value (or null when closed). */
+function popup(title, html, buttons) {
+  return new Promise((resolve) => {
+    const dialog = document.createElement('dialog');
+    dialog.innerHTML = `<h2>${title}</h2><div class="body">${html}</div><p class="message" role="alert"></p><div class="row">${buttons
+      .map((b) => `<button value="${b.value}" class="${b.secondary ? 'secondary' : ''}">${b.label}</button>`)
+      .join('')}</div>`;
+    document.body.append(dialog);
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(null);
+    });
+    dialog.addEventListener('click', (event) => {
+      const button = event.target.closest('button[value]');
+      if (button) resolve({ value: button.value, dialog });
+    });
+    dialog.showModal();
+    dialog.querySelector('input')?.focus();
+  });
+}
+
+function popupMessage(dialog, text, kind = 'error') {
+  const box = dialog.querySelector('.message');
+  box.textContent = text;
+  box.className = `message ${kind}`;
+}
+
+function explain(body) {
+  if (body.reason === 'locked') return body.message;
+  if (body.reason === 'invalid-code')
+    return `Invalid authentication code. ${body.attemptsLeft} attempt${body.attemptsLeft === 1 ? '' : 's'} left.`;
+  if (body.reason === 'challenge-ended') return 'Too many failed attempts. Please sign in again.';
+  if (body.reason === 'expired') return 'This code has expired. Please start again.';
+  if (body.reason === 'cooldown')
+    return `Please wait until ${new Date(body.retryAt).toLocaleTimeString()} before sending another code.`;
+  if (body.reason === 'no-pending-setup') return 'Nothing to confirm: please start the setup again.';
+  if (body.error === 'invalid-input') return `Please check the ${body.field}.`;
+  return body.message || body.error || body.reason || 'Something went wrong.';
+}
+
+/** Runs an action; when the server asks for a fresh second factor, runs the step-up pop-up first. */
+async function withStepUp(action) {
+  let result = await action();
+  if (result.status !== 403 || result.body.error !== 'step-up-required') return result;
+  const start = await api('POST', '/2fa/step-up/start', {});
+  if (start.status !== 200) return start;
+  const email = start.body.methods.includes('email')
+    ? [{ value: 'email', label: 'Send code by email', secondary: true }]
+    : [];
+  for (;;) {
+    const choice = await popup(
+      'Confirm it’s you',
+      '<p>Enter a code from your authenticator app, your email or a backup code to change your 2FA settings.</p><label>Authentication code <input id="step-up-code" autocomplete="one-time-code"></label>',
+      [{ value: 'verify', label: 'Verify' }, ...email, { value: 'cancel', label: 'Cancel', secondary: true }],
+    );
+    if (!choice || choice.value === 'cancel') {
+      choice?.dialog.close();
+      return result;
+    }
+    if (choice.value === 'email') {
+      const sent = await api('POST', '/2fa/step-up/email', {});
+      popupMessage(
+        choice.dialog,
+        sent.status === 200 ? `Code sent to ${sent.body.sentTo}.` : explain(sent.body),
+        sent.status === 200 ? 'info' : 'error',
+      );
+      continue;
+    }
+    const verified = await api('POST', '/2fa/step-up/verify', {
+      code: choice.dialog.querySelector('#step-up-code').value,
+    });
+    if (verified.status === 200) {
+      choice.dialog.close();
+      result = await action();
+      return result;
+    }
+    popupMessage(choice.dialog, explain(verified.body));
+    if (verified.body.reason === 'challenge-ended' || verified.body.reason === 'expired') return result;
+  }
+}
+
+/** Asks for the six-digit code in the "Enter the Authentication Code" pop-up until it is accepted. */
+async function confirmCode(url, intro) {
+  for (;;) {
+    const choice = await popup(
+      'Enter the Authentication Code',
+      `<p>${intro}</p><label>Six-digit code <input id="setup-code" inputmode="numeric" autocomplete="one-time-code" maxlength="8"></label>`,
+      [
+        { value: 'verify', label: 'Verify' },
+        { value: 'cancel', label: 'Cancel', secondary: true },
+      ],
+    );
+    if (!choice || choice.value === 'cancel') {
+      choice?.dialog.close();
+      return null;
+    }
+    const result = await api('POST', url, { code: choice.dialog.querySelector('#setup-code').value });
+    if (result.status === 200) {
+      choice.dialog.close();
+      return result.body;
+    }
+    popupMessage(choice.dialog, explain(result.body));
+  }
+}
+
+function codesHtml(codes) {
+  return `<ol class="codes" id="backup-code-list">${codes.map((c) => `<li><code>${c}</code></li>`).join('')}</ol>
+    <button class="secondary" data-action="download-codes" data-codes="${codes.join(',')}">Download</button>`;
+}
+
+async function showNewBackupCodes(codes) {
+  const choice = await popup(
+    'Your backup codes',
+    `<p>Now your account has been enabled with 2FA successfully. If you lose your device, you'll need these backup codes to log into your account. Without your device or a backup code, you'll have to contact the administrator to recover your account. We recommend you download them to keep them in a safe place.</p>${codesHtml(codes)}`,
+    [{ value: 'done', label: 'Done' }],
+  );
+  choice?.dialog.close();
+}
+
+async function download(codes) {
+  const result = await fetch('/2fa/backup-codes/download', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ codes }),
+  });
+  const url = URL.createObjectURL(await result.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: 'backup-codes.txt' });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+const actions = {
+  async 'verify-login'() {
+    const code = document.getElementById('code').value;
+    const rememberDevice = document.getElementById('remember')?.checked === true;
+    const result = await api('POST', '/2fa/login/verify', { code, rememberDevice });
+    if (result.status === 200) return void (location.href = '/profile');
+    if (result.body.error === 'no-pending-login') return void (location.href = '/login');
+    say(explain(result.body), result.body.reason === 'locked' ? 'warning' : 'error');
+    if (result.body.reason === 'challenge-ended' || result.body.reason === 'expired') {
+      document.getElementById('verify').disabled = true;
+      document
+        .getElementById('message')
+        .insertAdjacentHTML('beforeend', ' <a href="/login">Back to User Sign In</a>');
+    }
+  },
+  async 'send-login-email'() {
+    const result = await api('POST', '/2fa/login/email', {});
+    say(
+      result.status === 200 ? `We sent a six-digit code to ${result.body.sentTo}.` : explain(result.body),
+      result.status === 200 ? 'info' : 'error',
+    );
+  },
+  async 'setup-totp'() {
+    const setup = await api('POST', '/2fa/totp/setup', {});
+    if (setup.status !== 200) return say(explain(setup.body), 'error');
+    const grouped = setup.body.secret.replace(/(.{4})/g, '$1 ').trim();
+    const next = await popup(
+      'Link the app to your account',
+      `<p>Install a third-party 2FA authenticator app on a mobile device and scan the QR code.</p><div class="qr">${setup.body.qrSvg}</div>
+       <p>Having trouble scanning? Enter this secret code in your app:</p><p><code id="totp-secret">${grouped}</code></p>`,
+      [
+        { value: 'next', label: 'Next' },
+        { value: 'cancel', label: 'Cancel', secondary: true },
+      ],
+    );
+    next?.dialog.close();
+    if (!next || next.value !== 'next') return;
+    const confirmed = await confirmCode(
+      '/2fa/totp/confirm',
+      'Provide the six-digit numeric code your authenticator app generates.',
+    );
+    if (!confirmed) return;
+    if (confirmed.backupCodes) await showNewBackupCodes(confirmed.backupCodes);
+    location.reload();
+  },
+  async 'setup-email'() {
+    for (;;) {
+      const choice = await popup(
+        'Email authentication',
+        '<label>Email address <input id="email-address" type="email" autocomplete="email"></label>',
+        [
+          { value: 'send', label: 'Send code' },
+          { value: 'cancel', label: 'Cancel', secondary: true },
+        ],
+      );
+      if (!choice || choice.value === 'cancel') return void choice?.dialog.close();
+      const address = choice.dialog.querySelector('#email-address').value;
+      const sent = await withStepUp(() => api('POST', '/2fa/email/setup', { address }));
+      if (sent.status !== 200) {
+        popupMessage(choice.dialog, explain(sent.body));
+        continue;
+      }
+      choice.dialog.close();
+      const confirmed = await confirmCode(
+        '/2fa/email/confirm',
+        `Enter the six-digit numeric code we sent to ${sent.body.sentTo}.`,
+      );
+      if (!confirmed) return;
+      if (confirmed.backupCodes) await showNewBackupCodes(confirmed.backupCodes);
+      return void location.reload();
+    }
+  },
+  async 'turn-off'(button) {
+    const result = await withStepUp(() => api('POST', '/2fa/disable', { method: button.dataset.method }));
+    if (result.status === 200) location.reload();
+    else say(explain(result.body), 'error');
+  },
+  async 'view-codes'() {
+    const result = await api('GET', '/2fa/backup-codes');
+    const box = document.getElementById('codes-box');
+    document.getElementById('backup-count').textContent =
+      `${result.body.remaining} of ${result.body.total} backup codes remaining.`;
+    box.innerHTML = result.body.codes
+      ? codesHtml(result.body.codes)
+      : '<p class="muted">Backup codes are stored hashed: they were shown once. Generate new codes to see a new set.</p>';
+  },
+  async 'regenerate-codes'() {
+    const result = await withStepUp(() => api('POST', '/2fa/backup-codes/regenerate', {}));
+    if (result.status !== 200) return say(explain(result.body), 'error');
+    document.getElementById('codes-box').innerHTML = codesHtml(result.body.codes);
+    document.getElementById('backup-count').textContent =
+      `${result.body.codes.length} of 10 backup codes remaining.`;
+    say('New backup codes generated: the old ones no longer work.', 'info');
+  },
+  async 'download-codes'(button) {
+    await download(button.dataset.codes.split(','));
+  },
+  async 'revoke-device'(button) {
+    await api('DELETE', `/2fa/devices/${encodeURIComponent(button.dataset.device)}`);
+    location.reload();
+  },
+  async 'revoke-all'() {
+    const result = await withStepUp(() => api('POST', '/2fa/devices/revoke-all', {}));
+    if (result.status === 200) location.reload();
+    else say(explain(result.body), 'error');
+  },
+  async 'save-policy'() {
+    const value = document.querySelector('input[name=frequency]:checked').value;
+    const frequency = value === 'every-login' ? 'every-login' : { trustDays: Number(value) };
+    const result = await api('PUT', '/2fa/policy', { frequency });
+    say(result.status === 200 ? 'Saved.' : explain(result.body), result.status === 200 ? 'info' : 'error');
+  },
+  async 'get-backup-code'(button) {
+    const choice = await popup(
+      'Get Backup Code',
+      `<p>Generate a one-time backup code for <b>${button.dataset.name}</b>. It can be used once, expires after 30 minutes, and stops working when a newer code is generated.</p><div id="admin-code-box"></div>`,
+      [
+        { value: 'generate', label: 'Generate a Code' },
+        { value: 'close', label: 'Close', secondary: true },
+      ],
+    );
+    if (!choice || choice.value === 'close') return void choice?.dialog.close();
+    const result = await api(
+      'POST',
+      `/2fa/admin/users/${encodeURIComponent(button.dataset.user)}/backup-code`,
+      {},
+    );
+    if (result.status !== 200) return void popupMessage(choice.dialog, explain(result.body));
+    const expires = new Date(result.body.expiresAt);
+    choice.dialog.querySelector('#admin-code-box').innerHTML =
+      `<p>Copy the code and share it with your agent:</p><p><code id="admin-code">${result.body.code}</code></p><p class="muted" id="admin-code-expiry">Expires at ${expires.toLocaleTimeString()} (in 30 minutes).</p>`;
+    choice.dialog.querySelector('button[value=generate]').remove();
+    const closed = await new Promise((resolve) => choice.dialog.addEventListener('close', resolve));
+    return closed;
+  },
+};
+
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('[data-action]');
+  if (!button || !actions[button.dataset.action]) return;
+  event.preventDefault();
+  actions[button.dataset.action](button).catch((error) => say(String(error), 'error'));
+});
+
+document.getElementById('code')?.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') actions['verify-login']();
+});

@@ -1,0 +1,346 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createExampleApp } from '../../examples/express/app.js';
+import { createTwoFactor, type TwoFactor } from '../../src/create-two-factor.js';
+import { MemoryMailer } from '../../src/mail/mailer.js';
+import { MemoryStore } from '../../src/stores/memory.js';
+import { TotpVerifier } from '../../src/totp-verifier.js';
+import { fakeClock, MINUTE } from '../helpers/harness.js';
+import { servicesRequired } from '../helpers/servers.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ARTIFACTS = new URL('../../test-artifacts/browser/', import.meta.url).pathname;
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  const message = `[factorkit tests] ${CHROMIUM} not found: the browser suite is SKIPPED (apt-get install chromium)`;
+  if (servicesRequired) throw new Error(message);
+  console.warn(`\n${'!'.repeat(80)}\n${message}\n${'!'.repeat(80)}\n`);
+}
+
+const ADMIN = { email: 'admin@cloudfon.example', password: 'admin-demo-1' };
+const ANA = { email: 'ana@cloudfon.example', password: 'agent-demo-1' };
+const BEN = { email: 'ben@cloudfon.example', password: 'agent-demo-2' };
+
+let browser: Browser;
+let server: Server;
+let base = '';
+let tf: TwoFactor;
+let clock: ReturnType<typeof fakeClock>;
+const totp = new TotpVerifier();
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+});
+
+// A fresh app (store, mailer, fake clock) per story, so stories never depend on each other.
+beforeEach(async () => {
+  if (!hasChromium) return;
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  clock = fakeClock(Date.now());
+  const outbox = new MemoryMailer();
+  tf = createTwoFactor({
+    issuer: 'CloudFon CX',
+    store: new MemoryStore(),
+    mailer: outbox,
+    keys: 'b'.repeat(64),
+    now: clock.now,
+    policyCacheMs: 0,
+    policy: { backupCodes: { storage: 'viewable' } },
+    authorize: (actor) => actor.roles?.includes('admin') === true,
+  });
+  const app = createExampleApp({ tf, outbox });
+  await new Promise<void>((resolve) => {
+    server = app.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 760 } });
+  return { context, page: await context.newPage() };
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+}
+
+async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=email]', who.email);
+  await page.fill('input[name=password]', who.password);
+  await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Sign In")')]);
+}
+
+/** Reads the newest code sent to `to` off the development outbox page. */
+async function outboxCode(context: BrowserContext, to: string): Promise<string> {
+  const outbox = await context.newPage();
+  await outbox.goto(`${base}/dev/outbox`);
+  const mail = outbox.locator('article.mail', { hasText: `To: ${to}` }).first();
+  const code = (await mail.locator('pre').innerText()).match(/\b(\d{6})\b/)?.[1] ?? '';
+  await outbox.close();
+  return code;
+}
+
+async function enterCode(page: Page, code: string, options: { remember?: boolean } = {}): Promise<void> {
+  await page.fill('#code', code);
+  if (options.remember) await page.check('#remember');
+  await page.click('#verify');
+}
+
+/** Links the authenticator app through the UI: reads the secret off the pop-up and types the code. */
+async function setUpApp(page: Page): Promise<{ secret: string; backupCodes: string[] }> {
+  await page.goto(`${base}/profile`);
+  await page.click('#method-totp button:has-text("Set up")');
+  await expect.poll(() => page.locator('dialog .qr svg').count()).toBe(1);
+  const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+  await page.click('dialog button:has-text("Next")');
+  await page.fill('#setup-code', totp.generateCode(secret, clock.now()));
+  await page.click('dialog button:has-text("Verify")');
+  await page.waitForSelector('#backup-code-list');
+  const backupCodes = await page.locator('#backup-code-list code').allInnerTexts();
+  await page.click('dialog button:has-text("Done")');
+  await page.waitForSelector('#method-totp button:has-text("Turn off")');
+  clock.advance(30_000);
+  return { secret, backupCodes };
+}
+
+async function setUpEmail(page: Page, context: BrowserContext, address: string): Promise<string[]> {
+  await page.goto(`${base}/profile`);
+  await page.click('#method-email button:has-text("Set up")');
+  await page.fill('#email-address', address);
+  await page.click('dialog button:has-text("Send code")');
+  await page.waitForSelector('#setup-code');
+  await page.fill('#setup-code', await outboxCode(context, address));
+  await page.click('dialog button:has-text("Verify")');
+  // The first method shows the backup codes; a second one goes straight back to the settings.
+  await page.waitForSelector('#backup-code-list, #method-email button:has-text("Turn off")');
+  const codes = await page.locator('#backup-code-list code').allInnerTexts();
+  if (codes.length > 0) await page.click('dialog button:has-text("Done")');
+  await page.waitForSelector('#method-email button:has-text("Turn off")');
+  clock.advance(61_000); // past the resend cooldown
+  return codes;
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.click('nav button:has-text("Sign out")');
+  await page.waitForURL(`${base}/login`);
+}
+
+describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', () => {
+  it('sets up email authentication with the code from the outbox', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const codes = await setUpEmail(page, context, 'ana@cloudfon.example');
+    expect(codes).toHaveLength(10);
+    await expect.poll(() => page.locator('#method-email').innerText()).toContain('a***@cloudfon.example');
+    await screenshot(page, 'email-setup');
+    await context.close();
+  });
+
+  it('sets up the authenticator app by reading the secret off the page', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const { backupCodes } = await setUpApp(page);
+    expect(backupCodes).toHaveLength(10);
+    expect((await tf.status('u-ana')).totp).toBe(true);
+    await screenshot(page, 'settings');
+    await context.close();
+  });
+
+  it('views and downloads the backup codes', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const { backupCodes } = await setUpApp(page);
+    await page.click('button:has-text("View Backup Codes")');
+    await page.waitForSelector('#backup-code-list');
+    expect((await page.locator('#backup-code-list code').allInnerTexts()).sort()).toEqual(
+      [...backupCodes].sort(),
+    );
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#codes-box button:has-text("Download")'),
+    ]);
+    expect(download.suggestedFilename()).toBe('backup-codes.txt');
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text).toContain('CloudFon CX backup codes');
+    expect(text).toContain('Account: ana@cloudfon.example');
+    for (const code of backupCodes) expect(text).toContain(code);
+    await screenshot(page, 'backup-codes');
+    await context.close();
+  });
+
+  it('signs in with each factor: app, email and backup code', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const { secret, backupCodes } = await setUpApp(page);
+    await setUpEmail(page, context, 'ana@cloudfon.example');
+    await signOut(page);
+
+    await signIn(page, ANA);
+    await page.waitForURL(`${base}/login/code`);
+    await enterCode(page, totp.generateCode(secret, clock.now()));
+    await page.waitForURL(`${base}/profile`);
+    await signOut(page);
+
+    await signIn(page, ANA);
+    await page.click('#send-email');
+    await expect.poll(() => page.locator('#message').innerText()).toContain('a***@cloudfon.example');
+    await enterCode(page, await outboxCode(context, 'ana@cloudfon.example'));
+    await page.waitForURL(`${base}/profile`);
+    await signOut(page);
+
+    await signIn(page, ANA);
+    await enterCode(page, backupCodes[0]!);
+    await page.waitForURL(`${base}/profile`);
+    expect((await tf.status('u-ana')).backupCodesRemaining).toBe(9);
+    await screenshot(page, 'each-factor');
+    await context.close();
+  });
+
+  it('warns on attempts 3 and 4 and ends the challenge at 5', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const { secret } = await setUpApp(page);
+    await signOut(page);
+    await signIn(page, ANA);
+    const message = () => page.locator('#message').innerText();
+    await enterCode(page, '000000');
+    await expect.poll(message).toBe('Invalid authentication code. 4 attempts left.');
+    await enterCode(page, '000001');
+    await expect.poll(message).toBe('Invalid authentication code. 3 attempts left.');
+    await enterCode(page, '000002');
+    await expect.poll(message).toBe('Please try again in five minutes.');
+    // During the lock even the right code gets the same warning.
+    await enterCode(page, totp.generateCode(secret, clock.now()));
+    await expect.poll(message).toBe('Please try again in five minutes.');
+    await screenshot(page, 'code-page');
+    clock.advance(5 * MINUTE);
+    await enterCode(page, '000003');
+    await expect.poll(message).toBe('Please try again in five minutes.');
+    clock.advance(5 * MINUTE);
+    await enterCode(page, '000004');
+    await expect.poll(message).toContain('Too many failed attempts. Please sign in again.');
+    expect(await page.isDisabled('#verify')).toBe(true);
+    await screenshot(page, 'attempts-ended');
+    await context.close();
+  });
+
+  it('trusts this browser for 14 days; a fresh browser is asked again', async () => {
+    await tf.policy.set({ frequency: { trustDays: 14 } });
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const { secret } = await setUpApp(page);
+    await signOut(page);
+    await signIn(page, ANA);
+    await expect
+      .poll(() => page.locator('label:has(#remember)').innerText())
+      .toContain('Trust this browser for 14 days');
+    await enterCode(page, totp.generateCode(secret, clock.now()), { remember: true });
+    await page.waitForURL(`${base}/profile`);
+    const cookie = (await context.cookies()).find((c) => c.name === 'factorkit_device');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    await signOut(page);
+    await signIn(page, ANA);
+    await page.waitForURL(`${base}/profile`);
+    await expect.poll(() => page.locator('#devices').innerText()).toContain('this browser');
+    await screenshot(page, 'trusted-browser');
+    const fresh = await newPage();
+    await signIn(fresh.page, ANA);
+    await fresh.page.waitForURL(`${base}/login/code`);
+    await fresh.context.close();
+    await context.close();
+  });
+
+  it("the admin's backup code for an agent works once and is refused the second time", async () => {
+    const agent = await newPage();
+    await signIn(agent.page, BEN);
+    await setUpApp(agent.page);
+    await signOut(agent.page);
+
+    const admin = await newPage();
+    await signIn(admin.page, ADMIN);
+    await admin.page.goto(`${base}/settings/agents`);
+    await admin.page.click('tr[data-agent="u-ben"] button:has-text("Get Backup Code")');
+    await admin.page.click('dialog button:has-text("Generate a Code")');
+    const code = await admin.page.locator('#admin-code').innerText();
+    expect(await admin.page.locator('#admin-code-expiry').innerText()).toContain('in 30 minutes');
+    await screenshot(admin.page, 'admin-backup-code');
+
+    await signIn(agent.page, BEN);
+    await enterCode(agent.page, code);
+    await agent.page.waitForURL(`${base}/profile`);
+    await signOut(agent.page);
+    await signIn(agent.page, BEN);
+    await enterCode(agent.page, code);
+    await expect
+      .poll(() => agent.page.locator('#message').innerText())
+      .toBe('Invalid authentication code. 4 attempts left.');
+    await agent.context.close();
+    await admin.context.close();
+  });
+
+  it('switching the frequency to every login asks a trusted browser again', async () => {
+    const admin = await newPage();
+    await signIn(admin.page, ADMIN);
+    await admin.page.goto(`${base}/settings/security`);
+    await admin.page.check('input[value="14"]');
+    await admin.page.click('button:has-text("Save")');
+    await expect.poll(() => admin.page.locator('#message').innerText()).toBe('Saved.');
+
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const { secret } = await setUpApp(page);
+    await signOut(page);
+    await signIn(page, ANA);
+    await enterCode(page, totp.generateCode(secret, clock.now()), { remember: true });
+    await page.waitForURL(`${base}/profile`);
+    await signOut(page);
+
+    await admin.page.check('input[value="every-login"]');
+    await admin.page.click('button:has-text("Save")');
+    await expect.poll(() => admin.page.locator('#message').innerText()).toBe('Saved.');
+    await screenshot(admin.page, 'frequency');
+
+    await signIn(page, ANA);
+    await page.waitForURL(`${base}/login/code`);
+    expect(await page.locator('#remember').count()).toBe(0);
+    await context.close();
+    await admin.context.close();
+  });
+
+  it('turning a method off needs a fresh second factor (step-up)', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const { secret } = await setUpApp(page);
+    clock.advance(11 * MINUTE);
+    await page.goto(`${base}/profile`);
+    await page.click('#method-totp button:has-text("Turn off")');
+    await page.waitForSelector('#step-up-code');
+    await page.fill('#step-up-code', totp.generateCode(secret, clock.now()));
+    await page.click('dialog button:has-text("Verify")');
+    await page.waitForSelector('#method-totp button:has-text("Set up")');
+    expect((await tf.status('u-ana')).totp).toBe(false);
+    await context.close();
+  });
+});
