@@ -155,8 +155,8 @@ const actions = {
     const code = document.getElementById('code').value;
     const rememberDevice = document.getElementById('remember')?.checked === true;
     const result = await api('POST', '/2fa/login/verify', { code, rememberDevice });
-    if (result.status === 200) return void (location.href = '/profile');
-    if (result.body.error === 'no-pending-login') return void (location.href = '/login');
+    if (result.status === 200) return location.assign('/profile');
+    if (result.body.error === 'no-pending-login') return location.assign('/login');
     say(explain(result.body), result.body.reason === 'locked' ? 'warning' : 'error');
     if (result.body.reason === 'challenge-ended' || result.body.reason === 'expired') {
       document.getElementById('verify').disabled = true;
@@ -186,7 +186,7 @@ const actions = {
       ],
     );
     next?.dialog.close();
-    if (!next || next.value !== 'next') return;
+    if (next?.value !== 'next') return;
     const confirmed = await confirmCode(
       '/2fa/totp/confirm',
       'Provide the six-digit numeric code your authenticator app generates.',
