@@ -1,6 +1,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { HmacSha1Counter } from './hmac-sha1.js';
 
 /** Hash functions an authenticator app understands. */
 export type OtpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
@@ -23,25 +24,36 @@ interface Hmac {
  * instance and a reused output buffer, so a window of steps allocates nothing per step.
  */
 export class HotpKey {
-  private readonly base: Hmac;
-  private readonly scratch: Hmac;
+  private readonly sha1: HmacSha1Counter | null = null;
+  private readonly base: Hmac | null = null;
+  private readonly scratch: Hmac | null = null;
   private readonly counter = new Uint8Array(8);
   private readonly counterView = new DataView(this.counter.buffer);
-  private readonly digest: Uint8Array;
+  private readonly digest: Uint8Array = this.counter;
   private readonly modulus: number;
 
   constructor(algorithm: OtpAlgorithm, key: Uint8Array, digits: number) {
+    this.modulus = POWERS[digits] ?? 1_000_000;
+    // SHA1, what every authenticator app uses, takes the specialised two-compressions-per-step path.
+    if (algorithm === 'SHA1') {
+      this.sha1 = new HmacSha1Counter(key);
+      return;
+    }
     this.base = hmac.create(HASHES[algorithm], key) as unknown as Hmac;
     this.scratch = this.base.clone();
     this.digest = new Uint8Array(this.base.outputLen);
-    this.modulus = POWERS[digits] ?? 1_000_000;
   }
 
   /** The truncated code for one counter value, as a number (RFC 4226 section 5.3). */
   valueAt(counter: number): number {
+    if (this.sha1) return this.sha1.truncatedAt(counter) % this.modulus;
+    return this.genericValueAt(this.base!, this.scratch!, counter);
+  }
+
+  private genericValueAt(base: Hmac, scratch: Hmac, counter: number): number {
     this.counterView.setUint32(0, Math.floor(counter / 0x1_0000_0000));
     this.counterView.setUint32(4, counter >>> 0);
-    const mac = this.base._cloneInto(this.scratch);
+    const mac = base._cloneInto(scratch);
     mac.update(this.counter);
     mac.digestInto(this.digest);
     const d = this.digest;

@@ -1,9 +1,9 @@
 import { safeEqual } from '../keyring.js';
-import type { Fields, StoredRecord, StoreOp } from '../store.js';
+import type { Fields, StoreOp } from '../store.js';
 import { storeKeys } from '../store-keys.js';
 import type { Context } from './context.js';
 import { adminCodeContext } from './manage.js';
-import { totpSealContext, type UserRecords } from './user-state.js';
+import { lastStep, totpSealContext, type UserRecords } from './user-state.js';
 
 /** Which method a typed code proves, and the ops that consume it. */
 export interface CodeMatch {
@@ -24,7 +24,6 @@ interface EvaluateInput {
   now: number;
   challenge: Fields;
   user: UserRecords;
-  stepRecord: StoredRecord | null;
 }
 
 const NONE: CodeMatch = { method: null, ops: [], replayed: false };
@@ -33,7 +32,7 @@ function matchSixDigits(ctx: Context, input: EvaluateInput): CodeMatch {
   const { user, userId, code, now } = input;
   if (user.totp) {
     const secret = ctx.keyring.open(user.totp.fields['secret'] as string, totpSealContext(userId));
-    const afterStep = input.stepRecord ? Number(input.stepRecord.fields['step']) : undefined;
+    const afterStep = lastStep(user);
     const hit = ctx.totp.verifyCode(secret, code, now, afterStep === undefined ? undefined : { afterStep });
     if (hit.ok) {
       return {

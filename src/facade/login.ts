@@ -234,10 +234,9 @@ export function createLoginApi(ctx: Context): LoginApi {
       const key = storeKeys.challenge(userId, nonce);
       const policy = await ctx.policy();
       const now = ctx.now();
-      const [attempt, user, [stepRecord]] = await Promise.all([
+      const [attempt, user] = await Promise.all([
         ctx.store.commit(ctx.limiter.takeOps(key, userId, policy), now),
         loadUser(ctx, userId),
-        ctx.store.getMany([storeKeys.totpStep(userId)], now),
       ]);
       const verdict = ctx.limiter.interpret(attempt, policy, now);
       if (!verdict.allowed) return refused(verdict, now);
@@ -250,7 +249,6 @@ export function createLoginApi(ctx: Context): LoginApi {
         now,
         challenge: verdict.fields,
         user,
-        stepRecord: stepRecord ?? null,
       });
       if (match.replayed) await ctx.emit({ type: 'code.replayed', userId });
       if (!match.method) return failed(ctx, userId, verdict, now);

@@ -5,7 +5,7 @@ import { parseInput } from '../validation.js';
 import type { Context } from './context.js';
 import { commitEnable, type SetupResult } from './enable-method.js';
 import { setupVerdict } from './setup-verdict.js';
-import { loadUser, totpSealContext } from './user-state.js';
+import { lastStep, loadUser, totpSealContext } from './user-state.js';
 
 export const userIdSchema = z.string().min(1).max(256);
 const accountNameSchema = z.object({ accountName: z.string().min(1).max(256) });
@@ -53,16 +53,15 @@ export function createTotpApi(ctx: Context): TotpApi {
       const policy = await ctx.policy();
       const pendingKey = storeKeys.totpPending(userId);
       const now = ctx.now();
-      const [attempt, [stepRecord], user] = await Promise.all([
+      const [attempt, user] = await Promise.all([
         ctx.store.commit(ctx.limiter.takeOps(pendingKey, null, policy), now),
-        ctx.store.getMany([storeKeys.totpStep(userId)], now),
         loadUser(ctx, userId),
       ]);
       const verdict = ctx.limiter.interpret(attempt, policy, now);
       if (!verdict.allowed) return setupVerdict(verdict);
       const sealed = verdict.fields['secret'] as string;
       const secret = ctx.keyring.open(sealed, totpSealContext(userId));
-      const afterStep = stepRecord ? Number(stepRecord.fields['step']) : undefined;
+      const afterStep = lastStep(user);
       const match = ctx.totp.verifyCode(
         secret,
         code,

@@ -8,16 +8,19 @@ export interface UserRecords {
   email: StoredRecord | null;
   backupCodes: StoredRecord | null;
   adminCode: StoredRecord | null;
+  /** The replay floor: the last accepted TOTP step. */
+  totpStep: StoredRecord | null;
 }
 
-/** Loads a user's method records in one round trip. */
+/** Loads a user's method records and replay floor in one round trip. */
 export async function loadUser(ctx: Context, userId: string): Promise<UserRecords> {
-  const [totp, email, backupCodes, adminCode] = await ctx.store.getMany(
+  const [totp, email, backupCodes, adminCode, totpStep] = await ctx.store.getMany(
     [
       storeKeys.totp(userId),
       storeKeys.email(userId),
       storeKeys.backupCodes(userId),
       storeKeys.adminCode(userId),
+      storeKeys.totpStep(userId),
     ],
     ctx.now(),
   );
@@ -26,7 +29,13 @@ export async function loadUser(ctx: Context, userId: string): Promise<UserRecord
     email: email ?? null,
     backupCodes: backupCodes ?? null,
     adminCode: adminCode ?? null,
+    totpStep: totpStep ?? null,
   };
+}
+
+/** The last accepted TOTP step of a user, if any. */
+export function lastStep(user: UserRecords): number | undefined {
+  return user.totpStep ? Number(user.totpStep.fields['step']) : undefined;
 }
 
 /** `a***@example.com`: enough for the user to recognise the address, not enough to harvest it. */

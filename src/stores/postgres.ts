@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient, QueryConfig } from 'pg';
 import { FactorkitError, StoreUnavailableError } from '../errors.js';
 import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../store.js';
 import { assertDistinctKeys, evaluateOp } from './apply-ops.js';
@@ -18,6 +19,18 @@ interface Row {
   key: string;
   fields: Fields;
   expires_at: string | null;
+}
+
+const statementNames = new Map<string, string>();
+
+/** A named (server-side prepared, planned once per connection) query for a statement text. */
+function prepared(text: string, values: unknown[]): QueryConfig {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `factorkit_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
 }
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
@@ -115,8 +128,10 @@ export class PostgresStore implements Store {
     if (keys.length === 0) return [];
     const result = await this.call('read', (client) =>
       client.query<Row>(
-        `SELECT key, fields, expires_at FROM ${quoteTable(this.table)} WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2::bigint)`,
-        [keys, String(now)],
+        prepared(
+          `SELECT key, fields, expires_at FROM ${quoteTable(this.table)} WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2::bigint)`,
+          [keys, String(now)],
+        ),
       ),
     );
     const byKey = new Map(result.rows.map((row) => [row.key, row]));
@@ -138,7 +153,7 @@ export class PostgresStore implements Store {
         const results: Array<Fields | null> = [];
         for (const [index, op] of ops.entries()) {
           const statement = opStatement(this.table, op, now);
-          const result = await client.query<{ fields: Fields | null }>(statement.text, statement.values);
+          const result = await client.query<{ fields: Fields | null }>(prepared(statement.text, statement.values));
           if (result.rowCount === 0) {
             const failure = await this.explain(client, op, now, index);
             if (transactional) await client.query('ROLLBACK');

@@ -1,0 +1,13 @@
+/**
+ * `npm run bench`: TOTP against peers, login.verify on each store, and the HTTP verify endpoint.
+ * `npm run bench -- totp|stores|http` runs one part. Every part is bounded in count and time.
+ */
+import { benchTotp } from './totp.js';
+
+const only = process.argv[2];
+console.log(
+  `# factorkit benchmarks (${new Date().toISOString()}, Node ${process.version}, ${process.arch})\n`,
+);
+if (!only || only === 'totp') benchTotp();
+if (!only || only === 'stores') await (await import('./stores.js')).benchStores();
+if (!only || only === 'http') await (await import('./http.js')).benchHttp();
