@@ -43,6 +43,7 @@ export class AttemptLimiter {
   challengeSchedule(policy: Policy): AttemptSchedule {
     return {
       maxAttempts: policy.attempts.perChallenge,
+      freeAttempts: 0,
       lockMs: challengeLockSchedule(policy),
       ttlMs: policy.challengeTtlMs,
       slide: false,
@@ -54,7 +55,7 @@ export class AttemptLimiter {
   accountSchedule(policy: Policy): AttemptSchedule {
     return {
       maxAttempts: null,
-      lockMs: accountLockSchedule(policy),
+      ...accountLockSchedule(policy),
       ttlMs: policy.attempts.accountWindowMs,
       slide: true,
       afterLockMs: policy.attempts.accountWindowMs,

@@ -79,6 +79,7 @@ export class EmailCodeIssuer {
   sendLimitOp(userId: string, limits: SendLimits): StoreOp {
     const schedule: AttemptSchedule = {
       maxAttempts: limits.perHour,
+      freeAttempts: 0,
       lockMs: [limits.cooldownMs],
       ttlMs: HOUR_MS,
       slide: false,

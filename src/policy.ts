@@ -22,7 +22,7 @@ const attemptsSchema = z
       .min(1000)
       .default(5 * MINUTE_MS),
     /** Per account, across challenges: failures allowed before account locks start. */
-    accountFreeFailures: z.number().int().min(1).default(10),
+    accountFreeFailures: z.number().int().min(1).max(1_000_000).default(10),
     /** First account lock; each further failure doubles it, up to `accountMaxLockMs`. */
     accountLockMs: z.number().int().min(1000).default(HOUR_MS),
     accountMaxLockMs: z
@@ -164,13 +164,16 @@ export function challengeLockSchedule(policy: Policy): number[] {
   return Array.from({ length: perChallenge }, (_, i) => (lockAfterFailures.includes(i + 1) ? lockMs : 0));
 }
 
-/** The account's schedule: free failures, then a lock that doubles per failure up to the cap. */
-export function accountLockSchedule(policy: Policy): number[] {
+/**
+ * The account's schedule: `accountFreeFailures - 1` attempts without a lock, then a lock after each
+ * failure that doubles from `accountLockMs` up to `accountMaxLockMs`.
+ */
+export function accountLockSchedule(policy: Policy): { freeAttempts: number; lockMs: number[] } {
   const { accountFreeFailures, accountLockMs, accountMaxLockMs } = policy.attempts;
-  const out: number[] = Array.from({ length: accountFreeFailures - 1 }, () => 0);
+  const lockMs: number[] = [];
   for (let lock = accountLockMs; ; lock *= 2) {
-    out.push(Math.min(lock, accountMaxLockMs));
+    lockMs.push(Math.min(lock, accountMaxLockMs));
     if (lock >= accountMaxLockMs) break;
   }
-  return out;
+  return { freeAttempts: accountFreeFailures - 1, lockMs };
 }

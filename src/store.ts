@@ -34,7 +34,9 @@ export interface StoredRecord {
 export interface AttemptSchedule {
   /** Attempts allowed in all; null = unlimited (locks only). */
   maxAttempts: number | null;
-  /** `lockMs[i]` = how long attempt i+1 locks the record; past the end, the last entry repeats. */
+  /** Attempts 1..freeAttempts arm no lock. */
+  freeAttempts: number;
+  /** Attempt `freeAttempts + i` locks the record for `lockMs[i - 1]`; past the end, the last entry repeats. */
   lockMs: readonly number[];
   /** A record created by this op expires `ttlMs` after now. */
   ttlMs: number;
@@ -95,7 +97,8 @@ export function attemptState(fields: Fields | null | undefined): { attempts: num
 
 /** The lock that attempt number `attempt` (1-based) arms under `schedule`, in ms. */
 export function lockAfterAttempt(schedule: AttemptSchedule, attempt: number): number {
+  const index = attempt - schedule.freeAttempts;
   const list = schedule.lockMs;
-  if (list.length === 0) return 0;
-  return list[Math.min(attempt, list.length) - 1] ?? 0;
+  if (index < 1 || list.length === 0) return 0;
+  return list[Math.min(index, list.length) - 1] ?? 0;
 }

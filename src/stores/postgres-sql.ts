@@ -133,10 +133,13 @@ function attemptStatement(t: string, op: Extract<StoreOp, { type: 'attempt' }>, 
     String(s.ttlMs),
     s.slide,
     String(s.afterLockMs),
+    String(s.freeAttempts),
   ];
   const attempts = `COALESCE((r.fields->>'attempts')::bigint, 0)`;
   const lockedUntil = `COALESCE((r.fields->>'lockedUntil')::bigint, 0)`;
-  const lockFor = (n: string) => `COALESCE(($4::bigint[])[LEAST(${n}, cardinality($4::bigint[]))], 0)`;
+  // Attempt n arms lockMs[n - freeAttempts] (1-based, the last entry repeating); $8 = freeAttempts.
+  const lockFor = (n: string) =>
+    `(CASE WHEN (${n}) - $8::bigint < 1 THEN 0 ELSE COALESCE(($4::bigint[])[LEAST((${n}) - $8::bigint, cardinality($4::bigint[]))], 0) END)`;
   const nextLock = lockFor(`${attempts} + 1`);
   const nextLockedUntil = `CASE WHEN ${nextLock} > 0 THEN $2::bigint + ${nextLock} ELSE ${lockedUntil} END`;
   const updatedFields = `r.fields || jsonb_build_object('attempts', (${attempts} + 1)::text, 'lockedUntil', (${nextLockedUntil})::text)`;

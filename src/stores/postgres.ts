@@ -153,7 +153,9 @@ export class PostgresStore implements Store {
         const results: Array<Fields | null> = [];
         for (const [index, op] of ops.entries()) {
           const statement = opStatement(this.table, op, now);
-          const result = await client.query<{ fields: Fields | null }>(prepared(statement.text, statement.values));
+          const result = await client.query<{ fields: Fields | null }>(
+            prepared(statement.text, statement.values),
+          );
           if (result.rowCount === 0) {
             const failure = await this.explain(client, op, now, index);
             if (transactional) await client.query('ROLLBACK');

@@ -52,11 +52,12 @@ local function matches(fields, match)
   for k, v in pairs(match) do if fields[k] ~= v then return false end end
   return true
 end
-local function lockAfter(list, attempt)
+local function lockAfter(s, attempt)
+  local list, index = s.lockMs, attempt - tonumber(s.freeAttempts)
   local n = #list
-  if n == 0 then return 0 end
-  if attempt > n then attempt = n end
-  return tonumber(list[attempt]) or 0
+  if index < 1 or n == 0 then return 0 end
+  if index > n then index = n end
+  return tonumber(list[index]) or 0
 end
 local function extend(old, wanted)
   if wanted == nil then return old end
@@ -139,7 +140,7 @@ for i = 1, #ops do
     end
     if now < lockedUntil then return fail(i, 'locked', live) end
     local attempt = attempts + 1
-    local lockMs = lockAfter(s.lockMs, attempt)
+    local lockMs = lockAfter(s, attempt)
     if lockMs > 0 then lockedUntil = now + lockMs end
     fields.attempts = fmt(attempt)
     fields.lockedUntil = fmt(lockedUntil)

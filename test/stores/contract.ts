@@ -7,6 +7,7 @@ export type StoreFactory = () => Promise<Store>;
 const T0 = 1_800_000_000_000;
 const schedule: AttemptSchedule = {
   maxAttempts: 5,
+  freeAttempts: 0,
   lockMs: [0, 0, 300_000, 300_000, 0],
   ttlMs: 900_000,
   slide: false,
@@ -243,6 +244,7 @@ export function contractSuite(name: string, makeStore: StoreFactory, options: { 
       const store = await makeStore();
       const fixed: AttemptSchedule = {
         maxAttempts: 2,
+        freeAttempts: 0,
         lockMs: [60_000],
         ttlMs: 3_600_000,
         slide: false,
@@ -263,6 +265,35 @@ export function contractSuite(name: string, makeStore: StoreFactory, options: { 
         expiresAt: T0 + 3_600_000,
       });
       expect((await take(T0 + 3_600_000)).ok).toBe(true);
+    });
+
+    it('attempt arms no lock during the free attempts, then the listed locks, the last one repeating', async () => {
+      const store = await makeStore();
+      const account: AttemptSchedule = {
+        maxAttempts: null,
+        freeAttempts: 2,
+        lockMs: [1000, 2000],
+        ttlMs: 86_400_000,
+        slide: true,
+        afterLockMs: 0,
+      };
+      const take = (at: number) =>
+        store.commit([{ type: 'attempt', key: '{u}:acct', schedule: account, mustExist: false }], at);
+      expect(await take(T0)).toMatchObject({ ok: true, results: [{ attempts: '1', lockedUntil: '0' }] });
+      expect(await take(T0)).toMatchObject({ ok: true, results: [{ attempts: '2', lockedUntil: '0' }] });
+      expect(await take(T0)).toMatchObject({
+        ok: true,
+        results: [{ attempts: '3', lockedUntil: String(T0 + 1000) }],
+      });
+      expect(await take(T0 + 1000)).toMatchObject({
+        ok: true,
+        results: [{ attempts: '4', lockedUntil: String(T0 + 3000) }],
+      });
+      expect(await take(T0 + 3000)).toMatchObject({
+        ok: true,
+        results: [{ attempts: '5', lockedUntil: String(T0 + 5000) }],
+      });
+      expect((await store.get('{u}:acct', T0 + 5000))?.expiresAt).toBe(T0 + 3000 + 86_400_000);
     });
 
     it('50 concurrent takes of one record: exactly one wins', async () => {
