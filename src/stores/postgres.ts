@@ -150,8 +150,10 @@ export class PostgresStore implements Store {
       const transactional = ops.length > 1;
       if (transactional) await client.query('BEGIN');
       try {
-        const results: Array<Fields | null> = [];
-        for (const [index, op] of ops.entries()) {
+        const results: Array<Fields | null> = new Array(ops.length).fill(null);
+        // Rows are locked in key order, the same in every commit, so two commits never deadlock.
+        const order = ops.map((op, index) => ({ op, index })).sort((a, b) => (a.op.key < b.op.key ? -1 : 1));
+        for (const { op, index } of order) {
           const statement = opStatement(this.table, op, now);
           const result = await client.query<{ fields: Fields | null }>(
             prepared(statement.text, statement.values),
@@ -161,7 +163,7 @@ export class PostgresStore implements Store {
             if (transactional) await client.query('ROLLBACK');
             return failure;
           }
-          results.push(result.rows[0]?.fields ?? null);
+          results[index] = result.rows[0]?.fields ?? null;
         }
         if (transactional) await client.query('COMMIT');
         return { ok: true, results };

@@ -22,7 +22,7 @@ let store: Store;
 let close: () => Promise<unknown>;
 if (job.store.kind === 'redis') {
   const client = new Redis({ host: '127.0.0.1', port: job.store.port });
-  store = new RedisStore({ client, prefix: job.store.name });
+  store = new RedisStore({ client, prefix: job.store.name, commandTimeoutMs: 30_000 });
   close = () => client.quit();
 } else {
   const pool = new pg.Pool({
