@@ -40,3 +40,11 @@ describe.skipIf(port === null)('PostgresStore specifics', () => {
     );
   });
 });
+
+describe('sql/schema.sql', () => {
+  it('is the schema createSchema() runs', async () => {
+    const { readFileSync } = await import('node:fs');
+    const file = readFileSync(new URL('../../sql/schema.sql', import.meta.url), 'utf8');
+    expect(file).toContain(new PostgresStore({ pool, table: 'factorkit_records' }).schemaSql());
+  });
+});
