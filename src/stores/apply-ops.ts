@@ -139,3 +139,17 @@ export function assertDistinctKeys(ops: readonly StoreOp[]): void {
     seen.add(op.key);
   }
 }
+
+/** The commit failure for a refused op at `index`. */
+export function failureAt(
+  index: number,
+  evaluated: Extract<Evaluated, { ok: false }>,
+): Extract<CommitResult, { ok: false }> {
+  return {
+    ok: false,
+    index,
+    reason: evaluated.reason,
+    fields: evaluated.fields,
+    expiresAt: evaluated.expiresAt,
+  };
+}

@@ -1,5 +1,5 @@
 import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../store.js';
-import { assertDistinctKeys, evaluateOp } from './apply-ops.js';
+import { assertDistinctKeys, evaluateOp, failureAt } from './apply-ops.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -63,14 +63,7 @@ export class MemoryStore implements Store {
     const changes: Array<{ key: string; record: StoredRecord | null }> = [];
     for (const [index, op] of ops.entries()) {
       const evaluated = evaluateOp(op, this.live(op.key, now), now);
-      if (!evaluated.ok)
-        return {
-          ok: false,
-          index,
-          reason: evaluated.reason,
-          fields: evaluated.fields,
-          expiresAt: evaluated.expiresAt,
-        };
+      if (!evaluated.ok) return failureAt(index, evaluated);
       results.push(evaluated.result);
       if (evaluated.change) changes.push(evaluated.change);
     }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryConfig } from 'pg';
-import { FactorkitError, StoreUnavailableError } from '../errors.js';
+import { FactorkitError } from '../errors.js';
 import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../store.js';
-import { assertDistinctKeys, evaluateOp } from './apply-ops.js';
+import { assertDistinctKeys, evaluateOp, failureAt } from './apply-ops.js';
+import { boundedCall } from './bounded-call.js';
 import { opStatement, quoteTable, schemaSql } from './postgres-sql.js';
 
 /** Options of {@link PostgresStore}. */
@@ -82,12 +83,9 @@ export class PostgresStore implements Store {
     return result.rowCount ?? 0;
   }
 
-  private async call<T>(what: string, run: (client: PoolClient) => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    const work = (async () => {
+  /** Runs `run` on a pooled connection within the deadline; a dropped connection is destroyed, not reused. */
+  private call<T>(what: string, run: (client: PoolClient) => Promise<T>): Promise<T> {
+    return boundedCall('postgres', what, this.timeoutMs, async () => {
       const client = await this.pool.connect();
       let broken: Error | undefined;
       // A checked-out client reports a dropped connection as an 'error' event: take it as a failure.
@@ -102,22 +100,12 @@ export class PostgresStore implements Store {
         throw error;
       } finally {
         client.off('error', onError);
-        // Destroy the connection unless the server answered with an SQL error (it is still usable).
-        client.release(
-          broken && !('code' in broken && typeof broken.code === 'string' && broken.code.length === 5)
-            ? broken
-            : undefined,
-        );
+        // Keep the connection only when the server answered with an SQL error (a five-character SQLSTATE).
+        const sqlError =
+          broken && 'code' in broken && typeof broken.code === 'string' && broken.code.length === 5;
+        client.release(broken && !sqlError ? broken : undefined);
       }
-    })();
-    try {
-      return await Promise.race([work, timeout]);
-    } catch (error) {
-      if (error instanceof FactorkitError) throw error;
-      throw new StoreUnavailableError('postgres', `${what} failed: ${(error as Error).message}`, error);
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 
   async get(key: string, now: number): Promise<StoredRecord | null> {
@@ -185,14 +173,7 @@ export class PostgresStore implements Store {
       ? { fields: row.fields, expiresAt: row.expires_at === null ? null : Number(row.expires_at) }
       : null;
     const evaluated = evaluateOp(op, live, now);
-    if (!evaluated.ok)
-      return {
-        ok: false,
-        index,
-        reason: evaluated.reason,
-        fields: evaluated.fields,
-        expiresAt: evaluated.expiresAt,
-      };
+    if (!evaluated.ok) return failureAt(index, evaluated);
     // The row changed between the statement and this read: report the op's usual refusal.
     const reason =
       op.type === 'attempt'

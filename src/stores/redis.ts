@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
-import { FactorkitError, StoreUnavailableError } from '../errors.js';
+import { FactorkitError } from '../errors.js';
 import type { CommitResult, Fields, OpFailure, Store, StoredRecord, StoreOp } from '../store.js';
 import { assertDistinctKeys } from './apply-ops.js';
+import { boundedCall } from './bounded-call.js';
 import { COMMIT_LUA, GET_MANY_LUA } from './redis-scripts.js';
 
 /** Options of {@link RedisStore}. */
@@ -63,18 +64,8 @@ export class RedisStore implements Store {
     this.client = client;
   }
 
-  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    try {
-      return await Promise.race([run(), timeout]);
-    } catch (error) {
-      throw new StoreUnavailableError('redis', `${what} failed: ${(error as Error).message}`, error);
-    } finally {
-      clearTimeout(timer);
-    }
+  private call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return boundedCall('redis', what, this.timeoutMs, run);
   }
 
   async get(key: string, now: number): Promise<StoredRecord | null> {
