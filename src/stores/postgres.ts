@@ -4,7 +4,7 @@ import { FactorkitError } from '../errors.js';
 import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../store.js';
 import { assertDistinctKeys, evaluateOp, failureAt } from './apply-ops.js';
 import { boundedCall } from './bounded-call.js';
-import { opStatement, quoteTable, schemaSql } from './postgres-sql.js';
+import { asText, commitFunction, opStatement, quoteTable, schemaSql, statementKind } from './postgres-sql.js';
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions {
@@ -34,7 +34,8 @@ function prepared(text: string, values: unknown[]): QueryConfig {
   return { name, text, values };
 }
 
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
+// The functions are named `<table>_commit` and `<table>_run`: table names stay short enough (63 bytes).
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,55}(\.[A-Za-z_][A-Za-z0-9_]{0,55})?$/;
 
 /**
  * The store for apps on PostgreSQL: one table of records (key, jsonb fields, expiry). Each op is
@@ -135,30 +136,36 @@ export class PostgresStore implements Store {
     assertDistinctKeys(ops);
     if (ops.length === 0) return { ok: true, results: [] };
     return this.call('commit', async (client) => {
-      const transactional = ops.length > 1;
-      if (transactional) await client.query('BEGIN');
-      try {
-        const results: Array<Fields | null> = new Array(ops.length).fill(null);
-        // Rows are locked in key order, the same in every commit, so two commits never deadlock.
-        const order = ops.map((op, index) => ({ op, index })).sort((a, b) => (a.op.key < b.op.key ? -1 : 1));
-        for (const { op, index } of order) {
-          const statement = opStatement(this.table, op, now);
-          const result = await client.query<{ fields: Fields | null }>(
-            prepared(statement.text, statement.values),
-          );
-          if (result.rowCount === 0) {
-            const failure = await this.explain(client, op, now, index);
-            if (transactional) await client.query('ROLLBACK');
-            return failure;
-          }
-          results[index] = result.rows[0]?.fields ?? null;
-        }
-        if (transactional) await client.query('COMMIT');
-        return { ok: true, results };
-      } catch (error) {
-        if (transactional) await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+      if (ops.length === 1) {
+        const op = ops[0]!;
+        const statement = opStatement(this.table, op, now);
+        const result = await client.query<{ fields: Fields | null }>(
+          prepared(statement.text, statement.values),
+        );
+        if (result.rowCount === 0) return this.explain(client, op, now, 0);
+        return { ok: true, results: [result.rows[0]?.fields ?? null] };
       }
+      // Several ops: one round trip to the commit function, which runs the same statements in one
+      // transaction, in key order (so two commits never deadlock), and rolls back at the first
+      // statement that changes no row.
+      const order = ops.map((op, index) => ({ op, index })).sort((x, y) => (x.op.key < y.op.key ? -1 : 1));
+      const batch = order.map(({ op }) => {
+        const statement = opStatement(this.table, op, now);
+        return { kind: statementKind(op), values: statement.values.map(asText) };
+      });
+      const answer = await client.query<{
+        r: { ok: boolean; results?: Array<Fields | null>; position?: number };
+      }>(prepared(`SELECT ${commitFunction(this.table)}($1::jsonb) AS r`, [JSON.stringify(batch)]));
+      const reply = answer.rows[0]!.r;
+      if (!reply.ok) {
+        const failed = order[reply.position ?? 0]!;
+        return this.explain(client, failed.op, now, failed.index);
+      }
+      const results: Array<Fields | null> = new Array(ops.length).fill(null);
+      order.forEach(({ index }, position) => {
+        results[index] = reply.results?.[position] ?? null;
+      });
+      return { ok: true, results };
     });
   }
 
