@@ -17,10 +17,18 @@ const RUNS = [
   { concurrency: 32, total: 3000 },
 ];
 const totp = new TotpVerifier();
+/** The benchmark's facade runs on a frozen clock: codes are deterministic and no step boundary can fall mid-run. */
+const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
 
 /** Users enrolled in TOTP, each with an open login challenge: one correct verify per user. */
 async function prepare(store: Store, count: number) {
-  const tf = createTwoFactor({ issuer: 'Bench', store, mailer: new MemoryMailer(), keys: '7'.repeat(64) });
+  const tf = createTwoFactor({
+    issuer: 'Bench',
+    store,
+    mailer: new MemoryMailer(),
+    keys: '7'.repeat(64),
+    now: () => CLOCK_MS,
+  });
   const users: Array<{ challengeId: string; secret: string }> = [];
   const batch = 50;
   for (let from = 0; from < count; from += batch) {
@@ -28,7 +36,7 @@ async function prepare(store: Store, count: number) {
       Array.from({ length: Math.min(batch, count - from) }, async (_, k) => {
         const userId = `bench-${from + k}`;
         const setup = await tf.totp.beginSetup(userId, { accountName: userId });
-        await tf.totp.confirmSetup(userId, totp.generateCode(setup.secret, Date.now() - 30_000));
+        await tf.totp.confirmSetup(userId, totp.generateCode(setup.secret, CLOCK_MS - 30_000));
         const start = await tf.login.start(userId);
         if (start.status !== 'challenge') throw new Error(start.status);
         return { challengeId: start.challengeId, secret: setup.secret };
@@ -93,7 +101,7 @@ export async function benchStores(): Promise<void> {
     for (const run of RUNS) {
       const slice = users.slice(offset, offset + run.total);
       offset += run.total;
-      const codes = slice.map((u) => totp.generateCode(u.secret, Date.now()));
+      const codes = slice.map((u) => totp.generateCode(u.secret, CLOCK_MS));
       let failures = 0;
       const verify = await measureAsync(async (i) => {
         const result = await tf.login.verify(slice[i]!.challengeId, codes[i]!);

@@ -146,3 +146,16 @@ export async function startPostgres(): Promise<PostgresServer | null> {
 
 /** Whether a missing server must fail the run (CI) instead of skipping loudly. */
 export const servicesRequired = process.env['FACTORKIT_REQUIRE_SERVICES'] === '1';
+
+/**
+ * A TOTP code for the previous time step, for enrolling against the real clock while leaving the
+ * current step free for a login. Waits out the last second of a step, so the confirmation can never
+ * land two steps later than its code.
+ */
+export async function previousStepCode(
+  secret: string,
+  totp: { generateCode(secret: string, atMs: number): string },
+): Promise<string> {
+  if (Date.now() % 30_000 > 29_000) await sleep(1_100);
+  return totp.generateCode(secret, Date.now() - 30_000);
+}

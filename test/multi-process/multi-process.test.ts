@@ -11,6 +11,7 @@ import type { Store } from '../../src/store.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { RedisStore } from '../../src/stores/redis.js';
 import { TotpVerifier } from '../../src/totp-verifier.js';
+import { previousStepCode } from '../helpers/servers.js';
 
 const run = promisify(execFile);
 const KEY = 'c'.repeat(64);
@@ -86,10 +87,7 @@ for (const kind of ['redis', 'postgres'] as const) {
         const totp = new TotpVerifier();
         const enroll = async (userId: string) => {
           const setup = await tf.totp.beginSetup(userId, { accountName: userId });
-          const result = await tf.totp.confirmSetup(
-            userId,
-            totp.generateCode(setup.secret, Date.now() - 30_000),
-          );
+          const result = await tf.totp.confirmSetup(userId, await previousStepCode(setup.secret, totp));
           if (!result.ok) throw new Error('enroll failed');
           return { secret: setup.secret, backupCodes: result.backupCodes! };
         };

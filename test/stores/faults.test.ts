@@ -10,6 +10,7 @@ import { RedisStore } from '../../src/stores/redis.js';
 import { TotpVerifier } from '../../src/totp-verifier.js';
 import {
   type PostgresServer,
+  previousStepCode,
   type RedisServer,
   servicesRequired,
   startPostgres,
@@ -37,7 +38,7 @@ async function expectFailsClosed(call: () => Promise<unknown>): Promise<void> {
 async function loginFlowSurvives(tf: TwoFactor, server: { stop(): Promise<void>; start(): Promise<void> }) {
   const totp = new TotpVerifier();
   const setup = await tf.totp.beginSetup('agent', { accountName: 'agent' });
-  const confirmed = await tf.totp.confirmSetup('agent', totp.generateCode(setup.secret, Date.now() - 30_000));
+  const confirmed = await tf.totp.confirmSetup('agent', await previousStepCode(setup.secret, totp));
   expect(confirmed.ok).toBe(true);
   const start = await tf.login.start('agent');
   if (start.status !== 'challenge') throw new Error(start.status);
