@@ -54,21 +54,16 @@ export class Keyring {
 
   /** @throws {FactorkitError} `CONFIG` when a key is missing or shorter than 32 bytes. */
   constructor(keys: KeysInput) {
-    const entries: Array<[string, string]> =
-      typeof keys === 'string'
-        ? [['current', keys]]
-        : typeof keys === 'object' && keys
-          ? Object.entries(keys)
-          : [];
-    if (!entries.some(([name]) => name === 'current')) {
+    const named: Record<string, unknown> =
+      typeof keys === 'string' ? { current: keys } : typeof keys === 'object' && keys ? keys : {};
+    if (named['current'] === undefined) {
       throw new ConfigError('keys', 'must be a 32-byte secret or an object with a `current` key');
     }
-    for (const [name, text] of entries) {
-      const key = derive(decodeKey(name, text));
+    this.current = derive(decodeKey('current', named['current']));
+    for (const [name, text] of Object.entries(named)) {
+      const key = name === 'current' ? this.current : derive(decodeKey(name, text));
       this.byId.set(key.id, key);
-      if (name === 'current') this.current = key;
     }
-    this.current ??= derive(decodeKey('current', (keys as Record<string, string>).current));
   }
 
   /** Id of the key new values are sealed and hashed with. */

@@ -13,10 +13,12 @@ export interface ExampleOptions {
   outbox?: MemoryMailer;
   /** Secure cookies (true behind HTTPS; false for http://127.0.0.1). */
   secureCookies?: boolean;
+  /** The clock of the facade, so that step-up freshness uses the same time (tests pass a fake one). */
+  now?: () => number;
 }
 
 /** The CloudFon-style control panel on Express, wired to factorkit through `factorkit/express`. */
-export function createExampleApp({ tf, outbox, secureCookies = false }: ExampleOptions) {
+export function createExampleApp({ tf, outbox, secureCookies = false, now = Date.now }: ExampleOptions) {
   const users = new UserDirectory();
   const app = express();
   app.disable('x-powered-by');
@@ -34,6 +36,7 @@ export function createExampleApp({ tf, outbox, secureCookies = false }: ExampleO
     canManagePolicy: (req) => currentUser(req)?.role === 'admin',
     onSignedIn: (req, res) => rotateSession(req, res, secureCookies),
     cookie: { secure: secureCookies },
+    now,
   });
   app.use('/2fa', twoFactor);
 

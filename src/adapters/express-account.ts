@@ -1,6 +1,7 @@
-import type { CookieOptions, Request, Response } from 'express';
+import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { TwoFactor } from '../create-two-factor.js';
+import type { SetupResult } from '../facade/enable-method.js';
 import type { VerifyResult } from '../facade/login.js';
 import type { TwoFactorRouter, TwoFactorRouterOptions, TwoFactorSession } from './express.js';
 import { codeBody, handle, parseBody, sendAnswer } from './express-http.js';
@@ -12,6 +13,9 @@ interface Shared extends TwoFactorRouterOptions {
   userIdOf(req: Request): string | null;
   state(req: Request): TwoFactorSession;
   verifyAnswer(res: Response, result: VerifyResult, onOk: () => Promise<void>): Promise<void>;
+  /** Signed in, including a session that must set up a method first. */
+  signedInForSetup: RequestHandler;
+  completeSetup(req: Request): void;
 }
 
 const methodBody = z.object({ method: z.enum(['totp', 'email']) });
@@ -32,13 +36,13 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
 
   router.get(
     '/status',
-    signedIn,
+    o.signedInForSetup,
     handle(async (req, res) => void res.json(await tf.status(uid(req)))),
   );
 
   router.post(
     '/totp/setup',
-    signedIn,
+    o.signedInForSetup,
     handle(async (req, res) => {
       const accountName = o.accountName ? await o.accountName(uid(req), req) : uid(req);
       const setup = await tf.totp.beginSetup(uid(req), { accountName });
@@ -47,15 +51,15 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
   );
   router.post(
     '/totp/confirm',
-    signedIn,
+    o.signedInForSetup,
     handle(async (req, res) => {
       const body = parseBody(codeBody, req, res);
-      if (body) setupAnswer(res, await tf.totp.confirmSetup(uid(req), body.code));
+      if (body) setupAnswer(req, res, await tf.totp.confirmSetup(uid(req), body.code), o);
     }),
   );
   router.post(
     '/email/setup',
-    signedIn,
+    o.signedInForSetup,
     handle(async (req, res) => {
       const body = parseBody(addressBody, req, res);
       if (!body) return;
@@ -72,10 +76,10 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
   );
   router.post(
     '/email/confirm',
-    signedIn,
+    o.signedInForSetup,
     handle(async (req, res) => {
       const body = parseBody(codeBody, req, res);
-      if (body) setupAnswer(res, await tf.email.confirmSetup(uid(req), body.code));
+      if (body) setupAnswer(req, res, await tf.email.confirmSetup(uid(req), body.code), o);
     }),
   );
   router.post(
@@ -93,7 +97,7 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
 
   router.get(
     '/backup-codes',
-    signedIn,
+    o.signedInForSetup,
     handle(async (req, res) => void res.json(await tf.backupCodes.view(uid(req)))),
   );
   router.post(
@@ -110,7 +114,7 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
   );
   router.post(
     '/backup-codes/download',
-    signedIn,
+    o.signedInForSetup,
     handle(async (req, res) => {
       const body = parseBody(codesBody, req, res);
       if (!body) return;
@@ -193,7 +197,7 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
 
   router.get(
     '/policy',
-    signedIn,
+    o.signedInForSetup,
     handle(async (_req, res) => void res.json(await tf.policy.get())),
   );
   router.put(
@@ -233,8 +237,11 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
   );
 }
 
-function setupAnswer(res: Response, result: Awaited<ReturnType<TwoFactor['totp']['confirmSetup']>>): void {
-  if (result.ok) return void res.json(result);
+function setupAnswer(req: Request, res: Response, result: SetupResult, o: Shared): void {
+  if (result.ok) {
+    o.completeSetup(req);
+    return void res.json(result);
+  }
   if (result.reason === 'locked' && result.retryAt) {
     res.set('Retry-After', String(Math.max(1, Math.ceil((result.retryAt - Date.now()) / 1000))));
     return void res.status(429).json(result);

@@ -28,6 +28,8 @@ export interface TwoFactorSession {
   secondFactorAt?: number;
   /** This browser's trusted-device id, if it has one. */
   deviceId?: string;
+  /** The org requires 2FA and this user has no method yet: only the setup endpoints open. */
+  setupRequired?: boolean;
 }
 
 /** Options of {@link twoFactorRouter}. */
@@ -55,7 +57,7 @@ export interface TwoFactorRouterOptions {
 export type TwoFactorRouter = Router & {
   /** After the password is checked: signs in, or records the pending 2FA step. */
   beginLogin(req: Request, res: Response, userId: string): Promise<LoginStart>;
-  /** 401 unless signed in (a password-only session is not). */
+  /** 401 unless signed in (a password-only session is not); 403 `setup-required` until a required method is set up. */
   requireSignedIn: RequestHandler;
   /** 403 `step-up-required` unless a second factor was verified within the policy's `stepUpMaxAgeMs`. */
   requireStepUp: RequestHandler;
@@ -117,9 +119,22 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
       .catch((error: unknown) => sendError(res, error));
   });
 
-  router.requireSignedIn = (req, res, next) => {
+  const signedInForSetup: RequestHandler = (req, res, next) => {
     if (userIdOf(req)) return next();
     res.status(401).json({ error: state(req).pendingUserId ? 'second-factor-required' : 'not-signed-in' });
+  };
+  router.requireSignedIn = (req, res, next) => {
+    if (userIdOf(req) && state(req).setupRequired) {
+      res.status(403).json({ error: 'setup-required' });
+      return;
+    }
+    signedInForSetup(req, res, next);
+  };
+  /** A method was just set up with a verified code: the session counts as fully signed in. */
+  const completeSetup = (req: Request) => {
+    const s = state(req);
+    delete s.setupRequired;
+    s.secondFactorAt = now();
   };
   router.requireStepUp = (req, res, next) => {
     tf.policy
@@ -142,8 +157,9 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
       Object.assign(s, { pendingUserId: userId, challengeId: start.challengeId });
       delete s.userId;
     } else if (start.status === 'setup-required') {
-      // Signed in, but the host must send the user to the 2FA setup page first.
+      // Signed in for the 2FA setup endpoints only, until a method is confirmed.
       await signIn(req, res, userId, false);
+      s.setupRequired = true;
     } else {
       if (start.status === 'trusted-device') s.deviceId = start.deviceId;
       await signIn(req, res, userId, false);
@@ -220,6 +236,8 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
     userIdOf,
     state,
     verifyAnswer,
+    signedInForSetup,
+    completeSetup,
   });
   return router;
 }

@@ -63,7 +63,7 @@ beforeEach(async () => {
     policy: { backupCodes: { storage: 'viewable' } },
     authorize: (actor) => actor.roles?.includes('admin') === true,
   });
-  const app = createExampleApp({ tf, outbox });
+  const app = createExampleApp({ tf, outbox, now: clock.now });
   await new Promise<void>((resolve) => {
     server = app.listen(0, '127.0.0.1', () => resolve());
   });

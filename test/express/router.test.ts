@@ -239,3 +239,19 @@ describe('factorkit/express', () => {
     for (const code of backupCodes) expect(text).toContain(code);
   });
 });
+
+describe('factorkit/express when the org requires 2FA', () => {
+  it('a user without a method reaches only the setup endpoints until a method is confirmed', async () => {
+    await h.tf.policy.set({ required: true });
+    expect((await call('s1', 'POST', '/password/newbie', {})).json['status']).toBe('setup-required');
+    expect(await call('s1', 'GET', '/app')).toMatchObject({ status: 403, json: { error: 'setup-required' } });
+    expect((await call('s1', 'GET', '/2fa/devices')).status).toBe(403);
+    const setup = await call('s1', 'POST', '/2fa/totp/setup', {});
+    expect(setup.status).toBe(200);
+    const code = h.totp.generateCode(String(setup.json['secret']), h.clock.now());
+    const confirmed = await call('s1', 'POST', '/2fa/totp/confirm', { code });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json['backupCodes']).toHaveLength(10);
+    expect((await call('s1', 'GET', '/app')).status).toBe(200);
+  });
+});

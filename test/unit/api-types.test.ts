@@ -1,0 +1,37 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { LoginStart, SetupResult, TwoFactor, VerifyResult } from '../../src/entries/index.js';
+import {
+  createTwoFactor,
+  type FactorkitError,
+  type FactorkitErrorCode,
+  type TotpVerifier,
+} from '../../src/entries/index.js';
+
+// Compile-time checks of the public surface (run by `npm run typecheck`); the runtime part is trivial.
+describe('public types', () => {
+  it('createTwoFactor returns the facade', () => {
+    expectTypeOf(createTwoFactor).returns.toEqualTypeOf<TwoFactor>();
+    expectTypeOf<TwoFactor['login']['verify']>().returns.resolves.toEqualTypeOf<VerifyResult>();
+    expectTypeOf<TwoFactor['login']['start']>().returns.resolves.toEqualTypeOf<LoginStart>();
+    expectTypeOf<TwoFactor['totp']['confirmSetup']>().returns.resolves.toEqualTypeOf<SetupResult>();
+  });
+
+  it('results narrow on ok and reason', () => {
+    const handle = (result: VerifyResult) => {
+      if (result.ok)
+        expectTypeOf(result.method).toEqualTypeOf<'totp' | 'email' | 'backup-code' | 'admin-code'>();
+      else if (result.reason === 'locked') expectTypeOf(result.message).toEqualTypeOf<string>();
+      else if (result.reason === 'invalid-code') expectTypeOf(result.attemptsLeft).toEqualTypeOf<number>();
+    };
+    expectTypeOf(handle).toBeFunction();
+    expectTypeOf<LoginStart & { status: 'challenge' }>().toHaveProperty('challengeId');
+  });
+
+  it('TotpVerifier and errors', () => {
+    expectTypeOf<TotpVerifier['verifyCode']>().returns.toEqualTypeOf<
+      { ok: true; step: number } | { ok: false }
+    >();
+    expectTypeOf<FactorkitError['code']>().toEqualTypeOf<FactorkitErrorCode>();
+    expectTypeOf<FactorkitErrorCode>().toExtend<string>();
+  });
+});
