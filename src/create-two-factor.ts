@@ -3,17 +3,13 @@ import { AttemptLimiter } from './attempt-limiter.js';
 import { BackupCodeVault } from './backup-code-vault.js';
 import { EmailCodeIssuer } from './email-code-issuer.js';
 import { type Actor, createEmitter, type TwoFactorEvent } from './events.js';
+import { type AdminApi, createAdminApi } from './facade/admin.js';
+import { type BackupCodesApi, createBackupCodesApi } from './facade/backup-codes.js';
 import { type AdminAction, type Context, createPolicyAccess, guardStore } from './facade/context.js';
+import { createDevicesApi, type DevicesApi } from './facade/devices.js';
 import { createEmailApi, type EmailApi } from './facade/email-method.js';
 import { createLoginApi, type LoginApi } from './facade/login.js';
-import type { AdminApi, BackupCodesApi, DevicesApi, TwoFactorStatus } from './facade/manage.js';
-import {
-  createAdminApi,
-  createBackupCodesApi,
-  createDevicesApi,
-  createDisable,
-  createStatus,
-} from './facade/manage.js';
+import { createDisable, createStatus, type TwoFactorStatus } from './facade/status.js';
 import { createTotpApi, type TotpApi } from './facade/totp-method.js';
 import { Keyring, type KeysInput } from './keyring.js';
 import type { Mailer } from './mail/mailer.js';

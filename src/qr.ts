@@ -47,7 +47,7 @@ export function qrSvg(text: string, options: QrOptions = {}): string {
   );
 }
 
-/** A QR code drawn with Unicode half blocks for a terminal (dark text on a light background is assumed inverted). */
+/** A QR code drawn with Unicode half blocks for a dark terminal: the lit halves are the light modules. */
 export function qrTerminal(text: string, options: Pick<QrOptions, 'errorCorrection'> = {}): string {
   const modules = matrix(text, options.errorCorrection);
   const quiet = 2;

@@ -15,11 +15,14 @@ export {
   StoreUnavailableError,
 } from '../errors.js';
 export type { Actor, TwoFactorEvent, TwoFactorEventType } from '../events.js';
+export type { AdminApi } from '../facade/admin.js';
+export type { BackupCodesApi } from '../facade/backup-codes.js';
 export type { AdminAction } from '../facade/context.js';
+export type { DevicesApi } from '../facade/devices.js';
 export type { EmailApi, SendResult } from '../facade/email-method.js';
 export type { SetupResult } from '../facade/enable-method.js';
 export type { LoginApi, LoginStart, SendEmailCodeResult, VerifyResult } from '../facade/login.js';
-export type { AdminApi, BackupCodesApi, DevicesApi, TwoFactorStatus } from '../facade/manage.js';
+export type { TwoFactorStatus } from '../facade/status.js';
 export type { TotpApi } from '../facade/totp-method.js';
 export type { OtpAlgorithm } from '../hotp.js';
 export { Keyring, type KeysInput } from '../keyring.js';

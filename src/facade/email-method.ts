@@ -6,8 +6,7 @@ import { parseInput } from '../validation.js';
 import type { Context } from './context.js';
 import { commitEnable, type SetupResult } from './enable-method.js';
 import { setupVerdict } from './setup-verdict.js';
-import { userIdSchema } from './totp-method.js';
-import { loadUser, maskEmail } from './user-state.js';
+import { loadUser, maskEmail, userIdSchema } from './user-state.js';
 
 /** Validates and normalises an address: trimmed, domain in lower case. */
 export const emailAddressSchema = z

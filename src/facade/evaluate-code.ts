@@ -1,8 +1,8 @@
 import { safeEqual } from '../keyring.js';
 import type { Fields, StoreOp } from '../store.js';
 import { storeKeys } from '../store-keys.js';
+import { adminCodeContext } from './admin.js';
 import type { Context } from './context.js';
-import { adminCodeContext } from './manage.js';
 import { lastStep, totpSealContext, type UserRecords } from './user-state.js';
 
 /** Which method a typed code proves, and the ops that consume it. */

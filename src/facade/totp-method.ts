@@ -5,9 +5,8 @@ import { parseInput } from '../validation.js';
 import type { Context } from './context.js';
 import { commitEnable, type SetupResult } from './enable-method.js';
 import { setupVerdict } from './setup-verdict.js';
-import { lastStep, loadUser, totpSealContext } from './user-state.js';
+import { lastStep, loadUser, totpSealContext, userIdSchema } from './user-state.js';
 
-export const userIdSchema = z.string().min(1).max(256);
 const accountNameSchema = z.object({ accountName: z.string().min(1).max(256) });
 
 /** The authenticator-app part of the facade. */

@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import type { StoredRecord } from '../store.js';
 import { storeKeys } from '../store-keys.js';
 import type { Context } from './context.js';
+
+/** A user id: any string of 1 to 256 characters chosen by the host. */
+export const userIdSchema = z.string().min(1).max(256);
 
 /** The records that say what a user has enabled. */
 export interface UserRecords {

@@ -4,7 +4,8 @@ import { FactorkitError } from '../errors.js';
 import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../store.js';
 import { assertDistinctKeys, evaluateOp, failureAt } from './apply-ops.js';
 import { boundedCall } from './bounded-call.js';
-import { asText, commitFunction, opStatement, quoteTable, schemaSql, statementKind } from './postgres-sql.js';
+import { commitFunction, schemaSql, statementKind } from './postgres-schema.js';
+import { asText, opStatement, quoteTable } from './postgres-sql.js';
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions {

@@ -71,6 +71,42 @@ describe.skipIf(!scannerInstalled)('QR codes read by a real scanner (zbarimg)', 
     expect(Math.max(...xs)).toBe(size - 5);
   });
 
+  it('the terminal QR code scans too, as a dark terminal shows it (light glyphs on black)', () => {
+    const uri = totp.keyUri({
+      secret: totp.generateSecret(),
+      issuer: 'CloudFon CX',
+      accountName: 'agent@cloudfon.example',
+    });
+    const rows = qrTerminal(uri)
+      .split('\n')
+      .map((line) => [...line]);
+    const scale = 8;
+    const width = rows[0]!.length * scale;
+    const height = rows.length * 2 * scale;
+    const pixels = Buffer.alloc(width * height);
+    rows.forEach((chars, row) => {
+      chars.forEach((char, x) => {
+        // Each character cell is two modules: the upper and lower half blocks are lit.
+        const lit = [char === '█' || char === '▀', char === '█' || char === '▄'];
+        lit.forEach((on, half) => {
+          for (let dy = 0; dy < scale; dy++) {
+            const offset = ((row * 2 + half) * scale + dy) * width + x * scale;
+            pixels.fill(on ? 255 : 0, offset, offset + scale);
+          }
+        });
+      });
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'factorkit-qr-'));
+    writeFileSync(
+      join(dir, 'terminal.pgm'),
+      Buffer.concat([Buffer.from(`P5 ${width} ${height} 255\n`), pixels]),
+    );
+    const decoded = execFileSync('zbarimg', ['--raw', '-q', join(dir, 'terminal.pgm')], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    expect(decoded.toString('utf8').replace(/\n$/, '')).toBe(uri);
+  });
+
   it('reads non-ASCII text as UTF-8', () => {
     expect(scan(qrSvg('héllo wörld ✓'))).toBe('héllo wörld ✓');
   });
