@@ -123,7 +123,6 @@ export interface UserFactors {
   totp: boolean;
   email: boolean;
   backupCodesRemaining: number;
-  adminCode: boolean;
 }
 
 /** The methods a challenge offers, in the order a login page shows them. */
@@ -138,8 +137,8 @@ export type LoginDecision =
 
 /**
  * The login decision, pure: whether to ask for a code after the password. `deviceTrusted` is whether
- * the browser presented a valid, unexpired, unrevoked token of this user. An admin-issued code alone
- * opens a challenge (that is what it is for), even when no method is enabled.
+ * the browser presented a valid, unexpired, unrevoked token of this user. A user with no method is
+ * never asked for a code (an admin-issued code helps someone who has a method but lost it).
  */
 export function decideLogin(
   policy: Policy,
@@ -151,7 +150,7 @@ export function decideLogin(
   if (user.totp) methods.push('totp');
   if (user.email) methods.push('email');
   if ((user.totp || user.email) && user.backupCodesRemaining > 0) methods.push('backup-code');
-  if (methods.length === 0 && !user.adminCode) {
+  if (methods.length === 0) {
     return policy.required ? { status: 'setup-required' } : { status: 'not-required' };
   }
   if (!options.stepUp && deviceTrusted && trustDays(policy) !== null) return { status: 'trusted-device' };

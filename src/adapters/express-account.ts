@@ -33,6 +33,17 @@ const policyBody = z.object({
 export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Shared): void {
   const { requireSignedIn: signedIn, requireStepUp: stepUp } = router;
   const uid = (req: Request) => o.userIdOf(req) as string;
+  /**
+   * Adding or replacing a method once 2FA is on (a new app, a new address) changes the second
+   * factor: it needs a recent one, like turning a method off. The very first method needs none.
+   */
+  const stepUpMissing = async (req: Request, res: Response): Promise<boolean> => {
+    if (!(await tf.status(uid(req))).enabled) return false;
+    const policy = await tf.policy.get();
+    if (o.now() - (o.state(req).secondFactorAt ?? 0) <= policy.stepUpMaxAgeMs) return false;
+    res.status(403).json({ error: 'step-up-required' });
+    return true;
+  };
 
   router.get(
     '/status',
@@ -44,6 +55,7 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
     '/totp/setup',
     o.signedInForSetup,
     handle(async (req, res) => {
+      if (await stepUpMissing(req, res)) return;
       const accountName = o.accountName ? await o.accountName(uid(req), req) : uid(req);
       const setup = await tf.totp.beginSetup(uid(req), { accountName });
       res.json(setup);
@@ -63,14 +75,7 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
     handle(async (req, res) => {
       const body = parseBody(addressBody, req, res);
       if (!body) return;
-      // Changing the address of an enabled method is a sensitive change: step-up first.
-      if ((await tf.status(uid(req))).email) {
-        const policy = await tf.policy.get();
-        if (o.now() - (o.state(req).secondFactorAt ?? 0) > policy.stepUpMaxAgeMs) {
-          res.status(403).json({ error: 'step-up-required' });
-          return;
-        }
-      }
+      if (await stepUpMissing(req, res)) return;
       sendAnswer(res, await tf.email.beginSetup(uid(req), body.address), o.now());
     }),
   );

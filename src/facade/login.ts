@@ -71,7 +71,6 @@ export function createLoginApi(ctx: Context): LoginApi {
           totp: Boolean(user.totp),
           email: Boolean(user.email),
           backupCodesRemaining: ctx.vault.remaining(user.backupCodes?.fields ?? null),
-          adminCode: Boolean(user.adminCode) && !options.stepUp,
         },
         deviceTrusted,
         { stepUp: options.stepUp ?? false },

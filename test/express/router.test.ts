@@ -255,3 +255,25 @@ describe('factorkit/express when the org requires 2FA', () => {
     expect((await call('s1', 'GET', '/app')).status).toBe(200);
   });
 });
+
+describe('factorkit/express step-up for adding a method', () => {
+  it('once 2FA is on, linking another app or adding email needs a recent second factor', async () => {
+    const { secret } = await enrollTotp(h, 'ana');
+    await signedIn('s1', 'ana', secret);
+    h.clock.advance(11 * MINUTE);
+    expect(await call('s1', 'POST', '/2fa/totp/setup', {})).toMatchObject({
+      status: 403,
+      json: { error: 'step-up-required' },
+    });
+    expect(await call('s1', 'POST', '/2fa/email/setup', { address: 'ana@example.com' })).toMatchObject({
+      status: 403,
+      json: { error: 'step-up-required' },
+    });
+    await call('s1', 'POST', '/2fa/step-up/start', {});
+    expect(
+      (await call('s1', 'POST', '/2fa/step-up/verify', { code: h.totp.generateCode(secret, h.clock.now()) }))
+        .status,
+    ).toBe(200);
+    expect((await call('s1', 'POST', '/2fa/email/setup', { address: 'ana@example.com' })).status).toBe(200);
+  });
+});

@@ -80,16 +80,25 @@ for (const target of storesUnderTest()) {
       );
     });
 
-    it('lets an agent with no method in, once, when the policy requires 2FA', async () => {
+    it('an agent with no method is sent to setup, not asked for the admin code', async () => {
       const h = makeTwoFactor(await target.make(), { policy: { required: true } });
+      await h.tf.admin.issueBackupCode(admin, 'agent');
+      expect(await h.tf.login.start('agent')).toEqual({ status: 'setup-required' });
+    });
+
+    it('an agent who lost the app signs in with the admin code, then re-links a new app', async () => {
+      const h = makeTwoFactor(await target.make(), { policy: { required: true } });
+      await enrollTotp(h, 'agent');
       const issued = await h.tf.admin.issueBackupCode(admin, 'agent');
       const start = await startChallenge(h, 'agent');
-      expect(start.methods).toEqual([]);
       expect(await h.tf.login.verify(start.challengeId, issued.code)).toMatchObject({
         ok: true,
         method: 'admin-code',
       });
-      expect(await h.tf.login.start('agent')).toEqual({ status: 'setup-required' });
+      const relinked = await h.tf.totp.beginSetup('agent', { accountName: 'agent' });
+      expect(
+        (await h.tf.totp.confirmSetup('agent', h.totp.generateCode(relinked.secret, h.clock.now()))).ok,
+      ).toBe(true);
     });
 
     it('50 concurrent redemptions of one admin code: exactly one succeeds', async () => {

@@ -8,7 +8,7 @@ import {
   type UserFactors,
 } from '../../src/policy.js';
 
-const none: UserFactors = { totp: false, email: false, backupCodesRemaining: 0, adminCode: false };
+const none: UserFactors = { totp: false, email: false, backupCodesRemaining: 0 };
 const app: UserFactors = { ...none, totp: true, backupCodesRemaining: 10 };
 const trusting = policySchema.parse({ frequency: { trustDays: 14 } });
 
@@ -38,10 +38,12 @@ describe('decideLogin (pure)', () => {
     expect(decideLogin(trusting, app, true, { stepUp: true }).status).toBe('challenge');
   });
 
-  it('opens a challenge for an admin-issued code alone', () => {
-    expect(decideLogin(DEFAULT_POLICY, { ...none, adminCode: true }, false)).toEqual({
-      status: 'challenge',
-      methods: [],
+  it('never asks a user with no method for a code', () => {
+    expect(decideLogin(DEFAULT_POLICY, none, true)).toEqual({ status: 'not-required' });
+    expect(
+      decideLogin(policySchema.parse({ required: true, frequency: { trustDays: 14 } }), none, true),
+    ).toEqual({
+      status: 'setup-required',
     });
   });
 });
