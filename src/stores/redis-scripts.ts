@@ -72,17 +72,25 @@ local function fail(index, reason, rec)
   return { 0, index - 1, reason, fields, exp }
 end
 
+-- A change is 'delete', { replace = true, fields, expiresAt } (the whole record) or
+-- { set = {...}, del = {...}, expiresAt, expiryChanged } (a patch of a live record): a patch writes
+-- only the fields it changes and touches the TTL only when the expiry moves.
 local changes, results = {}, {}
+local function replace(fields, expiresAt) return { replace = true, fields = fields, expiresAt = expiresAt } end
+local function patch(live, set, del, expiresAt)
+  return { set = set, del = del, expiresAt = expiresAt, expiryChanged = expiresAt ~= live.expiresAt }
+end
+local function expiryOf(op) if isnull(op.expiresAt) then return nil end return tonumber(op.expiresAt) end
 for i = 1, #ops do
   local op, key = ops[i], KEYS[i]
   local live = load(key)
   local t = op.type
   local result, change = '', false
   if t == 'put' then
-    change = { fields = op.fields, expiresAt = (not isnull(op.expiresAt)) and tonumber(op.expiresAt) or nil }
+    change = replace(op.fields, expiryOf(op))
   elseif t == 'insert' then
     if live then return fail(i, 'exists', live) end
-    change = { fields = op.fields, expiresAt = (not isnull(op.expiresAt)) and tonumber(op.expiresAt) or nil }
+    change = replace(op.fields, expiryOf(op))
   elseif t == 'delete' then
     if live then change = 'delete' end
   elseif t == 'take' then
@@ -93,16 +101,15 @@ for i = 1, #ops do
   elseif t == 'takeField' then
     local value = live and live.fields[op.field]
     if not value then return fail(i, 'missing', nil) end
-    local rest = copy(live.fields)
-    rest[op.field] = nil
     local r = {}
     r[op.field] = value
     result = cjson.encode(r)
-    change = { fields = rest, expiresAt = live.expiresAt }
+    change = patch(live, {}, { op.field }, live.expiresAt)
   elseif t == 'merge' then
     if not live then
       if not op.create then return fail(i, 'missing', nil) end
-      change = { fields = op.fields, expiresAt = (not isnull(op.expiresAt)) and tonumber(op.expiresAt) or nil }
+      change = replace(op.fields, expiryOf(op))
+      result = cjson.encode(op.fields)
     else
       if not matches(live.fields, op.match) then return fail(i, 'mismatch', live) end
       if not isnull(op.absent) then
@@ -110,19 +117,23 @@ for i = 1, #ops do
       end
       local fields = copy(live.fields)
       for k, v in pairs(op.fields) do fields[k] = v end
-      change = { fields = fields, expiresAt = extend(live.expiresAt, op.expiresAt) }
+      change = patch(live, op.fields, {}, extend(live.expiresAt, op.expiresAt))
+      result = cjson.encode(fields)
     end
-    result = cjson.encode(change.fields)
   elseif t == 'advance' then
     local value = tonumber(op.value)
     if live and live.fields[op.field] and tonumber(live.fields[op.field]) >= value then return fail(i, 'stale', live) end
-    local fields = live and copy(live.fields) or {}
-    fields[op.field] = fmt(value)
-    local exp
-    if live then exp = extend(live.expiresAt, op.expiresAt)
-    elseif not isnull(op.expiresAt) then exp = tonumber(op.expiresAt) end
-    change = { fields = fields, expiresAt = exp }
-    result = cjson.encode(fields)
+    local set = {}
+    set[op.field] = fmt(value)
+    if live then
+      local fields = copy(live.fields)
+      fields[op.field] = set[op.field]
+      change = patch(live, set, {}, extend(live.expiresAt, op.expiresAt))
+      result = cjson.encode(fields)
+    else
+      change = replace(set, expiryOf(op))
+      result = cjson.encode(set)
+    end
   elseif t == 'attempt' then
     local s = op.schedule
     if not live and op.mustExist then return fail(i, 'missing', nil) end
@@ -142,22 +153,23 @@ for i = 1, #ops do
     local attempt = attempts + 1
     local lockMs = lockAfter(s, attempt)
     if lockMs > 0 then lockedUntil = now + lockMs end
-    fields.attempts = fmt(attempt)
-    fields.lockedUntil = fmt(lockedUntil)
+    local set = { attempts = fmt(attempt), lockedUntil = fmt(lockedUntil) }
+    fields.attempts = set.attempts
+    fields.lockedUntil = set.lockedUntil
     local afterLock = 0
     if lockMs > 0 then afterLock = lockedUntil + tonumber(s.afterLockMs) end
     local ttl = tonumber(s.ttlMs)
-    local exp
     if not live then
-      exp = math.max(now + ttl, afterLock)
-    elseif live.expiresAt == nil then
-      exp = nil
+      change = replace(fields, math.max(now + ttl, afterLock))
     else
-      local slide = 0
-      if s.slide then slide = now + ttl end
-      exp = math.max(live.expiresAt, slide, afterLock)
+      local exp = nil
+      if live.expiresAt ~= nil then
+        local slide = 0
+        if s.slide then slide = now + ttl end
+        exp = math.max(live.expiresAt, slide, afterLock)
+      end
+      change = patch(live, set, {}, exp)
     end
-    change = { fields = fields, expiresAt = exp }
     result = cjson.encode(fields)
   else
     return redis.error_reply('unknown op ' .. tostring(t))
@@ -170,7 +182,8 @@ for i = 1, #ops do
   local key, change = KEYS[i], changes[i]
   if change == 'delete' then
     redis.call('DEL', key)
-  elseif change then
+  elseif change and change.replace then
+    -- A logically expired hash may still be there: start from nothing.
     redis.call('DEL', key)
     local args = { EXP, change.expiresAt and fmt(change.expiresAt) or '' }
     for name, value in pairs(change.fields) do
@@ -178,10 +191,25 @@ for i = 1, #ops do
       args[#args + 1] = value
     end
     redis.call('HSET', key, unpack(args))
-    if change.expiresAt then
-      local ttl = change.expiresAt - now
-      if ttl < 1 then ttl = 1 end
-      redis.call('PEXPIRE', key, fmt(ttl))
+    if change.expiresAt then redis.call('PEXPIRE', key, fmt(math.max(1, change.expiresAt - now))) end
+  elseif change then
+    local args = {}
+    for name, value in pairs(change.set) do
+      args[#args + 1] = 'f:' .. name
+      args[#args + 1] = value
+    end
+    if change.expiryChanged then
+      args[#args + 1] = EXP
+      args[#args + 1] = change.expiresAt and fmt(change.expiresAt) or ''
+    end
+    if #args > 0 then redis.call('HSET', key, unpack(args)) end
+    for _, name in ipairs(change.del) do redis.call('HDEL', key, 'f:' .. name) end
+    if change.expiryChanged then
+      if change.expiresAt then
+        redis.call('PEXPIRE', key, fmt(math.max(1, change.expiresAt - now)))
+      else
+        redis.call('PERSIST', key)
+      end
     end
   end
 end
