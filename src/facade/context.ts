@@ -64,14 +64,23 @@ export function createPolicyAccess(
       : parseOptions(policySchema, mergePolicy(DEFAULT_POLICY, defaults), 'policy');
   let cached: { policy: Policy; loadedAt: number } | null = null;
 
+  /** The overrides `policy.set` stored (only what was set), so later code defaults still apply. */
+  const readOverrides = async (at: number): Promise<PolicyInput> => {
+    const record = await store.get(storeKeys.policy(), at);
+    const stored = record?.fields['overrides'];
+    return stored ? (JSON.parse(stored) as PolicyInput) : {};
+  };
+
+  const effective = (overrides: PolicyInput): Policy => {
+    const parsed = policySchema.safeParse(mergePolicy(base, overrides));
+    if (parsed.success) return parsed.data;
+    process.emitWarning('[factorkit] the stored policy is no longer valid; using the defaults');
+    return base;
+  };
+
   const load = async (): Promise<Policy> => {
     const at = now();
-    const record = await store.get(storeKeys.policy(), at);
-    const stored = record?.fields['json'];
-    const parsed = stored
-      ? policySchema.safeParse(mergePolicy(base, JSON.parse(stored) as PolicyInput))
-      : null;
-    const policy = parsed?.success ? parsed.data : base;
+    const policy = effective(await readOverrides(at));
     cached = { policy, loadedAt: at };
     return policy;
   };
@@ -82,25 +91,29 @@ export function createPolicyAccess(
       return load();
     },
     async setPolicy(input) {
-      const current = await load();
       const at = now();
-      const merged = mergePolicy(current, input) as Policy;
-      if (merged.frequency === 'every-login' && current.frequency !== 'every-login')
-        merged.devicesTrustedFrom = at;
-      const next = parseInput(policySchema, merged, 'policy');
+      const overrides = await readOverrides(at);
+      const current = effective(overrides);
+      // Store only overrides (earlier ones plus this input), validated as the policy they produce.
+      const patch = mergePolicy(overrides as Policy, input) as PolicyInput & { devicesTrustedFrom?: number };
+      let policy = parseInput(policySchema, mergePolicy(base, patch), 'policy');
+      if (policy.frequency === 'every-login' && current.frequency !== 'every-login') {
+        patch.devicesTrustedFrom = at;
+        policy = { ...policy, devicesTrustedFrom: at };
+      }
       await store.commit(
         [
           {
             type: 'put',
             key: storeKeys.policy(),
-            fields: { json: JSON.stringify(next), changedAt: String(at) },
+            fields: { overrides: JSON.stringify(patch), changedAt: String(at) },
             expiresAt: null,
           },
         ],
         at,
       );
-      cached = { policy: next, loadedAt: at };
-      return next;
+      cached = { policy, loadedAt: at };
+      return policy;
     },
   };
 }

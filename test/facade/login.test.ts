@@ -350,3 +350,22 @@ for (const target of storesUnderTest()) {
     });
   });
 }
+
+describe('policy storage', () => {
+  it('keeps only what policy.set changed, so later code defaults still apply', async () => {
+    const { MemoryStore } = await import('../../src/stores/memory.js');
+    const store = new MemoryStore();
+    const first = makeTwoFactor(store, { policy: { emailSendsPerHour: 5 } });
+    await first.tf.policy.set({ frequency: { trustDays: 14 } });
+    const redeployed = makeTwoFactor(store, { policy: { emailSendsPerHour: 7 } });
+    expect(await redeployed.tf.policy.get()).toMatchObject({
+      frequency: { trustDays: 14 },
+      emailSendsPerHour: 7,
+    });
+    await redeployed.tf.policy.set({ attempts: { lockMs: 600_000 } });
+    expect(await redeployed.tf.policy.get()).toMatchObject({
+      frequency: { trustDays: 14 },
+      attempts: { lockMs: 600_000, perChallenge: 5 },
+    });
+  });
+});
