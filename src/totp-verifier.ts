@@ -71,8 +71,11 @@ export class TotpVerifier {
     return toBase32(randomBytes(bytes));
   }
 
-  /** The time step (counter) for an instant in milliseconds. */
+  /** The time step (counter) for an instant in milliseconds. @throws `INVALID_INPUT` for a time that is not a finite number >= 0. */
   stepAt(atMs: number): number {
+    if (typeof atMs !== 'number' || !Number.isFinite(atMs) || atMs < 0) {
+      throw new InvalidInputError('atMs', 'must be a finite number of milliseconds since the epoch');
+    }
     return Math.floor(atMs / 1000 / this.periodSeconds);
   }
 
@@ -83,6 +86,8 @@ export class TotpVerifier {
 
   /** The HOTP code for a counter value (RFC 4226). @throws `INVALID_INPUT` for a bad secret. */
   generateHotp(secret: string, counter: number): string {
+    if (!Number.isSafeInteger(counter) || counter < 0)
+      throw new InvalidInputError('counter', 'must be a safe integer >= 0');
     const key = new HotpKey(this.algorithm, decodeSecret(secret), this.digits);
     return formatCode(key.valueAt(counter), this.digits);
   }

@@ -128,6 +128,16 @@ describe('secrets', () => {
     }
   });
 
+  it('refuses a time or counter that is not a number with INVALID_INPUT', () => {
+    const secret = totp.generateSecret();
+    for (const at of [Number.NaN, -1, Number.POSITIVE_INFINITY, '0' as unknown as number]) {
+      expect(() => totp.generateCode(secret, at)).toThrow(/atMs/);
+      expect(() => totp.verifyCode(secret, '123456', at)).toThrow(/atMs/);
+    }
+    expect(() => totp.generateHotp(secret, -1)).toThrow(/counter/);
+    expect(() => totp.generateHotp(secret, 1.5)).toThrow(/counter/);
+  });
+
   it('refuses bad options with CONFIG naming the option', () => {
     expect(() => new TotpVerifier({ digits: 5 as 6 })).toThrow(/totp\.digits/);
     expect(() => new TotpVerifier({ periodSeconds: 0 })).toThrow(/totp\.periodSeconds/);
