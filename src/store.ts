@@ -13,8 +13,12 @@ export interface Store {
   get(key: string, now: number): Promise<StoredRecord | null>;
   /** Live records for many keys, in order; one round trip. */
   getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>>;
-  /** Applies `ops` atomically, all or nothing. */
-  commit(ops: readonly StoreOp[], now: number): Promise<CommitResult>;
+  /**
+   * Applies `ops` atomically, all or nothing. `read` keys are read in the same step, before the ops
+   * apply, and returned with a successful result: one round trip for "count this attempt and give me
+   * the user's records".
+   */
+  commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult>;
 }
 
 /** Record fields. */
@@ -87,7 +91,7 @@ export type OpFailure = 'exists' | 'missing' | 'mismatch' | 'stale' | 'ended' | 
 
 /** Result of a commit: per-op returned fields on success, or the first failing op. */
 export type CommitResult =
-  | { ok: true; results: Array<Fields | null> }
+  | { ok: true; results: Array<Fields | null>; read?: Array<StoredRecord | null> }
   | { ok: false; index: number; reason: OpFailure; fields: Fields | null; expiresAt: number | null };
 
 /** Reads the attempt counters of a record from its fields. */

@@ -47,7 +47,7 @@ export function guardStore(store: Store): Store {
   return {
     get: (key, now) => wrap(() => store.get(key, now)),
     getMany: (keys, now) => wrap(() => store.getMany(keys, now)),
-    commit: (ops, now) => wrap(() => store.commit(ops, now)),
+    commit: (ops, now, read) => wrap(() => store.commit(ops, now, read)),
   };
 }
 

@@ -6,7 +6,7 @@ import { parseInput } from '../validation.js';
 import type { Context } from './context.js';
 import { commitEnable, type SetupResult } from './enable-method.js';
 import { setupVerdict } from './setup-verdict.js';
-import { loadUser, maskEmail, userIdSchema } from './user-state.js';
+import { maskEmail, userIdSchema, userKeys, userRecords } from './user-state.js';
 
 /** Validates and normalises an address: trimmed, domain in lower case. */
 export const emailAddressSchema = z
@@ -105,10 +105,9 @@ export function createEmailApi(ctx: Context): EmailApi {
       const policy = await ctx.policy();
       const key = storeKeys.emailPending(userId);
       const now = ctx.now();
-      const [attempt, user] = await Promise.all([
-        ctx.store.commit(ctx.limiter.takeOps(key, null, policy), now),
-        loadUser(ctx, userId),
-      ]);
+      // One round trip: take the attempt and read the user's records in the same step.
+      const attempt = await ctx.store.commit(ctx.limiter.takeOps(key, null, policy), now, userKeys(userId));
+      const user = userRecords(attempt.ok ? attempt.read : undefined);
       const verdict = ctx.limiter.interpret(attempt, policy, now);
       if (!verdict.allowed) return setupVerdict(verdict);
       const binding = { purpose: 'setup' as const, userId, scope: SETUP_SCOPE };

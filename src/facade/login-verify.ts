@@ -7,7 +7,7 @@ import { parseInput } from '../validation.js';
 import { parseChallengeId } from './challenge-id.js';
 import type { Context } from './context.js';
 import { evaluateCode } from './evaluate-code.js';
-import { loadUser } from './user-state.js';
+import { userKeys, userRecords } from './user-state.js';
 
 const DAY_MS = 86_400_000;
 
@@ -101,10 +101,9 @@ export function createVerify(
     const key = storeKeys.challenge(userId, nonce);
     const policy = await ctx.policy();
     const now = ctx.now();
-    const [attempt, user] = await Promise.all([
-      ctx.store.commit(ctx.limiter.takeOps(key, userId, policy), now),
-      loadUser(ctx, userId),
-    ]);
+    // One round trip: take the attempt and read the user's records in the same step.
+    const attempt = await ctx.store.commit(ctx.limiter.takeOps(key, userId, policy), now, userKeys(userId));
+    const user = userRecords(attempt.ok ? attempt.read : undefined);
     const verdict = ctx.limiter.interpret(attempt, policy, now);
     if (!verdict.allowed) return refused(verdict, now);
     const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';

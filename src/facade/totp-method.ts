@@ -5,7 +5,7 @@ import { parseInput } from '../validation.js';
 import type { Context } from './context.js';
 import { commitEnable, type SetupResult } from './enable-method.js';
 import { setupVerdict } from './setup-verdict.js';
-import { lastStep, loadUser, totpSealContext, userIdSchema } from './user-state.js';
+import { lastStep, totpSealContext, userIdSchema, userKeys, userRecords } from './user-state.js';
 
 const accountNameSchema = z.object({ accountName: z.string().min(1).max(256) });
 
@@ -52,10 +52,13 @@ export function createTotpApi(ctx: Context): TotpApi {
       const policy = await ctx.policy();
       const pendingKey = storeKeys.totpPending(userId);
       const now = ctx.now();
-      const [attempt, user] = await Promise.all([
-        ctx.store.commit(ctx.limiter.takeOps(pendingKey, null, policy), now),
-        loadUser(ctx, userId),
-      ]);
+      // One round trip: take the attempt and read the user's records in the same step.
+      const attempt = await ctx.store.commit(
+        ctx.limiter.takeOps(pendingKey, null, policy),
+        now,
+        userKeys(userId),
+      );
+      const user = userRecords(attempt.ok ? attempt.read : undefined);
       const verdict = ctx.limiter.interpret(attempt, policy, now);
       if (!verdict.allowed) return setupVerdict(verdict);
       const sealed = verdict.fields['secret'] as string;

@@ -16,18 +16,20 @@ export interface UserRecords {
   totpStep: StoredRecord | null;
 }
 
-/** Loads a user's method records and replay floor in one round trip. */
-export async function loadUser(ctx: Context, userId: string): Promise<UserRecords> {
-  const [totp, email, backupCodes, adminCode, totpStep] = await ctx.store.getMany(
-    [
-      storeKeys.totp(userId),
-      storeKeys.email(userId),
-      storeKeys.backupCodes(userId),
-      storeKeys.adminCode(userId),
-      storeKeys.totpStep(userId),
-    ],
-    ctx.now(),
-  );
+/** The keys of a user's method records and replay floor, in {@link userRecords} order. */
+export function userKeys(userId: string): string[] {
+  return [
+    storeKeys.totp(userId),
+    storeKeys.email(userId),
+    storeKeys.backupCodes(userId),
+    storeKeys.adminCode(userId),
+    storeKeys.totpStep(userId),
+  ];
+}
+
+/** The records read for {@link userKeys}. */
+export function userRecords(records: ReadonlyArray<StoredRecord | null> | undefined): UserRecords {
+  const [totp, email, backupCodes, adminCode, totpStep] = records ?? [];
   return {
     totp: totp ?? null,
     email: email ?? null,
@@ -35,6 +37,11 @@ export async function loadUser(ctx: Context, userId: string): Promise<UserRecord
     adminCode: adminCode ?? null,
     totpStep: totpStep ?? null,
   };
+}
+
+/** Loads a user's method records and replay floor in one round trip. */
+export async function loadUser(ctx: Context, userId: string): Promise<UserRecords> {
+  return userRecords(await ctx.store.getMany(userKeys(userId), ctx.now()));
 }
 
 /** The last accepted TOTP step of a user, if any. */

@@ -48,17 +48,22 @@ export class MemoryStore implements Store {
     return record;
   }
 
-  async get(key: string, now: number): Promise<StoredRecord | null> {
-    const record = this.live(key, now);
+  private copyOf(record: StoredRecord | null): StoredRecord | null {
     return record ? { fields: { ...record.fields }, expiresAt: record.expiresAt } : null;
+  }
+
+  async get(key: string, now: number): Promise<StoredRecord | null> {
+    return this.copyOf(this.live(key, now));
   }
 
   async getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
     return Promise.all(keys.map((key) => this.get(key, now)));
   }
 
-  async commit(ops: readonly StoreOp[], now: number): Promise<CommitResult> {
+  async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     assertDistinctKeys(ops);
+    // Everything below is synchronous: nothing else runs between the read, the checks and the writes.
+    const records = read?.map((key) => this.copyOf(this.live(key, now)));
     const results: Array<Fields | null> = [];
     const changes: Array<{ key: string; record: StoredRecord | null }> = [];
     for (const [index, op] of ops.entries()) {
@@ -75,6 +80,6 @@ export class MemoryStore implements Store {
       this.commitsSinceSweep = 0;
       this.sweep(now);
     }
-    return { ok: true, results };
+    return records ? { ok: true, results, read: records } : { ok: true, results };
   }
 }

@@ -1,5 +1,5 @@
 import type { StoreOp } from '../store.js';
-import { opStatement, quoteTable } from './postgres-sql.js';
+import { opStatement, quoteTable, readStatement } from './postgres-sql.js';
 
 /** The quoted name of a table's commit function: `<table>_commit`, in the table's schema. */
 export function commitFunction(table: string): string {
@@ -36,13 +36,16 @@ const KIND_EXAMPLES: StoreOp[] = [
  */
 export function schemaSql(table: string): string {
   const index = `${table.replace(/"/g, '').replace(/\./g, '_')}_expires_at_idx`;
-  const branches = KIND_EXAMPLES.map((op, i) => {
-    const text = opStatement(table, op, 0)
-      .text.replace(/\$(\d)/g, 'p[$1]')
+  const asPlpgsql = (text: string) =>
+    text
+      .replace(/\$(\d)/g, 'p[$1]')
       .replace(/\s+/g, ' ')
       .trim();
-    return `  ${i === 0 ? 'IF' : 'ELSIF'} kind = '${statementKind(op)}' THEN\n    ${text} INTO result;`;
-  });
+  const branches = KIND_EXAMPLES.map(
+    (op, i) =>
+      `  ${i === 0 ? 'IF' : 'ELSIF'} kind = '${statementKind(op)}' THEN\n    ${asPlpgsql(opStatement(table, op, 0).text)} INTO result;`,
+  );
+  branches.push(`  ELSIF kind = 'read' THEN\n    ${asPlpgsql(readStatement(table))} INTO result;`);
   return [
     `CREATE TABLE IF NOT EXISTS ${quoteTable(table)} (`,
     '  key text PRIMARY KEY,',

@@ -6,6 +6,15 @@ export interface Statement {
   values: unknown[];
 }
 
+/**
+ * Reads live records for a commit's `read` keys as one JSON object `{ key: [fields, expiresAt] }`
+ * (always one row). $1 the keys (text[]), $2 now.
+ */
+export function readStatement(table: string): string {
+  return `SELECT COALESCE(jsonb_object_agg(r.key, jsonb_build_array(r.fields, r.expires_at)), '{}'::jsonb) AS fields
+          FROM ${quoteTable(table)} AS r WHERE r.key = ANY($1::text[]) AND ${LIVE('r')}`;
+}
+
 /** A statement parameter as text, the way the commit function passes every parameter (arrays as literals). */
 export function asText(value: unknown): string | null {
   if (value === null || value === undefined) return null;

@@ -133,11 +133,11 @@ export class PostgresStore implements Store {
     });
   }
 
-  async commit(ops: readonly StoreOp[], now: number): Promise<CommitResult> {
+  async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     assertDistinctKeys(ops);
-    if (ops.length === 0) return { ok: true, results: [] };
+    if (ops.length === 0 && !read) return { ok: true, results: [] };
     return this.call('commit', async (client) => {
-      if (ops.length === 1) {
+      if (ops.length === 1 && !read) {
         const op = ops[0]!;
         const statement = opStatement(this.table, op, now);
         const result = await client.query<{ fields: Fields | null }>(
@@ -146,27 +146,35 @@ export class PostgresStore implements Store {
         if (result.rowCount === 0) return this.explain(client, op, now, 0);
         return { ok: true, results: [result.rows[0]?.fields ?? null] };
       }
-      // Several ops: one round trip to the commit function, which runs the same statements in one
-      // transaction, in key order (so two commits never deadlock), and rolls back at the first
-      // statement that changes no row.
+      // Otherwise one round trip to the commit function: the read first, then the ops in key order
+      // (so two commits never deadlock), in one transaction rolled back at the first statement that
+      // changes no row.
       const order = ops.map((op, index) => ({ op, index })).sort((x, y) => (x.op.key < y.op.key ? -1 : 1));
-      const batch = order.map(({ op }) => {
-        const statement = opStatement(this.table, op, now);
-        return { kind: statementKind(op), values: statement.values.map(asText) };
-      });
-      const answer = await client.query<{
-        r: { ok: boolean; results?: Array<Fields | null>; position?: number };
-      }>(prepared(`SELECT ${commitFunction(this.table)}($1::jsonb) AS r`, [JSON.stringify(batch)]));
+      const batch = order.map(({ op }) => ({
+        kind: statementKind(op),
+        values: opStatement(this.table, op, now).values.map(asText),
+      }));
+      if (read) batch.unshift({ kind: 'read', values: [asText(read), String(now)] });
+      const answer = await client.query<{ r: { ok: boolean; results?: unknown[]; position?: number } }>(
+        prepared(`SELECT ${commitFunction(this.table)}($1::jsonb) AS r`, [JSON.stringify(batch)]),
+      );
       const reply = answer.rows[0]!.r;
+      const offset = read ? 1 : 0;
       if (!reply.ok) {
-        const failed = order[reply.position ?? 0]!;
+        const failed = order[(reply.position ?? 0) - offset]!;
         return this.explain(client, failed.op, now, failed.index);
       }
       const results: Array<Fields | null> = new Array(ops.length).fill(null);
       order.forEach(({ index }, position) => {
-        results[index] = reply.results?.[position] ?? null;
+        results[index] = (reply.results?.[position + offset] as Fields | null) ?? null;
       });
-      return { ok: true, results };
+      if (!read) return { ok: true, results };
+      const found = (reply.results?.[0] ?? {}) as Record<string, [Fields, string | number | null]>;
+      const records = read.map((key) => {
+        const row = found[key];
+        return row ? { fields: row[0], expiresAt: row[1] === null ? null : Number(row[1]) } : null;
+      });
+      return { ok: true, results, read: records };
     });
   }
 

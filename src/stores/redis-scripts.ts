@@ -23,29 +23,29 @@ local function load(key)
   if rec.expiresAt ~= nil and rec.expiresAt <= now then return nil end
   return rec
 end
+local function encodeRecord(rec)
+  if not rec then return '' end
+  return cjson.encode({ f = rec.fields, e = rec.expiresAt and fmt(rec.expiresAt) or '' })
+end
 `;
 
 /** KEYS: the records; ARGV[1]: now. Returns one JSON (or '') per key. */
 export const GET_MANY_LUA = `${COMMON}
 local out = {}
-for i = 1, #KEYS do
-  local rec = load(KEYS[i])
-  if rec then
-    out[i] = cjson.encode({ f = rec.fields, e = rec.expiresAt and fmt(rec.expiresAt) or '' })
-  else
-    out[i] = ''
-  end
-end
+for i = 1, #KEYS do out[i] = encodeRecord(load(KEYS[i])) end
 return out
 `;
 
 /**
- * KEYS: one per op; ARGV[1]: now; ARGV[2]: the ops as JSON (numbers as strings). Checks every
+ * KEYS: one per op, then the keys to read; ARGV[1]: now; ARGV[2]: the ops as JSON (numbers as strings). Checks every
  * condition first, then applies every change: atomic because Redis runs one script at a time.
- * Returns {1, result...} or {0, index, reason, fieldsJSON, expiresAt}.
+ * Returns {1, result..., read record...} or {0, index, reason, fieldsJSON, expiresAt}.
  */
 export const COMMIT_LUA = `${COMMON}
 local ops = cjson.decode(ARGV[2])
+-- KEYS after the ops' keys are read (before any change) and returned after the results.
+local reads = {}
+for i = #ops + 1, #KEYS do reads[#reads + 1] = encodeRecord(load(KEYS[i])) end
 local function copy(t) local c = {} for k, v in pairs(t) do c[k] = v end return c end
 local function matches(fields, match)
   if isnull(match) then return true end
@@ -215,5 +215,6 @@ for i = 1, #ops do
 end
 local out = { 1 }
 for i = 1, #ops do out[i + 1] = results[i] end
+for i = 1, #reads do out[#ops + 1 + i] = reads[i] end
 return out
 `;

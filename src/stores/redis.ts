@@ -77,40 +77,50 @@ export class RedisStore implements Store {
     const raw = await this.call('read', () =>
       this.client.factorkitGetMany(keys.length, ...keys.map((key) => this.prefix + key), String(now)),
     );
-    return raw.map((json) => {
-      if (!json) return null;
-      const parsed = JSON.parse(json) as { f: Fields | unknown[]; e: string };
-      return {
-        fields: Array.isArray(parsed.f) ? {} : parsed.f,
-        expiresAt: parsed.e === '' ? null : Number(parsed.e),
-      };
-    });
+    return raw.map(parseRecord);
   }
 
-  async commit(ops: readonly StoreOp[], now: number): Promise<CommitResult> {
+  async commit(ops: readonly StoreOp[], now: number, read: readonly string[] = []): Promise<CommitResult> {
     assertDistinctKeys(ops);
-    if (ops.length === 0) return { ok: true, results: [] };
+    if (ops.length === 0 && read.length === 0) return { ok: true, results: [] };
+    const keys = [...ops.map((op) => this.prefix + op.key), ...read.map((key) => this.prefix + key)];
     const reply = await this.call('commit', () =>
-      this.client.factorkitCommit(
-        ops.length,
-        ...ops.map((op) => this.prefix + op.key),
-        String(now),
-        opsJson(ops),
-      ),
+      this.client.factorkitCommit(keys.length, ...keys, String(now), opsJson(ops)),
     );
-    const fields = (json: unknown): Fields | null => {
-      if (typeof json !== 'string' || json === '') return null;
-      const parsed = JSON.parse(json) as Fields | unknown[];
-      return Array.isArray(parsed) ? {} : parsed;
-    };
-    if (Number(reply[0]) === 1) return { ok: true, results: reply.slice(1).map(fields) };
+    if (Number(reply[0]) === 1) {
+      const results = reply.slice(1, 1 + ops.length).map(parseFields);
+      if (read.length === 0) return { ok: true, results };
+      return {
+        ok: true,
+        results,
+        read: reply.slice(1 + ops.length).map((json) => parseRecord(json as string)),
+      };
+    }
     const expiresAt = reply[4] === '' || reply[4] === undefined ? null : Number(reply[4]);
     return {
       ok: false,
       index: Number(reply[1]),
       reason: reply[2] as OpFailure,
-      fields: fields(reply[3]),
+      fields: parseFields(reply[3]),
       expiresAt,
     };
   }
+}
+
+/** A record as the scripts return it (`{ f: fields, e: expiry }` JSON), or null for ''. */
+function parseRecord(json: string): StoredRecord | null {
+  if (!json) return null;
+  const parsed = JSON.parse(json) as { f: Fields | unknown[]; e: string };
+  // cjson encodes an empty table as an array.
+  return {
+    fields: Array.isArray(parsed.f) ? {} : parsed.f,
+    expiresAt: parsed.e === '' ? null : Number(parsed.e),
+  };
+}
+
+/** Fields as the commit script returns them (JSON, or '' for none). */
+function parseFields(json: unknown): Fields | null {
+  if (typeof json !== 'string' || json === '') return null;
+  const parsed = JSON.parse(json) as Fields | unknown[];
+  return Array.isArray(parsed) ? {} : parsed;
 }

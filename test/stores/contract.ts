@@ -173,6 +173,37 @@ export function contractSuite(name: string, makeStore: StoreFactory, options: { 
       expect(await store.get('{u}:p', T0)).toBeNull();
     });
 
+    it('reads keys in the same step, before the ops apply', async () => {
+      const store = await makeStore();
+      await store.commit([{ type: 'put', key: '{u}:r1', fields: { v: '1' }, expiresAt: T0 + 5000 }], T0);
+      await store.commit([{ type: 'put', key: '{u}:gone', fields: { v: '1' }, expiresAt: T0 + 10 }], T0);
+      const result = await store.commit([{ type: 'merge', key: '{u}:r1', fields: { v: '2' } }], T0 + 10, [
+        '{u}:r1',
+        '{u}:gone',
+        '{u}:none',
+      ]);
+      expect(result).toEqual({
+        ok: true,
+        results: [{ v: '2' }],
+        read: [{ fields: { v: '1' }, expiresAt: T0 + 5000 }, null, null],
+      });
+      expect(await store.commit([], T0, ['{u}:r1'])).toMatchObject({
+        ok: true,
+        read: [{ fields: { v: '2' } }],
+      });
+      const refused = await store.commit([{ type: 'take', key: '{u}:none' }], T0, ['{u}:r1']);
+      expect(refused).toMatchObject({ ok: false, index: 0, reason: 'missing' });
+      const several = await store.commit(
+        [
+          { type: 'attempt', key: '{u}:c', schedule, mustExist: false },
+          { type: 'advance', key: '{u}:s', field: 'step', value: 3, expiresAt: null },
+        ],
+        T0,
+        ['{u}:s'],
+      );
+      expect(several).toMatchObject({ ok: true, read: [null] });
+    });
+
     it('refuses a commit that touches a key twice', async () => {
       const store = await makeStore();
       await expect(
