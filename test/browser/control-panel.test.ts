@@ -268,6 +268,7 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
     const fresh = await newPage();
     await signIn(fresh.page, ANA);
     await fresh.page.waitForURL(`${base}/login/code`);
+    await screenshot(fresh.page, 'fresh-browser-asked-again');
     await fresh.context.close();
     await context.close();
   });
@@ -296,6 +297,7 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
     await expect
       .poll(() => agent.page.locator('#message').innerText())
       .toBe('Invalid authentication code. 4 attempts left.');
+    await screenshot(agent.page, 'admin-code-refused-second-time');
     await agent.context.close();
     await admin.context.close();
   });
@@ -325,6 +327,7 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
     await signIn(page, ANA);
     await page.waitForURL(`${base}/login/code`);
     expect(await page.locator('#remember').count()).toBe(0);
+    await screenshot(page, 'every-login-asks-again');
     await context.close();
     await admin.context.close();
   });
@@ -341,6 +344,7 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
     await page.click('dialog button:has-text("Verify")');
     await page.waitForSelector('#method-totp button:has-text("Set up")');
     expect((await tf.status('u-ana')).totp).toBe(false);
+    await screenshot(page, 'step-up-turned-off');
     await context.close();
   });
 });
