@@ -24,13 +24,3 @@ export function fromBase32(text: string): Uint8Array | null {
   const decoded = base32.decode(body);
   return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
 }
-
-/** base64url without padding. */
-export function toBase64Url(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-}
-
-/** Decodes base64url (or standard base64); returns an empty array for junk. */
-export function fromBase64Url(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, 'base64url'));
-}

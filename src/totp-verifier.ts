@@ -137,7 +137,7 @@ export class TotpVerifier {
 }
 
 /** Validates and canonicalises a typed secret (upper case, no spaces or padding). */
-export function normalizeSecret(secret: string): string {
+function normalizeSecret(secret: string): string {
   decodeSecret(secret);
   return secret.replace(/[\s=]/g, '').toUpperCase();
 }

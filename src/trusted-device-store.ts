@@ -144,7 +144,7 @@ export class TrustedDeviceStore {
 }
 
 /** Unexpired devices in a devices record, newest first. */
-export function parseDevices(fields: Fields, now: number): TrustedDevice[] {
+function parseDevices(fields: Fields, now: number): TrustedDevice[] {
   const out: TrustedDevice[] = [];
   for (const [id, raw] of Object.entries(fields)) {
     const entry = JSON.parse(raw) as DeviceEntry;
