@@ -65,11 +65,15 @@ export function createPolicyAccess(
   let cached: { policy: Policy; loadedAt: number } | null = null;
 
   /** The overrides `policy.set` stored (only what was set), so later code defaults still apply. */
-  const readOverrides = async (at: number): Promise<PolicyInput> => {
+  const readStored = async (at: number): Promise<{ overrides: PolicyInput; version: string | null }> => {
     const record = await store.get(storeKeys.policy(), at);
     const stored = record?.fields['overrides'];
-    return stored ? (JSON.parse(stored) as PolicyInput) : {};
+    return {
+      overrides: stored ? (JSON.parse(stored) as PolicyInput) : {},
+      version: record?.fields['version'] ?? null,
+    };
   };
+  const readOverrides = async (at: number) => (await readStored(at)).overrides;
 
   const effective = (overrides: PolicyInput): Policy => {
     const parsed = policySchema.safeParse(mergePolicy(base, overrides));
@@ -91,29 +95,37 @@ export function createPolicyAccess(
       return load();
     },
     async setPolicy(input) {
-      const at = now();
-      const overrides = await readOverrides(at);
-      const current = effective(overrides);
-      // Store only overrides (earlier ones plus this input), validated as the policy they produce.
-      const patch = mergePolicy(overrides as Policy, input) as PolicyInput & { devicesTrustedFrom?: number };
-      let policy = parseInput(policySchema, mergePolicy(base, patch), 'policy');
-      if (policy.frequency === 'every-login' && current.frequency !== 'every-login') {
-        patch.devicesTrustedFrom = at;
-        policy = { ...policy, devicesTrustedFrom: at };
+      // Compare-and-set on a version, so two admins saving at once never lose one another's change.
+      for (let attempt = 0; ; attempt++) {
+        const at = now();
+        const { overrides, version } = await readStored(at);
+        const current = effective(overrides);
+        // Store only overrides (earlier ones plus this input), validated as the policy they produce.
+        const patch = mergePolicy(overrides as Policy, input) as PolicyInput & {
+          devicesTrustedFrom?: number;
+        };
+        let policy = parseInput(policySchema, mergePolicy(base, patch), 'policy');
+        if (policy.frequency === 'every-login' && current.frequency !== 'every-login') {
+          patch.devicesTrustedFrom = at;
+          policy = { ...policy, devicesTrustedFrom: at };
+        }
+        const fields = { overrides: JSON.stringify(patch), version: String(Number(version ?? 0) + 1) };
+        const key = storeKeys.policy();
+        const result = await store.commit(
+          [
+            version === null
+              ? { type: 'insert', key, fields, expiresAt: null }
+              : { type: 'merge', key, fields, match: { version } },
+          ],
+          at,
+        );
+        if (result.ok) {
+          cached = { policy, loadedAt: at };
+          return policy;
+        }
+        if (attempt >= 4)
+          throw new FactorkitError('STORE_UNAVAILABLE', 'the policy kept changing while it was saved');
       }
-      await store.commit(
-        [
-          {
-            type: 'put',
-            key: storeKeys.policy(),
-            fields: { overrides: JSON.stringify(patch), changedAt: String(at) },
-            expiresAt: null,
-          },
-        ],
-        at,
-      );
-      cached = { policy, loadedAt: at };
-      return policy;
     },
   };
 }

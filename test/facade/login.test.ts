@@ -369,3 +369,20 @@ describe('policy storage', () => {
     });
   });
 });
+
+describe('policy updates', () => {
+  it('concurrent policy.set calls never lose a change', async () => {
+    const { MemoryStore } = await import('../../src/stores/memory.js');
+    const h = makeTwoFactor(new MemoryStore());
+    await Promise.all([
+      h.tf.policy.set({ emailSendsPerHour: 3 }),
+      h.tf.policy.set({ required: true }),
+      h.tf.policy.set({ frequency: { trustDays: 7 } }),
+    ]);
+    expect(await h.tf.policy.get()).toMatchObject({
+      emailSendsPerHour: 3,
+      required: true,
+      frequency: { trustDays: 7 },
+    });
+  });
+});
