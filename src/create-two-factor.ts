@@ -113,7 +113,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     now,
     random,
     keyring,
-    totp: new TotpVerifier(options.totp),
+    totp: new TotpVerifier({ ...(options.totp as TotpOptions | undefined), random }),
     emailCodes: new EmailCodeIssuer({
       store,
       mailer: options.mailer,

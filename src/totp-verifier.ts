@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { fromBase32, toBase32 } from './encoding.js';
 import { ConfigError, InvalidInputError } from './errors.js';
 import { formatCode, HotpKey, type OtpAlgorithm } from './hotp.js';
+import { type RandomSource, secureRandom } from './random.js';
 import { parseOptions } from './validation.js';
 
 const MIN_SECRET_BYTES = 16;
@@ -18,6 +18,9 @@ const optionsSchema = z
     digits: z.union([z.literal(6), z.literal(7), z.literal(8)]).default(6),
     periodSeconds: z.number().int().min(1).max(3600).default(30),
     windowSteps: windowSchema.default(1),
+    random: z
+      .custom<RandomSource>((value) => typeof value === 'function', { message: 'must be a function' })
+      .optional(),
   })
   .strict();
 
@@ -31,6 +34,8 @@ export interface TotpOptions {
   periodSeconds?: number;
   /** Steps accepted either side of now: a number (symmetric) or `{ past, future }`. Default 1. */
   windowSteps?: number | { past: number; future: number };
+  /** Random bytes for `generateSecret`. Default node:crypto. */
+  random?: RandomSource;
 }
 
 /** Result of {@link TotpVerifier.verifyCode}: the matched time step on success. */
@@ -51,6 +56,7 @@ export class TotpVerifier {
   readonly periodSeconds: number;
   readonly pastSteps: number;
   readonly futureSteps: number;
+  private readonly random: RandomSource;
 
   /** @throws {FactorkitError} `CONFIG` naming the bad option. */
   constructor(options: TotpOptions = {}) {
@@ -61,6 +67,7 @@ export class TotpVerifier {
     const window = parsed.windowSteps;
     this.pastSteps = typeof window === 'number' ? window : window.past;
     this.futureSteps = typeof window === 'number' ? window : window.future;
+    this.random = parsed.random ?? secureRandom;
   }
 
   /** A new secret: `bytes` (default 20 = 160 bits, minimum 16) from the CSPRNG, base32 without padding. */
@@ -68,7 +75,7 @@ export class TotpVerifier {
     if (!Number.isInteger(bytes) || bytes < MIN_SECRET_BYTES || bytes > 128) {
       throw new ConfigError('bytes', `must be an integer from ${MIN_SECRET_BYTES} to 128`);
     }
-    return toBase32(randomBytes(bytes));
+    return toBase32(this.random(bytes));
   }
 
   /** The time step (counter) for an instant in milliseconds. @throws `INVALID_INPUT` for a time that is not a finite number >= 0. */

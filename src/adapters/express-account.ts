@@ -248,7 +248,7 @@ function setupAnswer(req: Request, res: Response, result: SetupResult, o: Shared
     return void res.json(result);
   }
   if (result.reason === 'locked' && result.retryAt) {
-    res.set('Retry-After', String(Math.max(1, Math.ceil((result.retryAt - Date.now()) / 1000))));
+    res.set('Retry-After', String(Math.max(1, Math.ceil((result.retryAt - o.now()) / 1000))));
     return void res.status(429).json(result);
   }
   res.status(result.reason === 'invalid-code' ? 401 : 409).json(result);

@@ -110,6 +110,11 @@ describe('secrets', () => {
     expect(totp.generateSecret()).not.toBe(secret);
   });
 
+  it('takes its randomness from the injected source', () => {
+    const zeros = new TotpVerifier({ random: (size) => new Uint8Array(size) });
+    expect(zeros.generateSecret()).toBe('A'.repeat(32));
+  });
+
   it('accepts lower case, spaces and padding', () => {
     const secret = totp.generateSecret();
     const typed = `${secret.toLowerCase().replace(/(.{4})/g, '$1 ')}====`;
