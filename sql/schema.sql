@@ -15,6 +15,8 @@ BEGIN
     INSERT INTO "factorkit_records" AS r (key, fields, expires_at) VALUES (p[1], p[3]::jsonb, p[4]::bigint) ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, expires_at = EXCLUDED.expires_at WHERE p[2]::bigint IS NOT NULL RETURNING NULL AS fields INTO result;
   ELSIF kind = 'insert' THEN
     INSERT INTO "factorkit_records" AS r (key, fields, expires_at) VALUES (p[1], p[3]::jsonb, p[4]::bigint) ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, expires_at = EXCLUDED.expires_at WHERE NOT (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) RETURNING NULL AS fields INTO result;
+  ELSIF kind = 'absent' THEN
+    SELECT NULL::jsonb AS fields WHERE NOT EXISTS (SELECT 1 FROM "factorkit_records" AS r WHERE r.key = p[1] AND (r.expires_at IS NULL OR r.expires_at > p[2]::bigint)) INTO result;
   ELSIF kind = 'delete' THEN
     WITH d AS (DELETE FROM "factorkit_records" WHERE key = p[1] AND p[2]::bigint IS NOT NULL) SELECT NULL AS fields INTO result;
   ELSIF kind = 'take' THEN

@@ -58,12 +58,7 @@ export class BackupCodeVault {
   }
 
   /** The op that stores `codes` for a user, replacing (voiding) every older code. */
-  storeOp(
-    userId: string,
-    codes: string[],
-    storage: BackupCodeStorage,
-    mode: 'put' | 'insert' = 'put',
-  ): StoreOp {
+  storeOp(userId: string, codes: string[], storage: BackupCodeStorage): StoreOp {
     const fields: Fields = {
       kid: this.keyring.currentId,
       total: String(codes.length),
@@ -74,7 +69,7 @@ export class BackupCodeVault {
       fields[FIELD_PREFIX + this.hashOf(userId, canonical)] =
         storage === 'viewable' ? this.keyring.seal(code, sealContext(userId)) : '1';
     }
-    return { type: mode, key: storeKeys.backupCodes(userId), fields, expiresAt: null };
+    return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
   }
 
   /** The op that redeems one code (fails when it is not an unused code of this user), or null for junk input. */

@@ -56,6 +56,8 @@ export type StoreOp =
   | { type: 'put'; key: string; fields: Fields; expiresAt: number | null }
   /** Create only if no live record: fails with `exists`. */
   | { type: 'insert'; key: string; fields: Fields; expiresAt: number | null }
+  /** A guard: fails with `exists` when a live record exists; changes nothing. */
+  | { type: 'absent'; key: string }
   /** Unconditional delete (no failure when absent). */
   | { type: 'delete'; key: string }
   /** Delete a live record whose fields include `match`: fails with `missing` or `mismatch`. Returns the fields. */

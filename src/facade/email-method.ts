@@ -114,7 +114,7 @@ export function createEmailApi(ctx: Context): EmailApi {
       if (!ctx.emailCodes.matches(verdict.fields, code, binding)) return setupVerdict(verdict, now);
       const address = verdict.fields['address'];
       if (!address) throw new FactorkitError('INVALID_INPUT', 'pending email setup has no address');
-      const enabled = await commitEnable(ctx, userId, user, [
+      const enabled = await commitEnable(ctx, userId, 'email', user, [
         { type: 'take', key, match: { code: verdict.fields['code'] as string } },
         {
           type: 'put',

@@ -1,4 +1,5 @@
 import type { StoreOp } from '../store.js';
+import { storeKeys } from '../store-keys.js';
 import type { Context } from './context.js';
 import type { UserRecords } from './user-state.js';
 
@@ -14,29 +15,30 @@ export type SetupResult =
 
 /**
  * Commits the ops that enable a method and, when it is the user's first method, ten backup codes in
- * the same atomic step. `ops[0]` must be the take of the pending setup: if it fails, the setup was
- * already used (a concurrent confirm won) and nothing changes.
+ * the same atomic step, guarded by "the other method is still off" (so two methods enabled at once
+ * issue one set). `ops[0]` must be the take of the pending setup: if it fails, the setup was already
+ * used (a concurrent confirm won) and nothing changes.
  */
 export async function commitEnable(
   ctx: Context,
   userId: string,
+  method: 'totp' | 'email',
   user: UserRecords,
   ops: StoreOp[],
 ): Promise<{ ok: true; backupCodes?: string[] } | { ok: false }> {
-  const first = !user.totp && !user.email;
-  if (first) {
+  if (!user.totp && !user.email) {
     const policy = await ctx.policy();
     const codes = ctx.vault.generate();
-    const mode = user.backupCodes ? 'put' : 'insert';
+    const other = method === 'totp' ? storeKeys.email(userId) : storeKeys.totp(userId);
     const result = await ctx.store.commit(
-      [...ops, ctx.vault.storeOp(userId, codes, policy.backupCodes.storage, mode)],
+      [...ops, { type: 'absent', key: other }, ctx.vault.storeOp(userId, codes, policy.backupCodes.storage)],
       ctx.now(),
     );
     if (result.ok) {
       await ctx.emit({ type: 'backup-codes.generated', userId, detail: { count: codes.length } });
       return { ok: true, backupCodes: codes };
     }
-    // A concurrent first enable stored codes already: enable without issuing a second set.
+    // The other method was enabled meanwhile (it issued the codes): enable this one alone.
     if (result.index !== ops.length) return { ok: false };
   }
   const result = await ctx.store.commit(ops, ctx.now());

@@ -37,13 +37,18 @@ export function createDisable(ctx: Context) {
     const method = parseInput(methodSchema, methodInput, 'method');
     const user = await loadUser(ctx, userId);
     if (!user[method]) return;
-    const other = method === 'totp' ? user.email : user.totp;
-    const ops: StoreOp[] = [
-      { type: 'delete', key: method === 'totp' ? storeKeys.totp(userId) : storeKeys.email(userId) },
-      ctx.devices.revokeAllOp(userId),
-    ];
-    if (!other) ops.push({ type: 'delete', key: storeKeys.backupCodes(userId) });
-    await ctx.store.commit(ops, ctx.now());
+    const key = method === 'totp' ? storeKeys.totp(userId) : storeKeys.email(userId);
+    await ctx.store.commit([{ type: 'delete', key }, ctx.devices.revokeAllOp(userId)], ctx.now());
+    // Backup codes go with the last method. Decided inside a commit ("both methods are off"), so two
+    // disables at once cannot both leave them behind: whichever runs last removes them.
+    await ctx.store.commit(
+      [
+        { type: 'absent', key: storeKeys.totp(userId) },
+        { type: 'absent', key: storeKeys.email(userId) },
+        { type: 'delete', key: storeKeys.backupCodes(userId) },
+      ],
+      ctx.now(),
+    );
     await ctx.emit({ type: method === 'totp' ? 'totp.disabled' : 'email.disabled', userId });
   };
 }

@@ -71,7 +71,7 @@ export function createTotpApi(ctx: Context): TotpApi {
         afterStep === undefined ? undefined : { afterStep },
       );
       if (!match.ok) return setupVerdict(verdict, now);
-      const enabled = await commitEnable(ctx, userId, user, [
+      const enabled = await commitEnable(ctx, userId, 'totp', user, [
         { type: 'take', key: pendingKey, match: { secret: sealed } },
         {
           type: 'put',

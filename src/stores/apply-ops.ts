@@ -79,6 +79,9 @@ export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number):
         result: null,
         change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } },
       };
+    case 'absent':
+      if (live) return { ok: false, reason: 'exists', fields: { ...live.fields }, expiresAt: live.expiresAt };
+      return { ok: true, result: null, change: null };
     case 'delete':
       return { ok: true, result: null, change: live ? { key: op.key, record: null } : null };
     case 'take':

@@ -17,6 +17,7 @@ const SCHEDULE = { maxAttempts: null, freeAttempts: 0, lockMs: [], ttlMs: 0, sli
 const KIND_EXAMPLES: StoreOp[] = [
   { type: 'put', key: '', fields: {}, expiresAt: null },
   { type: 'insert', key: '', fields: {}, expiresAt: null },
+  { type: 'absent', key: '' },
   { type: 'delete', key: '' },
   { type: 'take', key: '' },
   { type: 'takeField', key: '', field: '' },

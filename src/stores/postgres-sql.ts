@@ -68,6 +68,11 @@ export function opStatement(table: string, op: StoreOp, now: number): Statement 
                WHERE NOT ${LIVE('r')} RETURNING NULL AS fields`,
         values: [...base, JSON.stringify(op.fields), expiry(op.expiresAt)],
       };
+    case 'absent':
+      return {
+        text: `SELECT NULL::jsonb AS fields WHERE NOT EXISTS (SELECT 1 FROM ${t} AS r WHERE r.key = $1 AND ${LIVE('r')})`,
+        values: base,
+      };
     case 'delete':
       return {
         text: `WITH d AS (DELETE FROM ${t} WHERE key = $1 AND $2::bigint IS NOT NULL) SELECT NULL AS fields`,

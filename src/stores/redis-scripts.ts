@@ -91,6 +91,8 @@ for i = 1, #ops do
   elseif t == 'insert' then
     if live then return fail(i, 'exists', live) end
     change = replace(op.fields, expiryOf(op))
+  elseif t == 'absent' then
+    if live then return fail(i, 'exists', live) end
   elseif t == 'delete' then
     if live then change = 'delete' end
   elseif t == 'take' then

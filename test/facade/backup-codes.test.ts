@@ -79,3 +79,41 @@ for (const target of storesUnderTest()) {
     });
   });
 }
+
+describe('first and last method, decided inside the commit', () => {
+  it('enabling both methods at once issues one set of backup codes, and both work', async () => {
+    const { MemoryStore } = await import('../../src/stores/memory.js');
+    const h = makeTwoFactor(new MemoryStore());
+    const setup = await h.tf.totp.beginSetup('agent', { accountName: 'agent' });
+    await h.tf.email.beginSetup('agent', 'agent@example.com');
+    const [app, mail] = await Promise.all([
+      h.tf.totp.confirmSetup('agent', h.totp.generateCode(setup.secret, h.clock.now())),
+      h.tf.email.confirmSetup('agent', h.lastEmailCode('agent@example.com')),
+    ]);
+    expect(app.ok && mail.ok).toBe(true);
+    const issued = [app, mail].filter((r) => r.ok && r.backupCodes).map((r) => (r.ok ? r.backupCodes! : []));
+    expect(issued).toHaveLength(1);
+    expect((await h.tf.status('agent')).backupCodesRemaining).toBe(10);
+    const { challengeId } = await startChallenge(h, 'agent');
+    expect((await h.tf.login.verify(challengeId, issued[0]![0]!)).ok).toBe(true);
+  });
+
+  it('turning both methods off at once leaves no backup codes behind', async () => {
+    const { MemoryStore } = await import('../../src/stores/memory.js');
+    const { storeKeys } = await import('../../src/store-keys.js');
+    const store = new MemoryStore();
+    const h = makeTwoFactor(store);
+    await enrollTotp(h, 'agent');
+    await h.tf.email.beginSetup('agent', 'agent@example.com');
+    await h.tf.email.confirmSetup('agent', h.lastEmailCode('agent@example.com'));
+    await Promise.all([h.tf.disable('agent', 'totp'), h.tf.disable('agent', 'email')]);
+    expect(await h.tf.status('agent')).toEqual({
+      enabled: false,
+      totp: false,
+      email: null,
+      backupCodesRemaining: 0,
+    });
+    // Both disables read "the other method is on"; the record must still be gone.
+    expect(await store.get(storeKeys.backupCodes('agent'), h.clock.now())).toBeNull();
+  });
+});

@@ -65,6 +65,23 @@ export function contractSuite(name: string, makeStore: StoreFactory, options: { 
       expect((await store.get('{u}:i', T0))?.fields).toEqual({ v: '1' });
     });
 
+    it('absent guards a commit on a key having no live record', async () => {
+      const store = await makeStore();
+      const guarded = (at: number) =>
+        store.commit(
+          [
+            { type: 'absent', key: '{u}:other' },
+            { type: 'put', key: '{u}:mine', fields: { v: String(at) }, expiresAt: null },
+          ],
+          at,
+        );
+      expect((await guarded(T0)).ok).toBe(true);
+      await store.commit([{ type: 'put', key: '{u}:other', fields: { x: '1' }, expiresAt: T0 + 100 }], T0);
+      expect(await guarded(T0 + 1)).toMatchObject({ ok: false, index: 0, reason: 'exists' });
+      expect((await store.get('{u}:mine', T0 + 1))?.fields).toEqual({ v: String(T0) });
+      expect((await guarded(T0 + 100)).ok).toBe(true);
+    });
+
     it('take deletes once, honouring match', async () => {
       const store = await makeStore();
       await store.commit(
