@@ -33,6 +33,8 @@ const policyBody = z.object({
 export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Shared): void {
   const { requireSignedIn: signedIn, requireStepUp: stepUp } = router;
   const uid = (req: Request) => o.userIdOf(req) as string;
+  /** The label the user knows the account by (authenticator app entry, download file). */
+  const accountNameOf = async (req: Request) => (o.accountName ? o.accountName(uid(req), req) : uid(req));
   /**
    * Adding or replacing a method once 2FA is on (a new app, a new address) changes the second
    * factor: it needs a recent one, like turning a method off. The very first method needs none.
@@ -56,7 +58,7 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
     o.signedInForSetup,
     handle(async (req, res) => {
       if (await stepUpMissing(req, res)) return;
-      const accountName = o.accountName ? await o.accountName(uid(req), req) : uid(req);
+      const accountName = await accountNameOf(req);
       const setup = await tf.totp.beginSetup(uid(req), { accountName });
       res.json(setup);
     }),
@@ -123,7 +125,7 @@ export function mountAccountRoutes(router: TwoFactorRouter, tf: TwoFactor, o: Sh
     handle(async (req, res) => {
       const body = parseBody(codesBody, req, res);
       if (!body) return;
-      const accountName = o.accountName ? await o.accountName(uid(req), req) : uid(req);
+      const accountName = await accountNameOf(req);
       res
         .attachment('backup-codes.txt')
         .type('text/plain')

@@ -19,6 +19,11 @@ type Evaluated =
       expiresAt: number | null;
     };
 
+/** A refusal that reports the live record (or none) the op was refused against. */
+function refuse(reason: Extract<Evaluated, { ok: false }>['reason'], live: StoredRecord | null): Evaluated {
+  return { ok: false, reason, fields: live ? { ...live.fields } : null, expiresAt: live?.expiresAt ?? null };
+}
+
 function extendExpiry(old: number | null, wanted: number | null | undefined): number | null {
   if (wanted === undefined) return old;
   if (wanted === null || old === null) return null;
@@ -36,7 +41,7 @@ function evaluateAttempt(
   live: StoredRecord | null,
   now: number,
 ): Evaluated {
-  if (!live && op.mustExist) return { ok: false, reason: 'missing', fields: null, expiresAt: null };
+  if (!live && op.mustExist) return refuse('missing', null);
   const fields = live ? live.fields : {};
   const { attempts, lockedUntil } = attemptState(fields);
   const { schedule } = op;
@@ -73,26 +78,24 @@ export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number):
         change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } },
       };
     case 'insert':
-      if (live) return { ok: false, reason: 'exists', fields: { ...live.fields }, expiresAt: live.expiresAt };
+      if (live) return refuse('exists', live);
       return {
         ok: true,
         result: null,
         change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } },
       };
     case 'absent':
-      if (live) return { ok: false, reason: 'exists', fields: { ...live.fields }, expiresAt: live.expiresAt };
+      if (live) return refuse('exists', live);
       return { ok: true, result: null, change: null };
     case 'delete':
       return { ok: true, result: null, change: live ? { key: op.key, record: null } : null };
     case 'take':
-      if (!live) return { ok: false, reason: 'missing', fields: null, expiresAt: null };
-      if (!matches(live.fields, op.match))
-        return { ok: false, reason: 'mismatch', fields: { ...live.fields }, expiresAt: live.expiresAt };
+      if (!live) return refuse('missing', null);
+      if (!matches(live.fields, op.match)) return refuse('mismatch', live);
       return { ok: true, result: { ...live.fields }, change: { key: op.key, record: null } };
     case 'takeField': {
       const value = live?.fields[op.field];
-      if (!live || value === undefined)
-        return { ok: false, reason: 'missing', fields: null, expiresAt: null };
+      if (!live || value === undefined) return refuse('missing', null);
       const rest = { ...live.fields };
       delete rest[op.field];
       return {
@@ -103,7 +106,7 @@ export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number):
     }
     case 'merge': {
       if (!live) {
-        if (!op.create) return { ok: false, reason: 'missing', fields: null, expiresAt: null };
+        if (!op.create) return refuse('missing', null);
         const fields = { ...op.fields };
         return {
           ok: true,
@@ -115,7 +118,7 @@ export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number):
         !matches(live.fields, op.match) ||
         (op.absent ?? []).some((name) => live.fields[name] !== undefined)
       ) {
-        return { ok: false, reason: 'mismatch', fields: { ...live.fields }, expiresAt: live.expiresAt };
+        return refuse('mismatch', live);
       }
       const fields = { ...live.fields, ...op.fields };
       const expiresAt = extendExpiry(live.expiresAt, op.expiresAt);
@@ -123,7 +126,7 @@ export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number):
     }
     case 'advance': {
       if (live && Number(live.fields[op.field] ?? Number.NEGATIVE_INFINITY) >= op.value) {
-        return { ok: false, reason: 'stale', fields: { ...live.fields }, expiresAt: live.expiresAt };
+        return refuse('stale', live);
       }
       const fields = { ...(live?.fields ?? {}), [op.field]: String(op.value) };
       const expiresAt = live ? extendExpiry(live.expiresAt, op.expiresAt) : op.expiresAt;
