@@ -27,9 +27,17 @@ export async function benchHttp(): Promise<void> {
     // The wrong-code run must keep evaluating codes, not hit the five-minute lock after three.
     policy: { attempts: { perChallenge: 20, lockAfterFailures: [], accountFreeFailures: 1_000_000 } },
   });
-  const sessions = new Map<string, Record<string, unknown>>();
+  const sessions = new Map<string, unknown>();
   const router = twoFactorRouter(tf, {
-    session: (req) => sessions.get(String(req.headers['x-session'])) ?? {},
+    // Sessions by header: thousands of pending logins without signing in through HTTP.
+    session: (req) => {
+      const id = String(req.headers['x-session']);
+      return {
+        get: () => sessions.get(id),
+        set: (state) => void sessions.set(id, state),
+        rotate: () => undefined,
+      };
+    },
     cookie: { secure: false },
   });
   const app = express();
@@ -49,7 +57,12 @@ export async function benchHttp(): Promise<void> {
       await tf.totp.confirmSetup(userId, totp.generateCode(setup.secret, CLOCK_MS - 30_000));
       const start = await tf.login.start(userId);
       if (start.status !== 'challenge') throw new Error(start.status);
-      sessions.set(userId, { factorkit: { pendingUserId: userId, challengeId: start.challengeId } });
+      sessions.set(userId, {
+        stage: 'pending',
+        userId,
+        challengeId: start.challengeId,
+        methods: start.methods,
+      });
       out.push({ id: userId, secret: setup.secret });
     }
     return out;

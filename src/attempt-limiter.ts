@@ -13,6 +13,8 @@ export type AttemptVerdict =
       /** The lock this attempt arms if its code is wrong (0 = none), per scope. */
       challengeLockedUntil: number;
       accountLockedUntil: number;
+      /** The account record's fields after counting this attempt (null when not counted). */
+      account: Fields | null;
     }
   | {
       allowed: false;
@@ -99,7 +101,8 @@ export class AttemptLimiter {
     }
     const fields = result.results[0] as Fields;
     const challenge = attemptState(fields);
-    const account = result.results[1] ? attemptState(result.results[1]) : { lockedUntil: 0 };
+    const accountFields = result.results[1] ?? null;
+    const account = accountFields ? attemptState(accountFields) : { lockedUntil: 0 };
     return {
       allowed: true,
       fields,
@@ -107,6 +110,24 @@ export class AttemptLimiter {
       attemptsLeft: max - challenge.attempts,
       challengeLockedUntil: challenge.lockedUntil > now ? challenge.lockedUntil : 0,
       accountLockedUntil: account.lockedUntil > now ? account.lockedUntil : 0,
+      account: accountFields,
+    };
+  }
+
+  /**
+   * The op that gives a successful attempt back to the account (when successes do not reset it):
+   * one less attempt, and no lock armed by it. Guarded on the record being as this attempt left it,
+   * so a concurrent attempt is never undone (the refund is then skipped: the count stays higher).
+   */
+  refundOp(userId: string, accountAfter: Fields, now: number): StoreOp {
+    const { attempts, lockedUntil } = attemptState(accountAfter);
+    // The attempt was allowed, so any lock it shows was armed by it.
+    const restored = lockedUntil > now ? '0' : String(lockedUntil);
+    return {
+      type: 'merge',
+      key: storeKeys.accountAttempts(userId),
+      fields: { attempts: String(Math.max(0, attempts - 1)), lockedUntil: restored },
+      match: { attempts: String(attempts), lockedUntil: String(lockedUntil) },
     };
   }
 }

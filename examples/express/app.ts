@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import express, { type Request, type Response } from 'express';
-import type { MemoryMailer, TwoFactor } from 'factorkit';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import session from 'express-session';
+import { FactorkitError, type MemoryMailer, type TwoFactor } from 'factorkit';
 import { twoFactorRouter } from 'factorkit/express';
 import { agentsPage, codePage, outboxPage, profilePage, securityPage, signInPage } from './pages.js';
-import { destroySession, rotateSession, sessionMiddleware } from './session.js';
+import { sameOriginPosts } from './same-origin.js';
 import { type DemoUser, UserDirectory } from './users.js';
 
 /** What the example app is built from. */
@@ -15,102 +16,128 @@ export interface ExampleOptions {
   secureCookies?: boolean;
   /** The clock of the facade, so that step-up freshness uses the same time (tests pass a fake one). */
   now?: () => number;
+  /** Signs the session cookie (random per process when unset: sessions end with the process). */
+  sessionSecret?: string;
 }
 
+/** Sessions idle longer than this end. */
+const IDLE_MS = 8 * 3_600_000;
+
 /** The CloudFon-style control panel on Express, wired to factorkit through `factorkit/express`. */
-export function createExampleApp({ tf, outbox, secureCookies = false, now = Date.now }: ExampleOptions) {
+export function createExampleApp(options: ExampleOptions) {
+  const { tf, outbox, secureCookies = false, now = Date.now } = options;
   const users = new UserDirectory();
   const app = express();
   app.disable('x-powered-by');
   app.use('/static', express.static(fileURLToPath(new URL('./public/', import.meta.url))));
-  app.use(sessionMiddleware({ secure: secureCookies }));
+  app.use(
+    session({
+      name: 'example_sid',
+      secret: options.sessionSecret ?? crypto.randomUUID(),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: IDLE_MS },
+    }),
+  );
+  app.use(sameOriginPosts);
 
-  const currentUser = (req: Request): DemoUser | null => users.byIdOrNull(twoFactor.state(req).userId);
   const twoFactor = twoFactorRouter(tf, {
     session: (req) => req.session,
     accountName: (userId) => users.byIdOrNull(userId)?.email ?? userId,
-    getActor: (req) => {
-      const user = currentUser(req);
+    getActor: async (req) => {
+      const user = await currentUser(req);
       return user?.role === 'admin' ? { id: user.id, roles: ['admin'] } : null;
     },
-    canManagePolicy: (req) => currentUser(req)?.role === 'admin',
-    onSignedIn: (req, res) => rotateSession(req, res, secureCookies),
     cookie: { secure: secureCookies },
     now,
   });
   app.use('/2fa', twoFactor);
+  const currentUser = async (req: Request): Promise<DemoUser | null> =>
+    users.byIdOrNull(await twoFactor.userId(req));
 
+  /** A page of a fully signed-in user; a session that must set up 2FA first sees only /setup. */
   const page =
-    (render: (req: Request, res: Response, user: DemoUser) => Promise<string> | string, adminOnly = false) =>
+    (render: (req: Request, user: DemoUser) => Promise<string> | string, adminOnly = false) =>
     async (req: Request, res: Response) => {
-      const user = currentUser(req);
-      if (!user) return res.redirect(twoFactor.state(req).pendingUserId ? '/login/code' : '/login');
+      const state = await twoFactor.state(req);
+      if (state?.stage === 'setup') return res.redirect('/setup');
+      const user = await currentUser(req);
+      if (!user) return res.redirect(state?.stage === 'pending' ? '/login/code' : '/login');
       if (adminOnly && user.role !== 'admin')
         return res.status(403).send('Only administrators can open this page.');
-      try {
-        res.type('html').send(await render(req, res, user));
-      } catch (error) {
-        res.status(500).send(`Error: ${(error as Error).message}`);
-      }
+      const html = await render(req, user);
+      res.type('html').send(html);
     };
 
-  app.get('/', (req, res) => res.redirect(currentUser(req) ? '/profile' : '/login'));
+  app.get('/', (_req, res) => res.redirect('/profile'));
   app.get('/login', (_req, res) => res.type('html').send(signInPage()));
   app.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const user = users.authenticate(String(req.body?.email ?? ''), String(req.body?.password ?? ''));
     if (!user) return res.status(401).type('html').send(signInPage('The email or password is incorrect.'));
-    twoFactor.signOut(req);
-    rotateSession(req, res, secureCookies);
-    try {
-      const start = await twoFactor.beginLogin(req, res, user.id);
-      if (start.status === 'challenge') {
-        req.session.loginMethods = start.methods;
-        return res.redirect('/login/code');
-      }
-      return res.redirect(start.status === 'setup-required' ? '/profile?setup=1' : '/profile');
-    } catch (error) {
-      return res
-        .status(503)
-        .type('html')
-        .send(signInPage(`Sign-in is unavailable: ${(error as Error).message}`));
-    }
+    const start = await twoFactor.beginLogin(req, user.id);
+    if (start.status === 'challenge') return res.redirect('/login/code');
+    return res.redirect(start.status === 'setup-required' ? '/setup' : '/profile');
   });
   app.get('/login/code', async (req, res) => {
-    if (!twoFactor.state(req).pendingUserId) return res.redirect('/login');
+    const state = await twoFactor.state(req);
+    if (state?.stage !== 'pending') return res.redirect('/login');
     const policy = await tf.policy.get();
     const trustDays = policy.frequency === 'every-login' ? null : policy.frequency.trustDays;
-    return res.type('html').send(codePage({ methods: req.session.loginMethods ?? [], trustDays }));
+    return res.type('html').send(codePage({ methods: state.methods, trustDays }));
   });
-  app.post('/logout', (req, res) => {
-    destroySession(req, res);
+  app.post('/logout', async (req, res) => {
+    await twoFactor.signOut(req);
     res.redirect('/login');
   });
 
+  /** The only page of a session that must set up 2FA before anything else. */
+  app.get('/setup', async (req, res) => {
+    const state = await twoFactor.state(req);
+    if (state?.stage !== 'setup') return res.redirect('/profile');
+    const user = users.byIdOrNull(state.userId);
+    if (!user) return res.redirect('/login');
+    const status = await tf.status(user.id);
+    res.type('html').send(profilePage({ user, status, devices: [], currentDeviceId: null, setupOnly: true }));
+  });
   app.get(
     '/profile',
-    page(async (req, _res, user) => {
-      const [status, devices] = await Promise.all([tf.status(user.id), tf.devices.list(user.id)]);
-      const setupRequired = req.query['setup'] === '1' && !status.enabled;
-      return profilePage({
-        user,
-        status,
-        devices,
-        currentDeviceId: twoFactor.state(req).deviceId ?? null,
-        setupRequired,
-      });
+    page(async (req, user) => {
+      const [status, devices, state] = await Promise.all([
+        tf.status(user.id),
+        tf.devices.list(user.id),
+        twoFactor.state(req),
+      ]);
+      const currentDeviceId = state?.stage === 'signed-in' ? state.deviceId : null;
+      return profilePage({ user, status, devices, currentDeviceId, setupOnly: false });
     }),
   );
   app.get(
     '/settings/security',
-    page(async (_req, _res, user) => securityPage(user, (await tf.policy.get()).frequency), true),
+    page(async (_req, user) => securityPage(user, (await tf.policy.get()).frequency), true),
   );
   app.get(
     '/settings/agents',
-    page((_req, _res, user) => agentsPage(user, users.all()), true),
+    page((_req, user) => agentsPage(user, users.all()), true),
   );
-  app.get('/dev/outbox', (req, res) =>
-    res.type('html').send(outboxPage(currentUser(req), outbox?.sent ?? [])),
+  app.get('/dev/outbox', async (req, res) =>
+    res.type('html').send(outboxPage(await currentUser(req), outbox?.sent ?? [])),
   );
-
+  app.use(answerErrors);
   return app;
 }
+
+/** Errors answer JSON with a stable code: never a stack trace or a file path. */
+const answerErrors: ErrorRequestHandler = (error, _req, res, _next) => {
+  const type = (error as { type?: string }).type;
+  const [status, code] =
+    type === 'entity.too.large'
+      ? [413, 'too-large']
+      : type === 'entity.parse.failed'
+        ? [400, 'invalid-body']
+        : error instanceof FactorkitError && error.code === 'STORE_UNAVAILABLE'
+          ? [503, 'store-unavailable']
+          : [500, 'internal'];
+  if (status >= 500) console.error('[example]', error);
+  res.status(status).type('application/json').json({ error: code });
+};

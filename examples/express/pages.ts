@@ -8,16 +8,18 @@ export const esc = (text: unknown) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-function layout(title: string, body: string, user: DemoUser | null): string {
-  const nav = user
-    ? `<nav>
+function layout(title: string, body: string, user: DemoUser | null, setupOnly = false): string {
+  const nav = setupOnly
+    ? `<nav><div class="who">CloudFon CX</div><form method="post" action="/logout"><button class="link">Sign out</button></form></nav>`
+    : user
+      ? `<nav>
         <div class="who">${esc(user.name)}<small>${esc(user.email)}</small></div>
         <a href="/profile">Profile &gt; User Setting</a>
         ${user.role === 'admin' ? '<div class="group">Global Settings</div><a href="/settings/security">Security &gt; 2FA Authentication</a><a href="/settings/agents">People &gt; Agents</a>' : ''}
         <a href="/dev/outbox">Outbox (development)</a>
         <form method="post" action="/logout"><button class="link">Sign out</button></form>
       </nav>`
-    : `<nav><div class="who">CloudFon CX</div><a href="/login">User Sign In</a><a href="/dev/outbox">Outbox (development)</a></nav>`;
+      : `<nav><div class="who">CloudFon CX</div><a href="/login">User Sign In</a><a href="/dev/outbox">Outbox (development)</a></nav>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · CloudFon CX</title><link rel="stylesheet" href="/static/style.css"></head>
 <body>${nav}<main><h1>${esc(title)}</h1>${body}</main><script src="/static/app.js"></script></body></html>`;
@@ -57,7 +59,8 @@ interface ProfileView {
   status: { totp: boolean; email: string | null; backupCodesRemaining: number; enabled: boolean };
   devices: Array<{ id: string; label: string; createdAt: number; lastUsedAt: number; expiresAt: number }>;
   currentDeviceId: string | null;
-  setupRequired: boolean;
+  /** A session that must set up 2FA before anything else: only the methods and backup codes. */
+  setupOnly: boolean;
 }
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -81,7 +84,7 @@ export function profilePage(view: ProfileView): string {
     : '<p class="muted">No trusted browsers.</p>';
   return layout(
     'Two-Factor Authentication (2FA)',
-    `${view.setupRequired ? '<p class="warning">Your organisation requires two-factor authentication: set up a method to continue.</p>' : ''}
+    `${view.setupOnly ? '<p class="warning">Your organisation requires two-factor authentication: set up a method to continue.</p>' : ''}
     <p class="muted">Profile &gt; User Setting &gt; Two-Factor Authentication(2FA)</p>
     <section class="card">
       ${method('method-email', 'Email authentication', Boolean(status.email), status.email ?? '')}
@@ -93,9 +96,10 @@ export function profilePage(view: ProfileView): string {
       ${status.enabled ? '<div class="row"><button class="secondary" data-action="view-codes">View Backup Codes</button><button class="secondary" data-action="regenerate-codes">Generate new codes</button></div>' : ''}
       <div id="codes-box"></div>
     </section>
-    <section class="card" id="devices"><h2>Trusted browsers</h2>${devices}</section>
+    ${view.setupOnly ? '' : `<section class="card" id="devices"><h2>Trusted browsers</h2>${devices}</section>`}
     <p id="message" role="alert" class="message"></p>`,
     view.user,
+    view.setupOnly,
   );
 }
 

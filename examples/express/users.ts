@@ -38,6 +38,8 @@ export function checkPassword(password: string, stored: string): boolean {
 /** The user directory of the example (in memory). */
 export class UserDirectory {
   private readonly byId = new Map<string, DemoUser>();
+  /** Checked against when the email is unknown, so both answers cost one scrypt run. */
+  private readonly decoyHash = hashPassword('timing-decoy');
 
   constructor() {
     for (const account of DEMO_ACCOUNTS) {
@@ -57,7 +59,7 @@ export class UserDirectory {
   /** The user whose email and password match, or null (same cost either way). */
   authenticate(email: string, password: string): DemoUser | null {
     const user = this.all().find((u) => u.email === email.trim().toLowerCase());
-    const ok = checkPassword(password, user?.passwordHash ?? hashPassword('timing-equaliser'));
+    const ok = checkPassword(password, user?.passwordHash ?? this.decoyHash);
     return ok && user ? user : null;
   }
 }

@@ -1,243 +1,143 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { z } from 'zod';
 import type { TwoFactor } from '../create-two-factor.js';
-import type { Actor } from '../events.js';
-import type { LoginStart, VerifyResult } from '../facade/login.js';
-import { trustDays } from '../policy.js';
-import { deviceLabel } from '../trusted-device-store.js';
-import { mountAccountRoutes } from './express-account.js';
-import {
-  codeBody,
-  handle,
-  isStateChanging,
-  parseBody,
-  readCookie,
-  sendAnswer,
-  sendError,
-} from './express-http.js';
+import { FactorkitError } from '../errors.js';
+import type { LoginStart } from '../facade/login.js';
+import { createTwoFactorHttp } from '../http/create-http.js';
+import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
+import type { HttpAnswer, HttpRequest, TwoFactorHttpOptions } from '../http/types.js';
 
-/** What the adapter keeps in the host's session, under `factorkit`. */
-export interface TwoFactorSession {
-  /** Signed in: password and, when asked, the second factor. */
-  userId?: string;
-  /** Password checked, code pending. */
-  pendingUserId?: string;
-  challengeId?: string;
-  stepUpChallengeId?: string;
-  /** When a second factor was last verified (ms). */
-  secondFactorAt?: number;
-  /** This browser's trusted-device id, if it has one. */
-  deviceId?: string;
-  /** The org requires 2FA and this user has no method yet: only the setup endpoints open. */
-  setupRequired?: boolean;
+/** What express-session's `req.session` offers and the adapter uses: any object with these works. */
+export interface ExpressSessionLike {
+  regenerate(callback: (err?: unknown) => void): unknown;
+  destroy(callback: (err?: unknown) => void): unknown;
 }
 
 /** Options of {@link twoFactorRouter}. */
-export interface TwoFactorRouterOptions {
-  /** This browser's session object (express-session's `req.session`, or your own); state lives under `factorkit`. */
-  session(req: Request): Record<string, unknown>;
-  /** The signed-in user; default: the one this adapter signed in (`session.factorkit.userId`). */
-  getUserId?(req: Request): string | null | undefined;
-  /** The admin acting, for admin endpoints; null when not an admin. */
-  getActor?(req: Request): Actor | null | undefined | Promise<Actor | null | undefined>;
-  /** Label for the authenticator app entry (default: the user id). */
-  accountName?(userId: string, req: Request): string | Promise<string>;
-  /** Whether this request may change the org policy (default: nobody). */
-  canManagePolicy?(req: Request): boolean | Promise<boolean>;
-  /** Called after a login completes (password + code or trusted browser): rotate the session id here. */
-  onSignedIn?(req: Request, res: Response, userId: string): void | Promise<void>;
-  /** Extra CSRF check for state-changing requests (JSON-only bodies are always required). */
-  csrf?(req: Request): boolean | Promise<boolean>;
-  /** Trusted-browser cookie. */
-  cookie?: { name?: string; secure?: boolean; path?: string; domain?: string };
-  now?: () => number;
+export interface TwoFactorRouterOptions extends TwoFactorHttpOptions<Request> {
+  /**
+   * This browser's session: express-session's `req.session` as is (state under `factorkit`,
+   * rotated with `regenerate`), or your own {@link TwoFactorSessionAccess}.
+   */
+  session(req: Request): ExpressSessionLike | TwoFactorSessionAccess | undefined;
 }
 
 /** The router plus the helpers a host calls from its own routes. */
 export type TwoFactorRouter = Router & {
-  /** After the password is checked: signs in, or records the pending 2FA step. */
-  beginLogin(req: Request, res: Response, userId: string): Promise<LoginStart>;
+  /** After the password is checked: asks for a code, trusts the browser or signs in; new session id. */
+  beginLogin(req: Request, userId: string): Promise<LoginStart>;
   /** 401 unless signed in (a password-only session is not); 403 `setup-required` until a required method is set up. */
   requireSignedIn: RequestHandler;
   /** 403 `step-up-required` unless a second factor was verified within the policy's `stepUpMaxAgeMs`. */
   requireStepUp: RequestHandler;
-  /** The session state. */
-  state(req: Request): TwoFactorSession;
-  signOut(req: Request): void;
+  /** Signs out: the 2FA state is wiped and the session destroyed. */
+  signOut(req: Request): Promise<void>;
+  /** The signed-in user, or null. */
+  userId(req: Request): Promise<string | null>;
+  /** The 2FA state of this session (stage, user, fresh factor, this browser's device id), or null. */
+  state(req: Request): Promise<SessionState | null>;
 };
 
-const rememberBody = codeBody.extend({ rememberDevice: z.boolean().optional() });
+const isAccess = (value: object): value is TwoFactorSessionAccess =>
+  typeof (value as TwoFactorSessionAccess).get === 'function' &&
+  typeof (value as TwoFactorSessionAccess).rotate === 'function';
+
+/** The session of a request as the HTTP layer's contract; express-session's object is adapted. */
+function sessionOf(req: Request, pick: TwoFactorRouterOptions['session']): TwoFactorSessionAccess {
+  const current = () => {
+    const session = pick(req);
+    if (!session) throw new FactorkitError('CONFIG', '[express] no session: install express-session first');
+    return session;
+  };
+  const first = current();
+  if (isAccess(first)) return first;
+  const bag = () => current() as unknown as Record<string, unknown>;
+  const call = (name: 'regenerate' | 'destroy') =>
+    new Promise<void>((resolve, reject) => {
+      (current() as ExpressSessionLike)[name]((err) => (err ? reject(err) : resolve()));
+    });
+  return {
+    get: () => bag()['factorkit'],
+    set: (state) => {
+      bag()['factorkit'] = state;
+    },
+    async rotate() {
+      const state = bag()['factorkit'];
+      await call('regenerate');
+      bag()['factorkit'] = state;
+    },
+    destroy: () => call('destroy'),
+  };
+}
+
+function send(res: Response, answer: HttpAnswer): void {
+  res.status(answer.status);
+  for (const [name, value] of answer.headers) res.append(name, value);
+  if (answer.attachment) {
+    res
+      .attachment(answer.attachment.filename)
+      .type(answer.attachment.contentType)
+      .send(answer.attachment.text);
+  } else res.json(answer.body);
+}
 
 /**
- * JSON endpoints for every facade call, the trusted-browser cookie, and guards for the "password
- * checked, 2FA pending" state and for step-up. Mount it: `app.use('/2fa', router)`.
+ * JSON endpoints for every facade call (Express 5), over the framework-neutral `factorkit/http`
+ * layer. Mount it: `app.use('/2fa', router)`. It reads its own bodies (JSON only, 16 KiB).
  *
  * @example
- * const twoFactor = twoFactorRouter(tf, { session: (req) => req.session, getActor: (req) => req.admin });
+ * app.use(session({ secret, resave: false, saveUninitialized: false }));
+ * const twoFactor = twoFactorRouter(tf, { session: (req) => req.session });
  * app.use('/2fa', twoFactor);
- * app.post('/login', async (req, res) => { ...check password...; res.json(await twoFactor.beginLogin(req, res, user.id)) });
+ * app.post('/login', async (req, res) => { ...check the password...; res.json(await twoFactor.beginLogin(req, user.id)) });
  */
 export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions): TwoFactorRouter {
-  const now = options.now ?? Date.now;
-  const cookieName = options.cookie?.name ?? 'factorkit_device';
-  const cookieBase = {
-    httpOnly: true,
-    secure: options.cookie?.secure ?? true,
-    sameSite: 'lax' as const,
-    path: options.cookie?.path ?? '/',
-  };
-  const cookieOptions = options.cookie?.domain
-    ? { ...cookieBase, domain: options.cookie.domain }
-    : cookieBase;
-
-  const state = (req: Request): TwoFactorSession => {
-    const session = options.session(req);
-    session['factorkit'] ??= {};
-    return session['factorkit'] as TwoFactorSession;
-  };
-  const userIdOf = (req: Request) => (options.getUserId ? options.getUserId(req) : state(req).userId) ?? null;
-
-  const signIn = async (req: Request, res: Response, userId: string, secondFactor: boolean) => {
-    const s = state(req);
-    delete s.pendingUserId;
-    delete s.challengeId;
-    s.userId = userId;
-    if (secondFactor) s.secondFactorAt = now();
-    await options.onSignedIn?.(req, res, userId);
-  };
+  const http = createTwoFactorHttp<Request>(tf, options);
+  const neutral = (req: Request): HttpRequest<Request> => ({
+    method: req.method,
+    params: req.params as Record<string, string>,
+    body: bodyOf(req),
+    header: (name) => req.get(name),
+    session: sessionOf(req, options.session),
+    native: req,
+  });
+  const guard =
+    (name: 'signedIn' | 'stepUp'): RequestHandler =>
+    (req, res, next) => {
+      Promise.resolve()
+        .then(() => http.check(name, sessionOf(req, options.session)))
+        .then((answer) => (answer ? send(res, answer) : next()))
+        .catch((error: unknown) => send(res, http.fail(error, req)));
+    };
 
   const router = express.Router() as TwoFactorRouter;
-  router.use(express.json({ limit: '16kb' }));
-  router.use((req, res, next) => {
-    if (!isStateChanging(req)) return next();
-    if (!req.is('application/json')) {
-      res.status(415).json({ error: 'json-required' });
-      return;
-    }
-    Promise.resolve(options.csrf ? options.csrf(req) : true)
-      .then((ok) => (ok ? next() : res.status(403).json({ error: 'csrf' })))
-      .catch((error: unknown) => sendError(res, error));
-  });
+  router.use(express.text({ type: () => true, limit: http.bodyLimitBytes }));
+  for (const route of http.routes) {
+    router[route.method.toLowerCase() as 'get'](route.path, (req, res) => {
+      Promise.resolve()
+        .then(() => http.dispatch(route, neutral(req)))
+        .then((answer) => send(res, answer))
+        .catch((error: unknown) => send(res, http.fail(error, req)));
+    });
+  }
+  router.use(((error, req, res, _next) => {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') return send(res, http.tooLarge);
+    send(res, http.fail(error, req));
+  }) as express.ErrorRequestHandler);
 
-  const signedInForSetup: RequestHandler = (req, res, next) => {
-    if (userIdOf(req)) return next();
-    res.status(401).json({ error: state(req).pendingUserId ? 'second-factor-required' : 'not-signed-in' });
-  };
-  router.requireSignedIn = (req, res, next) => {
-    if (userIdOf(req) && state(req).setupRequired) {
-      res.status(403).json({ error: 'setup-required' });
-      return;
-    }
-    signedInForSetup(req, res, next);
-  };
-  /** A method was just set up with a verified code: the session counts as fully signed in. */
-  const completeSetup = (req: Request) => {
-    const s = state(req);
-    delete s.setupRequired;
-    s.secondFactorAt = now();
-  };
-  router.requireStepUp = (req, res, next) => {
-    tf.policy
-      .get()
-      .then((policy) => {
-        const at = state(req).secondFactorAt ?? 0;
-        if (now() - at <= policy.stepUpMaxAgeMs) return next();
-        res.status(403).json({ error: 'step-up-required' });
-      })
-      .catch((error: unknown) => sendError(res, error));
-  };
-  router.state = state;
-  router.signOut = (req) => {
-    options.session(req)['factorkit'] = {};
-  };
-  router.beginLogin = async (req, res, userId) => {
-    const start = await tf.login.start(userId, { deviceToken: readCookie(req, cookieName) });
-    const s = state(req);
-    if (start.status === 'challenge') {
-      Object.assign(s, { pendingUserId: userId, challengeId: start.challengeId });
-      delete s.userId;
-    } else if (start.status === 'setup-required') {
-      // Signed in for the 2FA setup endpoints only, until a method is confirmed.
-      await signIn(req, res, userId, false);
-      s.setupRequired = true;
-    } else {
-      if (start.status === 'trusted-device') s.deviceId = start.deviceId;
-      await signIn(req, res, userId, false);
-    }
-    return start;
-  };
-
-  const verifyAnswer = async (res: Response, result: VerifyResult, onOk: () => Promise<void>) => {
-    if (result.ok) {
-      await onOk();
-      res.json({ ok: true, method: result.method });
-      return;
-    }
-    if (result.reason === 'locked') {
-      res.set('Retry-After', String(Math.max(1, Math.ceil((result.retryAt - now()) / 1000))));
-      res.status(429).json(result);
-      return;
-    }
-    res.status(401).json(result);
-  };
-
-  const pending = (req: Request, res: Response): { userId: string; challengeId: string } | null => {
-    const s = state(req);
-    if (s.pendingUserId && s.challengeId) return { userId: s.pendingUserId, challengeId: s.challengeId };
-    res.status(401).json({ error: 'no-pending-login' });
-    return null;
-  };
-
-  // The login step: "Input Authentication Code".
-  router.get(
-    '/login',
-    handle(async (req, res) => {
-      const p = pending(req, res);
-      if (!p) return;
-      res.json({ pending: true, trustDays: trustDays(await tf.policy.get()) });
-    }),
-  );
-  router.post(
-    '/login/email',
-    handle(async (req, res) => {
-      const p = pending(req, res);
-      if (p) sendAnswer(res, await tf.login.sendEmailCode(p.challengeId), now());
-    }),
-  );
-  router.post(
-    '/login/verify',
-    handle(async (req, res) => {
-      const p = pending(req, res);
-      const body = p && parseBody(rememberBody, req, res);
-      if (!p || !body) return;
-      const result = await tf.login.verify(p.challengeId, body.code, {
-        rememberDevice: body.rememberDevice === true,
-        deviceLabel: deviceLabel(req.get('user-agent')),
-      });
-      if (!result.ok && result.reason !== 'invalid-code' && result.reason !== 'locked') router.signOut(req);
-      await verifyAnswer(res, result, async () => {
-        if (result.ok && result.deviceToken && result.deviceExpiresAt) {
-          res.cookie(cookieName, result.deviceToken, {
-            ...cookieOptions,
-            maxAge: result.deviceExpiresAt - now(),
-          });
-          if (result.deviceId) state(req).deviceId = result.deviceId;
-        }
-        await signIn(req, res, p.userId, true);
-      });
-    }),
-  );
-
-  mountAccountRoutes(router, tf, {
-    ...options,
-    now,
-    cookieName,
-    cookieOptions,
-    userIdOf,
-    state,
-    verifyAnswer,
-    signedInForSetup,
-    completeSetup,
-  });
+  router.beginLogin = (req, userId) => http.beginLogin(neutral(req), userId);
+  router.requireSignedIn = guard('signedIn');
+  router.requireStepUp = guard('stepUp');
+  router.signOut = (req) => http.signOut(sessionOf(req, options.session));
+  router.userId = (req) => http.userId(sessionOf(req, options.session));
+  router.state = (req) => http.state(sessionOf(req, options.session));
   return router;
+}
+
+/** The raw body: text from the router's reader, or what a host-level `express.json()` parsed. */
+function bodyOf(req: Request): HttpRequest['body'] {
+  const contentType = req.get('content-type');
+  if (typeof req.body === 'string') return { text: req.body, contentType };
+  if (req.body !== undefined && req.body !== null) return { text: JSON.stringify(req.body), contentType };
+  return undefined;
 }

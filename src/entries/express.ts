@@ -1,6 +1,7 @@
 export {
+  type ExpressSessionLike,
   type TwoFactorRouter,
   type TwoFactorRouterOptions,
-  type TwoFactorSession,
   twoFactorRouter,
 } from '../adapters/express.js';
+export type { TwoFactorSessionAccess } from '../http/session.js';

@@ -4,13 +4,19 @@ import type { Actor } from '../events.js';
 import { storeKeys } from '../store-keys.js';
 import { parseInput } from '../validation.js';
 import type { AdminAction, Context } from './context.js';
-import { userIdSchema } from './user-state.js';
+import { loadUser, userIdSchema } from './user-state.js';
 
 /** Admin actions; each is checked with `authorize` (default: deny). */
 export interface AdminApi {
-  /** A one-time code for an agent: 30 minutes, single use, newest wins, login step only. */
+  /**
+   * A one-time code for an agent: 30 minutes, single use, newest wins, login step only.
+   * @throws {FactorkitError} `NOT_ENABLED` when the user has no method (no login would ask for it).
+   */
   issueBackupCode(actor: Actor, userId: string): Promise<{ code: string; expiresAt: number }>;
-  /** Turns every method off and voids backup codes, admin codes and trusted browsers, atomically. */
+  /**
+   * Turns every method off and voids backup codes, admin codes, pending setups and trusted browsers,
+   * and lifts an account lock, atomically.
+   */
   reset(actor: Actor, userId: string): Promise<void>;
 }
 
@@ -40,6 +46,15 @@ export function createAdminApi(ctx: Context): AdminApi {
     async issueBackupCode(actorInput, userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const actor = await authorizeOrThrow(ctx, actorInput, 'issue-backup-code', userId);
+      // A user with no method is never asked for a code, so a code would only linger. If the last
+      // method goes between this read and the write, the code is as harmless: nothing asks for it.
+      const user = await loadUser(ctx, userId);
+      if (!user.totp && !user.email) {
+        throw new FactorkitError(
+          'NOT_ENABLED',
+          'the user has no 2FA method: no login would ask for this code',
+        );
+      }
       const policy = await ctx.policy();
       const code = ctx.vault.generate()[0]!;
       const now = ctx.now();
@@ -67,6 +82,8 @@ export function createAdminApi(ctx: Context): AdminApi {
         storeKeys.backupCodes(userId),
         storeKeys.adminCode(userId),
         storeKeys.devices(userId),
+        // A fresh start: an account lock an attacker with the password caused ends too.
+        storeKeys.accountAttempts(userId),
       ];
       await ctx.store.commit(
         keys.map((key) => ({ type: 'delete', key }) as const),

@@ -123,6 +123,7 @@ export function createEmailApi(ctx: Context): EmailApi {
           expiresAt: null,
         },
       ]);
+      if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
       if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
       await ctx.emit({ type: 'email.enabled', userId, detail: { address: maskEmail(address) } });
       return enabled;

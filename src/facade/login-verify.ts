@@ -143,6 +143,10 @@ export function createVerify(
       if (match.method === 'totp') await ctx.emit({ type: 'code.replayed', userId });
       return failed(ctx, userId, verdict, now);
     }
+    if (!policy.attempts.resetAccountOnSuccess && verdict.account) {
+      // Successes do not count against the account: only failures accumulate.
+      await ctx.store.commit([ctx.limiter.refundOp(userId, verdict.account, now)], now);
+    }
     if (match.method === 'backup-code') await ctx.emit({ type: 'backup-code.used', userId });
     if (device) await ctx.emit({ type: 'device.trusted', userId, detail: { deviceId: device.deviceId } });
     await ctx.emit({ type: 'verify.succeeded', userId, detail: { method: match.method, purpose } });

@@ -38,7 +38,16 @@ export function createDisable(ctx: Context) {
     const user = await loadUser(ctx, userId);
     if (!user[method]) return;
     const key = method === 'totp' ? storeKeys.totp(userId) : storeKeys.email(userId);
-    await ctx.store.commit([{ type: 'delete', key }, ctx.devices.revokeAllOp(userId)], ctx.now());
+    // Pending setups end with any change of the method set (see commitEnable).
+    await ctx.store.commit(
+      [
+        { type: 'delete', key },
+        ctx.devices.revokeAllOp(userId),
+        { type: 'delete', key: storeKeys.totpPending(userId) },
+        { type: 'delete', key: storeKeys.emailPending(userId) },
+      ],
+      ctx.now(),
+    );
     // Backup codes go with the last method. Decided inside a commit ("both methods are off"), so two
     // disables at once cannot both leave them behind: whichever runs last removes them.
     await ctx.store.commit(

@@ -87,6 +87,7 @@ export function createTotpApi(ctx: Context): TotpApi {
           expiresAt: null,
         },
       ]);
+      if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
       if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
       await ctx.emit({ type: 'totp.enabled', userId });
       return enabled;

@@ -273,6 +273,25 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
     await context.close();
   });
 
+  it('revokes one trusted browser with its Revoke button; the next sign-in asks for a code', async () => {
+    await tf.policy.set({ frequency: { trustDays: 14 } });
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const { secret } = await setUpApp(page);
+    await signOut(page);
+    await signIn(page, ANA);
+    await enterCode(page, totp.generateCode(secret, clock.now()), { remember: true });
+    await page.waitForURL(`${base}/profile`);
+    await expect.poll(() => page.locator('#devices').innerText()).toContain('this browser');
+    await Promise.all([page.waitForEvent('load'), page.click('#devices button:has-text("Revoke")')]);
+    await expect.poll(() => page.locator('#devices').innerText()).toContain('No trusted browsers.');
+    await screenshot(page, 'trusted-browser-revoked');
+    await signOut(page);
+    await signIn(page, ANA);
+    await page.waitForURL(`${base}/login/code`);
+    await context.close();
+  });
+
   it("the admin's backup code for an agent works once and is refused the second time", async () => {
     const agent = await newPage();
     await signIn(agent.page, BEN);
@@ -281,6 +300,8 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
 
     const admin = await newPage();
     await signIn(admin.page, ADMIN);
+    // Admin actions need a fresh second factor: the admin has 2FA too.
+    await setUpApp(admin.page);
     await admin.page.goto(`${base}/settings/agents`);
     await admin.page.click('tr[data-agent="u-ben"] button:has-text("Get Backup Code")');
     await admin.page.click('dialog button:has-text("Generate a Code")');
@@ -305,6 +326,7 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
   it('switching the frequency to every login asks a trusted browser again', async () => {
     const admin = await newPage();
     await signIn(admin.page, ADMIN);
+    await setUpApp(admin.page);
     await admin.page.goto(`${base}/settings/security`);
     await admin.page.check('input[value="14"]');
     await admin.page.click('button:has-text("Save")');

@@ -9,7 +9,7 @@ import { enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harn
 let h: Harness;
 let base = '';
 let server: ReturnType<express.Express['listen']>;
-const sessions = new Map<string, Record<string, unknown>>();
+const sessions = new Map<string, unknown>();
 let csrfOk = true;
 
 beforeAll(async () => {
@@ -29,10 +29,10 @@ beforeEach(() => {
   csrfOk = true;
   const inner = express();
   const twoFactor = twoFactorRouter(h.tf, {
+    // Sessions keyed by a header (rotation is a no-op here: test/http covers it).
     session: (req) => {
       const id = String(req.headers['x-session'] ?? 'anon');
-      if (!sessions.has(id)) sessions.set(id, {});
-      return sessions.get(id)!;
+      return { get: () => sessions.get(id), set: (state) => void sessions.set(id, state), rotate: () => {} };
     },
     getActor: (req) => (req.headers['x-admin'] === '1' ? { id: 'boss', roles: ['admin'] } : null),
     canManagePolicy: (req) => req.headers['x-admin'] === '1',
@@ -41,7 +41,7 @@ beforeEach(() => {
     now: h.clock.now,
   });
   inner.post('/password/:userId', async (req, res) => {
-    res.json(await twoFactor.beginLogin(req, res, String(req.params['userId'])));
+    res.json(await twoFactor.beginLogin(req, String(req.params['userId'])));
   });
   inner.use('/2fa', twoFactor);
   inner.get('/app', twoFactor.requireSignedIn, (_req, res) => void res.json({ ok: true }));

@@ -80,10 +80,29 @@ for (const target of storesUnderTest()) {
       );
     });
 
-    it('an agent with no method is sent to setup, not asked for the admin code', async () => {
+    it('an agent with no method gets no admin code (NOT_ENABLED) and is sent to setup', async () => {
       const h = makeTwoFactor(await target.make(), { policy: { required: true } });
-      await h.tf.admin.issueBackupCode(admin, 'agent');
+      await expect(h.tf.admin.issueBackupCode(admin, 'agent')).rejects.toMatchObject({ code: 'NOT_ENABLED' });
+      expect(h.events.some((e) => e.type === 'admin.backup-code-issued')).toBe(false);
       expect(await h.tf.login.start('agent')).toEqual({ status: 'setup-required' });
+    });
+
+    it('reset also lifts an account lock (the user re-enrols from scratch)', async () => {
+      const h = makeTwoFactor(await target.make());
+      await enrollTotp(h, 'agent');
+      for (let i = 0; i < 10; i++) {
+        await h.tf.login.verify((await startChallenge(h, 'agent')).challengeId, '000000');
+      }
+      const locked = await h.tf.login.verify((await startChallenge(h, 'agent')).challengeId, '000000');
+      expect(locked).toMatchObject({ reason: 'locked' });
+      await h.tf.admin.reset(admin, 'agent');
+      const { secret } = await enrollTotp(h, 'agent');
+      const start = await startChallenge(h, 'agent');
+      expect(
+        await h.tf.login.verify(start.challengeId, h.totp.generateCode(secret, h.clock.now())),
+      ).toMatchObject({
+        ok: true,
+      });
     });
 
     it('an agent who lost the app signs in with the admin code, then re-links a new app', async () => {

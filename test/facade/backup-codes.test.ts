@@ -81,7 +81,7 @@ for (const target of storesUnderTest()) {
 }
 
 describe('first and last method, decided inside the commit', () => {
-  it('enabling both methods at once issues one set of backup codes, and both work', async () => {
+  it('confirming both methods at once: one wins and issues the one set of backup codes; the other setup ends', async () => {
     const { MemoryStore } = await import('../../src/stores/memory.js');
     const h = makeTwoFactor(new MemoryStore());
     const setup = await h.tf.totp.beginSetup('agent', { accountName: 'agent' });
@@ -90,7 +90,9 @@ describe('first and last method, decided inside the commit', () => {
       h.tf.totp.confirmSetup('agent', h.totp.generateCode(setup.secret, h.clock.now())),
       h.tf.email.confirmSetup('agent', h.lastEmailCode('agent@example.com')),
     ]);
-    expect(app.ok && mail.ok).toBe(true);
+    // The first method confirmed changes the method set, which ends the other pending setup.
+    expect([app, mail].filter((r) => r.ok)).toHaveLength(1);
+    expect([app, mail].find((r) => !r.ok)).toEqual({ ok: false, reason: 'no-pending-setup' });
     const issued = [app, mail].filter((r) => r.ok && r.backupCodes).map((r) => (r.ok ? r.backupCodes! : []));
     expect(issued).toHaveLength(1);
     expect((await h.tf.status('agent')).backupCodesRemaining).toBe(10);

@@ -210,6 +210,58 @@ for (const target of storesUnderTest()) {
       expect(guesses * 4e-6).toBeLessThan(1e-4);
     }, 120_000);
 
+    it("with resetAccountOnSuccess (default), each of the user's sign-ins gives the attacker 9 more guesses: at most 9 per sign-in + 19", async () => {
+      const h = makeTwoFactor(await target.make());
+      const victim = await enrollTotp(h, 'victim');
+      let victimLogins = 0;
+      let calls = 0;
+      const guess = async (challengeId: string) =>
+        h.tf.login.verify(challengeId, String(calls++ % 1_000_000).padStart(6, '0'));
+      // The attacker stays under the account lock (9 failures) and lets the user's daily sign-in reset
+      // the count; challenge locks are dodged by starting a new challenge.
+      for (let day = 0; day < 30; day++) {
+        let failures = 0;
+        while (failures < 9) {
+          const { challengeId } = await startChallenge(h, 'victim');
+          for (let i = 0; i < 2 && failures < 9; i++) {
+            expect(await guess(challengeId)).toMatchObject({ reason: 'invalid-code' });
+            failures++;
+          }
+        }
+        h.clock.advance(DAY);
+        const { challengeId } = await startChallenge(h, 'victim');
+        const code = h.totp.generateCode(victim.secret, h.clock.now());
+        if ((await h.tf.login.verify(challengeId, code)).ok) victimLogins++;
+      }
+      const guesses = h.events.filter((e) => e.type === 'verify.failed').length;
+      expect(victimLogins).toBe(30);
+      expect(guesses).toBe(270);
+      // docs/security.md: guesses <= 9 x (the user's sign-ins) + 19 in any 30 days.
+      expect(guesses).toBeLessThanOrEqual(9 * victimLogins + 19);
+    }, 120_000);
+
+    it('without resetAccountOnSuccess a success is given back: sign-ins never count, failures accumulate', async () => {
+      const h = makeTwoFactor(await target.make(), {
+        policy: { attempts: { resetAccountOnSuccess: false } },
+      });
+      const { secret } = await enrollTotp(h, 'agent');
+      for (let i = 0; i < 15; i++) {
+        const { challengeId } = await startChallenge(h, 'agent');
+        expect(
+          await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now())),
+        ).toMatchObject({
+          ok: true,
+        });
+        h.clock.advance(30_000);
+      }
+      for (let i = 0; i < 9; i++) {
+        const { challengeId } = await startChallenge(h, 'agent');
+        expect(await h.tf.login.verify(challengeId, '000000')).toMatchObject({ reason: 'invalid-code' });
+      }
+      const { challengeId } = await startChallenge(h, 'agent');
+      expect(await h.tf.login.verify(challengeId, '000000')).toMatchObject({ reason: 'locked' });
+    });
+
     it('a success resets the account count when the policy says so, and only then', async () => {
       for (const reset of [true, false]) {
         const h = makeTwoFactor(await target.make(), {
@@ -228,7 +280,7 @@ for (const target of storesUnderTest()) {
         ).toMatchObject({ ok: true });
         const next = await startChallenge(h, 'agent');
         const r = await h.tf.login.verify(next.challengeId, '000000');
-        // 9 failures + 1 success = attempt 10 without reset: the 11th locks the account for 2 hours.
+        // Without reset the success is given back: 9 failures, then the 10th locks the account.
         expect(r).toMatchObject(reset ? { reason: 'invalid-code', attemptsLeft: 4 } : { reason: 'locked' });
       }
     });

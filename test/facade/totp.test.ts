@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FactorkitError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/stores/memory.js';
-import { enrollTotp, MINUTE, makeTwoFactor, startChallenge } from '../helpers/harness.js';
+import { enrollEmail, enrollTotp, MINUTE, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 
 for (const target of storesUnderTest()) {
@@ -52,6 +52,23 @@ for (const target of storesUnderTest()) {
         ok: false,
         reason: 'expired',
       });
+    });
+
+    it('a pending setup ends when the set of methods changes (another enabled, one turned off)', async () => {
+      const h = makeTwoFactor(await target.make());
+      const pending = await h.tf.totp.beginSetup('u', { accountName: 'u' });
+      await enrollEmail(h, 'u');
+      expect(await h.tf.totp.confirmSetup('u', h.totp.generateCode(pending.secret, h.clock.now()))).toEqual({
+        ok: false,
+        reason: 'no-pending-setup',
+      });
+      const again = await h.tf.totp.beginSetup('u', { accountName: 'u' });
+      await h.tf.disable('u', 'email');
+      expect(await h.tf.totp.confirmSetup('u', h.totp.generateCode(again.secret, h.clock.now()))).toEqual({
+        ok: false,
+        reason: 'no-pending-setup',
+      });
+      expect((await h.tf.status('u')).enabled).toBe(false);
     });
 
     it('a new beginSetup replaces the pending secret and leaves the active one alone', async () => {

@@ -1,4 +1,6 @@
+import 'express-session';
 import { describe, expectTypeOf, it } from 'vitest';
+import type { TwoFactorRouterOptions } from '../../src/entries/express.js';
 import type { LoginStart, SetupResult, TwoFactor, VerifyResult } from '../../src/entries/index.js';
 import {
   createTwoFactor,
@@ -33,5 +35,15 @@ describe('public types', () => {
     >();
     expectTypeOf<FactorkitError['code']>().toEqualTypeOf<FactorkitErrorCode>();
     expectTypeOf<FactorkitErrorCode>().toExtend<string>();
+  });
+
+  it('the Express adapter takes express-session as is, and host callbacks may return anything', () => {
+    const options: TwoFactorRouterOptions = {
+      session: (req) => req.session,
+      csrf: (req) => req.get('x-csrf-token'),
+      canManagePolicy: (req) => req.session.cookie,
+      onError: () => 1,
+    };
+    expectTypeOf(options.session).returns.not.toBeAny();
   });
 });

@@ -55,13 +55,20 @@ function explain(body) {
     return `Please wait until ${new Date(body.retryAt).toLocaleTimeString()} before sending another code.`;
   if (body.reason === 'no-pending-setup') return 'Nothing to confirm: please start the setup again.';
   if (body.error === 'invalid-input') return `Please check the ${body.field}.`;
+  if (body.error === 'not-enabled') return 'This user has not set up two-factor authentication.';
+  if (body.error === 'no-method')
+    return 'Set up two-factor authentication for your own account first (Profile > User Setting).';
   return body.message || body.error || body.reason || 'Something went wrong.';
 }
+
+/** Whether the server asks for a fresh second factor (a refusal, or codes it will show only then). */
+const needsStepUp = (result) =>
+  (result.status === 403 && result.body.error === 'step-up-required') || result.body.stepUpRequired === true;
 
 /** Runs an action; when the server asks for a fresh second factor, runs the step-up pop-up first. */
 async function withStepUp(action) {
   let result = await action();
-  if (result.status !== 403 || result.body.error !== 'step-up-required') return result;
+  if (!needsStepUp(result)) return result;
   const start = await api('POST', '/2fa/step-up/start', {});
   if (start.status !== 200) return start;
   const email = start.body.methods.includes('email')
@@ -114,7 +121,8 @@ async function confirmCode(url, intro) {
       choice?.dialog.close();
       return null;
     }
-    const result = await api('POST', url, { code: choice.dialog.querySelector('#setup-code').value });
+    const code = choice.dialog.querySelector('#setup-code').value;
+    const result = await withStepUp(() => api('POST', url, { code }));
     if (result.status === 200) {
       choice.dialog.close();
       return result.body;
@@ -173,7 +181,7 @@ const actions = {
     );
   },
   async 'setup-totp'() {
-    const setup = await api('POST', '/2fa/totp/setup', {});
+    const setup = await withStepUp(() => api('POST', '/2fa/totp/setup', {}));
     if (setup.status !== 200) return say(explain(setup.body), 'error');
     const grouped = setup.body.secret.replace(/(.{4})/g, '$1 ').trim();
     const next = await popup(
@@ -228,13 +236,15 @@ const actions = {
     else say(explain(result.body), 'error');
   },
   async 'view-codes'() {
-    const result = await api('GET', '/2fa/backup-codes');
+    const result = await withStepUp(() => api('GET', '/2fa/backup-codes'));
     const box = document.getElementById('codes-box');
     document.getElementById('backup-count').textContent =
       `${result.body.remaining} of ${result.body.total} backup codes remaining.`;
     box.innerHTML = result.body.codes
       ? codesHtml(result.body.codes)
-      : '<p class="muted">Backup codes are stored hashed: they were shown once. Generate new codes to see a new set.</p>';
+      : result.body.stepUpRequired
+        ? '<p class="muted">Confirm it’s you to see the codes again.</p>'
+        : '<p class="muted">Backup codes are stored hashed: they were shown once. Generate new codes to see a new set.</p>';
   },
   async 'regenerate-codes'() {
     const result = await withStepUp(() => api('POST', '/2fa/backup-codes/regenerate', {}));
@@ -248,8 +258,9 @@ const actions = {
     await download(button.dataset.codes.split(','));
   },
   async 'revoke-device'(button) {
-    await api('DELETE', `/2fa/devices/${encodeURIComponent(button.dataset.device)}`);
-    location.reload();
+    const result = await api('DELETE', `/2fa/devices/${encodeURIComponent(button.dataset.device)}`);
+    if (result.status === 200) location.reload();
+    else say(explain(result.body), 'error');
   },
   async 'revoke-all'() {
     const result = await withStepUp(() => api('POST', '/2fa/devices/revoke-all', {}));
@@ -259,7 +270,7 @@ const actions = {
   async 'save-policy'() {
     const value = document.querySelector('input[name=frequency]:checked').value;
     const frequency = value === 'every-login' ? 'every-login' : { trustDays: Number(value) };
-    const result = await api('PUT', '/2fa/policy', { frequency });
+    const result = await withStepUp(() => api('PUT', '/2fa/policy', { frequency }));
     say(result.status === 200 ? 'Saved.' : explain(result.body), result.status === 200 ? 'info' : 'error');
   },
   async 'get-backup-code'(button) {
@@ -272,10 +283,8 @@ const actions = {
       ],
     );
     if (!choice || choice.value === 'close') return void choice?.dialog.close();
-    const result = await api(
-      'POST',
-      `/2fa/admin/users/${encodeURIComponent(button.dataset.user)}/backup-code`,
-      {},
+    const result = await withStepUp(() =>
+      api('POST', `/2fa/admin/users/${encodeURIComponent(button.dataset.user)}/backup-code`, {}),
     );
     if (result.status !== 200) return void popupMessage(choice.dialog, explain(result.body));
     const expires = new Date(result.body.expiresAt);

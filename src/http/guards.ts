@@ -1,0 +1,58 @@
+import type { TwoFactor } from '../create-two-factor.js';
+import type { Actor } from '../events.js';
+import { refusal } from './answers.js';
+import { readState, type SessionState, type SignedInState } from './session.js';
+import type { HttpAnswer, HttpRequest, ResolvedOptions, Route } from './types.js';
+
+/** Whether the session verified a second factor within the policy's `stepUpMaxAgeMs`. */
+export async function hasFreshFactor(tf: TwoFactor, state: SignedInState, now: number): Promise<boolean> {
+  if (state.secondFactorAt === null) return false;
+  const policy = await tf.policy.get();
+  return now - state.secondFactorAt <= policy.stepUpMaxAgeMs;
+}
+
+/** The answer when a session is not signed in (a pending code is told apart). */
+export function notSignedIn(state: SessionState | null): HttpAnswer {
+  return refusal(401, state?.stage === 'pending' ? 'second-factor-required' : 'not-signed-in');
+}
+
+async function permitted<Native>(
+  route: Route,
+  req: HttpRequest<Native>,
+  options: ResolvedOptions<Native>,
+): Promise<{ actor: Actor | null; ok: boolean }> {
+  const actor = (await options.getActor?.(req.native)) ?? null;
+  if (route.permission !== 'policy') return { actor, ok: actor !== null };
+  const ok = options.canManagePolicy ? Boolean(await options.canManagePolicy(req.native)) : actor !== null;
+  return { actor, ok };
+}
+
+/**
+ * Runs a route's guard: the session state it lets through (and the actor of admin routes), or
+ * the refusal. 401 not signed in, 403 setup-required / step-up-required / not-authorized.
+ */
+export async function passGuard<Native>(
+  tf: TwoFactor,
+  route: Route,
+  req: HttpRequest<Native>,
+  options: ResolvedOptions<Native>,
+): Promise<{ state: SessionState | null; actor: Actor | null } | HttpAnswer> {
+  const state = await readState(req.session);
+  if (route.guard === 'none') return { state, actor: null };
+  if (route.guard === 'pending') {
+    return state?.stage === 'pending' ? { state, actor: null } : refusal(401, 'no-pending-login');
+  }
+  if (state === null || state.stage === 'pending') return notSignedIn(state);
+  if (route.guard === 'setup') return { state, actor: null };
+  if (state.stage === 'setup') return refusal(403, 'setup-required');
+  if (route.guard === 'signedIn') return { state, actor: null };
+  let actor: Actor | null = null;
+  if (route.guard === 'admin') {
+    const permission = await permitted(route, req, options);
+    if (!permission.ok) return refusal(403, 'not-authorized');
+    actor = permission.actor;
+    if (!options.adminStepUp) return { state, actor };
+  }
+  if (!(await hasFreshFactor(tf, state, options.now()))) return refusal(403, 'step-up-required');
+  return { state, actor };
+}

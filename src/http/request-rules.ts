@@ -1,0 +1,62 @@
+import { refusal } from './answers.js';
+import type { HttpAnswer, HttpRequest, Route } from './types.js';
+
+/** Largest body the routes read (the biggest legitimate one, a download of 20 codes, is < 1 KiB). */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Whether a request can change state (and so passes the CSRF rules). */
+export const isStateChanging = (method: string) => !SAFE_METHODS.has(method.toUpperCase());
+
+/**
+ * The CSRF rule, in one place. A state-changing request must (1) come from the request's own
+ * origin or a trusted one when the browser says where it comes from (`Origin`, else
+ * `Sec-Fetch-Site`), and (2) carry JSON when it is a POST or has a body: an HTML form cannot send
+ * JSON, and a cross-site script cannot without a CORS preflight the host does not grant.
+ */
+export function csrfRefusal(req: HttpRequest, trustedOrigins: readonly string[]): HttpAnswer | null {
+  if (!isStateChanging(req.method)) return null;
+  const origin = req.header('origin');
+  if (origin !== undefined) {
+    if (!sameOrTrusted(origin, req.header('host'), trustedOrigins)) return refusal(403, 'csrf');
+  } else if (req.header('sec-fetch-site') === 'cross-site') {
+    return refusal(403, 'csrf');
+  }
+  const hasBody = req.body !== undefined && req.body.text.length > 0;
+  if ((hasBody || req.method.toUpperCase() === 'POST') && !JSON_TYPE.test(req.body?.contentType ?? '')) {
+    return refusal(415, 'json-required');
+  }
+  return null;
+}
+
+function sameOrTrusted(origin: string, host: string | undefined, trusted: readonly string[]): boolean {
+  if (trusted.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false; // 'null' and other opaque origins
+  }
+}
+
+/** The request body as the route's schema sees it, or the 400 that refuses it. */
+export function readBody(route: Route, req: HttpRequest): { ok: true; value: unknown } | HttpAnswer {
+  const text = req.body?.text ?? '';
+  let parsed: unknown = {};
+  if (text.trim().length > 0) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return refusal(400, 'invalid-json');
+    }
+  }
+  if (!route.body) return { ok: true, value: undefined };
+  const result = route.body.safeParse(parsed);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  return refusal(400, 'invalid-input', {
+    field: issue && issue.path.length > 0 ? issue.path.join('.') : 'body',
+    message: issue?.message ?? 'invalid',
+  });
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { Actor } from '../../events.js';
+import { json } from '../answers.js';
+import type { Route, RouteContext } from '../types.js';
+
+const policyBody = z.object({
+  frequency: z
+    .union([z.literal('every-login'), z.object({ trustDays: z.number().int().min(1).max(365) })])
+    .optional(),
+  required: z.boolean().optional(),
+});
+
+const target = (ctx: RouteContext) => String(ctx.req.params['userId']);
+
+/** The org policy and the administrators' actions. */
+export const adminRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/policy',
+    guard: 'setup',
+    summary: 'The org policy',
+    handle: async (ctx) => json(200, await ctx.tf.policy.get()),
+  },
+  {
+    method: 'PUT',
+    path: '/policy',
+    guard: 'admin',
+    permission: 'policy',
+    body: policyBody,
+    summary: 'Changes the org policy (frequency, required)',
+    async handle(ctx) {
+      const body = ctx.body as z.output<typeof policyBody>;
+      const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+      return json(200, await ctx.tf.policy.set(input));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:userId/backup-code',
+    guard: 'admin',
+    permission: 'actor',
+    summary: 'A one-time code for an agent: 30 minutes, single use, login only',
+    handle: async (ctx) => json(200, await ctx.tf.admin.issueBackupCode(ctx.actor as Actor, target(ctx))),
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:userId/reset',
+    guard: 'admin',
+    permission: 'actor',
+    summary: 'Turns every method of the user off; voids codes and trusted browsers',
+    async handle(ctx) {
+      await ctx.tf.admin.reset(ctx.actor as Actor, target(ctx));
+      return json(200, { ok: true });
+    },
+  },
+];

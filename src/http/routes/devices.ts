@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { json } from '../answers.js';
+import { clearCookie } from '../cookies.js';
+import type { SignedInState } from '../session.js';
+import type { Route, RouteContext } from '../types.js';
+
+const signedIn = (ctx: RouteContext) => ctx.state as SignedInState;
+const clear = (ctx: RouteContext): [string, string] => [
+  'Set-Cookie',
+  clearCookie(ctx.options.cookieName, ctx.options.cookieAttributes),
+];
+
+/** Trusted browsers. */
+export const deviceRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/devices',
+    guard: 'signedIn',
+    summary: "The user's trusted browsers; `current` is this browser's id",
+    async handle(ctx) {
+      const state = signedIn(ctx);
+      return json(200, { devices: await ctx.tf.devices.list(state.userId), current: state.deviceId });
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/devices/:deviceId',
+    guard: 'signedIn',
+    summary: 'Forgets one trusted browser (404 when it is not there)',
+    async handle(ctx) {
+      const state = signedIn(ctx);
+      const deviceId = z.string().min(1).max(64).safeParse(ctx.req.params['deviceId']);
+      const revoked = deviceId.success && (await ctx.tf.devices.revoke(state.userId, deviceId.data));
+      const headers = revoked && deviceId.data === state.deviceId ? [clear(ctx)] : [];
+      return json(revoked ? 200 : 404, { ok: revoked }, headers);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/devices/revoke-all',
+    guard: 'stepUp',
+    summary: 'Forgets every trusted browser of the user',
+    async handle(ctx) {
+      await ctx.tf.devices.revokeAll(signedIn(ctx).userId);
+      return json(200, { ok: true }, [clear(ctx)]);
+    },
+  },
+];

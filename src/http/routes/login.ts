@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { trustDays } from '../../policy.js';
+import { deviceLabel } from '../../trusted-device-store.js';
+import { json, refusal, resultAnswer } from '../answers.js';
+import { setCookie } from '../cookies.js';
+import { changePrivilege, type SessionState, signedIn } from '../session.js';
+import type { Route, RouteContext } from '../types.js';
+
+const pending = (ctx: RouteContext) => ctx.state as Extract<SessionState, { stage: 'pending' }>;
+
+/** The "Input Authentication Code" step of a login. */
+export const loginRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/login',
+    guard: 'pending',
+    summary: 'The pending login: the methods offered and the trusted-browser days',
+    async handle(ctx) {
+      return json(200, {
+        pending: true,
+        methods: pending(ctx).methods,
+        trustDays: trustDays(await ctx.tf.policy.get()),
+      });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/login/email',
+    guard: 'pending',
+    summary: 'Sends the login code by email',
+    async handle(ctx) {
+      const result = await ctx.tf.login.sendEmailCode(pending(ctx).challengeId);
+      return resultAnswer(result, ctx.options.now(), 409);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/login/verify',
+    guard: 'pending',
+    body: z.object({ code: z.string().min(1).max(256), rememberDevice: z.boolean().optional() }),
+    summary: 'Verifies the code; signs the session in (new session id) and may trust the browser',
+    async handle(ctx) {
+      const state = pending(ctx);
+      const body = ctx.body as { code: string; rememberDevice?: boolean };
+      const result = await ctx.tf.login.verify(state.challengeId, body.code, {
+        rememberDevice: body.rememberDevice === true,
+        deviceLabel: deviceLabel(ctx.req.header('user-agent')),
+      });
+      const now = ctx.options.now();
+      if (result.ok && result.userId === state.userId && result.purpose === 'login') {
+        const headers: Array<[string, string]> = [];
+        if (result.deviceToken && result.deviceExpiresAt) {
+          const { cookieName, cookieAttributes } = ctx.options;
+          headers.push([
+            'Set-Cookie',
+            setCookie(cookieName, result.deviceToken, result.deviceExpiresAt - now, cookieAttributes),
+          ]);
+        }
+        const deviceId = result.deviceId ?? null;
+        await changePrivilege(ctx.req.session, signedIn(state.userId, { secondFactorAt: now, deviceId }));
+        return json(200, { ok: true, method: result.method }, headers);
+      }
+      if (result.ok) {
+        // Never happens with a server-side challenge id; refused all the same.
+        await ctx.req.session.set(undefined);
+        return refusal(401, 'no-pending-login');
+      }
+      // An ended, expired or unknown challenge sends the user back to the password.
+      if (result.reason !== 'invalid-code' && result.reason !== 'locked')
+        await ctx.req.session.set(undefined);
+      return resultAnswer(result, now, 401);
+    },
+  },
+];

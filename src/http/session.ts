@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * What every adapter needs from the host's session: tiny and explicit, so express-session,
+ * @fastify/session, a Hono cookie session or a host's own store can back it. Async allowed.
+ */
+export interface TwoFactorSessionAccess {
+  /** The adapter's own state, as last `set` (undefined when none). */
+  get(): unknown | Promise<unknown>;
+  set(state: unknown): void | Promise<void>;
+  /** A new session id; the adapter's state is carried across (the old id must stop working). */
+  rotate(): void | Promise<void>;
+  /** Ends the session (sign-out); when absent, sign-out clears the state and rotates. */
+  destroy?(): void | Promise<void>;
+}
+
+const userId = z.string().min(1).max(256);
+
+/**
+ * The 2FA state of one session. Every piece is bound to the one user it was proven for: a new
+ * sign-in replaces the whole object, so nothing proven for one account can serve another.
+ */
+export const sessionStateSchema = z.discriminatedUnion('stage', [
+  /** Password accepted; the code is pending. */
+  z.object({
+    stage: z.literal('pending'),
+    userId,
+    challengeId: z.string().max(2048),
+    methods: z.array(z.string().max(32)).max(10),
+  }),
+  /** Password accepted; the org requires 2FA and the user has no method: setup endpoints only. */
+  z.object({ stage: z.literal('setup'), userId }),
+  /** Signed in. `secondFactorAt`: when a second factor was last verified in this session. */
+  z.object({
+    stage: z.literal('signed-in'),
+    userId,
+    secondFactorAt: z.number().nullable(),
+    deviceId: z.string().max(64).nullable(),
+    stepUpChallengeId: z.string().max(2048).nullable(),
+  }),
+]);
+
+/** The adapter's state in a session. */
+export type SessionState = z.output<typeof sessionStateSchema>;
+/** The signed-in state. */
+export type SignedInState = Extract<SessionState, { stage: 'signed-in' }>;
+
+/** Reads the state; anything unreadable (tampered, older shape) counts as signed out. */
+export async function readState(session: TwoFactorSessionAccess): Promise<SessionState | null> {
+  const parsed = sessionStateSchema.safeParse(await session.get());
+  return parsed.success ? parsed.data : null;
+}
+
+/** A fresh signed-in state for `userId`. */
+export function signedIn(
+  userId: string,
+  fields: { secondFactorAt?: number | null; deviceId?: string | null } = {},
+): SignedInState {
+  return {
+    stage: 'signed-in',
+    userId,
+    secondFactorAt: fields.secondFactorAt ?? null,
+    deviceId: fields.deviceId ?? null,
+    stepUpChallengeId: null,
+  };
+}
+
+/** Replaces the state and moves the session to a new id (every privilege change). */
+export async function changePrivilege(session: TwoFactorSessionAccess, state: SessionState): Promise<void> {
+  await session.set(state);
+  await session.rotate();
+}
+
+/** Signs the session out: the state is wiped, then the session ends (or moves to a new id). */
+export async function endSession(session: TwoFactorSessionAccess): Promise<void> {
+  await session.set(undefined);
+  if (session.destroy) await session.destroy();
+  else await session.rotate();
+}

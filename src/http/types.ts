@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+import type { TwoFactor } from '../create-two-factor.js';
+import type { Actor } from '../events.js';
+import type { SessionState, TwoFactorSessionAccess } from './session.js';
+
+/** Who may reach a route. */
+export type Guard = 'none' | 'pending' | 'setup' | 'signedIn' | 'stepUp' | 'admin';
+
+/** A request as the HTTP layer sees it: no framework types. */
+export interface HttpRequest<Native = unknown> {
+  method: string;
+  params: Record<string, string>;
+  /** The raw body and its content type; undefined when the request has none. */
+  body: { text: string; contentType: string | undefined } | undefined;
+  /** A request header (any case). */
+  header(name: string): string | undefined;
+  session: TwoFactorSessionAccess;
+  /** The framework's own request, handed to the host's callbacks. */
+  native: Native;
+}
+
+/** An answer as the HTTP layer gives it: adapters copy it onto their response. */
+export interface HttpAnswer {
+  status: number;
+  /** The JSON body (ignored when `attachment` is set). */
+  body: unknown;
+  /** A file download instead of JSON. */
+  attachment?: { filename: string; contentType: string; text: string };
+  /** Extra headers, in order; `Set-Cookie` may repeat. */
+  headers: Array<[string, string]>;
+}
+
+/** Options shared by every adapter; `Native` is the framework's request type. */
+export interface TwoFactorHttpOptions<Native> {
+  /** The admin acting, for admin endpoints; null when not an admin. */
+  getActor?(req: Native): Actor | null | undefined | Promise<Actor | null | undefined>;
+  /** Label for the authenticator app entry and the backup-codes file (default: the user id). */
+  accountName?(userId: string, req: Native): string | Promise<string>;
+  /** Whether this request may change the org policy (default: when `getActor` returns an actor). */
+  canManagePolicy?(req: Native): unknown;
+  /** Admin actions (issue a code, reset, change the policy) need a fresh second factor (default true). */
+  adminStepUp?: boolean;
+  /** Extra CSRF check for state-changing requests, after the built-in rules (see docs/http.md). */
+  csrf?(req: Native): unknown;
+  /** Origins allowed to send state-changing requests besides the request's own host. */
+  trustedOrigins?: readonly string[];
+  /** Trusted-browser cookie. */
+  cookie?: { name?: string; secure?: boolean; path?: string; domain?: string };
+  /** Called with every error answered 500 or 503 (the answer itself never carries details). */
+  onError?(error: unknown, req: Native): void;
+  now?: () => number;
+}
+
+/** What a route handler receives. */
+export interface RouteContext<Native = unknown> {
+  tf: TwoFactor;
+  req: HttpRequest<Native>;
+  /** The parsed, validated body. */
+  body: unknown;
+  /** The session state the guard let through (null for `none`). */
+  state: SessionState | null;
+  /** For `admin` routes: the actor. */
+  actor: Actor | null;
+  options: ResolvedOptions<Native>;
+}
+
+/** Options with defaults applied. */
+export interface ResolvedOptions<Native> extends TwoFactorHttpOptions<Native> {
+  now: () => number;
+  adminStepUp: boolean;
+  cookieName: string;
+  cookieAttributes: string;
+}
+
+/** One endpoint of the route table. */
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Express-style path (`/devices/:deviceId`), relative to where the routes are mounted. */
+  path: string;
+  guard: Guard;
+  /** For `admin` routes: which permission the host grants (`getActor` or `canManagePolicy`). */
+  permission?: 'actor' | 'policy';
+  /** The body schema (zod); requests without one take no body. */
+  body?: z.ZodType;
+  /** A one-line summary (OpenAPI, docs). */
+  summary: string;
+  handle(ctx: RouteContext): Promise<HttpAnswer>;
+}

@@ -1,0 +1,166 @@
+import type { Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createExampleApp } from '../../examples/express/app.js';
+import { createTwoFactor } from '../../src/create-two-factor.js';
+import { MemoryMailer } from '../../src/mail/mailer.js';
+import type { Store } from '../../src/store.js';
+import { MemoryStore } from '../../src/stores/memory.js';
+import { TestClient } from '../http/support/client.js';
+
+/** The example control panel over HTTP: what its pages and forms let a browser do. */
+let server: Server | null = null;
+afterEach(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = null;
+});
+
+async function startExample(options: { required?: boolean; store?: Store } = {}) {
+  const tf = createTwoFactor({
+    issuer: 'CloudFon CX',
+    store: options.store ?? new MemoryStore(),
+    mailer: new MemoryMailer(),
+    keys: 'd'.repeat(64),
+    policyCacheMs: 0,
+    policy: { required: options.required ?? false },
+    authorize: (actor) => actor.roles?.includes('admin') === true,
+  });
+  const app = createExampleApp({ tf });
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return { tf, base };
+}
+
+const form = (fields: Record<string, string>) => ({
+  raw: { body: new URLSearchParams(fields).toString(), type: 'application/x-www-form-urlencoded' },
+});
+const ANA = { email: 'ana@cloudfon.example', password: 'agent-demo-1' };
+const ADMIN = { email: 'admin@cloudfon.example', password: 'admin-demo-1' };
+
+async function signIn(client: TestClient, who: { email: string; password: string }) {
+  return client.call('POST', '/login', undefined, { ...form(who), headers: { origin: client.base } });
+}
+
+describe('example: sign-in', () => {
+  it('finding 9: POST /login costs the same for a known and an unknown email', async () => {
+    const { base } = await startExample();
+    const client = new TestClient(base);
+    const time = async (email: string) => {
+      const started = performance.now();
+      const answer = await signIn(client, { email, password: 'wrong-password' });
+      expect(answer.status).toBe(401);
+      return performance.now() - started;
+    };
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      known.push(await time(ANA.email));
+      unknown.push(await time(`nobody-${i}@cloudfon.example`));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // Two scrypt runs against one would give about 2; noise on a busy machine stays well inside 1.5.
+    const ratio = median(unknown) / median(known);
+    expect(ratio).toBeLessThan(1.5);
+    expect(ratio).toBeGreaterThan(1 / 1.5);
+  });
+
+  it('finding 10: a cross-site form post (login CSRF) is refused on every form', async () => {
+    const { base } = await startExample();
+    const client = new TestClient(base);
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'null' },
+    ]) {
+      for (const path of ['/login', '/logout']) {
+        const answer = await client.call('POST', path, undefined, { ...form(ANA), headers });
+        expect(answer.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+        expect(answer.json['error']).toBe('csrf');
+      }
+    }
+    expect(client.cookies.size).toBe(0);
+    expect((await signIn(client, ANA)).status).toBe(302);
+  });
+
+  it('finding 11: with 2FA required, a password-only session reaches only the 2FA setup page', async () => {
+    const { base } = await startExample({ required: true });
+    const client = new TestClient(base);
+    const login = await signIn(client, ADMIN);
+    expect(login.headers.get('location')).toBe('/setup');
+    expect((await client.call('GET', '/setup')).status).toBe(200);
+    for (const path of ['/profile', '/settings/agents', '/settings/security']) {
+      const answer = await client.call('GET', path);
+      expect(answer.status, path).toBe(302);
+      expect(answer.headers.get('location'), path).toBe('/setup');
+    }
+    expect((await client.call('GET', '/2fa/devices')).status).toBe(403);
+    expect((await client.call('GET', '/2fa/status')).status).toBe(200);
+  });
+});
+
+describe('example: errors never leak internals', () => {
+  it('finding 7: oversized and malformed bodies and a store outage answer JSON codes on every route', async () => {
+    let down = false;
+    const memory = new MemoryStore();
+    const failing = (): never => {
+      throw new Error('connect ECONNREFUSED 10.0.0.5:5432 at /srv/app/db.ts:42');
+    };
+    const store: Store = {
+      get: (key, now) => (down ? failing() : memory.get(key, now)),
+      getMany: (keys, now) => (down ? failing() : memory.getMany(keys, now)),
+      commit: (ops, now, read) => (down ? failing() : memory.commit(ops, now, read)),
+    };
+    const { base } = await startExample({ store });
+    const client = new TestClient(base);
+    expect((await signIn(client, ADMIN)).status).toBe(302);
+    const leaks = /\bat \/|\/srv\/|\/work\/|node_modules|ECONNREFUSED|Error:/;
+    const check = (answer: { status: number; text: string; headers: Headers }, what: string) => {
+      expect(answer.text, what).not.toMatch(leaks);
+      if (answer.status >= 500 || [400, 413, 415].includes(answer.status))
+        expect(answer.headers.get('content-type'), what).toMatch(/^application\/json/);
+    };
+    const same = { origin: base };
+    check(
+      await client.call('POST', '/login', undefined, {
+        ...form({ email: 'x'.repeat(10_000) }),
+        headers: same,
+      }),
+      'big form',
+    );
+    const big = await client.call('POST', '/login', undefined, {
+      ...form({ email: 'x'.repeat(10_000) }),
+      headers: same,
+    });
+    expect(big).toMatchObject({ status: 413, json: { error: 'too-large' } });
+    const bad = await client.call('POST', '/login', undefined, {
+      raw: { body: 'email=%E0%A4%A', type: 'application/x-www-form-urlencoded' },
+      headers: same,
+    });
+    check(bad, 'malformed form');
+    down = true;
+    const outage = await client.call('GET', '/profile');
+    expect(outage).toMatchObject({ status: 503, json: { error: 'store-unavailable' } });
+    for (const path of [
+      '/',
+      '/login',
+      '/login/code',
+      '/setup',
+      '/profile',
+      '/settings/security',
+      '/settings/agents',
+      '/dev/outbox',
+      '/2fa/status',
+      '/2fa/backup-codes',
+      '/2fa/devices',
+      '/2fa/policy',
+    ]) {
+      check(await client.call('GET', path), `GET ${path}`);
+    }
+    for (const path of ['/login', '/logout', '/2fa/login/verify', '/2fa/step-up/start', '/2fa/totp/setup']) {
+      const answer = await client.call('POST', path, { code: '123456' }, { headers: same });
+      check(answer, `POST ${path}`);
+    }
+  });
+});
