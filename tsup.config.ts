@@ -21,4 +21,6 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
+  // import.meta.url (factorkit/sqlite loads better-sqlite3 with createRequire) in the CommonJS build too.
+  shims: true,
 });

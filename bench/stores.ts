@@ -1,4 +1,8 @@
-import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import {
   createTwoFactor,
@@ -9,6 +13,8 @@ import {
 } from '../src/entries/index.js';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { RedisStore } from '../src/entries/redis.js';
+import { SqliteStore } from '../src/entries/sqlite.js';
+import { startRedisCluster } from '../test/helpers/redis-cluster.js';
 import { startPostgres, startRedis } from '../test/helpers/servers.js';
 import { measureAsync, table } from './harness.js';
 
@@ -49,7 +55,11 @@ async function prepare(store: Store, count: number) {
 
 /** login.verify (correct TOTP code, the full success path) on each store, beside the client's bare round trip. */
 export async function benchStores(): Promise<void> {
-  const [redisServer, postgresServer] = await Promise.all([startRedis(), startPostgres()]);
+  const [redisServer, clusterServer, postgresServer] = await Promise.all([
+    startRedis(),
+    startRedisCluster(),
+    startPostgres(),
+  ]);
   const targets: Array<{
     name: string;
     store: Store;
@@ -69,6 +79,16 @@ export async function benchStores(): Promise<void> {
       close: () => client.quit(),
     });
   } else console.log('redis-server not installed: Redis rows skipped\n');
+  if (clusterServer) {
+    const cluster = new Cluster(clusterServer.nodes.map(({ host, port }) => ({ host, port })));
+    targets.push({
+      name: 'redis-cluster',
+      store: new RedisStore({ client: cluster }),
+      floorName: 'GET',
+      floor: () => cluster.get('bench:floor'),
+      close: () => cluster.quit(),
+    });
+  }
   if (postgresServer) {
     const pool = new pg.Pool({
       host: '127.0.0.1',
@@ -87,6 +107,24 @@ export async function benchStores(): Promise<void> {
       close: () => pool.end(),
     });
   } else console.log('PostgreSQL not installed: PostgreSQL rows skipped\n');
+  {
+    // A file on disk (WAL, synchronous=NORMAL: the defaults); the floor is a prepared statement on the same connection.
+    const dir = mkdtempSync(join(tmpdir(), 'factorkit-bench-'));
+    const db = new Database(join(dir, 'bench.sqlite'));
+    const store = new SqliteStore({ database: db });
+    store.createSchema();
+    const selectOne = db.prepare('SELECT 1');
+    targets.push({
+      name: 'sqlite',
+      store,
+      floorName: 'SELECT 1',
+      floor: async () => selectOne.get(),
+      close: async () => {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    });
+  }
 
   console.log(
     '## login.verify (correct TOTP code, success path) per store; floor = one bare round trip through the same client\n',
@@ -137,5 +175,5 @@ export async function benchStores(): Promise<void> {
     ['store', 'concurrency', 'operation', 'ops/s', 'p50 ms', 'p99 ms', 'verify p50 ÷ 2 round trips'],
     rows,
   );
-  await Promise.all([redisServer?.stop(), postgresServer?.destroy()]);
+  await Promise.all([redisServer?.stop(), clusterServer?.stop(), postgresServer?.destroy()]);
 }

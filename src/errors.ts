@@ -3,6 +3,7 @@ export type FactorkitErrorCode =
   | 'INVALID_INPUT'
   | 'NOT_AUTHORIZED'
   | 'STORE_UNAVAILABLE'
+  | 'CROSS_SLOT'
   | 'CONFIG'
   | 'MAIL_FAILED'
   | 'DECRYPT_FAILED'

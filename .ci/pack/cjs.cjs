@@ -6,11 +6,15 @@ const { RedisStore } = require('factorkit/redis');
 const { PostgresStore } = require('factorkit/postgres');
 const { SmtpMailer } = require('factorkit/smtp');
 const { twoFactorRouter } = require('factorkit/express');
+const { SqliteStore } = require('factorkit/sqlite');
 
 (async () => {
+  // SqliteStore loads better-sqlite3 with createRequire(import.meta.url): shimmed in the CJS build.
+  const store = new SqliteStore({ filename: ':memory:' });
+  store.createSchema();
   const tf = createTwoFactor({
     issuer: 'Pack',
-    store: new MemoryStore(),
+    store,
     mailer: new MemoryMailer(),
     keys: 'f'.repeat(64),
   });
@@ -22,7 +26,7 @@ const { twoFactorRouter } = require('factorkit/express');
   assert.equal(start.status, 'challenge');
   assert.equal((await tf.login.verify(start.challengeId, confirmed.backupCodes[0])).ok, true);
   assert.match(qrSvg(setup.uri), /^<svg /);
-  for (const value of [PostgresStore, RedisStore, SmtpMailer, twoFactorRouter])
+  for (const value of [MemoryStore, PostgresStore, RedisStore, SmtpMailer, twoFactorRouter])
     assert.equal(typeof value, 'function');
   console.log('CommonJS require of the packed tarball: ok');
 })().catch((error) => {

@@ -1,4 +1,4 @@
-// Imports the packed tarball as an ES module and runs a whole TOTP enrolment and login.
+// Imports the packed tarball as an ES module and runs a whole TOTP enrolment and login on SQLite.
 
 import assert from 'node:assert/strict';
 import { createTwoFactor, MemoryMailer, MemoryStore, TotpVerifier } from 'factorkit';
@@ -7,10 +7,13 @@ import { PostgresStore } from 'factorkit/postgres';
 import { qrSvg } from 'factorkit/qr';
 import { RedisStore } from 'factorkit/redis';
 import { SmtpMailer } from 'factorkit/smtp';
+import { SqliteStore } from 'factorkit/sqlite';
 
+const store = new SqliteStore({ filename: ':memory:' });
+store.createSchema();
 const tf = createTwoFactor({
   issuer: 'Pack',
-  store: new MemoryStore(),
+  store,
   mailer: new MemoryMailer(),
   keys: 'f'.repeat(64),
 });
@@ -23,6 +26,6 @@ assert.equal(start.status, 'challenge');
 const verified = await tf.login.verify(start.challengeId, confirmed.backupCodes[0]);
 assert.equal(verified.ok, true);
 assert.match(qrSvg(setup.uri), /^<svg /);
-for (const value of [PostgresStore, RedisStore, SmtpMailer, twoFactorRouter])
+for (const value of [MemoryStore, PostgresStore, RedisStore, SmtpMailer, twoFactorRouter])
   assert.equal(typeof value, 'function');
 console.log('ESM import of the packed tarball: ok');

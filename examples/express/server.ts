@@ -1,21 +1,30 @@
 /**
- * The example control panel. `npm run example` starts it with embedded defaults: MemoryStore and
- * MemoryMailer (see the outbox page), no services needed. Environment variables switch parts:
- *   PORT (3000), HOST (127.0.0.1), FACTORKIT_KEY (32 bytes hex/base64url; random per run if unset)
- *   FACTORKIT_STORE=redis with REDIS_URL, or FACTORKIT_STORE=postgres with DATABASE_URL
+ * The example control panel. `npm run example` starts it with embedded defaults: a SQLite file in
+ * the git-ignored `examples/express/data/` folder (enrolments, backup codes and trusted browsers
+ * survive a restart) and MemoryMailer (see the outbox page); no services needed. Environment:
+ *   PORT (3000), HOST (127.0.0.1), FACTORKIT_DATA_DIR (the data folder)
+ *   FACTORKIT_KEY (32 bytes hex/base64url; default: a key generated once into the data folder)
+ *   FACTORKIT_STORE=sqlite (default) | memory | redis (REDIS_URL) | postgres (DATABASE_URL)
  *   SMTP_URL (e.g. smtp://127.0.0.1:2525) with SMTP_FROM to send real email
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createTwoFactor, type Mailer, MemoryMailer, MemoryStore, type Store } from 'factorkit';
 import { createExampleApp } from './app.js';
 import { DEMO_ACCOUNTS } from './users.js';
 
-async function storeFromEnv(): Promise<Store> {
-  const kind = process.env['FACTORKIT_STORE'] ?? 'memory';
+const dataDir = process.env['FACTORKIT_DATA_DIR'] ?? fileURLToPath(new URL('./data/', import.meta.url));
+
+async function storeFromEnv(): Promise<{ store: Store; where: string }> {
+  const kind = process.env['FACTORKIT_STORE'] ?? 'sqlite';
+  if (kind === 'memory') return { store: new MemoryStore(), where: 'memory (lost on restart)' };
   if (kind === 'redis') {
     const { Redis } = await import('ioredis');
     const { RedisStore } = await import('factorkit/redis');
-    return new RedisStore({ client: new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379') });
+    const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    return { store: new RedisStore({ client: new Redis(url) }), where: `Redis ${url}` };
   }
   if (kind === 'postgres') {
     const { default: pg } = await import('pg');
@@ -24,9 +33,21 @@ async function storeFromEnv(): Promise<Store> {
     pool.on('error', (error) => console.error('[example] postgres:', error.message));
     const store = new PostgresStore({ pool });
     await store.createSchema();
-    return store;
+    return { store, where: 'PostgreSQL (DATABASE_URL)' };
   }
-  return new MemoryStore();
+  const { SqliteStore } = await import('factorkit/sqlite');
+  const filename = join(dataDir, 'factorkit.sqlite');
+  const store = new SqliteStore({ filename });
+  store.createSchema();
+  return { store, where: `SQLite ${filename}` };
+}
+
+/** FACTORKIT_KEY, or a key made once and kept beside the data: secrets sealed with it stay readable. */
+function keyFromEnv(): string {
+  if (process.env['FACTORKIT_KEY']) return process.env['FACTORKIT_KEY'];
+  const file = join(dataDir, 'factorkit.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
 }
 
 async function mailerFromEnv(): Promise<Mailer> {
@@ -39,12 +60,14 @@ async function mailerFromEnv(): Promise<Mailer> {
   });
 }
 
+mkdirSync(dataDir, { recursive: true });
 const mailer = await mailerFromEnv();
+const { store, where } = await storeFromEnv();
 const tf = createTwoFactor({
   issuer: 'CloudFon CX',
-  store: await storeFromEnv(),
+  store,
   mailer,
-  keys: process.env['FACTORKIT_KEY'] ?? randomBytes(32).toString('hex'),
+  keys: keyFromEnv(),
   // "View Backup Codes" shows the codes again, as the help page describes: keep them sealed, not hashed.
   policy: { backupCodes: { storage: 'viewable' } },
   authorize: (actor) => actor.roles?.includes('admin') === true,
@@ -60,6 +83,7 @@ const server = app.listen(Number(process.env['PORT'] ?? 3000), host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   console.log(`\nCloudFon CX example control panel: http://${host}:${port}/\n`);
+  console.log(`Store: ${where}`);
   console.log('Demo users (email / password):');
   for (const account of DEMO_ACCOUNTS)
     console.log(`  ${account.email.padEnd(26)} ${account.password.padEnd(14)} ${account.role}`);

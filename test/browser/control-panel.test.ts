@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
 import { createTwoFactor, type TwoFactor } from '../../src/create-two-factor.js';
@@ -8,16 +8,7 @@ import { MemoryMailer } from '../../src/mail/mailer.js';
 import { MemoryStore } from '../../src/stores/memory.js';
 import { TotpVerifier } from '../../src/totp-verifier.js';
 import { fakeClock, MINUTE } from '../helpers/harness.js';
-import { servicesRequired } from '../helpers/servers.js';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARTIFACTS = new URL('../../test-artifacts/browser/', import.meta.url).pathname;
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  const message = `[factorkit tests] ${CHROMIUM} not found: the browser suite is SKIPPED (apt-get install chromium)`;
-  if (servicesRequired) throw new Error(message);
-  console.warn(`\n${'!'.repeat(80)}\n${message}\n${'!'.repeat(80)}\n`);
-}
+import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
 
 const ADMIN = { email: 'admin@cloudfon.example', password: 'admin-demo-1' };
 const ANA = { email: 'ana@cloudfon.example', password: 'agent-demo-1' };
@@ -33,18 +24,7 @@ const totp = new TotpVerifier();
 beforeAll(async () => {
   if (!hasChromium) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 // A fresh app (store, mailer, fake clock) per story, so stories never depend on each other.

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import type { Store } from '../../src/store.js';
 import { MemoryStore } from '../../src/stores/memory.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { RedisStore } from '../../src/stores/redis.js';
+import { SqliteStore } from '../../src/stores/sqlite.js';
 
 export interface StoreUnderTest {
   name: string;
@@ -14,26 +18,56 @@ export interface StoreUnderTest {
 }
 
 /**
- * The stores every facade suite runs against: memory always; Redis and PostgreSQL on the servers
- * the global setup started (skipped loudly when not installed). Each `make()` is a fresh, empty store.
+ * The stores every facade suite runs against: memory and SQLite (a file in a temporary folder)
+ * always; Redis, a Redis Cluster and PostgreSQL on the servers the global setup started (skipped
+ * loudly when not installed). Each `make()` is a fresh, empty store.
  */
 export function storesUnderTest(): StoreUnderTest[] {
   const redisPort = inject('redisPort');
   const postgresPort = inject('postgresPort');
+  const redisClusterPorts = inject('redisClusterPorts');
   let redis: Redis | null = null;
+  let cluster: Cluster | null = null;
   let pool: pg.Pool | null = null;
+  let sqliteDir: string | null = null;
+  const sqliteStores: SqliteStore[] = [];
   afterAll(async () => {
     await redis?.quit().catch(() => undefined);
+    await cluster?.quit().catch(() => undefined);
     await pool?.end().catch(() => undefined);
+    for (const store of sqliteStores) store.close();
+    if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
   });
   return [
     { name: 'memory', make: async () => new MemoryStore(), skip: false },
+    {
+      name: 'sqlite',
+      skip: false,
+      make: async () => {
+        sqliteDir ??= mkdtempSync(join(tmpdir(), 'factorkit-facade-'));
+        const store = new SqliteStore({ filename: join(sqliteDir, `${randomUUID()}.sqlite`) });
+        sqliteStores.push(store);
+        store.createSchema();
+        return store;
+      },
+    },
     {
       name: 'redis',
       skip: redisPort === null,
       make: async () => {
         redis ??= new Redis({ host: '127.0.0.1', port: redisPort ?? 0, maxRetriesPerRequest: 1 });
         return new RedisStore({ client: redis, prefix: `f:${randomUUID()}:` });
+      },
+    },
+    {
+      name: 'redis-cluster',
+      skip: redisClusterPorts === null,
+      make: async () => {
+        cluster ??= new Cluster(
+          (redisClusterPorts ?? []).map((port) => ({ host: '127.0.0.1', port })),
+          { redisOptions: { maxRetriesPerRequest: 1 } },
+        );
+        return new RedisStore({ client: cluster, prefix: `f:${randomUUID()}:` });
       },
     },
     {

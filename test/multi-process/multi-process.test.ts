@@ -1,15 +1,20 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createTwoFactor } from '../../src/create-two-factor.js';
+import { createTwoFactor, type TwoFactor } from '../../src/create-two-factor.js';
 import type { VerifyResult } from '../../src/facade/login.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
 import type { Store } from '../../src/store.js';
+import { storeKeys } from '../../src/store-keys.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { RedisStore } from '../../src/stores/redis.js';
+import { SqliteStore } from '../../src/stores/sqlite.js';
 import { TotpVerifier } from '../../src/totp-verifier.js';
 import { previousStepCode } from '../helpers/servers.js';
 
@@ -22,9 +27,22 @@ afterAll(async () => {
   await Promise.all(closers.map((close) => close().catch(() => undefined)));
 });
 
+type Kind = 'redis' | 'postgres' | 'sqlite';
+
 async function sharedStore(
-  kind: 'redis' | 'postgres',
-): Promise<{ store: Store; spec: { kind: typeof kind; port: number; name: string } }> {
+  kind: Kind,
+): Promise<{ store: Store; spec: { kind: Kind; port: number; name: string } }> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'factorkit-mp-'));
+    const name = join(dir, 'shared.sqlite');
+    const store = new SqliteStore({ filename: name });
+    store.createSchema();
+    closers.push(async () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    return { store, spec: { kind, port: 0, name } };
+  }
   if (kind === 'redis') {
     const client = new Redis({ host: '127.0.0.1', port: redisPort ?? 0 });
     closers.push(() => client.quit());
@@ -71,78 +89,106 @@ async function fireFromTwoProcesses(
   return calls.map((_, i) => (i % 2 === 0 ? even![i / 2] : odd![(i - 1) / 2])!);
 }
 
-for (const kind of ['redis', 'postgres'] as const) {
-  describe.skipIf((kind === 'redis' ? redisPort : postgresPort) === null)(
-    `two app instances on one ${kind}`,
-    () => {
-      it('single use and attempt limits hold across processes', async () => {
-        const { store, spec } = await sharedStore(kind);
-        const tf = createTwoFactor({
-          issuer: 'CloudFon CX',
-          store,
-          mailer: new MemoryMailer(),
-          keys: KEY,
-          authorize: () => true,
-        });
-        const totp = new TotpVerifier();
-        const enroll = async (userId: string) => {
-          const setup = await tf.totp.beginSetup(userId, { accountName: userId });
-          const result = await tf.totp.confirmSetup(userId, await previousStepCode(setup.secret, totp));
-          if (!result.ok) throw new Error('enroll failed');
-          return { secret: setup.secret, backupCodes: result.backupCodes! };
-        };
-        const challenges = async (userId: string, n: number) =>
-          Promise.all(
-            Array.from({ length: n }, async () => {
-              const start = await tf.login.start(userId);
-              if (start.status !== 'challenge') throw new Error(start.status);
-              return start.challengeId;
-            }),
-          );
+const totp = new TotpVerifier();
 
-        const backupUser = await enroll('backup-user');
-        const adminUser = 'admin-user';
-        await enroll(adminUser);
-        const admin = await tf.admin.issueBackupCode({ id: 'boss' }, adminUser);
-        const totpUser = await enroll('totp-user');
-        const oneChallengeUser = await enroll('one-challenge-user');
-        const wrongUser = 'wrong-user';
-        await enroll(wrongUser);
+/** Enrolls `userId` in TOTP against the real clock. */
+async function enroll(tf: TwoFactor, userId: string) {
+  const setup = await tf.totp.beginSetup(userId, { accountName: userId });
+  const result = await tf.totp.confirmSetup(userId, await previousStepCode(setup.secret, totp));
+  if (!result.ok) throw new Error('enroll failed');
+  return { secret: setup.secret, backupCodes: result.backupCodes! };
+}
 
-        const [backupIds, adminIds, totpIds, [single], [wrongId]] = await Promise.all([
-          challenges('backup-user', 50),
-          challenges(adminUser, 50),
-          challenges('totp-user', 50),
-          challenges('one-challenge-user', 1),
-          challenges(wrongUser, 1),
-        ]);
-        const at = Date.now() + 2500;
-        const totpCode = totp.generateCode(totpUser.secret, at);
-        const singleCode = totp.generateCode(oneChallengeUser.secret, at);
-        const calls = [
-          ...backupIds.map((challengeId) => ({ challengeId, code: backupUser.backupCodes[0]! })),
-          ...adminIds.map((challengeId) => ({ challengeId, code: admin.code })),
-          ...totpIds.map((challengeId) => ({ challengeId, code: totpCode })),
-          ...Array.from({ length: 50 }, () => ({ challengeId: single!, code: singleCode })),
-          ...Array.from({ length: 100 }, (_, i) => ({ challengeId: wrongId!, code: String(100_000 + i) })),
-        ];
-        const results = await fireFromTwoProcesses(spec, calls);
-        const successes = (rs: VerifyResult[]) => rs.filter((r) => r.ok).length;
-        const group = (from: number, n: number) => results.slice(from, from + n);
-        expect(successes(group(0, 50))).toBe(1);
-        expect(successes(group(50, 50))).toBe(1);
-        expect(successes(group(100, 50))).toBe(1);
-        expect(successes(group(150, 50))).toBe(1);
-        const wrong = group(200, 100);
-        expect(successes(wrong)).toBe(0);
-        expect(wrong.filter((r) => !r.ok && r.reason === 'invalid-code')).toHaveLength(2);
-        expect((await tf.status('backup-user')).backupCodesRemaining).toBe(9);
-        // The challenge record itself says how many codes were evaluated: the first three, then the lock.
-        const [nonce] = wrongId!.split('.').slice(-1);
-        const tag = Buffer.from(wrongUser).toString('base64url');
-        const record = await store.get(`{${tag}}:challenge:${nonce}`, Date.now());
-        expect(record?.fields['attempts']).toBe('3');
-      }, 120_000);
-    },
+/** `n` open login challenges of `userId`. */
+function challenges(tf: TwoFactor, userId: string, n: number): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const start = await tf.login.start(userId);
+      if (start.status !== 'challenge') throw new Error(start.status);
+      return start.challengeId;
+    }),
   );
+}
+
+const skipped = { redis: redisPort === null, postgres: postgresPort === null, sqlite: false };
+
+for (const kind of ['redis', 'postgres', 'sqlite'] as const) {
+  describe.skipIf(skipped[kind])(`two app instances on one ${kind}`, () => {
+    it('single use and attempt limits hold across processes', async () => {
+      const { store, spec } = await sharedStore(kind);
+      const tf = createTwoFactor({
+        issuer: 'CloudFon CX',
+        store,
+        mailer: new MemoryMailer(),
+        keys: KEY,
+        authorize: () => true,
+      });
+
+      const backupUser = await enroll(tf, 'backup-user');
+      const adminUser = 'admin-user';
+      await enroll(tf, adminUser);
+      const admin = await tf.admin.issueBackupCode({ id: 'boss' }, adminUser);
+      const totpUser = await enroll(tf, 'totp-user');
+      const oneChallengeUser = await enroll(tf, 'one-challenge-user');
+      const wrongUser = 'wrong-user';
+      await enroll(tf, wrongUser);
+
+      const [backupIds, adminIds, totpIds, [single], [wrongId]] = await Promise.all([
+        challenges(tf, 'backup-user', 50),
+        challenges(tf, adminUser, 50),
+        challenges(tf, 'totp-user', 50),
+        challenges(tf, 'one-challenge-user', 1),
+        challenges(tf, wrongUser, 1),
+      ]);
+      const at = Date.now() + 2500;
+      const totpCode = totp.generateCode(totpUser.secret, at);
+      const singleCode = totp.generateCode(oneChallengeUser.secret, at);
+      const calls = [
+        ...backupIds.map((challengeId) => ({ challengeId, code: backupUser.backupCodes[0]! })),
+        ...adminIds.map((challengeId) => ({ challengeId, code: admin.code })),
+        ...totpIds.map((challengeId) => ({ challengeId, code: totpCode })),
+        ...Array.from({ length: 50 }, () => ({ challengeId: single!, code: singleCode })),
+        ...Array.from({ length: 100 }, (_, i) => ({ challengeId: wrongId!, code: String(100_000 + i) })),
+      ];
+      const results = await fireFromTwoProcesses(spec, calls);
+      const successes = (rs: VerifyResult[]) => rs.filter((r) => r.ok).length;
+      const group = (from: number, n: number) => results.slice(from, from + n);
+      expect(successes(group(0, 50))).toBe(1);
+      expect(successes(group(50, 50))).toBe(1);
+      expect(successes(group(100, 50))).toBe(1);
+      expect(successes(group(150, 50))).toBe(1);
+      const wrong = group(200, 100);
+      expect(successes(wrong)).toBe(0);
+      expect(wrong.filter((r) => !r.ok && r.reason === 'invalid-code')).toHaveLength(2);
+      expect((await tf.status('backup-user')).backupCodesRemaining).toBe(9);
+      // The challenge record itself says how many codes were evaluated: the first three, then the lock.
+      const [nonce] = wrongId!.split('.').slice(-1);
+      const tag = Buffer.from(wrongUser).toString('base64url');
+      const record = await store.get(`{${tag}}:challenge:${nonce}`, Date.now());
+      expect(record?.fields['attempts']).toBe('3');
+    }, 120_000);
+
+    it('failed attempts from two processes add up exactly', async () => {
+      const { store, spec } = await sharedStore(kind);
+      const tf = createTwoFactor({ issuer: 'CloudFon CX', store, mailer: new MemoryMailer(), keys: KEY });
+      // No account lock within this test, and two failures per challenge (its lock comes at the third):
+      // every failure is counted, none refused.
+      await tf.policy.set({ attempts: { accountFreeFailures: 1_000_000 } });
+      const user = await enroll(tf, 'counted-user');
+      const ids = await challenges(tf, 'counted-user', 100);
+      const at = Date.now() + 2500;
+      const valid = new Set(
+        [-2, -1, 0, 1, 2].map((step) => totp.generateCode(user.secret, at + step * 30_000)),
+      );
+      const wrong = Array.from({ length: 210 }, (_, i) => String(100_000 + i)).filter((c) => !valid.has(c));
+      const calls = ids.flatMap((challengeId, i) => [
+        { challengeId, code: wrong[2 * i]! },
+        { challengeId, code: wrong[2 * i + 1]! },
+      ]);
+      const results = await fireFromTwoProcesses(spec, calls);
+      expect(results.filter((r) => !r.ok && r.reason === 'invalid-code')).toHaveLength(200);
+      const counter = await store.get(storeKeys.accountAttempts('counted-user'), Date.now());
+      expect(counter?.fields['attempts']).toBe('200');
+    }, 120_000);
+  });
 }

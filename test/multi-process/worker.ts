@@ -1,6 +1,7 @@
 /**
- * One app instance for the multi-process tests: builds a facade on the shared Redis or PostgreSQL,
- * waits for the start instant, fires its share of verifies concurrently, prints the results as JSON.
+ * One app instance for the multi-process tests: builds a facade on the shared Redis, PostgreSQL or
+ * SQLite file, waits for the start instant, fires its share of verifies concurrently, prints the
+ * results as JSON.
  */
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -9,9 +10,11 @@ import { MemoryMailer } from '../../src/mail/mailer.js';
 import type { Store } from '../../src/store.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { RedisStore } from '../../src/stores/redis.js';
+import { SqliteStore } from '../../src/stores/sqlite.js';
 
 interface Job {
-  store: { kind: 'redis' | 'postgres'; port: number; name: string };
+  /** `name`: the Redis prefix, the PostgreSQL table or the SQLite file. */
+  store: { kind: 'redis' | 'postgres' | 'sqlite'; port: number; name: string };
   key: string;
   startAt: number;
   calls: Array<{ challengeId: string; code: string }>;
@@ -24,6 +27,11 @@ if (job.store.kind === 'redis') {
   const client = new Redis({ host: '127.0.0.1', port: job.store.port });
   store = new RedisStore({ client, prefix: job.store.name, commandTimeoutMs: 30_000 });
   close = () => client.quit();
+} else if (job.store.kind === 'sqlite') {
+  // Generous: SQLite's busy handler retries with sleeps, so a commit can lose several turns to the other process.
+  const sqlite = new SqliteStore({ filename: job.store.name, busyTimeoutMs: 30_000 });
+  store = sqlite;
+  close = async () => sqlite.close();
 } else {
   const pool = new pg.Pool({
     host: '127.0.0.1',

@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TotpVerifier } from '../../src/totp-verifier.js';
+import { previousStepCode } from '../helpers/servers.js';
+import { hasChromium, launchChromium } from './chromium.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const totp = new TotpVerifier();
+let browser: Browser;
+let dataDir = '';
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  browser = await launchChromium();
+  dataDir = mkdtempSync(join(tmpdir(), 'factorkit-example-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** `npm run example` as a user runs it (its default SQLite store), in a data folder of the test's. */
+async function startExample(): Promise<{ base: string; output: () => string; child: ChildProcess }> {
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['examples/express/server.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', FACTORKIT_DATA_DIR: dataDir, EXAMPLE_QUIET: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the example did not start:\n${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(/control panel: (http:\/\/127\.0\.0\.1:\d+)\//);
+      // The banner ends with the outbox line: wait for all of it.
+      if (match && output.includes('/dev/outbox')) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => reject(new Error(`the example exited (${code}):\n${output}`)));
+  });
+  return { base, output: () => output, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function signIn(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=email]', 'ana@cloudfon.example');
+  await page.fill('input[name=password]', 'agent-demo-1');
+  await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Sign In")')]);
+}
+
+describe.skipIf(!hasChromium)('the example persists (SQLite by default)', () => {
+  it('an authenticator linked before a restart signs in after it', async () => {
+    const first = await startExample();
+    expect(first.output()).toContain(`SQLite ${join(dataDir, 'factorkit.sqlite')}`);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, first.base);
+    await page.goto(`${first.base}/profile`);
+    await page.click('#method-totp button:has-text("Set up")');
+    const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+    await page.click('dialog button:has-text("Next")');
+    // The previous step's code: the current one stays free for the sign-in after the restart.
+    await page.fill('#setup-code', await previousStepCode(secret, totp));
+    await page.click('dialog button:has-text("Verify")');
+    await page.waitForSelector('#backup-code-list');
+    await stop(first.child);
+
+    const second = await startExample();
+    try {
+      await signIn(page, second.base);
+      await page.waitForURL(`${second.base}/login/code`);
+      await page.fill('#code', totp.generateCode(secret, Date.now()));
+      await page.click('#verify');
+      await page.waitForURL(`${second.base}/profile`);
+      await expect.poll(() => page.locator('#method-totp').innerText()).toContain('Enabled');
+      await expect.poll(() => page.locator('#backup-count').innerText()).toContain('10 of 10');
+    } finally {
+      await context.close();
+      await stop(second.child);
+    }
+  }, 120_000);
+});

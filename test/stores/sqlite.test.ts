@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SqliteDatabase } from '../../src/entries/sqlite.js';
+import { SqliteStore } from '../../src/entries/sqlite.js';
+import { contractSuite } from './contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'factorkit-sqlite-'));
+const closers: Array<() => void> = [];
+afterAll(() => {
+  for (const close of closers) close();
+  rmSync(dir, { recursive: true, force: true });
+});
+let files = 0;
+const freshFile = () => join(dir, `store-${++files}.sqlite`);
+
+function fileStore(filename = freshFile()): SqliteStore {
+  const store = new SqliteStore({ filename });
+  closers.push(() => store.close());
+  store.createSchema();
+  return store;
+}
+
+/** A second connection to the same file, for looking at what the store wrote. */
+function inspect(filename: string): Database.Database {
+  const db = new Database(filename, { readonly: true });
+  closers.push(() => db.close());
+  return db;
+}
+
+contractSuite('sqlite', async () => fileStore());
+
+/** node:sqlite exists from Node 22.5 (unflagged from 22.13); on older Node its suite is skipped with a notice. */
+function loadNodeSqlite(): { DatabaseSync: new (path: string) => SqliteDatabase & { close(): void } } | null {
+  try {
+    return createRequire(import.meta.url)('node:sqlite');
+  } catch {
+    console.warn(
+      `[factorkit tests] node:sqlite is not available on Node ${process.version}: its suite is SKIPPED`,
+    );
+    return null;
+  }
+}
+const nodeSqlite = loadNodeSqlite();
+contractSuite(
+  'sqlite (node:sqlite)',
+  async () => {
+    const db = new nodeSqlite!.DatabaseSync(freshFile());
+    closers.push(() => db.close());
+    const store = new SqliteStore({ database: db });
+    store.createSchema();
+    return store;
+  },
+  { skip: nodeSqlite === null },
+);
+
+describe('SqliteStore specifics', () => {
+  const now = 1_800_000_000_000;
+
+  it('creates a WAL file with the table, its expiry index and schema version 1', () => {
+    const filename = freshFile();
+    fileStore(filename);
+    const db = inspect(filename);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const names = db
+      .prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'factorkit_records%' ORDER BY name`)
+      .pluck()
+      .all();
+    expect(names).toEqual([
+      'factorkit_records',
+      'factorkit_records_expires_at_idx',
+      'factorkit_records_meta',
+    ]);
+    expect(
+      db.prepare(`SELECT value FROM factorkit_records_meta WHERE name = 'schema_version'`).pluck().get(),
+    ).toBe('1');
+  });
+
+  it('sets busy_timeout and synchronous on the connection it is given', () => {
+    const db = new Database(freshFile());
+    closers.push(() => db.close());
+    new SqliteStore({ database: db, busyTimeoutMs: 1234, synchronous: 'FULL' }).createSchema();
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    new SqliteStore({ database: db });
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+  });
+
+  it('keeps tables apart and runs createSchema twice harmlessly', async () => {
+    const filename = freshFile();
+    const a = fileStore(filename);
+    const b = new SqliteStore({ filename, table: 'other_records' });
+    closers.push(() => b.close());
+    b.createSchema();
+    b.createSchema();
+    await a.commit([{ type: 'put', key: 'k', fields: { v: 'a' }, expiresAt: null }], now);
+    expect(await b.get('k', now)).toBeNull();
+    expect((await a.get('k', now))?.fields).toEqual({ v: 'a' });
+  });
+
+  it('sweeps expired rows: the file holds only live rows, and its pages are reused', async () => {
+    const filename = freshFile();
+    const store = fileStore(filename);
+    const db = inspect(filename);
+    const count = () => db.prepare('SELECT count(*) FROM factorkit_records').pluck().get();
+    const fill = async (from: number) => {
+      for (let i = 0; i < 2000; i++) {
+        const expiresAt = i % 4 === 0 ? null : now + 10;
+        await store.commit(
+          [{ type: 'put', key: `{u}:k${from + i}`, fields: { v: 'x'.repeat(100) }, expiresAt }],
+          now,
+        );
+      }
+    };
+    await fill(0);
+    expect(count()).toBe(2000);
+    expect(await store.get('{u}:k1', now + 10)).toBeNull();
+    expect(store.sweepExpired(now + 9)).toBe(0);
+    expect(store.sweepExpired(now + 10)).toBe(1500);
+    expect(count()).toBe(500);
+    expect((await store.get('{u}:k0', now + 10))?.fields['v']).toHaveLength(100);
+    const pagesAfterFirst = Number(db.pragma('page_count', { simple: true }));
+    await fill(10_000);
+    store.sweepExpired(now + 10);
+    expect(count()).toBe(1000);
+    // Freed pages are reused: the second batch grows the file by its 500 live rows, not by 2000.
+    expect(Number(db.pragma('page_count', { simple: true }))).toBeLessThan(pagesAfterFirst * 1.6);
+    expect(statSync(filename).size).toBeGreaterThan(0);
+  });
+
+  it('refuses bad options with CONFIG', () => {
+    const bad = (options: object, field: string) =>
+      expect(() => new SqliteStore(options as ConstructorParameters<typeof SqliteStore>[0])).toThrow(
+        expect.objectContaining({ code: 'CONFIG', field }),
+      );
+    bad({ filename: freshFile(), table: 'x; drop table y' }, 'table');
+    bad({ filename: freshFile(), synchronous: 'OFF' }, 'synchronous');
+    bad({ filename: freshFile(), busyTimeoutMs: -1 }, 'busyTimeoutMs');
+    bad({ database: {} }, 'database');
+    bad({}, 'filename');
+  });
+});
