@@ -4,7 +4,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { verifyTOTPWithGracePeriod } from '@oslojs/otp';
 import * as OTPAuth from 'otpauth';
 import { verifySync } from 'otplib';
-import { fromBase32 } from '../src/encoding.js';
+import { fromBase32 } from '../src/core/otp/base32.js';
 import { TotpVerifier } from '../src/entries/index.js';
 import { opsPerSecond, table } from './harness.js';
 

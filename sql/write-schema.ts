@@ -1,6 +1,6 @@
 /** Writes sql/schema.sql from the code that creates it (`npm run schema`); a test checks they agree. */
 import { writeFileSync } from 'node:fs';
-import { schemaSql } from '../src/stores/postgres-schema.js';
+import { schemaSql } from '../src/stores/postgres/postgres-schema.js';
 
 const header = [
   '-- factorkit records table and its commit functions (PostgresStore).',

@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { TwoFactor } from '../create-two-factor.js';
-import { FactorkitError } from '../errors.js';
-import type { LoginStart } from '../facade/login.js';
+import type { TwoFactor } from '../app/create-two-factor.js';
+import type { LoginStart } from '../app/login/login-api.js';
+import { FactorkitError } from '../core/errors.js';
 import { createTwoFactorHttp } from '../http/create-http.js';
 import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
 import type { HttpAnswer, HttpRequest, TwoFactorHttpOptions } from '../http/types.js';

@@ -1,38 +1,24 @@
-export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../attempt-limiter.js';
-export { type BackupCodeStorage, BackupCodeVault, type BackupCodeView } from '../backup-code-vault.js';
-export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../create-two-factor.js';
-export {
-  type CodeBinding,
-  EmailCodeIssuer,
-  type EmailCodeIssuerOptions,
-  type SendLimits,
-} from '../email-code-issuer.js';
+export type { AdminApi } from '../app/admin.js';
+export type { BackupCodesApi } from '../app/backup-codes.js';
+export type { AdminAction } from '../app/context.js';
+export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../app/create-two-factor.js';
+export type { DevicesApi } from '../app/devices.js';
+export type { EmailApi, SendResult } from '../app/email-setup.js';
+export type { SetupResult } from '../app/enable-method.js';
+export type { LoginApi, LoginStart, SendEmailCodeResult, VerifyResult } from '../app/login/login-api.js';
+export type { TwoFactorStatus } from '../app/status.js';
+export type { TotpApi } from '../app/totp-setup.js';
 export {
   ConfigError,
   FactorkitError,
   type FactorkitErrorCode,
   InvalidInputError,
   StoreUnavailableError,
-} from '../errors.js';
-export type { Actor, TwoFactorEvent, TwoFactorEventType } from '../events.js';
-export type { AdminApi } from '../facade/admin.js';
-export type { BackupCodesApi } from '../facade/backup-codes.js';
-export type { AdminAction } from '../facade/context.js';
-export type { DevicesApi } from '../facade/devices.js';
-export type { EmailApi, SendResult } from '../facade/email-method.js';
-export type { SetupResult } from '../facade/enable-method.js';
-export type { LoginApi, LoginStart, SendEmailCodeResult, VerifyResult } from '../facade/login.js';
-export type { TwoFactorStatus } from '../facade/status.js';
-export type { TotpApi } from '../facade/totp-method.js';
-export type { OtpAlgorithm } from '../hotp.js';
-export { Keyring, type KeysInput } from '../keyring.js';
-export { ConsoleMailer, type Mailer, type MailMessage, MemoryMailer } from '../mail/mailer.js';
-export {
-  type CodeMessageInput,
-  type CodeMessageTemplate,
-  type CodePurpose,
-  defaultCodeMessage,
-} from '../mail/templates.js';
+} from '../core/errors.js';
+export type { Actor, TwoFactorEvent, TwoFactorEventType } from '../core/events.js';
+export { Keyring, type KeysInput } from '../core/keyring.js';
+export type { OtpAlgorithm } from '../core/otp/hotp.js';
+export { type TotpOptions, TotpVerifier, type TotpVerifyResult } from '../core/otp/totp-verifier.js';
 export {
   type ChallengeMethod,
   DEFAULT_POLICY,
@@ -42,8 +28,28 @@ export {
   type PolicyInput,
   policySchema,
   type UserFactors,
-} from '../policy.js';
-export type { RandomSource } from '../random.js';
+} from '../core/policy.js';
+export type { RandomSource } from '../core/random.js';
+export { ConsoleMailer, type Mailer, type MailMessage, MemoryMailer } from '../mail/mailer.js';
+export {
+  type CodeMessageInput,
+  type CodeMessageTemplate,
+  type CodePurpose,
+  defaultCodeMessage,
+} from '../mail/templates.js';
+export {
+  type BackupCodeStorage,
+  BackupCodeVault,
+  type BackupCodeView,
+} from '../methods/backup-codes/backup-code-vault.js';
+export {
+  type CodeBinding,
+  EmailCodeIssuer,
+  type EmailCodeIssuerOptions,
+  type SendLimits,
+} from '../methods/email/email-code-issuer.js';
+export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/attempt-limiter.js';
+export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';
 export type {
   AttemptSchedule,
   CommitResult,
@@ -52,7 +58,5 @@ export type {
   Store,
   StoredRecord,
   StoreOp,
-} from '../store.js';
-export { MemoryStore, type MemoryStoreOptions } from '../stores/memory.js';
-export { type TotpOptions, TotpVerifier, type TotpVerifyResult } from '../totp-verifier.js';
-export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../trusted-device-store.js';
+} from '../store/store.js';
+export { MemoryStore, type MemoryStoreOptions } from '../stores/memory/memory-store.js';

@@ -1,1 +1,1 @@
-export { PostgresStore, type PostgresStoreOptions } from '../stores/postgres.js';
+export { PostgresStore, type PostgresStoreOptions } from '../stores/postgres/postgres-store.js';

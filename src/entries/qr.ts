@@ -1,1 +1,1 @@
-export { type QrOptions, qrSvg, qrTerminal } from '../qr.js';
+export { type QrOptions, qrSvg, qrTerminal } from '../core/qr.js';

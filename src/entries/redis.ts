@@ -1,1 +1,1 @@
-export { RedisStore, type RedisStoreOptions } from '../stores/redis.js';
+export { RedisStore, type RedisStoreOptions } from '../stores/redis/redis-store.js';

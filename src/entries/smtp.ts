@@ -1,1 +1,1 @@
-export { SmtpMailer, type SmtpMailerOptions } from '../mail/smtp.js';
+export { SmtpMailer, type SmtpMailerOptions } from '../mail/smtp-mailer.js';

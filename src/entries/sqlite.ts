@@ -1,3 +1,3 @@
-export { SqliteStore } from '../stores/sqlite.js';
-export type { SqliteDatabase, SqliteStatement } from '../stores/sqlite-database.js';
-export type { SqliteStoreOptions } from '../stores/sqlite-options.js';
+export type { SqliteDatabase, SqliteStatement } from '../stores/sqlite/sqlite-database.js';
+export type { SqliteStoreOptions } from '../stores/sqlite/sqlite-options.js';
+export { SqliteStore } from '../stores/sqlite/sqlite-store.js';

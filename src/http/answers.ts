@@ -1,4 +1,4 @@
-import { FactorkitError } from '../errors.js';
+import { FactorkitError } from '../core/errors.js';
 import type { HttpAnswer } from './types.js';
 
 /** A JSON answer. */

@@ -1,5 +1,5 @@
-import type { TwoFactor } from '../create-two-factor.js';
-import type { Actor } from '../events.js';
+import type { TwoFactor } from '../app/create-two-factor.js';
+import type { Actor } from '../core/events.js';
 import { refusal } from './answers.js';
 import { readState, type SessionState, type SignedInState } from './session.js';
 import type { HttpAnswer, HttpRequest, ResolvedOptions, Route } from './types.js';

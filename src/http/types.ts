@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { TwoFactor } from '../create-two-factor.js';
-import type { Actor } from '../events.js';
+import type { TwoFactor } from '../app/create-two-factor.js';
+import type { Actor } from '../core/events.js';
 import type { SessionState, TwoFactorSessionAccess } from './session.js';
 
 /** Who may reach a route. */

@@ -1,4 +1,4 @@
-import { FactorkitError, StoreUnavailableError } from '../errors.js';
+import { FactorkitError, StoreUnavailableError } from '../core/errors.js';
 
 /**
  * Runs a store call with a deadline. A failure or a missing answer becomes `STORE_UNAVAILABLE`

@@ -3,10 +3,10 @@ import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
-import { createTwoFactor, type TwoFactor } from '../../src/create-two-factor.js';
+import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
+import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
-import { MemoryStore } from '../../src/stores/memory.js';
-import { TotpVerifier } from '../../src/totp-verifier.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { fakeClock, MINUTE } from '../helpers/harness.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
 

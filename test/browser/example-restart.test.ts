@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TotpVerifier } from '../../src/totp-verifier.js';
+import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { previousStepCode } from '../helpers/servers.js';
 import { hasChromium, launchChromium } from './chromium.js';
 

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
-import { createTwoFactor } from '../../src/create-two-factor.js';
+import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
-import type { Store } from '../../src/store.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import type { Store } from '../../src/store/store.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { TestClient } from '../http/support/client.js';
 
 /** The example control panel over HTTP: what its pages and forms let a browser do. */

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { twoFactorRouter } from '../../src/adapters/express.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harness.js';
 
 /** A test app: sessions keyed by an `x-session` header; POST /password signs in with the password only. */

@@ -82,7 +82,7 @@ for (const target of storesUnderTest()) {
 
 describe('first and last method, decided inside the commit', () => {
   it('confirming both methods at once: one wins and issues the one set of backup codes; the other setup ends', async () => {
-    const { MemoryStore } = await import('../../src/stores/memory.js');
+    const { MemoryStore } = await import('../../src/stores/memory/memory-store.js');
     const h = makeTwoFactor(new MemoryStore());
     const setup = await h.tf.totp.beginSetup('agent', { accountName: 'agent' });
     await h.tf.email.beginSetup('agent', 'agent@example.com');
@@ -101,8 +101,8 @@ describe('first and last method, decided inside the commit', () => {
   });
 
   it('turning both methods off at once leaves no backup codes behind', async () => {
-    const { MemoryStore } = await import('../../src/stores/memory.js');
-    const { storeKeys } = await import('../../src/store-keys.js');
+    const { MemoryStore } = await import('../../src/stores/memory/memory-store.js');
+    const { storeKeys } = await import('../../src/store/keys.js');
     const store = new MemoryStore();
     const h = makeTwoFactor(store);
     await enrollTotp(h, 'agent');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FactorkitError } from '../../src/errors.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { FactorkitError } from '../../src/core/errors.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { enrollEmail, enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 
 const junk: unknown[] = [

@@ -129,8 +129,8 @@ for (const target of storesUnderTest()) {
 
 describe('EmailCodeIssuer codes', () => {
   it('are uniform six-digit strings', async () => {
-    const { EmailCodeIssuer } = await import('../../src/email-code-issuer.js');
-    const { MemoryStore } = await import('../../src/stores/memory.js');
+    const { EmailCodeIssuer } = await import('../../src/methods/email/email-code-issuer.js');
+    const { MemoryStore } = await import('../../src/stores/memory/memory-store.js');
     const { MemoryMailer } = await import('../../src/mail/mailer.js');
     const issuer = new EmailCodeIssuer({
       store: new MemoryStore(),

@@ -405,7 +405,7 @@ for (const target of storesUnderTest()) {
 
 describe('policy storage', () => {
   it('keeps only what policy.set changed, so later code defaults still apply', async () => {
-    const { MemoryStore } = await import('../../src/stores/memory.js');
+    const { MemoryStore } = await import('../../src/stores/memory/memory-store.js');
     const store = new MemoryStore();
     const first = makeTwoFactor(store, { policy: { emailSendsPerHour: 5 } });
     await first.tf.policy.set({ frequency: { trustDays: 14 } });
@@ -424,7 +424,7 @@ describe('policy storage', () => {
 
 describe('policy updates', () => {
   it('concurrent policy.set calls never lose a change', async () => {
-    const { MemoryStore } = await import('../../src/stores/memory.js');
+    const { MemoryStore } = await import('../../src/stores/memory/memory-store.js');
     const h = makeTwoFactor(new MemoryStore());
     await Promise.all([
       h.tf.policy.set({ emailSendsPerHour: 3 }),

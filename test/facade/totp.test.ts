@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FactorkitError } from '../../src/errors.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { FactorkitError } from '../../src/core/errors.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { enrollEmail, enrollTotp, MINUTE, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 

@@ -1,8 +1,8 @@
-import { createTwoFactor, type TwoFactorOptions } from '../../src/create-two-factor.js';
-import type { TwoFactorEvent } from '../../src/events.js';
+import { createTwoFactor, type TwoFactorOptions } from '../../src/app/create-two-factor.js';
+import type { TwoFactorEvent } from '../../src/core/events.js';
+import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
-import type { Store } from '../../src/store.js';
-import { TotpVerifier } from '../../src/totp-verifier.js';
+import type { Store } from '../../src/store/store.js';
 
 export const KEY = 'a'.repeat(64);
 export const MINUTE = 60_000;

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
-import type { Store } from '../../src/store.js';
-import { MemoryStore } from '../../src/stores/memory.js';
-import { PostgresStore } from '../../src/stores/postgres.js';
-import { RedisStore } from '../../src/stores/redis.js';
-import { SqliteStore } from '../../src/stores/sqlite.js';
+import type { Store } from '../../src/store/store.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
+import { RedisStore } from '../../src/stores/redis/redis-store.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 
 export interface StoreUnderTest {
   name: string;

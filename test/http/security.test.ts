@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { enrollEmail, enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harness.js';
 import { TestClient } from './support/client.js';
 import { startExpressHost } from './support/express-host.js';

@@ -4,7 +4,7 @@
  * acknowledged commit). Each commit writes two rows, `<prefix>:ack:<n>` and the `<prefix>:counter`
  * record, so a torn commit would show as a count mismatch. Stops by itself after 20 s.
  */
-import { SqliteStore } from '../../src/stores/sqlite.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 
 const [filename, prefix, synchronous] = process.argv.slice(2) as [string, string, 'NORMAL' | 'FULL'];
 const store = new SqliteStore({ filename, synchronous });

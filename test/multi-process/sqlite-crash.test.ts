@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/stores/sqlite.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'factorkit-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,12 +5,12 @@
  */
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createTwoFactor } from '../../src/create-two-factor.js';
+import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
-import type { Store } from '../../src/store.js';
-import { PostgresStore } from '../../src/stores/postgres.js';
-import { RedisStore } from '../../src/stores/redis.js';
-import { SqliteStore } from '../../src/stores/sqlite.js';
+import type { Store } from '../../src/store/store.js';
+import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
+import { RedisStore } from '../../src/stores/redis/redis-store.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 
 interface Job {
   /** `name`: the Redis prefix, the PostgreSQL table or the SQLite file. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttemptSchedule, Store } from '../../src/store.js';
+import type { AttemptSchedule, Store } from '../../src/store/store.js';
 
 /** Makes a fresh, empty store for one test. */
 export type StoreFactory = () => Promise<Store>;

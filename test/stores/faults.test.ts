@@ -1,13 +1,13 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTwoFactor, type TwoFactor } from '../../src/create-two-factor.js';
-import { FactorkitError } from '../../src/errors.js';
+import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
+import { FactorkitError } from '../../src/core/errors.js';
+import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
-import type { Store } from '../../src/store.js';
-import { PostgresStore } from '../../src/stores/postgres.js';
-import { RedisStore } from '../../src/stores/redis.js';
-import { TotpVerifier } from '../../src/totp-verifier.js';
+import type { Store } from '../../src/store/store.js';
+import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
+import { RedisStore } from '../../src/stores/redis/redis-store.js';
 import {
   type PostgresServer,
   previousStepCode,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { FactorkitError } from '../../src/errors.js';
-import { storeKeys } from '../../src/store-keys.js';
-import { clusterSlot, RedisStore } from '../../src/stores/redis.js';
+import { FactorkitError } from '../../src/core/errors.js';
+import { storeKeys } from '../../src/store/keys.js';
+import { clusterSlot, RedisStore } from '../../src/stores/redis/redis-store.js';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.js';
 import { servicesRequired } from '../helpers/servers.js';
 import { contractSuite } from './contract.js';

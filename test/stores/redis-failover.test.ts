@@ -1,8 +1,8 @@
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FactorkitError } from '../../src/errors.js';
-import { storeKeys } from '../../src/store-keys.js';
-import { clusterSlot, RedisStore } from '../../src/stores/redis.js';
+import { FactorkitError } from '../../src/core/errors.js';
+import { storeKeys } from '../../src/store/keys.js';
+import { clusterSlot, RedisStore } from '../../src/stores/redis/redis-store.js';
 import { enrollTotp, type Harness, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { startRedisCluster } from '../helpers/redis-cluster.js';
 import { servicesRequired } from '../helpers/servers.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { FactorkitError } from '../../src/errors.js';
-import { storeKeys } from '../../src/store-keys.js';
-import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis.js';
+import { FactorkitError } from '../../src/core/errors.js';
+import { storeKeys } from '../../src/store/keys.js';
+import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis/redis-store.js';
 import { type RedisServer, startRedis } from '../helpers/servers.js';
 import { contractSuite } from './contract.js';
 

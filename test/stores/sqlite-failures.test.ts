@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FactorkitError } from '../../src/core/errors.js';
 import { SqliteStore } from '../../src/entries/sqlite.js';
-import { FactorkitError } from '../../src/errors.js';
-import type { StoreOp } from '../../src/store.js';
+import type { StoreOp } from '../../src/store/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'factorkit-sqlite-failures-'));
 const closers: Array<() => void> = [];

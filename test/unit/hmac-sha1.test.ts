@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HmacSha1Counter } from '../../src/hmac-sha1.js';
+import { HmacSha1Counter } from '../../src/core/otp/hmac-sha1.js';
 
 /** The reference: node:crypto's HMAC-SHA1 over the 8-byte counter, truncated as RFC 4226 says. */
 function reference(key: Uint8Array, counter: number): number {

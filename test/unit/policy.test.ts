@@ -6,7 +6,7 @@ import {
   decideLogin,
   policySchema,
   type UserFactors,
-} from '../../src/policy.js';
+} from '../../src/core/policy.js';
 
 const none: UserFactors = { totp: false, email: false, backupCodesRemaining: 0 };
 const app: UserFactors = { ...none, totp: true, backupCodesRemaining: 10 };

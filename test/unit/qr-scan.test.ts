@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { qrSvg, qrTerminal } from '../../src/qr.js';
-import { TotpVerifier } from '../../src/totp-verifier.js';
+import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
+import { qrSvg, qrTerminal } from '../../src/core/qr.js';
 import { servicesRequired } from '../helpers/servers.js';
 
 function has(binary: string): boolean {

@@ -2,9 +2,9 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTwoFactor } from '../../src/create-two-factor.js';
-import { SmtpMailer } from '../../src/mail/smtp.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { createTwoFactor } from '../../src/app/create-two-factor.js';
+import { SmtpMailer } from '../../src/mail/smtp-mailer.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { freePort } from '../helpers/servers.js';
 
 const received: Array<{ raw: string; parsed: ParsedMail; rcpt: string[] }> = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { toBase32 } from '../../src/encoding.js';
-import { FactorkitError } from '../../src/errors.js';
-import { TotpVerifier } from '../../src/totp-verifier.js';
+import { FactorkitError } from '../../src/core/errors.js';
+import { toBase32 } from '../../src/core/otp/base32.js';
+import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 
 const ascii = (text: string) => toBase32(new TextEncoder().encode(text));
 // RFC 6238 Appendix B: a different seed length per hash.

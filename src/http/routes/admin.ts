@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor } from '../../events.js';
+import type { Actor } from '../../core/events.js';
 import { json } from '../answers.js';
 import type { Route, RouteContext } from '../types.js';
 

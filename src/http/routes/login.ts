@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { trustDays } from '../../policy.js';
-import { deviceLabel } from '../../trusted-device-store.js';
+import { trustDays } from '../../core/policy.js';
+import { deviceLabel } from '../../services/trusted-device-store.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { setCookie } from '../cookies.js';
 import { changePrivilege, type SessionState, signedIn } from '../session.js';

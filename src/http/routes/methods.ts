@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SetupResult } from '../../facade/enable-method.js';
+import type { SetupResult } from '../../app/enable-method.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { clearCookie } from '../cookies.js';
 import { hasFreshFactor } from '../guards.js';

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { FactorkitError } from '../core/errors.js';
+import type { Actor } from '../core/events.js';
+import { parseInput } from '../core/validation.js';
+import { storeKeys } from '../store/keys.js';
+import type { AdminAction, Context } from './context.js';
+import { loadUser, userIdSchema } from './user-state.js';
+
+/** Admin actions; each is checked with `authorize` (default: deny). */
+export interface AdminApi {
+  /**
+   * A one-time code for an agent: 30 minutes, single use, newest wins, login step only.
+   * @throws {FactorkitError} `NOT_ENABLED` when the user has no method (no login would ask for it).
+   */
+  issueBackupCode(actor: Actor, userId: string): Promise<{ code: string; expiresAt: number }>;
+  /**
+   * Turns every method off and voids backup codes, admin codes, pending setups and trusted browsers,
+   * and lifts an account lock, atomically.
+   */
+  reset(actor: Actor, userId: string): Promise<void>;
+}
+
+const actorSchema = z.object({
+  id: z.string().min(1).max(256),
+  roles: z.array(z.string().max(100)).max(100).optional(),
+});
+
+async function authorizeOrThrow(
+  ctx: Context,
+  actorInput: Actor,
+  action: AdminAction,
+  userId: string,
+): Promise<Actor> {
+  const actor = parseInput(actorSchema, actorInput, 'actor') as Actor;
+  if ((await ctx.authorize(actor, action, userId)) !== true) {
+    throw new FactorkitError('NOT_AUTHORIZED', `actor ${actor.id} may not ${action} for this user`);
+  }
+  return actor;
+}
+
+/** Hash context of admin-issued codes. */
+export const adminCodeContext = (userId: string) => `admin-code\0${userId}`;
+
+export function createAdminApi(ctx: Context): AdminApi {
+  return {
+    async issueBackupCode(actorInput, userIdInput) {
+      const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      const actor = await authorizeOrThrow(ctx, actorInput, 'issue-backup-code', userId);
+      // A user with no method is never asked for a code, so a code would only linger. If the last
+      // method goes between this read and the write, the code is as harmless: nothing asks for it.
+      const user = await loadUser(ctx, userId);
+      if (!user.totp && !user.email) {
+        throw new FactorkitError(
+          'NOT_ENABLED',
+          'the user has no 2FA method: no login would ask for this code',
+        );
+      }
+      const policy = await ctx.policy();
+      const code = ctx.vault.generate()[0]!;
+      const now = ctx.now();
+      const expiresAt = now + policy.adminCodeTtlMs;
+      const hash = ctx.keyring.hash(ctx.vault.normalize(code)!, adminCodeContext(userId)) as string;
+      const fields = {
+        code: hash,
+        kid: ctx.keyring.currentId,
+        actor: actor.id,
+        issuedAt: String(now),
+        deadline: String(expiresAt),
+      };
+      await ctx.store.commit([{ type: 'put', key: storeKeys.adminCode(userId), fields, expiresAt }], now);
+      await ctx.emit({ type: 'admin.backup-code-issued', userId, actor, detail: { expiresAt } });
+      return { code, expiresAt };
+    },
+    async reset(actorInput, userIdInput) {
+      const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      const actor = await authorizeOrThrow(ctx, actorInput, 'reset-2fa', userId);
+      const keys = [
+        storeKeys.totp(userId),
+        storeKeys.totpPending(userId),
+        storeKeys.email(userId),
+        storeKeys.emailPending(userId),
+        storeKeys.backupCodes(userId),
+        storeKeys.adminCode(userId),
+        storeKeys.devices(userId),
+        // A fresh start: an account lock an attacker with the password caused ends too.
+        storeKeys.accountAttempts(userId),
+      ];
+      await ctx.store.commit(
+        keys.map((key) => ({ type: 'delete', key }) as const),
+        ctx.now(),
+      );
+      await ctx.emit({ type: 'admin.reset', userId, actor });
+    },
+  };
+}

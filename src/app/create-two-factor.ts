@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { type Actor, createEmitter, type TwoFactorEvent } from '../core/events.js';
+import { Keyring, type KeysInput } from '../core/keyring.js';
+import { type TotpOptions, TotpVerifier } from '../core/otp/totp-verifier.js';
+import type { Policy, PolicyInput } from '../core/policy.js';
+import { type RandomSource, secureRandom } from '../core/random.js';
+import { parseOptions } from '../core/validation.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { CodeMessageTemplate } from '../mail/templates.js';
+import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
+import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
+import { AttemptLimiter } from '../services/attempt-limiter.js';
+import { TrustedDeviceStore } from '../services/trusted-device-store.js';
+import type { Store } from '../store/store.js';
+import { type AdminApi, createAdminApi } from './admin.js';
+import { type BackupCodesApi, createBackupCodesApi } from './backup-codes.js';
+import { type AdminAction, type Context, createPolicyAccess, guardStore } from './context.js';
+import { createDevicesApi, type DevicesApi } from './devices.js';
+import { createEmailApi, type EmailApi } from './email-setup.js';
+import { createLoginApi, type LoginApi } from './login/login-api.js';
+import { createDisable, createStatus, type TwoFactorStatus } from './status.js';
+import { createTotpApi, type TotpApi } from './totp-setup.js';
+
+/** Options of {@link createTwoFactor}. */
+export interface TwoFactorOptions {
+  /** Shown in authenticator apps and emails. */
+  issuer: string;
+  store: Store;
+  mailer: Mailer;
+  /** 32-byte secrets (hex or base64url); `{ current, ...older }` to rotate. */
+  keys: KeysInput;
+  /** Org defaults; `policy.set` overrides are kept in the store. */
+  policy?: PolicyInput;
+  /** The clock, in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** Random bytes. Default node:crypto. */
+  random?: RandomSource;
+  /** Decides admin actions. Default: deny everything. */
+  authorize?:
+    | ((actor: Actor, action: AdminAction, targetUserId: string) => boolean | Promise<boolean>)
+    | undefined;
+  /** Audit events and notifications; a throwing hook is reported as a warning and ignored. */
+  onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
+  /** TOTP parameters (defaults: SHA1, 6 digits, 30 s, window 1). */
+  totp?: TotpOptions;
+  /** Replaces the email that carries codes. */
+  emailTemplate?: CodeMessageTemplate;
+  /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
+  policyCacheMs?: number;
+}
+
+/** The facade: every 2FA operation a host app needs. */
+export interface TwoFactor {
+  status(userId: string): Promise<TwoFactorStatus>;
+  totp: TotpApi;
+  email: EmailApi;
+  /** Turns a method off; ends every trusted browser; voids backup codes when it was the last method. */
+  disable(userId: string, method: 'totp' | 'email'): Promise<void>;
+  backupCodes: BackupCodesApi;
+  admin: AdminApi;
+  devices: DevicesApi;
+  policy: { get(): Promise<Policy>; set(input: PolicyInput): Promise<Policy> };
+  login: LoginApi;
+}
+
+const isFunction = (value: unknown) => typeof value === 'function';
+const fn = (name: string) =>
+  z.custom<(...args: never[]) => unknown>(isFunction, { message: `${name} must be a function` });
+
+const optionsSchema = z.object({
+  issuer: z.string().trim().min(1).max(100),
+  store: z.custom<Store>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      ['get', 'getMany', 'commit'].every((m) => isFunction((value as Record<string, unknown>)[m])),
+    { message: 'must implement get, getMany and commit' },
+  ),
+  mailer: z.custom<Mailer>(
+    (value) => typeof value === 'object' && value !== null && isFunction((value as Mailer).send),
+    {
+      message: 'must have a send(message) method',
+    },
+  ),
+  keys: z.union([z.string(), z.record(z.string(), z.string())]),
+  policy: z.unknown().optional(),
+  now: fn('now').optional(),
+  random: fn('random').optional(),
+  authorize: fn('authorize').optional(),
+  onEvent: fn('onEvent').optional(),
+  totp: z.unknown().optional(),
+  emailTemplate: fn('emailTemplate').optional(),
+  policyCacheMs: z.number().int().min(0).max(60_000).optional(),
+});
+
+/**
+ * Creates the 2FA facade over a store, a mailer and the application keys.
+ *
+ * @throws {FactorkitError} `CONFIG` naming the first bad option (a key shorter than 32 bytes included).
+ * @example
+ * const tf = createTwoFactor({ issuer: 'CloudFon CX', store: new MemoryStore(), mailer: new MemoryMailer(), keys: process.env.FACTORKIT_KEY! });
+ * const start = await tf.login.start(user.id, { deviceToken: req.cookies.tf_device });
+ */
+export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
+  parseOptions(optionsSchema, options, 'options');
+  const now = options.now ?? Date.now;
+  const random = options.random ?? secureRandom;
+  const keyring = new Keyring(options.keys);
+  const store = guardStore(options.store);
+  const ctx: Context = {
+    issuer: options.issuer.trim(),
+    store,
+    now,
+    random,
+    keyring,
+    totp: new TotpVerifier({ ...(options.totp as TotpOptions | undefined), random }),
+    emailCodes: new EmailCodeIssuer({
+      store,
+      mailer: options.mailer,
+      keys: keyring,
+      issuer: options.issuer.trim(),
+      now,
+      random,
+      ...(options.emailTemplate ? { template: options.emailTemplate } : {}),
+    }),
+    vault: new BackupCodeVault({ keys: keyring, random, now }),
+    devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
+    limiter: new AttemptLimiter(),
+    emit: createEmitter(options.onEvent, now),
+    authorize: options.authorize ?? (() => false),
+    ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
+  };
+  return {
+    status: createStatus(ctx),
+    totp: createTotpApi(ctx),
+    email: createEmailApi(ctx),
+    disable: createDisable(ctx),
+    backupCodes: createBackupCodesApi(ctx),
+    admin: createAdminApi(ctx),
+    devices: createDevicesApi(ctx),
+    policy: {
+      get: () => ctx.policy({ fresh: true }),
+      set: async (input) => {
+        const policy = await ctx.setPolicy(input);
+        await ctx.emit({ type: 'policy.changed', detail: { frequency: JSON.stringify(policy.frequency) } });
+        return policy;
+      },
+    },
+    login: createLoginApi(ctx),
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { parseInput } from '../core/validation.js';
+import type { TrustedDevice } from '../services/trusted-device-store.js';
+import type { Context } from './context.js';
+import { userIdSchema } from './user-state.js';
+
+/** Trusted browsers. */
+export interface DevicesApi {
+  list(userId: string): Promise<TrustedDevice[]>;
+  /** Forgets one browser; false when it was not there. */
+  revoke(userId: string, deviceId: string): Promise<boolean>;
+  revokeAll(userId: string): Promise<void>;
+}
+
+export function createDevicesApi(ctx: Context): DevicesApi {
+  return {
+    async list(userIdInput) {
+      return ctx.devices.list(parseInput(userIdSchema, userIdInput, 'userId'));
+    },
+    async revoke(userIdInput, deviceIdInput) {
+      const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      const deviceId = parseInput(z.string().min(1).max(64), deviceIdInput, 'deviceId');
+      const result = await ctx.store.commit([ctx.devices.revokeOp(userId, deviceId)], ctx.now());
+      if (result.ok) await ctx.emit({ type: 'device.revoked', userId, detail: { deviceId } });
+      return result.ok;
+    },
+    async revokeAll(userIdInput) {
+      const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      await ctx.store.commit([ctx.devices.revokeAllOp(userId)], ctx.now());
+      await ctx.emit({ type: 'devices.revoked', userId });
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { qrSvg } from '../core/qr.js';
+import { parseInput } from '../core/validation.js';
+import { storeKeys } from '../store/keys.js';
+import type { Context } from './context.js';
+import { commitEnable, type SetupResult } from './enable-method.js';
+import { setupVerdict } from './setup-verdict.js';
+import { lastStep, totpSealContext, userIdSchema, userKeys, userRecords } from './user-state.js';
+
+const accountNameSchema = z.object({ accountName: z.string().min(1).max(256) });
+
+/** The authenticator-app part of the facade. */
+export interface TotpApi {
+  /** Starts linking an app: a new secret, its otpauth URI and QR code; pending until confirmed. */
+  beginSetup(
+    userId: string,
+    options: { accountName: string },
+  ): Promise<{ secret: string; uri: string; qrSvg: string; expiresAt: number }>;
+  /** Confirms the pending secret with a first code; enables the method. */
+  confirmSetup(userId: string, code: string): Promise<SetupResult>;
+}
+
+export function createTotpApi(ctx: Context): TotpApi {
+  return {
+    async beginSetup(userIdInput, options) {
+      const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      const { accountName } = parseInput(accountNameSchema, options, 'options');
+      const policy = await ctx.policy();
+      const secret = ctx.totp.generateSecret();
+      const now = ctx.now();
+      const expiresAt = now + policy.setupTtlMs;
+      const sealed = ctx.keyring.seal(secret, totpSealContext(userId));
+      await ctx.store.commit(
+        [
+          {
+            type: 'put',
+            key: storeKeys.totpPending(userId),
+            fields: { secret: sealed, deadline: String(expiresAt), attempts: '0', lockedUntil: '0' },
+            expiresAt: expiresAt + policy.attempts.lockMs * 2,
+          },
+        ],
+        now,
+      );
+      await ctx.emit({ type: 'totp.setup-started', userId });
+      const uri = ctx.totp.keyUri({ secret, issuer: ctx.issuer, accountName });
+      return { secret, uri, qrSvg: qrSvg(uri), expiresAt };
+    },
+
+    async confirmSetup(userIdInput, code) {
+      const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      parseInput(z.string().max(256), code, 'code');
+      const policy = await ctx.policy();
+      const pendingKey = storeKeys.totpPending(userId);
+      const now = ctx.now();
+      // One round trip: take the attempt and read the user's records in the same step.
+      const attempt = await ctx.store.commit(
+        ctx.limiter.takeOps(pendingKey, null, policy),
+        now,
+        userKeys(userId),
+      );
+      const user = userRecords(attempt.ok ? attempt.read : undefined);
+      const verdict = ctx.limiter.interpret(attempt, policy, now);
+      if (!verdict.allowed) return setupVerdict(verdict);
+      const sealed = verdict.fields['secret'] as string;
+      const secret = ctx.keyring.open(sealed, totpSealContext(userId));
+      const afterStep = lastStep(user);
+      const match = ctx.totp.verifyCode(
+        secret,
+        code,
+        now,
+        afterStep === undefined ? undefined : { afterStep },
+      );
+      if (!match.ok) return setupVerdict(verdict, now);
+      const enabled = await commitEnable(ctx, userId, 'totp', user, [
+        { type: 'take', key: pendingKey, match: { secret: sealed } },
+        {
+          type: 'put',
+          key: storeKeys.totp(userId),
+          fields: { secret: sealed, enabledAt: String(now) },
+          expiresAt: null,
+        },
+        {
+          type: 'advance',
+          key: storeKeys.totpStep(userId),
+          field: 'step',
+          value: match.step,
+          expiresAt: null,
+        },
+      ]);
+      if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
+      if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
+      await ctx.emit({ type: 'totp.enabled', userId });
+      return enabled;
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { ConfigError, InvalidInputError } from '../errors.js';
+import { type RandomSource, secureRandom } from '../random.js';
+import { parseOptions } from '../validation.js';
+import { fromBase32, toBase32 } from './base32.js';
+import { formatCode, HotpKey, type OtpAlgorithm } from './hotp.js';
+
+const MIN_SECRET_BYTES = 16;
+
+const windowSchema = z.union([
+  z.number().int().min(0).max(10),
+  z.object({ past: z.number().int().min(0).max(10), future: z.number().int().min(0).max(10) }).strict(),
+]);
+
+const optionsSchema = z
+  .object({
+    algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']).default('SHA1'),
+    digits: z.union([z.literal(6), z.literal(7), z.literal(8)]).default(6),
+    periodSeconds: z.number().int().min(1).max(3600).default(30),
+    windowSteps: windowSchema.default(1),
+    random: z
+      .custom<RandomSource>((value) => typeof value === 'function', { message: 'must be a function' })
+      .optional(),
+  })
+  .strict();
+
+/** Options of {@link TotpVerifier}; every field has the authenticator-app default. */
+export interface TotpOptions {
+  /** Default `SHA1`, the one every authenticator app reads. */
+  algorithm?: OtpAlgorithm;
+  /** Default 6. */
+  digits?: 6 | 7 | 8;
+  /** Default 30. */
+  periodSeconds?: number;
+  /** Steps accepted either side of now: a number (symmetric) or `{ past, future }`. Default 1. */
+  windowSteps?: number | { past: number; future: number };
+  /** Random bytes for `generateSecret`. Default node:crypto. */
+  random?: RandomSource;
+}
+
+/** Result of {@link TotpVerifier.verifyCode}: the matched time step on success. */
+export type TotpVerifyResult = { ok: true; step: number } | { ok: false };
+
+/**
+ * Pure TOTP (RFC 6238) and HOTP (RFC 4226): secrets, codes, verification with a window and replay
+ * floor, and the `otpauth://` key URI. Holds no state; time is always passed in.
+ *
+ * @example
+ * const totp = new TotpVerifier();
+ * const secret = totp.generateSecret();
+ * totp.verifyCode(secret, '123456', Date.now()); // { ok: false }
+ */
+export class TotpVerifier {
+  readonly algorithm: OtpAlgorithm;
+  readonly digits: 6 | 7 | 8;
+  readonly periodSeconds: number;
+  readonly pastSteps: number;
+  readonly futureSteps: number;
+  private readonly random: RandomSource;
+
+  /** @throws {FactorkitError} `CONFIG` naming the bad option. */
+  constructor(options: TotpOptions = {}) {
+    const parsed = parseOptions(optionsSchema, options, 'totp');
+    this.algorithm = parsed.algorithm;
+    this.digits = parsed.digits;
+    this.periodSeconds = parsed.periodSeconds;
+    const window = parsed.windowSteps;
+    this.pastSteps = typeof window === 'number' ? window : window.past;
+    this.futureSteps = typeof window === 'number' ? window : window.future;
+    this.random = parsed.random ?? secureRandom;
+  }
+
+  /** A new secret: `bytes` (default 20 = 160 bits, minimum 16) from the CSPRNG, base32 without padding. */
+  generateSecret(bytes = 20): string {
+    if (!Number.isInteger(bytes) || bytes < MIN_SECRET_BYTES || bytes > 128) {
+      throw new ConfigError('bytes', `must be an integer from ${MIN_SECRET_BYTES} to 128`);
+    }
+    return toBase32(this.random(bytes));
+  }
+
+  /** The time step (counter) for an instant in milliseconds. @throws `INVALID_INPUT` for a time that is not a finite number >= 0. */
+  stepAt(atMs: number): number {
+    if (typeof atMs !== 'number' || !Number.isFinite(atMs) || atMs < 0) {
+      throw new InvalidInputError('atMs', 'must be a finite number of milliseconds since the epoch');
+    }
+    return Math.floor(atMs / 1000 / this.periodSeconds);
+  }
+
+  /** The code shown by an authenticator app at `atMs`. @throws `INVALID_INPUT` for a bad secret. */
+  generateCode(secret: string, atMs: number): string {
+    return this.generateHotp(secret, this.stepAt(atMs));
+  }
+
+  /** The HOTP code for a counter value (RFC 4226). @throws `INVALID_INPUT` for a bad secret. */
+  generateHotp(secret: string, counter: number): string {
+    if (!Number.isSafeInteger(counter) || counter < 0)
+      throw new InvalidInputError('counter', 'must be a safe integer >= 0');
+    const key = new HotpKey(this.algorithm, decodeSecret(secret), this.digits);
+    return formatCode(key.valueAt(counter), this.digits);
+  }
+
+  /**
+   * Checks a code against every step in the window around `atMs`, in constant time per step.
+   * Spaces are ignored; anything else that is not exactly `digits` ASCII digits is `{ ok: false }`
+   * without computing an HMAC. Steps `<= afterStep` never match (replay floor).
+   *
+   * @returns the latest matching step, or `{ ok: false }`.
+   * @throws {FactorkitError} `INVALID_INPUT` when the secret is not base32 of at least 128 bits.
+   */
+  verifyCode(secret: string, code: string, atMs: number, options?: { afterStep?: number }): TotpVerifyResult {
+    const candidate = parseCode(code, this.digits);
+    if (candidate < 0) return { ok: false };
+    const current = this.stepAt(atMs);
+    const floor = options?.afterStep ?? Number.NEGATIVE_INFINITY;
+    const key = new HotpKey(this.algorithm, decodeSecret(secret), this.digits);
+    let matched = -1;
+    for (let step = current - this.pastSteps; step <= current + this.futureSteps; step++) {
+      if (step < 0) continue;
+      const hit = (key.valueAt(step) ^ candidate) === 0 && step > floor;
+      matched = hit ? step : matched;
+    }
+    return matched >= 0 ? { ok: true, step: matched } : { ok: false };
+  }
+
+  /**
+   * Google's Key Uri Format: `otpauth://totp/Issuer:account?secret=...&issuer=...`, with
+   * `algorithm`, `digits` and `period` only when not the defaults. Every part is percent-encoded.
+   */
+  keyUri(input: { secret: string; issuer: string; accountName: string }): string {
+    const secret = normalizeSecret(input.secret);
+    for (const field of ['issuer', 'accountName'] as const) {
+      const value = input[field];
+      if (typeof value !== 'string' || value.length === 0 || value.length > 256) {
+        throw new InvalidInputError(field, 'must be a non-empty string of at most 256 characters');
+      }
+    }
+    const label = `${encodeURIComponent(input.issuer)}:${encodeURIComponent(input.accountName)}`;
+    let query = `secret=${secret}&issuer=${encodeURIComponent(input.issuer)}`;
+    if (this.algorithm !== 'SHA1') query += `&algorithm=${this.algorithm}`;
+    if (this.digits !== 6) query += `&digits=${this.digits}`;
+    if (this.periodSeconds !== 30) query += `&period=${this.periodSeconds}`;
+    return `otpauth://totp/${label}?${query}`;
+  }
+}
+
+/** Validates and canonicalises a typed secret (upper case, no spaces or padding). */
+function normalizeSecret(secret: string): string {
+  decodeSecret(secret);
+  return secret.replace(/[\s=]/g, '').toUpperCase();
+}
+
+function decodeSecret(secret: string): Uint8Array {
+  if (typeof secret !== 'string' || secret.length > 1024) {
+    throw new InvalidInputError('secret', 'must be a base32 string');
+  }
+  const bytes = fromBase32(secret);
+  if (bytes === null) throw new InvalidInputError('secret', 'is not base32 (A-Z, 2-7)');
+  if (bytes.length < MIN_SECRET_BYTES) {
+    throw new InvalidInputError('secret', `must carry at least 128 bits (got ${bytes.length * 8})`);
+  }
+  return bytes;
+}
+
+/** Parses a typed code: spaces dropped, then exactly `digits` ASCII digits; -1 otherwise. */
+export function parseCode(code: unknown, digits: number): number {
+  if (typeof code !== 'string' || code.length > 64) return -1;
+  const compact = code.length === digits ? code : code.replace(/ /g, '');
+  if (compact.length !== digits) return -1;
+  let value = 0;
+  for (let i = 0; i < digits; i++) {
+    const c = compact.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
+}

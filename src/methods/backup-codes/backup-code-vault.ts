@@ -1,0 +1,124 @@
+import { Keyring, type KeysInput } from '../../core/keyring.js';
+import { type RandomSource, secureRandom } from '../../core/random.js';
+import { storeKeys } from '../../store/keys.js';
+import type { Fields, StoreOp } from '../../store/store.js';
+
+/** Crockford's base32 alphabet: no i, l, o, u; typed o/i/l read as 0/1. */
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+const CODE_CHARS = 16; // 80 bits
+const FIELD_PREFIX = 'c:';
+
+/** How backup codes are kept: hashed (default, counts only) or sealed (viewable again). */
+export type BackupCodeStorage = 'hashed' | 'viewable';
+
+/** What "View Backup Codes" shows. */
+export interface BackupCodeView {
+  total: number;
+  remaining: number;
+  /** The unused codes, only in `viewable` storage; null otherwise. */
+  codes: string[] | null;
+}
+
+/**
+ * Ten single-use recovery codes of 80 bits each (`k7pq-3mzx-9ahd-2wfr`), kept as one record whose
+ * fields are the codes' keyed hashes. Redeeming removes one field in one atomic step; generating
+ * replaces the whole record, so every older code dies at once. A code costs one HMAC to check,
+ * whatever the number of codes.
+ */
+export class BackupCodeVault {
+  /** Codes per generation (the help page: 10). */
+  readonly count = 10;
+  private readonly keyring: Keyring;
+  private readonly random: RandomSource;
+  private readonly now: () => number;
+
+  constructor(options: { keys: KeysInput | Keyring; random?: RandomSource; now?: () => number }) {
+    this.keyring = options.keys instanceof Keyring ? options.keys : new Keyring(options.keys);
+    this.random = options.random ?? secureRandom;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A fresh set of codes, formatted in groups of four. */
+  generate(): string[] {
+    return Array.from({ length: this.count }, () => {
+      const bytes = this.random(CODE_CHARS);
+      let raw = '';
+      for (let i = 0; i < CODE_CHARS; i++) raw += ALPHABET[bytes[i]! & 31];
+      return raw.match(/.{4}/g)!.join('-');
+    });
+  }
+
+  /** Canonical form of typed input (case, spaces, dashes and o/i/l ignored), or null if it cannot be a code. */
+  normalize(input: unknown): string | null {
+    if (typeof input !== 'string' || input.length > 64) return null;
+    const compact = input.toLowerCase().replace(/[\s-]/g, '').replace(/o/g, '0').replace(/[il]/g, '1');
+    if (compact.length !== CODE_CHARS) return null;
+    for (const c of compact) if (!ALPHABET.includes(c)) return null;
+    return compact;
+  }
+
+  /** The op that stores `codes` for a user, replacing (voiding) every older code. */
+  storeOp(userId: string, codes: string[], storage: BackupCodeStorage): StoreOp {
+    const fields: Fields = {
+      kid: this.keyring.currentId,
+      total: String(codes.length),
+      generatedAt: String(this.now()),
+    };
+    for (const code of codes) {
+      const canonical = this.normalize(code) as string;
+      fields[FIELD_PREFIX + this.hashOf(userId, canonical)] =
+        storage === 'viewable' ? this.keyring.seal(code, sealContext(userId)) : '1';
+    }
+    return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
+  }
+
+  /** The op that redeems one code (fails when it is not an unused code of this user), or null for junk input. */
+  redeemOp(userId: string, input: unknown, record: Fields | null): StoreOp | null {
+    const canonical = this.normalize(input);
+    if (canonical === null || !record) return null;
+    const hash = this.keyring.hash(canonical, hashContext(userId), record['kid']);
+    if (hash === null || record[FIELD_PREFIX + hash] === undefined) return null;
+    return { type: 'takeField', key: storeKeys.backupCodes(userId), field: FIELD_PREFIX + hash };
+  }
+
+  /** Counts, and in `viewable` storage the unused codes. */
+  view(userId: string, record: Fields | null): BackupCodeView {
+    if (!record) return { total: 0, remaining: 0, codes: null };
+    const sealed = Object.entries(record).filter(([name]) => name.startsWith(FIELD_PREFIX));
+    const viewable = sealed.length > 0 && sealed.every(([, value]) => value !== '1');
+    return {
+      total: Number(record['total'] ?? 0),
+      remaining: sealed.length,
+      codes: viewable ? sealed.map(([, value]) => this.keyring.open(value, sealContext(userId))) : null,
+    };
+  }
+
+  /** Unused codes left in a record. */
+  remaining(record: Fields | null): number {
+    return record ? Object.keys(record).filter((name) => name.startsWith(FIELD_PREFIX)).length : 0;
+  }
+
+  /** The downloadable text file: issuer, account, date, the codes one per line, and how to use them. */
+  toText(codes: readonly string[], options: { issuer: string; accountName: string; date?: Date }): string {
+    const date = (options.date ?? new Date(this.now())).toISOString().slice(0, 10);
+    return [
+      `${options.issuer} backup codes`,
+      `Account: ${options.accountName}`,
+      `Generated: ${date}`,
+      '',
+      ...codes,
+      '',
+      'Each code can be used once, in place of the six-digit code on the Input Authentication Code page,',
+      'if you lose your device or cannot read your email. Keep this file in a safe place.',
+      'When all codes are used, click "Generate new codes" to get new ones; generating new codes voids these.',
+      '',
+    ].join('\n');
+  }
+
+  private hashOf(userId: string, canonical: string): string {
+    return this.keyring.hash(canonical, hashContext(userId)) as string;
+  }
+}
+
+const hashContext = (userId: string) => `backup-code\0${userId}`;
+const sealContext = (userId: string) => `backup-code-sealed\0${userId}`;

@@ -1,0 +1,154 @@
+import { Keyring, type KeysInput } from '../core/keyring.js';
+import { type RandomSource, randomToken, secureRandom } from '../core/random.js';
+import { storeKeys } from '../store/keys.js';
+import type { Fields, Store, StoreOp } from '../store/store.js';
+
+/** A trusted browser as `devices.list` shows it. */
+export interface TrustedDevice {
+  id: string;
+  label: string;
+  createdAt: number;
+  lastUsedAt: number;
+  expiresAt: number;
+}
+
+interface DeviceEntry {
+  label: string;
+  createdAt: number;
+  lastUsedAt: number;
+  expiresAt: number;
+}
+
+const TOKEN_BYTES = 32; // 256 bits
+
+/** A short label from a user agent: "Chrome on Linux", or what was given. */
+export function deviceLabel(userAgent: string | undefined): string {
+  if (!userAgent) return 'Unknown browser';
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : null;
+  const os = /Windows/.test(userAgent)
+    ? 'Windows'
+    : /Android/.test(userAgent)
+      ? 'Android'
+      : /iPhone|iPad/.test(userAgent)
+        ? 'iOS'
+        : /Mac OS X/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : null;
+  if (browser && os) return `${browser} on ${os}`;
+  return (browser ?? os ?? userAgent).slice(0, 80);
+}
+
+/**
+ * Trusted browsers ("skip 2FA for 14 days"): a 256-bit random token for the host's cookie, kept
+ * only as a keyed hash in one record per user, bound to that user, expiring a fixed time after it
+ * was issued. A cleared cookie, another browser, another user's token, a tampered or expired token:
+ * each is simply "not trusted".
+ */
+export class TrustedDeviceStore {
+  private readonly keyring: Keyring;
+  private readonly random: RandomSource;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly options: {
+      store: Store;
+      keys: KeysInput | Keyring;
+      random?: RandomSource;
+      now?: () => number;
+    },
+  ) {
+    this.keyring = options.keys instanceof Keyring ? options.keys : new Keyring(options.keys);
+    this.random = options.random ?? secureRandom;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A new token and the op that records it; the token goes to the cookie and nowhere else. */
+  issue(
+    userId: string,
+    label: string,
+    ttlMs: number,
+  ): { token: string; deviceId: string; expiresAt: number; op: StoreOp } {
+    const token = randomToken(this.random, TOKEN_BYTES);
+    const deviceId = this.idOf(userId, token)[0]!;
+    const now = this.now();
+    const entry: DeviceEntry = {
+      label: label.slice(0, 120),
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: now + ttlMs,
+    };
+    const op: StoreOp = {
+      type: 'merge',
+      key: storeKeys.devices(userId),
+      fields: { [deviceId]: JSON.stringify(entry) },
+      create: true,
+      expiresAt: entry.expiresAt,
+    };
+    return { token, deviceId, expiresAt: entry.expiresAt, op };
+  }
+
+  /**
+   * The device a token proves for this user, or null. Marks it used (compare-and-set on the entry,
+   * so a concurrent revoke is never undone).
+   */
+  async check(userId: string, token: unknown): Promise<TrustedDevice | null> {
+    if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+    const now = this.now();
+    const record = await this.options.store.get(storeKeys.devices(userId), now);
+    if (!record) return null;
+    for (const id of this.idOf(userId, token)) {
+      const raw = record.fields[id];
+      if (raw === undefined) continue;
+      const entry = JSON.parse(raw) as DeviceEntry;
+      if (now >= entry.expiresAt) return null;
+      const used = JSON.stringify({ ...entry, lastUsedAt: now });
+      await this.options.store.commit(
+        [{ type: 'merge', key: storeKeys.devices(userId), fields: { [id]: used }, match: { [id]: raw } }],
+        now,
+      );
+      return { id, ...entry, lastUsedAt: now };
+    }
+    return null;
+  }
+
+  /** The user's unexpired trusted browsers, newest first. */
+  async list(userId: string): Promise<TrustedDevice[]> {
+    const now = this.now();
+    const record = await this.options.store.get(storeKeys.devices(userId), now);
+    return parseDevices(record?.fields ?? {}, now);
+  }
+
+  /** The op that forgets one browser (fails as `missing` when it is not there). */
+  revokeOp(userId: string, deviceId: string): StoreOp {
+    return { type: 'takeField', key: storeKeys.devices(userId), field: deviceId };
+  }
+
+  /** The op that forgets every browser of the user. */
+  revokeAllOp(userId: string): StoreOp {
+    return { type: 'delete', key: storeKeys.devices(userId) };
+  }
+
+  private idOf(userId: string, token: string): string[] {
+    return this.keyring.hashAll(token, `device\0${userId}`).map((hash) => hash.slice(0, 22));
+  }
+}
+
+/** Unexpired devices in a devices record, newest first. */
+function parseDevices(fields: Fields, now: number): TrustedDevice[] {
+  const out: TrustedDevice[] = [];
+  for (const [id, raw] of Object.entries(fields)) {
+    const entry = JSON.parse(raw) as DeviceEntry;
+    if (now < entry.expiresAt) out.push({ id, ...entry });
+  }
+  return out.sort((a, b) => b.createdAt - a.createdAt);
+}

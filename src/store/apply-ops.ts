@@ -1,0 +1,161 @@
+import {
+  attemptState,
+  type CommitResult,
+  type Fields,
+  lockAfterAttempt,
+  type StoredRecord,
+  type StoreOp,
+} from './store.js';
+
+/** The change an op makes once every condition holds: a new record, or null to delete. */
+type Change = { key: string; record: StoredRecord | null };
+
+type Evaluated =
+  | { ok: true; result: Fields | null; change: Change | null }
+  | {
+      ok: false;
+      reason: Extract<CommitResult, { ok: false }>['reason'];
+      fields: Fields | null;
+      expiresAt: number | null;
+    };
+
+/** A refusal that reports the live record (or none) the op was refused against. */
+function refuse(reason: Extract<Evaluated, { ok: false }>['reason'], live: StoredRecord | null): Evaluated {
+  return { ok: false, reason, fields: live ? { ...live.fields } : null, expiresAt: live?.expiresAt ?? null };
+}
+
+function extendExpiry(old: number | null, wanted: number | null | undefined): number | null {
+  if (wanted === undefined) return old;
+  if (wanted === null || old === null) return null;
+  return Math.max(old, wanted);
+}
+
+function matches(fields: Fields, match: Fields | undefined): boolean {
+  if (!match) return true;
+  for (const [name, value] of Object.entries(match)) if (fields[name] !== value) return false;
+  return true;
+}
+
+function evaluateAttempt(
+  op: Extract<StoreOp, { type: 'attempt' }>,
+  live: StoredRecord | null,
+  now: number,
+): Evaluated {
+  if (!live && op.mustExist) return refuse('missing', null);
+  const fields = live ? live.fields : {};
+  const { attempts, lockedUntil } = attemptState(fields);
+  const { schedule } = op;
+  if (fields['ended'] !== undefined || (schedule.maxAttempts !== null && attempts >= schedule.maxAttempts)) {
+    return { ok: false, reason: 'ended', fields: { ...fields }, expiresAt: live?.expiresAt ?? null };
+  }
+  if (fields['deadline'] !== undefined) {
+    const extended = lockedUntil > 0 ? lockedUntil + schedule.afterLockMs : 0;
+    if (now >= Math.max(Number(fields['deadline']), extended))
+      return { ok: false, reason: 'expired', fields: { ...fields }, expiresAt: live?.expiresAt ?? null };
+  }
+  if (now < lockedUntil)
+    return { ok: false, reason: 'locked', fields: { ...fields }, expiresAt: live?.expiresAt ?? null };
+  const attempt = attempts + 1;
+  const lockMs = lockAfterAttempt(schedule, attempt);
+  const nextLockedUntil = lockMs > 0 ? now + lockMs : lockedUntil;
+  const next: Fields = { ...fields, attempts: String(attempt), lockedUntil: String(nextLockedUntil) };
+  const afterLock = lockMs > 0 ? nextLockedUntil + schedule.afterLockMs : 0;
+  const expiresAt = !live
+    ? Math.max(now + schedule.ttlMs, afterLock)
+    : live.expiresAt === null
+      ? null
+      : Math.max(live.expiresAt, schedule.slide ? now + schedule.ttlMs : 0, afterLock);
+  return { ok: true, result: next, change: { key: op.key, record: { fields: next, expiresAt } } };
+}
+
+/** Evaluates one op against the live record of its key (reference semantics for every store). */
+export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number): Evaluated {
+  switch (op.type) {
+    case 'put':
+      return {
+        ok: true,
+        result: null,
+        change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } },
+      };
+    case 'insert':
+      if (live) return refuse('exists', live);
+      return {
+        ok: true,
+        result: null,
+        change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } },
+      };
+    case 'absent':
+      if (live) return refuse('exists', live);
+      return { ok: true, result: null, change: null };
+    case 'delete':
+      return { ok: true, result: null, change: live ? { key: op.key, record: null } : null };
+    case 'take':
+      if (!live) return refuse('missing', null);
+      if (!matches(live.fields, op.match)) return refuse('mismatch', live);
+      return { ok: true, result: { ...live.fields }, change: { key: op.key, record: null } };
+    case 'takeField': {
+      const value = live?.fields[op.field];
+      if (!live || value === undefined) return refuse('missing', null);
+      const rest = { ...live.fields };
+      delete rest[op.field];
+      return {
+        ok: true,
+        result: { [op.field]: value },
+        change: { key: op.key, record: { fields: rest, expiresAt: live.expiresAt } },
+      };
+    }
+    case 'merge': {
+      if (!live) {
+        if (!op.create) return refuse('missing', null);
+        const fields = { ...op.fields };
+        return {
+          ok: true,
+          result: fields,
+          change: { key: op.key, record: { fields, expiresAt: op.expiresAt ?? null } },
+        };
+      }
+      if (
+        !matches(live.fields, op.match) ||
+        (op.absent ?? []).some((name) => live.fields[name] !== undefined)
+      ) {
+        return refuse('mismatch', live);
+      }
+      const fields = { ...live.fields, ...op.fields };
+      const expiresAt = extendExpiry(live.expiresAt, op.expiresAt);
+      return { ok: true, result: fields, change: { key: op.key, record: { fields, expiresAt } } };
+    }
+    case 'advance': {
+      if (live && Number(live.fields[op.field] ?? Number.NEGATIVE_INFINITY) >= op.value) {
+        return refuse('stale', live);
+      }
+      const fields = { ...(live?.fields ?? {}), [op.field]: String(op.value) };
+      const expiresAt = live ? extendExpiry(live.expiresAt, op.expiresAt) : op.expiresAt;
+      return { ok: true, result: fields, change: { key: op.key, record: { fields, expiresAt } } };
+    }
+    case 'attempt':
+      return evaluateAttempt(op, live, now);
+  }
+}
+
+/** Rejects commits that touch a key twice (the contract's one-touch rule). */
+export function assertDistinctKeys(ops: readonly StoreOp[]): void {
+  const seen = new Set<string>();
+  for (const op of ops) {
+    if (seen.has(op.key)) throw new Error(`[factorkit] commit touches key ${op.key} twice`);
+    seen.add(op.key);
+  }
+}
+
+/** The commit failure for a refused op at `index`. */
+export function failureAt(
+  index: number,
+  evaluated: Extract<Evaluated, { ok: false }>,
+): Extract<CommitResult, { ok: false }> {
+  return {
+    ok: false,
+    index,
+    reason: evaluated.reason,
+    fields: evaluated.fields,
+    expiresAt: evaluated.expiresAt,
+  };
+}

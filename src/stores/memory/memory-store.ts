@@ -1,0 +1,85 @@
+import { assertDistinctKeys, evaluateOp, failureAt } from '../../store/apply-ops.js';
+import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../../store/store.js';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Sweep expired records after this many commits (default 1000). */
+  sweepEveryCommits?: number;
+}
+
+/**
+ * The embedded store: one process, no persistence. Commits are synchronous inside the event loop,
+ * so they are atomic. Expired records are swept every `sweepEveryCommits` commits, so memory stays
+ * bounded by the live records. For tests, demos and single-instance apps.
+ */
+export class MemoryStore implements Store {
+  private readonly records = new Map<string, StoredRecord>();
+  private readonly sweepEveryCommits: number;
+  private commitsSinceSweep = 0;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.sweepEveryCommits = options.sweepEveryCommits ?? 1000;
+  }
+
+  /** Records held, live or not yet swept. */
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Removes every record expired at `now`; returns how many. */
+  sweep(now: number): number {
+    let removed = 0;
+    for (const [key, record] of this.records) {
+      if (record.expiresAt !== null && record.expiresAt <= now) {
+        this.records.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private live(key: string, now: number): StoredRecord | null {
+    const record = this.records.get(key);
+    if (!record) return null;
+    if (record.expiresAt !== null && record.expiresAt <= now) {
+      this.records.delete(key);
+      return null;
+    }
+    return record;
+  }
+
+  private copyOf(record: StoredRecord | null): StoredRecord | null {
+    return record ? { fields: { ...record.fields }, expiresAt: record.expiresAt } : null;
+  }
+
+  async get(key: string, now: number): Promise<StoredRecord | null> {
+    return this.copyOf(this.live(key, now));
+  }
+
+  async getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
+    return Promise.all(keys.map((key) => this.get(key, now)));
+  }
+
+  async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
+    assertDistinctKeys(ops);
+    // Everything below is synchronous: nothing else runs between the read, the checks and the writes.
+    const records = read?.map((key) => this.copyOf(this.live(key, now)));
+    const results: Array<Fields | null> = [];
+    const changes: Array<{ key: string; record: StoredRecord | null }> = [];
+    for (const [index, op] of ops.entries()) {
+      const evaluated = evaluateOp(op, this.live(op.key, now), now);
+      if (!evaluated.ok) return failureAt(index, evaluated);
+      results.push(evaluated.result);
+      if (evaluated.change) changes.push(evaluated.change);
+    }
+    for (const { key, record } of changes) {
+      if (record) this.records.set(key, record);
+      else this.records.delete(key);
+    }
+    if (++this.commitsSinceSweep >= this.sweepEveryCommits) {
+      this.commitsSinceSweep = 0;
+      this.sweep(now);
+    }
+    return records ? { ok: true, results, read: records } : { ok: true, results };
+  }
+}

@@ -1,0 +1,174 @@
+import { StoreUnavailableError } from '../../core/errors.js';
+import { assertDistinctKeys, evaluateOp, failureAt } from '../../store/apply-ops.js';
+import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../../store/store.js';
+import {
+  isUnavailable,
+  type OwnedSqliteDatabase,
+  openBetterSqlite3,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from './sqlite-database.js';
+import { type SqliteStoreOptions, sqliteSettings } from './sqlite-options.js';
+import { sqliteSchemaSql } from './sqlite-schema.js';
+import { prepareStatements, type Row, type Statements, toRecord } from './sqlite-sql.js';
+
+/**
+ * The store for one machine: a SQLite file (WAL mode) shared by every process of the app. A commit
+ * is one `BEGIN IMMEDIATE` transaction that evaluates its ops with the reference semantics against
+ * the live rows, then writes or rolls back. Expired rows are ignored on read and removed by
+ * {@link SqliteStore.sweepExpired}.
+ *
+ * @example
+ * const store = new SqliteStore({ filename: '/var/lib/myapp/2fa.sqlite' });
+ * store.createSchema();
+ * setInterval(() => store.sweepExpired(), 3_600_000);
+ */
+export class SqliteStore implements Store {
+  private readonly db: SqliteDatabase;
+  private readonly owned: OwnedSqliteDatabase | null;
+  private readonly table: string;
+  private readonly control: Record<'begin' | 'commit' | 'rollback', SqliteStatement>;
+  private prepared: Statements | null = null;
+
+  /** @throws {FactorkitError} `CONFIG` for a bad option; `STORE_UNAVAILABLE` when the file cannot be opened. */
+  constructor(options: SqliteStoreOptions) {
+    const { source, table, busyTimeoutMs, synchronous } = sqliteSettings(options);
+    if ('database' in source) {
+      this.owned = null;
+      this.db = source.database;
+    } else {
+      this.owned = this.call('open', () => openBetterSqlite3(source.filename));
+      this.db = this.owned;
+    }
+    this.table = table;
+    const db = this.db;
+    try {
+      this.control = this.call('open', () => {
+        // Per connection, so set on every connection the store uses, a host's own included.
+        db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}; PRAGMA synchronous = ${synchronous};`);
+        return {
+          begin: db.prepare('BEGIN IMMEDIATE'),
+          commit: db.prepare('COMMIT'),
+          rollback: db.prepare('ROLLBACK'),
+        };
+      });
+    } catch (error) {
+      this.owned?.close();
+      throw error;
+    }
+  }
+
+  /** The schema as SQL, for hosts that run their own migrations (then also set `PRAGMA journal_mode = WAL`). */
+  schemaSql(): string {
+    return sqliteSchemaSql(this.table);
+  }
+
+  /**
+   * Switches the file to WAL (readers never wait for the writer; it persists in the file) and creates
+   * the table, its expiry index and its meta table if missing.
+   * @throws {FactorkitError} `CONFIG` when the table was created by a factorkit of another schema version.
+   */
+  createSchema(): void {
+    this.call('createSchema', () => {
+      this.db.exec('PRAGMA journal_mode = WAL');
+      // One transaction, so processes creating the schema at once take turns.
+      try {
+        this.db.exec(`BEGIN IMMEDIATE;\n${this.schemaSql()}\nCOMMIT;`);
+      } catch (error) {
+        this.rollback();
+        throw error;
+      }
+      this.statements();
+    });
+  }
+
+  /** Deletes rows expired at `now` (schedule it, say, hourly); returns how many. */
+  sweepExpired(now: number = Date.now()): number {
+    return this.call('sweep', () =>
+      Number((this.statements().sweep.run(now) as { changes: number | bigint }).changes),
+    );
+  }
+
+  /** Closes the database the store opened from `filename`; a `database` passed in stays the host's to close. */
+  close(): void {
+    this.owned?.close();
+  }
+
+  async get(key: string, now: number): Promise<StoredRecord | null> {
+    return this.call('read', () => toRecord(this.statements().one.get(key, now) as Row | undefined));
+  }
+
+  async getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
+    if (keys.length === 0) return [];
+    const rows = this.call('read', () => this.statements().many.all(JSON.stringify(keys), now) as Row[]);
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    return keys.map((key) => toRecord(byKey.get(key)));
+  }
+
+  async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
+    assertDistinctKeys(ops);
+    if (ops.length === 0 && !read) return { ok: true, results: [] };
+    return this.call('commit', () => {
+      const s = this.statements();
+      const live = (key: string) => toRecord(s.one.get(key, now) as Row | undefined);
+      return this.transaction((): CommitResult => {
+        const records = read?.map(live);
+        const results: Array<Fields | null> = [];
+        const changes: Array<{ key: string; record: StoredRecord | null }> = [];
+        for (const [index, op] of ops.entries()) {
+          const evaluated = evaluateOp(op, live(op.key), now);
+          if (!evaluated.ok) return failureAt(index, evaluated);
+          results.push(evaluated.result);
+          if (evaluated.change) changes.push(evaluated.change);
+        }
+        for (const { key, record } of changes) {
+          if (record) s.upsert.run(key, JSON.stringify(record.fields), record.expiresAt);
+          else s.remove.run(key);
+        }
+        return records ? { ok: true, results, read: records } : { ok: true, results };
+      });
+    });
+  }
+
+  /**
+   * Runs `body` in one `BEGIN IMMEDIATE` transaction: the write lock is taken before the first read,
+   * so no other process commits between the reads and the writes. Waiting for that lock is SQLite's
+   * busy handler sleeping inside this synchronous call: it blocks the event loop for up to
+   * `busyTimeoutMs`. A refused commit or a throw rolls everything back.
+   */
+  private transaction(body: () => CommitResult): CommitResult {
+    this.control.begin.run();
+    try {
+      const result = body();
+      (result.ok ? this.control.commit : this.control.rollback).run();
+      return result;
+    } catch (error) {
+      this.rollback();
+      throw error;
+    }
+  }
+
+  private rollback(): void {
+    try {
+      this.control.rollback.run();
+    } catch {
+      // No transaction to roll back: BEGIN itself failed, or SQLite already ended it (I/O, full disk).
+    }
+  }
+
+  /** The cached statements, prepared on first use (after the schema version check). */
+  private statements(): Statements {
+    this.prepared ??= prepareStatements(this.db, this.table);
+    return this.prepared;
+  }
+
+  /** Runs synchronous database work; an unavailable database becomes STORE_UNAVAILABLE (fail closed). */
+  private call<T>(what: string, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      throw new StoreUnavailableError('sqlite', `${what} failed: ${(error as Error).message}`, error);
+    }
+  }
+}
