@@ -11,14 +11,18 @@ import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
 import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
+import { guardStore } from '../store/guard-store.js';
 import type { Store } from '../store/store.js';
 import { type AdminApi, createAdminApi } from './admin.js';
 import { type BackupCodesApi, createBackupCodesApi } from './backup-codes.js';
-import { type AdminAction, type Context, createPolicyAccess, guardStore } from './context.js';
+import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
+import { createDisable } from './disable.js';
 import { createEmailApi, type EmailApi } from './email-setup.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
-import { createDisable, createStatus, type TwoFactorStatus } from './status.js';
+import { createPolicyApi, type PolicyApi } from './policy-api.js';
+import { createPolicyAccess } from './policy-store.js';
+import { createStatus, type TwoFactorStatus } from './status.js';
 import { createTotpApi, type TotpApi } from './totp-setup.js';
 
 /** Options of {@link createTwoFactor}. */
@@ -59,7 +63,7 @@ export interface TwoFactor {
   backupCodes: BackupCodesApi;
   admin: AdminApi;
   devices: DevicesApi;
-  policy: { get(): Promise<Policy>; set(input: PolicyInput): Promise<Policy> };
+  policy: PolicyApi;
   login: LoginApi;
 }
 
@@ -138,14 +142,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     backupCodes: createBackupCodesApi(ctx),
     admin: createAdminApi(ctx),
     devices: createDevicesApi(ctx),
-    policy: {
-      get: () => ctx.policy({ fresh: true }),
-      set: async (input) => {
-        const policy = await ctx.setPolicy(input);
-        await ctx.emit({ type: 'policy.changed', detail: { frequency: JSON.stringify(policy.frequency) } });
-        return policy;
-      },
-    },
+    policy: createPolicyApi(ctx),
     login: createLoginApi(ctx),
   };
 }

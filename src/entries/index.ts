@@ -30,7 +30,9 @@ export {
   type UserFactors,
 } from '../core/policy.js';
 export type { RandomSource } from '../core/random.js';
-export { ConsoleMailer, type Mailer, type MailMessage, MemoryMailer } from '../mail/mailer.js';
+export { ConsoleMailer } from '../mail/console-mailer.js';
+export type { Mailer, MailMessage } from '../mail/mailer.js';
+export { MemoryMailer } from '../mail/memory-mailer.js';
 export {
   type CodeMessageInput,
   type CodeMessageTemplate,

@@ -131,7 +131,7 @@ describe('EmailCodeIssuer codes', () => {
   it('are uniform six-digit strings', async () => {
     const { EmailCodeIssuer } = await import('../../src/methods/email/email-code-issuer.js');
     const { MemoryStore } = await import('../../src/stores/memory/memory-store.js');
-    const { MemoryMailer } = await import('../../src/mail/mailer.js');
+    const { MemoryMailer } = await import('../../src/mail/memory-mailer.js');
     const issuer = new EmailCodeIssuer({
       store: new MemoryStore(),
       mailer: new MemoryMailer(),

@@ -1,7 +1,7 @@
 import { createTwoFactor, type TwoFactorOptions } from '../../src/app/create-two-factor.js';
 import type { TwoFactorEvent } from '../../src/core/events.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
-import { MemoryMailer } from '../../src/mail/mailer.js';
+import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import type { Store } from '../../src/store/store.js';
 
 export const KEY = 'a'.repeat(64);

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
 import type { VerifyResult } from '../../src/app/login/login-api.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
-import { MemoryMailer } from '../../src/mail/mailer.js';
+import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { storeKeys } from '../../src/store/keys.js';
 import type { Store } from '../../src/store/store.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';

@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
-import { MemoryMailer } from '../../src/mail/mailer.js';
+import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import type { Store } from '../../src/store/store.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
 import { RedisStore } from '../../src/stores/redis/redis-store.js';

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
 import { FactorkitError } from '../../src/core/errors.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
-import { MemoryMailer } from '../../src/mail/mailer.js';
+import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import type { Store } from '../../src/store/store.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
 import { RedisStore } from '../../src/stores/redis/redis-store.js';
