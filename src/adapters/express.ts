@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { TwoFactor } from '../app/create-two-factor.js';
-import type { LoginStart } from '../app/login/login-api.js';
+import type { LoginStart } from '../app/login/start.js';
 import { FactorkitError } from '../core/errors.js';
 import { createTwoFactorHttp } from '../http/create-http.js';
 import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { FactorkitError } from '../core/errors.js';
 import type { Actor } from '../core/events.js';
-import { parseInput } from '../core/validation.js';
+import { parseInput, userIdSchema } from '../core/validation.js';
+import { issueAdminCodeOp } from '../methods/admin-code/admin-code-module.js';
 import { storeKeys } from '../store/keys.js';
 import type { AdminAction, Context } from './context.js';
-import { loadUser, userIdSchema } from './user-state.js';
 
 /** Admin actions; each is checked with `authorize` (default: deny). */
 export interface AdminApi {
@@ -38,36 +38,25 @@ async function authorizeOrThrow(
   return actor;
 }
 
-/** Hash context of admin-issued codes. */
-export const adminCodeContext = (userId: string) => `admin-code\0${userId}`;
-
 export function createAdminApi(ctx: Context): AdminApi {
   return {
     async issueBackupCode(actorInput, userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const actor = await authorizeOrThrow(ctx, actorInput, 'issue-backup-code', userId);
-      // A user with no method is never asked for a code, so a code would only linger. If the last
-      // method goes between this read and the write, the code is as harmless: nothing asks for it.
-      const user = await loadUser(ctx, userId);
-      if (!user.totp && !user.email) {
+      // A user with no factor is never asked for a code, so a code would only linger. If the last
+      // factor goes between this read and the write, the code is as harmless: nothing asks for it.
+      const user = await ctx.methods.loadUser(userId);
+      if (ctx.methods.enabledFactors(user).length === 0) {
         throw new FactorkitError(
           'NOT_ENABLED',
           'the user has no 2FA method: no login would ask for this code',
         );
       }
       const policy = await ctx.policy();
-      const code = ctx.vault.generate()[0]!;
       const now = ctx.now();
       const expiresAt = now + policy.adminCodeTtlMs;
-      const hash = ctx.keyring.hash(ctx.vault.normalize(code)!, adminCodeContext(userId)) as string;
-      const fields = {
-        code: hash,
-        kid: ctx.keyring.currentId,
-        actor: actor.id,
-        issuedAt: String(now),
-        deadline: String(expiresAt),
-      };
-      await ctx.store.commit([{ type: 'put', key: storeKeys.adminCode(userId), fields, expiresAt }], now);
+      const { code, op } = issueAdminCodeOp(ctx, userId, actor.id, expiresAt);
+      await ctx.store.commit([op], now);
       await ctx.emit({ type: 'admin.backup-code-issued', userId, actor, detail: { expiresAt } });
       return { code, expiresAt };
     },
@@ -75,12 +64,7 @@ export function createAdminApi(ctx: Context): AdminApi {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const actor = await authorizeOrThrow(ctx, actorInput, 'reset-2fa', userId);
       const keys = [
-        storeKeys.totp(userId),
-        storeKeys.totpPending(userId),
-        storeKeys.email(userId),
-        storeKeys.emailPending(userId),
-        storeKeys.backupCodes(userId),
-        storeKeys.adminCode(userId),
+        ...ctx.methods.allKeys(userId),
         storeKeys.devices(userId),
         // A fresh start: an account lock an attacker with the password caused ends too.
         storeKeys.accountAttempts(userId),

@@ -2,28 +2,27 @@ import { z } from 'zod';
 import { type Actor, createEmitter, type TwoFactorEvent } from '../core/events.js';
 import { Keyring, type KeysInput } from '../core/keyring.js';
 import { type TotpOptions, TotpVerifier } from '../core/otp/totp-verifier.js';
-import type { Policy, PolicyInput } from '../core/policy.js';
+import type { PolicyInput } from '../core/policy/policy-schema.js';
 import { type RandomSource, secureRandom } from '../core/random.js';
 import { parseOptions } from '../core/validation.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { CodeMessageTemplate } from '../mail/templates.js';
 import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
 import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
+import type { TwoFactorStatus } from '../methods/method-module.js';
+import { createMethodRegistry, type FactorId, type MethodApis } from '../methods/registry.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
 import { guardStore } from '../store/guard-store.js';
 import type { Store } from '../store/store.js';
 import { type AdminApi, createAdminApi } from './admin.js';
-import { type BackupCodesApi, createBackupCodesApi } from './backup-codes.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
-import { createEmailApi, type EmailApi } from './email-setup.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
-import { createStatus, type TwoFactorStatus } from './status.js';
-import { createTotpApi, type TotpApi } from './totp-setup.js';
+import { createStatus } from './status.js';
 
 /** Options of {@link createTwoFactor}. */
 export interface TwoFactorOptions {
@@ -53,14 +52,14 @@ export interface TwoFactorOptions {
   policyCacheMs?: number;
 }
 
-/** The facade: every 2FA operation a host app needs. */
-export interface TwoFactor {
+/**
+ * The facade: every 2FA operation a host app needs. Each method adds its own namespace (`totp`,
+ * `email`, `backupCodes`: see `MethodApis` and `src/methods/registry.ts`).
+ */
+export interface TwoFactor extends MethodApis {
   status(userId: string): Promise<TwoFactorStatus>;
-  totp: TotpApi;
-  email: EmailApi;
-  /** Turns a method off; ends every trusted browser; voids backup codes when it was the last method. */
-  disable(userId: string, method: 'totp' | 'email'): Promise<void>;
-  backupCodes: BackupCodesApi;
+  /** Turns a factor off; ends every trusted browser and pending setup; voids backup codes with the last one. */
+  disable(userId: string, method: FactorId): Promise<void>;
   admin: AdminApi;
   devices: DevicesApi;
   policy: PolicyApi;
@@ -129,17 +128,16 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     }),
     vault: new BackupCodeVault({ keys: keyring, random, now }),
     devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
-    limiter: new AttemptLimiter(),
+    limiter: new AttemptLimiter({ store, now }),
+    methods: createMethodRegistry(() => ctx),
     emit: createEmitter(options.onEvent, now),
     authorize: options.authorize ?? (() => false),
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
   };
   return {
+    ...ctx.methods.apis(),
     status: createStatus(ctx),
-    totp: createTotpApi(ctx),
-    email: createEmailApi(ctx),
     disable: createDisable(ctx),
-    backupCodes: createBackupCodesApi(ctx),
     admin: createAdminApi(ctx),
     devices: createDevicesApi(ctx),
     policy: createPolicyApi(ctx),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { parseInput } from '../core/validation.js';
+import { parseInput, userIdSchema } from '../core/validation.js';
 import type { TrustedDevice } from '../services/trusted-device-store.js';
 import type { Context } from './context.js';
-import { userIdSchema } from './user-state.js';
 
 /** Trusted browsers. */
 export interface DevicesApi {

@@ -1,39 +1,36 @@
 import { z } from 'zod';
-import { parseInput } from '../core/validation.js';
+import { parseInput, userIdSchema } from '../core/validation.js';
+import { type FactorId, factorIds, methodModules } from '../methods/registry.js';
 import { storeKeys } from '../store/keys.js';
 import type { Context } from './context.js';
-import { loadUser, userIdSchema } from './user-state.js';
 
-const methodSchema = z.enum(['totp', 'email']);
+const factorSchema = z.enum(factorIds);
 
-/** `disable`: turns a method off, ends every trusted browser and pending setup, and takes the backup codes with the last method. */
+/**
+ * `disable`: turns a factor off, ends every trusted browser and every pending setup (the set of
+ * methods changed), and takes the backup codes with the last factor.
+ */
 export function createDisable(ctx: Context) {
-  return async (userIdInput: string, methodInput: 'totp' | 'email'): Promise<void> => {
+  return async (userIdInput: string, methodInput: FactorId): Promise<void> => {
     const userId = parseInput(userIdSchema, userIdInput, 'userId');
-    const method = parseInput(methodSchema, methodInput, 'method');
-    const user = await loadUser(ctx, userId);
-    if (!user[method]) return;
-    const key = method === 'totp' ? storeKeys.totp(userId) : storeKeys.email(userId);
-    // Pending setups end with any change of the method set (see commitEnable).
+    const method = parseInput(factorSchema, methodInput, 'method');
+    const user = await ctx.methods.loadUser(userId);
+    if (!ctx.methods.enabledFactors(user).includes(method)) return;
+    const module = methodModules.find((m) => m.id === method)!;
     await ctx.store.commit(
       [
-        { type: 'delete', key },
+        ...module.keys(userId).map((key) => ({ type: 'delete', key }) as const),
         ctx.devices.revokeAllOp(userId),
-        { type: 'delete', key: storeKeys.totpPending(userId) },
-        { type: 'delete', key: storeKeys.emailPending(userId) },
+        ...ctx.methods.pendingDeletes(userId, method),
       ],
       ctx.now(),
     );
-    // Backup codes go with the last method. Decided inside a commit ("both methods are off"), so two
+    // Backup codes go with the last factor. Decided inside a commit ("every factor is off"), so two
     // disables at once cannot both leave them behind: whichever runs last removes them.
     await ctx.store.commit(
-      [
-        { type: 'absent', key: storeKeys.totp(userId) },
-        { type: 'absent', key: storeKeys.email(userId) },
-        { type: 'delete', key: storeKeys.backupCodes(userId) },
-      ],
+      [...ctx.methods.factorsOff(userId), { type: 'delete', key: storeKeys.backupCodes(userId) }],
       ctx.now(),
     );
-    await ctx.emit({ type: method === 'totp' ? 'totp.disabled' : 'email.disabled', userId });
+    await ctx.emit({ type: `${method}.disabled`, userId });
   };
 }

@@ -1,4 +1,4 @@
-import type { Policy, PolicyInput } from '../core/policy.js';
+import type { Policy, PolicyInput } from '../core/policy/policy-schema.js';
 import type { Context } from './context.js';
 
 /** The org policy: "Global Settings > Security > 2FA Authentication". */

@@ -1,5 +1,11 @@
 import { FactorkitError } from '../core/errors.js';
-import { DEFAULT_POLICY, mergePolicy, type Policy, type PolicyInput, policySchema } from '../core/policy.js';
+import {
+  DEFAULT_POLICY,
+  mergePolicy,
+  type Policy,
+  type PolicyInput,
+  policySchema,
+} from '../core/policy/policy-schema.js';
 import { parseInput, parseOptions } from '../core/validation.js';
 import { storeKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';

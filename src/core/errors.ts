@@ -7,7 +7,11 @@ export type FactorkitErrorCode =
   | 'CONFIG'
   | 'MAIL_FAILED'
   | 'DECRYPT_FAILED'
-  | 'NOT_ENABLED';
+  | 'NOT_ENABLED'
+  /** A stored record that does not parse: data damaged or written by something else. */
+  | 'CORRUPT_RECORD'
+  /** An internal invariant failed: a bug in factorkit or in a store, never the caller's input. */
+  | 'BUG';
 
 /**
  * The one error type factorkit throws: misuse, bad input, denied admin actions, mail and storage

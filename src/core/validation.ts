@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError, InvalidInputError } from './errors.js';
 
 function describe(error: z.ZodError): { path: string; message: string } {
@@ -22,3 +22,6 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, name:
   const { path, message } = describe(result.error);
   throw new InvalidInputError(path ? `${name}.${path}` : name, message);
 }
+
+/** A user id: any string of 1 to 256 characters chosen by the host. */
+export const userIdSchema = z.string().min(1).max(256);

@@ -1,13 +1,14 @@
+// The facade.
+
 export type { AdminApi } from '../app/admin.js';
-export type { BackupCodesApi } from '../app/backup-codes.js';
 export type { AdminAction } from '../app/context.js';
 export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../app/create-two-factor.js';
 export type { DevicesApi } from '../app/devices.js';
-export type { EmailApi, SendResult } from '../app/email-setup.js';
-export type { SetupResult } from '../app/enable-method.js';
-export type { LoginApi, LoginStart, SendEmailCodeResult, VerifyResult } from '../app/login/login-api.js';
-export type { TwoFactorStatus } from '../app/status.js';
-export type { TotpApi } from '../app/totp-setup.js';
+export type { LoginApi } from '../app/login/login-api.js';
+export type { LoginStart } from '../app/login/start.js';
+export type { VerifyResult } from '../app/login/verify-outcomes.js';
+export type { PolicyApi } from '../app/policy-api.js';
+// Errors and events.
 export {
   ConfigError,
   FactorkitError,
@@ -18,18 +19,13 @@ export {
 export type { Actor, TwoFactorEvent, TwoFactorEventType } from '../core/events.js';
 export { Keyring, type KeysInput } from '../core/keyring.js';
 export type { OtpAlgorithm } from '../core/otp/hotp.js';
+// The pure services, for hosts that compose their own flow.
 export { type TotpOptions, TotpVerifier, type TotpVerifyResult } from '../core/otp/totp-verifier.js';
-export {
-  type ChallengeMethod,
-  DEFAULT_POLICY,
-  decideLogin,
-  type LoginDecision,
-  type Policy,
-  type PolicyInput,
-  policySchema,
-  type UserFactors,
-} from '../core/policy.js';
+// The policy engine (pure).
+export { decideLogin, type LoginDecision } from '../core/policy/decide-login.js';
+export { DEFAULT_POLICY, type Policy, type PolicyInput, policySchema } from '../core/policy/policy-schema.js';
 export type { RandomSource } from '../core/random.js';
+// Mail.
 export { ConsoleMailer } from '../mail/console-mailer.js';
 export type { Mailer, MailMessage } from '../mail/mailer.js';
 export { MemoryMailer } from '../mail/memory-mailer.js';
@@ -44,14 +40,23 @@ export {
   BackupCodeVault,
   type BackupCodeView,
 } from '../methods/backup-codes/backup-code-vault.js';
+export type { BackupCodesApi } from '../methods/backup-codes/backup-codes-api.js';
 export {
   type CodeBinding,
   EmailCodeIssuer,
   type EmailCodeIssuerOptions,
   type SendLimits,
 } from '../methods/email/email-code-issuer.js';
+export type { SendCodeResult } from '../methods/email/email-delivery.js';
+export type { EmailApi } from '../methods/email/email-setup.js';
+export type { SetupResult } from '../methods/enable.js';
+export type { TwoFactorStatus } from '../methods/method-module.js';
+export type { ChallengeMethod, CodeMethod, FactorId, MethodApis, MethodId } from '../methods/registry.js';
+export type { TotpApi } from '../methods/totp/totp-setup.js';
 export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/attempt-limiter.js';
 export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';
+
+// The store contract (for custom stores) and the embedded store.
 export type {
   AttemptSchedule,
   CommitResult,

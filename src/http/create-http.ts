@@ -1,5 +1,5 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
-import type { LoginStart } from '../app/login/login-api.js';
+import type { LoginStart } from '../app/login/start.js';
 import { errorAnswer, isServerError, refusal } from './answers.js';
 import { cookieAttributes, readCookie } from './cookies.js';
 import { hasFreshFactor, notSignedIn, passGuard } from './guards.js';

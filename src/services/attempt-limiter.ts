@@ -1,17 +1,21 @@
-import { accountLockSchedule, challengeLockSchedule, type Policy } from '../core/policy.js';
+import { FactorkitError } from '../core/errors.js';
+import { accountLockSchedule, challengeLockSchedule } from '../core/policy/lock-schedules.js';
+import type { Policy } from '../core/policy/policy-schema.js';
 import { storeKeys } from '../store/keys.js';
 import {
   type AttemptSchedule,
   attemptState,
   type CommitResult,
   type Fields,
+  type Store,
+  type StoredRecord,
   type StoreOp,
 } from '../store/store.js';
 
 /** The verdict on one guess, before the code is evaluated. */
 export type AttemptVerdict =
   | {
-      allowed: true;
+      ok: true;
       /** The challenge record's fields after counting this attempt. */
       fields: Fields;
       attempt: number;
@@ -23,13 +27,13 @@ export type AttemptVerdict =
       account: Fields | null;
     }
   | {
-      allowed: false;
+      ok: false;
       reason: 'locked';
       retryAt: number;
       attemptsLeft: number;
       scope: 'challenge' | 'account';
     }
-  | { allowed: false; reason: 'ended' | 'expired' | 'missing' };
+  | { ok: false; reason: 'ended' | 'expired' | 'missing' };
 
 /** "Please try again in five minutes.": the help page's words for a lock of that length. */
 export function lockMessage(lockMs: number): string {
@@ -45,8 +49,39 @@ export function lockMessage(lockMs: number): string {
  * failures 3 and 4; per account, across challenges, a budget whose locks double. An attempt is
  * taken atomically (both scopes in one commit) before the code is evaluated, so concurrent guesses
  * can never evaluate more codes than the schedule allows, on any number of app instances.
+ *
+ * Reads and writes: the challenge (or pending setup) record given, and the user's account-attempts
+ * record (`attempts`, `lockedUntil`, a 30-day sliding expiry).
+ *
+ * @example
+ * const limiter = new AttemptLimiter({ store, now: Date.now });
+ * const { verdict } = await limiter.take(challengeKey, userId, policy);
+ * if (!verdict.ok) return verdict; // locked, ended, expired or missing: evaluate nothing
  */
 export class AttemptLimiter {
+  private readonly store: Store;
+  private readonly now: () => number;
+
+  constructor(options: { store: Store; now?: () => number }) {
+    this.store = options.store;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Takes one attempt on `challengeKey` (which must exist) and, when `userId` is given, on the
+   * user's account, and reads `read` keys in the same atomic step: one round trip.
+   */
+  async take(
+    challengeKey: string,
+    userId: string | null,
+    policy: Policy,
+    options: { read?: readonly string[]; now?: number } = {},
+  ): Promise<{ verdict: AttemptVerdict; read: ReadonlyArray<StoredRecord | null> }> {
+    const now = options.now ?? this.now();
+    const result = await this.store.commit(this.takeOps(challengeKey, userId, policy), now, options.read);
+    return { verdict: this.interpret(result, policy, now), read: result.ok ? (result.read ?? []) : [] };
+  }
+
   /** The schedule of one challenge (or one pending setup) under `policy`. */
   challengeSchedule(policy: Policy): AttemptSchedule {
     return {
@@ -93,7 +128,7 @@ export class AttemptLimiter {
       if (result.reason === 'locked') {
         const challenge = result.index === 0 ? attemptState(result.fields) : null;
         return {
-          allowed: false,
+          ok: false,
           reason: 'locked',
           retryAt: attemptState(result.fields).lockedUntil,
           attemptsLeft: challenge ? max - challenge.attempts : max,
@@ -101,16 +136,16 @@ export class AttemptLimiter {
         };
       }
       if (result.reason === 'ended' || result.reason === 'expired' || result.reason === 'missing') {
-        return { allowed: false, reason: result.reason };
+        return { ok: false, reason: result.reason };
       }
-      throw new Error(`[factorkit] unexpected attempt failure ${result.reason}`);
+      throw new FactorkitError('BUG', `an attempt op failed with ${result.reason}`);
     }
     const fields = result.results[0] as Fields;
     const challenge = attemptState(fields);
     const accountFields = result.results[1] ?? null;
     const account = accountFields ? attemptState(accountFields) : { lockedUntil: 0 };
     return {
-      allowed: true,
+      ok: true,
       fields,
       attempt: challenge.attempts,
       attemptsLeft: max - challenge.attempts,

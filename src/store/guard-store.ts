@@ -1,14 +1,20 @@
-import { FactorkitError, StoreUnavailableError } from '../core/errors.js';
+import { FactorkitError } from '../core/errors.js';
 import type { Store } from './store.js';
 
-/** Wraps a store so that any non-factorkit failure becomes `STORE_UNAVAILABLE` (fail closed). */
+/**
+ * Wraps a store so that every failure is a `FactorkitError`: a store reports an outage as
+ * `StoreUnavailableError` (`STORE_UNAVAILABLE`, fail closed, retry later) and a stored record that
+ * does not parse as `CORRUPT_RECORD`; anything else it throws is a bug (`BUG`), never an outage.
+ */
 export function guardStore(store: Store): Store {
   const wrap = <T>(promise: () => Promise<T>): Promise<T> =>
     Promise.resolve()
       .then(promise)
       .catch((error: unknown) => {
         if (error instanceof FactorkitError) throw error;
-        throw new StoreUnavailableError('store', 'the store failed', error);
+        throw new FactorkitError('BUG', `[store] the store threw: ${(error as Error)?.message ?? error}`, {
+          cause: error,
+        });
       });
   return {
     get: (key, now) => wrap(() => store.get(key, now)),

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
+import { StoreUnavailableError } from '../../src/core/errors.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import type { Store } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
@@ -104,8 +105,10 @@ describe('example: errors never leak internals', () => {
   it('finding 7: oversized and malformed bodies and a store outage answer JSON codes on every route', async () => {
     let down = false;
     const memory = new MemoryStore();
+    // How a store reports an outage: StoreUnavailableError, with the driver's error as its cause.
     const failing = (): never => {
-      throw new Error('connect ECONNREFUSED 10.0.0.5:5432 at /srv/app/db.ts:42');
+      const cause = new Error('connect ECONNREFUSED 10.0.0.5:5432 at /srv/app/db.ts:42');
+      throw new StoreUnavailableError('db', `read failed: ${cause.message}`, cause);
     };
     const store: Store = {
       get: (key, now) => (down ? failing() : memory.get(key, now)),

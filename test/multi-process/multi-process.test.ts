@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
-import type { VerifyResult } from '../../src/app/login/login-api.js';
+import type { VerifyResult } from '../../src/app/login/verify-outcomes.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { storeKeys } from '../../src/store/keys.js';

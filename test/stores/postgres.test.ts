@@ -33,6 +33,20 @@ describe.skipIf(port === null)('PostgresStore specifics', () => {
     expect(await store.get('b', now + 10)).not.toBeNull();
   });
 
+  it('a missing schema is CONFIG (run createSchema), not STORE_UNAVAILABLE', async () => {
+    const store = new PostgresStore({ pool, table: `never_${randomUUID().replace(/-/g, '')}` });
+    await expect(store.get('a', 0)).rejects.toMatchObject({ code: 'CONFIG' });
+    await expect(
+      store.commit(
+        [
+          { type: 'put', key: 'a', fields: {}, expiresAt: null },
+          { type: 'put', key: 'b', fields: {}, expiresAt: null },
+        ],
+        0,
+      ),
+    ).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+
   it('refuses a table name that is not an identifier', () => {
     expect(() => new PostgresStore({ pool, table: 'x; drop table y' })).toThrow(/table/);
     expect(new PostgresStore({ pool, table: 'public.factorkit' }).schemaSql()).toContain(

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  accountLockSchedule,
-  challengeLockSchedule,
-  DEFAULT_POLICY,
-  decideLogin,
-  policySchema,
-  type UserFactors,
-} from '../../src/core/policy.js';
+import { decideLogin } from '../../src/core/policy/decide-login.js';
+import { accountLockSchedule, challengeLockSchedule } from '../../src/core/policy/lock-schedules.js';
+import { DEFAULT_POLICY, policySchema } from '../../src/core/policy/policy-schema.js';
 
-const none: UserFactors = { totp: false, email: false, backupCodesRemaining: 0 };
-const app: UserFactors = { ...none, totp: true, backupCodesRemaining: 10 };
+const none: string[] = [];
+const app = ['totp', 'backup-code'];
 const trusting = policySchema.parse({ frequency: { trustDays: 14 } });
 
 describe('decideLogin (pure)', () => {
@@ -20,12 +15,12 @@ describe('decideLogin (pure)', () => {
     });
   });
 
-  it('offers the methods the user has, backup codes only while some remain', () => {
+  it('offers the methods the user can use, in order', () => {
     expect(decideLogin(DEFAULT_POLICY, app, false)).toEqual({
       status: 'challenge',
       methods: ['totp', 'backup-code'],
     });
-    expect(decideLogin(DEFAULT_POLICY, { ...app, email: true, backupCodesRemaining: 0 }, false)).toEqual({
+    expect(decideLogin(DEFAULT_POLICY, ['totp', 'email'], false)).toEqual({
       status: 'challenge',
       methods: ['totp', 'email'],
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { trustDays } from '../../core/policy.js';
+import { trustDays } from '../../core/policy/policy-schema.js';
 import { deviceLabel } from '../../services/trusted-device-store.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { setCookie } from '../cookies.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { SetupResult } from '../../app/enable-method.js';
+import type { SetupResult } from '../../methods/enable.js';
+import { type FactorId, factorIds } from '../../methods/registry.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { clearCookie } from '../cookies.js';
 import { hasFreshFactor } from '../guards.js';
@@ -105,10 +106,10 @@ export const methodRoutes: Route[] = [
     method: 'POST',
     path: '/disable',
     guard: 'stepUp',
-    body: z.object({ method: z.enum(['totp', 'email']) }),
+    body: z.object({ method: z.enum(factorIds) }),
     summary: 'Turns a method off (ends every trusted browser)',
     async handle(ctx) {
-      const { method } = ctx.body as { method: 'totp' | 'email' };
+      const { method } = ctx.body as { method: FactorId };
       await ctx.tf.disable(bound(ctx).userId, method);
       return json(200, { ok: true }, [
         ['Set-Cookie', clearCookie(ctx.options.cookieName, ctx.options.cookieAttributes)],

@@ -4,6 +4,7 @@ import { FactorkitError } from '../../core/errors.js';
 import { assertDistinctKeys, evaluateOp, failureAt } from '../../store/apply-ops.js';
 import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import { boundedCall } from '../bounded-call.js';
+import { classifyPostgresFailure } from './postgres-failures.js';
 import { commitFunction, schemaSql, statementKind } from './postgres-schema.js';
 import { asText, opStatement, quoteTable } from './postgres-sql.js';
 
@@ -87,27 +88,33 @@ export class PostgresStore implements Store {
 
   /** Runs `run` on a pooled connection within the deadline; a dropped connection is destroyed, not reused. */
   private call<T>(what: string, run: (client: PoolClient) => Promise<T>): Promise<T> {
-    return boundedCall('postgres', what, this.timeoutMs, async () => {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      // A checked-out client reports a dropped connection as an 'error' event: take it as a failure.
-      const onError = (error: Error) => {
-        broken = error;
-      };
-      client.on('error', onError);
-      try {
-        return await run(client);
-      } catch (error) {
-        broken ??= error as Error;
-        throw error;
-      } finally {
-        client.off('error', onError);
-        // Keep the connection only when the server answered with an SQL error (a five-character SQLSTATE).
-        const sqlError =
-          broken && 'code' in broken && typeof broken.code === 'string' && broken.code.length === 5;
-        client.release(broken && !sqlError ? broken : undefined);
-      }
-    });
+    return boundedCall(
+      'postgres',
+      what,
+      this.timeoutMs,
+      async () => {
+        const client = await this.pool.connect();
+        let broken: Error | undefined;
+        // A checked-out client reports a dropped connection as an 'error' event: take it as a failure.
+        const onError = (error: Error) => {
+          broken = error;
+        };
+        client.on('error', onError);
+        try {
+          return await run(client);
+        } catch (error) {
+          broken ??= error as Error;
+          throw error;
+        } finally {
+          client.off('error', onError);
+          // Keep the connection only when the server answered with an SQL error (a five-character SQLSTATE).
+          const sqlError =
+            broken && 'code' in broken && typeof broken.code === 'string' && broken.code.length === 5;
+          client.release(broken && !sqlError ? broken : undefined);
+        }
+      },
+      classifyPostgresFailure,
+    );
   }
 
   async get(key: string, now: number): Promise<StoredRecord | null> {

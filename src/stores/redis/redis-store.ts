@@ -3,7 +3,9 @@ import { FactorkitError } from '../../core/errors.js';
 import { assertDistinctKeys } from '../../store/apply-ops.js';
 import type { CommitResult, Fields, OpFailure, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import { boundedCall } from '../bounded-call.js';
+import { classifyRedisFailure, evictionPolicies, judgeEvictionPolicies } from './redis-eviction.js';
 import { COMMIT_LUA, GET_MANY_LUA } from './redis-scripts.js';
+import { assertOneSlot } from './redis-slots.js';
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -25,93 +27,6 @@ type ScriptClient = (Redis | Cluster) & {
   factorkitGetMany(numKeys: number, ...args: string[]): Promise<string[]>;
   factorkitCommit(numKeys: number, ...args: string[]): Promise<Array<string | number>>;
 };
-
-const SLOTS = 16_384;
-
-/** CRC16-CCITT (XMODEM) by byte, the hash Redis Cluster maps keys to slots with. */
-const CRC16_TABLE = Uint16Array.from({ length: 256 }, (_, byte) => {
-  let crc = byte << 8;
-  for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;
-  return crc & 0xffff;
-});
-
-/** What Redis hashes: the text between the first `{` and the next `}` when not empty, else the key. */
-function hashTag(key: string): string {
-  const open = key.indexOf('{');
-  if (open === -1) return key;
-  const close = key.indexOf('}', open + 1);
-  return close > open + 1 ? key.slice(open + 1, close) : key;
-}
-
-function slotOfTag(tag: string): number {
-  let crc = 0;
-  for (const byte of Buffer.from(tag, 'utf8')) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[(crc >> 8) ^ byte]!;
-  return crc % SLOTS;
-}
-
-/** The Redis Cluster slot of `key`, as the server computes it (`CLUSTER KEYSLOT`). Internal. */
-export function clusterSlot(key: string): number {
-  return slotOfTag(hashTag(key));
-}
-
-/**
- * Refuses keys of one script that span cluster slots, on every deployment: a cluster would refuse
- * the script (CROSSSLOT) while a standalone server runs it, so a caller that mixes users would pass
- * its tests on one Redis and fail in production. Keys that share a tag are not hashed.
- */
-function assertOneSlot(keys: readonly string[], what: string): void {
-  const tag = hashTag(keys[0] ?? '');
-  let slot: number | undefined;
-  for (let i = 1; i < keys.length; i++) {
-    const other = hashTag(keys[i]!);
-    if (other === tag) continue;
-    slot ??= slotOfTag(tag);
-    const otherSlot = slotOfTag(other);
-    if (otherSlot !== slot)
-      throw new FactorkitError(
-        'CROSS_SLOT',
-        `[redis] the keys of one ${what} must share a cluster slot: key 0 is in slot ${slot}, key ${i} in slot ${otherSlot} (give them one {hash tag})`,
-      );
-  }
-}
-
-/** A node's address, for messages. */
-function nodeName(node: Redis): string {
-  return `${node.options.host ?? 'localhost'}:${node.options.port ?? 6379}`;
-}
-
-/** The ioredis errors that carry a server's answer (as opposed to a lost connection or a timeout). */
-function isReplyError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ReplyError';
-}
-
-/**
- * Reads `maxmemory-policy` on `client`, or on every master of a cluster. A node that refuses
- * `CONFIG GET` (managed services rename or forbid it) gives its answer as `refusal` instead.
- */
-async function evictionPolicies(
-  client: Redis | Cluster,
-): Promise<Array<{ node: string; policy: string } | { node: string; refusal: string }>> {
-  let nodes: Redis[];
-  if (client.isCluster) {
-    const cluster = client as Cluster;
-    // The masters are known once the cluster is ready; a first command waits for that.
-    await cluster.ping();
-    nodes = cluster.nodes('master');
-  } else nodes = [client as Redis];
-  return Promise.all(
-    nodes.map(async (node) => {
-      try {
-        const [, policy] = (await node.config('GET', 'maxmemory-policy')) as string[];
-        if (policy !== undefined) return { node: nodeName(node), policy };
-        return { node: nodeName(node), refusal: 'no such setting' };
-      } catch (error) {
-        if (isReplyError(error)) return { node: nodeName(node), refusal: (error as Error).message };
-        throw error;
-      }
-    }),
-  );
-}
 
 /** Serialises ops for Lua: keys travel in KEYS, numbers as strings (cjson keeps 14 digits only). */
 function opsJson(ops: readonly StoreOp[]): string {
@@ -169,7 +84,7 @@ export class RedisStore implements Store {
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     if (!this.policyChecked) await this.checkPolicyOnce();
-    return boundedCall('redis', what, this.timeoutMs, run);
+    return boundedCall('redis', what, this.timeoutMs, run, classifyRedisFailure);
   }
 
   /**
@@ -181,21 +96,7 @@ export class RedisStore implements Store {
       evictionPolicies(this.client),
     ).then(
       (policies) => {
-        for (const read of policies) {
-          if ('policy' in read && read.policy.startsWith('allkeys-') && !this.allowEvictingPolicy)
-            throw new FactorkitError(
-              'CONFIG',
-              `[redis] maxmemory-policy is ${read.policy} on ${read.node}: Redis may evict any key, and an evicted TOTP or email record un-enrols its user; set noeviction (or pass allowEvictingPolicy: true)`,
-              { field: 'allowEvictingPolicy' },
-            );
-        }
-        const refused = policies.flatMap((read) =>
-          'refusal' in read ? `${read.node} (${read.refusal})` : [],
-        );
-        if (refused.length > 0)
-          process.emitWarning(
-            `[factorkit] [redis] CONFIG GET maxmemory-policy is not permitted on ${refused.join(', ')}: make sure the policy is noeviction, since an allkeys-* policy evicts enrolments`,
-          );
+        judgeEvictionPolicies(policies, this.allowEvictingPolicy);
         this.policyChecked = true;
       },
       (error: unknown) => {

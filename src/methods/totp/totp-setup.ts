@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { qrSvg } from '../core/qr.js';
-import { parseInput } from '../core/validation.js';
-import { storeKeys } from '../store/keys.js';
-import type { Context } from './context.js';
-import { commitEnable, type SetupResult } from './enable-method.js';
-import { setupVerdict } from './setup-verdict.js';
-import { lastStep, totpSealContext, userIdSchema, userKeys, userRecords } from './user-state.js';
+import { qrSvg } from '../../core/qr.js';
+import { parseInput, userIdSchema } from '../../core/validation.js';
+import { storeKeys } from '../../store/keys.js';
+import { requiredField } from '../../store/record-fields.js';
+import type { MethodContext } from '../context.js';
+import { commitEnable, type SetupResult } from '../enable.js';
+import { setupVerdict } from '../setup-verdict.js';
+import { lastStep, totpSealContext } from './totp-module.js';
 
 const accountNameSchema = z.object({ accountName: z.string().min(1).max(256) });
 
@@ -20,7 +21,7 @@ export interface TotpApi {
   confirmSetup(userId: string, code: string): Promise<SetupResult>;
 }
 
-export function createTotpApi(ctx: Context): TotpApi {
+export function createTotpApi(ctx: MethodContext): TotpApi {
   return {
     async beginSetup(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
@@ -51,17 +52,13 @@ export function createTotpApi(ctx: Context): TotpApi {
       parseInput(z.string().max(256), code, 'code');
       const policy = await ctx.policy();
       const pendingKey = storeKeys.totpPending(userId);
-      const now = ctx.now();
       // One round trip: take the attempt and read the user's records in the same step.
-      const attempt = await ctx.store.commit(
-        ctx.limiter.takeOps(pendingKey, null, policy),
-        now,
-        userKeys(userId),
-      );
-      const user = userRecords(attempt.ok ? attempt.read : undefined);
-      const verdict = ctx.limiter.interpret(attempt, policy, now);
-      if (!verdict.allowed) return setupVerdict(verdict);
-      const sealed = verdict.fields['secret'] as string;
+      const taken = await ctx.limiter.take(pendingKey, null, policy, { read: ctx.methods.userKeys(userId) });
+      const { verdict } = taken;
+      if (!verdict.ok) return setupVerdict(verdict);
+      const user = ctx.methods.userRecords(taken.read);
+      const now = ctx.now();
+      const sealed = requiredField(verdict.fields, 'secret', 'totp-pending');
       const secret = ctx.keyring.open(sealed, totpSealContext(userId));
       const afterStep = lastStep(user);
       const match = ctx.totp.verifyCode(

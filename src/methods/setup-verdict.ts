@@ -1,12 +1,12 @@
 import type { AttemptVerdict } from '../services/attempt-limiter.js';
-import type { SetupResult } from './enable-method.js';
+import type { SetupResult } from './enable.js';
 
 /**
  * The setup result for a refused attempt, or (with `now`) for a wrong code on an allowed one:
  * `locked` when this attempt armed a lock; once all attempts are used, later calls get `no-pending-setup`.
  */
 export function setupVerdict(verdict: AttemptVerdict, now?: number): Extract<SetupResult, { ok: false }> {
-  if (!verdict.allowed) {
+  if (!verdict.ok) {
     if (verdict.reason === 'locked')
       return { ok: false, reason: 'locked', retryAt: verdict.retryAt, attemptsLeft: verdict.attemptsLeft };
     if (verdict.reason === 'expired') return { ok: false, reason: 'expired' };

@@ -1,26 +1,30 @@
 import { z } from 'zod';
-import { FactorkitError } from '../core/errors.js';
-import { parseInput } from '../core/validation.js';
-import type { BackupCodeView } from '../methods/backup-codes/backup-code-vault.js';
-import type { StoreOp } from '../store/store.js';
-import type { Context } from './context.js';
-import { loadUser, userIdSchema } from './user-state.js';
+import { FactorkitError } from '../../core/errors.js';
+import { parseInput, userIdSchema } from '../../core/validation.js';
+import type { StoreOp } from '../../store/store.js';
+import type { MethodContext } from '../context.js';
+import type { BackupCodeView } from './backup-code-vault.js';
 
 /** Backup codes: "View Backup Codes", "Download", "Generate new codes". */
 export interface BackupCodesApi {
-  /** Ten new codes; every older code is void in the same atomic step. `revokeDevices` also ends trusted browsers. */
+  /**
+   * Ten new codes; every older code is void in the same atomic step. `revokeDevices` also ends
+   * trusted browsers.
+   * @throws {FactorkitError} `NOT_ENABLED` when the user has no factor on.
+   */
   regenerate(userId: string, options?: { revokeDevices?: boolean }): Promise<string[]>;
+  /** Counts, and the unused codes in `viewable` storage (null otherwise, and when no factor is on). */
   view(userId: string): Promise<BackupCodeView>;
   /** The downloadable file. */
   toText(codes: string[], options: { accountName: string }): string;
 }
 
-export function createBackupCodesApi(ctx: Context): BackupCodesApi {
+export function createBackupCodesApi(ctx: MethodContext): BackupCodesApi {
   return {
     async regenerate(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const user = await loadUser(ctx, userId);
-      if (!user.totp && !user.email)
+      const user = await ctx.methods.loadUser(userId);
+      if (ctx.methods.enabledFactors(user).length === 0)
         throw new FactorkitError('NOT_ENABLED', 'backup codes need an enabled method');
       const policy = await ctx.policy();
       const codes = ctx.vault.generate();
@@ -32,9 +36,9 @@ export function createBackupCodesApi(ctx: Context): BackupCodesApi {
     },
     async view(userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const user = await loadUser(ctx, userId);
-      if (!user.totp && !user.email) return { total: 0, remaining: 0, codes: null };
-      return ctx.vault.view(userId, user.backupCodes?.fields ?? null);
+      const user = await ctx.methods.loadUser(userId);
+      if (ctx.methods.enabledFactors(user).length === 0) return { total: 0, remaining: 0, codes: null };
+      return ctx.vault.view(userId, user['backupCodes']?.fields ?? null);
     },
     toText(codes, options) {
       const parsedCodes = parseInput(z.array(z.string().max(64)).max(100), codes, 'codes');

@@ -1,0 +1,73 @@
+import type { Policy } from '../../core/policy/policy-schema.js';
+import { trustDays } from '../../core/policy/policy-schema.js';
+import type { CodeMatch } from '../../methods/method-module.js';
+import type { CodeMethod } from '../../methods/registry.js';
+import type { AttemptVerdict } from '../../services/attempt-limiter.js';
+import { storeKeys } from '../../store/keys.js';
+import type { StoreOp } from '../../store/store.js';
+import type { Context } from '../context.js';
+import { failed, type VerifyResult } from './verify-outcomes.js';
+
+const DAY_MS = 86_400_000;
+
+/** A challenge whose attempt was counted and whose proof matched. */
+export interface ProvenChallenge {
+  userId: string;
+  key: string;
+  purpose: 'login' | 'step-up';
+  policy: Policy;
+  verdict: Extract<AttemptVerdict, { ok: true }>;
+  match: Extract<CodeMatch<CodeMethod>, { kind: 'match' }>;
+  now: number;
+  options: { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined };
+}
+
+/**
+ * Ends a challenge whose proof matched, in one atomic step: the challenge's end (only if not ended
+ * yet, and only while the matched email code is still its code), the method's single use, the
+ * account reset and, at login, the trusted browser. A concurrent success that won leaves this one
+ * as `challenge-ended`; a single use another request took first counts as a wrong code.
+ */
+export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Promise<VerifyResult> {
+  const { userId, key, purpose, policy, verdict, match, now } = proven;
+  const ops: StoreOp[] = [
+    {
+      type: 'merge',
+      key,
+      fields: { ended: '1' },
+      absent: ['ended'],
+      ...(match.challengeMatch ? { match: match.challengeMatch } : {}),
+    },
+    ...match.ops,
+  ];
+  if (policy.attempts.resetAccountOnSuccess)
+    ops.push({ type: 'delete', key: storeKeys.accountAttempts(userId) });
+  const days = trustDays(policy);
+  const device =
+    proven.options.rememberDevice && days !== null && purpose === 'login'
+      ? ctx.devices.issue(userId, proven.options.deviceLabel ?? 'Unknown browser', days * DAY_MS)
+      : null;
+  if (device) ops.push(device.op);
+  const result = await ctx.store.commit(ops, now);
+  if (!result.ok) {
+    if (result.index === 0) return { ok: false, reason: 'challenge-ended' };
+    if (match.method === 'totp') await ctx.emit({ type: 'code.replayed', userId });
+    return failed(ctx, userId, verdict, now);
+  }
+  if (!policy.attempts.resetAccountOnSuccess && verdict.account) {
+    // Successes do not count against the account: only failures accumulate.
+    await ctx.store.commit([ctx.limiter.refundOp(userId, verdict.account, now)], now);
+  }
+  if (match.method === 'backup-code') await ctx.emit({ type: 'backup-code.used', userId });
+  if (device) await ctx.emit({ type: 'device.trusted', userId, detail: { deviceId: device.deviceId } });
+  await ctx.emit({ type: 'verify.succeeded', userId, detail: { method: match.method, purpose } });
+  return {
+    ok: true,
+    userId,
+    method: match.method,
+    purpose,
+    ...(device
+      ? { deviceToken: device.token, deviceExpiresAt: device.expiresAt, deviceId: device.deviceId }
+      : {}),
+  };
+}

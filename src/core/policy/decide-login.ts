@@ -1,0 +1,28 @@
+import { type Policy, trustDays } from './policy-schema.js';
+
+/** Outcome of {@link decideLogin}: `M` is the methods a challenge offers. */
+export type LoginDecision<M extends string = string> =
+  | { status: 'not-required' }
+  | { status: 'setup-required' }
+  | { status: 'trusted-device' }
+  | { status: 'challenge'; methods: M[] };
+
+/**
+ * The login decision, pure: whether to ask for a code after the password. `methods` are the
+ * methods the user can use now, in the order the login page shows them (empty: none is set up);
+ * `deviceTrusted` is whether the browser presented a valid, unexpired, unrevoked token of this user.
+ * A user with no method is never asked for a code (an admin-issued code helps someone who has a
+ * method but lost it). Step-up always asks.
+ */
+export function decideLogin<M extends string>(
+  policy: Policy,
+  methods: readonly M[],
+  deviceTrusted: boolean,
+  options: { stepUp?: boolean } = {},
+): LoginDecision<M> {
+  if (methods.length === 0) {
+    return policy.required ? { status: 'setup-required' } : { status: 'not-required' };
+  }
+  if (!options.stepUp && deviceTrusted && trustDays(policy) !== null) return { status: 'trusted-device' };
+  return { status: 'challenge', methods: [...methods] };
+}

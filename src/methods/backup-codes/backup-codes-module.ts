@@ -1,0 +1,28 @@
+import { storeKeys } from '../../store/keys.js';
+import type { MethodContext } from '../context.js';
+import { defineMethod, type UserRecords } from '../method-module.js';
+import { createBackupCodesApi } from './backup-codes-api.js';
+
+const codesOf = (user: UserRecords) => user['backupCodes']?.fields ?? null;
+
+/**
+ * Ten single-use recovery codes, issued with the first factor and taken with the last. Record:
+ * `backup-codes` (each code's keyed hash, or its sealed text in `viewable` storage).
+ */
+export const backupCodesModule = defineMethod({
+  id: 'backup-code',
+  role: 'recovery',
+  offered: true,
+  records: { backupCodes: storeKeys.backupCodes },
+  keys: (userId: string) => [storeKeys.backupCodes(userId)],
+  pendingKeys: () => [],
+  usable: (ctx: MethodContext, user: UserRecords) => ctx.vault.remaining(codesOf(user)) > 0,
+  matchCode(ctx: MethodContext, { userId, code, user }) {
+    const redeem = ctx.vault.redeemOp(userId, code, codesOf(user));
+    return redeem ? { kind: 'match', method: 'backup-code', ops: [redeem] } : null;
+  },
+  status: (ctx: MethodContext, user: UserRecords) => ({
+    backupCodesRemaining: ctx.vault.remaining(codesOf(user)),
+  }),
+  api: { name: 'backupCodes', create: createBackupCodesApi },
+});

@@ -1,0 +1,73 @@
+import type { Fields, StoredRecord, StoreOp } from '../store/store.js';
+import type { MethodContext } from './context.js';
+
+/** A user's records, by the names the method modules give them (`totp`, `email`, `backupCodes`, ...). */
+export type UserRecords = Readonly<Record<string, StoredRecord | null>>;
+
+/** A code typed in the login step, with what evaluating it may use. */
+export interface CodeAttempt {
+  userId: string;
+  /** The challenge's nonce: email codes are bound to it. */
+  nonce: string;
+  purpose: 'login' | 'step-up';
+  code: string;
+  now: number;
+  /** The challenge record's fields after this attempt was counted. */
+  challenge: Fields;
+  user: UserRecords;
+}
+
+/** What a method found in a code: the ops that consume it, committed with the challenge's end. */
+export type CodeMatch<Id extends string = string> =
+  | { kind: 'match'; method: Id; ops: StoreOp[]; challengeMatch?: Fields }
+  /** A TOTP code for a step already used: refused, and reported as a replay. */
+  | { kind: 'replayed' };
+
+/** What `status` reports; each method adds its part. */
+export interface TwoFactorStatus {
+  /** Whether any factor (a method that turns 2FA on) is on. */
+  enabled: boolean;
+  /** The authenticator app is linked. */
+  totp: boolean;
+  /** The enabled address, masked (`a***@example.com`), or null. */
+  email: string | null;
+  backupCodesRemaining: number;
+}
+
+/**
+ * One way to prove the second factor, as a module: what it stores, when it counts as on, how it
+ * matches a typed code, what turning it off or resetting the user removes, and what it adds to the
+ * facade. The facade, the login step, `status`, the policy and the HTTP layer ask the registry
+ * (`src/methods/registry.ts`) instead of naming methods: adding one is a folder and a registry line.
+ */
+export interface MethodModule {
+  readonly id: string;
+  /**
+   * `factor`: turning it on turns 2FA on (an app, an email address). `recovery`: used instead of a
+   * factor, only while one is on (backup codes, an admin-issued code).
+   */
+  readonly role: 'factor' | 'recovery';
+  /** Listed among a challenge's methods (an admin-issued code is accepted but never offered). */
+  readonly offered: boolean;
+  /** The user's records this method reads at login and for `status`, by name. */
+  readonly records: Readonly<Record<string, (userId: string) => string>>;
+  /** For factors: the record whose presence means "on". */
+  readonly enabledRecord?: string;
+  /** Every key it keeps for a user (an admin reset removes them all). */
+  keys(userId: string): string[];
+  /** Keys of a setup in progress: removed whenever the set of methods changes. */
+  pendingKeys(userId: string): string[];
+  /** Whether this user can use it now (a factor that is on; codes left). */
+  usable(ctx: MethodContext, user: UserRecords): boolean;
+  /** Evaluates a typed code: a match, a replay, or null (not this method's code). */
+  matchCode?(ctx: MethodContext, attempt: CodeAttempt): CodeMatch | null;
+  /** Its part of `status` (the registry sets `enabled`). */
+  status?(ctx: MethodContext, user: UserRecords): Partial<TwoFactorStatus>;
+  /** The facade namespace it adds (`tf.totp`), if any. */
+  readonly api?: { readonly name: string; create(ctx: MethodContext): object };
+}
+
+/** Declares a module, keeping its literal `id`, `role`, `offered` and `api` types for the registry. */
+export function defineMethod<const M extends MethodModule>(module: M): M {
+  return module;
+}
