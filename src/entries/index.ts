@@ -55,7 +55,7 @@ export type { ChallengeMethod, CodeMethod, FactorId, MethodApis, MethodId } from
 export type { TotpApi } from '../methods/totp/totp-setup.js';
 export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/attempt-limiter.js';
 export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';
-
+export { type CommitPlan, planCommit } from '../store/apply-ops.js';
 // The store contract (for custom stores) and the embedded store.
 export type {
   AttemptSchedule,

@@ -159,3 +159,36 @@ export function failureAt(
     expiresAt: evaluated.expiresAt,
   };
 }
+
+/** A commit worked out against the live records: its result, and the writes to make when it succeeded. */
+export interface CommitPlan {
+  result: CommitResult;
+  /** Records to write (null: delete), in op order; empty when the commit was refused. */
+  changes: Array<{ key: string; record: StoredRecord | null }>;
+}
+
+/**
+ * The reference semantics of a whole commit: reads the `read` keys, then evaluates every op in
+ * order against `live(key)` (the record as it is now, or null), stopping at the first refusal.
+ * A store that can lock or serialise the keys of a commit (a transaction, a single thread) runs it
+ * inside that step and writes `changes`: MemoryStore and SqliteStore are exactly that.
+ * @throws {Error} when the commit touches a key twice (a programming error).
+ */
+export function planCommit(
+  ops: readonly StoreOp[],
+  now: number,
+  read: readonly string[] | undefined,
+  live: (key: string) => StoredRecord | null,
+): CommitPlan {
+  assertDistinctKeys(ops);
+  const records = read?.map(live);
+  const results: Array<Fields | null> = [];
+  const changes: CommitPlan['changes'] = [];
+  for (const [index, op] of ops.entries()) {
+    const evaluated = evaluateOp(op, live(op.key), now);
+    if (!evaluated.ok) return { result: failureAt(index, evaluated), changes: [] };
+    results.push(evaluated.result);
+    if (evaluated.change) changes.push(evaluated.change);
+  }
+  return { result: records ? { ok: true, results, read: records } : { ok: true, results }, changes };
+}

@@ -32,6 +32,9 @@ describe('documentation', () => {
     const all = snippets();
     expect(all.length).toBeGreaterThan(10);
     for (const { name, code } of all) writeFileSync(join(out, `${name}.ts`), `${code}\nexport {};\n`);
+    // Files the snippets import as their neighbours.
+    const neighbours = readFileSync(join(root, 'examples/custom-store/map-store.ts'), 'utf8');
+    writeFileSync(join(out, 'map-store.ts'), neighbours);
     writeFileSync(
       join(out, 'tsconfig.json'),
       JSON.stringify({

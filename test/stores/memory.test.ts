@@ -1,8 +1,9 @@
+import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
-import { contractSuite } from './contract.js';
+import { storeContract } from '../../src/testing/store-contract.js';
 
-contractSuite('memory', async () => new MemoryStore());
+storeContract('memory', async () => new MemoryStore(), { vitest });
 
 describe('MemoryStore sweeping', () => {
   it('sweeps expired records so memory stays bounded', async () => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import * as vitest from 'vitest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
-import { contractSuite } from './contract.js';
+import { storeContract } from '../../src/testing/store-contract.js';
 
 const port = inject('postgresPort');
 const pool = new pg.Pool({
@@ -20,7 +21,7 @@ async function freshStore(): Promise<PostgresStore> {
   return store;
 }
 
-contractSuite('postgres', freshStore, { skip: port === null });
+storeContract('postgres', freshStore, { vitest, skip: port === null });
 
 describe.skipIf(port === null)('PostgresStore specifics', () => {
   it('sweeps expired rows and ignores them on read before that', async () => {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
+import * as vitest from 'vitest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { FactorkitError } from '../../src/core/errors.js';
 import { storeKeys } from '../../src/store/keys.js';
 import { clusterSlot } from '../../src/stores/redis/redis-slots.js';
 import { RedisStore } from '../../src/stores/redis/redis-store.js';
+import { storeContract } from '../../src/testing/store-contract.js';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.js';
 import { servicesRequired } from '../helpers/servers.js';
-import { contractSuite } from './contract.js';
 
 const ports = inject('redisClusterPorts');
 const clusters: Cluster[] = [];
@@ -33,12 +34,10 @@ const client = () => {
 };
 const T0 = 1_800_000_000_000;
 
-contractSuite(
+storeContract(
   'redis-cluster',
   async () => new RedisStore({ client: client(), prefix: `t:${randomUUID()}:` }),
-  {
-    skip: ports === null,
-  },
+  { vitest, skip: ports === null },
 );
 
 async function rejection(promise: Promise<unknown>): Promise<FactorkitError> {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
+import * as vitest from 'vitest';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { FactorkitError } from '../../src/core/errors.js';
 import { storeKeys } from '../../src/store/keys.js';
 import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis/redis-store.js';
+import { storeContract } from '../../src/testing/store-contract.js';
 import { type RedisServer, startRedis } from '../helpers/servers.js';
-import { contractSuite } from './contract.js';
 
 const port = inject('redisPort');
 const clients: Redis[] = [];
@@ -18,7 +19,8 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
 });
 
-contractSuite('redis', async () => new RedisStore({ client: client(), prefix: `t:${randomUUID()}:` }), {
+storeContract('redis', async () => new RedisStore({ client: client(), prefix: `t:${randomUUID()}:` }), {
+  vitest,
   skip: port === null,
 });
 

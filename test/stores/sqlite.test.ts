@@ -3,10 +3,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import * as vitest from 'vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SqliteDatabase } from '../../src/entries/sqlite.js';
 import { SqliteStore } from '../../src/entries/sqlite.js';
-import { contractSuite } from './contract.js';
+import { storeContract } from '../../src/testing/store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'factorkit-sqlite-'));
 const closers: Array<() => void> = [];
@@ -31,7 +32,7 @@ function inspect(filename: string): Database.Database {
   return db;
 }
 
-contractSuite('sqlite', async () => fileStore());
+storeContract('sqlite', async () => fileStore(), { vitest });
 
 /** node:sqlite exists from Node 22.5 (unflagged from 22.13); on older Node its suite is skipped with a notice. */
 function loadNodeSqlite(): { DatabaseSync: new (path: string) => SqliteDatabase & { close(): void } } | null {
@@ -45,7 +46,7 @@ function loadNodeSqlite(): { DatabaseSync: new (path: string) => SqliteDatabase 
   }
 }
 const nodeSqlite = loadNodeSqlite();
-contractSuite(
+storeContract(
   'sqlite (node:sqlite)',
   async () => {
     const db = new nodeSqlite!.DatabaseSync(freshFile());
@@ -54,7 +55,7 @@ contractSuite(
     store.createSchema();
     return store;
   },
-  { skip: nodeSqlite === null },
+  { vitest, skip: nodeSqlite === null },
 );
 
 describe('SqliteStore specifics', () => {

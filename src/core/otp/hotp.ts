@@ -9,24 +9,15 @@ export type OtpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
 const HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const;
 const POWERS = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
-/** The slice of noble's HMAC this file uses (its `_cloneInto` reuses an instance's buffers). */
-interface Hmac {
-  readonly outputLen: number;
-  update(data: Uint8Array): unknown;
-  digestInto(out: Uint8Array): void;
-  _cloneInto(to?: Hmac): Hmac;
-  clone(): Hmac;
-}
-
 /**
- * HMAC-based one-time values (RFC 4226) over one key. The HMAC key state (inner and outer pads) is
- * derived once in the constructor; each {@link HotpKey.valueAt} clones it into a reused scratch
- * instance and a reused output buffer, so a window of steps allocates nothing per step.
+ * HMAC-based one-time values (RFC 4226) over one key. SHA1 (what every authenticator app uses) runs
+ * on a specialised HMAC-SHA1 with the key state computed once and no allocation per step. SHA256
+ * and SHA512 use @noble/hashes through its public API: the keyed HMAC state is built once, and each
+ * step clones it (`clone()`), so a window never re-derives the key pads.
  */
 export class HotpKey {
   private readonly sha1: HmacSha1Counter | null = null;
-  private readonly base: Hmac | null = null;
-  private readonly scratch: Hmac | null = null;
+  private readonly base: ReturnType<typeof hmac.create> | null = null;
   private readonly counter = new Uint8Array(8);
   private readonly counterView = new DataView(this.counter.buffer);
   private readonly digest: Uint8Array = this.counter;
@@ -39,21 +30,20 @@ export class HotpKey {
       this.sha1 = new HmacSha1Counter(key);
       return;
     }
-    this.base = hmac.create(HASHES[algorithm], key) as unknown as Hmac;
-    this.scratch = this.base.clone();
+    this.base = hmac.create(HASHES[algorithm], key);
     this.digest = new Uint8Array(this.base.outputLen);
   }
 
   /** The truncated code for one counter value, as a number (RFC 4226 section 5.3). */
   valueAt(counter: number): number {
     if (this.sha1) return this.sha1.truncatedAt(counter) % this.modulus;
-    return this.genericValueAt(this.base!, this.scratch!, counter);
+    return this.genericValueAt(this.base!, counter);
   }
 
-  private genericValueAt(base: Hmac, scratch: Hmac, counter: number): number {
+  private genericValueAt(base: ReturnType<typeof hmac.create>, counter: number): number {
     this.counterView.setUint32(0, Math.floor(counter / 0x1_0000_0000));
     this.counterView.setUint32(4, counter >>> 0);
-    const mac = base._cloneInto(scratch);
+    const mac = base.clone();
     mac.update(this.counter);
     mac.digestInto(this.digest);
     const d = this.digest;

@@ -1,5 +1,5 @@
-import { assertDistinctKeys, evaluateOp, failureAt } from '../../store/apply-ops.js';
-import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../../store/store.js';
+import { planCommit } from '../../store/apply-ops.js';
+import type { CommitResult, Store, StoredRecord, StoreOp } from '../../store/store.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -61,17 +61,8 @@ export class MemoryStore implements Store {
   }
 
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
-    assertDistinctKeys(ops);
-    // Everything below is synchronous: nothing else runs between the read, the checks and the writes.
-    const records = read?.map((key) => this.copyOf(this.live(key, now)));
-    const results: Array<Fields | null> = [];
-    const changes: Array<{ key: string; record: StoredRecord | null }> = [];
-    for (const [index, op] of ops.entries()) {
-      const evaluated = evaluateOp(op, this.live(op.key, now), now);
-      if (!evaluated.ok) return failureAt(index, evaluated);
-      results.push(evaluated.result);
-      if (evaluated.change) changes.push(evaluated.change);
-    }
+    // Synchronous from here to the writes: nothing else runs between the reads, checks and writes.
+    const { result, changes } = planCommit(ops, now, read, (key) => this.copyOf(this.live(key, now)));
     for (const { key, record } of changes) {
       if (record) this.records.set(key, record);
       else this.records.delete(key);
@@ -80,6 +71,6 @@ export class MemoryStore implements Store {
       this.commitsSinceSweep = 0;
       this.sweep(now);
     }
-    return records ? { ok: true, results, read: records } : { ok: true, results };
+    return result;
   }
 }

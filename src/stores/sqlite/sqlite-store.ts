@@ -1,6 +1,6 @@
 import { StoreUnavailableError } from '../../core/errors.js';
-import { assertDistinctKeys, evaluateOp, failureAt } from '../../store/apply-ops.js';
-import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../../store/store.js';
+import { planCommit } from '../../store/apply-ops.js';
+import type { CommitResult, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import {
   isUnavailable,
   type OwnedSqliteDatabase,
@@ -106,26 +106,18 @@ export class SqliteStore implements Store {
   }
 
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
-    assertDistinctKeys(ops);
     if (ops.length === 0 && !read) return { ok: true, results: [] };
     return this.call('commit', () => {
       const s = this.statements();
-      const live = (key: string) => toRecord(s.one.get(key, now) as Row | undefined);
-      return this.transaction((): CommitResult => {
-        const records = read?.map(live);
-        const results: Array<Fields | null> = [];
-        const changes: Array<{ key: string; record: StoredRecord | null }> = [];
-        for (const [index, op] of ops.entries()) {
-          const evaluated = evaluateOp(op, live(op.key), now);
-          if (!evaluated.ok) return failureAt(index, evaluated);
-          results.push(evaluated.result);
-          if (evaluated.change) changes.push(evaluated.change);
-        }
+      return this.transaction(() => {
+        const { result, changes } = planCommit(ops, now, read, (key) =>
+          toRecord(s.one.get(key, now) as Row | undefined),
+        );
         for (const { key, record } of changes) {
           if (record) s.upsert.run(key, JSON.stringify(record.fields), record.expiresAt);
           else s.remove.run(key);
         }
-        return records ? { ok: true, results, read: records } : { ok: true, results };
+        return result;
       });
     });
   }

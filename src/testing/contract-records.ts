@@ -1,0 +1,156 @@
+import type { ContractTools, StoreFactory } from './contract-tools.js';
+import { T0 } from './contract-tools.js';
+
+/** Each op on its own: effects, refusals, expiry against the caller clock. */
+export function recordCases({ it, expect }: ContractTools, makeStore: StoreFactory): void {
+  it('reads nothing from an empty store', async () => {
+    const store = await makeStore();
+    expect(await store.get('{u}:a', T0)).toBeNull();
+    expect(await store.getMany(['{u}:a', '{u}:b'], T0)).toEqual([null, null]);
+  });
+
+  it('puts and reads records, with unicode and awkward values intact', async () => {
+    const store = await makeStore();
+    const fields = { a: 'ü🙂', b: '{"json":[1,2]}', 'c:x/y': "'; drop table --", empty: '' };
+    expect((await store.commit([{ type: 'put', key: '{ü}:k', fields, expiresAt: null }], T0)).ok).toBe(true);
+    expect(await store.get('{ü}:k', T0)).toEqual({ fields, expiresAt: null });
+    const [one, two] = await store.getMany(['{ü}:k', '{ü}:missing'], T0);
+    expect(one?.fields).toEqual(fields);
+    expect(two).toBeNull();
+  });
+
+  it('expires records at their expiry by the caller clock, to the millisecond', async () => {
+    const store = await makeStore();
+    await store.commit([{ type: 'put', key: '{u}:e', fields: { v: '1' }, expiresAt: T0 + 1000 }], T0);
+    expect(await store.get('{u}:e', T0 + 999)).not.toBeNull();
+    expect(await store.get('{u}:e', T0 + 1000)).toBeNull();
+    expect(
+      (await store.commit([{ type: 'insert', key: '{u}:e', fields: { v: '2' }, expiresAt: null }], T0 + 1000))
+        .ok,
+    ).toBe(true);
+    expect((await store.get('{u}:e', T0 + 5000))?.fields).toEqual({ v: '2' });
+  });
+
+  it('insert refuses a live record', async () => {
+    const store = await makeStore();
+    await store.commit([{ type: 'insert', key: '{u}:i', fields: { v: '1' }, expiresAt: null }], T0);
+    const again = await store.commit(
+      [{ type: 'insert', key: '{u}:i', fields: { v: '2' }, expiresAt: null }],
+      T0,
+    );
+    expect(again).toMatchObject({ ok: false, index: 0, reason: 'exists' });
+    expect((await store.get('{u}:i', T0))?.fields).toEqual({ v: '1' });
+  });
+
+  it('absent guards a commit on a key having no live record', async () => {
+    const store = await makeStore();
+    const guarded = (at: number) =>
+      store.commit(
+        [
+          { type: 'absent', key: '{u}:other' },
+          { type: 'put', key: '{u}:mine', fields: { v: String(at) }, expiresAt: null },
+        ],
+        at,
+      );
+    expect((await guarded(T0)).ok).toBe(true);
+    await store.commit([{ type: 'put', key: '{u}:other', fields: { x: '1' }, expiresAt: T0 + 100 }], T0);
+    expect(await guarded(T0 + 1)).toMatchObject({ ok: false, index: 0, reason: 'exists' });
+    expect((await store.get('{u}:mine', T0 + 1))?.fields).toEqual({ v: String(T0) });
+    expect((await guarded(T0 + 100)).ok).toBe(true);
+  });
+
+  it('take deletes once, honouring match', async () => {
+    const store = await makeStore();
+    await store.commit(
+      [{ type: 'put', key: '{u}:t', fields: { code: 'h1', x: 'y' }, expiresAt: T0 + 60_000 }],
+      T0,
+    );
+    expect(await store.commit([{ type: 'take', key: '{u}:t', match: { code: 'other' } }], T0)).toMatchObject({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(await store.commit([{ type: 'take', key: '{u}:t', match: { code: 'h1' } }], T0)).toEqual({
+      ok: true,
+      results: [{ code: 'h1', x: 'y' }],
+    });
+    expect(await store.commit([{ type: 'take', key: '{u}:t' }], T0)).toMatchObject({
+      ok: false,
+      reason: 'missing',
+    });
+    expect(await store.get('{u}:t', T0)).toBeNull();
+  });
+
+  it('takeField removes one field and keeps the rest and the expiry', async () => {
+    const store = await makeStore();
+    await store.commit(
+      [{ type: 'put', key: '{u}:s', fields: { 'c:1': 'a', 'c:2': 'b', total: '2' }, expiresAt: T0 + 9000 }],
+      T0,
+    );
+    expect(await store.commit([{ type: 'takeField', key: '{u}:s', field: 'c:1' }], T0)).toEqual({
+      ok: true,
+      results: [{ 'c:1': 'a' }],
+    });
+    expect(await store.commit([{ type: 'takeField', key: '{u}:s', field: 'c:1' }], T0)).toMatchObject({
+      ok: false,
+      reason: 'missing',
+    });
+    expect(await store.get('{u}:s', T0)).toEqual({
+      fields: { 'c:2': 'b', total: '2' },
+      expiresAt: T0 + 9000,
+    });
+  });
+
+  it('merge creates, conditions on match and absent, and only ever extends the expiry', async () => {
+    const store = await makeStore();
+    expect(await store.commit([{ type: 'merge', key: '{u}:m', fields: { a: '1' } }], T0)).toMatchObject({
+      ok: false,
+      reason: 'missing',
+    });
+    expect(
+      (
+        await store.commit(
+          [{ type: 'merge', key: '{u}:m', fields: { a: '1' }, create: true, expiresAt: T0 + 5000 }],
+          T0,
+        )
+      ).ok,
+    ).toBe(true);
+    expect(
+      await store.commit([{ type: 'merge', key: '{u}:m', fields: { b: '2' }, match: { a: 'x' } }], T0),
+    ).toMatchObject({ ok: false, reason: 'mismatch' });
+    expect(
+      await store.commit([{ type: 'merge', key: '{u}:m', fields: { b: '2' }, absent: ['a'] }], T0),
+    ).toMatchObject({ ok: false, reason: 'mismatch' });
+    expect(
+      await store.commit(
+        [
+          {
+            type: 'merge',
+            key: '{u}:m',
+            fields: { b: '2' },
+            match: { a: '1' },
+            absent: ['z'],
+            expiresAt: T0 + 1000,
+          },
+        ],
+        T0,
+      ),
+    ).toEqual({
+      ok: true,
+      results: [{ a: '1', b: '2' }],
+    });
+    expect((await store.get('{u}:m', T0))?.expiresAt).toBe(T0 + 5000);
+    await store.commit([{ type: 'merge', key: '{u}:m', fields: {}, expiresAt: T0 + 8000 }], T0);
+    expect((await store.get('{u}:m', T0))?.expiresAt).toBe(T0 + 8000);
+  });
+
+  it('advance only moves a counter forward', async () => {
+    const store = await makeStore();
+    const advance = (value: number) =>
+      store.commit([{ type: 'advance', key: '{u}:step', field: 'step', value, expiresAt: null }], T0);
+    expect((await advance(100)).ok).toBe(true);
+    expect(await advance(100)).toMatchObject({ ok: false, reason: 'stale' });
+    expect(await advance(99)).toMatchObject({ ok: false, reason: 'stale' });
+    expect((await advance(101)).ok).toBe(true);
+    expect((await store.get('{u}:step', T0))?.fields).toEqual({ step: '101' });
+  });
+}

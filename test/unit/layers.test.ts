@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The architecture, checked: each layer of src/ imports only from itself and the layers below it
+ * (docs/architecture.md draws them), and each outside package only where it belongs.
+ */
+const LAYERS: Record<string, string[]> = {
+  core: ['core'],
+  store: ['core', 'store'],
+  mail: ['core', 'mail'],
+  services: ['core', 'store', 'services'],
+  stores: ['core', 'store', 'stores'],
+  methods: ['core', 'store', 'mail', 'services', 'methods'],
+  app: ['core', 'store', 'mail', 'services', 'methods', 'app'],
+  http: ['core', 'store', 'services', 'methods', 'app', 'http'],
+  adapters: ['core', 'app', 'http', 'adapters'],
+  testing: ['core', 'store', 'testing'],
+  // The public entry points re-export whatever they publish.
+  entries: Object.keys({
+    core: 0,
+    store: 0,
+    mail: 0,
+    services: 0,
+    stores: 0,
+    methods: 0,
+    app: 0,
+    http: 0,
+    adapters: 0,
+    testing: 0,
+    entries: 0,
+  }),
+};
+
+/** Outside packages and the only folders that may import them. */
+const PACKAGES: Array<[RegExp, RegExp]> = [
+  [/^(express|fastify|fastify-plugin|hono|@hono\/|@fastify\/)/, /^adapters\//],
+  [/^ioredis$/, /^stores\/redis\//],
+  [/^pg$/, /^stores\/postgres\//],
+  [/^better-sqlite3$/, /^stores\/sqlite\//],
+  [/^nodemailer$/, /^mail\/smtp-mailer\.ts$/],
+  [/^@simplewebauthn\//, /^methods\/webauthn\//],
+  [/^vitest$/, /^testing\//],
+];
+
+const src = resolve(new URL('../../src/', import.meta.url).pathname);
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)]
+    .concat([...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)])
+    .map((match) => match[1]!);
+}
+
+const layerOf = (file: string) => relative(src, file).split('/')[0]!;
+
+describe('architecture', () => {
+  const all = files(src).filter((file) => layerOf(file) !== 'types');
+
+  it('every file of src/ sits in a known layer', () => {
+    expect(all.map(layerOf).filter((layer) => !(layer in LAYERS))).toEqual([]);
+  });
+
+  it('no import points from a lower layer into a higher one', () => {
+    const violations: string[] = [];
+    for (const file of all) {
+      for (const spec of imports(file).filter((s) => s.startsWith('.'))) {
+        const target = resolve(dirname(file), spec);
+        const from = layerOf(file);
+        const to = layerOf(target);
+        if (!LAYERS[from]!.includes(to))
+          violations.push(`${relative(src, file)} -> ${relative(src, target)}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('frameworks, drivers and the mail transport are imported only where they belong', () => {
+    const violations: string[] = [];
+    for (const file of all) {
+      const path = relative(src, file);
+      if (path.startsWith('entries/')) continue;
+      for (const spec of imports(file).filter((s) => !s.startsWith('.') && !s.startsWith('node:'))) {
+        for (const [pkg, place] of PACKAGES) {
+          if (pkg.test(spec) && !place.test(path)) violations.push(`${path} imports ${spec}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the check sees imports: a known import of a lower layer is found', () => {
+    const http = files(join(src, 'http')).flatMap(imports);
+    expect(http.some((spec) => spec.includes('/app/'))).toBe(true);
+  });
+});
