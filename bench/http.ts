@@ -60,6 +60,7 @@ export async function benchHttp(): Promise<void> {
       sessions.set(userId, {
         stage: 'pending',
         userId,
+        sessionKey: await tf.sessions.open(userId),
         challengeId: start.challengeId,
         methods: start.methods,
       });

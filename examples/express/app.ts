@@ -41,6 +41,11 @@ export function createExampleApp(options: ExampleOptions) {
     }),
   );
   app.use(sameOriginPosts);
+  // Pages carry personal data and codes: never cached.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
   const twoFactor = twoFactorRouter(tf, {
     session: (req) => req.session,
@@ -120,9 +125,19 @@ export function createExampleApp(options: ExampleOptions) {
     '/settings/agents',
     page((_req, user) => agentsPage(user, users.all()), true),
   );
-  app.get('/dev/outbox', async (req, res) =>
-    res.type('html').send(outboxPage(await currentUser(req), outbox?.sent ?? [])),
-  );
+  /**
+   * The development outbox: on loopback only (not through a LAN address or a rebound DNS name),
+   * and only the mail of the session's own user (signed in, or with a code pending).
+   */
+  app.get('/dev/outbox', async (req, res) => {
+    if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(req.hostname)) {
+      return res.status(404).type('application/json').json({ error: 'not-found' });
+    }
+    const state = await twoFactor.state(req);
+    const owner = users.byIdOrNull(state?.userId);
+    const mine = owner ? (outbox?.sent ?? []).filter((mail) => mail.to === owner.email) : [];
+    res.type('html').send(outboxPage(await currentUser(req), mine));
+  });
   app.use(answerErrors);
   return app;
 }

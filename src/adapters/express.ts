@@ -104,7 +104,7 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
     (name: 'signedIn' | 'stepUp'): RequestHandler =>
     (req, res, next) => {
       Promise.resolve()
-        .then(() => http.check(name, sessionOf(req, options.session)))
+        .then(() => http.check(name, neutral(req)))
         .then((answer) => (answer ? send(res, answer) : next()))
         .catch((error: unknown) => send(res, http.fail(error, req)));
     };

@@ -69,8 +69,13 @@ export function createAdminApi(ctx: Context): AdminApi {
         // A fresh start: an account lock an attacker with the password caused ends too.
         storeKeys.accountAttempts(userId),
       ];
+      const policy = await ctx.policy();
       await ctx.store.commit(
-        keys.map((key) => ({ type: 'delete', key }) as const),
+        [
+          ...keys.map((key) => ({ type: 'delete', key }) as const),
+          // Whoever holds a session of this user (the reason for a reset, often) is signed out.
+          ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs),
+        ],
         ctx.now(),
       );
       await ctx.emit({ type: 'admin.reset', userId, actor });

@@ -12,6 +12,7 @@ import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
 import type { TwoFactorStatus } from '../methods/method-module.js';
 import { createMethodRegistry, type FactorId, type MethodApis } from '../methods/registry.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
+import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
 import { guardStore } from '../store/guard-store.js';
 import type { Store } from '../store/store.js';
@@ -22,6 +23,7 @@ import { createDisable } from './disable.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
+import { createSessionsApi, type SessionsApi } from './sessions-api.js';
 import { createStatus } from './status.js';
 
 /** Options of {@link createTwoFactor}. */
@@ -64,6 +66,7 @@ export interface TwoFactor extends MethodApis {
   devices: DevicesApi;
   policy: PolicyApi;
   login: LoginApi;
+  sessions: SessionsApi;
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
@@ -129,6 +132,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     vault: new BackupCodeVault({ keys: keyring, random, now }),
     devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
     limiter: new AttemptLimiter({ store, now }),
+    sessions: new SessionRegistry({ store, now, random }),
     methods: createMethodRegistry(() => ctx),
     emit: createEmitter(options.onEvent, now),
     authorize: options.authorize ?? (() => false),
@@ -142,5 +146,6 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     devices: createDevicesApi(ctx),
     policy: createPolicyApi(ctx),
     login: createLoginApi(ctx),
+    sessions: createSessionsApi(ctx),
   };
 }

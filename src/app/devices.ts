@@ -8,6 +8,7 @@ export interface DevicesApi {
   list(userId: string): Promise<TrustedDevice[]>;
   /** Forgets one browser; false when it was not there. */
   revoke(userId: string, deviceId: string): Promise<boolean>;
+  /** Forgets every browser and ends every session of the user ("sign out everywhere"). */
   revokeAll(userId: string): Promise<void>;
 }
 
@@ -25,7 +26,12 @@ export function createDevicesApi(ctx: Context): DevicesApi {
     },
     async revokeAll(userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      await ctx.store.commit([ctx.devices.revokeAllOp(userId)], ctx.now());
+      const policy = await ctx.policy();
+      // Every browser is forgotten, and every session signed in on one ends (the caller renews its own).
+      await ctx.store.commit(
+        [ctx.devices.revokeAllOp(userId), ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs)],
+        ctx.now(),
+      );
       await ctx.emit({ type: 'devices.revoked', userId });
     },
   };

@@ -7,8 +7,9 @@ import type { Context } from './context.js';
 const factorSchema = z.enum(factorIds);
 
 /**
- * `disable`: turns a factor off, ends every trusted browser and every pending setup (the set of
- * methods changed), and takes the backup codes with the last factor.
+ * `disable`: turns a factor off, ends every trusted browser, every pending setup (the set of
+ * methods changed) and every session of the user (the caller renews its own), and takes the backup
+ * codes with the last factor.
  */
 export function createDisable(ctx: Context) {
   return async (userIdInput: string, methodInput: FactorId): Promise<void> => {
@@ -17,11 +18,13 @@ export function createDisable(ctx: Context) {
     const user = await ctx.methods.loadUser(userId);
     if (!ctx.methods.enabledFactors(user).includes(method)) return;
     const module = methodModules.find((m) => m.id === method)!;
+    const policy = await ctx.policy();
     await ctx.store.commit(
       [
         ...module.keys(userId).map((key) => ({ type: 'delete', key }) as const),
         ctx.devices.revokeAllOp(userId),
         ...ctx.methods.pendingDeletes(userId, method),
+        ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs),
       ],
       ctx.now(),
     );

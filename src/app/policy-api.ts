@@ -1,20 +1,41 @@
+import { z } from 'zod';
+import type { Actor } from '../core/events.js';
 import type { Policy, PolicyInput } from '../core/policy/policy-schema.js';
+import { parseInput } from '../core/validation.js';
 import type { Context } from './context.js';
 
 /** The org policy: "Global Settings > Security > 2FA Authentication". */
 export interface PolicyApi {
   /** The effective policy (code defaults, `createTwoFactor` defaults, then what `set` stored). */
   get(): Promise<Policy>;
-  /** Stores overrides (compare-and-set, so concurrent saves never lose a change); audited as `policy.changed`. */
-  set(input: PolicyInput): Promise<Policy>;
+  /**
+   * Stores overrides (compare-and-set, so concurrent saves never lose a change). Audited as
+   * `policy.changed` with the `actor` (when given) and every field set.
+   */
+  set(input: PolicyInput, options?: { actor?: Actor | undefined }): Promise<Policy>;
 }
+
+const actorSchema = z.object({
+  id: z.string().min(1).max(256),
+  roles: z.array(z.string().max(100)).max(100).optional(),
+});
 
 export function createPolicyApi(ctx: Context): PolicyApi {
   return {
     get: () => ctx.policy({ fresh: true }),
-    async set(input) {
+    async set(input, options) {
+      const actor =
+        options?.actor === undefined ? undefined : (parseInput(actorSchema, options.actor, 'actor') as Actor);
       const policy = await ctx.setPolicy(input);
-      await ctx.emit({ type: 'policy.changed', detail: { frequency: JSON.stringify(policy.frequency) } });
+      const set = Object.keys(input ?? {});
+      const detail = Object.fromEntries(
+        set.map((name) => [name, JSON.stringify(policy[name as keyof Policy])]),
+      );
+      await ctx.emit({
+        type: 'policy.changed',
+        ...(actor ? { actor } : {}),
+        detail: { changed: set.join(','), ...detail },
+      });
       return policy;
     },
   };

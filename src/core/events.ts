@@ -27,6 +27,7 @@ export type TwoFactorEventType =
   | 'device.trusted'
   | 'device.revoked'
   | 'devices.revoked'
+  | 'sessions.ended'
   | 'policy.changed';
 
 /** An audit event. `actor` is set for admin actions; `detail` carries event-specific facts. */

@@ -8,6 +8,7 @@ export type { LoginApi } from '../app/login/login-api.js';
 export type { LoginStart } from '../app/login/start.js';
 export type { VerifyResult } from '../app/login/verify-outcomes.js';
 export type { PolicyApi } from '../app/policy-api.js';
+export type { SessionsApi } from '../app/sessions-api.js';
 // Errors and events.
 export {
   ConfigError,
@@ -54,6 +55,7 @@ export type { TwoFactorStatus } from '../methods/method-module.js';
 export type { ChallengeMethod, CodeMethod, FactorId, MethodApis, MethodId } from '../methods/registry.js';
 export type { TotpApi } from '../methods/totp/totp-setup.js';
 export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/attempt-limiter.js';
+export { SessionRegistry } from '../services/session-registry.js';
 export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';
 export { type CommitPlan, planCommit } from '../store/apply-ops.js';
 // The store contract (for custom stores) and the embedded store.

@@ -19,9 +19,19 @@ const STATUS_BY_CODE: Partial<Record<string, number>> = {
   STORE_UNAVAILABLE: 503,
 };
 
+/** An error a framework's body reader or router marks as the client's (a bad charset, a bad `%` escape). */
+function clientStatus(error: unknown): number | null {
+  const status =
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
 /**
  * The one mapping of thrown errors to HTTP: factorkit codes to their statuses with the code in
- * kebab case (`store-unavailable`), anything else 500 `internal`. Never a message, stack or path.
+ * kebab case (`store-unavailable`); a request the framework could not read 400 `bad-request` (415
+ * for an encoding it does not know); anything else 500 `internal`. Never an internal message, a
+ * stack or a path.
  */
 export function errorAnswer(error: unknown): HttpAnswer {
   if (error instanceof FactorkitError) {
@@ -29,6 +39,9 @@ export function errorAnswer(error: unknown): HttpAnswer {
     const code = status === 500 ? 'internal' : error.code.toLowerCase().replace(/_/g, '-');
     return refusal(status, code, error.field && status === 400 ? { field: error.field } : {});
   }
+  const status = clientStatus(error);
+  if (status === 413) return refusal(413, 'too-large');
+  if (status !== null) return refusal(status === 415 ? 415 : 400, 'bad-request');
   return refusal(500, 'internal');
 }
 

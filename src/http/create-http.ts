@@ -2,33 +2,13 @@ import type { TwoFactor } from '../app/create-two-factor.js';
 import type { LoginStart } from '../app/login/start.js';
 import { errorAnswer, isServerError, refusal } from './answers.js';
 import { cookieAttributes, readCookie } from './cookies.js';
-import { hasFreshFactor, notSignedIn, passGuard } from './guards.js';
-import { BODY_LIMIT_BYTES, csrfRefusal, readBody } from './request-rules.js';
-import { adminRoutes } from './routes/admin.js';
-import { backupCodeRoutes } from './routes/backup-codes.js';
-import { deviceRoutes } from './routes/devices.js';
-import { loginRoutes } from './routes/login.js';
-import { methodRoutes } from './routes/methods.js';
-import { stepUpRoutes } from './routes/step-up.js';
-import {
-  changePrivilege,
-  endSession,
-  readState,
-  type SessionState,
-  signedIn,
-  type TwoFactorSessionAccess,
-} from './session.js';
+import { passGuard, signedInOr } from './guards.js';
+import { renderMessage } from './messages.js';
+import { BODY_LIMIT_BYTES, csrfRefusal, originRefusal, readBody } from './request-rules.js';
+import { routes } from './routes/index.js';
+import { type NewState, type SessionState, signedIn, type TwoFactorSessionAccess } from './session.js';
+import { currentState, enterState, leaveSession } from './session-flow.js';
 import type { HttpAnswer, HttpRequest, ResolvedOptions, Route, TwoFactorHttpOptions } from './types.js';
-
-/** Every endpoint, in the order the docs list them. */
-export const routes: readonly Route[] = [
-  ...loginRoutes,
-  ...methodRoutes,
-  ...backupCodeRoutes,
-  ...deviceRoutes,
-  ...stepUpRoutes,
-  ...adminRoutes,
-];
 
 /** The framework-neutral HTTP layer: what every adapter wraps. */
 export interface TwoFactorHttp<Native> {
@@ -39,19 +19,25 @@ export interface TwoFactorHttp<Native> {
   dispatch(route: Route, req: HttpRequest<Native>): Promise<HttpAnswer>;
   /** After the password check: asks for a code, trusts the browser or signs in; new session id. */
   beginLogin(req: HttpRequest<Native>, userId: string): Promise<LoginStart>;
-  /** Signs the session out: the 2FA state is wiped and the session ends. */
+  /** Signs the session out: its key is closed, the 2FA state wiped and the session ended. */
   signOut(session: TwoFactorSessionAccess): Promise<void>;
-  /** For the host's own routes: null when the session may pass, else the refusal. */
-  check(guard: 'signedIn' | 'stepUp', session: TwoFactorSessionAccess): Promise<HttpAnswer | null>;
+  /**
+   * For the host's own routes: null when the request may pass, else the refusal (401, 403
+   * `setup-required` / `step-up-required`, 403 `csrf` for a cross-site state-changing request).
+   */
+  check(guard: 'signedIn' | 'stepUp', req: HttpRequest<Native>): Promise<HttpAnswer | null>;
   /** The signed-in user of a session (a password-only or setup-required session is not), or null. */
   userId(session: TwoFactorSessionAccess): Promise<string | null>;
-  /** The state of a session, for display ("this browser"), or null. */
+  /** The state of a session (stage, user, fresh factor, this browser's device id), or null. */
   state(session: TwoFactorSessionAccess): Promise<SessionState | null>;
-  /** Answers for bodies an adapter refused before parsing. */
+  /** The answer for a body over {@link TwoFactorHttp.bodyLimitBytes}. */
   readonly tooLarge: HttpAnswer;
   /** The answer for an error raised outside a route (an adapter's body reader, say). */
   fail(error: unknown, native: Native): HttpAnswer;
 }
+
+/** A trusted-browser token as factorkit issues it; anything else in the cookie is ignored. */
+const DEVICE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** Builds the HTTP layer for a facade. Adapters call this; hosts use an adapter. */
 export function createTwoFactorHttp<Native>(
@@ -65,10 +51,32 @@ export function createTwoFactorHttp<Native>(
     cookieName: options.cookie?.name ?? 'factorkit_device',
     cookieAttributes: cookieAttributes(options.cookie),
   };
+  /** The catalogue's message for the answer's reason or error code; `Cache-Control: no-store`. */
+  const finish = (answer: HttpAnswer, native: Native): HttpAnswer => {
+    const body = answer.body as Record<string, unknown> | null;
+    const code =
+      body && typeof body === 'object'
+        ? (body['error'] ?? (body['ok'] === false ? body['reason'] : undefined))
+        : undefined;
+    const headers: HttpAnswer['headers'] = [...answer.headers, ['Cache-Control', 'no-store']];
+    if (typeof code !== 'string' || !body) return { ...answer, headers };
+    const catalogue = typeof resolved.messages === 'function' ? resolved.messages(native) : resolved.messages;
+    const message = renderMessage(
+      code,
+      {
+        now: resolved.now(),
+        ...(typeof body['attemptsLeft'] === 'number' ? { attemptsLeft: body['attemptsLeft'] } : {}),
+        ...(typeof body['retryAt'] === 'number' ? { retryAt: body['retryAt'] } : {}),
+        ...(typeof body['field'] === 'string' ? { field: body['field'] } : {}),
+      },
+      catalogue ?? undefined,
+    );
+    return { ...answer, body: message === null ? body : { ...body, message }, headers };
+  };
   const fail = (error: unknown, native: Native) => {
     const answer = errorAnswer(error);
     if (isServerError(answer)) report(resolved, error, native);
-    return answer;
+    return finish(answer, native);
   };
 
   return {
@@ -79,48 +87,59 @@ export function createTwoFactorHttp<Native>(
     async dispatch(route, req) {
       try {
         const csrf = csrfRefusal(req, resolved.trustedOrigins ?? []);
-        if (csrf) return csrf;
-        if (resolved.csrf && !(await resolved.csrf(req.native))) return refusal(403, 'csrf');
+        if (csrf) return finish(csrf, req.native);
+        if (resolved.csrf && !(await resolved.csrf(req.native)))
+          return finish(refusal(403, 'csrf'), req.native);
         const body = readBody(route, req);
-        if (!('ok' in body)) return body;
+        if (!('ok' in body)) return finish(body, req.native);
         const passed = await passGuard(tf, route, req, resolved);
-        if ('status' in passed) return passed;
-        const answer = await route.handle({ tf, req, body: body.value, ...passed, options: resolved });
-        return noStore(answer);
+        if ('status' in passed) return finish(passed, req.native);
+        const context = {
+          tf,
+          req,
+          body: body.value,
+          ...passed,
+          options: resolved as ResolvedOptions<unknown>,
+        };
+        const answer = await route.handle(context);
+        return finish(answer, req.native);
       } catch (error) {
         return fail(error, req.native);
       }
     },
     async beginLogin(req, userId) {
-      const deviceToken = readCookie(req.header('cookie'), resolved.cookieName);
-      const start = await tf.login.start(userId, { deviceToken });
-      let state: SessionState;
+      const cookie = readCookie(req.header('cookie'), resolved.cookieName);
+      const start = await tf.login.start(userId, {
+        deviceToken: cookie && DEVICE_TOKEN.test(cookie) ? cookie : undefined,
+      });
+      let next: NewState;
       if (start.status === 'challenge') {
-        state = { stage: 'pending', userId, challengeId: start.challengeId, methods: start.methods };
+        next = { stage: 'pending', userId, challengeId: start.challengeId, methods: start.methods };
       } else if (start.status === 'setup-required') {
-        state = { stage: 'setup', userId };
+        next = { stage: 'setup', userId };
       } else {
-        state = signedIn(userId, { deviceId: start.status === 'trusted-device' ? start.deviceId : null });
+        next = signedIn(userId, { deviceId: start.status === 'trusted-device' ? start.deviceId : null });
       }
-      // Whatever the session held before (another account's proof included) is replaced.
-      await changePrivilege(req.session, state);
+      await enterState(tf, req.session, next);
       return start;
     },
-    signOut: endSession,
-    async check(guard, session) {
-      const state = await readState(session);
-      if (state === null || state.stage === 'pending') return notSignedIn(state);
-      if (state.stage === 'setup') return refusal(403, 'setup-required');
-      if (guard === 'stepUp' && !(await hasFreshFactor(tf, state, resolved.now()))) {
-        return refusal(403, 'step-up-required');
-      }
-      return null;
+    signOut: (session) => leaveSession(tf, session),
+    async check(guard, req) {
+      const origin = originRefusal(req, resolved.trustedOrigins ?? []);
+      if (origin) return finish(origin, req.native);
+      const passed = await signedInOr(
+        tf,
+        await currentState(tf, req.session),
+        guard === 'stepUp',
+        resolved.now(),
+      );
+      return 'status' in passed ? finish(passed, req.native) : null;
     },
     async userId(session) {
-      const state = await readState(session);
+      const state = await currentState(tf, session);
       return state?.stage === 'signed-in' ? state.userId : null;
     },
-    state: readState,
+    state: (session) => currentState(tf, session),
   };
 }
 
@@ -131,9 +150,4 @@ function report<Native>(options: ResolvedOptions<Native>, error: unknown, native
   } catch {
     // A failing logger must not turn a clean 500 into a crash.
   }
-}
-
-/** 2FA answers carry secrets (QR codes, backup codes): never cached. */
-function noStore(answer: HttpAnswer): HttpAnswer {
-  return { ...answer, headers: [...answer.headers, ['Cache-Control', 'no-store']] };
 }

@@ -1,7 +1,8 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
 import type { Actor } from '../core/events.js';
 import { refusal } from './answers.js';
-import { readState, type SessionState, type SignedInState } from './session.js';
+import type { SessionState, SignedInState } from './session.js';
+import { currentState } from './session-flow.js';
 import type { HttpAnswer, HttpRequest, ResolvedOptions, Route } from './types.js';
 
 /** Whether the session verified a second factor within the policy's `stepUpMaxAgeMs`. */
@@ -27,9 +28,23 @@ async function permitted<Native>(
   return { actor, ok };
 }
 
+/** For `signedIn` and `stepUp`: the signed-in state, or the refusal. */
+export async function signedInOr(
+  tf: TwoFactor,
+  state: SessionState | null,
+  fresh: boolean,
+  now: number,
+): Promise<HttpAnswer | SignedInState> {
+  if (state === null || state.stage === 'pending') return notSignedIn(state);
+  if (state.stage === 'setup') return refusal(403, 'setup-required');
+  if (fresh && !(await hasFreshFactor(tf, state, now))) return refusal(403, 'step-up-required');
+  return state;
+}
+
 /**
  * Runs a route's guard: the session state it lets through (and the actor of admin routes), or
- * the refusal. 401 not signed in, 403 setup-required / step-up-required / not-authorized.
+ * the refusal. 401 not signed in, 403 setup-required / step-up-required / not-authorized. A state
+ * whose session key is no longer open (signed out, ended by a 2FA change) counts as none.
  */
 export async function passGuard<Native>(
   tf: TwoFactor,
@@ -37,22 +52,22 @@ export async function passGuard<Native>(
   req: HttpRequest<Native>,
   options: ResolvedOptions<Native>,
 ): Promise<{ state: SessionState | null; actor: Actor | null } | HttpAnswer> {
-  const state = await readState(req.session);
+  const state = route.guard === 'none' ? null : await currentState(tf, req.session);
   if (route.guard === 'none') return { state, actor: null };
   if (route.guard === 'pending') {
     return state?.stage === 'pending' ? { state, actor: null } : refusal(401, 'no-pending-login');
   }
   if (state === null || state.stage === 'pending') return notSignedIn(state);
   if (route.guard === 'setup') return { state, actor: null };
-  if (state.stage === 'setup') return refusal(403, 'setup-required');
-  if (route.guard === 'signedIn') return { state, actor: null };
-  let actor: Actor | null = null;
-  if (route.guard === 'admin') {
-    const permission = await permitted(route, req, options);
-    if (!permission.ok) return refusal(403, 'not-authorized');
-    actor = permission.actor;
-    if (!options.adminStepUp) return { state, actor };
+  if (route.guard !== 'admin') {
+    const passed = await signedInOr(tf, state, route.guard === 'stepUp', options.now());
+    return 'status' in passed ? passed : { state: passed, actor: null };
   }
-  if (!(await hasFreshFactor(tf, state, options.now()))) return refusal(403, 'step-up-required');
-  return { state, actor };
+  if (state.stage === 'setup') return refusal(403, 'setup-required');
+  const permission = await permitted(route, req, options);
+  if (!permission.ok) return refusal(403, 'not-authorized');
+  if (options.adminStepUp && !(await hasFreshFactor(tf, state, options.now()))) {
+    return refusal(403, 'step-up-required');
+  }
+  return { state, actor: permission.actor };
 }

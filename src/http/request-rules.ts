@@ -14,19 +14,31 @@ export const isStateChanging = (method: string) => !SAFE_METHODS.has(method.toUp
  * The CSRF rule, in one place. A state-changing request must (1) come from the request's own
  * origin or a trusted one when the browser says where it comes from (`Origin`, else
  * `Sec-Fetch-Site`), and (2) carry JSON when it is a POST or has a body: an HTML form cannot send
- * JSON, and a cross-site script cannot without a CORS preflight the host does not grant.
+ * JSON, and a cross-site script cannot without a CORS preflight the host does not grant. The host's
+ * own guarded routes (`requireSignedIn`, `requireStepUp`), which may take forms, get (1).
  */
 export function csrfRefusal(req: HttpRequest, trustedOrigins: readonly string[]): HttpAnswer | null {
+  const origin = originRefusal(req, trustedOrigins);
+  if (origin) return origin;
+  if (!isStateChanging(req.method)) return null;
+  const hasBody = req.body !== undefined && req.body.text.length > 0;
+  if ((hasBody || req.method.toUpperCase() === 'POST') && !JSON_TYPE.test(req.body?.contentType ?? '')) {
+    return refusal(415, 'json-required');
+  }
+  return null;
+}
+
+/** Part (1) of the CSRF rule: a state-changing request the browser marks as cross-site is refused. */
+export function originRefusal(
+  req: Pick<HttpRequest, 'method' | 'header'>,
+  trustedOrigins: readonly string[],
+): HttpAnswer | null {
   if (!isStateChanging(req.method)) return null;
   const origin = req.header('origin');
   if (origin !== undefined) {
     if (!sameOrTrusted(origin, req.header('host'), trustedOrigins)) return refusal(403, 'csrf');
   } else if (req.header('sec-fetch-site') === 'cross-site') {
     return refusal(403, 'csrf');
-  }
-  const hasBody = req.body !== undefined && req.body.text.length > 0;
-  if ((hasBody || req.method.toUpperCase() === 'POST') && !JSON_TYPE.test(req.body?.contentType ?? '')) {
-    return refusal(415, 'json-required');
   }
   return null;
 }
@@ -57,6 +69,5 @@ export function readBody(route: Route, req: HttpRequest): { ok: true; value: unk
   const issue = result.error.issues[0];
   return refusal(400, 'invalid-input', {
     field: issue && issue.path.length > 0 ? issue.path.join('.') : 'body',
-    message: issue?.message ?? 'invalid',
   });
 }

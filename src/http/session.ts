@@ -15,28 +15,41 @@ export interface TwoFactorSessionAccess {
 }
 
 const userId = z.string().min(1).max(256);
+/** The key of this session in factorkit's session registry (`tf.sessions`). */
+const sessionKey = z.string().max(64);
 
 /**
  * The 2FA state of one session. Every piece is bound to the one user it was proven for: a new
- * sign-in replaces the whole object, so nothing proven for one account can serve another.
+ * sign-in replaces the whole object, so nothing proven for one account can serve another. Its
+ * `sessionKey` must still be open in factorkit's store (`tf.sessions`), so a session the host's
+ * store wrote back after a sign-out, or one made before a 2FA change, counts as signed out.
  */
 export const sessionStateSchema = z.discriminatedUnion('stage', [
   /** Password accepted; the code is pending. */
   z.object({
     stage: z.literal('pending'),
     userId,
+    sessionKey,
     challengeId: z.string().max(2048),
     methods: z.array(z.string().max(32)).max(10),
   }),
   /** Password accepted; the org requires 2FA and the user has no method: setup endpoints only. */
-  z.object({ stage: z.literal('setup'), userId }),
+  z.object({ stage: z.literal('setup'), userId, sessionKey }),
   /** Signed in. `secondFactorAt`: when a second factor was last verified in this session. */
   z.object({
     stage: z.literal('signed-in'),
     userId,
+    sessionKey,
     secondFactorAt: z.number().nullable(),
     deviceId: z.string().max(64).nullable(),
-    stepUpChallengeId: z.string().max(2048).nullable(),
+    /** An open step-up challenge of this session, reused until it ends (one per session). */
+    stepUp: z
+      .object({
+        challengeId: z.string().max(2048),
+        expiresAt: z.number(),
+        methods: z.array(z.string().max(32)).max(10),
+      })
+      .nullable(),
   }),
 ]);
 
@@ -44,9 +57,15 @@ export const sessionStateSchema = z.discriminatedUnion('stage', [
 export type SessionState = z.output<typeof sessionStateSchema>;
 /** The signed-in state. */
 export type SignedInState = Extract<SessionState, { stage: 'signed-in' }>;
+/** A state about to be entered: its session key comes from the registry. */
+export type NewState = SessionState extends infer S
+  ? S extends unknown
+    ? Omit<S, 'sessionKey'>
+    : never
+  : never;
 
-/** Reads the state; anything unreadable (tampered, older shape) counts as signed out. */
-export async function readState(session: TwoFactorSessionAccess): Promise<SessionState | null> {
+/** Reads the state as stored; anything unreadable (tampered, older shape) counts as signed out. */
+export async function storedState(session: TwoFactorSessionAccess): Promise<SessionState | null> {
   const parsed = sessionStateSchema.safeParse(await session.get());
   return parsed.success ? parsed.data : null;
 }
@@ -55,25 +74,12 @@ export async function readState(session: TwoFactorSessionAccess): Promise<Sessio
 export function signedIn(
   userId: string,
   fields: { secondFactorAt?: number | null; deviceId?: string | null } = {},
-): SignedInState {
+): Omit<SignedInState, 'sessionKey'> {
   return {
     stage: 'signed-in',
     userId,
     secondFactorAt: fields.secondFactorAt ?? null,
     deviceId: fields.deviceId ?? null,
-    stepUpChallengeId: null,
+    stepUp: null,
   };
-}
-
-/** Replaces the state and moves the session to a new id (every privilege change). */
-export async function changePrivilege(session: TwoFactorSessionAccess, state: SessionState): Promise<void> {
-  await session.set(state);
-  await session.rotate();
-}
-
-/** Signs the session out: the state is wiped, then the session ends (or moves to a new id). */
-export async function endSession(session: TwoFactorSessionAccess): Promise<void> {
-  await session.set(undefined);
-  if (session.destroy) await session.destroy();
-  else await session.rotate();
 }

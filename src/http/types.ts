@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { TwoFactor } from '../app/create-two-factor.js';
 import type { Actor } from '../core/events.js';
+import type { MessageCatalogue } from './messages.js';
 import type { SessionState, TwoFactorSessionAccess } from './session.js';
 
 /** Who may reach a route. */
@@ -46,6 +47,11 @@ export interface TwoFactorHttpOptions<Native> {
   trustedOrigins?: readonly string[];
   /** Trusted-browser cookie. */
   cookie?: { name?: string; secure?: boolean; path?: string; domain?: string };
+  /**
+   * User-facing messages (`message` in every refusal), per code: a partial catalogue over the
+   * English default, or a function of the request choosing one (a locale).
+   */
+  messages?: Partial<MessageCatalogue> | ((req: Native) => Partial<MessageCatalogue> | undefined);
   /** Called with every error answered 500 or 503 (the answer itself never carries details). */
   onError?(error: unknown, req: Native): void;
   now?: () => number;

@@ -4,6 +4,7 @@ import type { TotpVerifier } from '../core/otp/totp-verifier.js';
 import type { Policy } from '../core/policy/policy-schema.js';
 import type { RandomSource } from '../core/random.js';
 import type { AttemptLimiter } from '../services/attempt-limiter.js';
+import type { SessionRegistry } from '../services/session-registry.js';
 import type { TrustedDeviceStore } from '../services/trusted-device-store.js';
 import type { Store } from '../store/store.js';
 import type { BackupCodeVault } from './backup-codes/backup-code-vault.js';
@@ -22,6 +23,7 @@ export interface MethodContext {
   vault: BackupCodeVault;
   devices: TrustedDeviceStore;
   limiter: AttemptLimiter;
+  sessions: SessionRegistry;
   /** The methods, as the registry answers for them. */
   methods: MethodRegistry;
   emit: (event: Omit<TwoFactorEvent, 'at'>) => Promise<void>;

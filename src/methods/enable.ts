@@ -15,7 +15,7 @@ export type SetupResult =
  * enabled at once issue one set). `enableOps[0]` must be the take of the pending setup: if it fails,
  * the setup was already used (a concurrent confirm won) or ended, and nothing changes
  * (`pendingGone`). The other factors' pending setups end in the same step: a setup begun under one
- * set of methods is never confirmed under another.
+ * set of methods is never confirmed under another. Turning 2FA on ends the user's sessions.
  */
 export async function commitEnable(
   ctx: MethodContext,
@@ -29,8 +29,14 @@ export async function commitEnable(
     const policy = await ctx.policy();
     const codes = ctx.vault.generate();
     const guards = ctx.methods.factorsOff(userId, method);
+    // 2FA turns on: every session signed in with the password alone ends (the caller renews its own).
     const result = await ctx.store.commit(
-      [...ops, ...guards, ctx.vault.storeOp(userId, codes, policy.backupCodes.storage)],
+      [
+        ...ops,
+        ...guards,
+        ctx.vault.storeOp(userId, codes, policy.backupCodes.storage),
+        ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs),
+      ],
       ctx.now(),
     );
     if (result.ok) {

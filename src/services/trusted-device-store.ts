@@ -1,6 +1,7 @@
 import { Keyring, type KeysInput } from '../core/keyring.js';
 import { type RandomSource, randomToken, secureRandom } from '../core/random.js';
 import { storeKeys } from '../store/keys.js';
+import { parseStoredJson } from '../store/record-fields.js';
 import type { Fields, Store, StoreOp } from '../store/store.js';
 
 /** A trusted browser as `devices.list` shows it. */
@@ -107,9 +108,9 @@ export class TrustedDeviceStore {
     const record = await this.options.store.get(storeKeys.devices(userId), now);
     if (!record) return null;
     for (const id of this.idOf(userId, token)) {
-      const raw = record.fields[id];
+      const raw = Object.hasOwn(record.fields, id) ? record.fields[id] : undefined;
       if (raw === undefined) continue;
-      const entry = JSON.parse(raw) as DeviceEntry;
+      const entry = parseStoredJson<DeviceEntry>(raw, 'devices');
       if (now >= entry.expiresAt) return null;
       const used = JSON.stringify({ ...entry, lastUsedAt: now });
       await this.options.store.commit(
@@ -147,7 +148,7 @@ export class TrustedDeviceStore {
 function parseDevices(fields: Fields, now: number): TrustedDevice[] {
   const out: TrustedDevice[] = [];
   for (const [id, raw] of Object.entries(fields)) {
-    const entry = JSON.parse(raw) as DeviceEntry;
+    const entry = parseStoredJson<DeviceEntry>(raw, 'devices');
     if (now < entry.expiresAt) out.push({ id, ...entry });
   }
   return out.sort((a, b) => b.createdAt - a.createdAt);

@@ -30,9 +30,17 @@ function extendExpiry(old: number | null, wanted: number | null | undefined): nu
   return Math.max(old, wanted);
 }
 
+/**
+ * A field's value only when the record has it as its own: field names come from outside (a device
+ * id in a URL), and `__proto__` or `toString` must not find an object's built-ins.
+ */
+function own(fields: Fields, name: string): string | undefined {
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
+}
+
 function matches(fields: Fields, match: Fields | undefined): boolean {
   if (!match) return true;
-  for (const [name, value] of Object.entries(match)) if (fields[name] !== value) return false;
+  for (const [name, value] of Object.entries(match)) if (own(fields, name) !== value) return false;
   return true;
 }
 
@@ -94,7 +102,7 @@ export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number):
       if (!matches(live.fields, op.match)) return refuse('mismatch', live);
       return { ok: true, result: { ...live.fields }, change: { key: op.key, record: null } };
     case 'takeField': {
-      const value = live?.fields[op.field];
+      const value = live ? own(live.fields, op.field) : undefined;
       if (!live || value === undefined) return refuse('missing', null);
       const rest = { ...live.fields };
       delete rest[op.field];
@@ -116,7 +124,7 @@ export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number):
       }
       if (
         !matches(live.fields, op.match) ||
-        (op.absent ?? []).some((name) => live.fields[name] !== undefined)
+        (op.absent ?? []).some((name) => own(live.fields, name) !== undefined)
       ) {
         return refuse('mismatch', live);
       }
@@ -125,7 +133,7 @@ export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number):
       return { ok: true, result: fields, change: { key: op.key, record: { fields, expiresAt } } };
     }
     case 'advance': {
-      if (live && Number(live.fields[op.field] ?? Number.NEGATIVE_INFINITY) >= op.value) {
+      if (live && Number(own(live.fields, op.field) ?? Number.NEGATIVE_INFINITY) >= op.value) {
         return refuse('stale', live);
       }
       const fields = { ...(live?.fields ?? {}), [op.field]: String(op.value) };

@@ -29,5 +29,7 @@ export const storeKeys = {
   accountAttempts: (userId: string) => user(userId, 'attempts'),
   devices: (userId: string) => user(userId, 'devices'),
   challenge: (userId: string, nonce: string) => user(userId, `challenge:${nonce}`),
+  session: (userId: string, sessionKey: string) => user(userId, `session:${sessionKey}`),
+  sessionsFrom: (userId: string) => user(userId, 'sessions-from'),
   policy: () => 'policy',
 } as const;

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
@@ -164,6 +164,43 @@ describe('example: errors never leak internals', () => {
     for (const path of ['/login', '/logout', '/2fa/login/verify', '/2fa/step-up/start', '/2fa/totp/setup']) {
       const answer = await client.call('POST', path, { code: '123456' }, { headers: same });
       check(answer, `POST ${path}`);
+    }
+  });
+});
+
+describe('example: round 2', () => {
+  it('round 2, finding 4: the outbox shows a visitor nothing, a user only their own mail, and only on loopback', async () => {
+    const { base, tf } = await startExample();
+    await tf.email.beginSetup('u-ana', 'ana@cloudfon.example');
+    await tf.email.confirmSetup('u-ana', '000000');
+    const anonymous = new TestClient(base);
+    expect((await anonymous.call('GET', '/dev/outbox')).text).not.toContain('ana@cloudfon.example');
+    const ben = new TestClient(base);
+    await signIn(ben, { email: 'ben@cloudfon.example', password: 'agent-demo-2' });
+    expect((await ben.call('GET', '/dev/outbox')).text).not.toContain('ana@cloudfon.example');
+    const ana = new TestClient(base);
+    await signIn(ana, ANA);
+    expect((await ana.call('GET', '/dev/outbox')).text).toContain('ana@cloudfon.example');
+    // A page reached through another name (DNS rebinding) gets nothing (fetch cannot set Host).
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const url = new URL('/dev/outbox', base);
+      const headers = { host: 'attacker.example', cookie: ana.cookieHeader() };
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound).toBe(404);
+  });
+
+  it('round 2: pages with personal data and codes are never cached', async () => {
+    const { base } = await startExample();
+    const client = new TestClient(base);
+    await signIn(client, ANA);
+    for (const path of ['/login', '/profile', '/dev/outbox']) {
+      expect((await client.call('GET', path)).headers.get('cache-control'), path).toBe('no-store');
     }
   });
 });

@@ -96,28 +96,38 @@ describe('step-up guards what could defeat it', () => {
     expect((await client.call('GET', '/2fa/backup-codes')).json['codes']).toHaveLength(10);
   });
 
-  it('finding 3: a setup begun before 2FA was on cannot be confirmed later without step-up, and dies when the methods change', async () => {
+  it('finding 3: a setup begun before 2FA was on dies when the methods change; the session that began it ends', async () => {
     const client = browser();
     expect((await client.call('POST', '/password/ana', {})).json['status']).toBe('not-required');
     // The attacker, on Ana's session while she has no 2FA, links their own app (pending).
     const pending = await client.call('POST', '/2fa/totp/setup', {});
     expect(pending.status).toBe(200);
     const attackerSecret = String(pending.json['secret']);
-    // Ana turns on email authentication.
+    // Ana turns on email authentication: every session signed in with the password alone ends,
+    // and the pending setup ends with the change of methods.
     await enrollEmail(h, 'ana');
+    expect((await client.call('POST', '/2fa/totp/confirm', { code: code(attackerSecret) })).status).toBe(401);
+    expect(await h.tf.totp.confirmSetup('ana', code(attackerSecret))).toEqual({
+      ok: false,
+      reason: 'no-pending-setup',
+    });
+    expect((await h.tf.status('ana')).totp).toBe(false);
+  });
+
+  it('finding 3: step-up is checked when a setup is confirmed, not only when it begins', async () => {
+    const ana = await enrollTotp(h, 'ana');
+    const client = browser();
+    await signIn(client, 'ana', ana.secret);
+    // Fresh factor: re-linking an app may begin.
+    const relink = await client.call('POST', '/2fa/totp/setup', {});
+    expect(relink.status).toBe(200);
     h.clock.advance(11 * MINUTE);
-    expect(await client.call('POST', '/2fa/totp/confirm', { code: code(attackerSecret) })).toMatchObject({
+    expect(
+      await client.call('POST', '/2fa/totp/confirm', { code: code(String(relink.json['secret'])) }),
+    ).toMatchObject({
       status: 403,
       json: { error: 'step-up-required' },
     });
-    expect((await h.tf.status('ana')).totp).toBe(false);
-    // Even with a fresh factor, the pending setup ended when the method set changed.
-    await client.call('POST', '/2fa/step-up/start', {});
-    await client.call('POST', '/2fa/step-up/email', {});
-    await client.call('POST', '/2fa/step-up/verify', { code: h.lastEmailCode('ana@example.com') });
-    const late = await client.call('POST', '/2fa/totp/confirm', { code: code(attackerSecret) });
-    expect(late.json['reason']).toBe('no-pending-setup');
-    expect((await h.tf.status('ana')).totp).toBe(false);
   });
 
   it('finding 4: admin actions need a fresh second factor (issue a code, reset, change the policy)', async () => {

@@ -11,6 +11,13 @@ async function api(method, url, body) {
   return { status: res.status, body: type.includes('json') ? await res.json() : await res.text(), res };
 }
 
+/** Escapes text for the HTML of a pop-up: every value from the server or the user goes through it. */
+const esc = (text) =>
+  String(text ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+
 function say(text, kind = 'info') {
   const box = document.getElementById('message');
   if (!box) return;
@@ -45,8 +52,9 @@ function popupMessage(dialog, text, kind = 'error') {
   box.className = `message ${kind}`;
 }
 
+/** What to tell the user: the server's message (its catalogue, in the user's language) when it has one. */
 function explain(body) {
-  if (body.reason === 'locked') return body.message;
+  if (body.message) return body.message;
   if (body.reason === 'invalid-code')
     return `Invalid authentication code. ${body.attemptsLeft} attempt${body.attemptsLeft === 1 ? '' : 's'} left.`;
   if (body.reason === 'challenge-ended') return 'Too many failed attempts. Please sign in again.';
@@ -111,7 +119,7 @@ async function confirmCode(url, intro) {
   for (;;) {
     const choice = await popup(
       'Enter the Authentication Code',
-      `<p>${intro}</p><label>Six-digit code <input id="setup-code" inputmode="numeric" autocomplete="one-time-code" maxlength="8"></label>`,
+      `<p>${esc(intro)}</p><label>Six-digit code <input id="setup-code" inputmode="numeric" autocomplete="one-time-code" maxlength="8"></label>`,
       [
         { value: 'verify', label: 'Verify' },
         { value: 'cancel', label: 'Cancel', secondary: true },
@@ -132,8 +140,8 @@ async function confirmCode(url, intro) {
 }
 
 function codesHtml(codes) {
-  return `<ol class="codes" id="backup-code-list">${codes.map((c) => `<li><code>${c}</code></li>`).join('')}</ol>
-    <button class="secondary" data-action="download-codes" data-codes="${codes.join(',')}">Download</button>`;
+  return `<ol class="codes" id="backup-code-list">${codes.map((c) => `<li><code>${esc(c)}</code></li>`).join('')}</ol>
+    <button class="secondary" data-action="download-codes" data-codes="${esc(codes.join(','))}">Download</button>`;
 }
 
 async function showNewBackupCodes(codes) {
@@ -187,7 +195,7 @@ const actions = {
     const next = await popup(
       'Link the app to your account',
       `<p>Install a third-party 2FA authenticator app on a mobile device and scan the QR code.</p><div class="qr">${setup.body.qrSvg}</div>
-       <p>Having trouble scanning? Enter this secret code in your app:</p><p><code id="totp-secret">${grouped}</code></p>`,
+       <p>Having trouble scanning? Enter this secret code in your app:</p><p><code id="totp-secret">${esc(grouped)}</code></p>`,
       [
         { value: 'next', label: 'Next' },
         { value: 'cancel', label: 'Cancel', secondary: true },
@@ -276,7 +284,7 @@ const actions = {
   async 'get-backup-code'(button) {
     const choice = await popup(
       'Get Backup Code',
-      `<p>Generate a one-time backup code for <b>${button.dataset.name}</b>. It can be used once, expires after 30 minutes, and stops working when a newer code is generated.</p><div id="admin-code-box"></div>`,
+      `<p>Generate a one-time backup code for <b>${esc(button.dataset.name)}</b>. It can be used once, expires after 30 minutes, and stops working when a newer code is generated.</p><div id="admin-code-box"></div>`,
       [
         { value: 'generate', label: 'Generate a Code' },
         { value: 'close', label: 'Close', secondary: true },
@@ -289,7 +297,7 @@ const actions = {
     if (result.status !== 200) return void popupMessage(choice.dialog, explain(result.body));
     const expires = new Date(result.body.expiresAt);
     choice.dialog.querySelector('#admin-code-box').innerHTML =
-      `<p>Copy the code and share it with your agent:</p><p><code id="admin-code">${result.body.code}</code></p><p class="muted" id="admin-code-expiry">Expires at ${expires.toLocaleTimeString()} (in 30 minutes).</p>`;
+      `<p>Copy the code and share it with your agent:</p><p><code id="admin-code">${esc(result.body.code)}</code></p><p class="muted" id="admin-code-expiry">Expires at ${esc(expires.toLocaleTimeString())} (in 30 minutes).</p>`;
     choice.dialog.querySelector('button[value=generate]').remove();
     const closed = await new Promise((resolve) => choice.dialog.addEventListener('close', resolve));
     return closed;

@@ -81,6 +81,16 @@ export const policySchema = z
       .min(MINUTE_MS)
       .max(DAY_MS)
       .default(10 * MINUTE_MS),
+    /**
+     * A signed-in session ends this long after it was opened (the adapters' sign-in), whatever the
+     * host's session store keeps.
+     */
+    sessionMaxAgeMs: z
+      .number()
+      .int()
+      .min(MINUTE_MS)
+      .max(400 * DAY_MS)
+      .default(30 * DAY_MS),
     /** Trusted browsers issued before this instant (ms) are not trusted; set when switching to every-login. */
     devicesTrustedFrom: z.number().int().min(0).default(0),
     attempts: attemptsSchema.default(attemptsSchema.parse({})),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Actor } from '../../core/events.js';
 import { json } from '../answers.js';
+import type { SessionState } from '../session.js';
+import { keepSession } from '../session-flow.js';
 import type { Route, RouteContext } from '../types.js';
 
 const policyBody = z.object({
@@ -31,7 +33,7 @@ export const adminRoutes: Route[] = [
     async handle(ctx) {
       const body = ctx.body as z.output<typeof policyBody>;
       const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-      return json(200, await ctx.tf.policy.set(input));
+      return json(200, await ctx.tf.policy.set(input, { actor: ctx.actor ?? undefined }));
     },
   },
   {
@@ -50,6 +52,9 @@ export const adminRoutes: Route[] = [
     summary: 'Turns every method of the user off; voids codes and trusted browsers',
     async handle(ctx) {
       await ctx.tf.admin.reset(ctx.actor as Actor, target(ctx));
+      // Resetting oneself ends one's own sessions too; this one stays.
+      const state = ctx.state as SessionState;
+      if (target(ctx) === state.userId) await keepSession(ctx.tf, state);
       return json(200, { ok: true });
     },
   },

@@ -3,6 +3,7 @@ import { json } from '../answers.js';
 import { clearCookie } from '../cookies.js';
 import { hasFreshFactor } from '../guards.js';
 import type { SessionState } from '../session.js';
+import { keepSession } from '../session-flow.js';
 import type { Route, RouteContext } from '../types.js';
 import { accountNameOf } from './methods.js';
 
@@ -35,6 +36,7 @@ export const backupCodeRoutes: Route[] = [
       const codes = await ctx.tf.backupCodes.regenerate(bound(ctx).userId, {
         revokeDevices: revokeDevices === true,
       });
+      if (revokeDevices) await keepSession(ctx.tf, bound(ctx));
       const { cookieName, cookieAttributes } = ctx.options;
       return json(
         200,

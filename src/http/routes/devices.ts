@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { json } from '../answers.js';
 import { clearCookie } from '../cookies.js';
 import type { SignedInState } from '../session.js';
+import { keepSession } from '../session-flow.js';
 import type { Route, RouteContext } from '../types.js';
 
 const signedIn = (ctx: RouteContext) => ctx.state as SignedInState;
@@ -29,7 +30,10 @@ export const deviceRoutes: Route[] = [
     summary: 'Forgets one trusted browser (404 when it is not there)',
     async handle(ctx) {
       const state = signedIn(ctx);
-      const deviceId = z.string().min(1).max(64).safeParse(ctx.req.params['deviceId']);
+      const deviceId = z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{22}$/)
+        .safeParse(ctx.req.params['deviceId']);
       const revoked = deviceId.success && (await ctx.tf.devices.revoke(state.userId, deviceId.data));
       const headers = revoked && deviceId.data === state.deviceId ? [clear(ctx)] : [];
       return json(revoked ? 200 : 404, { ok: revoked }, headers);
@@ -42,6 +46,7 @@ export const deviceRoutes: Route[] = [
     summary: 'Forgets every trusted browser of the user',
     async handle(ctx) {
       await ctx.tf.devices.revokeAll(signedIn(ctx).userId);
+      await keepSession(ctx.tf, signedIn(ctx));
       return json(200, { ok: true }, [clear(ctx)]);
     },
   },

@@ -3,7 +3,8 @@ import { trustDays } from '../../core/policy/policy-schema.js';
 import { deviceLabel } from '../../services/trusted-device-store.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { setCookie } from '../cookies.js';
-import { changePrivilege, type SessionState, signedIn } from '../session.js';
+import { type SessionState, signedIn } from '../session.js';
+import { enterState } from '../session-flow.js';
 import type { Route, RouteContext } from '../types.js';
 
 const pending = (ctx: RouteContext) => ctx.state as Extract<SessionState, { stage: 'pending' }>;
@@ -57,7 +58,7 @@ export const loginRoutes: Route[] = [
           ]);
         }
         const deviceId = result.deviceId ?? null;
-        await changePrivilege(ctx.req.session, signedIn(state.userId, { secondFactorAt: now, deviceId }));
+        await enterState(ctx.tf, ctx.req.session, signedIn(state.userId, { secondFactorAt: now, deviceId }));
         return json(200, { ok: true, method: result.method }, headers);
       }
       if (result.ok) {

@@ -4,7 +4,8 @@ import { type FactorId, factorIds } from '../../methods/registry.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { clearCookie } from '../cookies.js';
 import { hasFreshFactor } from '../guards.js';
-import { changePrivilege, type SessionState, signedIn } from '../session.js';
+import { type SessionState, signedIn } from '../session.js';
+import { enterState, keepSession } from '../session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const bound = (ctx: RouteContext) => ctx.state as Exclude<SessionState, { stage: 'pending' }>;
@@ -35,8 +36,10 @@ async function confirmed(ctx: RouteContext, result: SetupResult): Promise<HttpAn
   const now = ctx.options.now();
   const state = bound(ctx);
   if (result.ok && state.stage === 'setup') {
-    await changePrivilege(ctx.req.session, signedIn(state.userId, { secondFactorAt: now }));
+    await enterState(ctx.tf, ctx.req.session, signedIn(state.userId, { secondFactorAt: now }));
   } else if (result.ok && result.backupCodes && state.stage === 'signed-in') {
+    // 2FA just turned on, which ended the user's other sessions: this one stays, with a fresh factor.
+    await keepSession(ctx.tf, state);
     await ctx.req.session.set({ ...state, secondFactorAt: now });
   }
   return resultAnswer(result, now, !result.ok && result.reason === 'invalid-code' ? 401 : 409);
@@ -111,6 +114,7 @@ export const methodRoutes: Route[] = [
     async handle(ctx) {
       const { method } = ctx.body as { method: FactorId };
       await ctx.tf.disable(bound(ctx).userId, method);
+      await keepSession(ctx.tf, bound(ctx));
       return json(200, { ok: true }, [
         ['Set-Cookie', clearCookie(ctx.options.cookieName, ctx.options.cookieAttributes)],
       ]);

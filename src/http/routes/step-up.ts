@@ -11,12 +11,17 @@ export const stepUpRoutes: Route[] = [
     method: 'POST',
     path: '/step-up/start',
     guard: 'signedIn',
-    summary: 'Starts a step-up challenge for the signed-in user',
+    summary: "Starts a step-up challenge for the signed-in user (the session's open one is reused)",
     async handle(ctx) {
       const state = signedIn(ctx);
+      // One open challenge per session: starting again reuses it, so a session cannot flood the store.
+      if (state.stepUp && state.stepUp.expiresAt > ctx.options.now()) {
+        return json(200, { methods: state.stepUp.methods, expiresAt: state.stepUp.expiresAt });
+      }
       const start = await ctx.tf.login.start(state.userId, { stepUp: true });
       if (start.status !== 'challenge') return refusal(409, 'no-method', { status: start.status });
-      await ctx.req.session.set({ ...state, stepUpChallengeId: start.challengeId });
+      const stepUp = { challengeId: start.challengeId, expiresAt: start.expiresAt, methods: start.methods };
+      await ctx.req.session.set({ ...state, stepUp });
       return json(200, { methods: start.methods, expiresAt: start.expiresAt });
     },
   },
@@ -26,9 +31,9 @@ export const stepUpRoutes: Route[] = [
     guard: 'signedIn',
     summary: 'Sends the step-up code by email',
     async handle(ctx) {
-      const id = signedIn(ctx).stepUpChallengeId;
-      if (!id) return refusal(409, 'no-step-up');
-      return resultAnswer(await ctx.tf.login.sendEmailCode(id), ctx.options.now(), 409);
+      const stepUp = signedIn(ctx).stepUp;
+      if (!stepUp) return refusal(409, 'no-step-up');
+      return resultAnswer(await ctx.tf.login.sendEmailCode(stepUp.challengeId), ctx.options.now(), 409);
     },
   },
   {
@@ -39,21 +44,21 @@ export const stepUpRoutes: Route[] = [
     summary: 'Verifies the step-up code: the session has a fresh second factor',
     async handle(ctx) {
       const state = signedIn(ctx);
-      if (!state.stepUpChallengeId) return refusal(409, 'no-step-up');
+      if (!state.stepUp) return refusal(409, 'no-step-up');
       const { code } = ctx.body as { code: string };
-      const result = await ctx.tf.login.verify(state.stepUpChallengeId, code);
+      const result = await ctx.tf.login.verify(state.stepUp.challengeId, code);
       const now = ctx.options.now();
       if (result.ok) {
         // The proof counts only for the user it was made for, and only as a step-up.
         if (result.userId !== state.userId || result.purpose !== 'step-up') {
-          await ctx.req.session.set({ ...state, stepUpChallengeId: null });
+          await ctx.req.session.set({ ...state, stepUp: null });
           return refusal(409, 'no-step-up');
         }
-        await ctx.req.session.set({ ...state, secondFactorAt: now, stepUpChallengeId: null });
+        await ctx.req.session.set({ ...state, secondFactorAt: now, stepUp: null });
         return json(200, { ok: true, method: result.method });
       }
       if (result.reason !== 'invalid-code' && result.reason !== 'locked') {
-        await ctx.req.session.set({ ...state, stepUpChallengeId: null });
+        await ctx.req.session.set({ ...state, stepUp: null });
       }
       return resultAnswer(result, now, 401);
     },

@@ -29,7 +29,8 @@ export function createBackupCodesApi(ctx: MethodContext): BackupCodesApi {
       const policy = await ctx.policy();
       const codes = ctx.vault.generate();
       const ops: StoreOp[] = [ctx.vault.storeOp(userId, codes, policy.backupCodes.storage)];
-      if (options?.revokeDevices) ops.push(ctx.devices.revokeAllOp(userId));
+      if (options?.revokeDevices)
+        ops.push(ctx.devices.revokeAllOp(userId), ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs));
       await ctx.store.commit(ops, ctx.now());
       await ctx.emit({ type: 'backup-codes.generated', userId, detail: { count: codes.length } });
       return codes;

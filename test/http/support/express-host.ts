@@ -3,6 +3,7 @@ import express from 'express';
 import session from 'express-session';
 import { twoFactorRouter } from '../../../src/adapters/express.js';
 import type { Harness } from '../../helpers/harness.js';
+import type { HostOptions } from './hosts.js';
 
 /**
  * A host app as docs/express.md tells people to write one: express-session, a password route that
@@ -10,7 +11,7 @@ import type { Harness } from '../../helpers/harness.js';
  * password check is the test's job: POST /password/:userId "accepts" any password.
  * `x-admin: 1` marks an administrator.
  */
-export async function startExpressHost(h: Harness, options: { env?: string } = {}) {
+export async function startExpressHost(h: Harness, options: HostOptions = {}) {
   const app = express();
   app.set('env', options.env ?? 'development');
   app.use(
@@ -28,6 +29,7 @@ export async function startExpressHost(h: Harness, options: { env?: string } = {
     canManagePolicy: (req) => req.headers['x-admin'] === '1',
     cookie: { secure: false },
     now: h.clock.now,
+    onError: (error) => options.errors?.push(error),
   });
   app.post('/visit', (req, res) => {
     (req.session as unknown as Record<string, unknown>)['visited'] = true;
@@ -42,6 +44,7 @@ export async function startExpressHost(h: Harness, options: { env?: string } = {
   });
   app.use('/2fa', twoFactor);
   app.get('/app', twoFactor.requireSignedIn, (_req, res) => void res.json({ ok: true }));
+  app.post('/app/sensitive', twoFactor.requireStepUp, (_req, res) => void res.json({ ok: true }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return {

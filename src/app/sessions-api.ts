@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { parseInput, userIdSchema } from '../core/validation.js';
+import type { Context } from './context.js';
+
+const keySchema = z.string().max(64);
+
+/**
+ * Signed-in sessions, checked against factorkit's store. The HTTP adapters use it for every
+ * request; a host with its own session layer can too. A session ends when closed, when its
+ * lifetime (policy `sessionMaxAgeMs`) passes, and when the user's 2FA changes: 2FA turned on or a
+ * factor turned off, every browser revoked, new backup codes with `revokeDevices`, an admin reset,
+ * or `endAll`.
+ */
+export interface SessionsApi {
+  /** Opens a session after a sign-in (closing `replaces`, the key held before): keep the key in the host's session. */
+  open(userId: string, options?: { replaces?: string | null | undefined }): Promise<string>;
+  /** Whether a session is still open. */
+  isOpen(userId: string, key: string): Promise<boolean>;
+  /** Keeps the session that made a change that ends the user's sessions open; false when it was not. */
+  renew(userId: string, key: string): Promise<boolean>;
+  /** Closes one session (sign-out). */
+  close(userId: string, key: string): Promise<void>;
+  /** "Sign out everywhere": ends every session of the user. */
+  endAll(userId: string): Promise<void>;
+}
+
+export function createSessionsApi(ctx: Context): SessionsApi {
+  const ids = (userId: unknown, key: unknown) => ({
+    userId: parseInput(userIdSchema, userId, 'userId'),
+    key: parseInput(keySchema, key, 'key'),
+  });
+  return {
+    async open(userIdInput, options) {
+      const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      const policy = await ctx.policy();
+      return ctx.sessions.open(userId, policy.sessionMaxAgeMs, options?.replaces ?? null);
+    },
+    async isOpen(userIdInput, keyInput) {
+      const { userId, key } = ids(userIdInput, keyInput);
+      return ctx.sessions.isOpen(userId, key);
+    },
+    async renew(userIdInput, keyInput) {
+      const { userId, key } = ids(userIdInput, keyInput);
+      return ctx.sessions.renew(userId, key);
+    },
+    async close(userIdInput, keyInput) {
+      const { userId, key } = ids(userIdInput, keyInput);
+      await ctx.sessions.close(userId, key);
+    },
+    async endAll(userIdInput) {
+      const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      const policy = await ctx.policy();
+      await ctx.store.commit([ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs)], ctx.now());
+      await ctx.emit({ type: 'sessions.ended', userId });
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { TwoFactor } from '../app/create-two-factor.js';
+import { type NewState, type SessionState, storedState, type TwoFactorSessionAccess } from './session.js';
+
+/**
+ * The session's state, when its key is still open in factorkit's store; otherwise the state is
+ * wiped and the session counts as signed out.
+ */
+export async function currentState(
+  tf: TwoFactor,
+  session: TwoFactorSessionAccess,
+): Promise<SessionState | null> {
+  const state = await storedState(session);
+  if (state === null) return null;
+  if (await tf.sessions.isOpen(state.userId, state.sessionKey)) return state;
+  await session.set(undefined);
+  return null;
+}
+
+/**
+ * A privilege change (password accepted, second factor verified, required setup done): a new key in
+ * the registry (the previous one closed), the new state, and a new session id. Whatever the session
+ * held before, another account's proof included, is replaced.
+ */
+export async function enterState(
+  tf: TwoFactor,
+  session: TwoFactorSessionAccess,
+  next: NewState,
+): Promise<void> {
+  const previous = await storedState(session);
+  const sameUser = previous?.userId === next.userId;
+  if (previous && !sameUser) await tf.sessions.close(previous.userId, previous.sessionKey);
+  const sessionKey = await tf.sessions.open(next.userId, { replaces: sameUser ? previous.sessionKey : null });
+  await session.set({ ...next, sessionKey });
+  await session.rotate();
+}
+
+/**
+ * Keeps this session open after a change that ended the user's sessions (2FA turned on or off,
+ * every browser revoked, an admin reset of oneself): the session that made the change stays.
+ */
+export async function keepSession(tf: TwoFactor, state: SessionState): Promise<void> {
+  await tf.sessions.renew(state.userId, state.sessionKey);
+}
+
+/** Signs the session out: its key is closed, the state wiped, then the session ends (or moves to a new id). */
+export async function leaveSession(tf: TwoFactor, session: TwoFactorSessionAccess): Promise<void> {
+  const previous = await storedState(session);
+  if (previous) await tf.sessions.close(previous.userId, previous.sessionKey);
+  await session.set(undefined);
+  if (session.destroy) await session.destroy();
+  else await session.rotate();
+}

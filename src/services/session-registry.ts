@@ -1,0 +1,98 @@
+import { type RandomSource, randomToken, secureRandom } from '../core/random.js';
+import { storeKeys } from '../store/keys.js';
+import type { Store, StoreOp } from '../store/store.js';
+
+const SESSION_KEY = /^[A-Za-z0-9_-]{22}$/;
+
+/**
+ * Which signed-in sessions are still open, kept in factorkit's store rather than trusted to the
+ * host's session store: a session store that writes a request's session back when the request ends
+ * can resurrect a session that was signed out meanwhile, and a session made before a 2FA change
+ * (2FA turned on or off, an admin reset, every browser revoked) must not outlive it.
+ *
+ * Reads and writes: `{user}:session:<key>` (one per open session, `since` = when it was opened or
+ * renewed, expiring after its lifetime) and `{user}:sessions-from` (sessions opened before this
+ * instant are ended).
+ *
+ * @example
+ * const key = await sessions.open('ana');        // after the sign-in; keep it in the host's session
+ * await sessions.isOpen('ana', key);             // on each request: false once closed or ended
+ * await store.commit([sessions.endAllOp('ana')], Date.now()); // "sign out everywhere"
+ */
+export class SessionRegistry {
+  private readonly store: Store;
+  private readonly now: () => number;
+  private readonly random: RandomSource;
+
+  constructor(options: { store: Store; now?: () => number; random?: RandomSource }) {
+    this.store = options.store;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? secureRandom;
+  }
+
+  /**
+   * When a session made now starts: now, or, when an {@link SessionRegistry.endAllOp} of this very
+   * millisecond came first, just past it (a session made after "end them all" is not one of them).
+   */
+  private async since(userId: string, now: number): Promise<string> {
+    const from = await this.store.get(storeKeys.sessionsFrom(userId), now);
+    return String(Math.max(now, Number(from?.fields['from'] ?? 0)));
+  }
+
+  /**
+   * Opens a session for `userId` for `ttlMs`, closing `replaces` (the key the session held before
+   * this privilege change) in the same step. Returns the new key.
+   */
+  async open(userId: string, ttlMs: number, replaces?: string | null): Promise<string> {
+    const key = randomToken(this.random, 16);
+    const now = this.now();
+    const fields = { since: await this.since(userId, now) };
+    const ops: StoreOp[] = [
+      { type: 'put', key: storeKeys.session(userId, key), fields, expiresAt: now + ttlMs },
+    ];
+    if (replaces && SESSION_KEY.test(replaces))
+      ops.push({ type: 'delete', key: storeKeys.session(userId, replaces) });
+    await this.store.commit(ops, now);
+    return key;
+  }
+
+  /** Whether the session is open: not closed, not expired, not ended by {@link SessionRegistry.endAllOp}. */
+  async isOpen(userId: string, key: string): Promise<boolean> {
+    if (!SESSION_KEY.test(key)) return false;
+    const [session, from] = await this.store.getMany(
+      [storeKeys.session(userId, key), storeKeys.sessionsFrom(userId)],
+      this.now(),
+    );
+    if (!session) return false;
+    return Number(session.fields['since'] ?? 0) >= Number(from?.fields['from'] ?? 0);
+  }
+
+  /** Keeps this session open after a change that ended the user's sessions (the one that made it). */
+  async renew(userId: string, key: string): Promise<boolean> {
+    if (!SESSION_KEY.test(key)) return false;
+    const now = this.now();
+    const fields = { since: await this.since(userId, now) };
+    return (await this.store.commit([{ type: 'merge', key: storeKeys.session(userId, key), fields }], now))
+      .ok;
+  }
+
+  /** Closes one session (sign-out). */
+  async close(userId: string, key: string): Promise<void> {
+    if (!SESSION_KEY.test(key)) return;
+    await this.store.commit([{ type: 'delete', key: storeKeys.session(userId, key) }], this.now());
+  }
+
+  /**
+   * The op that ends every session of the user opened until now: committed with the change that
+   * calls for it. It expires after `maxTtlMs`, when no session it ends can still be open.
+   */
+  endAllOp(userId: string, maxTtlMs: number): StoreOp {
+    const now = this.now();
+    return {
+      type: 'put',
+      key: storeKeys.sessionsFrom(userId),
+      fields: { from: String(now + 1) }, // this millisecond included
+      expiresAt: now + maxTtlMs,
+    };
+  }
+}

@@ -1,0 +1,13 @@
+/** What every test host app takes: the environment and where to record the errors it hides. */
+export interface HostOptions {
+  /** Express's `env` (development or production): answers must not change with it. */
+  env?: string;
+  /** Receives every error answered 500/503 (the adapter's `onError`). */
+  errors?: unknown[];
+}
+
+/** A running host app: its base URL and how to stop it. */
+export interface TestHost {
+  base: string;
+  close(): Promise<void>;
+}
