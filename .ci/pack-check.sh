@@ -13,3 +13,9 @@ npm install --no-audit --no-fund --silent "./$tarball" express@5 "$root/node_mod
 cp "$root/.ci/pack/esm.mjs" "$root/.ci/pack/cjs.cjs" .
 node esm.mjs
 node cjs.cjs
+# TypeScript on "module": "commonjs" with node10 resolution (typesVersions) sees every subpath's types.
+cp "$root/.ci/pack/node10.ts" .
+printf '{"compilerOptions":{"module":"commonjs","target":"es2022","strict":true,"skipLibCheck":true,"noEmit":true,"types":[]},"files":["node10.ts"]}' > tsconfig.json
+"$root/node_modules/.bin/tsc" -p tsconfig.json
+echo "TypeScript (module commonjs, node10 resolution) resolves every subpath: ok"
+

@@ -6,6 +6,7 @@ import { passGuard, signedInOr } from './guards.js';
 import { renderMessage } from './messages.js';
 import { BODY_LIMIT_BYTES, csrfRefusal, originRefusal, readBody } from './request-rules.js';
 import { routes } from './routes/index.js';
+import { openApiRoute } from './routes/openapi.js';
 import { type NewState, type SessionState, signedIn, type TwoFactorSessionAccess } from './session.js';
 import { currentState, enterState, leaveSession } from './session-flow.js';
 import type { HttpAnswer, HttpRequest, ResolvedOptions, Route, TwoFactorHttpOptions } from './types.js';
@@ -80,7 +81,7 @@ export function createTwoFactorHttp<Native>(
   };
 
   return {
-    routes,
+    routes: resolved.openApi ? [...routes, openApiRoute(resolved.openApi.prefix ?? '')] : routes,
     bodyLimitBytes: BODY_LIMIT_BYTES,
     tooLarge: refusal(413, 'too-large'),
     fail,

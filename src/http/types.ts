@@ -52,6 +52,11 @@ export interface TwoFactorHttpOptions<Native> {
    * English default, or a function of the request choosing one (a locale).
    */
   messages?: Partial<MessageCatalogue> | ((req: Native) => Partial<MessageCatalogue> | undefined);
+  /**
+   * Serves the OpenAPI 3.1 document of these endpoints at `GET /openapi.json` (default: off);
+   * `prefix` is where the routes are mounted, for the document's paths.
+   */
+  openApi?: { prefix?: string } | undefined;
   /** Called with every error answered 500 or 503 (the answer itself never carries details). */
   onError?(error: unknown, req: Native): void;
   now?: () => number;
@@ -90,5 +95,10 @@ export interface Route {
   body?: z.ZodType;
   /** A one-line summary (OpenAPI, docs). */
   summary: string;
+  /**
+   * What it answers besides the refusals its guard and body imply (the OpenAPI document is
+   * generated from these): status, description and JSON body schema (`text` for a file).
+   */
+  responses: Readonly<Record<number, { description: string; body?: z.ZodType; text?: true }>>;
   handle(ctx: RouteContext): Promise<HttpAnswer>;
 }

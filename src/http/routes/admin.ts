@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../core/events.js';
 import { json } from '../answers.js';
+import * as bodies from '../response-schemas.js';
 import type { SessionState } from '../session.js';
 import { keepSession } from '../session-flow.js';
 import type { Route, RouteContext } from '../types.js';
@@ -21,6 +22,7 @@ export const adminRoutes: Route[] = [
     path: '/policy',
     guard: 'setup',
     summary: 'The org policy',
+    responses: { 200: { description: 'the effective policy', body: bodies.policy } },
     handle: async (ctx) => json(200, await ctx.tf.policy.get()),
   },
   {
@@ -30,6 +32,7 @@ export const adminRoutes: Route[] = [
     permission: 'policy',
     body: policyBody,
     summary: 'Changes the org policy (frequency, required)',
+    responses: { 200: { description: 'the new effective policy', body: bodies.policy } },
     async handle(ctx) {
       const body = ctx.body as z.output<typeof policyBody>;
       const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
@@ -42,6 +45,10 @@ export const adminRoutes: Route[] = [
     guard: 'admin',
     permission: 'actor',
     summary: 'A one-time code for an agent: 30 minutes, single use, login only',
+    responses: {
+      200: { description: 'the code, to hand over once', body: bodies.adminCode },
+      409: { description: 'not-enabled: the agent has no method', body: bodies.errorBody },
+    },
     handle: async (ctx) => json(200, await ctx.tf.admin.issueBackupCode(ctx.actor as Actor, target(ctx))),
   },
   {
@@ -49,7 +56,8 @@ export const adminRoutes: Route[] = [
     path: '/admin/users/:userId/reset',
     guard: 'admin',
     permission: 'actor',
-    summary: 'Turns every method of the user off; voids codes and trusted browsers',
+    summary: "Turns every method of the user off; voids codes and trusted browsers; ends the user's sessions",
+    responses: { 200: { description: 'reset', body: bodies.done } },
     async handle(ctx) {
       await ctx.tf.admin.reset(ctx.actor as Actor, target(ctx));
       // Resetting oneself ends one's own sessions too; this one stays.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { json } from '../answers.js';
 import { clearCookie } from '../cookies.js';
 import { hasFreshFactor } from '../guards.js';
+import * as bodies from '../response-schemas.js';
 import type { SessionState } from '../session.js';
 import { keepSession } from '../session-flow.js';
 import type { Route, RouteContext } from '../types.js';
@@ -16,6 +17,7 @@ export const backupCodeRoutes: Route[] = [
     path: '/backup-codes',
     guard: 'setup',
     summary: 'Counts; the unused codes too (viewable storage) when the second factor is fresh',
+    responses: { 200: { description: 'the counts (and codes)', body: bodies.backupCodesView } },
     async handle(ctx) {
       const state = bound(ctx);
       const view = await ctx.tf.backupCodes.view(state.userId);
@@ -31,6 +33,10 @@ export const backupCodeRoutes: Route[] = [
     guard: 'stepUp',
     body: z.object({ revokeDevices: z.boolean().optional() }),
     summary: 'Ten new codes; every older code is void',
+    responses: {
+      200: { description: 'the new codes', body: bodies.newBackupCodes },
+      409: { description: 'not-enabled: no factor is on', body: bodies.errorBody },
+    },
     async handle(ctx) {
       const { revokeDevices } = ctx.body as { revokeDevices?: boolean };
       const codes = await ctx.tf.backupCodes.regenerate(bound(ctx).userId, {
@@ -51,6 +57,7 @@ export const backupCodeRoutes: Route[] = [
     guard: 'setup',
     body: z.object({ codes: z.array(z.string().max(64)).min(1).max(20) }),
     summary: 'The codes the client shows, as a text file to keep',
+    responses: { 200: { description: 'backup-codes.txt (Content-Disposition: attachment)', text: true } },
     async handle(ctx) {
       const { codes } = ctx.body as { codes: string[] };
       const text = ctx.tf.backupCodes.toText(codes, { accountName: await accountNameOf(ctx) });

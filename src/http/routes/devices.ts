@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { json } from '../answers.js';
 import { clearCookie } from '../cookies.js';
+import * as bodies from '../response-schemas.js';
 import type { SignedInState } from '../session.js';
 import { keepSession } from '../session-flow.js';
 import type { Route, RouteContext } from '../types.js';
@@ -18,6 +19,7 @@ export const deviceRoutes: Route[] = [
     path: '/devices',
     guard: 'signedIn',
     summary: "The user's trusted browsers; `current` is this browser's id",
+    responses: { 200: { description: 'newest first', body: bodies.devices } },
     async handle(ctx) {
       const state = signedIn(ctx);
       return json(200, { devices: await ctx.tf.devices.list(state.userId), current: state.deviceId });
@@ -28,6 +30,13 @@ export const deviceRoutes: Route[] = [
     path: '/devices/:deviceId',
     guard: 'signedIn',
     summary: 'Forgets one trusted browser (404 when it is not there)',
+    responses: {
+      200: {
+        description: 'forgotten (Set-Cookie clears the cookie when it is this browser)',
+        body: bodies.revoked,
+      },
+      404: { description: 'no such browser', body: bodies.revoked },
+    },
     async handle(ctx) {
       const state = signedIn(ctx);
       const deviceId = z
@@ -43,7 +52,8 @@ export const deviceRoutes: Route[] = [
     method: 'POST',
     path: '/devices/revoke-all',
     guard: 'stepUp',
-    summary: 'Forgets every trusted browser of the user',
+    summary: "Forgets every trusted browser of the user and ends the user's other sessions",
+    responses: { 200: { description: 'forgotten; Set-Cookie clears the cookie', body: bodies.done } },
     async handle(ctx) {
       await ctx.tf.devices.revokeAll(signedIn(ctx).userId);
       await keepSession(ctx.tf, signedIn(ctx));

@@ -3,6 +3,7 @@ import { trustDays } from '../../core/policy/policy-schema.js';
 import { deviceLabel } from '../../services/trusted-device-store.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { setCookie } from '../cookies.js';
+import * as bodies from '../response-schemas.js';
 import { type SessionState, signedIn } from '../session.js';
 import { enterState } from '../session-flow.js';
 import type { Route, RouteContext } from '../types.js';
@@ -16,6 +17,7 @@ export const loginRoutes: Route[] = [
     path: '/login',
     guard: 'pending',
     summary: 'The pending login: the methods offered and the trusted-browser days',
+    responses: { 200: { description: 'a code is pending', body: bodies.pendingLogin } },
     async handle(ctx) {
       return json(200, {
         pending: true,
@@ -29,6 +31,11 @@ export const loginRoutes: Route[] = [
     path: '/login/email',
     guard: 'pending',
     summary: 'Sends the login code by email',
+    responses: {
+      200: { description: 'sent', body: bodies.sendCodeResult },
+      409: { description: 'no email method, or the challenge ended', body: bodies.sendCodeResult },
+      429: { description: 'cooldown (Retry-After)', body: bodies.sendCodeResult },
+    },
     async handle(ctx) {
       const result = await ctx.tf.login.sendEmailCode(pending(ctx).challengeId);
       return resultAnswer(result, ctx.options.now(), 409);
@@ -40,6 +47,17 @@ export const loginRoutes: Route[] = [
     guard: 'pending',
     body: z.object({ code: z.string().min(1).max(256), rememberDevice: z.boolean().optional() }),
     summary: 'Verifies the code; signs the session in (new session id) and may trust the browser',
+    responses: {
+      200: { description: 'signed in; Set-Cookie for the trusted browser when asked', body: bodies.verified },
+      401: {
+        description: 'a wrong code (attempts left), or the challenge ended',
+        body: bodies.verifyFailure,
+      },
+      429: {
+        description: 'locked (Retry-After): "Please try again in five minutes."',
+        body: bodies.verifyFailure,
+      },
+    },
     async handle(ctx) {
       const state = pending(ctx);
       const body = ctx.body as { code: string; rememberDevice?: boolean };

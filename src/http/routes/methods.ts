@@ -4,6 +4,7 @@ import { type FactorId, factorIds } from '../../methods/registry.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { clearCookie } from '../cookies.js';
 import { hasFreshFactor } from '../guards.js';
+import * as bodies from '../response-schemas.js';
 import { type SessionState, signedIn } from '../session.js';
 import { enterState, keepSession } from '../session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from '../types.js';
@@ -52,6 +53,7 @@ export const methodRoutes: Route[] = [
     path: '/status',
     guard: 'setup',
     summary: 'What the signed-in user has enabled',
+    responses: { 200: { description: 'the status', body: bodies.status } },
     handle: async (ctx) => json(200, await ctx.tf.status(bound(ctx).userId)),
   },
   {
@@ -59,6 +61,7 @@ export const methodRoutes: Route[] = [
     path: '/totp/setup',
     guard: 'setup',
     summary: 'Starts linking an authenticator app: secret, otpauth URI and QR code',
+    responses: { 200: { description: 'pending until confirmed', body: bodies.totpSetup } },
     async handle(ctx) {
       const missing = await stepUpMissing(ctx);
       if (missing) return missing;
@@ -72,6 +75,12 @@ export const methodRoutes: Route[] = [
     guard: 'setup',
     body: codeBody,
     summary: 'Confirms the app with its first code; the first method returns the backup codes',
+    responses: {
+      200: { description: 'enabled', body: bodies.setupResult },
+      401: { description: 'a wrong code', body: bodies.setupResult },
+      409: { description: 'nothing pending, or it expired', body: bodies.setupResult },
+      429: { description: 'locked (Retry-After)', body: bodies.setupResult },
+    },
     async handle(ctx) {
       const missing = await stepUpMissing(ctx);
       if (missing) return missing;
@@ -85,6 +94,10 @@ export const methodRoutes: Route[] = [
     guard: 'setup',
     body: z.object({ address: z.string().min(3).max(254) }),
     summary: 'Sends a code to the address to enable email authentication',
+    responses: {
+      200: { description: 'sent', body: bodies.sendCodeResult },
+      429: { description: 'cooldown (Retry-After)', body: bodies.sendCodeResult },
+    },
     async handle(ctx) {
       const missing = await stepUpMissing(ctx);
       if (missing) return missing;
@@ -98,6 +111,12 @@ export const methodRoutes: Route[] = [
     guard: 'setup',
     body: codeBody,
     summary: 'Confirms the emailed code; the first method returns the backup codes',
+    responses: {
+      200: { description: 'enabled', body: bodies.setupResult },
+      401: { description: 'a wrong code', body: bodies.setupResult },
+      409: { description: 'nothing pending, or it expired', body: bodies.setupResult },
+      429: { description: 'locked (Retry-After)', body: bodies.setupResult },
+    },
     async handle(ctx) {
       const missing = await stepUpMissing(ctx);
       if (missing) return missing;
@@ -110,7 +129,10 @@ export const methodRoutes: Route[] = [
     path: '/disable',
     guard: 'stepUp',
     body: z.object({ method: z.enum(factorIds) }),
-    summary: 'Turns a method off (ends every trusted browser)',
+    summary: "Turns a method off (ends every trusted browser and the user's other sessions)",
+    responses: {
+      200: { description: 'off; Set-Cookie clears the trusted-browser cookie', body: bodies.done },
+    },
     async handle(ctx) {
       const { method } = ctx.body as { method: FactorId };
       await ctx.tf.disable(bound(ctx).userId, method);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { json, refusal, resultAnswer } from '../answers.js';
+import * as bodies from '../response-schemas.js';
 import type { SignedInState } from '../session.js';
 import type { Route, RouteContext } from '../types.js';
 
@@ -12,6 +13,10 @@ export const stepUpRoutes: Route[] = [
     path: '/step-up/start',
     guard: 'signedIn',
     summary: "Starts a step-up challenge for the signed-in user (the session's open one is reused)",
+    responses: {
+      200: { description: 'a challenge is open', body: bodies.stepUpStarted },
+      409: { description: 'no-method: the user has no factor to step up with', body: bodies.errorBody },
+    },
     async handle(ctx) {
       const state = signedIn(ctx);
       // One open challenge per session: starting again reuses it, so a session cannot flood the store.
@@ -30,6 +35,14 @@ export const stepUpRoutes: Route[] = [
     path: '/step-up/email',
     guard: 'signedIn',
     summary: 'Sends the step-up code by email',
+    responses: {
+      200: { description: 'sent', body: bodies.sendCodeResult },
+      409: {
+        description: 'no-step-up, no email method, or the challenge ended',
+        body: bodies.sendCodeResult,
+      },
+      429: { description: 'cooldown (Retry-After)', body: bodies.sendCodeResult },
+    },
     async handle(ctx) {
       const stepUp = signedIn(ctx).stepUp;
       if (!stepUp) return refusal(409, 'no-step-up');
@@ -42,6 +55,12 @@ export const stepUpRoutes: Route[] = [
     guard: 'signedIn',
     body: z.object({ code: z.string().min(1).max(256) }),
     summary: 'Verifies the step-up code: the session has a fresh second factor',
+    responses: {
+      200: { description: 'a fresh second factor', body: bodies.verified },
+      401: { description: 'a wrong code, or the challenge ended', body: bodies.verifyFailure },
+      409: { description: 'no-step-up: none was started', body: bodies.errorBody },
+      429: { description: 'locked (Retry-After)', body: bodies.verifyFailure },
+    },
     async handle(ctx) {
       const state = signedIn(ctx);
       if (!state.stepUp) return refusal(409, 'no-step-up');

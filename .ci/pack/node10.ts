@@ -1,0 +1,24 @@
+// Compiled by `tsc` with "module": "commonjs" and the default (node10) resolution, as NestJS and
+// older projects are: every subpath's types must resolve (typesVersions).
+import { createTwoFactor, MemoryStore } from 'factorkit';
+import { twoFactorRouter } from 'factorkit/express';
+import { createTwoFactorHttp } from 'factorkit/http';
+import { PostgresStore } from 'factorkit/postgres';
+import { qrSvg } from 'factorkit/qr';
+import { RedisStore } from 'factorkit/redis';
+import { SmtpMailer } from 'factorkit/smtp';
+import { SqliteStore } from 'factorkit/sqlite';
+import { storeContract } from 'factorkit/testing';
+
+export const used = [
+  createTwoFactor,
+  MemoryStore,
+  twoFactorRouter,
+  createTwoFactorHttp,
+  PostgresStore,
+  qrSvg,
+  RedisStore,
+  SmtpMailer,
+  SqliteStore,
+  storeContract,
+];
