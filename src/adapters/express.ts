@@ -72,12 +72,8 @@ function sessionOf(req: Request, pick: TwoFactorRouterOptions['session']): TwoFa
 function send(res: Response, answer: HttpAnswer): void {
   res.status(answer.status);
   for (const [name, value] of answer.headers) res.append(name, value);
-  if (answer.attachment) {
-    res
-      .attachment(answer.attachment.filename)
-      .type(answer.attachment.contentType)
-      .send(answer.attachment.text);
-  } else res.json(answer.body);
+  if (answer.attachment) res.type(answer.attachment.contentType).send(answer.attachment.text);
+  else res.json(answer.body);
 }
 
 /**
@@ -121,7 +117,7 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
   }
   router.use(((error, req, res, _next) => {
     const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') return send(res, http.tooLarge);
+    if (type === 'entity.too.large') return send(res, http.tooLarge(req));
     send(res, http.fail(error, req));
   }) as express.ErrorRequestHandler);
 

@@ -32,7 +32,7 @@ export interface TwoFactorHttp<Native> {
   /** The state of a session (stage, user, fresh factor, this browser's device id), or null. */
   state(session: TwoFactorSessionAccess): Promise<SessionState | null>;
   /** The answer for a body over {@link TwoFactorHttp.bodyLimitBytes}. */
-  readonly tooLarge: HttpAnswer;
+  tooLarge(native: Native): HttpAnswer;
   /** The answer for an error raised outside a route (an adapter's body reader, say). */
   fail(error: unknown, native: Native): HttpAnswer;
 }
@@ -83,7 +83,7 @@ export function createTwoFactorHttp<Native>(
   return {
     routes: resolved.openApi ? [...routes, openApiRoute(resolved.openApi.prefix ?? '')] : routes,
     bodyLimitBytes: BODY_LIMIT_BYTES,
-    tooLarge: refusal(413, 'too-large'),
+    tooLarge: (native) => finish(refusal(413, 'too-large'), native),
     fail,
     async dispatch(route, req) {
       try {

@@ -66,7 +66,9 @@ export type NewState = SessionState extends infer S
 
 /** Reads the state as stored; anything unreadable (tampered, older shape) counts as signed out. */
 export async function storedState(session: TwoFactorSessionAccess): Promise<SessionState | null> {
-  const parsed = sessionStateSchema.safeParse(await session.get());
+  const stored = await session.get();
+  if (stored === undefined || stored === null) return null;
+  const parsed = sessionStateSchema.safeParse(stored);
   return parsed.success ? parsed.data : null;
 }
 

@@ -25,8 +25,8 @@ export interface HttpAnswer {
   status: number;
   /** The JSON body (ignored when `attachment` is set). */
   body: unknown;
-  /** A file download instead of JSON. */
-  attachment?: { filename: string; contentType: string; text: string };
+  /** A file download instead of JSON (its `Content-Disposition` is among the headers). */
+  attachment?: { contentType: string; text: string };
   /** Extra headers, in order; `Set-Cookie` may repeat. */
   headers: Array<[string, string]>;
 }

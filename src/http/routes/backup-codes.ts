@@ -64,8 +64,8 @@ export const backupCodeRoutes: Route[] = [
       return {
         status: 200,
         body: null,
-        attachment: { filename: 'backup-codes.txt', contentType: 'text/plain; charset=utf-8', text },
-        headers: [],
+        attachment: { contentType: 'text/plain; charset=utf-8', text },
+        headers: [['Content-Disposition', 'attachment; filename="backup-codes.txt"']],
       };
     },
   },

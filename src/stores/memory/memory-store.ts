@@ -3,22 +3,23 @@ import type { CommitResult, Store, StoredRecord, StoreOp } from '../../store/sto
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
-  /** Sweep expired records after this many commits (default 1000). */
-  sweepEveryCommits?: number;
+  /** Records each commit examines for expiry (default 8): sweeping costs every commit a little, never one a lot. */
+  sweepBatch?: number;
 }
 
 /**
  * The embedded store: one process, no persistence. Commits are synchronous inside the event loop,
- * so they are atomic. Expired records are swept every `sweepEveryCommits` commits, so memory stays
- * bounded by the live records. For tests, demos and single-instance apps.
+ * so they are atomic. Each commit also looks at the next `sweepBatch` records, round and round, and
+ * removes the expired ones, so memory stays bounded by the live records without a pause to sweep.
+ * For tests, demos and single-instance apps.
  */
 export class MemoryStore implements Store {
   private readonly records = new Map<string, StoredRecord>();
-  private readonly sweepEveryCommits: number;
-  private commitsSinceSweep = 0;
+  private readonly sweepBatch: number;
+  private cursor: Iterator<[string, StoredRecord]> | null = null;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.sweepEveryCommits = options.sweepEveryCommits ?? 1000;
+    this.sweepBatch = options.sweepBatch ?? 8;
   }
 
   /** Records held, live or not yet swept. */
@@ -36,6 +37,20 @@ export class MemoryStore implements Store {
       }
     }
     return removed;
+  }
+
+  /** Looks at the next `sweepBatch` records of the round and removes the expired ones. */
+  private sweepSome(now: number): void {
+    for (let i = 0; i < this.sweepBatch; i++) {
+      this.cursor ??= this.records.entries();
+      const next = this.cursor.next();
+      if (next.done) {
+        this.cursor = null;
+        return;
+      }
+      const [key, record] = next.value;
+      if (record.expiresAt !== null && record.expiresAt <= now) this.records.delete(key);
+    }
   }
 
   private live(key: string, now: number): StoredRecord | null {
@@ -62,15 +77,15 @@ export class MemoryStore implements Store {
 
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     // Synchronous from here to the writes: nothing else runs between the reads, checks and writes.
-    const { result, changes } = planCommit(ops, now, read, (key) => this.copyOf(this.live(key, now)));
+    // The ops read the records as they are (evaluation never changes them); reads go out as copies.
+    const { result, changes } = planCommit(ops, now, read, (key) => this.live(key, now));
     for (const { key, record } of changes) {
       if (record) this.records.set(key, record);
       else this.records.delete(key);
     }
-    if (++this.commitsSinceSweep >= this.sweepEveryCommits) {
-      this.commitsSinceSweep = 0;
-      this.sweep(now);
-    }
+    this.sweepSome(now);
+    if (result.ok && result.read)
+      return { ...result, read: result.read.map((record) => this.copyOf(record)) };
     return result;
   }
 }

@@ -9,7 +9,18 @@ export interface Answer {
 export class TestClient {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly base: string) {}
+  /** `audit` sees every answer; what it returns (a problem) is kept in `problems`. */
+  constructor(
+    readonly base: string,
+    private readonly audit?: (
+      method: string,
+      path: string,
+      status: number,
+      json: unknown,
+      headers: Headers,
+    ) => string | null,
+    readonly problems: string[] = [],
+  ) {}
 
   /** The cookie header this client sends. */
   cookieHeader(): string {
@@ -43,11 +54,15 @@ export class TestClient {
     this.remember(res.headers.getSetCookie());
     const text = await res.text();
     let json: Record<string, unknown> = {};
+    let parsed = false;
     try {
       json = JSON.parse(text) as Record<string, unknown>;
+      parsed = true;
     } catch {
       json = {};
     }
+    const problem = this.audit?.(method, path, res.status, parsed ? json : text, res.headers);
+    if (problem) this.problems.push(problem);
     return { status: res.status, json, text, headers: res.headers };
   }
 

@@ -30,6 +30,7 @@ export async function startExpressHost(h: Harness, options: HostOptions = {}) {
     cookie: { secure: false },
     now: h.clock.now,
     onError: (error) => options.errors?.push(error),
+    ...(options.csrf ? { csrf: options.csrf } : {}),
   });
   app.post('/visit', (req, res) => {
     (req.session as unknown as Record<string, unknown>)['visited'] = true;

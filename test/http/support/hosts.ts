@@ -4,6 +4,8 @@ export interface HostOptions {
   env?: string;
   /** Receives every error answered 500/503 (the adapter's `onError`). */
   errors?: unknown[];
+  /** The adapter's extra CSRF check (default: none). */
+  csrf?: () => boolean;
 }
 
 /** A running host app: its base URL and how to stop it. */

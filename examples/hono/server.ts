@@ -1,0 +1,144 @@
+/**
+ * factorkit on Hono in one file: a JSON sign-in, the 2FA endpoints under /2fa and a protected route,
+ * on @hono/node-server (the app itself is web-standard: Bun, Deno and edge runtimes serve it too).
+ * Hono has no session of its own, so this file carries a small one. `npx tsx examples/hono/server.ts`:
+ *   POST /login { email, password } -> { status: 'challenge' } -> POST /2fa/login/verify { code }
+ *   GET /me (signed in), POST /logout, and every /2fa endpoint of docs/http.md.
+ * Environment: PORT (3002; 0 picks a free one), HOST (127.0.0.1), SECURE_COOKIES=1 behind HTTPS.
+ * MemoryStore and MemoryMailer: nothing survives a restart and no email leaves the process.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { createTwoFactor, MemoryMailer, MemoryStore } from 'factorkit';
+import { type TwoFactorSessionAccess, twoFactorApp } from 'factorkit/hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import type { CookieOptions } from 'hono/utils/cookie';
+
+const secure = process.env['SECURE_COOKIES'] === '1';
+
+const tf = createTwoFactor({
+  issuer: 'factorkit Hono example',
+  store: new MemoryStore(),
+  mailer: new MemoryMailer(),
+  keys: process.env['FACTORKIT_KEY'] ?? randomBytes(32).toString('hex'),
+  policy: { frequency: { trustDays: 14 } }, // "Trust this browser for 14 days" is offered
+});
+
+/** One browser's session: data in memory under a random id, the id in a signed cookie. */
+interface CookieSession {
+  get(key: string): unknown;
+  set(key: string, value: unknown): Promise<void>;
+  /** A new id carrying the data; the old id stops working. */
+  rotate(): Promise<void>;
+  /** Forgets the data and clears the cookie. */
+  destroy(): void;
+}
+type SessionEnv = { Variables: { session: CookieSession } };
+
+/**
+ * `c.get('session')` for every request. The cookie is issued once something is stored. Memory only,
+ * no expiry: a real app keeps the data in a store (Redis, SQL) with an idle timeout.
+ */
+function cookieSessions(secret: string, name: string): MiddlewareHandler<SessionEnv> {
+  const byId = new Map<string, Record<string, unknown>>();
+  const cookie: CookieOptions = { path: '/', httpOnly: true, sameSite: 'Lax', secure };
+  return async (c, next) => {
+    const signed = await getSignedCookie(c, secret, name);
+    let id = typeof signed === 'string' && byId.has(signed) ? signed : null;
+    let data = (id && byId.get(id)) || {};
+    const issue = async () => {
+      id = randomBytes(32).toString('base64url');
+      byId.set(id, data);
+      await setSignedCookie(c, name, id, secret, cookie);
+    };
+    c.set('session', {
+      get: (key) => data[key],
+      async set(key, value) {
+        data[key] = value;
+        if (id === null) await issue();
+      },
+      async rotate() {
+        if (id !== null) byId.delete(id);
+        await issue();
+      },
+      destroy() {
+        if (id !== null) byId.delete(id);
+        id = null;
+        data = {};
+        deleteCookie(c, name, cookie);
+      },
+    });
+    await next();
+  };
+}
+
+/** factorkit's view of the session: its state under one key; rotation and sign-out as the session does them. */
+function twoFactorSession(c: Context<SessionEnv>): TwoFactorSessionAccess {
+  const session = c.get('session');
+  return {
+    get: () => session.get('factorkit'),
+    set: (state) => session.set('factorkit', state),
+    rotate: () => session.rotate(),
+    destroy: () => session.destroy(),
+  };
+}
+
+/** The demo users; a real app has its own directory. scrypt, with a random salt per user. */
+const hash = (password: string, salt: Buffer) => scryptSync(password, salt, 32);
+const DEMO_USERS = [
+  { id: 'u-ana', email: 'ana@example.com', password: 'ana-demo-1' },
+  { id: 'u-ben', email: 'ben@example.com', password: 'ben-demo-1' },
+];
+const users = DEMO_USERS.map(({ password, ...user }) => {
+  const salt = randomBytes(16);
+  return { ...user, salt, hash: hash(password, salt) };
+});
+const decoy = { salt: randomBytes(16), hash: randomBytes(32) };
+
+/** The user with this email and password, or null; an unknown email costs the same scrypt run. */
+function authenticate(email: string, password: string) {
+  const user = users.find((u) => u.email === email.trim().toLowerCase());
+  const ok = timingSafeEqual(hash(password, (user ?? decoy).salt), (user ?? decoy).hash);
+  return ok && user ? user : null;
+}
+
+const app = new Hono<SessionEnv>();
+app.use(cookieSessions(randomBytes(32).toString('hex'), 'sid')); // sessions end with the process
+const twoFactor = twoFactorApp<SessionEnv>(tf, {
+  session: twoFactorSession,
+  accountName: (userId) => users.find((u) => u.id === userId)?.email ?? userId,
+  cookie: { secure },
+});
+app.route('/2fa', twoFactor);
+
+app.post('/login', bodyLimit({ maxSize: 4096 }), async (c) => {
+  // JSON only: a form on another site cannot send it (login CSRF).
+  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+    return c.json({ error: 'json-required' }, 415);
+  }
+  const body: unknown = await c.req.json().catch(() => null);
+  const { email, password } = (body ?? {}) as { email?: unknown; password?: unknown };
+  if (typeof email !== 'string' || typeof password !== 'string') {
+    return c.json({ error: 'invalid-input' }, 400);
+  }
+  const user = authenticate(email, password);
+  if (!user) return c.json({ error: 'invalid-credentials' }, 401);
+  // 'challenge': ask for the code (GET /2fa/login lists the methods); otherwise signed in.
+  return c.json(await twoFactor.beginLogin(c, user.id));
+});
+app.post('/logout', async (c) => {
+  await twoFactor.signOut(c);
+  return c.json({ ok: true });
+});
+app.get('/me', twoFactor.requireSignedIn, async (c) => {
+  const id = await twoFactor.userId(c);
+  return c.json({ id, email: users.find((u) => u.id === id)?.email });
+});
+
+const hostname = process.env['HOST'] ?? '127.0.0.1';
+serve({ fetch: app.fetch, port: Number(process.env['PORT'] ?? 3002), hostname }, (info) => {
+  console.log(`factorkit Hono example: http://${hostname}:${info.port}`);
+  for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(18)} ${user.password}`);
+});

@@ -1,0 +1,153 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { TwoFactor } from '../app/create-two-factor.js';
+import type { LoginStart } from '../app/login/start.js';
+import { FactorkitError } from '../core/errors.js';
+import { createTwoFactorHttp } from '../http/create-http.js';
+import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
+import type { HttpAnswer, HttpRequest, TwoFactorHttpOptions } from '../http/types.js';
+
+/** What @fastify/session's `request.session` offers and the adapter uses: any object with these works. */
+export interface FastifySessionLike {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  /** A new session id keeping only `keys` (@fastify/session puts a new object at `request.session`). */
+  regenerate(keys: string[]): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** Options of {@link twoFactorPlugin}. */
+export interface TwoFactorPluginOptions extends TwoFactorHttpOptions<FastifyRequest> {
+  tf: TwoFactor;
+  /** Where the endpoints live (`'/2fa'`); the helpers are decorated on the registering instance. */
+  prefix?: string;
+  /**
+   * This browser's session. Default: @fastify/session's `request.session` (state under `factorkit`,
+   * rotated with `regenerate`, ended with `destroy`). A session of your own writes its cookie in its
+   * own `onSend` hook, as @fastify/session does: the helpers get the request only.
+   */
+  session?(request: FastifyRequest): TwoFactorSessionAccess;
+}
+
+/** `fastify.twoFactor`: the helpers a host calls from its own routes. */
+export interface FastifyTwoFactor {
+  /** After the password is checked: asks for a code, trusts the browser or signs in; new session id. */
+  beginLogin(request: FastifyRequest, userId: string): Promise<LoginStart>;
+  /**
+   * A `preHandler` (or `onRequest`) hook: 401 unless signed in; 403 `setup-required` until set up;
+   * 403 `csrf` for a state-changing request from another site.
+   */
+  requireSignedIn: preHandlerAsyncHookHandler;
+  /** A hook: 403 `step-up-required` unless a second factor was verified within `stepUpMaxAgeMs`. */
+  requireStepUp: preHandlerAsyncHookHandler;
+  /** Signs out: the 2FA state is wiped and the session destroyed (the browser's cookie is then dead). */
+  signOut(request: FastifyRequest): Promise<void>;
+  /** The signed-in user, or null. */
+  userId(request: FastifyRequest): Promise<string | null>;
+  /** The 2FA state of this session (stage, user, fresh factor, this browser's device id), or null. */
+  state(request: FastifyRequest): Promise<SessionState | null>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** factorkit's helpers, decorated by `twoFactorPlugin`. */
+    twoFactor: FastifyTwoFactor;
+  }
+}
+
+const KEY = 'factorkit';
+
+function sessionOf(request: FastifyRequest, pick: TwoFactorPluginOptions['session']): TwoFactorSessionAccess {
+  if (pick) return pick(request);
+  // Always re-read: regenerate puts a new object at request.session, destroy puts null.
+  const current = () => {
+    const session = (request as unknown as { session?: FastifySessionLike | null }).session;
+    if (typeof session?.regenerate === 'function') return session;
+    throw new FactorkitError('CONFIG', '[fastify] no session: register @fastify/session or pass `session`');
+  };
+  current();
+  return {
+    get: () => current().get(KEY),
+    set: (state) => current().set(KEY, state),
+    rotate: () => current().regenerate([KEY]),
+    destroy: () => current().destroy(),
+  };
+}
+
+function send(reply: FastifyReply, answer: HttpAnswer): FastifyReply {
+  // reply.header appends a repeated Set-Cookie instead of replacing it.
+  for (const [name, value] of answer.headers) reply.header(name, value);
+  reply.code(answer.status);
+  const file = answer.attachment;
+  if (!file) return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
+  return reply.type(file.contentType).send(file.text);
+}
+
+/**
+ * JSON endpoints for every facade call (Fastify 5), over the framework-neutral HTTP layer, plus
+ * `fastify.twoFactor` with the guards and helpers for the host's own routes. The endpoints read
+ * their own bodies (any content type as text, 16 KiB; JSON is then required), whatever parsers the
+ * host has.
+ *
+ * @example
+ * await app.register(fastifyCookie);
+ * await app.register(fastifySession, { secret, cookie: { secure: true, sameSite: 'lax' } });
+ * await app.register(twoFactorPlugin, { tf, prefix: '/2fa' });
+ * app.post('/login', async (request) => { ...check the password...; return app.twoFactor.beginLogin(request, user.id) });
+ * app.get('/me', { preHandler: app.twoFactor.requireSignedIn }, async (request) => ({ id: await app.twoFactor.userId(request) }));
+ */
+export const twoFactorPlugin: FastifyPluginAsync<TwoFactorPluginOptions> = async (fastify, options) => {
+  const http = createTwoFactorHttp<FastifyRequest>(options.tf, options);
+  const session = (request: FastifyRequest) => sessionOf(request, options.session);
+  const neutral = (request: FastifyRequest): HttpRequest<FastifyRequest> => ({
+    method: request.method,
+    params: request.params as Record<string, string>,
+    body:
+      typeof request.body === 'string'
+        ? { text: request.body, contentType: request.headers['content-type'] }
+        : undefined,
+    // Node joins a repeated request header into one string (only set-cookie stays a list).
+    header: (name) => request.headers[name.toLowerCase()] as string | undefined,
+    session: session(request),
+    native: request,
+  });
+  const guard =
+    (name: 'signedIn' | 'stepUp'): preHandlerAsyncHookHandler =>
+    async (request, reply) => {
+      const answer = await Promise.resolve()
+        .then(() => http.check(name, neutral(request)))
+        .catch((error: unknown) => http.fail(error, request));
+      if (answer) return send(reply, answer);
+    };
+  fastify.decorate('twoFactor', {
+    beginLogin: (request, userId) => http.beginLogin(neutral(request), userId),
+    requireSignedIn: guard('signedIn'),
+    requireStepUp: guard('stepUp'),
+    signOut: (request) => http.signOut(session(request)),
+    userId: (request) => http.userId(session(request)),
+    state: (request) => http.state(session(request)),
+  } satisfies FastifyTwoFactor);
+
+  // The endpoints in a context of their own: the prefix applies, the body reader stays inside.
+  await fastify.register(async (routes) => {
+    routes.removeAllContentTypeParsers();
+    routes.addContentTypeParser(
+      '*',
+      { parseAs: 'string', bodyLimit: http.bodyLimitBytes },
+      (_r, body, done) => done(null, body),
+    );
+    // Body reader errors carry their status (413 over the limit, 400 a Content-Length that lies).
+    routes.setErrorHandler((error, request, reply) => send(reply, http.fail(error, request)));
+    for (const route of http.routes) {
+      routes.route({
+        method: route.method,
+        url: route.path,
+        handler: async (request, reply) => send(reply, await http.dispatch(route, neutral(request))),
+      });
+    }
+  }, options);
+};
+// Like fastify-plugin (without the dependency): the decorator lands on the registering instance.
+Object.assign(twoFactorPlugin, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'factorkit',
+});

@@ -1,0 +1,128 @@
+import { type Context, type Env, type Handler, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { TwoFactor } from '../app/create-two-factor.js';
+import type { LoginStart } from '../app/login/start.js';
+import { createTwoFactorHttp } from '../http/create-http.js';
+import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
+import type { HttpAnswer, HttpRequest, TwoFactorHttpOptions } from '../http/types.js';
+
+/** Options of {@link twoFactorApp}; `E` is the host app's Env, so `c.get('session')` type-checks. */
+export interface TwoFactorAppOptions<E extends Env = Env> extends TwoFactorHttpOptions<Context<E>> {
+  /** This browser's session (Hono has no standard one): `{ get, set, rotate, destroy? }` over yours. */
+  session(c: Context<E>): TwoFactorSessionAccess;
+}
+
+/** The sub-app plus the helpers a host calls from its own routes. */
+export type TwoFactorApp<E extends Env = Env> = Hono<E> & {
+  /** After the password is checked: asks for a code, trusts the browser or signs in; new session id. */
+  beginLogin(c: Context<E>, userId: string): Promise<LoginStart>;
+  /**
+   * Middleware: 401 unless signed in (a password-only session is not); 403 `setup-required` until
+   * set up; 403 `csrf` for a state-changing request from another site.
+   */
+  requireSignedIn: MiddlewareHandler<E>;
+  /** Middleware: 403 `step-up-required` unless a second factor was verified within `stepUpMaxAgeMs`. */
+  requireStepUp: MiddlewareHandler<E>;
+  /** Signs out: the 2FA state is wiped and the session ended. */
+  signOut(c: Context<E>): Promise<void>;
+  /** The signed-in user, or null. */
+  userId(c: Context<E>): Promise<string | null>;
+  /** The 2FA state of this session (stage, user, fresh factor, this browser's device id), or null. */
+  state(c: Context<E>): Promise<SessionState | null>;
+};
+
+function send(c: Context, answer: HttpAnswer): Response {
+  for (const [name, value] of answer.headers) c.header(name, value, { append: true });
+  // The layer's statuses all carry a body.
+  const status = answer.status as ContentfulStatusCode;
+  const file = answer.attachment;
+  if (!file) return c.json(answer.body, status);
+  c.header('Content-Type', file.contentType);
+  return c.body(file.text, status);
+}
+
+/**
+ * JSON endpoints for every facade call as a Hono sub-app, over the framework-neutral HTTP layer, on
+ * web-standard Request/Response (Node, Bun, Deno, edge runtimes). Mount it:
+ * `app.route('/2fa', twoFactor)`. It reads its own bodies (JSON only, 16 KiB, chunked ones too).
+ *
+ * @example
+ * type HostEnv = { Variables: { session: MySession } };
+ * const app = new Hono<HostEnv>();
+ * app.use(mySessions); // sets c.var.session
+ * const twoFactor = twoFactorApp<HostEnv>(tf, {
+ *   session: (c) => {
+ *     const s = c.get('session'); // factorkit's state under one key; rotate and end as your session does
+ *     return { get: () => s.get('factorkit'), set: (v) => s.set('factorkit', v), rotate: () => s.regenerate(), destroy: () => s.destroy() };
+ *   },
+ * });
+ * app.route('/2fa', twoFactor);
+ * app.post('/login', async (c) => { ...check the password...; return c.json(await twoFactor.beginLogin(c, user.id)) });
+ * app.get('/me', twoFactor.requireSignedIn, async (c) => c.json({ id: await twoFactor.userId(c) }));
+ */
+export function twoFactorApp<E extends Env = Env>(
+  tf: TwoFactor,
+  options: TwoFactorAppOptions<E>,
+): TwoFactorApp<E> {
+  const http = createTwoFactorHttp<Context<E>>(tf, options);
+  const neutral = (c: Context<E>, body?: HttpRequest['body']): HttpRequest<Context<E>> => ({
+    method: c.req.method,
+    params: c.req.param(),
+    body,
+    header: (name) => c.req.header(name),
+    session: options.session(c),
+    native: c,
+  });
+  const guard =
+    (name: 'signedIn' | 'stepUp'): MiddlewareHandler<E> =>
+    async (c, next) => {
+      const answer = await Promise.resolve()
+        .then(() => http.check(name, neutral(c)))
+        .catch((error: unknown) => http.fail(error, c));
+      if (answer) return send(c, answer);
+      await next();
+    };
+
+  const app = new Hono<E>();
+  // Bounds chunked bodies while they stream (reading the text first would not). Its own answer is
+  // dropped: the text stays null and the layer's 413 goes out.
+  const streamed = bodyLimit({ maxSize: http.bodyLimitBytes, onError: (c) => c.body(null, 413) });
+  /** The body as text, or null when it is over the limit. */
+  const text = async (c: Context<E>): Promise<string | null> => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+      let read: string | null = null;
+      await streamed(c, async () => {
+        read = await c.req.text();
+      });
+      return read;
+    }
+    // A declared length bounds what the server reads. Checked here because touching
+    // `c.req.raw.body`, as `streamed` does, takes @hono/node-server off its fast path.
+    return Number(length) > http.bodyLimitBytes ? null : c.req.text();
+  };
+  for (const route of http.routes) {
+    // One handler a route that catches its own errors: no middleware chain for Hono to compose.
+    const handler: Handler<E> = async (c) => {
+      try {
+        if (route.method === 'GET') return send(c, await http.dispatch(route, neutral(c)));
+        const body = await text(c);
+        if (body === null) return send(c, http.tooLarge(c));
+        const contentType = c.req.header('content-type');
+        return send(c, await http.dispatch(route, neutral(c, { text: body, contentType })));
+      } catch (error) {
+        return send(c, http.fail(error, c));
+      }
+    };
+    app.on(route.method, route.path, handler);
+  }
+  return Object.assign(app, {
+    beginLogin: (c: Context<E>, userId: string) => http.beginLogin(neutral(c), userId),
+    requireSignedIn: guard('signedIn'),
+    requireStepUp: guard('stepUp'),
+    signOut: (c: Context<E>) => http.signOut(options.session(c)),
+    userId: (c: Context<E>) => http.userId(options.session(c)),
+    state: (c: Context<E>) => http.state(options.session(c)),
+  });
+}

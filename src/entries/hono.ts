@@ -1,0 +1,2 @@
+export { type TwoFactorApp, type TwoFactorAppOptions, twoFactorApp } from '../adapters/hono.js';
+export type { TwoFactorSessionAccess } from '../http/session.js';

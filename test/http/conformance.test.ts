@@ -1,0 +1,269 @@
+import { expect, it } from 'vitest';
+import { enrollTotp, MINUTE } from '../helpers/harness.js';
+import { forEachHost } from './support/suite.js';
+
+/** Every endpoint, guard and status, the cookie, the attempt schedule: the same on every adapter. */
+forEachHost(
+  (ctx) => {
+    it('a password-only session gets 401 on every protected route; no session, not-signed-in', async () => {
+      await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      expect((await client.call('POST', '/password/ana', {})).json['status']).toBe('challenge');
+      const protectedRoutes: Array<[string, string, unknown?]> = [
+        ['GET', '/app'],
+        ['GET', '/2fa/status'],
+        ['POST', '/2fa/totp/setup', {}],
+        ['POST', '/2fa/email/setup', { address: 'a@example.com' }],
+        ['POST', '/2fa/disable', { method: 'totp' }],
+        ['GET', '/2fa/backup-codes'],
+        ['POST', '/2fa/backup-codes/regenerate', {}],
+        ['GET', '/2fa/devices'],
+        ['POST', '/2fa/devices/revoke-all', {}],
+        ['DELETE', '/2fa/devices/x'],
+        ['POST', '/2fa/step-up/start', {}],
+        ['GET', '/2fa/policy'],
+        ['PUT', '/2fa/policy', { frequency: 'every-login' }],
+        ['POST', '/2fa/admin/users/ben/backup-code', {}],
+        ['POST', '/2fa/admin/users/ben/reset', {}],
+      ];
+      for (const [method, path, body] of protectedRoutes) {
+        const answer = await client.call(method, path, body, { headers: { 'x-admin': '1' } });
+        expect(answer.status, `${method} ${path}`).toBe(401);
+        expect(answer.json['error'], `${method} ${path}`).toBe('second-factor-required');
+      }
+      expect((await ctx.browser().call('GET', '/2fa/status')).json['error']).toBe('not-signed-in');
+      expect((await ctx.browser().call('GET', '/2fa/login')).json['error']).toBe('no-pending-login');
+    });
+
+    it('verify: 401 with attempts left, 429 with Retry-After while locked, then sign-in, a new session id and the trusted-browser cookie', async () => {
+      const { secret } = await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await client.call('POST', '/password/ana', {});
+      expect(await client.call('GET', '/2fa/login')).toMatchObject({
+        status: 200,
+        json: { pending: true, methods: ['totp', 'backup-code'], trustDays: 14 },
+      });
+      expect(await client.call('POST', '/2fa/login/verify', { code: '000000' })).toMatchObject({
+        status: 401,
+        json: {
+          reason: 'invalid-code',
+          attemptsLeft: 4,
+          message: 'Invalid authentication code. 4 attempts left.',
+        },
+      });
+      await client.call('POST', '/2fa/login/verify', { code: '000000' });
+      const locked = await client.call('POST', '/2fa/login/verify', { code: '000000' });
+      expect(locked.status).toBe(429);
+      expect(locked.headers.get('retry-after')).toBe('300');
+      expect(locked.json['message']).toBe('Please try again in five minutes.');
+      ctx.h.clock.advance(5 * MINUTE);
+      const sessionBefore = client.cookies.get('sid');
+      const verified = await client.call('POST', '/2fa/login/verify', {
+        code: ctx.code(secret),
+        rememberDevice: true,
+      });
+      expect(verified.status).toBe(200);
+      expect(client.cookies.get('sid')).not.toBe(sessionBefore);
+      const cookie =
+        verified.headers.getSetCookie().find((line) => line.startsWith('factorkit_device=')) ?? '';
+      expect(cookie).toMatch(/^factorkit_device=[A-Za-z0-9_-]{43};/);
+      expect(cookie).toMatch(/Max-Age=1209600/);
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Lax/);
+      expect(verified.headers.get('cache-control')).toBe('no-store');
+      expect((await client.call('GET', '/app')).status).toBe(200);
+      // The cookie skips the code on the next sign-in, in another session.
+      const again = ctx.browser();
+      again.cookies.set('factorkit_device', client.cookies.get('factorkit_device') ?? '');
+      expect((await again.call('POST', '/password/ana', {})).json['status']).toBe('trusted-device');
+      expect((await again.call('GET', '/2fa/devices')).json['current']).toEqual(expect.any(String));
+    });
+
+    it('bodies: 400 naming the field, 400 invalid-json, 413 too-large, 415 for a form, 403 for a cross-site origin and for the csrf hook', async () => {
+      const { secret } = await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await ctx.signIn(client, 'ana', secret);
+      expect(await client.call('POST', '/2fa/email/setup', { address: 42 })).toMatchObject({
+        status: 400,
+        json: { error: 'invalid-input', field: 'address' },
+      });
+      expect((await client.call('POST', '/2fa/totp/confirm', {})).json['field']).toBe('code');
+      expect((await client.call('POST', '/2fa/email/setup', { address: 'not-an-email' })).json['field']).toBe(
+        'address',
+      );
+      const raw = (body: string, type: string) => ({ raw: { body, type } });
+      expect(
+        (await client.call('POST', '/2fa/totp/setup', undefined, raw('{"a":', 'application/json'))).json[
+          'error'
+        ],
+      ).toBe('invalid-json');
+      expect(
+        (await client.call('POST', '/2fa/totp/setup', undefined, raw('x'.repeat(20_000), 'application/json')))
+          .status,
+      ).toBe(413);
+      expect(
+        (
+          await client.call(
+            'POST',
+            '/2fa/totp/setup',
+            undefined,
+            raw('a=1', 'application/x-www-form-urlencoded'),
+          )
+        ).status,
+      ).toBe(415);
+      expect(
+        (await client.call('POST', '/2fa/totp/setup', {}, { headers: { origin: 'https://evil.example' } }))
+          .status,
+      ).toBe(403);
+      await ctx.restart({ csrf: () => false }, { policy: { frequency: { trustDays: 14 } } });
+      const ben = await enrollTotp(ctx.h, 'ben');
+      const other = ctx.browser();
+      await other.call('POST', '/password/ben', {});
+      expect(await other.call('POST', '/2fa/login/verify', { code: ctx.code(ben.secret) })).toMatchObject({
+        status: 403,
+        json: { error: 'csrf' },
+      });
+    });
+
+    it('step-up: sensitive changes need a second factor from the last 10 minutes', async () => {
+      const { secret } = await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await ctx.signIn(client, 'ana', secret);
+      expect((await client.call('POST', '/2fa/backup-codes/regenerate', {})).status).toBe(200);
+      expect((await client.call('POST', '/app/sensitive', {})).status).toBe(200);
+      ctx.h.clock.advance(11 * MINUTE);
+      for (const [path, body] of [
+        ['/2fa/backup-codes/regenerate', {}],
+        ['/2fa/disable', { method: 'totp' }],
+        ['/2fa/devices/revoke-all', {}],
+        ['/app/sensitive', {}],
+      ] as const) {
+        expect(await client.call('POST', path, body), path).toMatchObject({
+          status: 403,
+          json: { error: 'step-up-required' },
+        });
+      }
+      expect((await client.call('POST', '/2fa/step-up/start', {})).json['methods']).toContain('totp');
+      expect((await client.call('POST', '/2fa/step-up/verify', { code: '000000' })).status).toBe(401);
+      expect((await client.call('POST', '/2fa/step-up/verify', { code: ctx.code(secret) })).status).toBe(200);
+      expect(
+        (await client.call('POST', '/2fa/step-up/verify', { code: ctx.code(secret) })).json['error'],
+      ).toBe('no-step-up');
+      expect((await client.call('POST', '/2fa/disable', { method: 'totp' })).status).toBe(200);
+      expect((await ctx.h.tf.status('ana')).totp).toBe(false);
+    });
+
+    it('admin endpoints: 403 for non-admins, the code and the reset for admins, the policy', async () => {
+      const ana = await enrollTotp(ctx.h, 'ana');
+      await enrollTotp(ctx.h, 'ben');
+      const client = ctx.browser();
+      await ctx.signIn(client, 'ana', ana.secret);
+      expect((await client.call('POST', '/2fa/admin/users/ben/backup-code', {})).json['error']).toBe(
+        'not-authorized',
+      );
+      expect((await client.call('PUT', '/2fa/policy', { frequency: 'every-login' })).status).toBe(403);
+      const admin = { headers: { 'x-admin': '1' } };
+      const issued = await client.call('POST', '/2fa/admin/users/ben/backup-code', {}, admin);
+      expect(issued.status).toBe(200);
+      expect(issued.json['code']).toMatch(/^[0-9a-z]{4}(-[0-9a-z]{4}){3}$/);
+      expect(
+        (await client.call('PUT', '/2fa/policy', { frequency: 'every-login' }, admin)).json['frequency'],
+      ).toBe('every-login');
+      expect((await client.call('GET', '/2fa/policy')).json['frequency']).toBe('every-login');
+      expect((await client.call('POST', '/2fa/admin/users/ben/reset', {}, admin)).status).toBe(200);
+      expect((await ctx.h.tf.status('ben')).enabled).toBe(false);
+    });
+
+    it('status, email setup and confirm, backup codes view and download, devices list and revoke', async () => {
+      const client = ctx.browser();
+      expect((await client.call('POST', '/password/ana', {})).json['status']).toBe('not-required');
+      expect((await client.call('GET', '/2fa/status')).json).toEqual({
+        enabled: false,
+        totp: false,
+        email: null,
+        backupCodesRemaining: 0,
+      });
+      expect(
+        (await client.call('POST', '/2fa/email/setup', { address: 'ana@example.com' })).json,
+      ).toMatchObject({
+        ok: true,
+        sentTo: 'a***@example.com',
+      });
+      expect((await client.call('POST', '/2fa/email/confirm', { code: '000000' })).status).toBe(401);
+      const confirmed = await client.call('POST', '/2fa/email/confirm', {
+        code: ctx.h.lastEmailCode('ana@example.com'),
+      });
+      expect(confirmed.json['backupCodes']).toHaveLength(10);
+      const codes = confirmed.json['backupCodes'] as string[];
+      expect((await client.call('GET', '/2fa/backup-codes')).json).toMatchObject({
+        total: 10,
+        remaining: 10,
+      });
+      const download = await client.call('POST', '/2fa/backup-codes/download', { codes });
+      expect(download.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="backup-codes\.txt"$/,
+      );
+      for (const code of codes) expect(download.text).toContain(code);
+      expect((await client.call('GET', '/2fa/devices')).json).toEqual({ devices: [], current: null });
+      expect((await client.call('DELETE', '/2fa/devices/AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
+    });
+
+    it('an ended challenge sends the user back to the password', async () => {
+      await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await client.call('POST', '/password/ana', {});
+      for (let i = 0; i < 4; i++) {
+        await client.call('POST', '/2fa/login/verify', { code: '000000' });
+        ctx.h.clock.advance(5 * MINUTE);
+      }
+      expect(await client.call('POST', '/2fa/login/verify', { code: '000000' })).toMatchObject({
+        status: 401,
+        json: { reason: 'challenge-ended' },
+      });
+      expect((await client.call('POST', '/2fa/login/verify', { code: '000000' })).json['error']).toBe(
+        'no-pending-login',
+      );
+    });
+
+    it('when the org requires 2FA, a user without a method reaches only the setup endpoints until one is confirmed', async () => {
+      await ctx.h.tf.policy.set({ required: true });
+      const client = ctx.browser();
+      expect((await client.call('POST', '/password/newbie', {})).json['status']).toBe('setup-required');
+      expect(await client.call('GET', '/app')).toMatchObject({
+        status: 403,
+        json: { error: 'setup-required' },
+      });
+      expect((await client.call('GET', '/2fa/devices')).status).toBe(403);
+      const setup = await client.call('POST', '/2fa/totp/setup', {});
+      expect(setup.status).toBe(200);
+      const sessionBefore = client.cookies.get('sid');
+      const confirmed = await client.call('POST', '/2fa/totp/confirm', {
+        code: ctx.code(String(setup.json['secret'])),
+      });
+      expect(confirmed.json['backupCodes']).toHaveLength(10);
+      expect(client.cookies.get('sid')).not.toBe(sessionBefore);
+      expect((await client.call('GET', '/app')).status).toBe(200);
+    });
+
+    it('once 2FA is on, linking another app or adding email needs a recent second factor', async () => {
+      const { secret } = await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await ctx.signIn(client, 'ana', secret);
+      ctx.h.clock.advance(11 * MINUTE);
+      expect((await client.call('POST', '/2fa/totp/setup', {})).json['error']).toBe('step-up-required');
+      expect(
+        (await client.call('POST', '/2fa/email/setup', { address: 'ana@example.com' })).json['error'],
+      ).toBe('step-up-required');
+      await client.call('POST', '/2fa/step-up/start', {});
+      expect((await client.call('POST', '/2fa/step-up/verify', { code: ctx.code(secret) })).status).toBe(200);
+      expect((await client.call('POST', '/2fa/email/setup', { address: 'ana@example.com' })).status).toBe(
+        200,
+      );
+    });
+
+    it('the OpenAPI document is served when the host turns it on', async () => {
+      expect((await ctx.browser().call('GET', '/2fa/openapi.json')).status).toBe(404);
+    });
+  },
+  { policy: { frequency: { trustDays: 14 } } },
+);

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect } from 'vitest';
+import type { Store } from '../../../src/store/store.js';
+import { type Harness, makeTwoFactor } from '../../helpers/harness.js';
+import { storesUnderTest } from '../../helpers/stores.js';
+import { TestClient } from './client.js';
+import { hostApps } from './host-list.js';
+import type { HostOptions, TestHost } from './hosts.js';
+import { undocumented } from './openapi-check.js';
+
+/**
+ * The HTTP conformance suites run for every adapter (Express, Fastify, Hono) on MemoryStore and on
+ * a real Redis: `forEachHost((ctx) => { it(...) })`. Every answer of the 2FA endpoints is checked
+ * against the OpenAPI document.
+ */
+export interface HostContext {
+  h: Harness;
+  store: Store;
+  host: TestHost;
+  errors: unknown[];
+  /** A new browser (cookie jar) on the host. */
+  browser(): TestClient;
+  /** Restarts the host with other options (the facade and store stay). */
+  restart(options: HostOptions, overrides?: Parameters<typeof makeTwoFactor>[1]): Promise<void>;
+  /** Password then TOTP code (optionally trusting the browser); the clock moves past the step. */
+  signIn(client: TestClient, userId: string, secret: string, remember?: boolean): Promise<void>;
+  code(secret: string): string;
+}
+
+export function forEachHost(
+  register: (ctx: HostContext, names: { host: string; store: string }) => void,
+  policy: Parameters<typeof makeTwoFactor>[1] = {},
+): void {
+  const stores = storesUnderTest().filter((s) => s.name === 'memory' || s.name === 'redis');
+  for (const app of hostApps) {
+    for (const store of stores) {
+      const ctx = {} as HostContext;
+      const clients: TestClient[] = [];
+      const setUp = async (options: HostOptions, overrides: Parameters<typeof makeTwoFactor>[1]) => {
+        ctx.store = await store.make();
+        ctx.h = makeTwoFactor(ctx.store, { ...policy, ...overrides });
+        ctx.errors = [];
+        ctx.host = await app.start(ctx.h, { errors: ctx.errors, ...options });
+      };
+      Object.assign(ctx, {
+        browser: () => {
+          const client = new TestClient(ctx.host.base, undocumented);
+          clients.push(client);
+          return client;
+        },
+        restart: async (options: HostOptions, overrides = {}) => {
+          await ctx.host.close();
+          await setUp(options, overrides);
+        },
+        code: (secret: string) => ctx.h.totp.generateCode(secret, ctx.h.clock.now()),
+        signIn: async (client: TestClient, userId: string, secret: string, remember = false) => {
+          expect((await client.call('POST', `/password/${userId}`, {})).json['status']).toBe('challenge');
+          const verified = await client.call('POST', '/2fa/login/verify', {
+            code: ctx.code(secret),
+            rememberDevice: remember,
+          });
+          expect(verified.status).toBe(200);
+          ctx.h.clock.advance(30_000);
+        },
+      });
+      describe.skipIf(store.skip)(`${app.name} on ${store.name}`, () => {
+        beforeEach(() => setUp({}, {}));
+        afterEach(async () => {
+          await ctx.host.close();
+          const problems = clients.splice(0).flatMap((client) => client.problems);
+          expect(problems, 'answers the OpenAPI document does not describe').toEqual([]);
+        });
+        register(ctx, { host: app.name, store: store.name });
+      });
+    }
+  }
+}
