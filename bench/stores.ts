@@ -19,14 +19,25 @@ import { startPostgres, startRedis } from '../test/helpers/servers.js';
 import { measureAsync, table } from './harness.js';
 
 const RUNS = [
-  { concurrency: 1, total: 1000 },
-  { concurrency: 32, total: 3000 },
+  { concurrency: 1, total: 1500 },
+  { concurrency: 32, total: 4000 },
 ];
+/** Calls before each measured series, not counted: JIT, pools and server caches warm up. */
+const WARM_UP = 300;
 const totp = new TotpVerifier();
 /** The benchmark's facade runs on a frozen clock: codes are deterministic and no step boundary can fall mid-run. */
 const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
 
-/** Users enrolled in TOTP, each with an open login challenge: one correct verify per user. */
+interface Target {
+  name: string;
+  store: Store;
+  /** One bare round trip through the same client (`GET`, `SELECT 1`), or null (no network). */
+  roundTrip: (() => Promise<unknown>) | null;
+  roundTripName: string;
+  close: () => Promise<unknown>;
+}
+
+/** Users enrolled in TOTP, each with an open login challenge and the code to send. */
 async function prepare(store: Store, count: number) {
   const tf = createTwoFactor({
     issuer: 'Bench',
@@ -35,7 +46,7 @@ async function prepare(store: Store, count: number) {
     keys: '7'.repeat(64),
     now: () => CLOCK_MS,
   });
-  const users: Array<{ challengeId: string; secret: string }> = [];
+  const users: Array<{ challengeId: string; code: string }> = [];
   const batch = 50;
   for (let from = 0; from < count; from += batch) {
     const created = await Promise.all(
@@ -45,7 +56,7 @@ async function prepare(store: Store, count: number) {
         await tf.totp.confirmSetup(userId, totp.generateCode(setup.secret, CLOCK_MS - 30_000));
         const start = await tf.login.start(userId);
         if (start.status !== 'challenge') throw new Error(start.status);
-        return { challengeId: start.challengeId, secret: setup.secret };
+        return { challengeId: start.challengeId, code: totp.generateCode(setup.secret, CLOCK_MS) };
       }),
     );
     users.push(...created);
@@ -53,39 +64,56 @@ async function prepare(store: Store, count: number) {
   return { tf, users };
 }
 
-/** login.verify (correct TOTP code, the full success path) on each store, beside the client's bare round trip. */
-export async function benchStores(): Promise<void> {
+async function targets(): Promise<{ list: Target[]; stop: () => Promise<unknown> }> {
   const [redisServer, clusterServer, postgresServer] = await Promise.all([
     startRedis(),
     startRedisCluster(),
     startPostgres(),
   ]);
-  const targets: Array<{
-    name: string;
-    store: Store;
-    floorName: string;
-    floor: (() => Promise<unknown>) | null;
-    close: () => Promise<unknown>;
-  }> = [
-    { name: 'memory', store: new MemoryStore(), floorName: '-', floor: null, close: async () => undefined },
+  const list: Target[] = [
+    {
+      name: 'memory',
+      store: new MemoryStore(),
+      roundTrip: null,
+      roundTripName: '-',
+      close: async () => undefined,
+    },
   ];
+  {
+    // A file on disk (WAL, synchronous=NORMAL: the defaults); its round trip is a prepared SELECT 1.
+    const dir = mkdtempSync(join(tmpdir(), 'factorkit-bench-'));
+    const db = new Database(join(dir, 'bench.sqlite'));
+    const store = new SqliteStore({ database: db });
+    store.createSchema();
+    const selectOne = db.prepare('SELECT 1');
+    list.push({
+      name: 'sqlite',
+      store,
+      roundTrip: async () => selectOne.get(),
+      roundTripName: 'SELECT 1',
+      close: async () => {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    });
+  }
   if (redisServer) {
     const client = new Redis({ host: '127.0.0.1', port: redisServer.port });
-    targets.push({
+    list.push({
       name: 'redis',
       store: new RedisStore({ client }),
-      floorName: 'GET',
-      floor: () => client.get('bench:floor'),
+      roundTrip: () => client.get('bench:floor'),
+      roundTripName: 'GET',
       close: () => client.quit(),
     });
   } else console.log('redis-server not installed: Redis rows skipped\n');
   if (clusterServer) {
     const cluster = new Cluster(clusterServer.nodes.map(({ host, port }) => ({ host, port })));
-    targets.push({
+    list.push({
       name: 'redis-cluster',
       store: new RedisStore({ client: cluster }),
-      floorName: 'GET',
-      floor: () => cluster.get('bench:floor'),
+      roundTrip: () => cluster.get('bench:floor'),
+      roundTripName: 'GET',
       close: () => cluster.quit(),
     });
   }
@@ -99,81 +127,116 @@ export async function benchStores(): Promise<void> {
     });
     const store = new PostgresStore({ pool });
     await store.createSchema();
-    targets.push({
+    list.push({
       name: 'postgres',
       store,
-      floorName: 'SELECT 1',
-      floor: () => pool.query('SELECT 1'),
+      roundTrip: () => pool.query('SELECT 1'),
+      roundTripName: 'SELECT 1',
       close: () => pool.end(),
     });
   } else console.log('PostgreSQL not installed: PostgreSQL rows skipped\n');
-  {
-    // A file on disk (WAL, synchronous=NORMAL: the defaults); the floor is a prepared statement on the same connection.
-    const dir = mkdtempSync(join(tmpdir(), 'factorkit-bench-'));
-    const db = new Database(join(dir, 'bench.sqlite'));
-    const store = new SqliteStore({ database: db });
-    store.createSchema();
-    const selectOne = db.prepare('SELECT 1');
-    targets.push({
-      name: 'sqlite',
-      store,
-      floorName: 'SELECT 1',
-      floor: async () => selectOne.get(),
-      close: async () => {
-        db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    });
-  }
+  const stop = () => Promise.all([redisServer?.stop(), clusterServer?.stop(), postgresServer?.destroy()]);
+  return { list, stop };
+}
 
+/** Measures `call` after a warm-up of the same call. */
+async function series(
+  call: (i: number) => Promise<unknown>,
+  run: { concurrency: number; total: number },
+  offset = 0,
+) {
+  await measureAsync((i) => call(offset + i), { concurrency: run.concurrency, total: WARM_UP });
+  return measureAsync((i) => call(offset + WARM_UP + i), run);
+}
+
+/**
+ * `login.verify` on each store beside its floor, at 1 and 32 concurrent calls: a correct TOTP code
+ * (two round trips: the attempt with the user's read, then the challenge's end) against two bare
+ * round trips in a row, and a wrong code (one round trip) against one.
+ */
+export async function benchStores(): Promise<void> {
+  const { list, stop } = await targets();
+  const perSeries = WARM_UP + Math.max(...RUNS.map((run) => run.total));
   console.log(
-    '## login.verify (correct TOTP code, success path) per store; floor = one bare round trip through the same client\n',
+    '## login.verify per store beside bare round trips through the same client (p50 and p99 in ms)\n',
   );
   const rows: Array<Array<string | number>> = [];
-  for (const target of targets) {
-    const { tf, users } = await prepare(
-      target.store,
-      RUNS.reduce((sum, run) => sum + run.total, 0),
-    );
+  for (const target of list) {
+    const { tf, users } = await prepare(target.store, perSeries * RUNS.length * 2);
     let offset = 0;
     for (const run of RUNS) {
-      const slice = users.slice(offset, offset + run.total);
-      offset += run.total;
-      const codes = slice.map((u) => totp.generateCode(u.secret, CLOCK_MS));
+      const ok = users.slice(offset, offset + perSeries);
+      const wrongUsers = users.slice(offset + perSeries, offset + 2 * perSeries);
+      offset += 2 * perSeries;
       let failures = 0;
-      const verify = await measureAsync(async (i) => {
-        const result = await tf.login.verify(slice[i]!.challengeId, codes[i]!);
-        if (!result.ok) failures++;
+      const verify = await series(async (i) => {
+        if (!(await tf.login.verify(ok[i]!.challengeId, ok[i]!.code)).ok) failures++;
       }, run);
-      if (failures > 0) throw new Error(`${failures} verifies failed on ${target.name}`);
-      const floor = target.floor
-        ? await measureAsync(() => target.floor!(), { ...run, total: run.total * 2 })
+      const wrong = await series(async (i) => {
+        const user = wrongUsers[i]!;
+        // A code that is wrong for sure: the right one with its last digit changed.
+        const code = user.code.slice(0, 5) + ((Number(user.code[5]) + 1) % 10);
+        if ((await tf.login.verify(user.challengeId, code)).ok) failures++;
+      }, run);
+      if (failures > 0) throw new Error(`${failures} verifies gave the wrong answer on ${target.name}`);
+      const one = target.roundTrip;
+      const floor1 = one ? await series(() => one(), run) : null;
+      const floor2 = one
+        ? await series(async () => {
+            await one();
+            await one();
+          }, run)
         : null;
-      rows.push([
-        target.name,
-        String(run.concurrency),
-        'login.verify',
-        verify.opsPerSecond,
-        verify.p50,
-        verify.p99,
-        floor ? (verify.p50 / (2 * floor.p50)).toFixed(2) : '-',
-      ]);
-      if (floor)
-        rows.push([
+      const ratio = (x: { p50: number; p99: number }, floor: { p50: number; p99: number } | null) =>
+        floor ? `${(x.p50 / floor.p50).toFixed(2)} / ${(x.p99 / floor.p99).toFixed(2)}` : '-';
+      const conc = String(run.concurrency);
+      rows.push(
+        [
           target.name,
-          String(run.concurrency),
-          `floor: ${target.floorName}`,
-          floor.opsPerSecond,
-          floor.p50,
-          floor.p99,
-          '',
-        ]);
+          conc,
+          'verify, correct code',
+          verify.opsPerSecond,
+          verify.p50,
+          verify.p99,
+          ratio(verify, floor2),
+        ],
+        [
+          target.name,
+          conc,
+          'verify, wrong code',
+          wrong.opsPerSecond,
+          wrong.p50,
+          wrong.p99,
+          ratio(wrong, floor1),
+        ],
+      );
+      if (floor2 && floor1)
+        rows.push(
+          [
+            target.name,
+            conc,
+            `floor: 2x ${target.roundTripName}`,
+            floor2.opsPerSecond,
+            floor2.p50,
+            floor2.p99,
+            '',
+          ],
+          [
+            target.name,
+            conc,
+            `floor: 1x ${target.roundTripName}`,
+            floor1.opsPerSecond,
+            floor1.p50,
+            floor1.p99,
+            '',
+          ],
+        );
     }
     await target.close();
   }
-  table(
-    ['store', 'concurrency', 'operation', 'ops/s', 'p50 ms', 'p99 ms', 'verify p50 ÷ 2 round trips'],
-    rows,
+  table(['store', 'concurrency', 'operation', 'ops/s', 'p50 ms', 'p99 ms', 'p50 / p99 ÷ floor'], rows);
+  console.log(
+    'Correct code ÷ 2 round trips; wrong code ÷ 1 round trip. Targets (issue 13): Redis ≤ 2.5, PostgreSQL ≤ 3, wrong code ≤ 1.5.\n',
   );
-  await Promise.all([redisServer?.stop(), clusterServer?.stop(), postgresServer?.destroy()]);
+  await stop();
 }

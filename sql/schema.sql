@@ -4,58 +4,242 @@ CREATE TABLE IF NOT EXISTS "factorkit_records" (
   key text PRIMARY KEY,
   fields jsonb NOT NULL DEFAULT '{}'::jsonb,
   expires_at bigint
-);
-CREATE INDEX IF NOT EXISTS "factorkit_records_expires_at_idx" ON "factorkit_records" (expires_at) WHERE expires_at IS NOT NULL;
-CREATE OR REPLACE FUNCTION "factorkit_records_run"(kind text, p text[]) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+) WITH (fillfactor = 90);
+CREATE TABLE IF NOT EXISTS "factorkit_records_meta" (name text PRIMARY KEY, value text NOT NULL);
+DROP FUNCTION IF EXISTS "factorkit_records_run"(text, text[]);
+DROP FUNCTION IF EXISTS "factorkit_records_commit"(jsonb);
+CREATE OR REPLACE FUNCTION "factorkit_records_num2"(s text) RETURNS float8 LANGUAGE plpgsql IMMUTABLE STRICT AS $fn$
 DECLARE
-  result jsonb;
-  affected bigint;
+  t text := regexp_replace(s, E'^[\\t\\n\\v\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+|[\\t\\n\\v\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$', '', 'g');
+  m text[];
+  digits text;
+  magnitude bigint;
+  v numeric := 0;
+  base int;
+  digit int;
+  c text;
 BEGIN
-  IF kind = 'put' THEN
-    INSERT INTO "factorkit_records" AS r (key, fields, expires_at) VALUES (p[1], p[3]::jsonb, p[4]::bigint) ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, expires_at = EXCLUDED.expires_at WHERE p[2]::bigint IS NOT NULL RETURNING NULL AS fields INTO result;
-  ELSIF kind = 'insert' THEN
-    INSERT INTO "factorkit_records" AS r (key, fields, expires_at) VALUES (p[1], p[3]::jsonb, p[4]::bigint) ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, expires_at = EXCLUDED.expires_at WHERE NOT (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) RETURNING NULL AS fields INTO result;
-  ELSIF kind = 'absent' THEN
-    SELECT NULL::jsonb AS fields WHERE NOT EXISTS (SELECT 1 FROM "factorkit_records" AS r WHERE r.key = p[1] AND (r.expires_at IS NULL OR r.expires_at > p[2]::bigint)) INTO result;
-  ELSIF kind = 'delete' THEN
-    WITH d AS (DELETE FROM "factorkit_records" WHERE key = p[1] AND p[2]::bigint IS NOT NULL) SELECT NULL AS fields INTO result;
-  ELSIF kind = 'take' THEN
-    DELETE FROM "factorkit_records" AS r WHERE key = p[1] AND (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) AND r.fields @> p[3]::jsonb RETURNING r.fields INTO result;
-  ELSIF kind = 'takeField' THEN
-    WITH old AS (SELECT key, fields->>p[3] AS value FROM "factorkit_records" AS r WHERE key = p[1] AND (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) AND r.fields ? p[3] FOR UPDATE) UPDATE "factorkit_records" AS r SET fields = r.fields - p[3] FROM old WHERE r.key = old.key RETURNING jsonb_build_object(p[3]::text, old.value) AS fields INTO result;
-  ELSIF kind = 'merge' THEN
-    UPDATE "factorkit_records" AS r SET fields = r.fields || p[3]::jsonb, expires_at = CASE WHEN p[6]::int = 0 THEN r.expires_at WHEN p[6]::int = 1 OR r.expires_at IS NULL THEN NULL ELSE GREATEST(r.expires_at, p[7]::bigint) END WHERE key = p[1] AND (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) AND r.fields @> p[4]::jsonb AND NOT (r.fields ?| p[5]::text[]) RETURNING r.fields INTO result;
-  ELSIF kind = 'merge-create' THEN
-    INSERT INTO "factorkit_records" AS r (key, fields, expires_at) VALUES (p[1], p[3]::jsonb, CASE WHEN p[6]::int = 2 THEN p[7]::bigint ELSE NULL END) ON CONFLICT (key) DO UPDATE SET fields = CASE WHEN (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) THEN r.fields || EXCLUDED.fields ELSE EXCLUDED.fields END, expires_at = CASE WHEN (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) THEN CASE WHEN p[6]::int = 0 THEN r.expires_at WHEN p[6]::int = 1 OR r.expires_at IS NULL THEN NULL ELSE GREATEST(r.expires_at, p[7]::bigint) END ELSE EXCLUDED.expires_at END WHERE NOT (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) OR (r.fields @> p[4]::jsonb AND NOT (r.fields ?| p[5]::text[])) RETURNING r.fields INTO result;
-  ELSIF kind = 'advance' THEN
-    INSERT INTO "factorkit_records" AS r (key, fields, expires_at) VALUES (p[1], jsonb_build_object(p[3]::text, p[4]::text), p[6]::bigint) ON CONFLICT (key) DO UPDATE SET fields = CASE WHEN (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) THEN r.fields || EXCLUDED.fields ELSE EXCLUDED.fields END, expires_at = CASE WHEN (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) THEN CASE WHEN p[5]::int = 0 THEN r.expires_at WHEN p[5]::int = 1 OR r.expires_at IS NULL THEN NULL ELSE GREATEST(r.expires_at, p[6]::bigint) END ELSE EXCLUDED.expires_at END WHERE NOT (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) OR NOT (r.fields ? p[3]) OR (r.fields->>p[3])::numeric < p[4]::numeric RETURNING r.fields INTO result;
-  ELSIF kind = 'attempt-existing' THEN
-    UPDATE "factorkit_records" AS r SET fields = r.fields || jsonb_build_object('attempts', (COALESCE((r.fields->>'attempts')::bigint, 0) + 1)::text, 'lockedUntil', (CASE WHEN (CASE WHEN (COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) > 0 THEN p[2]::bigint + (CASE WHEN (COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) ELSE COALESCE((r.fields->>'lockedUntil')::bigint, 0) END)::text), expires_at = CASE WHEN r.expires_at IS NULL THEN NULL ELSE GREATEST(r.expires_at, CASE WHEN p[6]::boolean THEN p[2]::bigint + p[5]::bigint ELSE 0 END, CASE WHEN (CASE WHEN (COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) > 0 THEN p[2]::bigint + (CASE WHEN (COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) + p[7]::bigint ELSE 0 END) END WHERE key = p[1] AND (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) AND NOT (r.fields ? 'ended') AND (p[3]::bigint IS NULL OR COALESCE((r.fields->>'attempts')::bigint, 0) < p[3]::bigint) AND (NOT (r.fields ? 'deadline') OR p[2]::bigint < GREATEST((r.fields->>'deadline')::bigint, CASE WHEN COALESCE((r.fields->>'lockedUntil')::bigint, 0) > 0 THEN COALESCE((r.fields->>'lockedUntil')::bigint, 0) + p[7]::bigint ELSE 0 END)) AND p[2]::bigint >= COALESCE((r.fields->>'lockedUntil')::bigint, 0) RETURNING r.fields INTO result;
-  ELSIF kind = 'attempt-create' THEN
-    INSERT INTO "factorkit_records" AS r (key, fields, expires_at) VALUES (p[1], jsonb_build_object('attempts', '1', 'lockedUntil', (CASE WHEN (CASE WHEN (1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) > 0 THEN p[2]::bigint + (CASE WHEN (1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) ELSE 0 END)::text), GREATEST(p[2]::bigint + p[5]::bigint, CASE WHEN (CASE WHEN (1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) > 0 THEN p[2]::bigint + (CASE WHEN (1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) + p[7]::bigint ELSE 0 END)) ON CONFLICT (key) DO UPDATE SET fields = CASE WHEN (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) THEN r.fields || jsonb_build_object('attempts', (COALESCE((r.fields->>'attempts')::bigint, 0) + 1)::text, 'lockedUntil', (CASE WHEN (CASE WHEN (COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) > 0 THEN p[2]::bigint + (CASE WHEN (COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) ELSE COALESCE((r.fields->>'lockedUntil')::bigint, 0) END)::text) ELSE EXCLUDED.fields END, expires_at = CASE WHEN (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) THEN CASE WHEN r.expires_at IS NULL THEN NULL ELSE GREATEST(r.expires_at, CASE WHEN p[6]::boolean THEN p[2]::bigint + p[5]::bigint ELSE 0 END, CASE WHEN (CASE WHEN (COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) > 0 THEN p[2]::bigint + (CASE WHEN (COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint < 1 THEN 0 ELSE COALESCE((p[4]::bigint[])[LEAST((COALESCE((r.fields->>'attempts')::bigint, 0) + 1) - p[8]::bigint, cardinality(p[4]::bigint[]))], 0) END) + p[7]::bigint ELSE 0 END) END ELSE EXCLUDED.expires_at END WHERE NOT (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) OR (NOT (r.fields ? 'ended') AND (p[3]::bigint IS NULL OR COALESCE((r.fields->>'attempts')::bigint, 0) < p[3]::bigint) AND (NOT (r.fields ? 'deadline') OR p[2]::bigint < GREATEST((r.fields->>'deadline')::bigint, CASE WHEN COALESCE((r.fields->>'lockedUntil')::bigint, 0) > 0 THEN COALESCE((r.fields->>'lockedUntil')::bigint, 0) + p[7]::bigint ELSE 0 END)) AND p[2]::bigint >= COALESCE((r.fields->>'lockedUntil')::bigint, 0)) RETURNING r.fields INTO result;
-  ELSIF kind = 'read' THEN
-    SELECT COALESCE(jsonb_object_agg(r.key, jsonb_build_array(r.fields, r.expires_at)), '{}'::jsonb) AS fields FROM "factorkit_records" AS r WHERE r.key = ANY(p[1]::text[]) AND (r.expires_at IS NULL OR r.expires_at > p[2]::bigint) INTO result;
+  IF t = '' THEN RETURN 0; END IF;
+  m := regexp_match(t, '^0([xXoObB])([0-9a-fA-F]+)$');
+  IF m IS NOT NULL THEN
+    base := CASE lower(m[1]) WHEN 'x' THEN 16 WHEN 'o' THEN 8 ELSE 2 END;
+    FOREACH c IN ARRAY regexp_split_to_array(lower(m[2]), '') LOOP
+      digit := strpos('0123456789abcdef', c) - 1;
+      IF digit >= base THEN RETURN NULL; END IF;
+      v := v * base + digit;
+    END LOOP;
   ELSE
-    RAISE EXCEPTION 'factorkit: unknown statement kind %', kind;
+    m := regexp_match(t, '^([+-]?)(?:(Infinity)|([0-9]*)([.][0-9]*)?(?:[eE]([+-]?[0-9]+))?)$');
+    IF m IS NULL THEN RETURN NULL; END IF;
+    IF m[2] IS NOT NULL THEN RETURN CASE m[1] WHEN '-' THEN '-Infinity'::float8 ELSE 'Infinity'::float8 END; END IF;
+    digits := m[3] || substr(coalesce(m[4], '.'), 2);
+    IF digits = '' THEN RETURN NULL; END IF;
+    -- value = 0.<digits without leading zeros> x 10^magnitude
+    magnitude := length(m[3]) - (length(digits) - length(ltrim(digits, '0')));
+    digits := rtrim(ltrim(digits, '0'), '0');
+    IF digits = '' THEN v := 0;
+    ELSIF length(ltrim(coalesce(m[5], '0'), '+-0')) > 6 THEN
+      v := CASE WHEN m[5] LIKE '-%' THEN 0 ELSE 179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792 END;
+    ELSE
+      magnitude := magnitude + coalesce(m[5], '0')::bigint;
+      IF magnitude > 400 THEN v := 179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792;
+      ELSIF magnitude < -400 THEN v := 0;
+      ELSE
+        -- 800 significant digits and a sticky 1 decide every rounding as the full text would.
+        IF length(digits) > 800 THEN digits := left(digits, 800) || '1'; END IF;
+        v := ('0.' || digits || 'e' || magnitude)::numeric;
+      END IF;
+    END IF;
+    IF m[1] = '-' THEN
+      RETURN -(CASE WHEN v >= 179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792 THEN 'Infinity'::float8 WHEN v * 404804506614621236704990693437834614099113299528284236713802716054860679135990693783920767402874248990374155728633623822779617474771586953734026799881477019843034848553132722728933815484186432682479535356945490137124014966849385397236206711298319112681620113024717539104666829230461005064372655017292012526615415482186989568 <= 1 THEN 0 ELSE v::float8 END);
+    END IF;
   END IF;
-  GET DIAGNOSTICS affected = ROW_COUNT;
-  IF affected = 0 THEN RAISE EXCEPTION USING ERRCODE = 'P0F01'; END IF;
-  RETURN result;
+  RETURN CASE WHEN v >= 179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792 THEN 'Infinity'::float8 WHEN v * 404804506614621236704990693437834614099113299528284236713802716054860679135990693783920767402874248990374155728633623822779617474771586953734026799881477019843034848553132722728933815484186432682479535356945490137124014966849385397236206711298319112681620113024717539104666829230461005064372655017292012526615415482186989568 <= 1 THEN 0 ELSE v::float8 END;
 END
 $fn$;
-CREATE OR REPLACE FUNCTION "factorkit_records_commit"(batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION "factorkit_records_str2"(x float8) RETURNS text LANGUAGE plpgsql IMMUTABLE
+SET extra_float_digits = 1 AS $fn$
 DECLARE
-  item jsonb;
-  results jsonb := '[]'::jsonb;
-  pos int := 0;
+  m text[];
+  digits text;
+  point int;
+  k int;
+  body text;
+  down numeric;
+  up numeric;
+  down_reads boolean;
+  up_reads boolean;
 BEGIN
-  FOR item IN SELECT value FROM jsonb_array_elements(batch) LOOP
-    results := results || jsonb_build_array("factorkit_records_run"(item->>'kind',
-      ARRAY(SELECT v FROM jsonb_array_elements_text(item->'values') WITH ORDINALITY AS x(v, n) ORDER BY n)));
-    pos := pos + 1;
+  IF x IS NULL OR x = 'NaN'::float8 THEN RETURN 'NaN'; END IF;
+  IF x = 0 THEN RETURN '0'; END IF;
+  IF x = 'Infinity'::float8 THEN RETURN 'Infinity'; END IF;
+  IF x = '-Infinity'::float8 THEN RETURN '-Infinity'; END IF;
+  m := regexp_match(abs(x)::text, '^([0-9]+)(?:[.]([0-9]+))?(?:e([+-][0-9]+))?$');
+  digits := m[1] || coalesce(m[2], '');
+  -- value = 0.<digits> x 10^point, digits without leading or trailing zeros (ECMAScript's s, k, n)
+  point := length(m[1]) + coalesce(m[3]::int, 0) - (length(digits) - length(ltrim(digits, '0')));
+  digits := rtrim(ltrim(digits, '0'), '0');
+  k := length(digits);
+  -- PostgreSQL's shortest digits stay inside the rounding interval; ECMAScript's may sit on its edge
+  -- (a halfway number that reads back as x): drop a digit while that still reads as x, taking the
+  -- nearer of the two candidates (the even one on a tie).
+  LOOP
+    EXIT WHEN k < 2;
+    down := left(digits, k - 1)::numeric;
+    up := down + 1;
+    -- Read with _num2: a candidate past the largest or the least number is Infinity or 0, not an error.
+    down_reads := "factorkit_records_num2"(down::text || 'e' || (point - k + 1)) = abs(x);
+    up_reads := "factorkit_records_num2"(up::text || 'e' || (point - k + 1)) = abs(x);
+    EXIT WHEN NOT (down_reads OR up_reads);
+    IF down_reads AND (NOT up_reads OR digits::numeric / 10 - down < up - digits::numeric / 10
+        OR (digits::numeric / 10 - down = up - digits::numeric / 10 AND down % 2 = 0)) THEN
+      digits := down::text;
+    ELSE
+      digits := up::text;
+      IF length(digits) >= k THEN point := point + 1; END IF;
+    END IF;
+    digits := rtrim(digits, '0');
+    k := length(digits);
   END LOOP;
-  RETURN jsonb_build_object('ok', true, 'results', results);
-EXCEPTION WHEN SQLSTATE 'P0F01' THEN
-  RETURN jsonb_build_object('ok', false, 'position', pos);
+  IF k <= point AND point <= 21 THEN body := digits || repeat('0', point - k);
+  ELSIF 0 < point AND point <= 21 THEN body := left(digits, point) || '.' || substr(digits, point + 1);
+  ELSIF -6 < point AND point <= 0 THEN body := '0.' || repeat('0', -point) || digits;
+  ELSE
+    body := left(digits, 1) || CASE WHEN k > 1 THEN '.' || substr(digits, 2) ELSE '' END || 'e'
+      || CASE WHEN point - 1 >= 0 THEN '+' ELSE '-' END || abs(point - 1);
+  END IF;
+  RETURN CASE WHEN x < 0 THEN '-' || body ELSE body END;
 END
 $fn$;
+CREATE OR REPLACE FUNCTION "factorkit_records_num"(s text) RETURNS float8 LANGUAGE sql IMMUTABLE AS
+$fn$ SELECT CASE WHEN s ~ '^[0-9]{1,15}$' THEN s::float8 ELSE "factorkit_records_num2"(s) END $fn$;
+CREATE OR REPLACE FUNCTION "factorkit_records_str"(x float8) RETURNS text LANGUAGE sql IMMUTABLE AS
+$fn$ SELECT CASE WHEN x = trunc(x) AND abs(x) < 9007199254740992 THEN x::int8::text ELSE "factorkit_records_str2"(x) END $fn$;
+CREATE OR REPLACE FUNCTION "factorkit_records_commit"(now float8, keys text[], ops jsonb, reads text[], ord int[])
+RETURNS jsonb LANGUAGE plpgsql AS $fn$
+DECLARE
+  n_ops int := cardinality(keys);
+  i int; j int; op jsonb; done boolean; present boolean;
+  found_keys text[]; found_fields jsonb[]; found_expiry bigint[];
+  live jsonb; g jsonb; expiry bigint; seen jsonb;
+  why text; act "char"; result jsonb; results jsonb[] := '{}';
+  nf jsonb; ne float8; taken text;
+  acts "char"[]; nfs jsonb[]; nes bigint[];
+  attempts float8; locked float8; deadline float8; step float8; lock_ms float8;
+BEGIN
+  FOR i IN 1..cardinality(ord) LOOP
+    IF ord[i] > 0 THEN
+      done := pg_advisory_xact_lock(1974876612, hashtext(keys[ord[i]])) IS NULL;
+    ELSE
+      done := pg_advisory_xact_lock_shared(1974876612, hashtext(reads[-ord[i]])) IS NULL;
+    END IF;
+  END LOOP;
+  -- One read of every key, (SELECT ...) so that each connection plans it once for any number of keys.
+  SELECT array_agg(r.key), array_agg(r.fields), array_agg(r.expires_at) INTO found_keys, found_fields, found_expiry
+    FROM "factorkit_records" AS r WHERE r.key = ANY((SELECT keys || reads)::text[]);
+  IF reads IS NOT NULL THEN
+    seen := '{}';
+    FOR i IN 1..coalesce(cardinality(found_keys), 0) LOOP
+      IF found_keys[i] = ANY(reads) AND (found_expiry[i] IS NULL OR found_expiry[i] > now) THEN
+        seen := seen || jsonb_build_object(found_keys[i], jsonb_build_array(found_fields[i], found_expiry[i]));
+      END IF;
+    END LOOP;
+  END IF;
+  FOR i IN 1..n_ops LOOP
+    j := array_position(found_keys, keys[i]);
+    present := j IS NOT NULL;
+    live := found_fields[j]; expiry := found_expiry[j];
+    IF expiry <= now THEN live := NULL; expiry := NULL; END IF;
+    op := ops->(i - 1); g := coalesce(live, '{}'); act := 'n'; result := NULL;
+    CASE op->>'t'
+    WHEN 'attempt' THEN
+      IF live IS NULL AND op ? 'x' THEN why := 'missing';
+      ELSE
+        attempts := "factorkit_records_num"(coalesce(g->>'attempts', '0'));
+        locked := "factorkit_records_num"(coalesce(g->>'lockedUntil', '0'));
+        deadline := "factorkit_records_num"(g->>'deadline');
+        IF g ? 'ended' OR attempts >= (op->>'max')::float8 THEN why := 'ended';
+        ELSIF deadline IS NOT NULL AND now >= GREATEST(deadline,
+          CASE WHEN locked > 0 THEN locked + (op->>'after')::float8 ELSE 0 END) THEN why := 'expired';
+        ELSIF now < locked THEN why := 'locked';
+        ELSE
+          attempts := attempts + 1;
+          -- lockAfterAttempt: lockMs[min(attempt - freeAttempts, length) - 1], none before the first
+          -- (LEAST would skip a NaN count, NULL here, where JavaScript's Math.min gives NaN: no lock)
+          step := attempts - (op->>'free')::float8;
+          IF step > jsonb_array_length(op->'l') THEN step := jsonb_array_length(op->'l'); END IF;
+          lock_ms := CASE WHEN step >= 1 AND step = trunc(step)
+            THEN coalesce((op->'l'->>(step::int - 1))::float8, 0) ELSE 0 END;
+          IF lock_ms > 0 THEN locked := now + lock_ms; END IF;
+          nf := g || jsonb_build_object('attempts', "factorkit_records_str"(attempts), 'lockedUntil', "factorkit_records_str"(locked));
+          ne := CASE WHEN lock_ms > 0 THEN locked + (op->>'after')::float8 ELSE 0 END;
+          ne := CASE WHEN live IS NULL THEN GREATEST(now + (op->>'ttl')::float8, ne) WHEN expiry IS NULL THEN NULL
+            ELSE GREATEST(expiry, CASE WHEN op ? 'slide' THEN now + (op->>'ttl')::float8 ELSE 0 END, ne) END;
+          result := nf; act := 'w';
+        END IF;
+      END IF;
+    WHEN 'merge' THEN
+      IF live IS NULL AND NOT op ? 'c' THEN why := 'missing';
+      ELSIF NOT g @> (op->'m') OR (op ? 'a' AND g ?| (op->>'a')::text[]) THEN why := 'mismatch';
+      ELSIF op ? 'v' AND g ? (op->'v'->>0)
+        AND NOT coalesce("factorkit_records_num"(g->>(op->'v'->>0)) < (op->'v'->>1)::float8, false) THEN why := 'stale';
+      ELSE
+        nf := g || (op->'f');
+        IF op ? 'v' THEN nf := nf || jsonb_build_object(op->'v'->>0, op->'v'->>2); END IF;
+        IF op ? 'u' THEN nf := nf - (op->>'u')::text[]; END IF;
+        ne := CASE WHEN live IS NULL THEN (op->>'e')::float8 WHEN NOT op ? 'e' THEN expiry
+          WHEN expiry IS NULL OR op->>'e' IS NULL THEN NULL ELSE GREATEST(expiry, (op->>'e')::float8) END;
+        act := 'w';
+      END IF;
+    WHEN 'put' THEN
+      nf := op->'f'; ne := (op->>'e')::float8; act := 'w';
+    WHEN 'insert' THEN
+      IF live IS NOT NULL THEN why := 'exists';
+      ELSE nf := op->'f'; ne := (op->>'e')::float8; act := 'w';
+      END IF;
+    WHEN 'absent' THEN
+      IF live IS NOT NULL AND (NOT op ? 'n' OR live ?| (op->>'n')::text[]) THEN why := 'exists'; END IF;
+    WHEN 'delete' THEN
+      IF live IS NOT NULL THEN act := 'd'; END IF;
+    WHEN 'take' THEN
+      IF live IS NULL THEN why := 'missing';
+      ELSIF NOT live @> (op->'m') THEN why := 'mismatch';
+      ELSE result := live; act := 'd';
+      END IF;
+    WHEN 'takeField' THEN
+      taken := live->>(op->>'n');
+      IF taken IS NULL THEN why := 'missing';
+      ELSE
+        result := jsonb_build_object(op->>'n', taken);
+        nf := live - (op->>'n'); ne := expiry; act := 'w';
+      END IF;
+    END CASE;
+    IF why IS NOT NULL THEN
+      RETURN jsonb_build_object('i', i - 1, 'why', why,
+        'f', CASE WHEN why = 'missing' THEN NULL WHEN op->>'t' = 'attempt' THEN g ELSE live END,
+        'e', CASE WHEN why = 'missing' THEN NULL ELSE expiry END);
+    END IF;
+    -- A record always has a field: writing none deletes it (or writes nothing when there was none);
+    -- writing it as it is changes nothing.
+    IF act = 'w' THEN
+      act := CASE WHEN nf = '{}' THEN CASE WHEN live IS NULL THEN 'n' ELSE 'd' END WHEN NOT present THEN 'i'
+        WHEN nf = live AND ne IS NOT DISTINCT FROM expiry THEN 'n' ELSE 'u' END;
+    END IF;
+    acts[i] := act; nfs[i] := nf; nes[i] := ne; results[i] := result;
+  END LOOP;
+  FOR i IN 1..n_ops LOOP
+    IF acts[i] = 'u' THEN
+      UPDATE "factorkit_records" SET fields = nfs[i], expires_at = nes[i] WHERE key = keys[i];
+      IF NOT FOUND THEN RAISE EXCEPTION 'factorkit: a record was swept during the commit' USING ERRCODE = 'FKR01'; END IF;
+    ELSIF acts[i] = 'i' THEN
+      -- A plain INSERT (no speculative insertion): the lock keeps other commits off this key.
+      INSERT INTO "factorkit_records" (key, fields, expires_at) VALUES (keys[i], nfs[i], nes[i]);
+    ELSIF acts[i] = 'd' THEN
+      DELETE FROM "factorkit_records" WHERE key = keys[i];
+    END IF;
+  END LOOP;
+  RETURN jsonb_build_object('r', to_jsonb(results), 'd', seen);
+END
+$fn$;
+INSERT INTO "factorkit_records_meta" (name, value) SELECT 'schema_version', '2'
+  WHERE NOT EXISTS (SELECT 1 FROM "factorkit_records") ON CONFLICT (name) DO NOTHING;

@@ -64,7 +64,6 @@ export function createAdminApi(ctx: Context): AdminApi {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const actor = await authorizeOrThrow(ctx, actorInput, 'reset-2fa', userId);
       const keys = [
-        ...ctx.methods.allKeys(userId),
         storeKeys.devices(userId),
         // A fresh start: an account lock an attacker with the password caused ends too.
         storeKeys.accountAttempts(userId),
@@ -72,6 +71,7 @@ export function createAdminApi(ctx: Context): AdminApi {
       const policy = await ctx.policy();
       await ctx.store.commit(
         [
+          ...ctx.methods.resetOps(userId),
           ...keys.map((key) => ({ type: 'delete', key }) as const),
           // Whoever holds a session of this user (the reason for a reset, often) is signed out.
           ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseInput, userIdSchema } from '../core/validation.js';
-import { type FactorId, factorIds, methodModules } from '../methods/registry.js';
+import { type FactorId, factorIds } from '../methods/registry.js';
 import { storeKeys } from '../store/keys.js';
 import type { Context } from './context.js';
 
@@ -17,11 +17,10 @@ export function createDisable(ctx: Context) {
     const method = parseInput(factorSchema, methodInput, 'method');
     const user = await ctx.methods.loadUser(userId);
     if (!ctx.methods.enabledFactors(user).includes(method)) return;
-    const module = methodModules.find((m) => m.id === method)!;
     const policy = await ctx.policy();
     await ctx.store.commit(
       [
-        ...module.keys(userId).map((key) => ({ type: 'delete', key }) as const),
+        ...ctx.methods.disableOps(userId, method),
         ctx.devices.revokeAllOp(userId),
         ...ctx.methods.pendingDeletes(userId, method),
         ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs),
@@ -31,7 +30,7 @@ export function createDisable(ctx: Context) {
     // Backup codes go with the last factor. Decided inside a commit ("every factor is off"), so two
     // disables at once cannot both leave them behind: whichever runs last removes them.
     await ctx.store.commit(
-      [...ctx.methods.factorsOff(userId), { type: 'delete', key: storeKeys.backupCodes(userId) }],
+      [ctx.methods.factorsOffGuard(userId), { type: 'delete', key: storeKeys.backupCodes(userId) }],
       ctx.now(),
     );
     await ctx.emit({ type: `${method}.disabled`, userId });

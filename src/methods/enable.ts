@@ -1,4 +1,5 @@
-import type { StoreOp } from '../store/store.js';
+import { storeKeys } from '../store/keys.js';
+import type { Fields, StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
 import type { UserRecords } from './method-module.js';
 
@@ -9,31 +10,49 @@ export type SetupResult =
   | { ok: false; reason: 'locked'; retryAt: number; attemptsLeft: number }
   | { ok: false; reason: 'no-pending-setup' | 'expired' };
 
+/** What enabling a factor writes: the take of its pending setup, and its fields of `{tag}:user`. */
+export interface EnableWrite {
+  /** Takes the pending setup (single use): when it fails, a concurrent confirm won or it ended. */
+  take: StoreOp;
+  /** The factor's fields of `{tag}:user`. */
+  fields: Fields;
+  /** A floor to raise with them (TOTP: the step of the confirming code). */
+  advance?: { field: string; value: number };
+}
+
 /**
- * Commits the ops that enable factor `method` and, when it is the user's first factor, ten backup
- * codes in the same atomic step, guarded by "every other factor is still off" (so two factors
- * enabled at once issue one set). `enableOps[0]` must be the take of the pending setup: if it fails,
- * the setup was already used (a concurrent confirm won) or ended, and nothing changes
- * (`pendingGone`). The other factors' pending setups end in the same step: a setup begun under one
- * set of methods is never confirmed under another. Turning 2FA on ends the user's sessions.
+ * Enables factor `method` in one atomic step: the take of its pending setup, its fields of
+ * `{tag}:user`, and the end of the other factors' pending setups (a setup begun under one set of
+ * methods is never confirmed under another). When it is the user's first factor, ten backup codes
+ * come in the same step, guarded by "every other factor is still off" inside the `{tag}:user`
+ * write (so two factors enabled at once issue one set), and every session ends (2FA turns on; the
+ * caller renews its own). `pendingGone`: the setup was already used or ended, nothing changed;
+ * otherwise a refusal is a replayed TOTP step.
  */
 export async function commitEnable(
   ctx: MethodContext,
   userId: string,
   method: string,
   user: UserRecords,
-  enableOps: StoreOp[],
+  write: EnableWrite,
 ): Promise<{ ok: true; backupCodes?: string[] } | { ok: false; pendingGone: boolean }> {
-  const ops: StoreOp[] = [...enableOps, ...ctx.methods.pendingDeletes(userId, method)];
+  const enableOp = (absent?: string[]): StoreOp => ({
+    type: 'merge',
+    key: storeKeys.user(userId),
+    fields: write.fields,
+    create: true,
+    ...(write.advance ? { advance: write.advance } : {}),
+    ...(absent ? { absent } : {}),
+  });
+  const pending = ctx.methods.pendingDeletes(userId, method);
   if (ctx.methods.enabledFactors(user).length === 0) {
     const policy = await ctx.policy();
     const codes = ctx.vault.generate();
-    const guards = ctx.methods.factorsOff(userId, method);
-    // 2FA turns on: every session signed in with the password alone ends (the caller renews its own).
     const result = await ctx.store.commit(
       [
-        ...ops,
-        ...guards,
+        write.take,
+        enableOp(ctx.methods.factorFields(method)),
+        ...pending,
         ctx.vault.storeOp(userId, codes, policy.backupCodes.storage),
         ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs),
       ],
@@ -44,8 +63,9 @@ export async function commitEnable(
       return { ok: true, backupCodes: codes };
     }
     // Another factor was enabled meanwhile (it issued the codes): enable this one alone.
-    if (result.index < ops.length) return { ok: false, pendingGone: result.index === 0 };
+    if (!(result.index === 1 && result.reason === 'mismatch'))
+      return { ok: false, pendingGone: result.index === 0 };
   }
-  const result = await ctx.store.commit(ops, ctx.now());
+  const result = await ctx.store.commit([write.take, enableOp(), ...pending], ctx.now());
   return result.ok ? { ok: true } : { ok: false, pendingGone: result.index === 0 };
 }

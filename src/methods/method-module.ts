@@ -1,8 +1,17 @@
 import type { Fields, StoredRecord, StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
 
-/** A user's records, by the names the method modules give them (`totp`, `email`, `backupCodes`, ...). */
+/**
+ * A user's records as a login reads them: `user` (the `{tag}:user` record, where every method keeps
+ * its fields) and the methods' own records by the names they give them (`backupCodes`).
+ */
 export type UserRecords = Readonly<Record<string, StoredRecord | null>>;
+
+/** A field of the user's `{tag}:user` record (own fields only), or undefined. */
+export function userField(user: UserRecords, name: string): string | undefined {
+  const fields = user['user']?.fields;
+  return fields && Object.hasOwn(fields, name) ? fields[name] : undefined;
+}
 
 /** A code typed in the login step, with what evaluating it may use. */
 export interface CodeAttempt {
@@ -49,11 +58,15 @@ export interface MethodModule {
   readonly role: 'factor' | 'recovery';
   /** Listed among a challenge's methods (an admin-issued code is accepted but never offered). */
   readonly offered: boolean;
-  /** The user's records this method reads at login and for `status`, by name. */
+  /** The fields it keeps in the user's `{tag}:user` record (turning it off or a reset removes them). */
+  readonly userFields: readonly string[];
+  /** For factors: the field of `{tag}:user` whose presence means "on". */
+  readonly enabledField?: string;
+  /** Records of its own read at login and for `status` besides `{tag}:user`, by name. */
   readonly records: Readonly<Record<string, (userId: string) => string>>;
-  /** For factors: the record whose presence means "on". */
-  readonly enabledRecord?: string;
-  /** Every key it keeps for a user (an admin reset removes them all). */
+  /** Whether evaluating `code` may need its own records (backup codes: only codes of their shape). */
+  readsFor?(ctx: MethodContext, code: string): boolean;
+  /** Every record of its own it keeps for a user (an admin reset removes them all). */
   keys(userId: string): string[];
   /** Keys of a setup in progress: removed whenever the set of methods changes. */
   pendingKeys(userId: string): string[];

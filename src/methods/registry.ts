@@ -1,4 +1,5 @@
 import { FactorkitError } from '../core/errors.js';
+import { storeKeys } from '../store/keys.js';
 import type { StoredRecord, StoreOp } from '../store/store.js';
 import { adminCodeModule } from './admin-code/admin-code-module.js';
 import { backupCodesModule } from './backup-codes/backup-codes-module.js';
@@ -37,13 +38,23 @@ export const factorIds = methodModules.filter((m) => m.role === 'factor').map((m
   ...FactorId[],
 ];
 
+/** The keys a read of a user's methods takes, and how to name what comes back. */
+export interface UserReads {
+  /** `{tag}:user` first, then the methods' own records, in a fixed order (one round trip). */
+  keys: string[];
+  /** The records read for {@link UserReads.keys}, by name (`user`, `backupCodes`). */
+  records(read: ReadonlyArray<StoredRecord | null>): UserRecords;
+}
+
 /** What the facade, the login step and `status` ask about methods. */
 export interface MethodRegistry {
-  /** Keys of every record any method reads for a user, in a fixed order (one round trip). */
-  userKeys(userId: string): string[];
-  /** The records read for {@link MethodRegistry.userKeys}, by name. */
-  userRecords(records: ReadonlyArray<StoredRecord | null>): UserRecords;
-  /** Reads a user's records in one round trip. */
+  /**
+   * What to read for a user: `{tag}:user` and every method's own records, or, given the code a
+   * login is checking, only the records that code may need (backup codes only for a code of their
+   * shape).
+   */
+  reads(userId: string, code?: string): UserReads;
+  /** Reads every record of a user's methods in one round trip. */
   loadUser(userId: string): Promise<UserRecords>;
   /** The factors that are on. */
   enabledFactors(user: UserRecords): FactorId[];
@@ -53,36 +64,60 @@ export interface MethodRegistry {
   matchCode(attempt: CodeAttempt): CodeMatch<CodeMethod> | null;
   /** Deletes of the pending setups of every factor but `except`. */
   pendingDeletes(userId: string, except?: string): StoreOp[];
-  /** Guards that every factor but `except` is off. */
-  factorsOff(userId: string, except?: string): StoreOp[];
-  /** Every key any method keeps for a user. */
-  allKeys(userId: string): string[];
+  /** The `{tag}:user` fields whose presence means a factor is on, for every factor but `except`. */
+  factorFields(except?: string): string[];
+  /** A guard that every factor of the user is off (fails with `exists` otherwise). */
+  factorsOffGuard(userId: string): StoreOp;
+  /** The ops that turn factor `method` off: its fields of `{tag}:user` and its own records go. */
+  disableOps(userId: string, method: FactorId): StoreOp[];
+  /**
+   * The ops that remove every method of a user (an admin reset): their fields of `{tag}:user`
+   * and all their records. The TOTP replay floor stays, so an old code never comes back.
+   */
+  resetOps(userId: string): StoreOp[];
   /** `status` of a user. */
   status(user: UserRecords): TwoFactorStatus;
   /** The facade namespaces of the methods. */
   apis(): MethodApis;
 }
 
-const enabledKey = (module: MethodModule, userId: string): string => {
-  const record = module.enabledRecord ? module.records[module.enabledRecord] : undefined;
-  if (!record) throw new FactorkitError('BUG', `factor ${module.id} names no enabled record`);
-  return record(userId);
-};
-
 /** The registry over `modules`, answering with the context `ctx()` returns (built after it). */
 export function createMethodRegistry(
   ctx: () => MethodContext,
   modules: readonly MethodModule[] = methodModules,
 ): MethodRegistry {
-  const names = modules.flatMap((m) => Object.keys(m.records));
-  const keyOf = modules.flatMap((m) => Object.values(m.records));
   const factors = modules.filter((m) => m.role === 'factor');
+  const own = modules.flatMap((m) =>
+    Object.entries(m.records).map(([name, key]) => ({ module: m, name, key })),
+  );
+  const enabledField = (module: MethodModule): string => {
+    if (!module.enabledField) throw new FactorkitError('BUG', `factor ${module.id} names no enabled field`);
+    return module.enabledField;
+  };
+  const unsetOp = (userId: string, names: readonly string[]): StoreOp => ({
+    type: 'merge',
+    key: storeKeys.user(userId),
+    fields: {},
+    create: true,
+    unset: names,
+  });
   const registry: MethodRegistry = {
-    userKeys: (userId) => keyOf.map((key) => key(userId)),
-    userRecords: (records) => Object.fromEntries(names.map((name, i) => [name, records[i] ?? null])),
+    reads(userId, code) {
+      const c = code === undefined ? null : ctx();
+      const records = own.filter(({ module }) => c === null || !module.readsFor || module.readsFor(c, code!));
+      return {
+        keys: [storeKeys.user(userId), ...records.map(({ key }) => key(userId))],
+        records: (read) =>
+          Object.fromEntries([
+            ['user', read[0] ?? null],
+            ...records.map(({ name }, i) => [name, read[i + 1] ?? null]),
+          ]),
+      };
+    },
     async loadUser(userId) {
       const c = ctx();
-      return registry.userRecords(await c.store.getMany(registry.userKeys(userId), c.now()));
+      const { keys, records } = registry.reads(userId);
+      return records(await c.store.getMany(keys, c.now()));
     },
     enabledFactors: (user) => factors.filter((m) => m.usable(ctx(), user)).map((m) => m.id as FactorId),
     offered(user) {
@@ -108,11 +143,27 @@ export function createMethodRegistry(
         .filter((m) => m.id !== except)
         .flatMap((m) => m.pendingKeys(userId))
         .map((key) => ({ type: 'delete', key }) as const),
-    factorsOff: (userId, except) =>
-      factors
-        .filter((m) => m.id !== except)
-        .map((m) => ({ type: 'absent', key: enabledKey(m, userId) }) as const),
-    allKeys: (userId) => modules.flatMap((m) => m.keys(userId)),
+    factorFields: (except) => factors.filter((m) => m.id !== except).map(enabledField),
+    factorsOffGuard: (userId) => ({
+      type: 'absent',
+      key: storeKeys.user(userId),
+      fields: registry.factorFields(),
+    }),
+    disableOps(userId, method) {
+      const module = factors.find((m) => m.id === method);
+      if (!module) throw new FactorkitError('BUG', `no factor ${method}`);
+      return [
+        unsetOp(userId, module.userFields),
+        ...module.keys(userId).map((key) => ({ type: 'delete', key }) as const),
+      ];
+    },
+    resetOps: (userId) => [
+      unsetOp(
+        userId,
+        modules.flatMap((m) => m.userFields),
+      ),
+      ...modules.flatMap((m) => m.keys(userId)).map((key) => ({ type: 'delete', key }) as const),
+    ],
     status(user) {
       const c = ctx();
       const enabled = factors.some((m) => m.usable(c, user));

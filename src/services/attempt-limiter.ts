@@ -44,6 +44,23 @@ export function lockMessage(lockMs: number): string {
   return `Please try again in ${Math.ceil(minutes / 60)} hours.`;
 }
 
+/** Schedules worked out once per policy object (the policy cache hands out the same one until it changes). */
+const schedules = new WeakMap<Policy, Partial<Record<'challenge' | 'account', AttemptSchedule>>>();
+
+function schedulesOf(
+  policy: Policy,
+  scope: 'challenge' | 'account',
+  make: () => AttemptSchedule,
+): AttemptSchedule {
+  let known = schedules.get(policy);
+  if (!known) {
+    known = {};
+    schedules.set(policy, known);
+  }
+  known[scope] ??= make();
+  return known[scope];
+}
+
 /**
  * Counts guesses as the help page says: per challenge, 5 attempts with a five-minute lock after
  * failures 3 and 4; per account, across challenges, a budget whose locks double. An attempt is
@@ -84,25 +101,25 @@ export class AttemptLimiter {
 
   /** The schedule of one challenge (or one pending setup) under `policy`. */
   challengeSchedule(policy: Policy): AttemptSchedule {
-    return {
+    return schedulesOf(policy, 'challenge', () => ({
       maxAttempts: policy.attempts.perChallenge,
       freeAttempts: 0,
       lockMs: challengeLockSchedule(policy),
       ttlMs: policy.challengeTtlMs,
       slide: false,
       afterLockMs: policy.attempts.lockMs,
-    };
+    }));
   }
 
   /** The account's schedule under `policy`. */
   accountSchedule(policy: Policy): AttemptSchedule {
-    return {
+    return schedulesOf(policy, 'account', () => ({
       maxAttempts: null,
       ...accountLockSchedule(policy),
       ttlMs: policy.attempts.accountWindowMs,
       slide: true,
       afterLockMs: policy.attempts.accountWindowMs,
-    };
+    }));
   }
 
   /** The ops that take one attempt: on the challenge record (which must exist) and, if given, the account. */
@@ -152,6 +169,20 @@ export class AttemptLimiter {
       challengeLockedUntil: challenge.lockedUntil > now ? challenge.lockedUntil : 0,
       accountLockedUntil: account.lockedUntil > now ? account.lockedUntil : 0,
       account: accountFields,
+    };
+  }
+
+  /**
+   * The op that clears the account's count after a success: an update in place (a row rewritten,
+   * not deleted and created again on every login), keeping the record for its window.
+   */
+  resetAccountOp(userId: string, policy: Policy, now: number): StoreOp {
+    return {
+      type: 'merge',
+      key: storeKeys.accountAttempts(userId),
+      fields: { attempts: '0', lockedUntil: '0' },
+      create: true,
+      expiresAt: now + policy.attempts.accountWindowMs,
     };
   }
 

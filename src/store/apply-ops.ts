@@ -76,24 +76,54 @@ function evaluateAttempt(
   return { ok: true, result: next, change: { key: op.key, record: { fields: next, expiresAt } } };
 }
 
+function evaluateMerge(op: Extract<StoreOp, { type: 'merge' }>, live: StoredRecord | null): Evaluated {
+  if (!live && !op.create) return refuse('missing', null);
+  const current = live?.fields ?? {};
+  if (!matches(current, op.match) || (op.absent ?? []).some((name) => own(current, name) !== undefined)) {
+    return refuse('mismatch', live);
+  }
+  const advance = op.advance;
+  if (advance) {
+    const floor = own(current, advance.field);
+    // Only a number below `value` grows (a field that is not a number never does).
+    if (floor !== undefined && !(Number(floor) < advance.value)) return refuse('stale', live);
+  }
+  const fields: Fields = { ...current, ...op.fields };
+  // Defined, not assigned: a field named `__proto__` is a field like any other.
+  if (advance)
+    Object.defineProperty(fields, advance.field, {
+      value: String(advance.value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  for (const name of op.unset ?? []) delete fields[name];
+  const expiresAt = live ? extendExpiry(live.expiresAt, op.expiresAt) : (op.expiresAt ?? null);
+  return { ok: true, result: null, change: write(op.key, fields, expiresAt, live) };
+}
+
+/** A record always has a field: writing none removes it (or, when there was none, writes nothing). */
+function write(
+  key: string,
+  fields: Fields,
+  expiresAt: number | null,
+  live: StoredRecord | null,
+): Change | null {
+  if (Object.keys(fields).length > 0) return { key, record: { fields, expiresAt } };
+  return live ? { key, record: null } : null;
+}
+
 /** Evaluates one op against the live record of its key (reference semantics for every store). */
 export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number): Evaluated {
   switch (op.type) {
     case 'put':
-      return {
-        ok: true,
-        result: null,
-        change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } },
-      };
+      return { ok: true, result: null, change: write(op.key, { ...op.fields }, op.expiresAt, live) };
     case 'insert':
       if (live) return refuse('exists', live);
-      return {
-        ok: true,
-        result: null,
-        change: { key: op.key, record: { fields: { ...op.fields }, expiresAt: op.expiresAt } },
-      };
+      return { ok: true, result: null, change: write(op.key, { ...op.fields }, op.expiresAt, null) };
     case 'absent':
-      if (live) return refuse('exists', live);
+      if (live && (!op.fields || op.fields.some((name) => own(live.fields, name) !== undefined)))
+        return refuse('exists', live);
       return { ok: true, result: null, change: null };
     case 'delete':
       return { ok: true, result: null, change: live ? { key: op.key, record: null } : null };
@@ -106,40 +136,10 @@ export function evaluateOp(op: StoreOp, live: StoredRecord | null, now: number):
       if (!live || value === undefined) return refuse('missing', null);
       const rest = { ...live.fields };
       delete rest[op.field];
-      return {
-        ok: true,
-        result: { [op.field]: value },
-        change: { key: op.key, record: { fields: rest, expiresAt: live.expiresAt } },
-      };
+      return { ok: true, result: { [op.field]: value }, change: write(op.key, rest, live.expiresAt, live) };
     }
-    case 'merge': {
-      if (!live) {
-        if (!op.create) return refuse('missing', null);
-        const fields = { ...op.fields };
-        return {
-          ok: true,
-          result: fields,
-          change: { key: op.key, record: { fields, expiresAt: op.expiresAt ?? null } },
-        };
-      }
-      if (
-        !matches(live.fields, op.match) ||
-        (op.absent ?? []).some((name) => own(live.fields, name) !== undefined)
-      ) {
-        return refuse('mismatch', live);
-      }
-      const fields = { ...live.fields, ...op.fields };
-      const expiresAt = extendExpiry(live.expiresAt, op.expiresAt);
-      return { ok: true, result: fields, change: { key: op.key, record: { fields, expiresAt } } };
-    }
-    case 'advance': {
-      if (live && Number(own(live.fields, op.field) ?? Number.NEGATIVE_INFINITY) >= op.value) {
-        return refuse('stale', live);
-      }
-      const fields = { ...(live?.fields ?? {}), [op.field]: String(op.value) };
-      const expiresAt = live ? extendExpiry(live.expiresAt, op.expiresAt) : op.expiresAt;
-      return { ok: true, result: fields, change: { key: op.key, record: { fields, expiresAt } } };
-    }
+    case 'merge':
+      return evaluateMerge(op, live);
     case 'attempt':
       return evaluateAttempt(op, live, now);
   }

@@ -4,8 +4,18 @@
  * braces or colons stay safe.
  */
 export function userTag(userId: string): string {
-  return Buffer.from(userId, 'utf8').toString('base64url');
+  let tag = recentTags.get(userId);
+  if (tag === undefined) {
+    tag = Buffer.from(userId, 'utf8').toString('base64url');
+    // A login builds several keys of one user: remember the last few thousand tags (ids only).
+    if (recentTags.size >= RECENT_TAGS) recentTags.clear();
+    recentTags.set(userId, tag);
+  }
+  return tag;
 }
+
+const RECENT_TAGS = 4096;
+const recentTags = new Map<string, string>();
 
 /** The user id behind a tag, or null when the tag is not valid base64url of a non-empty id. */
 export function userIdFromTag(tag: string): string | null {
@@ -14,22 +24,37 @@ export function userIdFromTag(tag: string): string | null {
   return id.length > 0 && userTag(id) === tag ? id : null;
 }
 
-const user = (userId: string, name: string) => `{${userTag(userId)}}:${name}`;
+/** The key `name` of the user whose tag is `tag`: `{tag}:name`. */
+export const tagKey = (tag: string, name: string): string => `{${tag}}:${name}`;
 
-/** Every key factorkit writes. */
+const user = (userId: string, name: string) => tagKey(userTag(userId), name);
+
+/**
+ * Every key factorkit writes (layout 2). A user's factors, replay floor and admin-issued code are
+ * fields of one record, `{tag}:user`, so a login reads one record where 0.1 read five
+ * (`src/store/layout.ts` names the fields and moves 0.1 data over).
+ */
 export const storeKeys = {
-  totp: (userId: string) => user(userId, 'totp'),
+  user: (userId: string) => user(userId, 'user'),
   totpPending: (userId: string) => user(userId, 'totp-pending'),
-  totpStep: (userId: string) => user(userId, 'totp-step'),
-  email: (userId: string) => user(userId, 'email'),
   emailPending: (userId: string) => user(userId, 'email-pending'),
   emailSends: (userId: string) => user(userId, 'email-sends'),
   backupCodes: (userId: string) => user(userId, 'backup-codes'),
-  adminCode: (userId: string) => user(userId, 'admin-code'),
   accountAttempts: (userId: string) => user(userId, 'attempts'),
   devices: (userId: string) => user(userId, 'devices'),
   challenge: (userId: string, nonce: string) => user(userId, `challenge:${nonce}`),
   session: (userId: string, sessionKey: string) => user(userId, `session:${sessionKey}`),
   sessionsFrom: (userId: string) => user(userId, 'sessions-from'),
   policy: () => 'policy',
+} as const;
+
+/**
+ * The record names of layout 1 (factorkit 0.1) that layout 2 folds into `{tag}:user`, for
+ * migrations only: `{tag}:totp`, `{tag}:totp-step`, `{tag}:email`, `{tag}:admin-code`.
+ */
+export const layout1Names = {
+  totp: 'totp',
+  totpStep: 'totp-step',
+  email: 'email',
+  adminCode: 'admin-code',
 } as const;

@@ -16,3 +16,10 @@ export function parseStoredJson<T>(text: string, record: string): T {
     throw new FactorkitError('CORRUPT_RECORD', `${record} record holds text that is not JSON`, { cause });
   }
 }
+
+/** A stored whole number (a step, an instant in ms); anything else means the record is damaged. */
+export function wholeNumberField(value: string, name: string, record: string): number {
+  if (!/^\d{1,16}$/.test(value))
+    throw new FactorkitError('CORRUPT_RECORD', `${record} record has a bad ${name}`);
+  return Number(value);
+}

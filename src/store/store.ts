@@ -1,6 +1,7 @@
 /**
  * The storage contract. A record is a flat map of string fields with an absolute expiry in ms
- * (null = none). Every time-dependent operation receives `now` from the caller's injected clock, so
+ * (null = none), and always has at least one field: a write that leaves a record with none removes
+ * it (a `put` of no fields deletes, a `merge` that unsets the last field deletes). Every time-dependent operation receives `now` from the caller's injected clock, so
  * stores never read a clock for logic (native TTLs are only garbage collection).
  *
  * Reads are `get`/`getMany`. Every write goes through `commit(ops)`: the ops are applied
@@ -56,8 +57,11 @@ export type StoreOp =
   | { type: 'put'; key: string; fields: Fields; expiresAt: number | null }
   /** Create only if no live record: fails with `exists`. */
   | { type: 'insert'; key: string; fields: Fields; expiresAt: number | null }
-  /** A guard: fails with `exists` when a live record exists; changes nothing. */
-  | { type: 'absent'; key: string }
+  /**
+   * A guard; changes nothing. Fails with `exists` when a live record exists or, given `fields`,
+   * when a live record has any of them (a record without them, or none, passes).
+   */
+  | { type: 'absent'; key: string; fields?: readonly string[] }
   /** Unconditional delete (no failure when absent). */
   | { type: 'delete'; key: string }
   /** Delete a live record whose fields include `match`: fails with `missing` or `mismatch`. Returns the fields. */
@@ -65,21 +69,26 @@ export type StoreOp =
   /** Remove one field that must exist: fails with `missing`. Returns `{ [field]: value }`. */
   | { type: 'takeField'; key: string; field: string }
   /**
-   * Merge fields into a record. With `create`, a missing record is created; otherwise a missing
-   * record fails. `match` fields must equal, `absent` fields must not exist (`mismatch`).
-   * `expiresAt` extends the expiry (never shortens it; null = keep forever).
+   * Change some fields of a record, under conditions, in one step: the general conditional update.
+   * - A missing record fails with `missing`, unless `create` (then it starts empty).
+   * - `match` fields must equal and `absent` fields must not exist, else `mismatch`.
+   * - `advance` sets its numeric `field` to `value` only when it grows (a missing field grows), else
+   *   `stale`: a replay floor, a compare-and-set on a counter.
+   * - Then `fields` are set and `unset` removed. `expiresAt` extends the expiry (never shortens it;
+   *   null = keep forever; a created record takes it, or none).
+   * Returns nothing (null): a caller that needs the record reads it in the same commit.
    */
   | {
       type: 'merge';
       key: string;
       fields: Fields;
+      unset?: readonly string[];
       create?: boolean;
       match?: Fields;
       absent?: readonly string[];
+      advance?: { field: string; value: number };
       expiresAt?: number | null;
     }
-  /** Set numeric `field` to `value` only if the record is missing or the field is lower: else `stale`. */
-  | { type: 'advance'; key: string; field: string; value: number; expiresAt: number | null }
   /**
    * Take one attempt under a schedule (fields `attempts`, `lockedUntil`, optional `ended` and
    * `deadline` of the record). Fails with `missing` (when `mustExist`), `ended` (field `ended` set or

@@ -29,7 +29,7 @@ export function commitCases({ it, expect }: ContractTools, makeStore: StoreFacto
     ]);
     expect(result).toEqual({
       ok: true,
-      results: [{ v: '2' }],
+      results: [null],
       read: [{ fields: { v: '1' }, expiresAt: T0 + 5000 }, null, null],
     });
     expect(await store.commit([], T0, ['{u}:r1'])).toMatchObject({
@@ -41,7 +41,7 @@ export function commitCases({ it, expect }: ContractTools, makeStore: StoreFacto
     const several = await store.commit(
       [
         { type: 'attempt', key: '{u}:c', schedule, mustExist: false },
-        { type: 'advance', key: '{u}:s', field: 'step', value: 3, expiresAt: null },
+        { type: 'merge', key: '{u}:s', fields: {}, create: true, advance: { field: 'step', value: 3 } },
       ],
       T0,
       ['{u}:s'],

@@ -29,7 +29,18 @@ export function concurrencyCases({ it, expect }: ContractTools, makeStore: Store
       ),
       Promise.all(
         Array.from({ length: 50 }, () =>
-          store.commit([{ type: 'advance', key: '{u}:st', field: 'step', value: 7, expiresAt: null }], T0),
+          store.commit(
+            [
+              {
+                type: 'merge',
+                key: '{u}:st',
+                fields: {},
+                create: true,
+                advance: { field: 'step', value: 7 },
+              },
+            ],
+            T0,
+          ),
         ),
       ),
       Promise.all(
@@ -68,5 +79,24 @@ export function concurrencyCases({ it, expect }: ContractTools, makeStore: Store
     );
     expect(results.filter((r) => r.ok)).toHaveLength(3);
     expect((await store.get('{u}:acct', T0))?.fields['attempts']).toBe('3');
+  });
+
+  it('50 concurrent first writes to a missing record all count: none is lost', async () => {
+    const store = await makeStore();
+    const counting = { ...schedule, maxAttempts: null, lockMs: [] };
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.commit(
+          [
+            { type: 'attempt', key: '{u}:new-acct', schedule: counting, mustExist: false },
+            { type: 'merge', key: '{u}:new-set', fields: { [`f${i}`]: '1' }, create: true },
+          ],
+          T0,
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(50);
+    expect((await store.get('{u}:new-acct', T0))?.fields['attempts']).toBe('50');
+    expect(Object.keys((await store.get('{u}:new-set', T0))?.fields ?? {})).toHaveLength(50);
   });
 }

@@ -134,23 +134,104 @@ export function recordCases({ it, expect }: ContractTools, makeStore: StoreFacto
         ],
         T0,
       ),
-    ).toEqual({
-      ok: true,
-      results: [{ a: '1', b: '2' }],
-    });
+    ).toEqual({ ok: true, results: [null] });
+    expect((await store.get('{u}:m', T0))?.fields).toEqual({ a: '1', b: '2' });
     expect((await store.get('{u}:m', T0))?.expiresAt).toBe(T0 + 5000);
     await store.commit([{ type: 'merge', key: '{u}:m', fields: {}, expiresAt: T0 + 8000 }], T0);
     expect((await store.get('{u}:m', T0))?.expiresAt).toBe(T0 + 8000);
   });
 
-  it('advance only moves a counter forward', async () => {
+  it('merge advance only moves a counter forward, beside other fields', async () => {
     const store = await makeStore();
     const advance = (value: number) =>
-      store.commit([{ type: 'advance', key: '{u}:step', field: 'step', value, expiresAt: null }], T0);
-    expect((await advance(100)).ok).toBe(true);
-    expect(await advance(100)).toMatchObject({ ok: false, reason: 'stale' });
+      store.commit(
+        [{ type: 'merge', key: '{u}:user', fields: {}, create: true, advance: { field: 'step', value } }],
+        T0,
+      );
+    expect(await advance(100)).toEqual({ ok: true, results: [null] });
+    expect(await advance(100)).toMatchObject({ ok: false, reason: 'stale', fields: { step: '100' } });
     expect(await advance(99)).toMatchObject({ ok: false, reason: 'stale' });
+    await store.commit([{ type: 'merge', key: '{u}:user', fields: { secret: 's' } }], T0);
     expect((await advance(101)).ok).toBe(true);
-    expect((await store.get('{u}:step', T0))?.fields).toEqual({ step: '101' });
+    expect((await store.get('{u}:user', T0))?.fields).toEqual({ step: '101', secret: 's' });
+    // A floor that is not a number never grows: refused, not overwritten.
+    await store.commit([{ type: 'merge', key: '{u}:user', fields: { step: 'x' } }], T0);
+    expect(await advance(10 ** 12)).toMatchObject({ ok: false, reason: 'stale' });
+    // Timestamps (13 digits) compare as numbers, not as text.
+    await store.commit([{ type: 'merge', key: '{u}:user', fields: { step: '999999999999' } }], T0);
+    expect((await advance(T0)).ok).toBe(true);
+    expect((await store.get('{u}:user', T0))?.fields['step']).toBe(String(T0));
+  });
+
+  it('merge unsets fields, and a record left with none is removed', async () => {
+    const store = await makeStore();
+    await store.commit(
+      [{ type: 'put', key: '{u}:u', fields: { a: '1', b: '2', c: '3' }, expiresAt: null }],
+      T0,
+    );
+    expect(
+      await store.commit(
+        [{ type: 'merge', key: '{u}:u', fields: { d: '4' }, match: { a: '1' }, unset: ['a', 'b', 'zz'] }],
+        T0,
+      ),
+    ).toEqual({ ok: true, results: [null] });
+    expect(await store.get('{u}:u', T0)).toEqual({ fields: { c: '3', d: '4' }, expiresAt: null });
+    expect(await store.commit([{ type: 'merge', key: '{u}:u', fields: {}, unset: ['c', 'd'] }], T0)).toEqual({
+      ok: true,
+      results: [null],
+    });
+    expect(await store.get('{u}:u', T0)).toBeNull();
+    // Creating with nothing to keep writes nothing.
+    expect(
+      (await store.commit([{ type: 'merge', key: '{u}:u', fields: {}, create: true, unset: ['c'] }], T0)).ok,
+    ).toBe(true);
+    expect(await store.get('{u}:u', T0)).toBeNull();
+    // A put of no fields deletes; taking the last field removes the record.
+    await store.commit([{ type: 'put', key: '{u}:p', fields: { x: '1' }, expiresAt: null }], T0);
+    await store.commit([{ type: 'put', key: '{u}:p', fields: {}, expiresAt: null }], T0);
+    expect(await store.get('{u}:p', T0)).toBeNull();
+    await store.commit([{ type: 'put', key: '{u}:p', fields: { x: '1' }, expiresAt: null }], T0);
+    expect((await store.commit([{ type: 'takeField', key: '{u}:p', field: 'x' }], T0)).ok).toBe(true);
+    expect(await store.get('{u}:p', T0)).toBeNull();
+  });
+
+  it('merge with create checks match and absent against an empty record', async () => {
+    const store = await makeStore();
+    expect(
+      await store.commit(
+        [{ type: 'merge', key: '{u}:n', fields: { a: '1' }, create: true, match: { a: '0' } }],
+        T0,
+      ),
+    ).toMatchObject({ ok: false, reason: 'mismatch', fields: null });
+    expect(
+      await store.commit(
+        [{ type: 'merge', key: '{u}:n', fields: { a: '1' }, create: true, absent: ['a'] }],
+        T0,
+      ),
+    ).toEqual({ ok: true, results: [null] });
+    expect(
+      await store.commit(
+        [{ type: 'merge', key: '{u}:n', fields: { b: '1' }, create: true, absent: ['a'] }],
+        T0,
+      ),
+    ).toMatchObject({ ok: false, reason: 'mismatch', fields: { a: '1' } });
+  });
+
+  it('absent with fields guards on those fields only', async () => {
+    const store = await makeStore();
+    const guard = () => store.commit([{ type: 'absent', key: '{u}:g', fields: ['on', 'also'] }], T0);
+    expect((await guard()).ok).toBe(true);
+    await store.commit([{ type: 'put', key: '{u}:g', fields: { other: '1' }, expiresAt: T0 + 10 }], T0);
+    expect((await guard()).ok).toBe(true);
+    await store.commit([{ type: 'merge', key: '{u}:g', fields: { also: '' } }], T0);
+    expect(await guard()).toMatchObject({
+      ok: false,
+      index: 0,
+      reason: 'exists',
+      fields: { other: '1', also: '' },
+    });
+    expect((await store.commit([{ type: 'absent', key: '{u}:g', fields: ['on', 'also'] }], T0 + 10)).ok).toBe(
+      true,
+    );
   });
 }

@@ -13,7 +13,8 @@ export interface StoreContractOptions {
   skip?: boolean;
 }
 
-function toolsFrom(options: StoreContractOptions): ContractTools {
+/** The test functions from `options.vitest`, or vitest's globals. */
+export function toolsFrom(options: StoreContractOptions): ContractTools {
   const source = (options.vitest ?? globalThis) as Partial<ContractTools>;
   if (!source.describe || !source.it || !source.expect) {
     throw new FactorkitError(

@@ -31,9 +31,9 @@ describe('results and error codes', () => {
     const store = new MemoryStore();
     const h = makeTwoFactor(store);
     await enrollTotp(h, 'ana');
-    // The TOTP record loses its secret (damaged, or written by something else).
+    // The TOTP replay floor is damaged (or written by something else).
     await store.commit(
-      [{ type: 'put', key: storeKeys.totp('ana'), fields: { enabledAt: '1' }, expiresAt: null }],
+      [{ type: 'merge', key: storeKeys.user('ana'), fields: { totpStep: 'not a step' } }],
       0,
     );
     const { challengeId } = await startChallenge(h, 'ana');

@@ -19,7 +19,13 @@ for (let n = 0; Date.now() < stopAt; n++) {
         fields: { n: String(n), pad: 'x'.repeat(300) },
         expiresAt: null,
       },
-      { type: 'advance', key: `${prefix}:counter`, field: 'n', value: n, expiresAt: null },
+      {
+        type: 'merge',
+        key: `${prefix}:counter`,
+        fields: {},
+        create: true,
+        advance: { field: 'n', value: n },
+      },
     ],
     now,
   );

@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import * as vitest from 'vitest';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
 import { storeContract } from '../../src/testing/store-contract.js';
+import { testPostgresPool } from '../helpers/postgres-pool.js';
 
-const port = inject('postgresPort');
-const pool = new pg.Pool({
-  host: '127.0.0.1',
-  port: port ?? 0,
-  user: 'postgres',
-  database: 'postgres',
-  max: 20,
-});
-afterAll(() => pool.end());
+const { port, pool } = testPostgresPool(20);
 
-async function freshStore(): Promise<PostgresStore> {
-  const store = new PostgresStore({ pool, table: `t_${randomUUID().replace(/-/g, '')}` });
+async function freshStore(table = `t_${randomUUID().replace(/-/g, '')}`): Promise<PostgresStore> {
+  const store = new PostgresStore({ pool, table });
   await store.createSchema();
   return store;
 }
@@ -32,6 +24,35 @@ describe.skipIf(port === null)('PostgresStore specifics', () => {
     expect(await store.get('a', now + 10)).toBeNull();
     expect(await store.sweepExpired(now + 10)).toBe(1);
     expect(await store.get('b', now + 10)).not.toBeNull();
+  });
+
+  it('a commit whose row a sweep deletes under it rolls back whole and runs again', async () => {
+    const table = `t_${randomUUID().replace(/-/g, '')}`;
+    const store = await freshStore(table);
+    const now = 1_800_000_000_000;
+    await store.commit([{ type: 'put', key: '{u}:old', fields: { v: '1' }, expiresAt: now + 10 }], now);
+    // A sweep deletes the expired row and holds it, uncommitted, while the commit reads it and writes.
+    const sweeper = await pool.connect();
+    try {
+      await sweeper.query('BEGIN');
+      await sweeper.query(`DELETE FROM "${table}" WHERE key = '{u}:old'`);
+      const commit = store.commit(
+        [
+          { type: 'put', key: '{u}:other', fields: { w: '1' }, expiresAt: null },
+          { type: 'merge', key: '{u}:old', fields: { v: '2' }, create: true },
+        ],
+        now + 20,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sweeper.query('COMMIT');
+      expect(await commit).toEqual({ ok: true, results: [null, null] });
+    } finally {
+      sweeper.release();
+    }
+    expect(await store.getMany(['{u}:old', '{u}:other'], now + 20)).toEqual([
+      { fields: { v: '2' }, expiresAt: null },
+      { fields: { w: '1' }, expiresAt: null },
+    ]);
   });
 
   it('a missing schema is CONFIG (run createSchema), not STORE_UNAVAILABLE', async () => {

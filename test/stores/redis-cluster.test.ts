@@ -54,7 +54,7 @@ describe.skipIf(ports === null)('RedisStore over a Redis Cluster', () => {
     const keys = [
       'policy',
       'factorkit:policy',
-      storeKeys.totp('alice'),
+      storeKeys.user('alice'),
       `factorkit:${storeKeys.challenge('bob@example.com', 'n0nce')}`,
       'a{}b{c}',
       '{}x',
@@ -77,14 +77,14 @@ describe.skipIf(ports === null)('RedisStore over a Redis Cluster', () => {
     for (const user of users) {
       const done = await store.commit(
         [
-          { type: 'put', key: storeKeys.totp(user), fields: { s: user }, expiresAt: null },
+          { type: 'put', key: storeKeys.user(user), fields: { s: user }, expiresAt: null },
           { type: 'insert', key: storeKeys.backupCodes(user), fields: { c: '1' }, expiresAt: null },
         ],
         T0,
-        [storeKeys.email(user)],
+        [storeKeys.devices(user)],
       );
       expect(done.ok).toBe(true);
-      const records = await store.getMany([storeKeys.totp(user), storeKeys.backupCodes(user)], T0);
+      const records = await store.getMany([storeKeys.user(user), storeKeys.backupCodes(user)], T0);
       expect(records.map((r) => r?.fields)).toEqual([{ s: user }, { c: '1' }]);
     }
     const perMaster = await Promise.all(
@@ -92,7 +92,8 @@ describe.skipIf(ports === null)('RedisStore over a Redis Cluster', () => {
     );
     expect(perMaster).toHaveLength(3);
     for (const count of perMaster) expect(count).toBeGreaterThan(0);
-    expect(perMaster.reduce((a, b) => a + b)).toBe(users.length * 2);
+    // Each user's two records, and the layout key the store wrote on its first call.
+    expect(perMaster.reduce((a, b) => a + b)).toBe(users.length * 2 + 1);
   });
 
   it('accepts keys whose different tags hash to one slot: slots are compared, not tags', async () => {
@@ -119,19 +120,19 @@ describe.skipIf(ports === null)('RedisStore over a Redis Cluster', () => {
     const store = new RedisStore({ client: client(), prefix: 'cross:' });
     const crossing = store.commit(
       [
-        { type: 'put', key: storeKeys.totp('alice'), fields: { v: '1' }, expiresAt: null },
-        { type: 'put', key: storeKeys.totp('bob'), fields: { v: '2' }, expiresAt: null },
+        { type: 'put', key: storeKeys.user('alice'), fields: { v: '1' }, expiresAt: null },
+        { type: 'put', key: storeKeys.user('bob'), fields: { v: '2' }, expiresAt: null },
       ],
       T0,
     );
     const error = await rejection(crossing);
     expect(error.code).toBe('CROSS_SLOT');
     expect(error.message).toMatch(/^\[factorkit\] \[redis\] /);
-    expect((await rejection(store.getMany([storeKeys.totp('alice'), 'policy'], T0))).code).toBe('CROSS_SLOT');
+    expect((await rejection(store.getMany([storeKeys.user('alice'), 'policy'], T0))).code).toBe('CROSS_SLOT');
     expect(
-      (await rejection(store.commit([{ type: 'delete', key: 'policy' }], T0, [storeKeys.totp('bob')]))).code,
+      (await rejection(store.commit([{ type: 'delete', key: 'policy' }], T0, [storeKeys.user('bob')]))).code,
     ).toBe('CROSS_SLOT');
-    expect(await store.get(storeKeys.totp('alice'), T0)).toBeNull();
+    expect(await store.get(storeKeys.user('alice'), T0)).toBeNull();
   });
 });
 
@@ -150,10 +151,10 @@ describe.skipIf(ports === null)('RedisStore eviction policy check on a cluster',
     const store = () => new RedisStore({ client: connect(own.nodes.map((node) => node.port)) });
 
     await masters[0]!.config('SET', 'maxmemory-policy', 'volatile-lru');
-    expect(await store().get(storeKeys.totp('alice'), T0)).toBeNull();
+    expect(await store().get(storeKeys.user('alice'), T0)).toBeNull();
 
     await masters[2]!.config('SET', 'maxmemory-policy', 'allkeys-lfu');
-    const refused = await rejection(store().get(storeKeys.totp('alice'), T0));
+    const refused = await rejection(store().get(storeKeys.user('alice'), T0));
     expect(refused.code).toBe('CONFIG');
     expect(refused.message).toMatch(
       /^\[factorkit\] \[redis\] maxmemory-policy is allkeys-lfu on 127\.0\.0\.1:\d+/,

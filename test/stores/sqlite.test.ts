@@ -61,7 +61,7 @@ storeContract(
 describe('SqliteStore specifics', () => {
   const now = 1_800_000_000_000;
 
-  it('creates a WAL file with the table, its expiry index and schema version 1', () => {
+  it('creates a WAL file with the table, its expiry index and schema version 2', () => {
     const filename = freshFile();
     fileStore(filename);
     const db = inspect(filename);
@@ -77,7 +77,7 @@ describe('SqliteStore specifics', () => {
     ]);
     expect(
       db.prepare(`SELECT value FROM factorkit_records_meta WHERE name = 'schema_version'`).pluck().get(),
-    ).toBe('1');
+    ).toBe('2');
   });
 
   it('sets busy_timeout and synchronous on the connection it is given', () => {

@@ -3,7 +3,6 @@ import { trustDays } from '../../core/policy/policy-schema.js';
 import type { CodeMatch } from '../../methods/method-module.js';
 import type { CodeMethod } from '../../methods/registry.js';
 import type { AttemptVerdict } from '../../services/attempt-limiter.js';
-import { storeKeys } from '../../store/keys.js';
 import type { StoreOp } from '../../store/store.js';
 import type { Context } from '../context.js';
 import { failed, type VerifyResult } from './verify-outcomes.js';
@@ -40,8 +39,7 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
     },
     ...match.ops,
   ];
-  if (policy.attempts.resetAccountOnSuccess)
-    ops.push({ type: 'delete', key: storeKeys.accountAttempts(userId) });
+  if (policy.attempts.resetAccountOnSuccess) ops.push(ctx.limiter.resetAccountOp(userId, policy, now));
   const days = trustDays(policy);
   const device =
     proven.options.rememberDevice && days !== null && purpose === 'login'

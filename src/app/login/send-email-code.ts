@@ -1,6 +1,8 @@
 import { maskEmail } from '../../methods/email/email-address.js';
 import { deliverOrVoid, type SendCodeResult, sendRetryAt } from '../../methods/email/email-delivery.js';
+import { userField } from '../../methods/method-module.js';
 import { storeKeys } from '../../store/keys.js';
+import { userFields } from '../../store/layout.js';
 import type { Context } from '../context.js';
 import { parseChallengeId } from './challenge-id.js';
 
@@ -12,14 +14,14 @@ export function createSendEmailCode(ctx: Context) {
     const { userId, nonce } = parsed;
     const key = storeKeys.challenge(userId, nonce);
     const now = ctx.now();
-    const [policy, [challenge, email]] = await Promise.all([
+    const [policy, [challenge, user]] = await Promise.all([
       ctx.policy(),
-      ctx.store.getMany([key, storeKeys.email(userId)], now),
+      ctx.store.getMany([key, storeKeys.user(userId)], now),
     ]);
     if (!challenge) return { ok: false, reason: 'unknown-challenge' };
     if (challenge.fields['ended'] !== undefined) return { ok: false, reason: 'challenge-ended' };
     if (now >= Number(challenge.fields['deadline'])) return { ok: false, reason: 'expired' };
-    const address = email?.fields['address'];
+    const address = userField({ user: user ?? null }, userFields.email);
     if (!address) return { ok: false, reason: 'no-email' };
     const purpose = challenge.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
     const code = ctx.emailCodes.generateCode();

@@ -36,11 +36,12 @@ export function createVerify(
     const key = storeKeys.challenge(userId, nonce);
     const policy = await ctx.policy();
     const now = ctx.now();
-    const taken = await ctx.limiter.take(key, userId, policy, { read: ctx.methods.userKeys(userId), now });
+    const reads = ctx.methods.reads(userId, code);
+    const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now });
     const { verdict } = taken;
     if (!verdict.ok) return refused(verdict, now);
     const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
-    const user = ctx.methods.userRecords(taken.read);
+    const user = reads.records(taken.read);
     const match = ctx.methods.matchCode({
       userId,
       nonce,

@@ -13,7 +13,10 @@ export const backupCodesModule = defineMethod({
   id: 'backup-code',
   role: 'recovery',
   offered: true,
+  userFields: [],
   records: { backupCodes: storeKeys.backupCodes },
+  // A login reads the codes only for a code of their shape.
+  readsFor: (ctx: MethodContext, code: string) => ctx.vault.normalize(code) !== null,
   keys: (userId: string) => [storeKeys.backupCodes(userId)],
   pendingKeys: () => [],
   usable: (ctx: MethodContext, user: UserRecords) => ctx.vault.remaining(codesOf(user)) > 0,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseInput, userIdSchema } from '../../core/validation.js';
 import { storeKeys } from '../../store/keys.js';
+import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
 import type { Fields } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
@@ -62,21 +63,17 @@ export function createEmailApi(ctx: MethodContext): EmailApi {
       const policy = await ctx.policy();
       const key = storeKeys.emailPending(userId);
       // One round trip: take the attempt and read the user's records in the same step.
-      const taken = await ctx.limiter.take(key, null, policy, { read: ctx.methods.userKeys(userId) });
+      const reads = ctx.methods.reads(userId);
+      const taken = await ctx.limiter.take(key, null, policy, { read: reads.keys });
       const { verdict } = taken;
       if (!verdict.ok) return setupVerdict(verdict);
       const binding = { purpose: 'setup' as const, userId, scope: SETUP_SCOPE };
       if (!ctx.emailCodes.matches(verdict.fields, code, binding)) return setupVerdict(verdict, ctx.now());
       const address = requiredField(verdict.fields, 'address', 'email-pending');
-      const enabled = await commitEnable(ctx, userId, 'email', ctx.methods.userRecords(taken.read), [
-        { type: 'take', key, match: { code: requiredField(verdict.fields, 'code', 'email-pending') } },
-        {
-          type: 'put',
-          key: storeKeys.email(userId),
-          fields: { address, enabledAt: String(ctx.now()) },
-          expiresAt: null,
-        },
-      ]);
+      const enabled = await commitEnable(ctx, userId, 'email', reads.records(taken.read), {
+        take: { type: 'take', key, match: { code: requiredField(verdict.fields, 'code', 'email-pending') } },
+        fields: { [userFields.email]: address, [userFields.emailAt]: String(ctx.now()) },
+      });
       if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
       if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
       await ctx.emit({ type: 'email.enabled', userId, detail: { address: maskEmail(address) } });

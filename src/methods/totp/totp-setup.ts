@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { qrSvg } from '../../core/qr.js';
 import { parseInput, userIdSchema } from '../../core/validation.js';
 import { storeKeys } from '../../store/keys.js';
+import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
@@ -12,13 +13,31 @@ const accountNameSchema = z.object({ accountName: z.string().min(1).max(256) });
 
 /** The authenticator-app part of the facade. */
 export interface TotpApi {
-  /** Starts linking an app: a new secret, its otpauth URI and QR code; pending until confirmed. */
+  /**
+   * Starts linking an app: a new secret, its otpauth URI and QR code (an SVG drawn when `qrSvg` is
+   * first read); pending until confirmed.
+   */
   beginSetup(
     userId: string,
     options: { accountName: string },
   ): Promise<{ secret: string; uri: string; qrSvg: string; expiresAt: number }>;
   /** Confirms the pending secret with a first code; enables the method. */
   confirmSetup(userId: string, code: string): Promise<SetupResult>;
+}
+
+/**
+ * Adds `qrSvg`, drawn on first read (a QR code costs milliseconds of CPU; a host that draws its own
+ * from `uri` never pays it). Enumerable, so spreads and JSON carry it.
+ */
+function withLazyQr<T extends { uri: string }>(result: T): T & { qrSvg: string } {
+  let svg: string | undefined;
+  return Object.defineProperty(result, 'qrSvg', {
+    enumerable: true,
+    get: () => {
+      svg ??= qrSvg(result.uri);
+      return svg;
+    },
+  }) as T & { qrSvg: string };
 }
 
 export function createTotpApi(ctx: MethodContext): TotpApi {
@@ -44,7 +63,7 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
       );
       await ctx.emit({ type: 'totp.setup-started', userId });
       const uri = ctx.totp.keyUri({ secret, issuer: ctx.issuer, accountName });
-      return { secret, uri, qrSvg: qrSvg(uri), expiresAt };
+      return withLazyQr({ secret, uri, expiresAt });
     },
 
     async confirmSetup(userIdInput, code) {
@@ -53,10 +72,11 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
       const policy = await ctx.policy();
       const pendingKey = storeKeys.totpPending(userId);
       // One round trip: take the attempt and read the user's records in the same step.
-      const taken = await ctx.limiter.take(pendingKey, null, policy, { read: ctx.methods.userKeys(userId) });
+      const reads = ctx.methods.reads(userId);
+      const taken = await ctx.limiter.take(pendingKey, null, policy, { read: reads.keys });
       const { verdict } = taken;
       if (!verdict.ok) return setupVerdict(verdict);
-      const user = ctx.methods.userRecords(taken.read);
+      const user = reads.records(taken.read);
       const now = ctx.now();
       const sealed = requiredField(verdict.fields, 'secret', 'totp-pending');
       const secret = ctx.keyring.open(sealed, totpSealContext(userId));
@@ -68,22 +88,11 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
         afterStep === undefined ? undefined : { afterStep },
       );
       if (!match.ok) return setupVerdict(verdict, now);
-      const enabled = await commitEnable(ctx, userId, 'totp', user, [
-        { type: 'take', key: pendingKey, match: { secret: sealed } },
-        {
-          type: 'put',
-          key: storeKeys.totp(userId),
-          fields: { secret: sealed, enabledAt: String(now) },
-          expiresAt: null,
-        },
-        {
-          type: 'advance',
-          key: storeKeys.totpStep(userId),
-          field: 'step',
-          value: match.step,
-          expiresAt: null,
-        },
-      ]);
+      const enabled = await commitEnable(ctx, userId, 'totp', user, {
+        take: { type: 'take', key: pendingKey, match: { secret: sealed } },
+        fields: { [userFields.totp]: sealed, [userFields.totpAt]: String(now) },
+        advance: { field: userFields.totpStep, value: match.step },
+      });
       if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
       if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
       await ctx.emit({ type: 'totp.enabled', userId });

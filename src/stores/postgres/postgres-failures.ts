@@ -1,4 +1,5 @@
 import { FactorkitError } from '../../core/errors.js';
+import { RETRY_SQLSTATE } from './postgres-commit-sql.js';
 
 /** SQLSTATE classes that mean "the database cannot serve this now", not "the statement is wrong". */
 const OUTAGE_CLASSES = new Set([
@@ -10,20 +11,26 @@ const OUTAGE_CLASSES = new Set([
   '58', // system error: I/O
 ]);
 
+/** The SQLSTATE of an error the server answered with, or null (no answer: a connection failure). */
+export function sqlState(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+}
+
 /**
  * What a failed PostgreSQL call means. No SQLSTATE (a refused or dropped connection, a pool that
- * could not connect) and the outage classes: `unavailable`. A missing table or function: `CONFIG`
- * (run `createSchema`). Any other SQL error is a bug in the statement (`BUG`).
+ * could not connect), the outage classes, and a commit still meeting concurrent creates after its
+ * retries: `unavailable`. A missing table or function: `CONFIG` (run `createSchema`). Any other SQL
+ * error is a bug in the statement (`BUG`).
  */
 export function classifyPostgresFailure(error: unknown): 'unavailable' | FactorkitError {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return 'unavailable';
-  if (OUTAGE_CLASSES.has(code.slice(0, 2))) return 'unavailable';
+  const code = sqlState(error);
+  if (code === null || code === RETRY_SQLSTATE || OUTAGE_CLASSES.has(code.slice(0, 2))) return 'unavailable';
   const message = (error as Error).message;
   if (code === '42P01' || code === '42883')
     return new FactorkitError(
       'CONFIG',
-      `[postgres] the schema is missing (${message}): run store.createSchema() or sql/schema.sql`,
+      `[postgres] the schema is missing (${message}): run \`await store.createSchema()\` (or the SQL of \`store.schemaSql()\`)`,
       { cause: error },
     );
   return new FactorkitError('BUG', `[postgres] ${code}: ${message}`, { cause: error });

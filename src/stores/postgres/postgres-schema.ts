@@ -1,88 +1,83 @@
-import type { StoreOp } from '../../store/store.js';
-import { opStatement, quoteTable, readStatement } from './postgres-sql.js';
-
-/** The quoted name of a table's commit function: `<table>_commit`, in the table's schema. */
-export function commitFunction(table: string): string {
-  return quoteTable(`${table}_commit`);
-}
-
-/** The statement variants, one per op shape: the commit function holds each one as static SQL. */
-export function statementKind(op: StoreOp): string {
-  if (op.type === 'merge') return op.create ? 'merge-create' : 'merge';
-  if (op.type === 'attempt') return op.mustExist ? 'attempt-existing' : 'attempt-create';
-  return op.type;
-}
-
-const SCHEDULE = { maxAttempts: null, freeAttempts: 0, lockMs: [], ttlMs: 0, slide: false, afterLockMs: 0 };
-const KIND_EXAMPLES: StoreOp[] = [
-  { type: 'put', key: '', fields: {}, expiresAt: null },
-  { type: 'insert', key: '', fields: {}, expiresAt: null },
-  { type: 'absent', key: '' },
-  { type: 'delete', key: '' },
-  { type: 'take', key: '' },
-  { type: 'takeField', key: '', field: '' },
-  { type: 'merge', key: '', fields: {} },
-  { type: 'merge', key: '', fields: {}, create: true },
-  { type: 'advance', key: '', field: '', value: 0, expiresAt: null },
-  { type: 'attempt', key: '', schedule: SCHEDULE, mustExist: true },
-  { type: 'attempt', key: '', schedule: SCHEDULE, mustExist: false },
-];
+import { commitFunctionSql } from './postgres-commit-sql.js';
+import { schemaNames } from './postgres-names.js';
+import { numbersSql } from './postgres-numbers-sql.js';
 
 /**
- * The schema of one records table, and its commit function. The function takes a batch of
- * `{ kind, values }` (values as text, in the order of {@link opStatement}'s parameters), runs each
- * as the same statement the single-op path sends, compiled into the function as static SQL (so
- * PostgreSQL plans it once per connection), in order, inside one transaction, and rolls the whole
- * batch back at the first statement that changes no row.
+ * The schema version this code reads and writes, kept in `<table>_meta` (name `schema_version`).
+ * 1 is factorkit 0.1 (no meta table; data layout 1); 2 is data layout 2 and this commit function.
+ * Any change to the table or the functions takes a new version, so a store never runs on SQL that
+ * is not its own.
  */
-export function schemaSql(table: string): string {
-  const index = `${table.replace(/"/g, '').replace(/\./g, '_')}_expires_at_idx`;
-  const asPlpgsql = (text: string) =>
-    text
-      .replace(/\$(\d)/g, 'p[$1]')
-      .replace(/\s+/g, ' ')
-      .trim();
-  const branches = KIND_EXAMPLES.map(
-    (op, i) =>
-      `  ${i === 0 ? 'IF' : 'ELSIF'} kind = '${statementKind(op)}' THEN\n    ${asPlpgsql(opStatement(table, op, 0).text)} INTO result;`,
-  );
-  branches.push(`  ELSIF kind = 'read' THEN\n    ${asPlpgsql(readStatement(table))} INTO result;`);
+export const POSTGRES_SCHEMA_VERSION = 2;
+
+/** The functions of a schema: the commit function and its numeric helpers, replacing 0.1's. */
+export function functionsSql(table: string): string {
+  const n = schemaNames(table);
   return [
-    `CREATE TABLE IF NOT EXISTS ${quoteTable(table)} (`,
+    // 0.1's functions: a generic statement runner and a JSONB batch commit.
+    `DROP FUNCTION IF EXISTS ${schemaNames(`${table}_run`).records}(text, text[]);`,
+    `DROP FUNCTION IF EXISTS ${n.commit}(jsonb);`,
+    numbersSql(table),
+    commitFunctionSql(table),
+  ].join('\n');
+}
+
+/**
+ * The table as this version wants it. No index on `expires_at`: every update of a record (an
+ * attempt that slides its expiry included) stays a heap-only update, and {@link sweepSql} scans
+ * the table instead. Fill factor 90 keeps room on each page for those updates.
+ */
+export function tableSql(table: string): string {
+  const n = schemaNames(table);
+  return [
+    `CREATE TABLE IF NOT EXISTS ${n.records} (`,
     '  key text PRIMARY KEY,',
     "  fields jsonb NOT NULL DEFAULT '{}'::jsonb,",
     '  expires_at bigint',
-    ');',
-    `CREATE INDEX IF NOT EXISTS "${index}" ON ${quoteTable(table)} (expires_at) WHERE expires_at IS NOT NULL;`,
-    `CREATE OR REPLACE FUNCTION ${quoteTable(`${table}_run`)}(kind text, p text[]) RETURNS jsonb LANGUAGE plpgsql AS $fn$`,
-    'DECLARE',
-    '  result jsonb;',
-    '  affected bigint;',
-    'BEGIN',
-    ...branches,
-    '  ELSE',
-    "    RAISE EXCEPTION 'factorkit: unknown statement kind %', kind;",
-    '  END IF;',
-    '  GET DIAGNOSTICS affected = ROW_COUNT;',
-    "  IF affected = 0 THEN RAISE EXCEPTION USING ERRCODE = 'P0F01'; END IF;",
-    '  RETURN result;',
-    'END',
-    '$fn$;',
-    `CREATE OR REPLACE FUNCTION ${commitFunction(table)}(batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$`,
-    'DECLARE',
-    '  item jsonb;',
-    "  results jsonb := '[]'::jsonb;",
-    '  pos int := 0;',
-    'BEGIN',
-    '  FOR item IN SELECT value FROM jsonb_array_elements(batch) LOOP',
-    `    results := results || jsonb_build_array(${quoteTable(`${table}_run`)}(item->>'kind',`,
-    "      ARRAY(SELECT v FROM jsonb_array_elements_text(item->'values') WITH ORDINALITY AS x(v, n) ORDER BY n)));",
-    '    pos := pos + 1;',
-    '  END LOOP;',
-    "  RETURN jsonb_build_object('ok', true, 'results', results);",
-    "EXCEPTION WHEN SQLSTATE 'P0F01' THEN",
-    "  RETURN jsonb_build_object('ok', false, 'position', pos);",
-    'END',
-    '$fn$;',
+    ') WITH (fillfactor = 90);',
+    `CREATE TABLE IF NOT EXISTS ${n.meta} (name text PRIMARY KEY, value text NOT NULL);`,
   ].join('\n');
+}
+
+/** 0.1's table changed to this version's: its expiry index dropped, the fill factor set. */
+export function upgradeTableSql(table: string): string {
+  const n = schemaNames(table);
+  const index = `${table.replace(/\./g, '_')}_expires_at_idx`;
+  const schema = table.includes('.') ? `"${table.split('.')[0]}".` : '';
+  return [
+    `DROP INDEX IF EXISTS ${schema}"${index}";`,
+    `ALTER TABLE ${n.records} SET (fillfactor = 90);`,
+  ].join('\n');
+}
+
+/** Records {@link POSTGRES_SCHEMA_VERSION} in the meta table (replacing an older one). */
+export function recordVersionSql(table: string): string {
+  return `INSERT INTO ${schemaNames(table).meta} (name, value) VALUES ('schema_version', '${POSTGRES_SCHEMA_VERSION}')
+  ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;`;
+}
+
+/**
+ * The schema of a new records table as one script: the table, its meta table and functions, and
+ * the version, which it records only while the table is empty (so the script never marks a table
+ * of factorkit 0.1 as migrated: that takes `createSchema()`). Running it twice is harmless.
+ */
+export function schemaSql(table: string): string {
+  const n = schemaNames(table);
+  return [
+    tableSql(table),
+    functionsSql(table),
+    `INSERT INTO ${n.meta} (name, value) SELECT 'schema_version', '${POSTGRES_SCHEMA_VERSION}'`,
+    `  WHERE NOT EXISTS (SELECT 1 FROM ${n.records}) ON CONFLICT (name) DO NOTHING;`,
+  ].join('\n');
+}
+
+/**
+ * Deletes the rows expired at $1: a scan of the table (there is no expiry index, see
+ * {@link tableSql}). Rows a commit is writing are skipped, not waited for (the next sweep takes
+ * them), so a sweep and a commit never wait for each other.
+ */
+export function sweepSql(table: string): string {
+  const records = schemaNames(table).records;
+  return `DELETE FROM ${records} WHERE key IN
+  (SELECT key FROM ${records} WHERE expires_at <= $1::float8 FOR UPDATE SKIP LOCKED)`;
 }

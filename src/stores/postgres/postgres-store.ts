@@ -1,12 +1,15 @@
-import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryConfig } from 'pg';
+import type { Pool } from 'pg';
 import { FactorkitError } from '../../core/errors.js';
-import { assertDistinctKeys, evaluateOp, failureAt } from '../../store/apply-ops.js';
+import { assertDistinctKeys } from '../../store/apply-ops.js';
 import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../../store/store.js';
-import { boundedCall } from '../bounded-call.js';
-import { classifyPostgresFailure } from './postgres-failures.js';
-import { commitFunction, schemaSql, statementKind } from './postgres-schema.js';
-import { asText, opStatement, quoteTable } from './postgres-sql.js';
+import { PostgresCalls } from './postgres-calls.js';
+import { RETRY_SQLSTATE } from './postgres-commit-sql.js';
+import { sqlState } from './postgres-failures.js';
+import { createOrMigrate } from './postgres-migrate.js';
+import { isTableName, schemaNames } from './postgres-names.js';
+import { type CommitReply, decodeReply, encodeOp, lockOrder } from './postgres-ops.js';
+import { schemaSql, sweepSql } from './postgres-schema.js';
+import { prepared } from './postgres-statements.js';
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions {
@@ -24,34 +27,39 @@ interface Row {
   expires_at: string | null;
 }
 
-const statementNames = new Map<string, string>();
+/** Runs of a commit that keeps meeting a concurrent sweep (or another race below) before STORE_UNAVAILABLE. */
+const COMMIT_TRIES = 10;
+/**
+ * A commit that failed with one of these rolled back whole, and runs again: a row swept under it
+ * (RETRY_SQLSTATE), a key created under it by a writer without the locks (23505), a deadlock (40P01).
+ */
+const RETRIED = new Set([RETRY_SQLSTATE, '23505', '40P01']);
 
-/** A named (server-side prepared, planned once per connection) query for a statement text. */
-function prepared(text: string, values: unknown[]): QueryConfig {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `factorkit_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-    statementNames.set(text, name);
-  }
-  return { name, text, values };
-}
-
-// The functions are named `<table>_commit` and `<table>_run`: table names stay short enough (63 bytes).
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,55}(\.[A-Za-z_][A-Za-z0-9_]{0,55})?$/;
+/** createSchema may migrate for minutes: its deadline is the longest a timer takes (about 24 days). */
+const SCHEMA_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
- * The store for apps on PostgreSQL: one table of records (key, jsonb fields, expiry). Each op is
- * one atomic statement; a commit of several ops runs them in one transaction and rolls back on the
- * first condition that fails. Expired rows are ignored on read and removed by {@link sweepExpired}.
+ * The store for apps on PostgreSQL: one table of records (key, jsonb fields, expiry) and a
+ * `<table>_commit` function that runs a whole commit as one statement, in one round trip: it takes
+ * a transaction advisory lock per key (commits on the same keys run one after the other, first
+ * writes to missing keys included), reads each record, evaluates the ops with the reference
+ * semantics (apply-ops.ts), then writes each changed record once (postgres-commit-sql.ts). A login
+ * verify is two round trips. Expired rows are ignored on read and removed by
+ * {@link PostgresStore.sweepExpired}.
+ *
+ * Before its first call the store checks the schema version once, and refuses (`CONFIG`) a missing
+ * table, a table of an older factorkit (0.1: run `createSchema()` to migrate it) or of a newer one.
  *
  * @example
  * const store = new PostgresStore({ pool: new pg.Pool({ connectionString }) });
- * await store.createSchema();
+ * await store.createSchema(); // at every start: creates, migrates once, or does nothing
+ * setInterval(() => store.sweepExpired(), 3_600_000);
  */
 export class PostgresStore implements Store {
-  private readonly pool: Pool;
   private readonly table: string;
-  private readonly timeoutMs: number;
+  private readonly calls: PostgresCalls;
+  /** The texts of the store's two statements (named: each connection plans them once). */
+  private readonly statements: { read: string; commit: string };
 
   /** @throws {FactorkitError} `CONFIG` for a bad table name or a missing pool. */
   constructor(options: PostgresStoreOptions) {
@@ -59,62 +67,53 @@ export class PostgresStore implements Store {
       throw new FactorkitError('CONFIG', '[postgres] option pool must be a pg Pool', { field: 'pool' });
     }
     const table = options.table ?? 'factorkit_records';
-    if (!TABLE_NAME.test(table))
+    if (!isTableName(table))
       throw new FactorkitError('CONFIG', '[postgres] option table must be an SQL identifier', {
         field: 'table',
       });
-    this.pool = options.pool;
     this.table = table;
-    this.timeoutMs = options.commandTimeoutMs ?? 5000;
+    this.calls = new PostgresCalls(options.pool, table, options.commandTimeoutMs ?? 5000);
+    const n = schemaNames(table);
+    this.statements = {
+      read: `SELECT key, fields, expires_at FROM ${n.records}
+        WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2::float8)`,
+      commit: `SELECT ${n.commit}($1::float8, $2::text[], $3::jsonb, $4::text[], $5::int[]) AS r`,
+    };
   }
 
-  /** The schema as SQL (also in `sql/schema.sql` of the package source). */
+  /**
+   * The schema of a new table as SQL (also in `sql/schema.sql` of the package source), for hosts
+   * that run their own migrations. A table of factorkit 0.1 migrates with {@link createSchema} only.
+   */
   schemaSql(): string {
     return schemaSql(this.table);
   }
 
-  /** Creates the table and its expiry index if missing. */
-  async createSchema(): Promise<void> {
-    await this.call('createSchema', (client) => client.query(this.schemaSql()));
+  /**
+   * Creates the schema, or migrates a table of factorkit 0.1 to this version, in one transaction;
+   * does nothing when the schema is current, so it is safe to run at every start, from several
+   * processes at once (they take turns on an advisory lock). The migration runs once: it moves
+   * every enrolled user's 0.1 records into `{tag}:user` (an admin-issued code expired at `now` is
+   * not carried), holding the table meanwhile, and takes time proportional to the enrolled users.
+   * Returns how many users it moved (0 when there was nothing to migrate).
+   * @throws {FactorkitError} `CONFIG` when the table was created by a newer factorkit.
+   */
+  async createSchema(now: number = Date.now()): Promise<{ migratedUsers: number }> {
+    const done = await this.calls.run('createSchema', (client) => createOrMigrate(client, this.table, now), {
+      timeoutMs: SCHEMA_TIMEOUT_MS,
+      checkSchema: false,
+    });
+    this.calls.schemaIsCurrent();
+    return done;
   }
 
-  /** Deletes rows expired at `now` (schedule it, say, hourly); returns how many. */
+  /**
+   * Deletes rows expired at `now` (schedule it, say, hourly); returns how many. The table has no
+   * expiry index (so updates stay heap-only), so this scans it: about a second per million rows.
+   */
   async sweepExpired(now: number = Date.now()): Promise<number> {
-    const result = await this.call('sweep', (client) =>
-      client.query(`DELETE FROM ${quoteTable(this.table)} WHERE expires_at <= $1::bigint`, [String(now)]),
-    );
+    const result = await this.calls.run('sweep', (client) => client.query(sweepSql(this.table), [now]));
     return result.rowCount ?? 0;
-  }
-
-  /** Runs `run` on a pooled connection within the deadline; a dropped connection is destroyed, not reused. */
-  private call<T>(what: string, run: (client: PoolClient) => Promise<T>): Promise<T> {
-    return boundedCall(
-      'postgres',
-      what,
-      this.timeoutMs,
-      async () => {
-        const client = await this.pool.connect();
-        let broken: Error | undefined;
-        // A checked-out client reports a dropped connection as an 'error' event: take it as a failure.
-        const onError = (error: Error) => {
-          broken = error;
-        };
-        client.on('error', onError);
-        try {
-          return await run(client);
-        } catch (error) {
-          broken ??= error as Error;
-          throw error;
-        } finally {
-          client.off('error', onError);
-          // Keep the connection only when the server answered with an SQL error (a five-character SQLSTATE).
-          const sqlError =
-            broken && 'code' in broken && typeof broken.code === 'string' && broken.code.length === 5;
-          client.release(broken && !sqlError ? broken : undefined);
-        }
-      },
-      classifyPostgresFailure,
-    );
   }
 
   async get(key: string, now: number): Promise<StoredRecord | null> {
@@ -123,13 +122,8 @@ export class PostgresStore implements Store {
 
   async getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
     if (keys.length === 0) return [];
-    const result = await this.call('read', (client) =>
-      client.query<Row>(
-        prepared(
-          `SELECT key, fields, expires_at FROM ${quoteTable(this.table)} WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2::bigint)`,
-          [keys, String(now)],
-        ),
-      ),
+    const result = await this.calls.run('read', (client) =>
+      client.query<Row>(prepared(this.statements.read, [keys, now])),
     );
     const byKey = new Map(result.rows.map((row) => [row.key, row]));
     return keys.map((key) => {
@@ -140,72 +134,31 @@ export class PostgresStore implements Store {
     });
   }
 
+  /**
+   * One call of the commit function: one round trip, one statement. A commit that meets a sweep
+   * deleting one of its rows, or a deadlock, rolls back whole and runs again (up to
+   * {@link COMMIT_TRIES} times, then `STORE_UNAVAILABLE`).
+   */
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     assertDistinctKeys(ops);
     if (ops.length === 0 && !read) return { ok: true, results: [] };
-    return this.call('commit', async (client) => {
-      if (ops.length === 1 && !read) {
-        const op = ops[0]!;
-        const statement = opStatement(this.table, op, now);
-        const result = await client.query<{ fields: Fields | null }>(
-          prepared(statement.text, statement.values),
-        );
-        if (result.rowCount === 0) return this.explain(client, op, now, 0);
-        return { ok: true, results: [result.rows[0]?.fields ?? null] };
+    const keys = ops.map((op) => op.key);
+    const statement = prepared(this.statements.commit, [
+      now,
+      keys,
+      JSON.stringify(ops.map(encodeOp)),
+      read ?? null,
+      lockOrder(keys, read),
+    ]);
+    return this.calls.run('commit', async (client) => {
+      for (let run = 1; ; run++) {
+        try {
+          const answer = await client.query<{ r: CommitReply }>(statement);
+          return decodeReply(answer.rows[0]!.r, read);
+        } catch (error) {
+          if (!RETRIED.has(sqlState(error) ?? '') || run >= COMMIT_TRIES) throw error;
+        }
       }
-      // Otherwise one round trip to the commit function: the read first, then the ops in key order
-      // (so two commits never deadlock), in one transaction rolled back at the first statement that
-      // changes no row.
-      const order = ops.map((op, index) => ({ op, index })).sort((x, y) => (x.op.key < y.op.key ? -1 : 1));
-      const batch = order.map(({ op }) => ({
-        kind: statementKind(op),
-        values: opStatement(this.table, op, now).values.map(asText),
-      }));
-      if (read) batch.unshift({ kind: 'read', values: [asText(read), String(now)] });
-      const answer = await client.query<{ r: { ok: boolean; results?: unknown[]; position?: number } }>(
-        prepared(`SELECT ${commitFunction(this.table)}($1::jsonb) AS r`, [JSON.stringify(batch)]),
-      );
-      const reply = answer.rows[0]!.r;
-      const offset = read ? 1 : 0;
-      if (!reply.ok) {
-        const failed = order[(reply.position ?? 0) - offset]!;
-        return this.explain(client, failed.op, now, failed.index);
-      }
-      const results: Array<Fields | null> = new Array(ops.length).fill(null);
-      order.forEach(({ index }, position) => {
-        results[index] = (reply.results?.[position + offset] as Fields | null) ?? null;
-      });
-      if (!read) return { ok: true, results };
-      const found = (reply.results?.[0] ?? {}) as Record<string, [Fields, string | number | null]>;
-      const records = read.map((key) => {
-        const row = found[key];
-        return row ? { fields: row[0], expiresAt: row[1] === null ? null : Number(row[1]) } : null;
-      });
-      return { ok: true, results, read: records };
     });
-  }
-
-  /** Why a conditional statement changed no row: the reference semantics over the row as it is now. */
-  private async explain(client: PoolClient, op: StoreOp, now: number, index: number): Promise<CommitResult> {
-    const result = await client.query<Row>(
-      `SELECT key, fields, expires_at FROM ${quoteTable(this.table)} WHERE key = $1 AND (expires_at IS NULL OR expires_at > $2::bigint)`,
-      [op.key, String(now)],
-    );
-    const row = result.rows[0];
-    const live = row
-      ? { fields: row.fields, expiresAt: row.expires_at === null ? null : Number(row.expires_at) }
-      : null;
-    const evaluated = evaluateOp(op, live, now);
-    if (!evaluated.ok) return failureAt(index, evaluated);
-    // The row changed between the statement and this read: report the op's usual refusal.
-    const reason =
-      op.type === 'attempt'
-        ? 'locked'
-        : op.type === 'advance'
-          ? 'stale'
-          : op.type === 'insert'
-            ? 'exists'
-            : 'mismatch';
-    return { ok: false, index, reason, fields: live?.fields ?? null, expiresAt: live?.expiresAt ?? null };
   }
 }

@@ -1,222 +1,306 @@
 /**
- * Lua for {@link RedisStore}. Each record is a Redis hash: user fields are stored as `f:<name>`, the
- * logical expiry (ms, or '' for none) as `__exp`. Logical expiry is checked against the caller's
- * `now`; a native PEXPIRE of the same length collects the garbage.
+ * Lua for {@link RedisStore}. A record is a hash: user fields as `f:<name>` (the client adds and
+ * strips the prefix, so the scripts never build strings), the logical expiry (ms, or '' for none) as
+ * `__exp`, checked against the caller's `now`; a native PEXPIRE of the same length collects the
+ * garbage. Everything travels positionally, as strings (`redis-codec.ts` writes the ops and reads
+ * the replies): no JSON on either side. A record comes back as HGETALL's flat array, `__exp`
+ * included, or nil.
+ *
+ * Written for speed: each `redis.call` and each C function costs more than a page of Lua, so a
+ * record is read once (HGETALL) and searched in place, a result is that same array changed in place,
+ * and integers go to Redis as Lua numbers (it prints them exactly, with `%.17g`).
  */
 const COMMON = `
 local now = tonumber(ARGV[1])
 local EXP = '__exp'
-local function fmt(n) return string.format('%.0f', n) end
-local function isnull(v) return v == nil or v == cjson.null end
+-- The live record at key: HGETALL's flat array; nil when missing or expired at now. The second result
+-- says whether a hash is there (an expired one must go before a rewrite).
 local function load(key)
   local flat = redis.call('HGETALL', key)
-  if #flat == 0 then return nil end
-  local rec = { fields = {}, expiresAt = nil }
-  for i = 1, #flat, 2 do
-    local name = flat[i]
-    if name == EXP then
-      if flat[i + 1] ~= '' then rec.expiresAt = tonumber(flat[i + 1]) end
-    else
-      rec.fields[string.sub(name, 3)] = flat[i + 1]
-    end
+  local size = #flat
+  if size == 0 then return nil, false end
+  local e = flat[1] == EXP and flat[2]
+  if not e then
+    for i = 3, size, 2 do if flat[i] == EXP then e = flat[i + 1] break end end
   end
-  if rec.expiresAt ~= nil and rec.expiresAt <= now then return nil end
-  return rec
-end
-local function encodeRecord(rec)
-  if not rec then return '' end
-  return cjson.encode({ f = rec.fields, e = rec.expiresAt and fmt(rec.expiresAt) or '' })
+  if e and e ~= '' and tonumber(e) <= now then return nil, true end
+  return flat, true
 end
 `;
 
-/** KEYS: the records; ARGV[1]: now. Returns one JSON (or '') per key. */
+/** KEYS: the records; ARGV[1]: now. Returns each record (flat, `__exp` included) or nil. */
 export const GET_MANY_LUA = `${COMMON}
 local out = {}
-for i = 1, #KEYS do out[i] = encodeRecord(load(KEYS[i])) end
+for i = 1, #KEYS do out[i] = load(KEYS[i]) or false end
 return out
 `;
 
 /**
- * KEYS: one per op, then the keys to read; ARGV[1]: now; ARGV[2]: the ops as JSON (numbers as strings). Checks every
- * condition first, then applies every change: atomic because Redis runs one script at a time.
- * Returns {1, result..., read record...} or {0, index, reason, fieldsJSON, expiresAt}.
+ * KEYS: one per op, then the keys to read. ARGV: now, the op count, then each op: a type letter and
+ * its arguments. Field names carry their `f:` prefix, so a name is never '' and '' ends a list;
+ * expiries are ms, '' for none or '-' for "keep", each with its ttl (ms from now, for PEXPIRE):
+ * - P put, I insert: expiresAt, ttl, name/value pairs, ''
+ * - A absent (any record); B absent (any of the fields): names, ''
+ * - D delete
+ * - T take: match pairs, ''
+ * - F takeField: name
+ * - M merge: create (1/0), expiresAt, ttl, match pairs, '', absent names, '', advance field ('' none)
+ *   and, given one, its value, then set pairs, '', unset names, ''
+ * - X attempt: mustExist (1/0), maxAttempts ('' none), freeAttempts, ttlMs, now + ttlMs, slide (1/0),
+ *   afterLockMs, n, n lockMs
+ * Checks every op first, then makes every write: atomic because Redis runs one script at a time.
+ * Returns {1, {result or nil per op}, {record or nil per read}} or {0, index, reason, record or nil};
+ * in a result, a removed pair (and the expiry) is nil, and a counter may come as an integer.
  */
 export const COMMIT_LUA = `${COMMON}
-local ops = cjson.decode(ARGV[2])
+local huge = math.huge
+local nops = tonumber(ARGV[2])
+-- ARGV[at] is the last argument read.
+local at = 2
+local writes, results, reads = {}, {}, {}
+local function refuse(i, reason, flat) return { 0, i - 1, reason, flat or false } end
+local function find(flat, name)
+  for j = 1, #flat, 2 do if flat[j] == name then return j end end
+end
+-- JavaScript's Number(text), as the reference compares: '' is 0, and a text Lua reads otherwise
+-- ('inf', '-0x1', '0x1p4') is read again by Number's rules.
+local function num(s)
+  if s == '0' then return 0 end
+  local n = tonumber(s)
+  if n and n == n and n ~= huge and n ~= -huge and not string.find(s, '[xXpP]') then return n end
+  s = string.match(s, '^%s*(.-)%s*$')
+  if s == '' then return 0 end
+  if s == 'Infinity' or s == '+Infinity' then return huge end
+  if s == '-Infinity' then return -huge end
+  local radix = ({ x = 16, X = 16, o = 8, O = 8, b = 2, B = 2 })[string.match(s, '^0(%a)%w+$') or '']
+  if radix then return tonumber(string.sub(s, 3), radix) or 0 / 0 end
+  if string.find(s, '^[+-]?%d*%.?%d*[eE]?[+-]?%d*$') and string.find(s, '^[+-]?%.?%d') then
+    return tonumber(s) or 0 / 0
+  end
+  return 0 / 0
+end
+-- A computed number to write: an integer as a Lua number (Redis prints it exactly, %.17g), anything
+-- else as JavaScript's String(n).
+local function out(n)
+  if n % 1 == 0 and n > -2^53 and n < 2^53 then return n + 0 end
+  if n ~= n then return 'NaN' end
+  if n == huge then return 'Infinity' end
+  if n == -huge then return '-Infinity' end
+  for digits = 15, 17 do
+    local s = string.format('%.' .. digits .. 'g', n)
+    if tonumber(s) == n then return s end
+  end
+end
+-- A whole new record: the pairs of flat (skipping removed ones), expiring at e ('' none) in ttl ms.
+local function rewrite(key, there, flat, e, ttl)
+  if there then writes[#writes + 1] = { 'DEL', key } end
+  local hset = { 'HSET', key, EXP, e }
+  for j = 1, #flat, 2 do
+    if flat[j] then hset[#hset + 1] = flat[j] hset[#hset + 1] = flat[j + 1] end
+  end
+  if #hset == 4 then return end
+  writes[#writes + 1] = hset
+  if e ~= '' then writes[#writes + 1] = { 'PEXPIRE', key, ttl } end
+end
+
 -- KEYS after the ops' keys are read (before any change) and returned after the results.
-local reads = {}
-for i = #ops + 1, #KEYS do reads[#reads + 1] = encodeRecord(load(KEYS[i])) end
-local function copy(t) local c = {} for k, v in pairs(t) do c[k] = v end return c end
-local function matches(fields, match)
-  if isnull(match) then return true end
-  for k, v in pairs(match) do if fields[k] ~= v then return false end end
-  return true
-end
-local function lockAfter(s, attempt)
-  local list, index = s.lockMs, attempt - tonumber(s.freeAttempts)
-  local n = #list
-  if index < 1 or n == 0 then return 0 end
-  if index > n then index = n end
-  return tonumber(list[index]) or 0
-end
-local function extend(old, wanted)
-  if wanted == nil then return old end
-  if wanted == cjson.null or old == nil then return nil end
-  local w = tonumber(wanted)
-  if w > old then return w end
-  return old
-end
-local function fail(index, reason, rec)
-  local fields, exp = '', ''
-  if rec then fields = cjson.encode(rec.fields) if rec.expiresAt then exp = fmt(rec.expiresAt) end end
-  return { 0, index - 1, reason, fields, exp }
-end
+for i = nops + 1, #KEYS do reads[i - nops] = load(KEYS[i]) or false end
 
--- A change is 'delete', { replace = true, fields, expiresAt } (the whole record) or
--- { set = {...}, del = {...}, expiresAt, expiryChanged } (a patch of a live record): a patch writes
--- only the fields it changes and touches the TTL only when the expiry moves.
-local changes, results = {}, {}
-local function replace(fields, expiresAt) return { replace = true, fields = fields, expiresAt = expiresAt } end
-local function patch(live, set, del, expiresAt)
-  return { set = set, del = del, expiresAt = expiresAt, expiryChanged = expiresAt ~= live.expiresAt }
-end
-local function expiryOf(op) if isnull(op.expiresAt) then return nil end return tonumber(op.expiresAt) end
-for i = 1, #ops do
-  local op, key = ops[i], KEYS[i]
-  local live = load(key)
-  local t = op.type
-  local result, change = '', false
-  if t == 'put' then
-    change = replace(op.fields, expiryOf(op))
-  elseif t == 'insert' then
-    if live then return fail(i, 'exists', live) end
-    change = replace(op.fields, expiryOf(op))
-  elseif t == 'absent' then
-    if live then return fail(i, 'exists', live) end
-  elseif t == 'delete' then
-    if live then change = 'delete' end
-  elseif t == 'take' then
-    if not live then return fail(i, 'missing', nil) end
-    if not matches(live.fields, op.match) then return fail(i, 'mismatch', live) end
-    result = cjson.encode(live.fields)
-    change = 'delete'
-  elseif t == 'takeField' then
-    local value = live and live.fields[op.field]
-    if not value then return fail(i, 'missing', nil) end
-    local r = {}
-    r[op.field] = value
-    result = cjson.encode(r)
-    change = patch(live, {}, { op.field }, live.expiresAt)
-  elseif t == 'merge' then
-    if not live then
-      if not op.create then return fail(i, 'missing', nil) end
-      change = replace(op.fields, expiryOf(op))
-      result = cjson.encode(op.fields)
-    else
-      if not matches(live.fields, op.match) then return fail(i, 'mismatch', live) end
-      if not isnull(op.absent) then
-        for _, name in ipairs(op.absent) do if live.fields[name] ~= nil then return fail(i, 'mismatch', live) end end
-      end
-      local fields = copy(live.fields)
-      for k, v in pairs(op.fields) do fields[k] = v end
-      change = patch(live, op.fields, {}, extend(live.expiresAt, op.expiresAt))
-      result = cjson.encode(fields)
+-- The ops, the frequent ones first. Each checks its record (returning a refusal), then queues its
+-- writes and sets its result.
+for i = 1, nops do
+  local key, t = KEYS[i], ARGV[at + 1]
+  results[i] = false
+  if t == 'M' then
+    local create, wanted, ttl = ARGV[at + 2] == '1', ARGV[at + 3], ARGV[at + 4]
+    local live, there = load(key)
+    if not live and not create then return refuse(i, 'missing') end
+    local flat = live or {}
+    at = at + 5
+    while ARGV[at] ~= '' do
+      local k = find(flat, ARGV[at])
+      if not k or flat[k + 1] ~= ARGV[at + 1] then return refuse(i, 'mismatch', live) end
+      at = at + 2
     end
-  elseif t == 'advance' then
-    local value = tonumber(op.value)
-    if live and live.fields[op.field] and tonumber(live.fields[op.field]) >= value then return fail(i, 'stale', live) end
-    local set = {}
-    set[op.field] = fmt(value)
-    if live then
-      local fields = copy(live.fields)
-      fields[op.field] = set[op.field]
-      change = patch(live, set, {}, extend(live.expiresAt, op.expiresAt))
-      result = cjson.encode(fields)
-    else
-      change = replace(set, expiryOf(op))
-      result = cjson.encode(set)
+    at = at + 1
+    while ARGV[at] ~= '' do
+      if find(flat, ARGV[at]) then return refuse(i, 'mismatch', live) end
+      at = at + 1
     end
-  elseif t == 'attempt' then
-    local s = op.schedule
-    if not live and op.mustExist then return fail(i, 'missing', nil) end
-    local fields = live and copy(live.fields) or {}
-    local attempts = tonumber(fields.attempts or '0')
-    local lockedUntil = tonumber(fields.lockedUntil or '0')
-    local maxAttempts = (not isnull(s.maxAttempts)) and tonumber(s.maxAttempts) or nil
-    if fields.ended ~= nil or (maxAttempts and attempts >= maxAttempts) then return fail(i, 'ended', live) end
-    if fields.deadline ~= nil then
-      local extended = 0
-      if lockedUntil > 0 then extended = lockedUntil + tonumber(s.afterLockMs) end
-      local deadline = tonumber(fields.deadline)
-      if extended > deadline then deadline = extended end
-      if now >= deadline then return fail(i, 'expired', live) end
+    at = at + 1
+    local field, value = ARGV[at], nil
+    if field ~= '' then
+      at = at + 1
+      value = ARGV[at]
+      local k = find(flat, field)
+      if k and not (num(flat[k + 1]) < num(value)) then return refuse(i, 'stale', live) end
     end
-    if now < lockedUntil then return fail(i, 'locked', live) end
-    local attempt = attempts + 1
-    local lockMs = lockAfter(s, attempt)
-    if lockMs > 0 then lockedUntil = now + lockMs end
-    local set = { attempts = fmt(attempt), lockedUntil = fmt(lockedUntil) }
-    fields.attempts = set.attempts
-    fields.lockedUntil = set.lockedUntil
-    local afterLock = 0
-    if lockMs > 0 then afterLock = lockedUntil + tonumber(s.afterLockMs) end
-    local ttl = tonumber(s.ttlMs)
-    if not live then
-      change = replace(fields, math.max(now + ttl, afterLock))
-    else
-      local exp = nil
-      if live.expiresAt ~= nil then
-        local slide = 0
-        if s.slide then slide = now + ttl end
-        exp = math.max(live.expiresAt, slide, afterLock)
-      end
-      change = patch(live, set, {}, exp)
-    end
-    result = cjson.encode(fields)
-  else
-    return redis.error_reply('unknown op ' .. tostring(t))
-  end
-  results[i] = result
-  changes[i] = change
-end
-
-for i = 1, #ops do
-  local key, change = KEYS[i], changes[i]
-  if change == 'delete' then
-    redis.call('DEL', key)
-  elseif change and change.replace then
-    -- A logically expired hash may still be there: start from nothing.
-    redis.call('DEL', key)
-    local args = { EXP, change.expiresAt and fmt(change.expiresAt) or '' }
-    for name, value in pairs(change.fields) do
-      args[#args + 1] = 'f:' .. name
-      args[#args + 1] = value
-    end
-    redis.call('HSET', key, unpack(args))
-    if change.expiresAt then redis.call('PEXPIRE', key, fmt(math.max(1, change.expiresAt - now))) end
-  elseif change then
-    local args = {}
-    for name, value in pairs(change.set) do
-      args[#args + 1] = 'f:' .. name
-      args[#args + 1] = value
-    end
-    if change.expiryChanged then
-      args[#args + 1] = EXP
-      args[#args + 1] = change.expiresAt and fmt(change.expiresAt) or ''
-    end
-    if #args > 0 then redis.call('HSET', key, unpack(args)) end
-    for _, name in ipairs(change.del) do redis.call('HDEL', key, 'f:' .. name) end
-    if change.expiryChanged then
-      if change.expiresAt then
-        redis.call('PEXPIRE', key, fmt(math.max(1, change.expiresAt - now)))
+    -- The record's array changed in place (a field set where it is, or appended; a field unset,
+    -- and the expiry, leave holes): what a created record is written from.
+    local e = find(flat, EXP)
+    local old = e and flat[e + 1] or ''
+    if e then flat[e] = false flat[e + 1] = false end
+    local count = #flat / 2 - (e and 1 or 0)
+    local hset, hdel = { 'HSET', key }, { 'HDEL', key }
+    at = at + 1
+    while true do
+      local name, v = ARGV[at], ARGV[at + 1]
+      if name == '' then
+        if not value then break end
+        name, v, value = field, value, nil
       else
-        redis.call('PERSIST', key)
+        at = at + 2
+      end
+      local k = find(flat, name)
+      if k then flat[k + 1] = v else count = count + 1 flat[#flat + 1] = name flat[#flat + 1] = v end
+      hset[#hset + 1] = name
+      hset[#hset + 1] = v
+    end
+    at = at + 1
+    while ARGV[at] ~= '' do
+      local k = find(flat, ARGV[at])
+      if k then count = count - 1 flat[k] = false flat[k + 1] = false hdel[#hdel + 1] = ARGV[at] end
+      at = at + 1
+    end
+    if not live then
+      if wanted == '-' then wanted = '' end
+      rewrite(key, there, flat, wanted, ttl)
+    elseif count == 0 then
+      writes[#writes + 1] = { 'DEL', key }
+    else
+      local grown = wanted == '' or (wanted ~= '-' and old ~= '' and tonumber(wanted) > tonumber(old))
+      if grown and wanted ~= old then hset[#hset + 1] = EXP hset[#hset + 1] = wanted end
+      if #hset > 2 then writes[#writes + 1] = hset end
+      if #hdel > 2 then writes[#writes + 1] = hdel end
+      if grown and wanted ~= old then
+        writes[#writes + 1] = wanted == '' and { 'PERSIST', key } or { 'PEXPIRE', key, ttl }
       end
     end
+  elseif t == 'X' then
+    local base = at
+    local n = tonumber(ARGV[at + 9])
+    at = at + 9 + n
+    local live, there = load(key)
+    if not live and ARGV[base + 2] == '1' then return refuse(i, 'missing') end
+    local flat = live or {}
+    local ka, kl, ke, kd, kx
+    for j = 1, #flat, 2 do
+      local name = flat[j]
+      if name == 'f:attempts' then ka = j
+      elseif name == 'f:lockedUntil' then kl = j
+      elseif name == EXP then kx = j
+      elseif name == 'f:ended' then ke = j
+      elseif name == 'f:deadline' then kd = j end
+    end
+    local attempts, lockedUntil = ka and num(flat[ka + 1]) or 0, kl and num(flat[kl + 1]) or 0
+    local max = ARGV[base + 3]
+    if ke or (max ~= '' and attempts >= tonumber(max)) then return refuse(i, 'ended', flat) end
+    if kd then
+      local deadline, extended = num(flat[kd + 1]), 0
+      if lockedUntil > 0 then extended = lockedUntil + tonumber(ARGV[base + 8]) end
+      if extended > deadline then deadline = extended end
+      if now >= deadline then return refuse(i, 'expired', flat) end
+    end
+    if now < lockedUntil then return refuse(i, 'locked', flat) end
+    local attempt, lockMs = attempts + 1, 0
+    if n > 0 then
+      local index = attempt - tonumber(ARGV[base + 4])
+      if index >= 1 then
+        local ms = ARGV[base + 9 + (index < n and index or n)]
+        lockMs = ms and tonumber(ms) or 0
+      end
+    end
+    -- lockedUntil is written again only when it changes (a new lock, or a text Number would change).
+    local attemptOut, lockedOut = out(attempt), nil
+    if lockMs > 0 then
+      lockedUntil = now + lockMs
+      lockedOut = out(lockedUntil)
+    elseif not kl then
+      lockedOut = '0'
+    elseif flat[kl + 1] ~= '0' then
+      lockedOut = out(lockedUntil)
+    end
+    local old = kx and flat[kx + 1] or ''
+    if kx then flat[kx] = false flat[kx + 1] = false end
+    if ka then flat[ka + 1] = attemptOut else flat[#flat + 1] = 'f:attempts' flat[#flat + 1] = attemptOut end
+    if kl then flat[kl + 1] = lockedOut or flat[kl + 1]
+    else flat[#flat + 1] = 'f:lockedUntil' flat[#flat + 1] = lockedOut end
+    results[i] = flat
+    -- The expiry: the latest of the record's, now + ttlMs (a new record, or a sliding one) and the end
+    -- of the lock plus afterLockMs. The client sent now + ttlMs and ttlMs as text.
+    local e, ttl, best
+    if not live or old ~= '' then
+      if not live or ARGV[base + 7] == '1' then e, ttl = ARGV[base + 6], ARGV[base + 5] best = tonumber(e) end
+      if live and (not best or tonumber(old) >= best) then e, best = nil, tonumber(old) end
+      if lockMs > 0 then
+        local afterLockAt = lockedUntil + tonumber(ARGV[base + 8])
+        if afterLockAt > best then e, ttl = out(afterLockAt), out(afterLockAt - now) end
+      end
+    end
+    if not live then
+      rewrite(key, there, flat, e, ttl)
+    else
+      local hset = { 'HSET', key, 'f:attempts', attemptOut }
+      if lockedOut then hset[5] = 'f:lockedUntil' hset[6] = lockedOut end
+      if e then hset[#hset + 1] = EXP hset[#hset + 1] = e end
+      writes[#writes + 1] = hset
+      if e then writes[#writes + 1] = { 'PEXPIRE', key, ttl } end
+    end
+  elseif t == 'P' or t == 'I' then
+    local e, ttl = ARGV[at + 2], ARGV[at + 3]
+    local first = at + 4
+    at = first
+    while ARGV[at] ~= '' do at = at + 2 end
+    if t == 'I' then
+      local live = load(key)
+      if live then return refuse(i, 'exists', live) end
+    end
+    writes[#writes + 1] = { 'DEL', key }
+    if at > first then
+      local hset = { 'HSET', key, EXP, e }
+      for j = first, at - 1 do hset[#hset + 1] = ARGV[j] end
+      writes[#writes + 1] = hset
+      if e ~= '' then writes[#writes + 1] = { 'PEXPIRE', key, ttl } end
+    end
+  elseif t == 'A' then
+    at = at + 1
+    local live = load(key)
+    if live then return refuse(i, 'exists', live) end
+  elseif t == 'B' then
+    local live = load(key)
+    at = at + 2
+    while ARGV[at] ~= '' do
+      if live and find(live, ARGV[at]) then return refuse(i, 'exists', live) end
+      at = at + 1
+    end
+  elseif t == 'D' then
+    at = at + 1
+    writes[#writes + 1] = { 'DEL', key }
+  elseif t == 'T' then
+    local live = load(key)
+    if not live then return refuse(i, 'missing') end
+    at = at + 2
+    while ARGV[at] ~= '' do
+      local k = find(live, ARGV[at])
+      if not k or live[k + 1] ~= ARGV[at + 1] then return refuse(i, 'mismatch', live) end
+      at = at + 2
+    end
+    results[i] = live
+    writes[#writes + 1] = { 'DEL', key }
+  elseif t == 'F' then
+    local name = ARGV[at + 2]
+    at = at + 2
+    local live = load(key)
+    local k = live and find(live, name)
+    if not k then return refuse(i, 'missing') end
+    results[i] = { name, live[k + 1] }
+    if #live == (find(live, EXP) and 4 or 2) then writes[#writes + 1] = { 'DEL', key }
+    else writes[#writes + 1] = { 'HDEL', key, name } end
+  else
+    error('unknown op ' .. tostring(t))
   end
 end
-local out = { 1 }
-for i = 1, #ops do out[i + 1] = results[i] end
-for i = 1, #reads do out[#ops + 1 + i] = reads[i] end
-return out
+-- Every op holds: write.
+for _, w in ipairs(writes) do redis.call(unpack(w)) end
+return { 1, results, reads }
 `;

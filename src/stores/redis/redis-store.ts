@@ -1,9 +1,11 @@
 import type { Cluster, Redis } from 'ioredis';
 import { FactorkitError } from '../../core/errors.js';
 import { assertDistinctKeys } from '../../store/apply-ops.js';
-import type { CommitResult, Fields, OpFailure, Store, StoredRecord, StoreOp } from '../../store/store.js';
+import type { CommitResult, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import { boundedCall } from '../bounded-call.js';
+import { type CommitReply, commitArgs, type FlatRecord, parseCommit, parseRecord } from './redis-codec.js';
 import { classifyRedisFailure, evictionPolicies, judgeEvictionPolicies } from './redis-eviction.js';
+import { checkLayout, type LayoutIo, migrateToCurrentLayout } from './redis-layout.js';
 import { COMMIT_LUA, GET_MANY_LUA } from './redis-scripts.js';
 import { assertOneSlot } from './redis-slots.js';
 
@@ -24,17 +26,9 @@ export interface RedisStoreOptions {
 }
 
 type ScriptClient = (Redis | Cluster) & {
-  factorkitGetMany(numKeys: number, ...args: string[]): Promise<string[]>;
-  factorkitCommit(numKeys: number, ...args: string[]): Promise<Array<string | number>>;
+  factorkitGetMany(args: string[]): Promise<Array<FlatRecord | null>>;
+  factorkitCommit(args: string[]): Promise<CommitReply>;
 };
-
-/** Serialises ops for Lua: keys travel in KEYS, numbers as strings (cjson keeps 14 digits only). */
-function opsJson(ops: readonly StoreOp[]): string {
-  return JSON.stringify(
-    ops.map(({ key: _key, ...op }) => op),
-    (_name, value) => (typeof value === 'number' ? String(value) : value),
-  );
-}
 
 /**
  * The store for apps that run on many instances over one Redis or one Redis Cluster. Every commit
@@ -43,7 +37,9 @@ function opsJson(ops: readonly StoreOp[]): string {
  * the scripts; keys of one call that span slots throw `CROSS_SLOT`, on a single server too.
  *
  * Before its first command the store reads `maxmemory-policy` (on every master of a cluster) and
- * refuses an `allkeys-*` policy with `CONFIG`: it would evict enrolments.
+ * refuses an `allkeys-*` policy with `CONFIG`: it would evict enrolments. It then reads the data
+ * layout (the key `<prefix>layout`) and refuses, with `CONFIG`, any but its own: data of factorkit
+ * 0.1 needs {@link RedisStore.migrate} first. A prefix with no data gets the current layout.
  *
  * @example
  * import Redis, { Cluster } from 'ioredis';
@@ -55,9 +51,11 @@ export class RedisStore implements Store {
   private readonly prefix: string;
   private readonly timeoutMs: number;
   private readonly allowEvictingPolicy: boolean;
-  /** Set once the policy check passed, so later calls skip it without an await. */
-  private policyChecked = false;
+  /** Set once both checks passed, so later calls skip them without an await. */
+  private ready = false;
   private policyCheck: Promise<void> | null = null;
+  private layoutCheck: Promise<void> | null = null;
+  private readonly layoutIo: LayoutIo;
 
   /** @throws {FactorkitError} `CONFIG` for a bad prefix or a missing client. */
   constructor(options: RedisStoreOptions) {
@@ -80,11 +78,26 @@ export class RedisStore implements Store {
       client.defineCommand('factorkitCommit', { lua: COMMIT_LUA });
     }
     this.client = client;
+    this.layoutIo = {
+      client,
+      prefix,
+      bounded: (what, run) => this.bounded(what, run),
+      getMany: (keys, now) => this.readMany(keys, now),
+      commit: (ops, now) => this.apply(ops, now, undefined),
+    };
   }
 
-  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
-    if (!this.policyChecked) await this.checkPolicyOnce();
+  private bounded<T>(what: string, run: () => Promise<T>): Promise<T> {
     return boundedCall('redis', what, this.timeoutMs, run, classifyRedisFailure);
+  }
+
+  /** Runs a call once the policy check and, unless `layout` is false, the layout check passed. */
+  private async call<T>(what: string, run: () => Promise<T>, layout = true): Promise<T> {
+    if (!this.ready) {
+      await this.checkPolicyOnce();
+      if (layout) await this.checkLayoutOnce();
+    }
+    return this.bounded(what, run);
   }
 
   /**
@@ -92,13 +105,8 @@ export class RedisStore implements Store {
    * outage during the check is retried by the next call.
    */
   private checkPolicyOnce(): Promise<void> {
-    this.policyCheck ??= boundedCall('redis', 'eviction policy check', this.timeoutMs, () =>
-      evictionPolicies(this.client),
-    ).then(
-      (policies) => {
-        judgeEvictionPolicies(policies, this.allowEvictingPolicy);
-        this.policyChecked = true;
-      },
+    this.policyCheck ??= this.bounded('eviction policy check', () => evictionPolicies(this.client)).then(
+      (policies) => judgeEvictionPolicies(policies, this.allowEvictingPolicy),
       (error: unknown) => {
         this.policyCheck = null;
         throw error;
@@ -107,62 +115,89 @@ export class RedisStore implements Store {
     return this.policyCheck;
   }
 
+  /**
+   * Shared by the first calls, after the policy check. A refused layout is read again by the next
+   * call, so a migration run elsewhere takes effect without a restart.
+   */
+  private checkLayoutOnce(): Promise<void> {
+    this.layoutCheck ??= checkLayout(this.layoutIo).then(
+      () => {
+        this.ready = true;
+      },
+      (error: unknown) => {
+        this.layoutCheck = null;
+        throw error;
+      },
+    );
+    return this.layoutCheck;
+  }
+
   async get(key: string, now: number): Promise<StoredRecord | null> {
     return (await this.getMany([key], now))[0] ?? null;
   }
 
-  async getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
+  getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
+    return this.readMany(keys, now, true);
+  }
+
+  commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
+    return this.apply(ops, now, read, true);
+  }
+
+  /**
+   * Moves factorkit 0.1 data (layout 1: `{tag}:totp`, `{tag}:totp-step`, `{tag}:email`,
+   * `{tag}:admin-code`) into layout 2 (fields of `{tag}:user`), one atomic commit per user, then
+   * records layout 2 so the store runs. SCANs every master; works while the store refuses other
+   * calls. Safe to run again, and to resume after a crash. Run it with no 0.1 instance still writing.
+   * @param options.now The instant admin-issued codes are judged at (default: now): expired ones are dropped.
+   * @returns How many users had layout-1 records to move.
+   * @throws {FactorkitError} `CONFIG` when the data has a newer (or unknown) layout, or for an allkeys-* policy;
+   *   `STORE_UNAVAILABLE` when Redis fails (run it again).
+   * @example
+   * const { users } = await new RedisStore({ client, prefix: 'myapp:2fa:' }).migrate();
+   */
+  async migrate(options: { now?: number } = {}): Promise<{ users: number }> {
+    await this.checkPolicyOnce();
+    const moved = await migrateToCurrentLayout(this.layoutIo, options.now ?? Date.now());
+    this.layoutCheck = Promise.resolve();
+    this.ready = true;
+    return moved;
+  }
+
+  private async readMany(
+    keys: readonly string[],
+    now: number,
+    layout = false,
+  ): Promise<Array<StoredRecord | null>> {
     if (keys.length === 0) return [];
     const prefixed = keys.map((key) => this.prefix + key);
     assertOneSlot(prefixed, 'read');
-    const raw = await this.call('read', () =>
-      this.client.factorkitGetMany(prefixed.length, ...prefixed, String(now)),
+    const raw = await this.call(
+      'read',
+      () => this.client.factorkitGetMany([String(prefixed.length), ...prefixed, String(now)]),
+      layout,
     );
     return raw.map(parseRecord);
   }
 
-  async commit(ops: readonly StoreOp[], now: number, read: readonly string[] = []): Promise<CommitResult> {
+  private async apply(
+    ops: readonly StoreOp[],
+    now: number,
+    read: readonly string[] | undefined,
+    layout = false,
+  ): Promise<CommitResult> {
     assertDistinctKeys(ops);
-    if (ops.length === 0 && read.length === 0) return { ok: true, results: [] };
-    const keys = [...ops.map((op) => this.prefix + op.key), ...read.map((key) => this.prefix + key)];
+    const reads = read ?? [];
+    if (ops.length === 0 && reads.length === 0)
+      return read ? { ok: true, results: [], read: [] } : { ok: true, results: [] };
+    const keys = ops.map((op) => this.prefix + op.key);
+    for (const key of reads) keys.push(this.prefix + key);
     assertOneSlot(keys, 'commit');
-    const reply = await this.call('commit', () =>
-      this.client.factorkitCommit(keys.length, ...keys, String(now), opsJson(ops)),
+    const reply = await this.call(
+      'commit',
+      () => this.client.factorkitCommit(commitArgs(keys, ops, now)),
+      layout,
     );
-    if (Number(reply[0]) === 1) {
-      const results = reply.slice(1, 1 + ops.length).map(parseFields);
-      if (read.length === 0) return { ok: true, results };
-      return {
-        ok: true,
-        results,
-        read: reply.slice(1 + ops.length).map((json) => parseRecord(json as string)),
-      };
-    }
-    const expiresAt = reply[4] === '' || reply[4] === undefined ? null : Number(reply[4]);
-    return {
-      ok: false,
-      index: Number(reply[1]),
-      reason: reply[2] as OpFailure,
-      fields: parseFields(reply[3]),
-      expiresAt,
-    };
+    return parseCommit(reply, read !== undefined);
   }
-}
-
-/** A record as the scripts return it (`{ f: fields, e: expiry }` JSON), or null for ''. */
-function parseRecord(json: string): StoredRecord | null {
-  if (!json) return null;
-  const parsed = JSON.parse(json) as { f: Fields | unknown[]; e: string };
-  // cjson encodes an empty table as an array.
-  return {
-    fields: Array.isArray(parsed.f) ? {} : parsed.f,
-    expiresAt: parsed.e === '' ? null : Number(parsed.e),
-  };
-}
-
-/** Fields as the commit script returns them (JSON, or '' for none). */
-function parseFields(json: unknown): Fields | null {
-  if (typeof json !== 'string' || json === '') return null;
-  const parsed = JSON.parse(json) as Fields | unknown[];
-  return Array.isArray(parsed) ? {} : parsed;
 }

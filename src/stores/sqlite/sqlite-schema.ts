@@ -1,8 +1,13 @@
 import { FactorkitError } from '../../core/errors.js';
+import { LAYOUT_VERSION } from '../../store/layout.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
-/** The schema version this code reads and writes; `createSchema()` records it in `<table>_meta`. */
-export const SQLITE_SCHEMA_VERSION = 1;
+/**
+ * The schema version this code reads and writes, recorded in `<table>_meta` by `createSchema()`:
+ * the data layout (`src/store/layout.ts`). Version 1 (one row per factor) is migrated by
+ * `createSchema()`.
+ */
+export const SQLITE_SCHEMA_VERSION = LAYOUT_VERSION;
 
 /** The records table and its meta table: `CREATE ... IF NOT EXISTS`, so running it twice is harmless. */
 export function sqliteSchemaSql(table: string): string {
@@ -23,28 +28,36 @@ function refuse(message: string): FactorkitError {
   return new FactorkitError('CONFIG', `[sqlite] ${message}`, { field: 'table' });
 }
 
+/** The schema version recorded for `table` (0: no meta table or no version), or null when `table` does not exist. */
+export function schemaVersion(db: SqliteDatabase, table: string): number | null {
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)`)
+    .all(table, `${table}_meta`) as Array<{ name: string }>;
+  if (!tables.some((row) => row.name === table)) return null;
+  if (!tables.some((row) => row.name === `${table}_meta`)) return 0;
+  const row = db.prepare(`SELECT value FROM "${table}_meta" WHERE name = 'schema_version'`).get() as
+    | { value: string }
+    | undefined;
+  return row ? Number(row.value) : 0;
+}
+
+/** Records `version` as the schema version of `table`. */
+export function setSchemaVersion(db: SqliteDatabase, table: string, version: number): void {
+  db.prepare(`UPDATE "${table}_meta" SET value = ? WHERE name = 'schema_version'`).run(String(version));
+}
+
 /**
  * Checks that `table` exists with the schema version this code expects: a database written by an
  * older or newer factorkit is refused (CONFIG) rather than read with the wrong layout.
  */
 export function assertSchemaVersion(db: SqliteDatabase, table: string): void {
-  const tables = db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)`)
-    .all(table, `${table}_meta`) as Array<{ name: string }>;
-  if (!tables.some((row) => row.name === table)) {
-    throw refuse(`table ${table} does not exist: call store.createSchema() first`);
-  }
-  const row = tables.some((found) => found.name === `${table}_meta`)
-    ? (db.prepare(`SELECT value FROM "${table}_meta" WHERE name = 'schema_version'`).get() as
-        | { value: string }
-        | undefined)
-    : undefined;
-  const found = row ? Number(row.value) : 0;
+  const found = schemaVersion(db, table);
+  if (found === null) throw refuse(`table ${table} does not exist: call store.createSchema() first`);
   if (found === SQLITE_SCHEMA_VERSION) return;
-  const where = `table ${table} has schema version ${row ? row.value : 'none'}, this factorkit expects ${SQLITE_SCHEMA_VERSION}`;
+  const where = `table ${table} has schema version ${found || 'none'}, this factorkit expects ${SQLITE_SCHEMA_VERSION}`;
   throw refuse(
     found > SQLITE_SCHEMA_VERSION
       ? `${where}: it was written by a newer factorkit; upgrade factorkit, or set option table to a new table`
-      : `${where}: it was written by an older factorkit; migrate it as the CHANGELOG describes, or set option table to a new table`,
+      : `${where}: run store.createSchema() once to migrate it`,
   );
 }

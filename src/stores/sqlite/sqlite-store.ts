@@ -8,8 +8,15 @@ import {
   type SqliteDatabase,
   type SqliteStatement,
 } from './sqlite-database.js';
+import { migrateLayout1 } from './sqlite-migrate.js';
 import { type SqliteStoreOptions, sqliteSettings } from './sqlite-options.js';
-import { sqliteSchemaSql } from './sqlite-schema.js';
+import {
+  assertSchemaVersion,
+  SQLITE_SCHEMA_VERSION,
+  schemaVersion,
+  setSchemaVersion,
+  sqliteSchemaSql,
+} from './sqlite-schema.js';
 import { prepareStatements, type Row, type Statements, toRecord } from './sqlite-sql.js';
 
 /**
@@ -64,21 +71,34 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Switches the file to WAL (readers never wait for the writer; it persists in the file) and creates
-   * the table, its expiry index and its meta table if missing.
-   * @throws {FactorkitError} `CONFIG` when the table was created by a factorkit of another schema version.
+   * Switches the file to WAL (readers never wait for the writer; it persists in the file), creates
+   * the table, its expiry index and its meta table if missing, and migrates a table of schema
+   * version 1 (one row per factor) to this version in the same transaction: enrolled users keep
+   * their app, address, backup codes and trusted browsers. Safe to run on every start.
+   * @returns how many users a migration moved (0 when there was nothing to migrate).
+   * @throws {FactorkitError} `CONFIG` when the table was written by a newer factorkit.
    */
-  createSchema(): void {
-    this.call('createSchema', () => {
+  createSchema(): { migratedUsers: number } {
+    return this.call('createSchema', () => {
       this.db.exec('PRAGMA journal_mode = WAL');
-      // One transaction, so processes creating the schema at once take turns.
+      // One transaction, so processes creating or migrating the schema at once take turns.
+      this.control.begin.run();
+      let migratedUsers = 0;
       try {
-        this.db.exec(`BEGIN IMMEDIATE;\n${this.schemaSql()}\nCOMMIT;`);
+        const found = schemaVersion(this.db, this.table);
+        this.db.exec(this.schemaSql());
+        if (found !== null && found < SQLITE_SCHEMA_VERSION) {
+          migratedUsers = migrateLayout1(this.db, this.table, Date.now());
+          setSchemaVersion(this.db, this.table, SQLITE_SCHEMA_VERSION);
+        }
+        assertSchemaVersion(this.db, this.table);
+        this.control.commit.run();
       } catch (error) {
         this.rollback();
         throw error;
       }
       this.statements();
+      return { migratedUsers };
     });
   }
 
