@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import session from 'express-session';
@@ -18,6 +20,19 @@ export interface ExampleOptions {
   now?: () => number;
   /** Signs the session cookie (random per process when unset: sessions end with the process). */
   sessionSecret?: string;
+  /**
+   * Security keys: the page origin (`http://localhost:3000`) and its domain (`localhost`). WebAuthn
+   * needs a domain: it does not work on an IP address such as 127.0.0.1.
+   */
+  webauthn?: { rpId: string; origin: string };
+}
+
+/** `@simplewebauthn/browser`'s ready-made bundle (the global `SimpleWebAuthnBrowser`): no build step. */
+function webauthnBrowserBundle(): string {
+  const main = createRequire(import.meta.url).resolve('@simplewebauthn/browser');
+  let dir = dirname(main);
+  while (!dir.endsWith('@simplewebauthn/browser')) dir = dirname(dir);
+  return `${dir}/dist/bundle/index.umd.min.js`;
 }
 
 /** Sessions idle longer than this end. */
@@ -30,6 +45,8 @@ export function createExampleApp(options: ExampleOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.use('/static', express.static(fileURLToPath(new URL('./public/', import.meta.url))));
+  const bundle = webauthnBrowserBundle();
+  app.get('/static/vendor/simplewebauthn-browser.js', (_req, res) => res.sendFile(bundle));
   app.use(
     session({
       name: 'example_sid',
@@ -55,8 +72,12 @@ export function createExampleApp(options: ExampleOptions) {
       return user?.role === 'admin' ? { id: user.id, roles: ['admin'] } : null;
     },
     cookie: { secure: secureCookies },
+    ...(options.webauthn ? { webauthn: { ...options.webauthn, rpName: 'CloudFon CX' } } : {}),
     now,
   });
+  /** The user's security keys, or null when the app has none configured. */
+  const securityKeys = (userId: string) =>
+    options.webauthn ? tf.webauthn.list(userId) : Promise.resolve(null);
   app.use('/2fa', twoFactor);
   const currentUser = async (req: Request): Promise<DemoUser | null> =>
     users.byIdOrNull(await twoFactor.userId(req));
@@ -102,19 +123,22 @@ export function createExampleApp(options: ExampleOptions) {
     if (state?.stage !== 'setup') return res.redirect('/profile');
     const user = users.byIdOrNull(state.userId);
     if (!user) return res.redirect('/login');
-    const status = await tf.status(user.id);
-    res.type('html').send(profilePage({ user, status, devices: [], currentDeviceId: null, setupOnly: true }));
+    const [status, keys] = await Promise.all([tf.status(user.id), securityKeys(user.id)]);
+    res
+      .type('html')
+      .send(profilePage({ user, status, keys, devices: [], currentDeviceId: null, setupOnly: true }));
   });
   app.get(
     '/profile',
     page(async (req, user) => {
-      const [status, devices, state] = await Promise.all([
+      const [status, keys, devices, state] = await Promise.all([
         tf.status(user.id),
+        securityKeys(user.id),
         tf.devices.list(user.id),
         twoFactor.state(req),
       ]);
       const currentDeviceId = state?.stage === 'signed-in' ? state.deviceId : null;
-      return profilePage({ user, status, devices, currentDeviceId, setupOnly: false });
+      return profilePage({ user, status, keys, devices, currentDeviceId, setupOnly: false });
     }),
   );
   app.get(

@@ -1,4 +1,4 @@
-import type { MailMessage } from 'factorkit';
+import type { MailMessage, SecurityKey } from 'factorkit';
 import type { DemoUser } from './users.js';
 
 /** Escapes text for HTML. */
@@ -22,7 +22,7 @@ function layout(title: string, body: string, user: DemoUser | null, setupOnly = 
       : `<nav><div class="who">CloudFon CX</div><a href="/login">User Sign In</a><a href="/dev/outbox">Outbox (development)</a></nav>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · CloudFon CX</title><link rel="stylesheet" href="/static/style.css"></head>
-<body>${nav}<main><h1>${esc(title)}</h1>${body}</main><script src="/static/app.js"></script></body></html>`;
+<body>${nav}<main><h1>${esc(title)}</h1>${body}</main><script src="/static/vendor/simplewebauthn-browser.js"></script><script src="/static/app.js"></script></body></html>`;
 }
 
 export function signInPage(error?: string): string {
@@ -47,7 +47,8 @@ export function codePage(options: { methods: string[]; trustDays: number | null 
       <label>Authentication code <input id="code" name="code" autocomplete="one-time-code" inputmode="text" maxlength="32" autofocus></label>
       ${options.trustDays ? `<label class="inline"><input type="checkbox" id="remember"> Trust this browser for ${options.trustDays} days</label>` : ''}
       <div class="row"><button id="verify" data-action="verify-login">Verify</button>
-      ${hasEmail ? '<button id="send-email" class="secondary" data-action="send-login-email">Send code by email</button>' : ''}</div>
+      ${hasEmail ? '<button id="send-email" class="secondary" data-action="send-login-email">Send code by email</button>' : ''}
+      ${options.methods.includes('webauthn') ? '<button id="use-key" class="secondary" data-action="use-security-key">Use a security key</button>' : ''}</div>
       <p id="message" role="alert" class="message"></p>
     </section>`,
     null,
@@ -57,6 +58,8 @@ export function codePage(options: { methods: string[]; trustDays: number | null 
 interface ProfileView {
   user: DemoUser;
   status: { totp: boolean; email: string | null; backupCodesRemaining: number; enabled: boolean };
+  /** The security keys, or null when the app does not offer them. */
+  keys: SecurityKey[] | null;
   devices: Array<{ id: string; label: string; createdAt: number; lastUsedAt: number; expiresAt: number }>;
   currentDeviceId: string | null;
   /** A session that must set up 2FA before anything else: only the methods and backup codes. */
@@ -89,6 +92,7 @@ export function profilePage(view: ProfileView): string {
     <section class="card">
       ${method('method-email', 'Email authentication', Boolean(status.email), status.email ?? '')}
       ${method('method-totp', 'Authenticator app authentication', status.totp, '')}
+      ${view.keys ? securityKeysSection(view.keys) : ''}
     </section>
     <section class="card" id="backup-codes">
       <h2>Backup codes</h2>
@@ -101,6 +105,24 @@ export function profilePage(view: ProfileView): string {
     view.user,
     view.setupOnly,
   );
+}
+
+/** "Security keys": each key with its name and use, rename and remove, and "Add a security key". */
+function securityKeysSection(keys: SecurityKey[]): string {
+  const rows = keys
+    .map(
+      (key) =>
+        `<li data-key="${esc(key.id)}"><b class="key-label">${esc(key.label)}</b> <small class="muted">added ${when(key.createdAt)} · ${key.lastUsedAt ? `last used ${when(key.lastUsedAt)}` : 'never used'}</small>
+        <button class="secondary small" data-action="rename-key" data-key="${esc(key.id)}" data-label="${esc(key.label)}">Rename</button>
+        <button class="secondary small" data-action="remove-key" data-key="${esc(key.id)}" data-label="${esc(key.label)}">Remove</button></li>`,
+    )
+    .join('');
+  return `
+    <div class="method" id="method-webauthn">
+      <div><h3>Security keys</h3><p class="muted">${keys.length ? `${keys.length} key${keys.length === 1 ? '' : 's'}: sign in with a touch, safe from phishing` : 'Not set up'}</p>
+      ${keys.length ? `<ul class="keys">${rows}</ul>` : ''}</div>
+      <button data-action="add-key">Add a security key</button>
+    </div>`;
 }
 
 export function securityPage(user: DemoUser, frequency: 'every-login' | { trustDays: number }): string {

@@ -77,15 +77,23 @@ const tf = createTwoFactor({
   },
 });
 
-const app = createExampleApp({ tf, ...(mailer instanceof MemoryMailer ? { outbox: mailer } : {}) });
 const host = process.env['HOST'] ?? '127.0.0.1';
-const server = app.listen(Number(process.env['PORT'] ?? 3000), host, () => {
+const port = Number(process.env['PORT'] ?? 3000);
+// Security keys need a domain, not an IP: they work at http://localhost:<port> (EXAMPLE_ORIGIN to change).
+const origin = process.env['EXAMPLE_ORIGIN'] ?? `http://localhost:${port}`;
+const app = createExampleApp({
+  tf,
+  ...(mailer instanceof MemoryMailer ? { outbox: mailer } : {}),
+  webauthn: { rpId: new URL(origin).hostname, origin },
+});
+const server = app.listen(port, host, () => {
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  console.log(`\nCloudFon CX example control panel: http://${host}:${port}/\n`);
+  const listening = typeof address === 'object' && address ? address.port : port;
+  console.log(`\nCloudFon CX example control panel: http://${host}:${listening}/\n`);
   console.log(`Store: ${where}`);
   console.log('Demo users (email / password):');
   for (const account of DEMO_ACCOUNTS)
     console.log(`  ${account.email.padEnd(26)} ${account.password.padEnd(14)} ${account.role}`);
-  console.log(`\nEmails appear at http://${host}:${port}/dev/outbox (development mailer).\n`);
+  console.log(`\nEmails appear at http://${host}:${listening}/dev/outbox (development mailer).`);
+  console.log(`Security keys and passkeys work at ${origin} (WebAuthn needs a domain, not an IP address).\n`);
 });

@@ -11,6 +11,7 @@ import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
 import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
 import type { TwoFactorStatus } from '../methods/method-module.js';
 import { createMethodRegistry, type FactorId, type MethodApis } from '../methods/registry.js';
+import { type WebauthnSettings, webauthnSettingsSchema } from '../methods/webauthn/webauthn-json.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
 import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
@@ -52,6 +53,8 @@ export interface TwoFactorOptions {
   emailTemplate?: CodeMessageTemplate;
   /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
   policyCacheMs?: number;
+  /** Security keys and passkeys: user verification, attestation, resident keys (see `WebauthnSettings`). */
+  webauthn?: Partial<WebauthnSettings>;
 }
 
 /**
@@ -97,6 +100,7 @@ const optionsSchema = z.object({
   totp: z.unknown().optional(),
   emailTemplate: fn('emailTemplate').optional(),
   policyCacheMs: z.number().int().min(0).max(60_000).optional(),
+  webauthn: webauthnSettingsSchema.optional(),
 });
 
 /**
@@ -108,7 +112,7 @@ const optionsSchema = z.object({
  * const start = await tf.login.start(user.id, { deviceToken: req.cookies.tf_device });
  */
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
-  parseOptions(optionsSchema, options, 'options');
+  const parsed = parseOptions(optionsSchema, options, 'options');
   const now = options.now ?? Date.now;
   const random = options.random ?? secureRandom;
   const keyring = new Keyring(options.keys);
@@ -133,6 +137,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
     limiter: new AttemptLimiter({ store, now }),
     sessions: new SessionRegistry({ store, now, random }),
+    webauthn: parsed.webauthn ?? webauthnSettingsSchema.parse({}),
     methods: createMethodRegistry(() => ctx),
     emit: createEmitter(options.onEvent, now),
     authorize: options.authorize ?? (() => false),

@@ -6,7 +6,9 @@ export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../app/c
 export type { DevicesApi } from '../app/devices.js';
 export type { LoginApi } from '../app/login/login-api.js';
 export type { LoginStart } from '../app/login/start.js';
+export type { VerifyOptions } from '../app/login/verify.js';
 export type { VerifyResult } from '../app/login/verify-outcomes.js';
+export type { WebauthnOptionsResult } from '../app/login/webauthn-options.js';
 export type { PolicyApi } from '../app/policy-api.js';
 export type { SessionsApi } from '../app/sessions-api.js';
 // Errors and events.
@@ -52,8 +54,27 @@ export type { SendCodeResult } from '../methods/email/email-delivery.js';
 export type { EmailApi } from '../methods/email/email-setup.js';
 export type { SetupResult } from '../methods/enable.js';
 export type { TwoFactorStatus } from '../methods/method-module.js';
-export type { ChallengeMethod, CodeMethod, FactorId, MethodApis, MethodId } from '../methods/registry.js';
+export type {
+  ChallengeMethod,
+  CodeMethod,
+  FactorId,
+  MethodApis,
+  MethodId,
+  ProofMethod,
+} from '../methods/registry.js';
 export type { TotpApi } from '../methods/totp/totp-setup.js';
+export type { WebauthnApi } from '../methods/webauthn/webauthn-api.js';
+export type { SecurityKey } from '../methods/webauthn/webauthn-credentials.js';
+export type {
+  WebauthnAssertionResponse,
+  WebauthnCreationOptions,
+  WebauthnCredentialDescriptor,
+  WebauthnRegistrationResponse,
+  WebauthnRequestOptions,
+  WebauthnSettings,
+} from '../methods/webauthn/webauthn-json.js';
+export type { KeyChangeResult } from '../methods/webauthn/webauthn-keys.js';
+export type { RegistrationResult, RegistrationSite } from '../methods/webauthn/webauthn-registration.js';
 export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/attempt-limiter.js';
 export { SessionRegistry } from '../services/session-registry.js';
 export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';

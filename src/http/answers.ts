@@ -69,3 +69,9 @@ export function resultAnswer(
   }
   return json(status, result);
 }
+
+/** A refused key is worded as one ("The security key was not accepted."), not as a wrong code. */
+export function keyRefusalWording(answer: HttpAnswer): HttpAnswer {
+  const body = answer.body as { reason?: unknown } | null;
+  return body?.reason === 'invalid-code' ? { ...answer, messageCode: 'key-refused' } : answer;
+}

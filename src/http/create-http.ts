@@ -63,7 +63,7 @@ export function createTwoFactorHttp<Native>(
     if (typeof code !== 'string' || !body) return { ...answer, headers };
     const catalogue = typeof resolved.messages === 'function' ? resolved.messages(native) : resolved.messages;
     const message = renderMessage(
-      code,
+      answer.messageCode ?? code,
       {
         now: resolved.now(),
         ...(typeof body['attemptsLeft'] === 'number' ? { attemptsLeft: body['attemptsLeft'] } : {}),

@@ -24,6 +24,10 @@ export const englishMessages = {
   'invalid-code': (d: MessageData) =>
     `Invalid authentication code. ${d.attemptsLeft} attempt${d.attemptsLeft === 1 ? '' : 's'} left.`,
   locked: (d: MessageData) => lockMessage((d.retryAt ?? d.now) - d.now),
+  'key-refused': (d: MessageData) =>
+    `The security key was not accepted. ${d.attemptsLeft} attempt${d.attemptsLeft === 1 ? '' : 's'} left.`,
+  'unknown-key': 'This security key is not registered to your account.',
+  'no-webauthn': 'No security key is registered for this account.',
   'challenge-ended': 'Too many failed attempts. Please sign in again.',
   expired: 'This code has expired. Please start again.',
   'unknown-challenge': 'This sign-in is no longer valid. Please sign in again.',

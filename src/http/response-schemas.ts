@@ -45,11 +45,8 @@ export const sendCodeResult = z.union([
   }),
 ]);
 
-export const setupResult = z.union([
-  z.object({
-    ok: z.literal(true),
-    backupCodes: z.array(z.string()).optional().describe('the first method: 10 codes, shown once'),
-  }),
+/** The refusals of a setup's confirmation (a code, or a security key's registration). */
+const setupRefusals = [
   z.object({ ok: z.literal(false), reason: z.literal('invalid-code'), attemptsLeft: z.number(), message }),
   z.object({
     ok: z.literal(false),
@@ -59,6 +56,14 @@ export const setupResult = z.union([
     message,
   }),
   z.object({ ok: z.literal(false), reason: z.enum(['no-pending-setup', 'expired']), message }),
+] as const;
+
+export const setupResult = z.union([
+  z.object({
+    ok: z.literal(true),
+    backupCodes: z.array(z.string()).optional().describe('the first method: 10 codes, shown once'),
+  }),
+  ...setupRefusals,
 ]);
 
 export const pendingLogin = z.object({
@@ -71,8 +76,75 @@ export const status = z.object({
   enabled: z.boolean(),
   totp: z.boolean(),
   email: z.string().nullable().describe('masked'),
+  securityKeys: z.number().describe('security keys and passkeys registered'),
   backupCodesRemaining: z.number(),
 });
+
+const credentialDescriptor = z.object({
+  id: z.string(),
+  type: z.literal('public-key'),
+  transports: z.array(z.string()).optional(),
+});
+
+export const webauthnRequest = z.object({
+  ok: z.literal(true),
+  options: z
+    .object({
+      challenge: z.string(),
+      timeout: z.number(),
+      rpId: z.string(),
+      allowCredentials: z.array(credentialDescriptor),
+      userVerification: z.enum(['required', 'preferred', 'discouraged']),
+    })
+    .describe(
+      "for navigator.credentials.get(): @simplewebauthn/browser's startAuthentication({ optionsJSON })",
+    ),
+});
+
+export const webauthnRequestFailure = z.object({
+  ok: z.literal(false),
+  reason: z.enum(['no-webauthn', 'challenge-ended', 'expired', 'unknown-challenge']),
+  message,
+});
+
+export const webauthnCreation = z
+  .object({
+    rp: z.object({ name: z.string(), id: z.string().optional() }),
+    user: z.object({ id: z.string(), name: z.string(), displayName: z.string() }),
+    challenge: z.string(),
+    pubKeyCredParams: z.array(z.object({ alg: z.number(), type: z.literal('public-key') })),
+    timeout: z.number().optional(),
+    excludeCredentials: z.array(credentialDescriptor).optional(),
+    authenticatorSelection: z.record(z.string(), z.unknown()).optional(),
+    attestation: z.string().optional(),
+    extensions: z.record(z.string(), z.unknown()).optional(),
+    hints: z.array(z.string()).optional(),
+  })
+  .describe(
+    "for navigator.credentials.create(): @simplewebauthn/browser's startRegistration({ optionsJSON })",
+  );
+
+const securityKey = z.object({
+  id: z.string(),
+  label: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+  transports: z.array(z.string()),
+  aaguid: z.string(),
+  backupEligible: z.boolean().describe('a passkey that syncs between devices'),
+  backedUp: z.boolean(),
+});
+
+export const securityKeys = z.object({ keys: z.array(securityKey) });
+
+export const registrationResult = z.union([
+  z.object({
+    ok: z.literal(true),
+    key: securityKey,
+    backupCodes: z.array(z.string()).optional().describe('the first method: 10 codes, shown once'),
+  }),
+  ...setupRefusals,
+]);
 
 export const totpSetup = z.object({
   secret: z.string().describe('base32, for typing into the app'),

@@ -29,6 +29,8 @@ export interface HttpAnswer {
   attachment?: { contentType: string; text: string };
   /** Extra headers, in order; `Set-Cookie` may repeat. */
   headers: Array<[string, string]>;
+  /** The catalogue entry for the body's `message` when not its reason or error code (a refused key). */
+  messageCode?: string;
 }
 
 /** Options shared by every adapter; `Native` is the framework's request type. */
@@ -45,6 +47,11 @@ export interface TwoFactorHttpOptions<Native> {
   csrf?(req: Native): unknown;
   /** Origins allowed to send state-changing requests besides the request's own host. */
   trustedOrigins?: readonly string[];
+  /**
+   * Security keys: the relying party and the page origin registrations happen on (`rpId`
+   * `example.com`, `origin` `https://app.example.com`). Without it the WebAuthn endpoints answer 404.
+   */
+  webauthn?: { rpId: string; rpName: string; origin: string } | undefined;
   /** Trusted-browser cookie. */
   cookie?: { name?: string; secure?: boolean; path?: string; domain?: string };
   /**

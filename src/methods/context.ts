@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import type { BackupCodeVault } from './backup-codes/backup-code-vault.js';
 import type { EmailCodeIssuer } from './email/email-code-issuer.js';
 import type { MethodRegistry } from './registry.js';
+import type { WebauthnSettings } from './webauthn/webauthn-json.js';
 
 /** What methods and the use cases above them share: the dependency bag. Internal. */
 export interface MethodContext {
@@ -24,6 +25,8 @@ export interface MethodContext {
   devices: TrustedDeviceStore;
   limiter: AttemptLimiter;
   sessions: SessionRegistry;
+  /** How security keys are asked for (facade option `webauthn`). */
+  webauthn: WebauthnSettings;
   /** The methods, as the registry answers for them. */
   methods: MethodRegistry;
   emit: (event: Omit<TwoFactorEvent, 'at'>) => Promise<void>;

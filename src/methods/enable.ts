@@ -18,6 +18,8 @@ export interface EnableWrite {
   fields: Fields;
   /** A floor to raise with them (TOTP: the step of the confirming code). */
   advance?: { field: string; value: number };
+  /** Other writes of the same step (a security key into `{tag}:webauthn`). */
+  also?: StoreOp[];
 }
 
 /**
@@ -44,7 +46,7 @@ export async function commitEnable(
     ...(write.advance ? { advance: write.advance } : {}),
     ...(absent ? { absent } : {}),
   });
-  const pending = ctx.methods.pendingDeletes(userId, method);
+  const pending = [...(write.also ?? []), ...ctx.methods.pendingDeletes(userId, method)];
   if (ctx.methods.enabledFactors(user).length === 0) {
     const policy = await ctx.policy();
     const codes = ctx.vault.generate();

@@ -1,5 +1,6 @@
 import type { Fields, StoredRecord, StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
+import type { WebauthnAssertionResponse } from './webauthn/webauthn-json.js';
 
 /**
  * A user's records as a login reads them: `user` (the `{tag}:user` record, where every method keeps
@@ -13,24 +14,45 @@ export function userField(user: UserRecords, name: string): string | undefined {
   return fields && Object.hasOwn(fields, name) ? fields[name] : undefined;
 }
 
-/** A code typed in the login step, with what evaluating it may use. */
-export interface CodeAttempt {
+/** What a login step proves the second factor with: a typed code, or a security key's response. */
+export type Proof = { code: string } | { response: WebauthnAssertionResponse };
+
+/** One attempt on a challenge, with what evaluating it may use. */
+interface ChallengeAttempt {
   userId: string;
   /** The challenge's nonce: email codes are bound to it. */
   nonce: string;
   purpose: 'login' | 'step-up';
-  code: string;
   now: number;
   /** The challenge record's fields after this attempt was counted. */
   challenge: Fields;
   user: UserRecords;
 }
 
+/** A code typed in the login step. */
+export interface CodeAttempt extends ChallengeAttempt {
+  code: string;
+}
+
+/** A security key's assertion in the login step (validated JSON). */
+export interface ResponseAttempt extends ChallengeAttempt {
+  response: WebauthnAssertionResponse;
+}
+
+/** What a method adds to a challenge it is offered in: fields of the record, extras of the answer. */
+export interface ChallengeAddition {
+  fields: Fields;
+  /** Merged into `login.start`'s challenge answer (WebAuthn: `webauthn`, the request options). */
+  extras: Record<string, unknown>;
+}
+
 /** What a method found in a code: the ops that consume it, committed with the challenge's end. */
 export type CodeMatch<Id extends string = string> =
   | { kind: 'match'; method: Id; ops: StoreOp[]; challengeMatch?: Fields }
   /** A TOTP code for a step already used: refused, and reported as a replay. */
-  | { kind: 'replayed' };
+  | { kind: 'replayed' }
+  /** A security key whose signature counter went back (a cloned authenticator): refused, and reported. */
+  | { kind: 'counter-regressed'; credentialId: string };
 
 /** What `status` reports; each method adds its part. */
 export interface TwoFactorStatus {
@@ -41,6 +63,8 @@ export interface TwoFactorStatus {
   /** The enabled address, masked (`a***@example.com`), or null. */
   email: string | null;
   backupCodesRemaining: number;
+  /** Security keys and passkeys registered. */
+  securityKeys: number;
 }
 
 /**
@@ -64,8 +88,11 @@ export interface MethodModule {
   readonly enabledField?: string;
   /** Records of its own read at login and for `status` besides `{tag}:user`, by name. */
   readonly records: Readonly<Record<string, (userId: string) => string>>;
-  /** Whether evaluating `code` may need its own records (backup codes: only codes of their shape). */
-  readsFor?(ctx: MethodContext, code: string): boolean;
+  /**
+   * Whether evaluating `proof` may need its own records (backup codes: only codes of their shape;
+   * security keys: only responses). Without it, a login always reads them.
+   */
+  readsFor?(ctx: MethodContext, proof: Proof): boolean;
   /** Every record of its own it keeps for a user (an admin reset removes them all). */
   keys(userId: string): string[];
   /** Keys of a setup in progress: removed whenever the set of methods changes. */
@@ -74,6 +101,15 @@ export interface MethodModule {
   usable(ctx: MethodContext, user: UserRecords): boolean;
   /** Evaluates a typed code: a match, a replay, or null (not this method's code). */
   matchCode?(ctx: MethodContext, attempt: CodeAttempt): CodeMatch | null;
+  /** Evaluates a security key's response: a match, a refusal to report, or null (not verified). */
+  matchResponse?(ctx: MethodContext, attempt: ResponseAttempt): Promise<CodeMatch | null>;
+  /** What it adds to a challenge that offers it (WebAuthn: a ceremony challenge and request options). */
+  challenge?(
+    ctx: MethodContext,
+    userId: string,
+    user: UserRecords,
+    now: number,
+  ): Promise<ChallengeAddition | null>;
   /** Its part of `status` (the registry sets `enabled`). */
   status?(ctx: MethodContext, user: UserRecords): Partial<TwoFactorStatus>;
   /** The facade namespace it adds (`tf.totp`), if any. */

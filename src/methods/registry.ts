@@ -5,14 +5,30 @@ import { adminCodeModule } from './admin-code/admin-code-module.js';
 import { backupCodesModule } from './backup-codes/backup-codes-module.js';
 import type { MethodContext } from './context.js';
 import { emailModule } from './email/email-module.js';
-import type { CodeAttempt, CodeMatch, MethodModule, TwoFactorStatus, UserRecords } from './method-module.js';
+import type {
+  ChallengeAddition,
+  CodeAttempt,
+  CodeMatch,
+  MethodModule,
+  Proof,
+  ResponseAttempt,
+  TwoFactorStatus,
+  UserRecords,
+} from './method-module.js';
 import { totpModule } from './totp/totp-module.js';
+import { webauthnModule } from './webauthn/webauthn-module.js';
 
 /**
  * Every method factorkit knows, in the order the login page offers them and a typed code is tried.
  * Adding a method is a folder under `src/methods/` and one line here.
  */
-export const methodModules = [totpModule, emailModule, adminCodeModule, backupCodesModule] as const;
+export const methodModules = [
+  webauthnModule,
+  totpModule,
+  emailModule,
+  adminCodeModule,
+  backupCodesModule,
+] as const;
 
 type Module = (typeof methodModules)[number];
 /** Every method id. */
@@ -23,6 +39,8 @@ export type FactorId = Extract<Module, { role: 'factor' }>['id'];
 export type ChallengeMethod = Extract<Module, { offered: true }>['id'];
 /** The methods a typed code can prove. */
 export type CodeMethod = Extract<Module, { matchCode: unknown }>['id'];
+/** The methods that can end a challenge: a typed code's, or a security key's. */
+export type ProofMethod = CodeMethod | Extract<Module, { matchResponse: unknown }>['id'];
 /** The facade namespaces the methods add (`totp`, `email`, `backupCodes`). */
 export type MethodApis = {
   [M in Module as M extends { api: { name: infer N extends string } } ? N : never]: M extends {
@@ -49,11 +67,11 @@ export interface UserReads {
 /** What the facade, the login step and `status` ask about methods. */
 export interface MethodRegistry {
   /**
-   * What to read for a user: `{tag}:user` and every method's own records, or, given the code a
-   * login is checking, only the records that code may need (backup codes only for a code of their
-   * shape).
+   * What to read for a user: `{tag}:user` and every method's own records, or, given the proof a
+   * login is checking, only the records it may need (backup codes only for a code of their shape,
+   * security keys only for a key's response).
    */
-  reads(userId: string, code?: string): UserReads;
+  reads(userId: string, proof?: Proof): UserReads;
   /** Reads every record of a user's methods in one round trip. */
   loadUser(userId: string): Promise<UserRecords>;
   /** The factors that are on. */
@@ -62,6 +80,15 @@ export interface MethodRegistry {
   offered(user: UserRecords): ChallengeMethod[];
   /** Tries a code against every method, in order: the first match, a replay, or null. */
   matchCode(attempt: CodeAttempt): CodeMatch<CodeMethod> | null;
+  /** Tries a security key's response against the methods that take one. */
+  matchResponse(attempt: ResponseAttempt): Promise<CodeMatch<ProofMethod> | null>;
+  /** What the offered methods add to a new challenge (fields of its record, extras of the answer). */
+  challengeAdditions(
+    userId: string,
+    user: UserRecords,
+    methods: readonly string[],
+    now: number,
+  ): Promise<ChallengeAddition>;
   /** Deletes of the pending setups of every factor but `except`. */
   pendingDeletes(userId: string, except?: string): StoreOp[];
   /** The `{tag}:user` fields whose presence means a factor is on, for every factor but `except`. */
@@ -102,9 +129,11 @@ export function createMethodRegistry(
     unset: names,
   });
   const registry: MethodRegistry = {
-    reads(userId, code) {
-      const c = code === undefined ? null : ctx();
-      const records = own.filter(({ module }) => c === null || !module.readsFor || module.readsFor(c, code!));
+    reads(userId, proof) {
+      const c = proof === undefined ? null : ctx();
+      const records = own.filter(
+        ({ module }) => c === null || !module.readsFor || module.readsFor(c, proof!),
+      );
       return {
         keys: [storeKeys.user(userId), ...records.map(({ key }) => key(userId))],
         records: (read) =>
@@ -137,6 +166,28 @@ export function createMethodRegistry(
         if (match) return match as CodeMatch<CodeMethod>;
       }
       return null;
+    },
+    async matchResponse(attempt) {
+      const c = ctx();
+      if (!factors.some((m) => m.usable(c, attempt.user))) return null;
+      for (const module of modules) {
+        const match = await module.matchResponse?.(c, attempt);
+        if (match) return match as CodeMatch<ProofMethod>;
+      }
+      return null;
+    },
+    async challengeAdditions(userId, user, methods, now) {
+      const c = ctx();
+      const added: ChallengeAddition = { fields: {}, extras: {} };
+      for (const module of modules) {
+        if (!module.challenge || !methods.includes(module.id)) continue;
+        const part = await module.challenge(c, userId, user, now);
+        if (part) {
+          Object.assign(added.fields, part.fields);
+          Object.assign(added.extras, part.extras);
+        }
+      }
+      return added;
     },
     pendingDeletes: (userId, except) =>
       factors

@@ -17,6 +17,8 @@ export const userFields = {
   /** Email: the address (on while present), when it was enabled. */
   email: 'email',
   emailAt: 'emailAt',
+  /** Security keys: present ('1') while the user has one (the keys are in `{tag}:webauthn`). */
+  webauthn: 'webauthn',
   /** An admin-issued code: its keyed hash and key id, who issued it, when, until when. */
   adminCode: 'adminCode',
   adminKid: 'adminKid',

@@ -139,6 +139,7 @@ for (const target of storesUnderTest()) {
         enabled: false,
         totp: false,
         email: null,
+        securityKeys: 0,
         backupCodesRemaining: 0,
       });
       expect(await h.tf.login.start('agent')).toEqual({ status: 'not-required' });

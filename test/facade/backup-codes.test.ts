@@ -113,6 +113,7 @@ describe('first and last method, decided inside the commit', () => {
       enabled: false,
       totp: false,
       email: null,
+      securityKeys: 0,
       backupCodesRemaining: 0,
     });
     // Both disables read "the other method is on"; the record must still be gone.

@@ -27,6 +27,7 @@ for (const target of storesUnderTest()) {
         enabled: true,
         totp: false,
         email: 'A***@cloudfon.example',
+        securityKeys: 0,
         backupCodesRemaining: 10,
       });
       await h.tf.disable('agent', 'email');

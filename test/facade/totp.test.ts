@@ -18,6 +18,7 @@ for (const target of storesUnderTest()) {
         enabled: false,
         totp: false,
         email: null,
+        securityKeys: 0,
         backupCodesRemaining: 0,
       });
 
@@ -38,6 +39,7 @@ for (const target of storesUnderTest()) {
         enabled: true,
         totp: true,
         email: null,
+        securityKeys: 0,
         backupCodesRemaining: 10,
       });
       expect(h.events.map((e) => e.type)).toContain('totp.enabled');
@@ -134,6 +136,7 @@ for (const target of storesUnderTest()) {
         enabled: false,
         totp: false,
         email: null,
+        securityKeys: 0,
         backupCodesRemaining: 0,
       });
       expect(await h.tf.login.start('u')).toEqual({ status: 'not-required' });

@@ -181,6 +181,7 @@ forEachHost(
         enabled: false,
         totp: false,
         email: null,
+        securityKeys: 0,
         backupCodesRemaining: 0,
       });
       expect(

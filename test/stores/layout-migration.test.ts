@@ -79,6 +79,7 @@ async function loginsStillWork(store: Store) {
     enabled: true,
     totp: true,
     email: null,
+    securityKeys: 0,
     backupCodesRemaining: 9,
   });
   expect(await tf.status(ben.userId)).toMatchObject({

@@ -1,7 +1,13 @@
 import 'express-session';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { TwoFactorRouterOptions } from '../../src/entries/express.js';
-import type { LoginStart, SetupResult, TwoFactor, VerifyResult } from '../../src/entries/index.js';
+import type {
+  LoginStart,
+  SecurityKey,
+  SetupResult,
+  TwoFactor,
+  VerifyResult,
+} from '../../src/entries/index.js';
 import {
   createTwoFactor,
   type FactorkitError,
@@ -16,12 +22,16 @@ describe('public types', () => {
     expectTypeOf<TwoFactor['login']['verify']>().returns.resolves.toEqualTypeOf<VerifyResult>();
     expectTypeOf<TwoFactor['login']['start']>().returns.resolves.toEqualTypeOf<LoginStart>();
     expectTypeOf<TwoFactor['totp']['confirmSetup']>().returns.resolves.toEqualTypeOf<SetupResult>();
+    expectTypeOf<TwoFactor['login']['verifyWebauthn']>().returns.resolves.toEqualTypeOf<VerifyResult>();
+    expectTypeOf<TwoFactor['webauthn']['list']>().returns.resolves.toEqualTypeOf<SecurityKey[]>();
   });
 
   it('results narrow on ok and reason', () => {
     const handle = (result: VerifyResult) => {
       if (result.ok)
-        expectTypeOf(result.method).toEqualTypeOf<'totp' | 'email' | 'backup-code' | 'admin-code'>();
+        expectTypeOf(result.method).toEqualTypeOf<
+          'webauthn' | 'totp' | 'email' | 'backup-code' | 'admin-code'
+        >();
       else if (result.reason === 'locked') expectTypeOf(result.message).toEqualTypeOf<string>();
       else if (result.reason === 'invalid-code') expectTypeOf(result.attemptsLeft).toEqualTypeOf<number>();
     };

@@ -69,6 +69,22 @@ function explain(body) {
   return body.message || body.error || body.reason || 'Something went wrong.';
 }
 
+/**
+ * Asks the security key to sign: options from `optionsUrl`, the browser's WebAuthn prompt
+ * (@simplewebauthn/browser), the response to `verifyUrl`.
+ */
+async function signWithKey(optionsUrl, verifyUrl, extra = {}) {
+  const options = await api('POST', optionsUrl, {});
+  if (options.status !== 200) return options;
+  let response;
+  try {
+    response = await SimpleWebAuthnBrowser.startAuthentication({ optionsJSON: options.body.options });
+  } catch (error) {
+    return { status: 0, body: { message: `The security key did not answer (${error.name || error}).` } };
+  }
+  return api('POST', verifyUrl, { response, ...extra });
+}
+
 /** Whether the server asks for a fresh second factor (a refusal, or codes it will show only then). */
 const needsStepUp = (result) =>
   (result.status === 403 && result.body.error === 'step-up-required') || result.body.stepUpRequired === true;
@@ -82,11 +98,19 @@ async function withStepUp(action) {
   const email = start.body.methods.includes('email')
     ? [{ value: 'email', label: 'Send code by email', secondary: true }]
     : [];
+  const key = start.body.methods.includes('webauthn')
+    ? [{ value: 'key', label: 'Use a security key', secondary: true }]
+    : [];
   for (;;) {
     const choice = await popup(
       'Confirm it’s you',
       '<p>Enter a code from your authenticator app, your email or a backup code to change your 2FA settings.</p><label>Authentication code <input id="step-up-code" autocomplete="one-time-code"></label>',
-      [{ value: 'verify', label: 'Verify' }, ...email, { value: 'cancel', label: 'Cancel', secondary: true }],
+      [
+        { value: 'verify', label: 'Verify' },
+        ...key,
+        ...email,
+        { value: 'cancel', label: 'Cancel', secondary: true },
+      ],
     );
     if (!choice || choice.value === 'cancel') {
       choice?.dialog.close();
@@ -101,9 +125,12 @@ async function withStepUp(action) {
       );
       continue;
     }
-    const verified = await api('POST', '/2fa/step-up/verify', {
-      code: choice.dialog.querySelector('#step-up-code').value,
-    });
+    const verified =
+      choice.value === 'key'
+        ? await signWithKey('/2fa/step-up/webauthn/options', '/2fa/step-up/webauthn')
+        : await api('POST', '/2fa/step-up/verify', {
+            code: choice.dialog.querySelector('#step-up-code').value,
+          });
     if (verified.status === 200) {
       choice.dialog.close();
       result = await action();
@@ -180,6 +207,73 @@ const actions = {
         .getElementById('message')
         .insertAdjacentHTML('beforeend', ' <a href="/login">Back to User Sign In</a>');
     }
+  },
+  async 'use-security-key'() {
+    const rememberDevice = document.getElementById('remember')?.checked === true;
+    const result = await signWithKey('/2fa/login/webauthn/options', '/2fa/login/webauthn', {
+      rememberDevice,
+    });
+    if (result.status === 200) return location.assign('/profile');
+    if (result.body.error === 'no-pending-login') return location.assign('/login');
+    say(explain(result.body), result.body.reason === 'locked' ? 'warning' : 'error');
+  },
+  async 'add-key'() {
+    for (;;) {
+      const choice = await popup(
+        'Add a security key',
+        '<p>Name the key, then touch it (or use your device’s passkey) when the browser asks.</p><label>Name <input id="key-label" maxlength="64" value="Security key"></label>',
+        [
+          { value: 'add', label: 'Add' },
+          { value: 'cancel', label: 'Cancel', secondary: true },
+        ],
+      );
+      if (!choice || choice.value === 'cancel') return void choice?.dialog.close();
+      const label = choice.dialog.querySelector('#key-label').value;
+      const options = await withStepUp(() => api('POST', '/2fa/webauthn/register/options', {}));
+      if (options.status !== 200) {
+        popupMessage(choice.dialog, explain(options.body));
+        continue;
+      }
+      let response;
+      try {
+        response = await SimpleWebAuthnBrowser.startRegistration({ optionsJSON: options.body });
+      } catch (error) {
+        popupMessage(choice.dialog, `The security key did not answer (${error.name || error}).`);
+        continue;
+      }
+      const added = await withStepUp(() => api('POST', '/2fa/webauthn/register', { response, label }));
+      if (added.status !== 200) {
+        popupMessage(choice.dialog, explain(added.body));
+        continue;
+      }
+      choice.dialog.close();
+      if (added.body.backupCodes) await showNewBackupCodes(added.body.backupCodes);
+      return void location.reload();
+    }
+  },
+  async 'rename-key'(button) {
+    const choice = await popup(
+      'Rename the security key',
+      `<label>Name <input id="key-label" maxlength="64" value="${esc(button.dataset.label)}"></label>`,
+      [
+        { value: 'save', label: 'Save' },
+        { value: 'cancel', label: 'Cancel', secondary: true },
+      ],
+    );
+    if (!choice || choice.value === 'cancel') return void choice?.dialog.close();
+    const label = choice.dialog.querySelector('#key-label').value;
+    const result = await api('PUT', `/2fa/webauthn/keys/${encodeURIComponent(button.dataset.key)}`, {
+      label,
+    });
+    choice.dialog.close();
+    if (result.status === 200) location.reload();
+    else say(explain(result.body), 'error');
+  },
+  async 'remove-key'(button) {
+    const url = `/2fa/webauthn/keys/${encodeURIComponent(button.dataset.key)}`;
+    const result = await withStepUp(() => api('DELETE', url));
+    if (result.status === 200) location.reload();
+    else say(explain(result.body), 'error');
   },
   async 'send-login-email'() {
     const result = await api('POST', '/2fa/login/email', {});

@@ -1,7 +1,7 @@
 import type { Policy } from '../../core/policy/policy-schema.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
 import type { CodeMatch } from '../../methods/method-module.js';
-import type { CodeMethod } from '../../methods/registry.js';
+import type { ProofMethod } from '../../methods/registry.js';
 import type { AttemptVerdict } from '../../services/attempt-limiter.js';
 import type { StoreOp } from '../../store/store.js';
 import type { Context } from '../context.js';
@@ -16,7 +16,7 @@ export interface ProvenChallenge {
   purpose: 'login' | 'step-up';
   policy: Policy;
   verdict: Extract<AttemptVerdict, { ok: true }>;
-  match: Extract<CodeMatch<CodeMethod>, { kind: 'match' }>;
+  match: Extract<CodeMatch<ProofMethod>, { kind: 'match' }>;
   now: number;
   options: { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined };
 }

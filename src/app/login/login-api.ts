@@ -1,8 +1,10 @@
 import type { SendCodeResult } from '../../methods/email/email-delivery.js';
+import type { WebauthnAssertionResponse } from '../../methods/webauthn/webauthn-json.js';
 import type { Context } from '../context.js';
 import { createSendEmailCode } from './send-email-code.js';
 import { createStart, type LoginStart } from './start.js';
-import { createVerify, type VerifyResult } from './verify.js';
+import { createVerify, createVerifyWebauthn, type VerifyOptions, type VerifyResult } from './verify.js';
+import { createWebauthnOptions, type WebauthnOptionsResult } from './webauthn-options.js';
 
 /** The "Input Authentication Code" step. */
 export interface LoginApi {
@@ -17,13 +19,23 @@ export interface LoginApi {
   /** "Send code by email": a new code for the challenge, voiding the previous one. */
   sendEmailCode(challengeId: string): Promise<SendCodeResult>;
   /** "Verify": an app code, the email code, a backup code or (at login) an admin-issued code. */
-  verify(
+  verify(challengeId: string, code: string, options?: VerifyOptions): Promise<VerifyResult>;
+  /** "Use a security key": new options for `navigator.credentials.get()` on an open challenge. */
+  webauthnOptions(challengeId: string): Promise<WebauthnOptionsResult>;
+  /** A security key's response: ends the challenge exactly as a code does. */
+  verifyWebauthn(
     challengeId: string,
-    code: string,
-    options?: { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined },
+    response: WebauthnAssertionResponse,
+    options?: VerifyOptions,
   ): Promise<VerifyResult>;
 }
 
 export function createLoginApi(ctx: Context): LoginApi {
-  return { start: createStart(ctx), sendEmailCode: createSendEmailCode(ctx), verify: createVerify(ctx) };
+  return {
+    start: createStart(ctx),
+    sendEmailCode: createSendEmailCode(ctx),
+    verify: createVerify(ctx),
+    webauthnOptions: createWebauthnOptions(ctx),
+    verifyWebauthn: createVerifyWebauthn(ctx),
+  };
 }

@@ -4,6 +4,7 @@ import { trustDays } from '../../core/policy/policy-schema.js';
 import { randomToken } from '../../core/random.js';
 import { parseInput, userIdSchema } from '../../core/validation.js';
 import type { ChallengeMethod } from '../../methods/registry.js';
+import type { WebauthnRequestOptions } from '../../methods/webauthn/webauthn-json.js';
 import { storeKeys, userTag } from '../../store/keys.js';
 import type { Context } from '../context.js';
 
@@ -16,7 +17,14 @@ export type LoginStart =
   | { status: 'not-required' }
   | { status: 'setup-required' }
   | { status: 'trusted-device'; deviceId: string }
-  | { status: 'challenge'; challengeId: string; methods: ChallengeMethod[]; expiresAt: number };
+  | {
+      status: 'challenge';
+      challengeId: string;
+      methods: ChallengeMethod[];
+      expiresAt: number;
+      /** When `webauthn` is offered: the options for `navigator.credentials.get()` (5 minutes). */
+      webauthn?: WebauthnRequestOptions;
+    };
 
 const startOptionsSchema = z
   .object({ deviceToken: z.string().max(256).optional(), stepUp: z.boolean().optional() })
@@ -49,7 +57,10 @@ export function createStart(ctx: Context) {
     const nonce = randomToken(ctx.random, 16);
     const deadline = now + policy.challengeTtlMs;
     const purpose = options.stepUp ? 'step-up' : 'login';
+    // What the offered methods add (a security key's ceremony).
+    const added = await ctx.methods.challengeAdditions(userId, user, decision.methods, now);
     const fields = {
+      ...added.fields,
       purpose,
       methods: decision.methods.join(','),
       deadline: String(deadline),
@@ -60,6 +71,7 @@ export function createStart(ctx: Context) {
     await ctx.store.commit([{ type: 'put', key, fields, expiresAt: deadline + CHALLENGE_GRACE_MS }], now);
     await ctx.emit({ type: 'challenge.started', userId, detail: { purpose } });
     return {
+      ...(added.extras as { webauthn?: WebauthnRequestOptions }),
       status: 'challenge',
       challengeId: `${userTag(userId)}.${nonce}`,
       methods: decision.methods,

@@ -1,4 +1,4 @@
-import type { CodeMethod } from '../../methods/registry.js';
+import type { ProofMethod } from '../../methods/registry.js';
 import { type AttemptVerdict, lockMessage } from '../../services/attempt-limiter.js';
 import type { Context } from '../context.js';
 
@@ -7,7 +7,7 @@ export type VerifyResult =
   | {
       ok: true;
       userId: string;
-      method: CodeMethod;
+      method: ProofMethod;
       purpose: 'login' | 'step-up';
       deviceToken?: string;
       deviceExpiresAt?: number;

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.js';
 import { parseInput } from '../../core/validation.js';
+import type { CodeMatch, Proof } from '../../methods/method-module.js';
+import type { ProofMethod } from '../../methods/registry.js';
+import {
+  assertionResponseSchema,
+  type WebauthnAssertionResponse,
+} from '../../methods/webauthn/webauthn-json.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { parseChallengeId } from './challenge-id.js';
@@ -9,50 +15,82 @@ import { failed, refused, type VerifyResult } from './verify-outcomes.js';
 
 export type { VerifyResult };
 
+/** Options of a verify: trust this browser (at login, when the policy allows it) under a label. */
+export type VerifyOptions = { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined };
+
 const verifyOptionsSchema = z
   .object({ rememberDevice: z.boolean().optional(), deviceLabel: z.string().max(200).optional() })
   .optional();
 
 /**
- * `login.verify`: takes one attempt (challenge and account, atomically) together with the read of
- * the user's records (one round trip), refuses without evaluating while locked, evaluates the code
- * against every method the registry knows, and on a match ends the challenge in one atomic step
- * (the second round trip).
+ * One attempt on a challenge with a proof (a code or a security key's response): takes the attempt
+ * (challenge and account, atomically) together with the read of the user's records the proof may
+ * need (one round trip), refuses without evaluating while locked, evaluates the proof against every
+ * method the registry knows, and on a match ends the challenge in one atomic step (the second
+ * round trip).
  */
-export function createVerify(
+async function verifyProof(
   ctx: Context,
-): (
   challengeId: string,
-  code: string,
-  options?: { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined },
-) => Promise<VerifyResult> {
-  return async (challengeId, code, optionsInput) => {
+  proof: Proof,
+  optionsInput: VerifyOptions | undefined,
+): Promise<VerifyResult> {
+  const options = parseInput(verifyOptionsSchema, optionsInput, 'options') ?? {};
+  const parsed = parseChallengeId(challengeId);
+  if (!parsed) return { ok: false, reason: 'unknown-challenge' };
+  const { userId, nonce } = parsed;
+  const key = storeKeys.challenge(userId, nonce);
+  const policy = await ctx.policy();
+  const now = ctx.now();
+  const reads = ctx.methods.reads(userId, proof);
+  const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now });
+  const { verdict } = taken;
+  if (!verdict.ok) return refused(verdict, now);
+  const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
+  const attempt = {
+    userId,
+    nonce,
+    purpose,
+    now,
+    challenge: verdict.fields,
+    user: reads.records(taken.read),
+  } as const;
+  const match: CodeMatch<ProofMethod> | null =
+    'code' in proof
+      ? ctx.methods.matchCode({ ...attempt, code: proof.code })
+      : await ctx.methods.matchResponse({ ...attempt, response: proof.response });
+  if (match?.kind === 'replayed') await ctx.emit({ type: 'code.replayed', userId });
+  if (match?.kind === 'counter-regressed') {
+    await ctx.emit({
+      type: 'webauthn.counter-regressed',
+      userId,
+      detail: { credentialId: match.credentialId },
+    });
+  }
+  if (match?.kind !== 'match') return failed(ctx, userId, verdict, now);
+  return finishChallenge(ctx, { userId, key, purpose, policy, verdict, match, now, options });
+}
+
+/** `login.verify`: a typed code (an app's, the email's, a backup code or, at login, an admin-issued one). */
+export function createVerify(ctx: Context) {
+  return async (challengeId: string, code: string, options?: VerifyOptions): Promise<VerifyResult> => {
     if (typeof code !== 'string') throw new InvalidInputError('code', 'must be a string');
     if (code.length > 256) throw new InvalidInputError('code', 'is too long');
-    const options = parseInput(verifyOptionsSchema, optionsInput, 'options') ?? {};
-    const parsed = parseChallengeId(challengeId);
-    if (!parsed) return { ok: false, reason: 'unknown-challenge' };
-    const { userId, nonce } = parsed;
-    const key = storeKeys.challenge(userId, nonce);
-    const policy = await ctx.policy();
-    const now = ctx.now();
-    const reads = ctx.methods.reads(userId, code);
-    const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now });
-    const { verdict } = taken;
-    if (!verdict.ok) return refused(verdict, now);
-    const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
-    const user = reads.records(taken.read);
-    const match = ctx.methods.matchCode({
-      userId,
-      nonce,
-      purpose,
-      code,
-      now,
-      challenge: verdict.fields,
-      user,
-    });
-    if (match?.kind === 'replayed') await ctx.emit({ type: 'code.replayed', userId });
-    if (match?.kind !== 'match') return failed(ctx, userId, verdict, now);
-    return finishChallenge(ctx, { userId, key, purpose, policy, verdict, match, now, options });
+    return verifyProof(ctx, challengeId, { code }, options);
+  };
+}
+
+/**
+ * `login.verifyWebauthn`: a security key's assertion (from `navigator.credentials.get()`), ending
+ * the challenge exactly as a code does; a refused assertion is a failed attempt.
+ */
+export function createVerifyWebauthn(ctx: Context) {
+  return async (
+    challengeId: string,
+    responseInput: WebauthnAssertionResponse,
+    options?: VerifyOptions,
+  ): Promise<VerifyResult> => {
+    const response = parseInput(assertionResponseSchema, responseInput, 'response');
+    return verifyProof(ctx, challengeId, { response }, options);
   };
 }

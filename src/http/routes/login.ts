@@ -1,14 +1,51 @@
 import { z } from 'zod';
+import type { VerifyResult } from '../../app/login/verify-outcomes.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
+import type { WebauthnAssertionResponse } from '../../methods/webauthn/webauthn-json.js';
 import { deviceLabel } from '../../services/trusted-device-store.js';
-import { json, refusal, resultAnswer } from '../answers.js';
+import { json, keyRefusalWording, refusal, resultAnswer } from '../answers.js';
 import { setCookie } from '../cookies.js';
 import * as bodies from '../response-schemas.js';
 import { type SessionState, signedIn } from '../session.js';
 import { enterState } from '../session-flow.js';
-import type { Route, RouteContext } from '../types.js';
+import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const pending = (ctx: RouteContext) => ctx.state as Extract<SessionState, { stage: 'pending' }>;
+
+const verifyOptions = (ctx: RouteContext, body: { rememberDevice?: boolean }) => ({
+  rememberDevice: body.rememberDevice === true,
+  deviceLabel: deviceLabel(ctx.req.header('user-agent')),
+});
+
+/**
+ * The answer to a login proof (a code or a key): signed in (new session id, the trusted-browser
+ * cookie when asked), or the refusal; an ended, expired or unknown challenge sends the user back
+ * to the password.
+ */
+async function signInAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
+  const state = pending(ctx);
+  const now = ctx.options.now();
+  if (result.ok && result.userId === state.userId && result.purpose === 'login') {
+    const headers: Array<[string, string]> = [];
+    if (result.deviceToken && result.deviceExpiresAt) {
+      const { cookieName, cookieAttributes } = ctx.options;
+      headers.push([
+        'Set-Cookie',
+        setCookie(cookieName, result.deviceToken, result.deviceExpiresAt - now, cookieAttributes),
+      ]);
+    }
+    const deviceId = result.deviceId ?? null;
+    await enterState(ctx.tf, ctx.req.session, signedIn(state.userId, { secondFactorAt: now, deviceId }));
+    return json(200, { ok: true, method: result.method }, headers);
+  }
+  if (result.ok) {
+    // Never happens with a server-side challenge id; refused all the same.
+    await ctx.req.session.set(undefined);
+    return refusal(401, 'no-pending-login');
+  }
+  if (result.reason !== 'invalid-code' && result.reason !== 'locked') await ctx.req.session.set(undefined);
+  return resultAnswer(result, now, 401);
+}
 
 /** The "Input Authentication Code" step of a login. */
 export const loginRoutes: Route[] = [
@@ -59,35 +96,51 @@ export const loginRoutes: Route[] = [
       },
     },
     async handle(ctx) {
-      const state = pending(ctx);
       const body = ctx.body as { code: string; rememberDevice?: boolean };
-      const result = await ctx.tf.login.verify(state.challengeId, body.code, {
-        rememberDevice: body.rememberDevice === true,
-        deviceLabel: deviceLabel(ctx.req.header('user-agent')),
-      });
-      const now = ctx.options.now();
-      if (result.ok && result.userId === state.userId && result.purpose === 'login') {
-        const headers: Array<[string, string]> = [];
-        if (result.deviceToken && result.deviceExpiresAt) {
-          const { cookieName, cookieAttributes } = ctx.options;
-          headers.push([
-            'Set-Cookie',
-            setCookie(cookieName, result.deviceToken, result.deviceExpiresAt - now, cookieAttributes),
-          ]);
-        }
-        const deviceId = result.deviceId ?? null;
-        await enterState(ctx.tf, ctx.req.session, signedIn(state.userId, { secondFactorAt: now, deviceId }));
-        return json(200, { ok: true, method: result.method }, headers);
-      }
-      if (result.ok) {
-        // Never happens with a server-side challenge id; refused all the same.
-        await ctx.req.session.set(undefined);
-        return refusal(401, 'no-pending-login');
-      }
-      // An ended, expired or unknown challenge sends the user back to the password.
-      if (result.reason !== 'invalid-code' && result.reason !== 'locked')
-        await ctx.req.session.set(undefined);
-      return resultAnswer(result, now, 401);
+      const result = await ctx.tf.login.verify(pending(ctx).challengeId, body.code, verifyOptions(ctx, body));
+      return signInAnswer(ctx, result);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/login/webauthn/options',
+    guard: 'pending',
+    summary: 'A security-key ceremony for the pending login: options for navigator.credentials.get()',
+    responses: {
+      200: { description: 'the request options (5 minutes)', body: bodies.webauthnRequest },
+      404: { description: 'security keys are not configured', body: bodies.errorBody },
+      409: { description: 'no key registered, or the challenge ended', body: bodies.webauthnRequestFailure },
+    },
+    async handle(ctx) {
+      if (!ctx.options.webauthn) return refusal(404, 'not-found');
+      const result = await ctx.tf.login.webauthnOptions(pending(ctx).challengeId);
+      return result.ok ? json(200, result) : json(409, result);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/login/webauthn',
+    guard: 'pending',
+    body: z.object({ response: z.unknown(), rememberDevice: z.boolean().optional() }),
+    summary: "Verifies a security key's response; signs the session in as a code does",
+    responses: {
+      200: { description: 'signed in; Set-Cookie for the trusted browser when asked', body: bodies.verified },
+      401: {
+        description: 'the key was refused (attempts left), or the challenge ended',
+        body: bodies.verifyFailure,
+      },
+      404: { description: 'security keys are not configured', body: bodies.errorBody },
+      429: { description: 'locked (Retry-After)', body: bodies.verifyFailure },
+    },
+    async handle(ctx) {
+      if (!ctx.options.webauthn) return refusal(404, 'not-found');
+      const body = ctx.body as { response: unknown; rememberDevice?: boolean };
+      const result = await ctx.tf.login.verifyWebauthn(
+        pending(ctx).challengeId,
+        body.response as WebauthnAssertionResponse,
+        verifyOptions(ctx, body),
+      );
+      return keyRefusalWording(await signInAnswer(ctx, result));
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SetupResult } from '../../methods/enable.js';
 import { type FactorId, factorIds } from '../../methods/registry.js';
+import type { RegistrationResult } from '../../methods/webauthn/webauthn-registration.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { clearCookie } from '../cookies.js';
 import { hasFreshFactor } from '../guards.js';
@@ -22,7 +23,7 @@ export async function accountNameOf(ctx: RouteContext): Promise<string> {
  * Adding or replacing a method once 2FA is on changes the second factor, so it needs a fresh one,
  * checked when the setup begins and again when it is confirmed. The very first method needs none.
  */
-async function stepUpMissing(ctx: RouteContext): Promise<HttpAnswer | null> {
+export async function stepUpMissing(ctx: RouteContext): Promise<HttpAnswer | null> {
   const state = bound(ctx);
   if (!(await ctx.tf.status(state.userId)).enabled) return null;
   if (state.stage === 'signed-in' && (await hasFreshFactor(ctx.tf, state, ctx.options.now()))) return null;
@@ -33,7 +34,10 @@ async function stepUpMissing(ctx: RouteContext): Promise<HttpAnswer | null> {
  * A confirmed setup. The first method, proven with its first code, counts as a fresh second
  * factor; a setup-required session becomes signed in (a privilege change: new session id).
  */
-async function confirmed(ctx: RouteContext, result: SetupResult): Promise<HttpAnswer> {
+export async function confirmed(
+  ctx: RouteContext,
+  result: SetupResult | RegistrationResult,
+): Promise<HttpAnswer> {
   const now = ctx.options.now();
   const state = bound(ctx);
   if (result.ok && state.stage === 'setup') {

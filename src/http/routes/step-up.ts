@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { json, refusal, resultAnswer } from '../answers.js';
+import type { VerifyResult } from '../../app/login/verify-outcomes.js';
+import type { WebauthnAssertionResponse } from '../../methods/webauthn/webauthn-json.js';
+import { json, keyRefusalWording, refusal, resultAnswer } from '../answers.js';
 import * as bodies from '../response-schemas.js';
 import type { SignedInState } from '../session.js';
-import type { Route, RouteContext } from '../types.js';
+import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const signedIn = (ctx: RouteContext) => ctx.state as SignedInState;
 
@@ -65,21 +67,69 @@ export const stepUpRoutes: Route[] = [
       const state = signedIn(ctx);
       if (!state.stepUp) return refusal(409, 'no-step-up');
       const { code } = ctx.body as { code: string };
-      const result = await ctx.tf.login.verify(state.stepUp.challengeId, code);
-      const now = ctx.options.now();
-      if (result.ok) {
-        // The proof counts only for the user it was made for, and only as a step-up.
-        if (result.userId !== state.userId || result.purpose !== 'step-up') {
-          await ctx.req.session.set({ ...state, stepUp: null });
-          return refusal(409, 'no-step-up');
-        }
-        await ctx.req.session.set({ ...state, secondFactorAt: now, stepUp: null });
-        return json(200, { ok: true, method: result.method });
-      }
-      if (result.reason !== 'invalid-code' && result.reason !== 'locked') {
-        await ctx.req.session.set({ ...state, stepUp: null });
-      }
-      return resultAnswer(result, now, 401);
+      return stepUpAnswer(ctx, await ctx.tf.login.verify(state.stepUp.challengeId, code));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/step-up/webauthn/options',
+    guard: 'signedIn',
+    summary: 'A security-key ceremony for the open step-up: options for navigator.credentials.get()',
+    responses: {
+      200: { description: 'the request options (5 minutes)', body: bodies.webauthnRequest },
+      404: { description: 'security keys are not configured', body: bodies.errorBody },
+      409: { description: 'no-step-up, no key, or the challenge ended', body: bodies.webauthnRequestFailure },
+    },
+    async handle(ctx) {
+      if (!ctx.options.webauthn) return refusal(404, 'not-found');
+      const stepUp = signedIn(ctx).stepUp;
+      if (!stepUp) return refusal(409, 'no-step-up');
+      const result = await ctx.tf.login.webauthnOptions(stepUp.challengeId);
+      return result.ok ? json(200, result) : json(409, result);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/step-up/webauthn',
+    guard: 'signedIn',
+    body: z.object({ response: z.unknown() }),
+    summary: "Verifies a security key's response for the step-up: the session has a fresh second factor",
+    responses: {
+      200: { description: 'a fresh second factor', body: bodies.verified },
+      401: { description: 'the key was refused, or the challenge ended', body: bodies.verifyFailure },
+      404: { description: 'security keys are not configured', body: bodies.errorBody },
+      409: { description: 'no-step-up: none was started', body: bodies.errorBody },
+      429: { description: 'locked (Retry-After)', body: bodies.verifyFailure },
+    },
+    async handle(ctx) {
+      if (!ctx.options.webauthn) return refusal(404, 'not-found');
+      const state = signedIn(ctx);
+      if (!state.stepUp) return refusal(409, 'no-step-up');
+      const { response } = ctx.body as { response: unknown };
+      const result = await ctx.tf.login.verifyWebauthn(
+        state.stepUp.challengeId,
+        response as WebauthnAssertionResponse,
+      );
+      return keyRefusalWording(await stepUpAnswer(ctx, result));
     },
   },
 ];
+
+/** The answer to a step-up proof: a fresh second factor for this user only, or the refusal. */
+async function stepUpAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
+  const state = signedIn(ctx);
+  const now = ctx.options.now();
+  if (result.ok) {
+    // The proof counts only for the user it was made for, and only as a step-up.
+    if (result.userId !== state.userId || result.purpose !== 'step-up') {
+      await ctx.req.session.set({ ...state, stepUp: null });
+      return refusal(409, 'no-step-up');
+    }
+    await ctx.req.session.set({ ...state, secondFactorAt: now, stepUp: null });
+    return json(200, { ok: true, method: result.method });
+  }
+  if (result.reason !== 'invalid-code' && result.reason !== 'locked') {
+    await ctx.req.session.set({ ...state, stepUp: null });
+  }
+  return resultAnswer(result, now, 401);
+}

@@ -1,6 +1,6 @@
 import { storeKeys } from '../../store/keys.js';
 import type { MethodContext } from '../context.js';
-import { defineMethod, type UserRecords } from '../method-module.js';
+import { defineMethod, type Proof, type UserRecords } from '../method-module.js';
 import { createBackupCodesApi } from './backup-codes-api.js';
 
 const codesOf = (user: UserRecords) => user['backupCodes']?.fields ?? null;
@@ -16,7 +16,7 @@ export const backupCodesModule = defineMethod({
   userFields: [],
   records: { backupCodes: storeKeys.backupCodes },
   // A login reads the codes only for a code of their shape.
-  readsFor: (ctx: MethodContext, code: string) => ctx.vault.normalize(code) !== null,
+  readsFor: (ctx: MethodContext, proof: Proof) => 'code' in proof && ctx.vault.normalize(proof.code) !== null,
   keys: (userId: string) => [storeKeys.backupCodes(userId)],
   pendingKeys: () => [],
   usable: (ctx: MethodContext, user: UserRecords) => ctx.vault.remaining(codesOf(user)) > 0,

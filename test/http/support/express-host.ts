@@ -31,6 +31,7 @@ export async function startExpressHost(h: Harness, options: HostOptions = {}) {
     now: h.clock.now,
     onError: (error) => options.errors?.push(error),
     ...(options.csrf ? { csrf: options.csrf } : {}),
+    ...(options.webauthn ? { webauthn: options.webauthn } : {}),
   });
   app.post('/visit', (req, res) => {
     (req.session as unknown as Record<string, unknown>)['visited'] = true;

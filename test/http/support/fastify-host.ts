@@ -30,6 +30,7 @@ export async function startFastifyHost(h: Harness, options: HostOptions = {}): P
     now: h.clock.now,
     onError: (error) => options.errors?.push(error),
     ...(options.csrf ? { csrf: options.csrf } : {}),
+    ...(options.webauthn ? { webauthn: options.webauthn } : {}),
   });
   const { twoFactor } = app;
   app.post('/visit', async (request) => {

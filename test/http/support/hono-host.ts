@@ -87,6 +87,7 @@ export async function startHonoHost(h: Harness, options: HostOptions = {}): Prom
     now: h.clock.now,
     onError: (error) => options.errors?.push(error),
     ...(options.csrf ? { csrf: options.csrf } : {}),
+    ...(options.webauthn ? { webauthn: options.webauthn } : {}),
   });
   app.post('/visit', async (c) => {
     await c.get('session').set('visited', true);

@@ -6,6 +6,8 @@ export interface HostOptions {
   errors?: unknown[];
   /** The adapter's extra CSRF check (default: none). */
   csrf?: () => boolean;
+  /** Security keys (the adapter's `webauthn` option; default: not configured). */
+  webauthn?: { rpId: string; rpName: string; origin: string };
 }
 
 /** A running host app: its base URL and how to stop it. */

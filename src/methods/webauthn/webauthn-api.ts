@@ -1,0 +1,37 @@
+import type { MethodContext } from '../context.js';
+import type { SecurityKey } from './webauthn-credentials.js';
+import type { WebauthnCreationOptions, WebauthnRegistrationResponse } from './webauthn-json.js';
+import { type KeyChangeResult, listKeys, removeKey, renameKey } from './webauthn-keys.js';
+import {
+  beginRegistration,
+  finishRegistration,
+  type RegistrationResult,
+  type RegistrationSite,
+} from './webauthn-registration.js';
+
+/** The security-key part of the facade (`tf.webauthn`). */
+export interface WebauthnApi {
+  /** Starts adding a key: the options for `navigator.credentials.create()` (5 minutes, single use). */
+  beginRegistration(userId: string, site: RegistrationSite): Promise<WebauthnCreationOptions>;
+  /** Verifies the browser's response and stores the key; the first factor also brings backup codes. */
+  finishRegistration(
+    userId: string,
+    response: WebauthnRegistrationResponse,
+    options: { label: string },
+  ): Promise<RegistrationResult>;
+  /** The user's keys, oldest first. */
+  list(userId: string): Promise<SecurityKey[]>;
+  rename(userId: string, id: string, label: string): Promise<KeyChangeResult>;
+  /** Removes a key (ask for step-up first); the last one turns the method off. */
+  remove(userId: string, id: string): Promise<KeyChangeResult>;
+}
+
+export function createWebauthnApi(ctx: MethodContext): WebauthnApi {
+  return {
+    beginRegistration: (userId, site) => beginRegistration(ctx, userId, site),
+    finishRegistration: (userId, response, options) => finishRegistration(ctx, userId, response, options),
+    list: (userId) => listKeys(ctx, userId),
+    rename: (userId, id, label) => renameKey(ctx, userId, id, label),
+    remove: (userId, id) => removeKey(ctx, userId, id),
+  };
+}

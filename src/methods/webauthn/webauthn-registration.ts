@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { parseInput, userIdSchema } from '../../core/validation.js';
+import { storeKeys } from '../../store/keys.js';
+import { userFields } from '../../store/layout.js';
+import { requiredField } from '../../store/record-fields.js';
+import type { MethodContext } from '../context.js';
+import { commitEnable, type SetupResult } from '../enable.js';
+import { setupVerdict } from '../setup-verdict.js';
+import { CEREMONY_TTL_MS, keysOf } from './webauthn-assertion.js';
+import {
+  credentialField,
+  credentialValue,
+  type SecurityKey,
+  securityKeyView,
+} from './webauthn-credentials.js';
+import {
+  registrationResponseSchema,
+  type WebauthnCreationOptions,
+  type WebauthnRegistrationResponse,
+} from './webauthn-json.js';
+import { webauthnLibrary } from './webauthn-library.js';
+
+/** Where a registration happens: the relying party and the page's origin (`https://app.example.com`). */
+export interface RegistrationSite {
+  /** The relying party id: the site's domain or a parent of it (`example.com`). */
+  rpId: string;
+  /** Shown by the browser and the authenticator. */
+  rpName: string;
+  /** The origin of the page that calls `navigator.credentials.create()`. */
+  origin: string;
+  /** The account name the authenticator shows (an email, a username). */
+  userName: string;
+  userDisplayName?: string | undefined;
+}
+
+const labelSchema = z.string().trim().min(1).max(64);
+
+const siteSchema = z
+  .object({
+    rpId: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[a-z0-9.-]+$/, 'must be a lowercase domain'),
+    rpName: z.string().trim().min(1).max(100),
+    origin: z.string().max(300),
+    userName: z.string().trim().min(1).max(256),
+    userDisplayName: z.string().trim().min(1).max(256).optional(),
+  })
+  .refine(({ rpId, origin }) => {
+    try {
+      const url = new URL(origin);
+      const local = url.hostname === 'localhost' && url.protocol === 'http:';
+      const onSite = url.hostname === rpId || url.hostname.endsWith(`.${rpId}`);
+      return url.origin === origin && (url.protocol === 'https:' || local) && onSite;
+    } catch {
+      return false;
+    }
+  }, 'origin must be an https origin (or http://localhost) on rpId or a subdomain of it');
+
+/** Result of `webauthn.finishRegistration`: the key added (and, for the first factor, backup codes). */
+export type RegistrationResult =
+  | { ok: true; key: SecurityKey; backupCodes?: string[] }
+  | Extract<SetupResult, { ok: false }>;
+
+/** The user handle an authenticator keeps: a keyed hash of the user id, never the id itself. */
+function userHandle(ctx: MethodContext, userId: string): Uint8Array {
+  return Buffer.from(ctx.keyring.hash(userId, 'webauthn-user-handle') as string, 'base64url');
+}
+
+/**
+ * `webauthn.beginRegistration`: a single-use ceremony (5 minutes, bound to the user and to this
+ * site and origin) and the options for `navigator.credentials.create()`. Keys the user already has
+ * are excluded, so one key is never registered twice.
+ */
+export async function beginRegistration(
+  ctx: MethodContext,
+  userIdInput: string,
+  siteInput: RegistrationSite,
+): Promise<WebauthnCreationOptions> {
+  const userId = parseInput(userIdSchema, userIdInput, 'userId');
+  const site = parseInput(siteSchema, siteInput, 'site');
+  const [library, policy, user] = await Promise.all([
+    webauthnLibrary(),
+    ctx.policy(),
+    ctx.methods.loadUser(userId),
+  ]);
+  const options = await library.generateRegistrationOptions({
+    rpName: site.rpName,
+    rpID: site.rpId,
+    userName: site.userName,
+    userDisplayName: site.userDisplayName ?? site.userName,
+    userID: userHandle(ctx, userId) as Uint8Array<ArrayBuffer>,
+    challenge: ctx.random(32) as Uint8Array<ArrayBuffer>,
+    timeout: CEREMONY_TTL_MS,
+    attestationType: ctx.webauthn.attestation,
+    excludeCredentials: keysOf(user).map((key) => ({ id: key.id, transports: key.transports as never })),
+    authenticatorSelection: {
+      residentKey: ctx.webauthn.residentKey,
+      userVerification: ctx.webauthn.userVerification,
+    },
+  });
+  const now = ctx.now();
+  const deadline = now + CEREMONY_TTL_MS;
+  await ctx.store.commit(
+    [
+      {
+        type: 'put',
+        key: storeKeys.webauthnPending(userId),
+        fields: {
+          // What the authenticator signs: the challenge as the options carry it (base64url).
+          challenge: options.challenge,
+          rpId: site.rpId,
+          origin: site.origin,
+          deadline: String(deadline),
+          attempts: '0',
+          lockedUntil: '0',
+        },
+        expiresAt: deadline + policy.attempts.lockMs * 2,
+      },
+    ],
+    now,
+  );
+  await ctx.emit({ type: 'webauthn.setup-started', userId });
+  return options as WebauthnCreationOptions;
+}
+
+/**
+ * `webauthn.finishRegistration`: takes one attempt on the ceremony (the same schedule as a code),
+ * verifies the authenticator's response against it (challenge, origin, relying party, user
+ * presence, user verification when required), and stores the key in the same atomic step that
+ * ends the ceremony. The first factor also brings backup codes.
+ */
+export async function finishRegistration(
+  ctx: MethodContext,
+  userIdInput: string,
+  responseInput: WebauthnRegistrationResponse,
+  optionsInput: { label: string },
+): Promise<RegistrationResult> {
+  const userId = parseInput(userIdSchema, userIdInput, 'userId');
+  const response = parseInput(registrationResponseSchema, responseInput, 'response');
+  const { label } = parseInput(z.object({ label: labelSchema }), optionsInput, 'options');
+  const [library, policy] = await Promise.all([webauthnLibrary(), ctx.policy()]);
+  const pendingKey = storeKeys.webauthnPending(userId);
+  const reads = ctx.methods.reads(userId);
+  const taken = await ctx.limiter.take(pendingKey, null, policy, { read: reads.keys });
+  const { verdict } = taken;
+  if (!verdict.ok) return setupVerdict(verdict);
+  const now = ctx.now();
+  const challenge = requiredField(verdict.fields, 'challenge', 'webauthn-pending');
+  const rpId = requiredField(verdict.fields, 'rpId', 'webauthn-pending');
+  const origin = requiredField(verdict.fields, 'origin', 'webauthn-pending');
+  let verified: Awaited<ReturnType<typeof library.verifyRegistrationResponse>>;
+  try {
+    verified = await library.verifyRegistrationResponse({
+      response: response as Parameters<typeof library.verifyRegistrationResponse>[0]['response'],
+      expectedChallenge: challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpId,
+      requireUserVerification: ctx.webauthn.userVerification === 'required',
+    });
+  } catch {
+    return setupVerdict(verdict, now);
+  }
+  if (!verified.verified) return setupVerdict(verdict, now);
+  const info = verified.registrationInfo;
+  const stored = {
+    id: info.credential.id,
+    publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
+    counter: info.credential.counter,
+    transports: (response.response.transports ?? []).slice(0, 10),
+    aaguid: info.aaguid,
+    backupEligible: info.credentialDeviceType === 'multiDevice',
+    backedUp: info.credentialBackedUp,
+    rpId,
+    origin,
+    label,
+    createdAt: now,
+    lastUsedAt: null,
+  };
+  const field = credentialField(stored.id);
+  const enabled = await commitEnable(ctx, userId, 'webauthn', reads.records(taken.read), {
+    take: { type: 'take', key: pendingKey, match: { challenge } },
+    fields: { [userFields.webauthn]: '1' },
+    also: [
+      {
+        type: 'merge',
+        key: storeKeys.webauthn(userId),
+        fields: { [field]: credentialValue(stored) },
+        absent: [field],
+        create: true,
+      },
+    ],
+  });
+  if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
+  // The key is registered already (the browser excludes it; a replayed response is refused here).
+  if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
+  await ctx.emit({ type: 'webauthn.registered', userId, detail: { credentialId: stored.id, label } });
+  const { backupCodes } = enabled;
+  return { ok: true, key: securityKeyView(stored), ...(backupCodes ? { backupCodes } : {}) };
+}
+
+/** A key label: 1 to 64 characters. */
+export { labelSchema };
