@@ -69,6 +69,7 @@ export function createTwoFactorHttp<Native>(
         ...(typeof body['attemptsLeft'] === 'number' ? { attemptsLeft: body['attemptsLeft'] } : {}),
         ...(typeof body['retryAt'] === 'number' ? { retryAt: body['retryAt'] } : {}),
         ...(typeof body['field'] === 'string' ? { field: body['field'] } : {}),
+        ...(typeof body['maxKeys'] === 'number' ? { maxKeys: body['maxKeys'] } : {}),
       },
       catalogue ?? undefined,
     );

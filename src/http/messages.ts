@@ -6,6 +6,8 @@ export interface MessageData {
   attemptsLeft?: number;
   retryAt?: number;
   field?: string;
+  /** The most security keys a user may hold (`too-many-keys`). */
+  maxKeys?: number;
 }
 
 /** One user-facing message: fixed text, or text made from the answer's numbers. */
@@ -28,6 +30,8 @@ export const englishMessages = {
     `The security key was not accepted. ${d.attemptsLeft} attempt${d.attemptsLeft === 1 ? '' : 's'} left.`,
   'unknown-key': 'This security key is not registered to your account.',
   'no-webauthn': 'No security key is registered for this account.',
+  'too-many-keys': (d: MessageData) =>
+    `You have ${d.maxKeys} security keys, the most an account may have. Remove one to add another.`,
   'challenge-ended': 'Too many failed attempts. Please sign in again.',
   expired: 'This code has expired. Please start again.',
   'unknown-challenge': 'This sign-in is no longer valid. Please sign in again.',

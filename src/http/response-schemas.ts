@@ -144,6 +144,7 @@ export const registrationResult = z.union([
     backupCodes: z.array(z.string()).optional().describe('the first method: 10 codes, shown once'),
   }),
   ...setupRefusals,
+  z.object({ ok: z.literal(false), reason: z.literal('too-many-keys'), maxKeys: z.number(), message }),
 ]);
 
 export const totpSetup = z.object({

@@ -289,6 +289,71 @@ for (const target of storesUnderTest()) {
       expect((await h.tf.status('ben')).enabled).toBe(false);
     });
 
+    it('removing a lost key (not the last) ends the sessions and trusted browsers it may have opened', async () => {
+      const h = makeTwoFactor(await target.make(), { policy: { frequency: { trustDays: 14 } } });
+      const { key } = await register(h, 'ana');
+      h.clock.advance(1000);
+      const spare = await register(h, 'ana', new SoftAuthenticator(), 'Spare');
+      // Whoever holds the spare signs in with it, trusts the browser, and has a session.
+      const login = await challengeWithKey(h, 'ana');
+      const signedIn = await h.tf.login.verifyWebauthn(
+        login.challengeId,
+        spare.key.get(login.options, ORIGIN),
+        {
+          rememberDevice: true,
+        },
+      );
+      const deviceToken = signedIn.ok ? signedIn.deviceToken! : '';
+      expect((await h.tf.login.start('ana', { deviceToken })).status).toBe('trusted-device');
+      const thief = await h.tf.sessions.open('ana');
+      const owner = await h.tf.sessions.open('ana');
+
+      const spareId = spare.result.ok ? spare.result.key.id : '';
+      expect(await h.tf.webauthn.remove('ana', spareId)).toEqual({ ok: true });
+      expect(await h.tf.sessions.isOpen('ana', thief)).toBe(false);
+      expect((await h.tf.login.start('ana', { deviceToken })).status).toBe('challenge');
+      // The owner's own session is renewed by the caller; the remaining key still signs in.
+      expect(await h.tf.sessions.isOpen('ana', owner)).toBe(false);
+      const again = await challengeWithKey(h, 'ana');
+      expect(
+        await h.tf.login.verifyWebauthn(again.challengeId, key.get(again.options, ORIGIN)),
+      ).toMatchObject({
+        ok: true,
+      });
+    });
+
+    it('refuses credential ids outside 1 to 1023 bytes, or other than the response names, and more than 10 keys', async () => {
+      const h = makeTwoFactor(await target.make());
+      const tooLong = new SoftAuthenticator();
+      tooLong.credentialIdBytes = 1024;
+      const options = await h.tf.webauthn.beginRegistration('ana', SITE);
+      expect(
+        await h.tf.webauthn.finishRegistration('ana', tooLong.create(options, ORIGIN), { label: 'x' }),
+      ).toMatchObject({ ok: false, reason: 'invalid-code' });
+      const swapped = new SoftAuthenticator();
+      swapped.authDataIdOverride = Buffer.alloc(0);
+      const retry = await h.tf.webauthn.beginRegistration('ana', SITE);
+      expect(
+        await h.tf.webauthn.finishRegistration('ana', swapped.create(retry, ORIGIN), { label: 'x' }),
+      ).toMatchObject({ ok: false, reason: 'invalid-code' });
+      expect(await h.tf.webauthn.list('ana')).toEqual([]);
+
+      const longest = new SoftAuthenticator();
+      longest.credentialIdBytes = 1023;
+      await register(h, 'ben', longest);
+      for (let i = 1; i < 10; i++) await register(h, 'ben');
+      const eleventh = await h.tf.webauthn.beginRegistration('ben', SITE);
+      expect(
+        await h.tf.webauthn.finishRegistration('ben', new SoftAuthenticator().create(eleventh, ORIGIN), {
+          label: 'one too many',
+        }),
+      ).toEqual({ ok: false, reason: 'too-many-keys', maxKeys: 10 });
+      const keys = await h.tf.webauthn.list('ben');
+      expect(keys).toHaveLength(10);
+      // The longest id can still be addressed and removed.
+      expect(await h.tf.webauthn.remove('ben', keys[0]!.id)).toEqual({ ok: true });
+    });
+
     it('requires user verification when configured: a key that only shows presence is refused', async () => {
       const h = makeTwoFactor(await target.make(), { webauthn: { userVerification: 'required' } });
       const key = new SoftAuthenticator();

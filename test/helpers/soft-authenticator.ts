@@ -31,6 +31,10 @@ export class SoftAuthenticator {
   counterStep = 1;
   /** Whether the key verifies its user (PIN, biometric): sets the UV flag. */
   userVerified = true;
+  /** Bytes of the credential ids it makes (real keys: 16 to 128). */
+  credentialIdBytes = 32;
+  /** When set, the authenticator data names this credential id, not the one the response carries. */
+  authDataIdOverride: Buffer | null = null;
 
   /** `navigator.credentials.create()` at `origin`. */
   create(options: WebauthnCreationOptions, origin: string): WebauthnRegistrationResponse {
@@ -45,10 +49,11 @@ export class SoftAuthenticator {
       [-3, Buffer.from(jwk.y as string, 'base64url')],
     ]);
     const publicCose = isoCBOR.encode(cose as never);
-    const id = randomBytes(32);
+    const id = randomBytes(this.credentialIdBytes);
     const held: Held = { id, privateKey, publicCose, rpId, userHandle: options.user.id, counter: 0 };
     this.held.push(held);
-    const credentialData = Buffer.concat([Buffer.alloc(16), u16(id.length), id, publicCose]);
+    const named = this.authDataIdOverride ?? id;
+    const credentialData = Buffer.concat([Buffer.alloc(16), u16(named.length), named, publicCose]);
     const authData = Buffer.concat([
       sha256(rpId),
       Buffer.from([this.flags() | 0x40]),

@@ -51,7 +51,10 @@ export const webauthnRoutes: Route[] = [
     responses: {
       200: { description: 'added', body: bodies.registrationResult },
       401: { description: 'the key was refused', body: bodies.registrationResult },
-      409: { description: 'nothing pending, or it expired', body: bodies.registrationResult },
+      409: {
+        description: 'nothing pending, it expired, or the user has the most keys allowed',
+        body: bodies.registrationResult,
+      },
       429: { description: 'locked (Retry-After)', body: bodies.registrationResult },
       ...unconfigured,
     },

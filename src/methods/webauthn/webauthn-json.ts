@@ -77,14 +77,23 @@ export interface WebauthnRequestOptions {
 }
 
 /** How the WebAuthn method asks for keys (facade option `webauthn`). */
+/** What attestation a registration asks for (`WebauthnSettings.attestation`). */
+export type AttestationConveyance = 'none' | 'direct' | 'enterprise';
+
+/** The WebAuthn method's settings (`createTwoFactor({ webauthn })`). */
 export interface WebauthnSettings {
   /**
    * `preferred` (default): the key asks for its PIN or biometric where it has one; `required`:
    * keys that cannot verify the user are refused; `discouraged`: presence (a touch) is enough.
    */
   userVerification: 'required' | 'preferred' | 'discouraged';
-  /** `none` (default): no attestation is asked for; `direct`/`enterprise`: the authenticator's statement is verified. */
-  attestation: 'none' | 'direct' | 'enterprise';
+  /**
+   * `none` (default): no attestation is asked for, and a response carrying certificates is refused.
+   * `direct`/`enterprise`: a statement the authenticator sends is verified (its certificates'
+   * revocation lists are fetched from the URLs they name), but an authenticator or browser may
+   * still send none: the AAGUID a key lists is its own claim either way.
+   */
+  attestation: AttestationConveyance;
   /**
    * `discouraged` (default): a security key as a second factor; `preferred`/`required`: a
    * discoverable credential, a passkey, that can also sign in without a username elsewhere.

@@ -64,8 +64,10 @@ export async function renameKey(
 }
 
 /**
- * `webauthn.remove` (hosts ask for step-up first): the key can no longer sign in. Removing the last
- * key turns the method off, as `disable` does (trusted browsers, pending setups and sessions end;
+ * `webauthn.remove` (hosts ask for step-up first): the key can no longer sign in, and what it may
+ * have opened closes with it in the same step: every trusted browser and every session of the user
+ * (the caller renews its own), as when a factor is turned off. A key is removed because it was lost
+ * or stolen. Removing the last key turns the method off, as `disable` does (pending setups end too;
  * backup codes go with the last factor), unless a key was added meanwhile.
  */
 export async function removeKey(
@@ -76,8 +78,13 @@ export async function removeKey(
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
   const id = parseInput(keyIdSchema, idInput, 'id');
   const record = storeKeys.webauthn(userId);
+  const policy = await ctx.policy();
   const taken = await ctx.store.commit(
-    [{ type: 'takeField', key: record, field: credentialField(id) }],
+    [
+      { type: 'takeField', key: record, field: credentialField(id) },
+      ctx.devices.revokeAllOp(userId),
+      ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs),
+    ],
     ctx.now(),
     [record],
   );

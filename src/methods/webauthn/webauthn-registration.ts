@@ -19,6 +19,7 @@ import {
   type WebauthnRegistrationResponse,
 } from './webauthn-json.js';
 import { webauthnLibrary } from './webauthn-library.js';
+import { statementAllowed } from './webauthn-statement.js';
 
 /** Where a registration happens: the relying party and the page's origin (`https://app.example.com`). */
 export interface RegistrationSite {
@@ -61,7 +62,14 @@ const siteSchema = z
 /** Result of `webauthn.finishRegistration`: the key added (and, for the first factor, backup codes). */
 export type RegistrationResult =
   | { ok: true; key: SecurityKey; backupCodes?: string[] }
-  | Extract<SetupResult, { ok: false }>;
+  | Extract<SetupResult, { ok: false }>
+  | { ok: false; reason: 'too-many-keys'; maxKeys: number };
+
+/** Keys one user may hold: every login reads them all, and a stolen session must not add without end. */
+export const MAX_KEYS_PER_USER = 10;
+
+/** WebAuthn's bound on a credential id: 1 to 1023 bytes. */
+const MAX_CREDENTIAL_ID_BYTES = 1023;
 
 /** The user handle an authenticator keeps: a keyed hash of the user id, never the id itself. */
 function userHandle(ctx: MethodContext, userId: string): Uint8Array {
@@ -147,6 +155,11 @@ export async function finishRegistration(
   const { verdict } = taken;
   if (!verdict.ok) return setupVerdict(verdict);
   const now = ctx.now();
+  const user = reads.records(taken.read);
+  if (keysOf(user).length >= MAX_KEYS_PER_USER)
+    return { ok: false, reason: 'too-many-keys', maxKeys: MAX_KEYS_PER_USER };
+  if (!(await statementAllowed(response.response.attestationObject, ctx.webauthn.attestation)))
+    return setupVerdict(verdict, now);
   const challenge = requiredField(verdict.fields, 'challenge', 'webauthn-pending');
   const rpId = requiredField(verdict.fields, 'rpId', 'webauthn-pending');
   const origin = requiredField(verdict.fields, 'origin', 'webauthn-pending');
@@ -164,6 +177,10 @@ export async function finishRegistration(
   }
   if (!verified.verified) return setupVerdict(verdict, now);
   const info = verified.registrationInfo;
+  // The credential id the authenticator data names is the one the client sent, within WebAuthn's bound.
+  const idBytes = Buffer.from(info.credential.id, 'base64url').length;
+  if (info.credential.id !== response.id || idBytes < 1 || idBytes > MAX_CREDENTIAL_ID_BYTES)
+    return setupVerdict(verdict, now);
   const stored = {
     id: info.credential.id,
     publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
@@ -179,7 +196,7 @@ export async function finishRegistration(
     lastUsedAt: null,
   };
   const field = credentialField(stored.id);
-  const enabled = await commitEnable(ctx, userId, 'webauthn', reads.records(taken.read), {
+  const enabled = await commitEnable(ctx, userId, 'webauthn', user, {
     take: { type: 'take', key: pendingKey, match: { challenge } },
     fields: { [userFields.webauthn]: '1' },
     also: [
