@@ -26,7 +26,7 @@ const RUNS = [
 const WARM_UP = 300;
 const totp = new TotpVerifier();
 /** The benchmark's facade runs on a frozen clock: codes are deterministic and no step boundary can fall mid-run. */
-const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
+export const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
 
 interface Target {
   name: string;
@@ -38,7 +38,7 @@ interface Target {
 }
 
 /** Users enrolled in TOTP, each with an open login challenge and the code to send. */
-async function prepare(store: Store, count: number) {
+export async function prepare(store: Store, count: number, prefix = 'bench') {
   const tf = createTwoFactor({
     issuer: 'Bench',
     store,
@@ -51,7 +51,7 @@ async function prepare(store: Store, count: number) {
   for (let from = 0; from < count; from += batch) {
     const created = await Promise.all(
       Array.from({ length: Math.min(batch, count - from) }, async (_, k) => {
-        const userId = `bench-${from + k}`;
+        const userId = `${prefix}-${from + k}`;
         const setup = await tf.totp.beginSetup(userId, { accountName: userId });
         await tf.totp.confirmSetup(userId, totp.generateCode(setup.secret, CLOCK_MS - 30_000));
         const start = await tf.login.start(userId);
