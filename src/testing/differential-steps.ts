@@ -36,8 +36,10 @@ export type Step =
 
 /** The key names a history uses: few, so ops collide on them. */
 export const KEY_NAMES = ['a', 'b', 'c', 'd'];
-const TIMES = [T0 - 1, T0, T0 + 1000, T0 + 300_000, T0 + 900_000, T0 + 3_600_000];
-const CLOCK_STEPS_MS = [0, 1, 999, 1000, 60_000, 300_000];
+// The nearest future expiry is a minute away, not less: Redis also expires keys natively, in real
+// time, and a slow machine must not see a key vanish that the fake clock still holds live.
+const TIMES = [T0 - 1, T0, T0 + 60_000, T0 + 300_000, T0 + 900_000, T0 + 3_600_000];
+const CLOCK_STEPS_MS = [0, 1, 59_999, 60_000, 300_000];
 const TEXT_VALUES = ['', '0', '1', 'x', 'ü🙂', '{"j":[1]}', "'; --"];
 // `__proto__` is a field like any other (field names come from outside: device ids).
 const FREE_FIELDS = ['a', 'b', '__proto__'];

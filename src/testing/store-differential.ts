@@ -20,6 +20,8 @@ export interface StoreDifferentialOptions extends StoreContractOptions {
   maxSteps?: number;
   /** Replays a failure fast-check reported. */
   seed?: number;
+  /** Histories to run before the random ones (a counterexample fast-check printed, say). */
+  examples?: Step[][];
 }
 
 /** The reference: the contract's semantics (`planCommit`) over a map. */
@@ -157,7 +159,11 @@ export function storeDifferential(
           fc.asyncProperty(historyArbitrary(fc, { maxSteps: options.maxSteps ?? 25 }), (steps) =>
             replay(store, steps, tools.expect),
           ),
-          { numRuns: options.runs ?? 100, ...(options.seed === undefined ? {} : { seed: options.seed }) },
+          {
+            numRuns: options.runs ?? 100,
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
+            ...(options.examples ? { examples: options.examples.map((steps) => [steps] as [Step[]]) } : {}),
+          },
         );
       },
       120_000,

@@ -85,7 +85,14 @@ async function outboxCode(context: BrowserContext, to: string): Promise<string> 
 async function enterCode(page: Page, code: string, options: { remember?: boolean } = {}): Promise<void> {
   await page.fill('#code', code);
   if (options.remember) await page.check('#remember');
+  // Wait for the server's answer: a message equal to the last one must not pass for it, and the
+  // test's clock must not move while the request is in flight.
+  const answered = page.waitForResponse(
+    (response) =>
+      response.request().method() === 'POST' && new URL(response.url()).pathname.endsWith('/verify'),
+  );
   await page.click('#verify');
+  await answered;
 }
 
 /** Links the authenticator app through the UI: reads the secret off the pop-up and types the code. */

@@ -1,7 +1,7 @@
 /**
  * Lua for {@link RedisStore}. A record is a hash: user fields as `f:<name>` (the client adds and
  * strips the prefix, so the scripts never build strings), the logical expiry (ms, or '' for none) as
- * `__exp`, checked against the caller's `now`; a native PEXPIRE of the same length collects the
+ * `__exp`, checked against the caller's `now`; a native PEXPIRE a minute longer collects the
  * garbage. Everything travels positionally, as strings (`redis-codec.ts` writes the ops and reads
  * the replies): no JSON on either side. A record comes back as HGETALL's flat array, `__exp`
  * included, or nil.
@@ -13,6 +13,11 @@
 const COMMON = `
 local now = tonumber(ARGV[1])
 local EXP = '__exp'
+-- The native expiry runs a minute past the logical one: it only collects garbage, and must never
+-- remove a record that a caller whose clock is behind (another instance, a test's fake clock) still
+-- holds live. Reads go by __exp.
+local SLACK_MS = 60000
+local function pexpire(key, ttl) return { 'PEXPIRE', key, tonumber(ttl) + SLACK_MS } end
 -- The live record at key: HGETALL's flat array; nil when missing or expired at now. The second result
 -- says whether a hash is there (an expired one must go before a rewrite).
 local function load(key)
@@ -100,7 +105,7 @@ local function rewrite(key, there, flat, e, ttl)
   end
   if #hset == 4 then return end
   writes[#writes + 1] = hset
-  if e ~= '' then writes[#writes + 1] = { 'PEXPIRE', key, ttl } end
+  if e ~= '' then writes[#writes + 1] = pexpire(key, ttl) end
 end
 
 -- KEYS after the ops' keys are read (before any change) and returned after the results.
@@ -173,7 +178,7 @@ for i = 1, nops do
       if #hset > 2 then writes[#writes + 1] = hset end
       if #hdel > 2 then writes[#writes + 1] = hdel end
       if grown and wanted ~= old then
-        writes[#writes + 1] = wanted == '' and { 'PERSIST', key } or { 'PEXPIRE', key, ttl }
+        writes[#writes + 1] = wanted == '' and { 'PERSIST', key } or pexpire(key, ttl)
       end
     end
   elseif t == 'X' then
@@ -244,7 +249,7 @@ for i = 1, nops do
       if lockedOut then hset[5] = 'f:lockedUntil' hset[6] = lockedOut end
       if e then hset[#hset + 1] = EXP hset[#hset + 1] = e end
       writes[#writes + 1] = hset
-      if e then writes[#writes + 1] = { 'PEXPIRE', key, ttl } end
+      if e then writes[#writes + 1] = pexpire(key, ttl) end
     end
   elseif t == 'P' or t == 'I' then
     local e, ttl = ARGV[at + 2], ARGV[at + 3]
@@ -260,7 +265,7 @@ for i = 1, nops do
       local hset = { 'HSET', key, EXP, e }
       for j = first, at - 1 do hset[#hset + 1] = ARGV[j] end
       writes[#writes + 1] = hset
-      if e ~= '' then writes[#writes + 1] = { 'PEXPIRE', key, ttl } end
+      if e ~= '' then writes[#writes + 1] = pexpire(key, ttl) end
     end
   elseif t == 'A' then
     at = at + 1
