@@ -25,7 +25,8 @@ export interface ProvenChallenge {
  * Ends a challenge whose proof matched, in one atomic step: the challenge's end (only if not ended
  * yet, and only while the matched email code is still its code), the method's single use, the
  * account reset and, at login, the trusted browser. A concurrent success that won leaves this one
- * as `challenge-ended`; a single use another request took first counts as a wrong code.
+ * as `challenge-ended`; a single use another request took first, or a code or ceremony renewed
+ * meanwhile, counts as a wrong code.
  */
 export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Promise<VerifyResult> {
   const { userId, key, purpose, policy, verdict, match, now } = proven;
@@ -48,7 +49,10 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
   if (device) ops.push(device.op);
   const result = await ctx.store.commit(ops, now);
   if (!result.ok) {
-    if (result.index === 0) return { ok: false, reason: 'challenge-ended' };
+    // The challenge ended (or went) meanwhile; otherwise its code or ceremony was renewed under this
+    // proof, which is then as good as a wrong one (counted, reported), and the challenge stays open.
+    if (result.index === 0 && (result.fields === null || Object.hasOwn(result.fields, 'ended')))
+      return { ok: false, reason: 'challenge-ended' };
     if (match.method === 'totp') await ctx.emit({ type: 'code.replayed', userId });
     return failed(ctx, userId, verdict, now);
   }

@@ -3,6 +3,7 @@ import { storeKeys } from '../../store/keys.js';
 import type { Fields } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
 import type { ChallengeAddition, CodeMatch, ResponseAttempt, UserRecords } from '../method-module.js';
+import { ranEmbedded } from './webauthn-client-data.js';
 import {
   credentialField,
   credentialsOf,
@@ -11,6 +12,7 @@ import {
 } from './webauthn-credentials.js';
 import type { WebauthnRequestOptions } from './webauthn-json.js';
 import { webauthnLibrary } from './webauthn-library.js';
+import { userHandleOf } from './webauthn-user-handle.js';
 
 /** How long a ceremony's challenge may be answered. */
 export const CEREMONY_TTL_MS = 300_000;
@@ -62,7 +64,10 @@ export async function matchAssertion(
   const expected = challenge[CHALLENGE_FIELD];
   if (expected === undefined || !(now < Number(challenge[UNTIL_FIELD]))) return null;
   const key = keysOf(attempt.user).find((candidate) => candidate.id === response.id);
-  if (!key) return null;
+  if (!key || ranEmbedded(response.response.clientDataJSON)) return null;
+  // A discoverable credential names its user: the one this challenge is for, or it is refused.
+  const { userHandle } = response.response;
+  if (userHandle !== undefined && userHandle !== userHandleOf(ctx, userId)) return null;
   const library = await webauthnLibrary();
   let verified: Awaited<ReturnType<typeof library.verifyAuthenticationResponse>>;
   try {
@@ -79,7 +84,9 @@ export async function matchAssertion(
     return null;
   }
   if (!verified.verified) return null;
-  const { newCounter, credentialBackedUp } = verified.authenticationInfo;
+  const { newCounter, credentialBackedUp, credentialDeviceType } = verified.authenticationInfo;
+  // Backup eligibility is fixed when a credential is made: a key that now says otherwise is not it.
+  if ((credentialDeviceType === 'multiDevice') !== key.backupEligible) return null;
   if ((newCounter > 0 || key.counter > 0) && newCounter <= key.counter) {
     return { kind: 'counter-regressed', credentialId: key.id };
   }

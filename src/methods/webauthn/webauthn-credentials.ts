@@ -4,6 +4,11 @@ import type { Fields } from '../../store/store.js';
 
 /** Field prefix of one credential in `{tag}:webauthn`. */
 const FIELD_PREFIX = 'c:';
+/**
+ * Field prefix of a credential's label, apart from the credential: a login updates the credential
+ * (counter, last use) only while it is as read, and a rename must not make that check fail.
+ */
+const LABEL_PREFIX = 'n:';
 
 /** A security key or passkey as stored: everything verifying an assertion and listing keys needs. */
 export interface StoredCredential {
@@ -36,7 +41,6 @@ const storedSchema = z.object({
   backedUp: z.boolean(),
   rpId: z.string(),
   origin: z.string(),
-  label: z.string(),
   createdAt: z.number(),
   lastUsedAt: z.number().nullable(),
 });
@@ -44,8 +48,11 @@ const storedSchema = z.object({
 /** The field of `{tag}:webauthn` holding credential `id`. */
 export const credentialField = (id: string): string => FIELD_PREFIX + id;
 
-/** A credential as the field value it is stored in. */
-export function credentialValue({ id: _id, ...credential }: StoredCredential): string {
+/** The field of `{tag}:webauthn` holding the label of credential `id`. */
+export const labelField = (id: string): string => LABEL_PREFIX + id;
+
+/** A credential as the field value it is stored in (its id is the field's name, its label a field of its own). */
+export function credentialValue({ id: _id, label: _label, ...credential }: StoredCredential): string {
   return JSON.stringify(credential);
 }
 
@@ -61,7 +68,12 @@ export function credentialsOf(fields: Fields | null | undefined): StoredCredenti
     } catch (cause) {
       throw new FactorkitError('CORRUPT_RECORD', 'webauthn record holds a damaged credential', { cause });
     }
-    found.push({ id: name.slice(FIELD_PREFIX.length), ...parsed });
+    const id = name.slice(FIELD_PREFIX.length);
+    found.push({
+      id,
+      ...parsed,
+      label: Object.hasOwn(fields, labelField(id)) ? fields[labelField(id)]! : '',
+    });
   }
   // Keys added in the same millisecond come in id order: every store gives the same list.
   return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -7,9 +7,11 @@ import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { CEREMONY_TTL_MS, keysOf } from './webauthn-assertion.js';
+import { ranEmbedded } from './webauthn-client-data.js';
 import {
   credentialField,
   credentialValue,
+  labelField,
   type SecurityKey,
   securityKeyView,
 } from './webauthn-credentials.js';
@@ -20,6 +22,7 @@ import {
 } from './webauthn-json.js';
 import { webauthnLibrary } from './webauthn-library.js';
 import { statementAllowed } from './webauthn-statement.js';
+import { userHandleOf } from './webauthn-user-handle.js';
 
 /** Where a registration happens: the relying party and the page's origin (`https://app.example.com`). */
 export interface RegistrationSite {
@@ -71,11 +74,6 @@ export const MAX_KEYS_PER_USER = 10;
 /** WebAuthn's bound on a credential id: 1 to 1023 bytes. */
 const MAX_CREDENTIAL_ID_BYTES = 1023;
 
-/** The user handle an authenticator keeps: a keyed hash of the user id, never the id itself. */
-function userHandle(ctx: MethodContext, userId: string): Uint8Array {
-  return Buffer.from(ctx.keyring.hash(userId, 'webauthn-user-handle') as string, 'base64url');
-}
-
 /**
  * `webauthn.beginRegistration`: a single-use ceremony (5 minutes, bound to the user and to this
  * site and origin) and the options for `navigator.credentials.create()`. Keys the user already has
@@ -98,7 +96,7 @@ export async function beginRegistration(
     rpID: site.rpId,
     userName: site.userName,
     userDisplayName: site.userDisplayName ?? site.userName,
-    userID: userHandle(ctx, userId) as Uint8Array<ArrayBuffer>,
+    userID: Buffer.from(userHandleOf(ctx, userId), 'base64url') as Uint8Array<ArrayBuffer>,
     challenge: ctx.random(32) as Uint8Array<ArrayBuffer>,
     timeout: CEREMONY_TTL_MS,
     attestationType: ctx.webauthn.attestation,
@@ -158,7 +156,10 @@ export async function finishRegistration(
   const user = reads.records(taken.read);
   if (keysOf(user).length >= MAX_KEYS_PER_USER)
     return { ok: false, reason: 'too-many-keys', maxKeys: MAX_KEYS_PER_USER };
-  if (!(await statementAllowed(response.response.attestationObject, ctx.webauthn.attestation)))
+  if (
+    ranEmbedded(response.response.clientDataJSON) ||
+    !(await statementAllowed(response.response.attestationObject, ctx.webauthn.attestation))
+  )
     return setupVerdict(verdict, now);
   const challenge = requiredField(verdict.fields, 'challenge', 'webauthn-pending');
   const rpId = requiredField(verdict.fields, 'rpId', 'webauthn-pending');
@@ -203,7 +204,7 @@ export async function finishRegistration(
       {
         type: 'merge',
         key: storeKeys.webauthn(userId),
-        fields: { [field]: credentialValue(stored) },
+        fields: { [field]: credentialValue(stored), [labelField(stored.id)]: label },
         absent: [field],
         create: true,
       },

@@ -1,0 +1,271 @@
+/**
+ * Second attack round on security keys (WebAuthn), by an outside tester: each test here failed on
+ * 92f2a8c because of the finding it names, and holds the fix. (Finding 2, a sign-in proven just
+ * before its key is removed opening a session just after, is a known window: docs/webauthn.md.)
+ */
+import { describe, expect, it } from 'vitest';
+import type { WebauthnCreationOptions } from '../../src/methods/webauthn/webauthn-json.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
+import { storesUnderTest } from '../helpers/stores.js';
+import { TestClient } from '../http/support/client.js';
+import { hostApps } from '../http/support/host-list.js';
+import {
+  assert,
+  BE,
+  BS,
+  enroll,
+  keyChallenge,
+  newCred,
+  ORIGIN,
+  RP_ID,
+  register,
+  UP,
+  UV,
+} from './wa-support.js';
+
+const HTTP_SITE = { rpId: RP_ID, rpName: 'CloudFon CX', origin: ORIGIN };
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+// ---------------------------------------------------------------------------------------------
+// Finding 1: a rename (signed-in guard, no step-up, no limit) racing a login makes the owner's
+// valid security-key assertion fail, counted as a failed attempt (locks the challenge/account).
+// ---------------------------------------------------------------------------------------------
+for (const target of storesUnderTest()) {
+  describe.skipIf(target.skip)(`F1 rename vs login (${target.name})`, () => {
+    it('a valid assertion is refused (and counted) while the key is being renamed', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { cred, result } = await enroll(h, 'ana');
+      const keyId = result.ok ? result.key.id : '';
+      const outcomes: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const { challengeId, challenge } = await keyChallenge(h, 'ana');
+        const response = assert(cred, challenge);
+        let stop = false;
+        // Whoever holds any signed-in session of ana (rename needs no fresh factor) keeps renaming.
+        const renamer = (async () => {
+          let n = 0;
+          while (!stop) {
+            await tick();
+            await h.tf.webauthn.rename('ana', keyId, `label ${i}.${n++}`);
+          }
+        })();
+        const verified = await h.tf.login.verifyWebauthn(challengeId, response);
+        stop = true;
+        await renamer;
+        outcomes.push(verified.ok ? 'ok' : (verified as { reason: string }).reason);
+        h.clock.advance(16 * 60_000); // past any lock, so every round is a fresh try
+      }
+      const refused = outcomes.filter((o) => o !== 'ok');
+      expect
+        .soft(refused, `valid assertions refused while the key was renamed: ${outcomes.join(', ')}`)
+        .toEqual([]);
+      expect
+        .soft(
+          h.events.filter((e) => e.type === 'verify.failed').length,
+          'a valid key counted as failed attempts',
+        )
+        .toBe(0);
+    });
+  });
+}
+
+describe('F1 escalates: the owner ends up locked out of every method', () => {
+  it('after ten renamed-away key logins the account is locked, and a correct app code is refused', async () => {
+    const h = makeTwoFactor(new MemoryStore());
+    const { secret } = await enrollTotp(h, 'ana');
+    const { cred } = await enroll(h, 'ana');
+    const keyId = (await h.tf.webauthn.list('ana'))[0]!.id;
+    for (let i = 0; i < 11; i++) {
+      const { challengeId, challenge } = await keyChallenge(h, 'ana');
+      const response = assert(cred, challenge);
+      let stop = false;
+      const renamer = (async () => {
+        let n = 0;
+        while (!stop) {
+          await tick();
+          await h.tf.webauthn.rename('ana', keyId, `label ${i}.${n++}`);
+        }
+      })();
+      await h.tf.login.verifyWebauthn(challengeId, response);
+      stop = true;
+      await renamer;
+      h.clock.advance(60_000);
+    }
+    const start = await startChallenge(h, 'ana');
+    const verified = await h.tf.login.verify(start.challengeId, h.totp.generateCode(secret, h.clock.now()));
+    expect
+      .soft(verified, "the owner's correct app code, after their key logins were renamed away")
+      .toMatchObject({ ok: true });
+  });
+});
+
+describe('F1 over HTTP: a stolen (not fresh) session locks the owner out of key logins', () => {
+  for (const app of hostApps) {
+    it(`${app.name}: PUT /webauthn/keys/:id spam makes POST /login/webauthn fail`, async () => {
+      const h = makeTwoFactor(new MemoryStore());
+      const host = await app.start(h, { webauthn: HTTP_SITE });
+      try {
+        const owner = new TestClient(host.base);
+        await owner.call('POST', '/password/ana', {});
+        const creation = (await owner.call('POST', '/2fa/webauthn/register/options', {}))
+          .json as unknown as WebauthnCreationOptions;
+        const cred = newCred();
+        const added = await owner.call('POST', '/2fa/webauthn/register', {
+          response: register(cred, creation),
+          label: 'YubiKey',
+        });
+        expect(added.status).toBe(200);
+        const keyId = (added.json['key'] as { id: string }).id;
+        // The "thief": a session cookie of ana (e.g. stolen), signed in long ago: no fresh factor.
+        const thief = owner;
+        h.clock.advance(60 * 60_000);
+        expect((await thief.call('DELETE', `/2fa/webauthn/keys/${keyId}`)).status).toBe(403);
+
+        const statuses: number[] = [];
+        for (let i = 0; i < 8; i++) {
+          const login = new TestClient(host.base);
+          await login.call('POST', '/password/ana', {});
+          const request = (await login.call('POST', '/2fa/login/webauthn/options', {})).json['options'] as {
+            challenge: string;
+          };
+          const response = assert(cred, request.challenge);
+          let stop = false;
+          const spam = (async () => {
+            let n = 0;
+            while (!stop) await thief.call('PUT', `/2fa/webauthn/keys/${keyId}`, { label: `k${n++}` });
+          })();
+          const answer = await login.call('POST', '/2fa/login/webauthn', { response });
+          stop = true;
+          await spam;
+          statuses.push(answer.status);
+          h.clock.advance(16 * 60_000);
+        }
+        expect
+          .soft(statuses, 'owner key logins refused while a stale session renames the key')
+          .toEqual(Array(8).fill(200));
+      } finally {
+        await host.close();
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Finding 3: the user handle was never checked (fixed); credential ids are unique per user only.
+// ---------------------------------------------------------------------------------------------
+for (const target of storesUnderTest().filter((t) => t.name === 'memory' || t.name === 'postgres')) {
+  describe.skipIf(target.skip)(`F3 credential ids across users (${target.name})`, () => {
+    it('refuses an assertion whose user handle names another user, whatever the credential id', async () => {
+      const h = makeTwoFactor(await target.make());
+      const ana = await enroll(h, 'ana');
+      // Ben (the attacker's own account) registers a credential with ana's credential id.
+      const clash = newCred(ana.cred.id);
+      const options = await h.tf.webauthn.beginRegistration('ben', siteFor('ben'));
+      // Credential ids are unique per user only (docs/webauthn.md): ben's registration goes through,
+      // and what matters is that it opens nothing of ana's.
+      await h.tf.webauthn.finishRegistration('ben', register(clash, options), { label: 'clash' });
+      // An assertion whose userHandle names another user (ben's handle) is accepted for ana.
+      const { challengeId, challenge } = await keyChallenge(h, 'ana');
+      const foreignHandle = options.user.id;
+      expect(foreignHandle).not.toBe(ana.options.user.id);
+      const verified = await h.tf.login.verifyWebauthn(
+        challengeId,
+        assert(ana.cred, challenge, { userHandle: foreignHandle }),
+      );
+      expect.soft(verified.ok, "an assertion whose userHandle is not ana's signs ana in").toBe(false);
+    });
+  });
+}
+
+function siteFor(userId: string) {
+  return { rpId: RP_ID, rpName: 'CloudFon CX', origin: ORIGIN, userName: `${userId}@example.com` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding 4: the backup-eligible (BE) flag may change between registration and use.
+// ---------------------------------------------------------------------------------------------
+describe('F4 backup eligibility flips', () => {
+  it('a single-device key later claiming BE=1 (and the reverse) is accepted and stored inconsistent', async () => {
+    const h = makeTwoFactor(new MemoryStore());
+    const single = await enroll(h, 'ana', newCred(), { flags: UP | UV });
+    let c = await keyChallenge(h, 'ana');
+    const up = await h.tf.login.verifyWebauthn(
+      c.challengeId,
+      assert(single.cred, c.challenge, { flags: UP | UV | BE | BS }),
+    );
+    expect.soft(up.ok, 'BE went 0 -> 1 and the assertion was accepted').toBe(false);
+    const [listed] = await h.tf.webauthn.list('ana');
+    expect
+      .soft(listed!.backedUp && !listed!.backupEligible, 'a key listed as backed up but not backup eligible')
+      .toBe(false);
+
+    const passkey = await enroll(h, 'ben', newCred(), { flags: UP | UV | BE | BS });
+    expect((await h.tf.webauthn.list('ben'))[0]).toMatchObject({ backupEligible: true, backedUp: true });
+    c = await keyChallenge(h, 'ben');
+    const down = await h.tf.login.verifyWebauthn(
+      c.challengeId,
+      assert(passkey.cred, c.challenge, { flags: UP | UV }),
+    );
+    expect.soft(down.ok, 'BE went 1 -> 0 and the assertion was accepted').toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Finding 5: client data saying the ceremony ran in a cross-origin iframe is accepted.
+// ---------------------------------------------------------------------------------------------
+describe('F5 cross-origin ceremonies', () => {
+  it('accepts an assertion and a registration whose client data says crossOrigin: true', async () => {
+    const h = makeTwoFactor(new MemoryStore());
+    const ana = await enroll(h, 'ana');
+    const c = await keyChallenge(h, 'ana');
+    const framed = await h.tf.login.verifyWebauthn(
+      c.challengeId,
+      assert(ana.cred, c.challenge, { client: { crossOrigin: true } }),
+    );
+    expect
+      .soft(framed.ok, 'a login assertion made in a cross-origin iframe (no topOrigin: Safari) is accepted')
+      .toBe(false);
+    const options = await h.tf.webauthn.beginRegistration('ben', siteFor('ben'));
+    const registered = await h.tf.webauthn.finishRegistration(
+      'ben',
+      register(newCred(), options, { client: { crossOrigin: true, topOrigin: 'https://evil.test' } }),
+      { label: 'framed' },
+    );
+    expect
+      .soft(
+        registered.ok,
+        'a registration made inside https://evil.test (crossOrigin, topOrigin) is accepted',
+      )
+      .toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Finding 6: a new ceremony issued while an assertion is being verified makes verify answer
+// `challenge-ended` for a challenge that has not ended; over HTTP the pending login is dropped
+// with "Too many failed attempts. Please sign in again."
+// ---------------------------------------------------------------------------------------------
+describe('F6 ceremony renewed during a verify', () => {
+  it('answers challenge-ended although the challenge is still open', async () => {
+    const h = makeTwoFactor(new MemoryStore());
+    const { cred } = await enroll(h, 'ana');
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { challengeId, challenge } = await keyChallenge(h, 'ana');
+      const verifying = h.tf.login.verifyWebauthn(challengeId, assert(cred, challenge));
+      await tick();
+      await tick();
+      // "Use a security key" clicked again in the same pending login.
+      const renewed = await h.tf.login.webauthnOptions(challengeId);
+      const result = await verifying;
+      outcomes.push(`${result.ok ? 'ok' : (result as { reason: string }).reason}/renewed:${renewed.ok}`);
+    }
+    expect
+      .soft(
+        outcomes.filter((o) => o.startsWith('challenge-ended') && o.endsWith('renewed:true')),
+        `verify said challenge-ended for an open challenge: ${outcomes.join(', ')}`,
+      )
+      .toEqual([]);
+  });
+});
