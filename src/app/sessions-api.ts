@@ -3,6 +3,8 @@ import { parseInput, userIdSchema } from '../core/validation.js';
 import type { Context } from './context.js';
 
 const keySchema = z.string().max(64);
+/** An instant in ms (a verify result's `provenAt`). */
+const instantSchema = z.number().int().nonnegative();
 
 /**
  * Signed-in sessions, checked against factorkit's store. The HTTP adapters use it for every
@@ -12,8 +14,15 @@ const keySchema = z.string().max(64);
  * or `endAll`.
  */
 export interface SessionsApi {
-  /** Opens a session after a sign-in (closing `replaces`, the key held before): keep the key in the host's session. */
-  open(userId: string, options?: { replaces?: string | null | undefined }): Promise<string>;
+  /**
+   * Opens a session after a sign-in (closing `replaces`, the key held before): keep the key in the
+   * host's session. Pass the verify result's `provenAt`, so that a change that ended the user's
+   * sessions after the proof (a key removed meanwhile) ends this one too.
+   */
+  open(
+    userId: string,
+    options?: { replaces?: string | null | undefined; provenAt?: number | undefined },
+  ): Promise<string>;
   /** Whether a session is still open. */
   isOpen(userId: string, key: string): Promise<boolean>;
   /** Keeps the session that made a change that ends the user's sessions open; false when it was not. */
@@ -33,7 +42,9 @@ export function createSessionsApi(ctx: Context): SessionsApi {
     async open(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const policy = await ctx.policy();
-      return ctx.sessions.open(userId, policy.sessionMaxAgeMs, options?.replaces ?? null);
+      const provenAt =
+        options?.provenAt === undefined ? undefined : parseInput(instantSchema, options.provenAt, 'provenAt');
+      return ctx.sessions.open(userId, policy.sessionMaxAgeMs, options?.replaces ?? null, provenAt);
     },
     async isOpen(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);

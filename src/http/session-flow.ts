@@ -19,17 +19,22 @@ export async function currentState(
 /**
  * A privilege change (password accepted, second factor verified, required setup done): a new key in
  * the registry (the previous one closed), the new state, and a new session id. Whatever the session
- * held before, another account's proof included, is replaced.
+ * held before, another account's proof included, is replaced. A session opened by a second factor
+ * dates from its proof (`provenAt`).
  */
 export async function enterState(
   tf: TwoFactor,
   session: TwoFactorSessionAccess,
   next: NewState,
+  provenAt?: number,
 ): Promise<void> {
   const previous = await storedState(session);
   const sameUser = previous?.userId === next.userId;
   if (previous && !sameUser) await tf.sessions.close(previous.userId, previous.sessionKey);
-  const sessionKey = await tf.sessions.open(next.userId, { replaces: sameUser ? previous.sessionKey : null });
+  const sessionKey = await tf.sessions.open(next.userId, {
+    replaces: sameUser ? previous.sessionKey : null,
+    provenAt,
+  });
   await session.set({ ...next, sessionKey });
   await session.rotate();
 }

@@ -41,12 +41,16 @@ export class SessionRegistry {
 
   /**
    * Opens a session for `userId` for `ttlMs`, closing `replaces` (the key the session held before
-   * this privilege change) in the same step. Returns the new key.
+   * this privilege change) in the same step. Returns the new key. With `provenAt` (when the proof
+   * that opens it was accepted) the session dates from its proof: one ended after the proof, while
+   * the request was on its way, opens ended.
    */
-  async open(userId: string, ttlMs: number, replaces?: string | null): Promise<string> {
+  async open(userId: string, ttlMs: number, replaces?: string | null, provenAt?: number): Promise<string> {
     const key = randomToken(this.random, 16);
     const now = this.now();
-    const fields = { since: await this.since(userId, now) };
+    // An end in the very millisecond of the proof counts as before it (endAllOp ends sessions
+    // dated before its millisecond + 1): the tie goes to the session, as for one made now.
+    const fields = { since: provenAt === undefined ? await this.since(userId, now) : String(provenAt + 1) };
     const ops: StoreOp[] = [
       { type: 'put', key: storeKeys.session(userId, key), fields, expiresAt: now + ttlMs },
     ];

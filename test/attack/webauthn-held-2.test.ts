@@ -165,7 +165,7 @@ describe('held: ceremony confusion (memory)', () => {
       await h.tf.login.verifyWebauthn(stepUp.challengeId, assert(cred, freshStepUp.options.challenge), {
         rememberDevice: true,
       }),
-    ).toEqual({ ok: true, userId: 'ana', method: 'webauthn', purpose: 'step-up' });
+    ).toEqual({ ok: true, userId: 'ana', method: 'webauthn', purpose: 'step-up', provenAt: h.clock.now() });
   });
 
   it("a registration response replayed into another user's ceremony, or registered twice, is refused", async () => {

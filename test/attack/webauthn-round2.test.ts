@@ -1,10 +1,10 @@
 /**
  * Second attack round on security keys (WebAuthn), by an outside tester: each test here failed on
- * 92f2a8c because of the finding it names, and holds the fix. (Finding 2, a sign-in proven just
- * before its key is removed opening a session just after, is a known window: docs/webauthn.md.)
+ * 92f2a8c because of the finding it names, and holds the fix.
  */
 import { describe, expect, it } from 'vitest';
 import type { WebauthnCreationOptions } from '../../src/methods/webauthn/webauthn-json.js';
+import type { Store } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
@@ -144,6 +144,69 @@ describe('F1 over HTTP: a stolen (not fresh) session locks the owner out of key 
         expect
           .soft(statuses, 'owner key logins refused while a stale session renames the key')
           .toEqual(Array(8).fill(200));
+      } finally {
+        await host.close();
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Finding 2: a login proven with a key just before the key is removed opened its session after the
+// removal's "end every session", and that session survived; a session now dates from its proof.
+// ---------------------------------------------------------------------------------------------
+/** The real store; once armed, runs `after` right after the commit that ends ana's challenge. */
+function interleavingStore(inner: Store) {
+  const hook: { after: (() => Promise<void>) | null } = { after: null };
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop !== 'commit') return Reflect.get(target, prop, receiver);
+      return async (...args: Parameters<Store['commit']>) => {
+        const result = await target.commit(...args);
+        const endsChallenge = args[0].some(
+          (op) => op.type === 'merge' && op.key.includes('challenge:') && 'ended' in (op.fields ?? {}),
+        );
+        if (result.ok && endsChallenge && hook.after) {
+          const after = hook.after;
+          hook.after = null;
+          await after();
+        }
+        return result;
+      };
+    },
+  });
+  return { store, hook };
+}
+
+describe('F2 login in flight vs removal of the stolen key', () => {
+  for (const app of hostApps) {
+    it(`${app.name}: the thief's session, proven before the removal, ends with it`, async () => {
+      const { store, hook } = interleavingStore(new MemoryStore());
+      const h = makeTwoFactor(store);
+      const host = await app.start(h, { webauthn: HTTP_SITE });
+      try {
+        const stolen = await enroll(h, 'ana', newCred(), { label: 'stolen' });
+        await enroll(h, 'ana', newCred(), { label: 'spare' });
+        const stolenId = stolen.result.ok ? stolen.result.key.id : '';
+        const thief = new TestClient(host.base);
+        await thief.call('POST', '/password/ana', {});
+        const request = (await thief.call('POST', '/2fa/login/webauthn/options', {})).json['options'] as {
+          challenge: string;
+        };
+        // The owner removes the stolen key while the thief's login is between its proof and its session.
+        hook.after = async () => {
+          h.clock.advance(1); // the owner's request comes later (a tie in one millisecond goes to the session)
+          expect(await h.tf.webauthn.remove('ana', stolenId)).toEqual({ ok: true });
+        };
+        const answer = await thief.call('POST', '/2fa/login/webauthn', {
+          response: assert(stolen.cred, request.challenge),
+        });
+        expect(hook.after, 'the removal ran inside the login').toBeNull();
+        expect((await h.tf.webauthn.list('ana')).map((k) => k.label)).toEqual(['spare']);
+        const app200 = answer.status === 200 ? (await thief.call('GET', '/app')).status : 401;
+        expect
+          .soft(app200, 'a session opened by the removed key is still signed in after the removal')
+          .not.toBe(200);
       } finally {
         await host.close();
       }

@@ -78,7 +78,13 @@ for (const target of storesUnderTest()) {
       const verified = await h.tf.login.verifyWebauthn(challengeId, key.get(request, ORIGIN), {
         rememberDevice: false,
       });
-      expect(verified).toEqual({ ok: true, userId: 'ana', method: 'webauthn', purpose: 'login' });
+      expect(verified).toEqual({
+        ok: true,
+        userId: 'ana',
+        method: 'webauthn',
+        purpose: 'login',
+        provenAt: h.clock.now(),
+      });
       expect((await h.tf.webauthn.list('ana'))[0]!.lastUsedAt).toBe(h.clock.now());
       expect(h.events.map((e) => e.type)).toEqual(
         expect.arrayContaining(['webauthn.setup-started', 'webauthn.registered', 'verify.succeeded']),

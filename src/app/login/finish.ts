@@ -68,6 +68,7 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
     userId,
     method: match.method,
     purpose,
+    provenAt: now,
     ...(device
       ? { deviceToken: device.token, deviceExpiresAt: device.expiresAt, deviceId: device.deviceId }
       : {}),

@@ -9,6 +9,12 @@ export type VerifyResult =
       userId: string;
       method: ProofMethod;
       purpose: 'login' | 'step-up';
+      /**
+       * When the proof was accepted (ms, the facade's clock). Open the session with it
+       * (`sessions.open(userId, { provenAt })`): a change that ended the user's sessions after the
+       * proof, while this request was on its way, ends this session too.
+       */
+      provenAt: number;
       deviceToken?: string;
       deviceExpiresAt?: number;
       deviceId?: string;

@@ -35,7 +35,12 @@ async function signInAnswer(ctx: RouteContext, result: VerifyResult): Promise<Ht
       ]);
     }
     const deviceId = result.deviceId ?? null;
-    await enterState(ctx.tf, ctx.req.session, signedIn(state.userId, { secondFactorAt: now, deviceId }));
+    await enterState(
+      ctx.tf,
+      ctx.req.session,
+      signedIn(state.userId, { secondFactorAt: now, deviceId }),
+      result.provenAt,
+    );
     return json(200, { ok: true, method: result.method }, headers);
   }
   if (result.ok) {
