@@ -37,18 +37,20 @@ function pushMerge(out: string[], op: Extract<StoreOp, { type: 'merge' }>, now: 
 
 function pushAttempt(out: string[], op: Extract<StoreOp, { type: 'attempt' }>, now: number): void {
   const { schedule } = op;
+  // Numbers only, so commas separate them: two arguments instead of 9 + the locks.
   out.push(
     'X',
-    op.mustExist ? '1' : '0',
-    schedule.maxAttempts === null ? '' : String(schedule.maxAttempts),
-    String(schedule.freeAttempts),
-    String(Math.max(1, Math.ceil(schedule.ttlMs))),
-    String(now + schedule.ttlMs),
-    schedule.slide ? '1' : '0',
-    String(schedule.afterLockMs),
-    String(schedule.lockMs.length),
+    [
+      op.mustExist ? '1' : '0',
+      schedule.maxAttempts === null ? '' : String(schedule.maxAttempts),
+      String(schedule.freeAttempts),
+      String(Math.max(1, Math.ceil(schedule.ttlMs))),
+      String(now + schedule.ttlMs),
+      schedule.slide ? '1' : '0',
+      String(schedule.afterLockMs),
+    ].join(','),
+    schedule.lockMs.join(','),
   );
-  for (const lockMs of schedule.lockMs) out.push(String(lockMs));
 }
 
 function pushOp(out: string[], op: StoreOp, now: number): void {

@@ -51,8 +51,9 @@ return out
  * - F takeField: name
  * - M merge: create (1/0), expiresAt, ttl, match pairs, '', absent names, '', advance field ('' none)
  *   and, given one, its value, then set pairs, '', unset names, ''
- * - X attempt: mustExist (1/0), maxAttempts ('' none), freeAttempts, ttlMs, now + ttlMs, slide (1/0),
- *   afterLockMs, n, n lockMs
+ * - X attempt: one argument 'mustExist (1/0),maxAttempts ('' none),freeAttempts,ttlMs,now + ttlMs,
+ *   slide (1/0),afterLockMs', then the lockMs joined by commas ('' none): two arguments, not 9 + n
+ *   (every argument costs the client about as much as a short command)
  * Checks every op first, then makes every write: atomic because Redis runs one script at a time.
  * Returns {1, {result or nil per op}, {record or nil per read}} or {0, index, reason, record or nil};
  * in a result, a removed pair (and the expiry) is nil, and a counter may come as an integer.
@@ -182,11 +183,12 @@ for i = 1, nops do
       end
     end
   elseif t == 'X' then
-    local base = at
-    local n = tonumber(ARGV[at + 9])
-    at = at + 9 + n
+    local mustExist, max, free, ttlMs, untilMs, slide, afterMs =
+      string.match(ARGV[at + 2], '^(%d),([^,]*),([^,]*),([^,]*),([^,]*),(%d),([^,]*)$')
+    local locks = ARGV[at + 3]
+    at = at + 3
     local live, there = load(key)
-    if not live and ARGV[base + 2] == '1' then return refuse(i, 'missing') end
+    if not live and mustExist == '1' then return refuse(i, 'missing') end
     local flat = live or {}
     local ka, kl, ke, kd, kx
     for j = 1, #flat, 2 do
@@ -198,21 +200,27 @@ for i = 1, nops do
       elseif name == 'f:deadline' then kd = j end
     end
     local attempts, lockedUntil = ka and num(flat[ka + 1]) or 0, kl and num(flat[kl + 1]) or 0
-    local max = ARGV[base + 3]
     if ke or (max ~= '' and attempts >= tonumber(max)) then return refuse(i, 'ended', flat) end
     if kd then
       local deadline, extended = num(flat[kd + 1]), 0
-      if lockedUntil > 0 then extended = lockedUntil + tonumber(ARGV[base + 8]) end
+      if lockedUntil > 0 then extended = lockedUntil + tonumber(afterMs) end
       if extended > deadline then deadline = extended end
       if now >= deadline then return refuse(i, 'expired', flat) end
     end
     if now < lockedUntil then return refuse(i, 'locked', flat) end
     local attempt, lockMs = attempts + 1, 0
-    if n > 0 then
-      local index = attempt - tonumber(ARGV[base + 4])
+    if locks ~= '' then
+      local index = attempt - tonumber(free)
       if index >= 1 then
-        local ms = ARGV[base + 9 + (index < n and index or n)]
-        lockMs = ms and tonumber(ms) or 0
+        -- The index-th of the comma-separated locks, or the last one past the end.
+        local from, ms = 1, nil
+        for _ = 1, index do
+          local comma = string.find(locks, ',', from, true)
+          if not comma then ms = string.sub(locks, from) break end
+          ms = string.sub(locks, from, comma - 1)
+          from = comma + 1
+        end
+        lockMs = tonumber(ms) or 0
       end
     end
     -- lockedUntil is written again only when it changes (a new lock, or a text Number would change).
@@ -235,10 +243,10 @@ for i = 1, nops do
     -- of the lock plus afterLockMs. The client sent now + ttlMs and ttlMs as text.
     local e, ttl, best
     if not live or old ~= '' then
-      if not live or ARGV[base + 7] == '1' then e, ttl = ARGV[base + 6], ARGV[base + 5] best = tonumber(e) end
+      if not live or slide == '1' then e, ttl = untilMs, ttlMs best = tonumber(e) end
       if live and (not best or tonumber(old) >= best) then e, best = nil, tonumber(old) end
       if lockMs > 0 then
-        local afterLockAt = lockedUntil + tonumber(ARGV[base + 8])
+        local afterLockAt = lockedUntil + tonumber(afterMs)
         if afterLockAt > best then e, ttl = out(afterLockAt), out(afterLockAt - now) end
       end
     end
