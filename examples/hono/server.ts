@@ -1,7 +1,7 @@
 /**
  * factorkit on Hono in one file: a JSON sign-in, the 2FA endpoints under /2fa and a protected route,
  * on @hono/node-server (the app itself is web-standard: Bun, Deno and edge runtimes serve it too).
- * Hono has no session of its own, so this file carries a small one. `npx tsx examples/hono/server.ts`:
+ * Hono has no session of its own: cookie-sessions.ts is a small one. `npx tsx examples/hono/server.ts`:
  *   POST /login { email, password } -> { status: 'challenge' } -> POST /2fa/login/verify { code }
  *   GET /me (signed in), POST /logout, and every /2fa endpoint of docs/http.md.
  * Environment: PORT (3002; 0 picks a free one), HOST (127.0.0.1), SECURE_COOKIES=1 behind HTTPS.
@@ -15,6 +15,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
+import { cookieSessions, type SessionEnv, twoFactorSession } from './cookie-sessions.js';
 
 const secure = process.env['SECURE_COOKIES'] === '1';
 
@@ -25,65 +26,6 @@ const tf = createTwoFactor({
   keys: process.env['FACTORKIT_KEY'] ?? randomBytes(32).toString('hex'),
   policy: { frequency: { trustDays: 14 } }, // "Trust this browser for 14 days" is offered
 });
-
-/** One browser's session: data in memory under a random id, the id in a signed cookie. */
-interface CookieSession {
-  get(key: string): unknown;
-  set(key: string, value: unknown): Promise<void>;
-  /** A new id carrying the data; the old id stops working. */
-  rotate(): Promise<void>;
-  /** Forgets the data and clears the cookie. */
-  destroy(): void;
-}
-type SessionEnv = { Variables: { session: CookieSession } };
-
-/**
- * `c.get('session')` for every request. The cookie is issued once something is stored. Memory only,
- * no expiry: a real app keeps the data in a store (Redis, SQL) with an idle timeout.
- */
-function cookieSessions(secret: string, name: string): MiddlewareHandler<SessionEnv> {
-  const byId = new Map<string, Record<string, unknown>>();
-  const cookie: CookieOptions = { path: '/', httpOnly: true, sameSite: 'Lax', secure };
-  return async (c, next) => {
-    const signed = await getSignedCookie(c, secret, name);
-    let id = typeof signed === 'string' && byId.has(signed) ? signed : null;
-    let data = (id && byId.get(id)) || {};
-    const issue = async () => {
-      id = randomBytes(32).toString('base64url');
-      byId.set(id, data);
-      await setSignedCookie(c, name, id, secret, cookie);
-    };
-    c.set('session', {
-      get: (key) => data[key],
-      async set(key, value) {
-        data[key] = value;
-        if (id === null) await issue();
-      },
-      async rotate() {
-        if (id !== null) byId.delete(id);
-        await issue();
-      },
-      destroy() {
-        if (id !== null) byId.delete(id);
-        id = null;
-        data = {};
-        deleteCookie(c, name, cookie);
-      },
-    });
-    await next();
-  };
-}
-
-/** factorkit's view of the session: its state under one key; rotation and sign-out as the session does them. */
-function twoFactorSession(c: Context<SessionEnv>): TwoFactorSessionAccess {
-  const session = c.get('session');
-  return {
-    get: () => session.get('factorkit'),
-    set: (state) => session.set('factorkit', state),
-    rotate: () => session.rotate(),
-    destroy: () => session.destroy(),
-  };
-}
 
 /** The demo users; a real app has its own directory. scrypt, with a random salt per user. */
 const hash = (password: string, salt: Buffer) => scryptSync(password, salt, 32);
@@ -105,7 +47,7 @@ function authenticate(email: string, password: string) {
 }
 
 const app = new Hono<SessionEnv>();
-app.use(cookieSessions(randomBytes(32).toString('hex'), 'sid')); // sessions end with the process
+app.use(cookieSessions(randomBytes(32).toString('hex'), 'sid', secure)); // sessions end with the process
 const twoFactor = twoFactorApp<SessionEnv>(tf, {
   session: twoFactorSession,
   accountName: (userId) => users.find((u) => u.id === userId)?.email ?? userId,

@@ -1,74 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
-import type { CookieOptions } from 'hono/utils/cookie';
+import { Hono } from 'hono';
+import { cookieSessions, type SessionEnv, twoFactorSession } from '../../../examples/hono/cookie-sessions.js';
 import { twoFactorApp } from '../../../src/adapters/hono.js';
 import type { TwoFactorSessionAccess } from '../../../src/http/session.js';
 import type { Harness } from '../../helpers/harness.js';
 import type { HostOptions, TestHost } from './hosts.js';
-
-/** One browser's session: data in memory under a random id, the id in a signed cookie. */
-interface CookieSession {
-  get(key: string): unknown;
-  set(key: string, value: unknown): Promise<void>;
-  /** A new id carrying the data; the old id stops working. */
-  rotate(): Promise<void>;
-  /** Forgets the data and clears the cookie. */
-  destroy(): void;
-}
-
-type SessionEnv = { Variables: { session: CookieSession } };
-
-/**
- * The session a Hono host writes for itself (Hono has none built in): `c.get('session')`. The
- * cookie is issued once something is stored (like `saveUninitialized: false`). Memory only, no
- * expiry: a real app keeps the data in a store with an idle timeout.
- */
-function cookieSessions(secret: string, name = 'sid', secure = true): MiddlewareHandler<SessionEnv> {
-  const byId = new Map<string, Record<string, unknown>>();
-  const cookie: CookieOptions = { path: '/', httpOnly: true, sameSite: 'Lax', secure };
-  return async (c, next) => {
-    const signed = await getSignedCookie(c, secret, name);
-    let id = typeof signed === 'string' && byId.has(signed) ? signed : null;
-    let data = (id && byId.get(id)) || {};
-    const issue = async () => {
-      id = randomBytes(32).toString('base64url');
-      byId.set(id, data);
-      await setSignedCookie(c, name, id, secret, cookie);
-    };
-    c.set('session', {
-      get: (key) => data[key],
-      async set(key, value) {
-        data[key] = value;
-        if (id === null) await issue();
-      },
-      async rotate() {
-        if (id !== null) byId.delete(id);
-        await issue();
-      },
-      destroy() {
-        if (id !== null) byId.delete(id);
-        id = null;
-        data = {};
-        deleteCookie(c, name, cookie);
-      },
-    });
-    await next();
-  };
-}
-
-/** factorkit's view of the host's session: its state under one key. */
-function twoFactorSession(c: Context<SessionEnv>): TwoFactorSessionAccess {
-  const session = c.get('session');
-  return {
-    get: () => session.get('factorkit'),
-    set: (state) => session.set('factorkit', state),
-    rotate: () => session.rotate(),
-    destroy: () => session.destroy(),
-  };
-}
 
 /**
  * The Express host's twin on Hono (@hono/node-server), as docs/http.md tells people to write one: a
