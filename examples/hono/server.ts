@@ -10,11 +10,9 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createTwoFactor, MemoryMailer, MemoryStore } from 'factorkit';
-import { type TwoFactorSessionAccess, twoFactorApp } from 'factorkit/hono';
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { twoFactorApp } from 'factorkit/hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
-import type { CookieOptions } from 'hono/utils/cookie';
 import { cookieSessions, type SessionEnv, twoFactorSession } from './cookie-sessions.js';
 
 const secure = process.env['SECURE_COOKIES'] === '1';

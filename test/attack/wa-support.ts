@@ -1,18 +1,17 @@
-import { createHash, createSign, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
-import { isoCBOR } from '@simplewebauthn/server/helpers';
+import { createSign, type KeyObject, randomBytes, sign } from 'node:crypto';
 import type {
   WebauthnAssertionResponse,
   WebauthnCreationOptions,
   WebauthnRegistrationResponse,
 } from '../../src/methods/webauthn/webauthn-json.js';
 import { type Harness, startChallenge } from '../helpers/harness.js';
+import { b64url, es256KeyPair, noneAttestation, sha256, u32 } from '../helpers/webauthn-bytes.js';
+
+export { b64url };
 
 export const ORIGIN = 'https://cx.example.com';
 export const RP_ID = 'example.com';
 export const SITE = { rpId: RP_ID, rpName: 'CloudFon CX', origin: ORIGIN, userName: 'ana@example.com' };
-
-export const b64url = (bytes: Uint8Array | Buffer) => Buffer.from(bytes).toString('base64url');
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
 
 /** Flag bits of the authenticator data. */
 export const UP = 0x01;
@@ -31,16 +30,7 @@ export interface Cred {
 }
 
 export function newCred(id: Buffer = randomBytes(32)): Cred {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = publicKey.export({ format: 'jwk' });
-  const cose = new Map<number, number | Uint8Array>([
-    [1, 2],
-    [3, -7],
-    [-1, 1],
-    [-2, Buffer.from(jwk.x as string, 'base64url')],
-    [-3, Buffer.from(jwk.y as string, 'base64url')],
-  ]);
-  return { id, privateKey, publicCose: isoCBOR.encode(cose as never), counter: 0 };
+  return { id, ...es256KeyPair(), counter: 0 };
 }
 
 export function clientData(fields: Record<string, unknown>): string {
@@ -55,20 +45,13 @@ export function register(
 ): WebauthnRegistrationResponse {
   const rpId = opts.rpId ?? options.rp.id ?? RP_ID;
   cred.userHandle = options.user.id;
-  const credentialData = Buffer.concat([Buffer.alloc(16), u16(cred.id.length), cred.id, cred.publicCose]);
-  const authData = Buffer.concat([
-    sha256(rpId),
-    Buffer.from([(opts.flags ?? UP | UV) | AT]),
-    u32(cred.counter),
-    credentialData,
-  ]);
-  const attestationObject = isoCBOR.encode(
-    new Map<string, unknown>([
-      ['fmt', 'none'],
-      ['attStmt', new Map()],
-      ['authData', new Uint8Array(authData)],
-    ]) as never,
-  );
+  const attestationObject = noneAttestation({
+    rpId,
+    flags: opts.flags ?? UP | UV,
+    counter: cred.counter,
+    credentialId: cred.id,
+    publicCose: cred.publicCose,
+  });
   return {
     id: b64url(cred.id),
     rawId: b64url(cred.id),
@@ -161,16 +144,4 @@ export async function keyChallenge(h: Harness, userId: string, stepUp = false) {
   const start = await startChallenge(h, userId, { stepUp });
   if (!start.webauthn) throw new Error(`no webauthn in the challenge: ${start.methods.join(',')}`);
   return { challengeId: start.challengeId, challenge: start.webauthn.challenge, options: start.webauthn };
-}
-
-function u16(n: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16BE(n);
-  return b;
-}
-
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n >>> 0);
-  return b;
 }

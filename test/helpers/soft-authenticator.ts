@@ -1,14 +1,11 @@
-import { createHash, createSign, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
-import { isoCBOR } from '@simplewebauthn/server/helpers';
+import { createSign, type KeyObject, randomBytes } from 'node:crypto';
 import type {
   WebauthnAssertionResponse,
   WebauthnCreationOptions,
   WebauthnRegistrationResponse,
   WebauthnRequestOptions,
 } from '../../src/methods/webauthn/webauthn-json.js';
-
-const b64url = (bytes: Uint8Array | Buffer) => Buffer.from(bytes).toString('base64url');
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
+import { b64url, es256KeyPair, noneAttestation, sha256, u32 } from './webauthn-bytes.js';
 
 /** One credential a soft authenticator holds. */
 interface Held {
@@ -39,34 +36,17 @@ export class SoftAuthenticator {
   /** `navigator.credentials.create()` at `origin`. */
   create(options: WebauthnCreationOptions, origin: string): WebauthnRegistrationResponse {
     const rpId = options.rp.id ?? new URL(origin).hostname;
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwk = publicKey.export({ format: 'jwk' });
-    const cose = new Map<number, number | Uint8Array>([
-      [1, 2],
-      [3, -7],
-      [-1, 1],
-      [-2, Buffer.from(jwk.x as string, 'base64url')],
-      [-3, Buffer.from(jwk.y as string, 'base64url')],
-    ]);
-    const publicCose = isoCBOR.encode(cose as never);
+    const { privateKey, publicCose } = es256KeyPair();
     const id = randomBytes(this.credentialIdBytes);
     const held: Held = { id, privateKey, publicCose, rpId, userHandle: options.user.id, counter: 0 };
     this.held.push(held);
-    const named = this.authDataIdOverride ?? id;
-    const credentialData = Buffer.concat([Buffer.alloc(16), u16(named.length), named, publicCose]);
-    const authData = Buffer.concat([
-      sha256(rpId),
-      Buffer.from([this.flags() | 0x40]),
-      u32(held.counter),
-      credentialData,
-    ]);
-    const attestationObject = isoCBOR.encode(
-      new Map<string, unknown>([
-        ['fmt', 'none'],
-        ['attStmt', new Map()],
-        ['authData', new Uint8Array(authData)],
-      ]) as never,
-    );
+    const attestationObject = noneAttestation({
+      rpId,
+      flags: this.flags(),
+      counter: held.counter,
+      credentialId: this.authDataIdOverride ?? id,
+      publicCose,
+    });
     return {
       id: b64url(id),
       rawId: b64url(id),
@@ -118,16 +98,4 @@ export class SoftAuthenticator {
 
 function clientData(type: string, challenge: string, origin: string): string {
   return b64url(Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false })));
-}
-
-function u16(n: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16BE(n);
-  return b;
-}
-
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
 }

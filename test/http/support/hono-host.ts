@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { cookieSessions, type SessionEnv, twoFactorSession } from '../../../examples/hono/cookie-sessions.js';
 import { twoFactorApp } from '../../../src/adapters/hono.js';
-import type { TwoFactorSessionAccess } from '../../../src/http/session.js';
 import type { Harness } from '../../helpers/harness.js';
 import type { HostOptions, TestHost } from './hosts.js';
 
