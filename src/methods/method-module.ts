@@ -1,3 +1,4 @@
+import type { TwoFactorEventType } from '../core/events.js';
 import type { Fields, StoredRecord, StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
 import type { WebauthnAssertionResponse } from './webauthn/webauthn-json.js';
@@ -42,13 +43,22 @@ export interface ResponseAttempt extends ChallengeAttempt {
 /** What a method adds to a challenge it is offered in: fields of the record, extras of the answer. */
 export interface ChallengeAddition {
   fields: Fields;
-  /** Merged into `login.start`'s challenge answer (WebAuthn: `webauthn`, the request options). */
+  /** Merged into `login.start`'s challenge answer (WebAuthn: `webauthnOptions`, the request options). */
   extras: Record<string, unknown>;
 }
 
 /** What a method found in a code: the ops that consume it, committed with the challenge's end. */
 export type CodeMatch<Id extends string = string> =
-  | { kind: 'match'; method: Id; ops: StoreOp[]; challengeMatch?: Fields }
+  | {
+      kind: 'match';
+      method: Id;
+      ops: StoreOp[];
+      challengeMatch?: Fields;
+      /** Reported when the proof ends the challenge (`backup-code.used`). */
+      usedEvent?: TwoFactorEventType;
+      /** Reported when its ops lost to a concurrent use of the same proof (`code.replayed`). */
+      raceLostEvent?: TwoFactorEventType;
+    }
   /** A TOTP code for a step already used: refused, and reported as a replay. */
   | { kind: 'replayed' }
   /** A security key whose signature counter went back (a cloned authenticator): refused, and reported. */

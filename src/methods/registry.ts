@@ -20,7 +20,8 @@ import { webauthnModule } from './webauthn/webauthn-module.js';
 
 /**
  * Every method factorkit knows, in the order the login page offers them and a typed code is tried.
- * Adding a method is a folder under `src/methods/` and one line here.
+ * A method that proves a typed code is a folder under `src/methods/` and one line here; one with its
+ * own ceremony (WebAuthn) also adds its login calls and HTTP routes (docs/architecture.md).
  */
 export const methodModules = [
   webauthnModule,

@@ -128,7 +128,7 @@ export async function enroll(
   cred: Cred = newCred(),
   opts: Parameters<typeof register>[2] & { label?: string } = {},
 ) {
-  const options = await h.tf.webauthn.beginRegistration(userId, {
+  const { options } = await h.tf.webauthn.beginRegistration(userId, {
     ...SITE,
     userName: `${userId}@example.com`,
   });
@@ -142,6 +142,10 @@ export async function enroll(
 /** A login (or step-up) challenge offering the key: its id and ceremony challenge. */
 export async function keyChallenge(h: Harness, userId: string, stepUp = false) {
   const start = await startChallenge(h, userId, { stepUp });
-  if (!start.webauthn) throw new Error(`no webauthn in the challenge: ${start.methods.join(',')}`);
-  return { challengeId: start.challengeId, challenge: start.webauthn.challenge, options: start.webauthn };
+  if (!start.webauthnOptions) throw new Error(`no webauthn in the challenge: ${start.methods.join(',')}`);
+  return {
+    challengeId: start.challengeId,
+    challenge: start.webauthnOptions.challenge,
+    options: start.webauthnOptions,
+  };
 }

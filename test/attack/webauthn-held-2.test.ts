@@ -88,7 +88,7 @@ for (const target of storesUnderTest()) {
         const h = makeTwoFactor(await target.make());
         const { result } = await enroll(h, 'ana');
         const keyId = result.ok ? result.key.id : '';
-        const options = await h.tf.webauthn.beginRegistration('ana', siteFor('ana'));
+        const options = (await h.tf.webauthn.beginRegistration('ana', siteFor('ana'))).options;
         const response = register(newCred(), options);
         await Promise.all([
           h.tf.webauthn.finishRegistration('ana', response, { label: 'new' }),
@@ -126,7 +126,7 @@ describe('held: ceremony confusion (memory)', () => {
     const login = await keyChallenge(h, 'ana');
     const other = await keyChallenge(h, 'ana');
     const stepUp = await keyChallenge(h, 'ana', true);
-    const regOptions = await h.tf.webauthn.beginRegistration('ana', siteFor('ana'));
+    const regOptions = (await h.tf.webauthn.beginRegistration('ana', siteFor('ana'))).options;
     const refusals = [
       // registration ceremony's challenge, signed as a login
       assert(cred, regOptions.challenge),
@@ -171,13 +171,13 @@ describe('held: ceremony confusion (memory)', () => {
   it("a registration response replayed into another user's ceremony, or registered twice, is refused", async () => {
     const h = makeTwoFactor(new MemoryStore());
     await enrollTotp(h, 'ben');
-    const anaOptions = await h.tf.webauthn.beginRegistration('ana', siteFor('ana'));
-    const benOptions = await h.tf.webauthn.beginRegistration('ben', siteFor('ben'));
+    const anaOptions = (await h.tf.webauthn.beginRegistration('ana', siteFor('ana'))).options;
+    const benOptions = (await h.tf.webauthn.beginRegistration('ben', siteFor('ben'))).options;
     const cred = newCred();
     const anas = register(cred, anaOptions);
     expect((await h.tf.webauthn.finishRegistration('ben', anas, { label: 'stolen' })).ok).toBe(false);
     expect((await h.tf.webauthn.finishRegistration('ana', anas, { label: 'mine' })).ok).toBe(true);
-    const again = await h.tf.webauthn.beginRegistration('ana', siteFor('ana'));
+    const again = (await h.tf.webauthn.beginRegistration('ana', siteFor('ana'))).options;
     expect(
       (await h.tf.webauthn.finishRegistration('ana', register(cred, again), { label: 'twice' })).ok,
     ).toBe(false);
@@ -222,7 +222,7 @@ describe('held: ceremony confusion (memory)', () => {
       );
       h.clock.advance(6 * MINUTE);
     }
-    const options = await h.tf.webauthn.beginRegistration('ben', siteFor('ben'));
+    const options = (await h.tf.webauthn.beginRegistration('ben', siteFor('ben'))).options;
     expect(
       (
         await h.tf.webauthn.finishRegistration('ben', register(newCred(), options, { flags: UP }), {
@@ -283,7 +283,7 @@ describe('held: malformed CBOR/COSE and algorithms (memory)', () => {
         ]) as never,
       ),
     };
-    let options = await h.tf.webauthn.beginRegistration('ana', siteFor('ana'));
+    let options = (await h.tf.webauthn.beginRegistration('ana', siteFor('ana'))).options;
     expect(options.pubKeyCredParams.map((p) => p.alg).sort()).toEqual([-257, -7, -8].sort());
     expect(
       (await h.tf.webauthn.finishRegistration('ana', register(rsaCred, options), { label: 'rsa' })).ok,
@@ -305,7 +305,7 @@ describe('held: malformed CBOR/COSE and algorithms (memory)', () => {
         ]) as never,
       ),
     };
-    options = await h.tf.webauthn.beginRegistration('ben', siteFor('ben'));
+    options = (await h.tf.webauthn.beginRegistration('ben', siteFor('ben'))).options;
     expect(
       (await h.tf.webauthn.finishRegistration('ben', register(edCred, options), { label: 'ed' })).ok,
     ).toBe(true);
@@ -345,7 +345,7 @@ describe('held: malformed CBOR/COSE and algorithms (memory)', () => {
       ]),
     ];
     for (const cose of broken) {
-      const o = await h.tf.webauthn.beginRegistration('cy', siteFor('cy'));
+      const o = (await h.tf.webauthn.beginRegistration('cy', siteFor('cy'))).options;
       const result = await h.tf.webauthn.finishRegistration('cy', withKey(o, cose), { label: 'x' });
       expect(result.ok, [...cose.entries()].join(';')).toBe(false);
     }
@@ -362,7 +362,7 @@ describe('held: malformed CBOR/COSE and algorithms (memory)', () => {
       Buffer.alloc(49_000, 0x9f), // indefinite arrays, never closed
     ];
     for (const bomb of bombs) {
-      const o = await h.tf.webauthn.beginRegistration('ana', siteFor('ana'));
+      const o = (await h.tf.webauthn.beginRegistration('ana', siteFor('ana'))).options;
       const response = register(newCred(), o);
       response.response.attestationObject = bomb.toString('base64url');
       const started = Date.now();
@@ -370,7 +370,7 @@ describe('held: malformed CBOR/COSE and algorithms (memory)', () => {
       expect(result.ok).toBe(false);
       expect(Date.now() - started).toBeLessThan(2000);
     }
-    const o = await h.tf.webauthn.beginRegistration('ana', siteFor('ana'));
+    const o = (await h.tf.webauthn.beginRegistration('ana', siteFor('ana'))).options;
     const big = register(newCred(), o);
     big.response.clientDataJSON = clientData({
       type: 'webauthn.create',

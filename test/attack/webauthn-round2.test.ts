@@ -224,7 +224,7 @@ for (const target of storesUnderTest().filter((t) => t.name === 'memory' || t.na
       const ana = await enroll(h, 'ana');
       // Ben (the attacker's own account) registers a credential with ana's credential id.
       const clash = newCred(ana.cred.id);
-      const options = await h.tf.webauthn.beginRegistration('ben', siteFor('ben'));
+      const options = (await h.tf.webauthn.beginRegistration('ben', siteFor('ben'))).options;
       // Credential ids are unique per user only (docs/webauthn.md): ben's registration goes through,
       // and what matters is that it opens nothing of ana's.
       await h.tf.webauthn.finishRegistration('ben', register(clash, options), { label: 'clash' });
@@ -289,7 +289,7 @@ describe('F5 cross-origin ceremonies', () => {
     expect
       .soft(framed.ok, 'a login assertion made in a cross-origin iframe (no topOrigin: Safari) is accepted')
       .toBe(false);
-    const options = await h.tf.webauthn.beginRegistration('ben', siteFor('ben'));
+    const options = (await h.tf.webauthn.beginRegistration('ben', siteFor('ben'))).options;
     const registered = await h.tf.webauthn.finishRegistration(
       'ben',
       register(newCred(), options, { client: { crossOrigin: true, topOrigin: 'https://evil.test' } }),

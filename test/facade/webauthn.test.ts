@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WebauthnRequestOptions } from '../../src/methods/webauthn/webauthn-json.js';
 import { storeKeys } from '../../src/store/keys.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { enrollTotp, type Harness, MINUTE, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { storesUnderTest } from '../helpers/stores.js';
@@ -10,7 +11,7 @@ const SITE = { rpId: 'example.com', rpName: 'CloudFon CX', origin: ORIGIN, userN
 
 /** Registers a soft key for `userId`; returns the authenticator and the result. */
 async function register(h: Harness, userId: string, key = new SoftAuthenticator(), label = 'YubiKey') {
-  const options = await h.tf.webauthn.beginRegistration(userId, SITE);
+  const options = (await h.tf.webauthn.beginRegistration(userId, SITE)).options;
   const result = await h.tf.webauthn.finishRegistration(userId, key.create(options, ORIGIN), { label });
   if (!result.ok) throw new Error(`registration failed: ${JSON.stringify(result)}`);
   return { key, result };
@@ -20,14 +21,14 @@ async function register(h: Harness, userId: string, key = new SoftAuthenticator(
 async function challengeWithKey(h: Harness, userId: string, stepUp = false) {
   const start = await startChallenge(h, userId, { stepUp });
   expect(start.methods).toContain('webauthn');
-  return { challengeId: start.challengeId, options: start.webauthn as WebauthnRequestOptions };
+  return { challengeId: start.challengeId, options: start.webauthnOptions as WebauthnRequestOptions };
 }
 
 for (const target of storesUnderTest()) {
   describe.skipIf(target.skip)(`security keys (${target.name})`, () => {
     it('registers a key as the first factor (backup codes), lists it, and signs in with it', async () => {
       const h = makeTwoFactor(await target.make());
-      const options = await h.tf.webauthn.beginRegistration('ana', SITE);
+      const options = (await h.tf.webauthn.beginRegistration('ana', SITE)).options;
       expect(options).toMatchObject({
         rp: { id: 'example.com', name: 'CloudFon CX' },
         user: { name: 'ana@example.com' },
@@ -218,7 +219,7 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make());
       await enrollTotp(h, 'ana');
       const key = new SoftAuthenticator();
-      const options = await h.tf.webauthn.beginRegistration('ana', SITE);
+      const options = (await h.tf.webauthn.beginRegistration('ana', SITE)).options;
       expect(
         await h.tf.webauthn.finishRegistration('ana', key.create(options, 'https://evil.test'), {
           label: 'k',
@@ -237,7 +238,7 @@ for (const target of storesUnderTest()) {
         ok: false,
         reason: 'no-pending-setup',
       });
-      const late = await h.tf.webauthn.beginRegistration('ana', SITE);
+      const late = (await h.tf.webauthn.beginRegistration('ana', SITE)).options;
       h.clock.advance(5 * MINUTE);
       expect(
         await h.tf.webauthn.finishRegistration('ana', key.create(late, ORIGIN), { label: 'k2' }),
@@ -249,7 +250,7 @@ for (const target of storesUnderTest()) {
         code: 'INVALID_INPUT',
       });
       // The key the user has is excluded from the next registration.
-      const next = await h.tf.webauthn.beginRegistration('ana', SITE);
+      const next = (await h.tf.webauthn.beginRegistration('ana', SITE)).options;
       expect(next.excludeCredentials).toEqual([{ id: response.id, type: 'public-key', transports: ['usb'] }]);
     });
 
@@ -332,13 +333,13 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make());
       const tooLong = new SoftAuthenticator();
       tooLong.credentialIdBytes = 1024;
-      const options = await h.tf.webauthn.beginRegistration('ana', SITE);
+      const options = (await h.tf.webauthn.beginRegistration('ana', SITE)).options;
       expect(
         await h.tf.webauthn.finishRegistration('ana', tooLong.create(options, ORIGIN), { label: 'x' }),
       ).toMatchObject({ ok: false, reason: 'invalid-code' });
       const swapped = new SoftAuthenticator();
       swapped.authDataIdOverride = Buffer.alloc(0);
-      const retry = await h.tf.webauthn.beginRegistration('ana', SITE);
+      const retry = (await h.tf.webauthn.beginRegistration('ana', SITE)).options;
       expect(
         await h.tf.webauthn.finishRegistration('ana', swapped.create(retry, ORIGIN), { label: 'x' }),
       ).toMatchObject({ ok: false, reason: 'invalid-code' });
@@ -348,7 +349,7 @@ for (const target of storesUnderTest()) {
       longest.credentialIdBytes = 1023;
       await register(h, 'ben', longest);
       for (let i = 1; i < 10; i++) await register(h, 'ben');
-      const eleventh = await h.tf.webauthn.beginRegistration('ben', SITE);
+      const eleventh = (await h.tf.webauthn.beginRegistration('ben', SITE)).options;
       expect(
         await h.tf.webauthn.finishRegistration('ben', new SoftAuthenticator().create(eleventh, ORIGIN), {
           label: 'one too many',
@@ -364,7 +365,7 @@ for (const target of storesUnderTest()) {
       const h = makeTwoFactor(await target.make(), { webauthn: { userVerification: 'required' } });
       const key = new SoftAuthenticator();
       key.userVerified = false;
-      const options = await h.tf.webauthn.beginRegistration('ana', SITE);
+      const options = (await h.tf.webauthn.beginRegistration('ana', SITE)).options;
       expect(options.authenticatorSelection?.userVerification).toBe('required');
       expect(
         await h.tf.webauthn.finishRegistration('ana', key.create(options, ORIGIN), { label: 'k' }),
@@ -372,6 +373,73 @@ for (const target of storesUnderTest()) {
         ok: false,
         reason: 'invalid-code',
       });
+    });
+
+    it("takes the site from createTwoFactor's webauthn option, names unnamed keys, and says when the ceremony ends", async () => {
+      const { rpId, rpName, origin } = SITE;
+      const h = makeTwoFactor(await target.make(), { webauthn: { rpId, rpName, origin } });
+      const started = await h.tf.webauthn.beginRegistration('ana', { userName: 'ana@example.com' });
+      expect(started.expiresAt).toBe(h.clock.now() + 5 * MINUTE);
+      expect(started.options.rp).toEqual({ id: rpId, name: rpName });
+      const key = new SoftAuthenticator();
+      expect(
+        await h.tf.webauthn.finishRegistration('ana', key.create(started.options, ORIGIN)),
+      ).toMatchObject({
+        ok: true,
+        key: { label: 'Security key' },
+      });
+      // The call's site wins over the default: a key made on another origin of the site is refused.
+      const other = await h.tf.webauthn.beginRegistration('ana', {
+        userName: 'ana@example.com',
+        origin: 'https://admin.example.com',
+      });
+      expect(
+        await h.tf.webauthn.finishRegistration('ana', new SoftAuthenticator().create(other.options, ORIGIN)),
+      ).toMatchObject({ ok: false, reason: 'invalid-code' });
+    });
+
+    it('without a site in the call or the options, registration is a CONFIG error; a mismatched site is refused', async () => {
+      const h = makeTwoFactor(await target.make());
+      await expect(h.tf.webauthn.beginRegistration('ana', { userName: 'ana' })).rejects.toMatchObject({
+        code: 'CONFIG',
+      });
+      await expect(
+        h.tf.webauthn.beginRegistration('ana', { ...SITE, origin: 'https://cx.example.org' }),
+      ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      expect(() =>
+        makeTwoFactor(new MemoryStore(), {
+          webauthn: { rpId: 'example.com', origin: 'https://example.org' },
+        }),
+      ).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    });
+
+    it('passkeys: residentKey required asks for a discoverable credential, which then signs in', async () => {
+      const h = makeTwoFactor(await target.make(), { webauthn: { residentKey: 'required' } });
+      const { options } = await h.tf.webauthn.beginRegistration('ana', SITE);
+      expect(options.authenticatorSelection).toMatchObject({
+        residentKey: 'required',
+        requireResidentKey: true,
+      });
+      const key = new SoftAuthenticator();
+      expect(await h.tf.webauthn.finishRegistration('ana', key.create(options, ORIGIN))).toMatchObject({
+        ok: true,
+      });
+      const challenge = await challengeWithKey(h, 'ana');
+      expect(
+        await h.tf.login.verifyWebauthn(challenge.challengeId, key.get(challenge.options, ORIGIN)),
+      ).toMatchObject({
+        ok: true,
+        method: 'webauthn',
+      });
+    });
+
+    it('attestation direct asks for a statement, and still takes a key that sends none', async () => {
+      const h = makeTwoFactor(await target.make(), { webauthn: { attestation: 'direct' } });
+      const { options } = await h.tf.webauthn.beginRegistration('ana', SITE);
+      expect(options.attestation).toBe('direct');
+      expect(
+        await h.tf.webauthn.finishRegistration('ana', new SoftAuthenticator().create(options, ORIGIN)),
+      ).toMatchObject({ ok: true });
     });
 
     it('a fresh ceremony for an open challenge; the old one is void', async () => {

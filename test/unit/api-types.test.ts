@@ -1,4 +1,10 @@
 import 'express-session';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { TwoFactorRouterOptions } from '../../src/entries/express.js';
 import type {
@@ -13,6 +19,7 @@ import {
   type FactorkitError,
   type FactorkitErrorCode,
   type TotpVerifier,
+  type WebauthnRequestOptions,
 } from '../../src/entries/index.js';
 
 // Compile-time checks of the public surface (run by `npm run typecheck`); the runtime part is trivial.
@@ -37,6 +44,19 @@ describe('public types', () => {
     };
     expectTypeOf(handle).toBeFunction();
     expectTypeOf<LoginStart & { status: 'challenge' }>().toHaveProperty('challengeId');
+  });
+
+  it("WebAuthn takes @simplewebauthn's response JSON as is, and gives options its browser half takes", () => {
+    type Webauthn = TwoFactor['webauthn'];
+    expectTypeOf<RegistrationResponseJSON>().toExtend<Parameters<Webauthn['finishRegistration']>[1]>();
+    expectTypeOf<AuthenticationResponseJSON>().toExtend<
+      Parameters<TwoFactor['login']['verifyWebauthn']>[1]
+    >();
+    expectTypeOf<
+      Awaited<ReturnType<Webauthn['beginRegistration']>>['options']
+    >().toExtend<PublicKeyCredentialCreationOptionsJSON>();
+    expectTypeOf<WebauthnRequestOptions>().toExtend<PublicKeyCredentialRequestOptionsJSON>();
+    expectTypeOf<Awaited<ReturnType<Webauthn['beginRegistration']>>['expiresAt']>().toEqualTypeOf<number>();
   });
 
   it('TotpVerifier and errors', () => {

@@ -53,14 +53,14 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
     // proof, which is then as good as a wrong one (counted, reported), and the challenge stays open.
     if (result.index === 0 && (result.fields === null || Object.hasOwn(result.fields, 'ended')))
       return { ok: false, reason: 'challenge-ended' };
-    if (match.method === 'totp') await ctx.emit({ type: 'code.replayed', userId });
+    if (match.raceLostEvent) await ctx.emit({ type: match.raceLostEvent, userId });
     return failed(ctx, userId, verdict, now);
   }
   if (!policy.attempts.resetAccountOnSuccess && verdict.account) {
     // Successes do not count against the account: only failures accumulate.
     await ctx.store.commit([ctx.limiter.refundOp(userId, verdict.account, now)], now);
   }
-  if (match.method === 'backup-code') await ctx.emit({ type: 'backup-code.used', userId });
+  if (match.usedEvent) await ctx.emit({ type: match.usedEvent, userId });
   if (device) await ctx.emit({ type: 'device.trusted', userId, detail: { deviceId: device.deviceId } });
   await ctx.emit({ type: 'verify.succeeded', userId, detail: { method: match.method, purpose } });
   return {

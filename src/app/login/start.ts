@@ -23,7 +23,7 @@ export type LoginStart =
       methods: ChallengeMethod[];
       expiresAt: number;
       /** When `webauthn` is offered: the options for `navigator.credentials.get()` (5 minutes). */
-      webauthn?: WebauthnRequestOptions;
+      webauthnOptions?: WebauthnRequestOptions;
     };
 
 const startOptionsSchema = z
@@ -71,7 +71,7 @@ export function createStart(ctx: Context) {
     await ctx.store.commit([{ type: 'put', key, fields, expiresAt: deadline + CHALLENGE_GRACE_MS }], now);
     await ctx.emit({ type: 'challenge.started', userId, detail: { purpose } });
     return {
-      ...(added.extras as { webauthn?: WebauthnRequestOptions }),
+      ...(added.extras as { webauthnOptions?: WebauthnRequestOptions }),
       status: 'challenge',
       challengeId: `${userTag(userId)}.${nonce}`,
       methods: decision.methods,

@@ -28,7 +28,7 @@ export function createWebauthnOptions(ctx: Context) {
     const offered = (challenge.fields['methods'] ?? '').split(',');
     if (!offered.includes('webauthn')) return { ok: false, reason: 'no-webauthn' };
     const ceremony = await ctx.methods.challengeAdditions(userId, reads.records(records), ['webauthn'], now);
-    const options = ceremony.extras['webauthn'] as WebauthnRequestOptions | undefined;
+    const options = ceremony.extras['webauthnOptions'] as WebauthnRequestOptions | undefined;
     if (!options) return { ok: false, reason: 'no-webauthn' };
     const result = await ctx.store.commit(
       [{ type: 'merge', key, fields: ceremony.fields, absent: ['ended'] }],

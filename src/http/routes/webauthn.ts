@@ -39,7 +39,8 @@ export const webauthnRoutes: Route[] = [
       const missing = await stepUpMissing(ctx);
       if (missing) return missing;
       const userName = await accountNameOf(ctx);
-      return json(200, await ctx.tf.webauthn.beginRegistration(bound(ctx).userId, { ...site, userName }));
+      const { options } = await ctx.tf.webauthn.beginRegistration(bound(ctx).userId, { ...site, userName });
+      return json(200, options);
     },
   },
   {

@@ -22,7 +22,9 @@ export const backupCodesModule = defineMethod({
   usable: (ctx: MethodContext, user: UserRecords) => ctx.vault.remaining(codesOf(user)) > 0,
   matchCode(ctx: MethodContext, { userId, code, user }) {
     const redeem = ctx.vault.redeemOp(userId, code, codesOf(user));
-    return redeem ? { kind: 'match', method: 'backup-code', ops: [redeem] } : null;
+    return redeem
+      ? { kind: 'match', method: 'backup-code', ops: [redeem], usedEvent: 'backup-code.used' }
+      : null;
   },
   status: (ctx: MethodContext, user: UserRecords) => ({
     backupCodesRemaining: ctx.vault.remaining(codesOf(user)),

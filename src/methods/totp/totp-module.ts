@@ -42,6 +42,8 @@ export const totpModule = defineMethod({
         kind: 'match',
         method: 'totp',
         ops: [{ type: 'merge', key: storeKeys.user(userId), fields: {}, advance }],
+        // The floor moved under it: the same step was used at the same time.
+        raceLostEvent: 'code.replayed',
       };
     }
     if (afterStep !== undefined && ctx.totp.verifyCode(secret, code, now).ok) return { kind: 'replayed' };

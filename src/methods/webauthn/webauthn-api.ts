@@ -1,23 +1,30 @@
 import type { MethodContext } from '../context.js';
 import type { SecurityKey } from './webauthn-credentials.js';
-import type { WebauthnCreationOptions, WebauthnRegistrationResponse } from './webauthn-json.js';
+import type { WebauthnRegistrationResponse } from './webauthn-json.js';
 import { type KeyChangeResult, listKeys, removeKey, renameKey } from './webauthn-keys.js';
 import {
   beginRegistration,
   finishRegistration,
   type RegistrationResult,
   type RegistrationSite,
+  type RegistrationStart,
 } from './webauthn-registration.js';
 
 /** The security-key part of the facade (`tf.webauthn`). */
 export interface WebauthnApi {
-  /** Starts adding a key: the options for `navigator.credentials.create()` (5 minutes, single use). */
-  beginRegistration(userId: string, site: RegistrationSite): Promise<WebauthnCreationOptions>;
-  /** Verifies the browser's response and stores the key; the first factor also brings backup codes. */
+  /**
+   * Starts adding a key: the options for `navigator.credentials.create()` (5 minutes, single use).
+   * The site defaults to `createTwoFactor({ webauthn: { rpId, rpName, origin } })`.
+   */
+  beginRegistration(userId: string, site: RegistrationSite): Promise<RegistrationStart>;
+  /**
+   * Verifies the browser's response and stores the key (labelled "Security key" unless named);
+   * the first factor also brings backup codes.
+   */
   finishRegistration(
     userId: string,
     response: WebauthnRegistrationResponse,
-    options: { label: string },
+    options?: { label?: string | undefined },
   ): Promise<RegistrationResult>;
   /** The user's keys, oldest first. */
   list(userId: string): Promise<SecurityKey[]>;

@@ -10,7 +10,7 @@ import {
   credentialValue,
   type StoredCredential,
 } from './webauthn-credentials.js';
-import type { WebauthnRequestOptions } from './webauthn-json.js';
+import { knownTransports, type WebauthnRequestOptions } from './webauthn-json.js';
 import { webauthnLibrary } from './webauthn-library.js';
 import { userHandleOf } from './webauthn-user-handle.js';
 
@@ -43,11 +43,15 @@ export function assertionCeremony(
     rpId,
     allowCredentials: keys
       .filter((key) => key.rpId === rpId)
-      .map((key) => ({ id: key.id, type: 'public-key' as const, transports: key.transports })),
+      .map((key) => ({
+        id: key.id,
+        type: 'public-key' as const,
+        transports: knownTransports(key.transports),
+      })),
     userVerification: ctx.webauthn.userVerification,
   };
   const fields: Fields = { [CHALLENGE_FIELD]: challenge, [UNTIL_FIELD]: String(now + CEREMONY_TTL_MS) };
-  return { fields, extras: { webauthn: options }, options };
+  return { fields, extras: { webauthnOptions: options }, options };
 }
 
 /**

@@ -6,6 +6,15 @@ const base64url = (max: number) =>
     .max(max)
     .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 const transports = z.array(z.string().max(32)).max(10);
+/**
+ * The client's extension outputs: an object, passed to the verifier as is. Typed `object` so that
+ * `@simplewebauthn/browser`'s `AuthenticationExtensionsClientOutputs` (an interface) is accepted.
+ */
+const clientExtensionResults = z
+  .custom<object>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    message: 'must be an object',
+  })
+  .default({});
 
 /** What `navigator.credentials.create()` returns, as JSON (`@simplewebauthn/browser`'s `startRegistration`). */
 export const registrationResponseSchema = z.object({
@@ -17,7 +26,7 @@ export const registrationResponseSchema = z.object({
     attestationObject: base64url(65_536),
     transports: transports.optional(),
   }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  clientExtensionResults: clientExtensionResults,
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
 });
 
@@ -32,7 +41,7 @@ export const assertionResponseSchema = z.object({
     signature: base64url(2048),
     userHandle: base64url(1024).optional(),
   }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  clientExtensionResults: clientExtensionResults,
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
 });
 
@@ -41,11 +50,28 @@ export type WebauthnRegistrationResponse = z.input<typeof registrationResponseSc
 /** An assertion response (validated at the edge). */
 export type WebauthnAssertionResponse = z.input<typeof assertionResponseSchema>;
 
+/** How a browser may reach an authenticator (WebAuthn's `AuthenticatorTransport`, as `@simplewebauthn` names them). */
+export type WebauthnTransport = 'ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb';
+
+const TRANSPORTS: ReadonlySet<string> = new Set<WebauthnTransport>([
+  'ble',
+  'cable',
+  'hybrid',
+  'internal',
+  'nfc',
+  'smart-card',
+  'usb',
+]);
+
+/** The transports a browser listed that WebAuthn names (others are ignored by browsers anyway). */
+export const knownTransports = (listed: readonly string[]): WebauthnTransport[] =>
+  listed.filter((transport): transport is WebauthnTransport => TRANSPORTS.has(transport));
+
 /** A credential a ceremony names: its id and how the browser may reach it. */
 export interface WebauthnCredentialDescriptor {
   id: string;
   type: 'public-key';
-  transports?: string[];
+  transports?: WebauthnTransport[];
 }
 
 /** The options for `navigator.credentials.create()` (`startRegistration({ optionsJSON })`). */
@@ -57,14 +83,14 @@ export interface WebauthnCreationOptions {
   timeout?: number;
   excludeCredentials?: WebauthnCredentialDescriptor[];
   authenticatorSelection?: {
-    authenticatorAttachment?: string;
+    authenticatorAttachment?: 'platform' | 'cross-platform';
     requireResidentKey?: boolean;
-    residentKey?: string;
-    userVerification?: string;
+    residentKey?: 'discouraged' | 'preferred' | 'required';
+    userVerification?: 'required' | 'preferred' | 'discouraged';
   };
-  attestation?: string;
-  extensions?: Record<string, unknown>;
-  hints?: string[];
+  attestation?: 'none' | 'indirect' | 'direct' | 'enterprise';
+  extensions?: { credProps?: boolean };
+  hints?: Array<'hybrid' | 'security-key' | 'client-device'>;
 }
 
 /** The options for `navigator.credentials.get()` (`startAuthentication({ optionsJSON })`). */
@@ -99,6 +125,42 @@ export interface WebauthnSettings {
    * discoverable credential, a passkey, that can also sign in without a username elsewhere.
    */
   residentKey: 'discouraged' | 'preferred' | 'required';
+  /**
+   * The site registrations happen on, for `beginRegistration` calls that do not name it: the
+   * relying party id (`example.com`), its name as the browser shows it, and the page's origin
+   * (`https://app.example.com`).
+   */
+  rpId?: string | undefined;
+  rpName?: string | undefined;
+  origin?: string | undefined;
+}
+
+/** A relying party id: the site's domain or a parent of it. */
+export const rpIdSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9.-]+$/, 'must be a lowercase domain');
+/** The relying party's name, shown by the browser and the authenticator. */
+export const rpNameSchema = z.string().trim().min(1).max(100);
+/** A page origin: https (or http://localhost), nothing after the port. */
+export const originSchema = z
+  .string()
+  .max(300)
+  .refine((origin) => {
+    try {
+      const url = new URL(origin);
+      const local = url.hostname === 'localhost' && url.protocol === 'http:';
+      return url.origin === origin && (url.protocol === 'https:' || local);
+    } catch {
+      return false;
+    }
+  }, 'must be an https origin (or http://localhost)');
+
+/** Whether a page at `origin` may use the relying party id `rpId` (its host is rpId or under it). */
+export function originOnSite(origin: string, rpId: string): boolean {
+  const { hostname } = new URL(origin);
+  return hostname === rpId || hostname.endsWith(`.${rpId}`);
 }
 
 /** The options schema of {@link WebauthnSettings} (all optional). */
@@ -107,5 +169,12 @@ export const webauthnSettingsSchema = z
     userVerification: z.enum(['required', 'preferred', 'discouraged']).default('preferred'),
     attestation: z.enum(['none', 'direct', 'enterprise']).default('none'),
     residentKey: z.enum(['discouraged', 'preferred', 'required']).default('discouraged'),
+    rpId: rpIdSchema.optional(),
+    rpName: rpNameSchema.optional(),
+    origin: originSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine(({ rpId, origin }) => rpId === undefined || origin === undefined || originOnSite(origin, rpId), {
+    message: 'origin must be on rpId or a subdomain of it',
+    path: ['origin'],
+  });

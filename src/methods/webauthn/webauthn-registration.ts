@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError, InvalidInputError } from '../../core/errors.js';
 import { parseInput, userIdSchema } from '../../core/validation.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
@@ -16,7 +17,12 @@ import {
   securityKeyView,
 } from './webauthn-credentials.js';
 import {
+  knownTransports,
+  originOnSite,
+  originSchema,
   registrationResponseSchema,
+  rpIdSchema,
+  rpNameSchema,
   type WebauthnCreationOptions,
   type WebauthnRegistrationResponse,
 } from './webauthn-json.js';
@@ -24,43 +30,64 @@ import { webauthnLibrary } from './webauthn-library.js';
 import { statementAllowed } from './webauthn-statement.js';
 import { userHandleOf } from './webauthn-user-handle.js';
 
-/** Where a registration happens: the relying party and the page's origin (`https://app.example.com`). */
+/**
+ * Where a registration happens, and for whom. The site (`rpId`, `rpName`, `origin`) defaults to
+ * `createTwoFactor({ webauthn })`'s.
+ */
 export interface RegistrationSite {
-  /** The relying party id: the site's domain or a parent of it (`example.com`). */
-  rpId: string;
-  /** Shown by the browser and the authenticator. */
-  rpName: string;
-  /** The origin of the page that calls `navigator.credentials.create()`. */
-  origin: string;
   /** The account name the authenticator shows (an email, a username). */
   userName: string;
   userDisplayName?: string | undefined;
+  /** The relying party id: the site's domain or a parent of it (`example.com`). */
+  rpId?: string | undefined;
+  /** Shown by the browser and the authenticator. */
+  rpName?: string | undefined;
+  /** The origin of the page that calls `navigator.credentials.create()`. */
+  origin?: string | undefined;
+}
+
+/** What `webauthn.beginRegistration` returns: the options for `navigator.credentials.create()`, and when they expire. */
+export interface RegistrationStart {
+  options: WebauthnCreationOptions;
+  /** When the ceremony ends (ms since the epoch): 5 minutes after it began. */
+  expiresAt: number;
 }
 
 const labelSchema = z.string().trim().min(1).max(64);
 
+/** The label a key gets when `finishRegistration` names none. */
+export const DEFAULT_KEY_LABEL = 'Security key';
+
 const siteSchema = z
   .object({
-    rpId: z
-      .string()
-      .min(1)
-      .max(253)
-      .regex(/^[a-z0-9.-]+$/, 'must be a lowercase domain'),
-    rpName: z.string().trim().min(1).max(100),
-    origin: z.string().max(300),
+    rpId: rpIdSchema.optional(),
+    rpName: rpNameSchema.optional(),
+    origin: originSchema.optional(),
     userName: z.string().trim().min(1).max(256),
     userDisplayName: z.string().trim().min(1).max(256).optional(),
   })
-  .refine(({ rpId, origin }) => {
-    try {
-      const url = new URL(origin);
-      const local = url.hostname === 'localhost' && url.protocol === 'http:';
-      const onSite = url.hostname === rpId || url.hostname.endsWith(`.${rpId}`);
-      return url.origin === origin && (url.protocol === 'https:' || local) && onSite;
-    } catch {
-      return false;
-    }
-  }, 'origin must be an https origin (or http://localhost) on rpId or a subdomain of it');
+  .strict();
+
+/** The site of a registration: the call's, else the facade's; a missing part is a configuration error. */
+function siteOf(ctx: MethodContext, input: z.output<typeof siteSchema>) {
+  const rpId = input.rpId ?? ctx.webauthn.rpId;
+  const rpName = input.rpName ?? ctx.webauthn.rpName;
+  const origin = input.origin ?? ctx.webauthn.origin;
+  for (const [name, value] of [
+    ['rpId', rpId],
+    ['rpName', rpName],
+    ['origin', origin],
+  ] as const) {
+    if (value === undefined)
+      throw new ConfigError(
+        `webauthn.${name}`,
+        'pass it to beginRegistration or set it in createTwoFactor({ webauthn })',
+      );
+  }
+  if (!originOnSite(origin as string, rpId as string))
+    throw new InvalidInputError('site.origin', 'must be on rpId or a subdomain of it');
+  return { ...input, rpId: rpId as string, rpName: rpName as string, origin: origin as string };
+}
 
 /** Result of `webauthn.finishRegistration`: the key added (and, for the first factor, backup codes). */
 export type RegistrationResult =
@@ -83,9 +110,9 @@ export async function beginRegistration(
   ctx: MethodContext,
   userIdInput: string,
   siteInput: RegistrationSite,
-): Promise<WebauthnCreationOptions> {
+): Promise<RegistrationStart> {
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
-  const site = parseInput(siteSchema, siteInput, 'site');
+  const site = siteOf(ctx, parseInput(siteSchema, siteInput, 'site'));
   const [library, policy, user] = await Promise.all([
     webauthnLibrary(),
     ctx.policy(),
@@ -100,7 +127,10 @@ export async function beginRegistration(
     challenge: ctx.random(32) as Uint8Array<ArrayBuffer>,
     timeout: CEREMONY_TTL_MS,
     attestationType: ctx.webauthn.attestation,
-    excludeCredentials: keysOf(user).map((key) => ({ id: key.id, transports: key.transports as never })),
+    excludeCredentials: keysOf(user).map((key) => ({
+      id: key.id,
+      transports: knownTransports(key.transports),
+    })),
     authenticatorSelection: {
       residentKey: ctx.webauthn.residentKey,
       userVerification: ctx.webauthn.userVerification,
@@ -128,7 +158,7 @@ export async function beginRegistration(
     now,
   );
   await ctx.emit({ type: 'webauthn.setup-started', userId });
-  return options as WebauthnCreationOptions;
+  return { options: options as WebauthnCreationOptions, expiresAt: deadline };
 }
 
 /**
@@ -141,11 +171,15 @@ export async function finishRegistration(
   ctx: MethodContext,
   userIdInput: string,
   responseInput: WebauthnRegistrationResponse,
-  optionsInput: { label: string },
+  optionsInput: { label?: string | undefined } = {},
 ): Promise<RegistrationResult> {
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
   const response = parseInput(registrationResponseSchema, responseInput, 'response');
-  const { label } = parseInput(z.object({ label: labelSchema }), optionsInput, 'options');
+  const { label } = parseInput(
+    z.object({ label: labelSchema.default(DEFAULT_KEY_LABEL) }),
+    optionsInput,
+    'options',
+  );
   const [library, policy] = await Promise.all([webauthnLibrary(), ctx.policy()]);
   const pendingKey = storeKeys.webauthnPending(userId);
   const reads = ctx.methods.reads(userId);
