@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
+import { FactorkitError } from '../../src/core/errors.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
 import { storeContract } from '../../src/testing/store-contract.js';
+import { makeTwoFactor } from '../helpers/harness.js';
 import { testPostgresPool } from '../helpers/postgres-pool.js';
 
 const { port, pool } = testPostgresPool(20);
@@ -67,6 +69,41 @@ describe.skipIf(port === null)('PostgresStore specifics', () => {
         0,
       ),
     ).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+
+  it('a table whose commit function is missing is CONFIG naming createSchema, which brings it back', async () => {
+    const table = `t_${randomUUID().replace(/-/g, '')}`;
+    // A commit before the drop, so a pooled connection holds the commit statement prepared.
+    const before = await freshStore(table);
+    await before.commit([{ type: 'put', key: 'b', fields: { v: '1' }, expiresAt: null }], 0);
+    await pool.query(`DROP FUNCTION "${table}_commit"(float8, text[], jsonb, text[], int[])`);
+    const store = new PostgresStore({ pool, table });
+    const commit = () => store.commit([{ type: 'put', key: 'a', fields: { v: '1' }, expiresAt: null }], 0);
+    const refusal = await commit().catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(FactorkitError);
+    expect(refusal).toMatchObject({ code: 'CONFIG' });
+    expect(refusal).not.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect((refusal as Error).message).toContain('await store.createSchema()');
+    // Through the facade too: a login is refused with the same CONFIG, not as an outage.
+    const h = makeTwoFactor(store);
+    await expect(h.tf.totp.beginSetup('agent', { accountName: 'agent' })).rejects.toMatchObject({
+      code: 'CONFIG',
+    });
+    // The command the error names fixes it.
+    await store.createSchema();
+    expect(await commit()).toEqual({ ok: true, results: [null] });
+    expect(await store.get('a', 0)).toEqual({ fields: { v: '1' }, expiresAt: null });
+    // On a schema that lacks nothing, createSchema leaves the functions as they are.
+    const version = async () =>
+      (
+        await pool.query<{ xmin: string }>('SELECT xmin::text FROM pg_proc WHERE oid = to_regprocedure($1)', [
+          `"${table}_commit"(float8, text[], jsonb, text[], int[])`,
+        ])
+      ).rows[0]?.xmin;
+    const created = await version();
+    expect(created).toBeDefined();
+    await store.createSchema();
+    expect(await version()).toBe(created);
   });
 
   it('refuses a table name that is not an identifier', () => {

@@ -14,7 +14,7 @@ import {
   tableSql,
   upgradeTableSql,
 } from './postgres-schema.js';
-import { readSchemaState, schemaRefusal } from './postgres-version.js';
+import { functionsPresent, readSchemaState, schemaRefusal } from './postgres-version.js';
 
 /** Layout-1 rows fetched per round (four per user at most). */
 const FETCH_ROWS = 4000;
@@ -112,7 +112,8 @@ async function migrate(client: PoolClient, table: string, now: number): Promise<
 
 /**
  * Brings `table` to {@link POSTGRES_SCHEMA_VERSION} in one transaction: creates it when missing,
- * migrates an older one (factorkit 0.1), does nothing when it is current, and refuses a newer one.
+ * migrates an older one (factorkit 0.1), recreates the functions of a current one that lost any
+ * (otherwise does nothing), and refuses a newer one.
  * An advisory lock makes concurrent calls (from several processes) take turns.
  * @throws {FactorkitError} `CONFIG` when the table was created by a newer factorkit.
  */
@@ -133,6 +134,10 @@ export async function createOrMigrate(
     } else if (state.version < POSTGRES_SCHEMA_VERSION) {
       migratedUsers = await migrate(client, table, now);
       await client.query(recordVersionSql(table));
+    } else if (!(await functionsPresent(client, table))) {
+      // A current table that lost a function (dropped by hand): the store calls it CONFIG and
+      // names this command, so this command brings the functions back.
+      await client.query(functionsSql(table));
     }
     await client.query('COMMIT');
     return { migratedUsers };

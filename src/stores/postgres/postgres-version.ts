@@ -23,6 +23,26 @@ export async function readSchemaState(client: PoolClient, table: string): Promis
   return { table: 'present', version: Number(version.rows[0]?.value ?? 1) };
 }
 
+/**
+ * Whether every function of this version's schema exists (the commit function and its numeric
+ * helpers), by exact signature: a schema whose table is current may still have lost one.
+ */
+export async function functionsPresent(client: PoolClient, table: string): Promise<boolean> {
+  const n = schemaNames(table);
+  const signatures = [
+    `${n.commit}(float8, text[], jsonb, text[], int[])`,
+    `${n.num}(text)`,
+    `${n.num2}(text)`,
+    `${n.str}(float8)`,
+    `${n.str2}(float8)`,
+  ];
+  const found = await client.query<{ present: boolean }>(
+    'SELECT bool_and(to_regprocedure(s) IS NOT NULL) AS present FROM unnest($1::text[]) AS s',
+    [signatures],
+  );
+  return found.rows[0]?.present === true;
+}
+
 const CREATE = 'run `await store.createSchema()` (or the SQL of `store.schemaSql()`)';
 
 /** The CONFIG error for a schema this code cannot run on, or null when it is this version's. */
