@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
-import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
+import { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../../src/app/create-two-factor.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
@@ -14,7 +14,7 @@ const ANA = { email: 'ana@cloudfon.example', password: 'agent-demo-1' };
 const totp = new TotpVerifier();
 
 let browser: Browser;
-let server: Server;
+let closeExample: (() => Promise<void>) | undefined;
 let base = '';
 let tf: TwoFactor;
 const clock = fakeClock(Date.now());
@@ -23,41 +23,57 @@ const clock = fakeClock(Date.now());
 beforeAll(async () => {
   if (!hasChromium) return;
   browser = await launchChromium();
-  server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://localhost:${(server.address() as AddressInfo).port}`;
-  tf = createTwoFactor({
-    issuer: 'CloudFon CX',
-    store: new MemoryStore(),
-    mailer: new MemoryMailer(),
-    keys: 'c'.repeat(64),
-    now: clock.now,
-    policyCacheMs: 0,
-  });
-  server.on(
-    'request',
-    createExampleApp({ tf, now: clock.now, webauthn: { rpId: 'localhost', origin: base } }),
-  );
+  const example = await startExample({});
+  ({ url: base, tf, close: closeExample } = example);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeExample?.();
 });
 
-/** A virtual security key (CTAP2, USB, with a PIN) that answers every prompt by itself. */
-async function plugInKey(cdp: CDPSession): Promise<string> {
+/**
+ * A virtual authenticator that answers every prompt by itself: by default a security key (CTAP2,
+ * USB, with a PIN); `passkey` makes it the device's own (internal, discoverable credentials,
+ * biometric), as Touch ID or Windows Hello.
+ */
+async function plugInKey(
+  cdp: CDPSession,
+  kind: 'security-key' | 'passkey' = 'security-key',
+): Promise<string> {
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: {
       protocol: 'ctap2',
-      transport: 'usb',
-      hasResidentKey: false,
+      transport: kind === 'passkey' ? 'internal' : 'usb',
+      hasResidentKey: kind === 'passkey',
       hasUserVerification: true,
       isUserVerified: true,
       automaticPresenceSimulation: true,
     },
   });
   return authenticatorId;
+}
+
+/** The example on http://localhost:<port> with its own facade; closed with the returned function. */
+async function startExample(options: Pick<TwoFactorOptions, 'webauthn'>) {
+  const app = createServer();
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+  const url = `http://localhost:${(app.address() as AddressInfo).port}`;
+  const facade = createTwoFactor({
+    issuer: 'CloudFon CX',
+    store: new MemoryStore(),
+    mailer: new MemoryMailer(),
+    keys: 'c'.repeat(64),
+    now: clock.now,
+    policyCacheMs: 0,
+    ...options,
+  });
+  app.on(
+    'request',
+    createExampleApp({ tf: facade, now: clock.now, webauthn: { rpId: 'localhost', origin: url } }),
+  );
+  const close = () => new Promise<void>((resolve) => app.close(() => resolve()));
+  return { url, tf: facade, close };
 }
 
 async function signIn(page: Page): Promise<void> {
@@ -130,6 +146,56 @@ describe.skipIf(!hasChromium)(
       expect(page.url()).toBe(`${base}/login/code`);
       expect(await page.locator('#use-key').count()).toBe(0);
       await context.close();
+    });
+
+    it('a passkey (the device itself, discoverable, user verified) is registered as one and signs in', async () => {
+      const site = await startExample({
+        webauthn: { residentKey: 'required', userVerification: 'required' },
+      });
+      const context: BrowserContext = await browser.newContext();
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      const device = await plugInKey(cdp, 'passkey');
+      try {
+        await page.goto(`${site.url}/login`);
+        await page.fill('input[name=email]', ANA.email);
+        await page.fill('input[name=password]', ANA.password);
+        await Promise.all([page.waitForURL(`${site.url}/profile`), page.click('button:has-text("Sign In")')]);
+        // The passkey is Ana's first method: it turns 2FA on.
+        await page.click('#method-webauthn button:has-text("Add a security key")');
+        await page.fill('#key-label', 'This laptop');
+        const [served] = await Promise.all([
+          page.waitForResponse((response) => response.url().endsWith('/2fa/webauthn/register/options')),
+          page.click('dialog button:has-text("Add")'),
+        ]);
+        expect((await served.json()).authenticatorSelection).toMatchObject({
+          residentKey: 'required',
+          userVerification: 'required',
+        });
+        await page.waitForSelector('dialog:has-text("backup codes")');
+        const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId: device });
+        expect(credentials).toMatchObject([{ isResidentCredential: true }]);
+        expect(await site.tf.webauthn.list('u-ana')).toMatchObject([
+          { label: 'This laptop', transports: ['internal'] },
+        ]);
+        expect(await site.tf.status('u-ana')).toMatchObject({ enabled: true, securityKeys: 1 });
+
+        await page.goto(`${site.url}/profile`);
+        await Promise.all([page.waitForURL(/\/login$/), page.click('nav button:has-text("Sign out")')]);
+        await page.fill('input[name=email]', ANA.email);
+        await page.fill('input[name=password]', ANA.password);
+        await Promise.all([
+          page.waitForURL(`${site.url}/login/code`),
+          page.click('button:has-text("Sign In")'),
+        ]);
+        await Promise.all([page.waitForURL(`${site.url}/profile`), page.click('#use-key')]);
+        expect((await site.tf.webauthn.list('u-ana'))[0]?.lastUsedAt).toBe(clock.now());
+        await page.screenshot({ path: `${ARTIFACTS}passkey-signed-in.png`, fullPage: true });
+      } finally {
+        await context.close();
+        await site.close();
+      }
     });
   },
 );
