@@ -2,6 +2,8 @@
 // older projects are: every subpath's types must resolve (typesVersions).
 import { createTwoFactor, MemoryStore } from 'factorkit';
 import { twoFactorRouter } from 'factorkit/express';
+import { twoFactorPlugin } from 'factorkit/fastify';
+import { twoFactorApp } from 'factorkit/hono';
 import { createTwoFactorHttp } from 'factorkit/http';
 import { PostgresStore } from 'factorkit/postgres';
 import { qrSvg } from 'factorkit/qr';
@@ -14,6 +16,8 @@ export const used = [
   createTwoFactor,
   MemoryStore,
   twoFactorRouter,
+  twoFactorPlugin,
+  twoFactorApp,
   createTwoFactorHttp,
   PostgresStore,
   qrSvg,

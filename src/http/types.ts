@@ -64,7 +64,7 @@ export interface TwoFactorHttpOptions<Native> {
    * `prefix` is where the routes are mounted, for the document's paths.
    */
   openApi?: { prefix?: string } | undefined;
-  /** Called with every error answered 500 or 503 (the answer itself never carries details). */
+  /** Called with every error answered 500, 502 or 503 (the answer itself never carries details). */
   onError?(error: unknown, req: Native): void;
   now?: () => number;
 }

@@ -1,21 +1,23 @@
 import { request, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
-import { StoreUnavailableError } from '../../src/core/errors.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import type { Store } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { TestClient } from '../http/support/client.js';
+import { storeWithOutage } from '../http/support/store-outage.js';
 
 /** The example control panel over HTTP: what its pages and forms let a browser do. */
 let server: Server | null = null;
 afterEach(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = null;
+  vi.unstubAllEnvs();
 });
 
-async function startExample(options: { required?: boolean; store?: Store } = {}) {
+/** Starts the example; `env` is the NODE_ENV it starts under (Express reads it when the app is made). */
+async function startExample(options: { required?: boolean; store?: Store; env?: string } = {}) {
   const tf = createTwoFactor({
     issuer: 'CloudFon CX',
     store: options.store ?? new MemoryStore(),
@@ -25,13 +27,14 @@ async function startExample(options: { required?: boolean; store?: Store } = {})
     policy: { required: options.required ?? false },
     authorize: (actor) => actor.roles?.includes('admin') === true,
   });
+  if (options.env) vi.stubEnv('NODE_ENV', options.env);
   const app = createExampleApp({ tf });
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return { tf, base };
+  return { tf, base, env: app.get('env') as string };
 }
 
 const form = (fields: Record<string, string>) => ({
@@ -102,70 +105,70 @@ describe('example: sign-in', () => {
 });
 
 describe('example: errors never leak internals', () => {
-  it('finding 7: oversized and malformed bodies and a store outage answer JSON codes on every route', async () => {
-    let down = false;
-    const memory = new MemoryStore();
-    // How a store reports an outage: StoreUnavailableError, with the driver's error as its cause.
-    const failing = (): never => {
-      const cause = new Error('connect ECONNREFUSED 10.0.0.5:5432 at /srv/app/db.ts:42');
-      throw new StoreUnavailableError('db', `read failed: ${cause.message}`, cause);
-    };
-    const store: Store = {
-      get: (key, now) => (down ? failing() : memory.get(key, now)),
-      getMany: (keys, now) => (down ? failing() : memory.getMany(keys, now)),
-      commit: (ops, now, read) => (down ? failing() : memory.commit(ops, now, read)),
-    };
-    const { base } = await startExample({ store });
-    const client = new TestClient(base);
-    expect((await signIn(client, ADMIN)).status).toBe(302);
-    const leaks = /\bat \/|\/srv\/|\/work\/|node_modules|ECONNREFUSED|Error:/;
-    const check = (answer: { status: number; text: string; headers: Headers }, what: string) => {
-      expect(answer.text, what).not.toMatch(leaks);
-      if (answer.status >= 500 || [400, 413, 415].includes(answer.status))
-        expect(answer.headers.get('content-type'), what).toMatch(/^application\/json/);
-    };
-    const same = { origin: base };
-    check(
-      await client.call('POST', '/login', undefined, {
+  for (const env of ['development', 'production']) {
+    it(`finding 7: oversized and malformed bodies and a store outage answer JSON codes on every route (NODE_ENV=${env})`, async () => {
+      let down = false;
+      const store = storeWithOutage(new MemoryStore(), () => down);
+      const example = await startExample({ store, env });
+      expect(example.env).toBe(env);
+      const { base } = example;
+      const client = new TestClient(base);
+      expect((await signIn(client, ADMIN)).status).toBe(302);
+      const leaks = /\bat \/|\/srv\/|\/work\/|node_modules|ECONNREFUSED|Error:/;
+      const check = (answer: { status: number; text: string; headers: Headers }, what: string) => {
+        expect(answer.text, what).not.toMatch(leaks);
+        if (answer.status >= 500 || [400, 413, 415].includes(answer.status))
+          expect(answer.headers.get('content-type'), what).toMatch(/^application\/json/);
+      };
+      const same = { origin: base };
+      check(
+        await client.call('POST', '/login', undefined, {
+          ...form({ email: 'x'.repeat(10_000) }),
+          headers: same,
+        }),
+        'big form',
+      );
+      const big = await client.call('POST', '/login', undefined, {
         ...form({ email: 'x'.repeat(10_000) }),
         headers: same,
-      }),
-      'big form',
-    );
-    const big = await client.call('POST', '/login', undefined, {
-      ...form({ email: 'x'.repeat(10_000) }),
-      headers: same,
+      });
+      expect(big).toMatchObject({ status: 413, json: { error: 'too-large' } });
+      const bad = await client.call('POST', '/login', undefined, {
+        raw: { body: 'email=%E0%A4%A', type: 'application/x-www-form-urlencoded' },
+        headers: same,
+      });
+      check(bad, 'malformed form');
+      down = true;
+      const outage = await client.call('GET', '/profile');
+      expect(outage).toMatchObject({ status: 503, json: { error: 'store-unavailable' } });
+      for (const path of [
+        '/',
+        '/login',
+        '/login/code',
+        '/setup',
+        '/profile',
+        '/settings/security',
+        '/settings/agents',
+        '/dev/outbox',
+        '/2fa/status',
+        '/2fa/backup-codes',
+        '/2fa/devices',
+        '/2fa/policy',
+      ]) {
+        check(await client.call('GET', path), `GET ${path}`);
+      }
+      for (const path of [
+        '/login',
+        '/logout',
+        '/2fa/login/verify',
+        '/2fa/step-up/start',
+        '/2fa/totp/setup',
+      ]) {
+        const answer = await client.call('POST', path, { code: '123456' }, { headers: same });
+        check(answer, `POST ${path}`);
+      }
     });
-    expect(big).toMatchObject({ status: 413, json: { error: 'too-large' } });
-    const bad = await client.call('POST', '/login', undefined, {
-      raw: { body: 'email=%E0%A4%A', type: 'application/x-www-form-urlencoded' },
-      headers: same,
-    });
-    check(bad, 'malformed form');
-    down = true;
-    const outage = await client.call('GET', '/profile');
-    expect(outage).toMatchObject({ status: 503, json: { error: 'store-unavailable' } });
-    for (const path of [
-      '/',
-      '/login',
-      '/login/code',
-      '/setup',
-      '/profile',
-      '/settings/security',
-      '/settings/agents',
-      '/dev/outbox',
-      '/2fa/status',
-      '/2fa/backup-codes',
-      '/2fa/devices',
-      '/2fa/policy',
-    ]) {
-      check(await client.call('GET', path), `GET ${path}`);
-    }
-    for (const path of ['/login', '/logout', '/2fa/login/verify', '/2fa/step-up/start', '/2fa/totp/setup']) {
-      const answer = await client.call('POST', path, { code: '123456' }, { headers: same });
-      check(answer, `POST ${path}`);
-    }
-  });
+  }
 });
 
 describe('example: round 2', () => {

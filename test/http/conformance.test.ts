@@ -1,6 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { enrollTotp, MINUTE } from '../helpers/harness.js';
+import type { MessageCatalogue } from '../../src/http/messages.js';
+import { enrollEmail, enrollTotp, MINUTE } from '../helpers/harness.js';
+import type { TestClient } from './support/client.js';
+import { storeWithOutage } from './support/store-outage.js';
 import { forEachHost } from './support/suite.js';
+
+/** A partial catalogue, as docs/http.md shows one. */
+const french: Partial<MessageCatalogue> = {
+  locked: 'Veuillez réessayer dans cinq minutes.',
+  'invalid-code': (data) => `Code incorrect. Encore ${data.attemptsLeft} essai(s).`,
+};
+/** What an answer must never show of an internal error. */
+const internals = /ECONNREFUSED|10\.0\.0\.5|smtp\.internal|\/srv\/|\bat \//;
 
 /** Every endpoint, guard and status, the cookie, the attempt schedule: the same on every adapter. */
 forEachHost(
@@ -262,8 +274,183 @@ forEachHost(
       );
     });
 
-    it('the OpenAPI document is served when the host turns it on', async () => {
+    it('login by email: the code is sent, a resend within the minute is 429 with Retry-After, the emailed code signs in', async () => {
+      await enrollEmail(ctx.h, 'ana');
+      const client = ctx.browser();
+      expect((await client.call('POST', '/password/ana', {})).json['status']).toBe('challenge');
+      const sentAt = ctx.h.clock.now();
+      expect(await client.call('POST', '/2fa/login/email', {})).toMatchObject({
+        status: 200,
+        json: { ok: true, sentTo: 'a***@example.com' },
+      });
+      const mails = ctx.h.mailer.sent.length;
+      ctx.h.clock.advance(20_000);
+      const again = await client.call('POST', '/2fa/login/email', {});
+      expect(again).toMatchObject({
+        status: 429,
+        json: {
+          ok: false,
+          reason: 'cooldown',
+          retryAt: sentAt + MINUTE,
+          message: 'Please wait 40 seconds before sending another code.',
+        },
+      });
+      expect(again.headers.get('retry-after')).toBe('40');
+      expect(ctx.h.mailer.sent).toHaveLength(mails);
+      const code = ctx.h.lastEmailCode('ana@example.com');
+      expect(await client.call('POST', '/2fa/login/verify', { code })).toMatchObject({
+        status: 200,
+        json: { ok: true, method: 'email' },
+      });
+    });
+
+    it('login by email without an email method is 409 no-email', async () => {
+      await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await client.call('POST', '/password/ana', {});
+      expect(await client.call('POST', '/2fa/login/email', {})).toMatchObject({
+        status: 409,
+        json: { ok: false, reason: 'no-email' },
+      });
+    });
+
+    it('step-up by email: 409 before a start, then the code is sent, a resend is 429 with Retry-After, the emailed code is a fresh factor', async () => {
+      await enrollEmail(ctx.h, 'ana');
+      const client = ctx.browser();
+      await client.call('POST', '/password/ana', {});
+      await client.call('POST', '/2fa/login/email', {});
+      const code = ctx.h.lastEmailCode('ana@example.com');
+      expect((await client.call('POST', '/2fa/login/verify', { code })).status).toBe(200);
+      ctx.h.clock.advance(11 * MINUTE);
+      expect((await client.call('POST', '/app/sensitive', {})).status).toBe(403);
+      expect(await client.call('POST', '/2fa/step-up/email', {})).toMatchObject({
+        status: 409,
+        json: { error: 'no-step-up' },
+      });
+      expect((await client.call('POST', '/2fa/step-up/start', {})).json['methods']).toContain('email');
+      expect(await client.call('POST', '/2fa/step-up/email', {})).toMatchObject({
+        status: 200,
+        json: { ok: true, sentTo: 'a***@example.com' },
+      });
+      const again = await client.call('POST', '/2fa/step-up/email', {});
+      expect(again).toMatchObject({ status: 429, json: { ok: false, reason: 'cooldown' } });
+      expect(again.headers.get('retry-after')).toBe('60');
+      const stepUpCode = ctx.h.lastEmailCode('ana@example.com');
+      expect(stepUpCode).not.toBe(code);
+      expect((await client.call('POST', '/2fa/step-up/verify', { code: stepUpCode })).status).toBe(200);
+      expect((await client.call('POST', '/app/sensitive', {})).status).toBe(200);
+    });
+
+    it('a store outage is 503 store-unavailable on the endpoints and the guards: it fails closed, shows no internals and reaches onError', async () => {
+      let down = false;
+      await ctx.restart({}, (store) => ({ store: storeWithOutage(store, () => down) }));
+      const { secret } = await enrollTotp(ctx.h, 'ana');
+      const signedIn = ctx.browser();
+      await ctx.signIn(signedIn, 'ana', secret);
+      const pending = ctx.browser();
+      await pending.call('POST', '/password/ana', {});
+      down = true;
+      const answers = [
+        await pending.call('POST', '/2fa/login/verify', { code: ctx.code(secret) }),
+        await signedIn.call('GET', '/2fa/status'),
+        await signedIn.call('POST', '/2fa/step-up/start', {}),
+        await signedIn.call('GET', '/app'),
+      ];
+      for (const answer of answers) {
+        expect(answer).toMatchObject({
+          status: 503,
+          json: {
+            error: 'store-unavailable',
+            message: 'The service is unavailable. Please try again shortly.',
+          },
+        });
+        expect(answer.text).not.toMatch(internals);
+      }
+      expect(ctx.errors).toHaveLength(answers.length);
+      for (const error of ctx.errors) expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      down = false;
+      expect((await signedIn.call('GET', '/2fa/status')).status).toBe(200);
+      expect((await pending.call('POST', '/2fa/login/verify', { code: ctx.code(secret) })).status).toBe(200);
+    });
+
+    it('a mailer that fails is 502 mail-failed on each route that sends a code: it shows no internals and reaches onError', async () => {
+      await enrollEmail(ctx.h, 'ana');
+      const signedIn = ctx.browser();
+      await signedIn.call('POST', '/password/ana', {});
+      await signedIn.call('POST', '/2fa/login/email', {});
+      const code = ctx.h.lastEmailCode('ana@example.com');
+      expect((await signedIn.call('POST', '/2fa/login/verify', { code })).status).toBe(200);
+      await signedIn.call('POST', '/2fa/step-up/start', {});
+      const pending = ctx.browser();
+      await pending.call('POST', '/password/ana', {});
+      ctx.h.mailer.send = async () => {
+        throw new Error('554 5.7.1 relay refused by smtp.internal.example at /srv/app/mail.ts:9');
+      };
+      const sends: Array<[TestClient, string, unknown]> = [
+        [pending, '/2fa/login/email', {}],
+        [signedIn, '/2fa/step-up/email', {}],
+        [signedIn, '/2fa/email/setup', { address: 'ana@work.example' }],
+      ];
+      for (const [client, path, body] of sends) {
+        ctx.h.clock.advance(MINUTE); // past the resend cooldown, which a failed send takes too
+        const answer = await client.call('POST', path, body);
+        expect(answer, path).toMatchObject({
+          status: 502,
+          json: { error: 'mail-failed', message: 'The email could not be sent. Please try again later.' },
+        });
+        expect(answer.text, path).not.toMatch(internals);
+      }
+      expect(ctx.errors).toEqual(sends.map(() => expect.objectContaining({ code: 'MAIL_FAILED' })));
+    });
+
+    it('messages: a partial catalogue replaces its messages (a 401 and a 429) and leaves the others English', async () => {
+      await ctx.restart({ messages: french });
+      await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await client.call('POST', '/password/ana', {});
+      expect(await client.call('POST', '/2fa/login/verify', { code: '000000' })).toMatchObject({
+        status: 401,
+        json: { reason: 'invalid-code', attemptsLeft: 4, message: 'Code incorrect. Encore 4 essai(s).' },
+      });
+      await client.call('POST', '/2fa/login/verify', { code: '000000' });
+      const locked = await client.call('POST', '/2fa/login/verify', { code: '000000' });
+      expect(locked).toMatchObject({
+        status: 429,
+        json: { reason: 'locked', message: 'Veuillez réessayer dans cinq minutes.' },
+      });
+      expect(locked.headers.get('retry-after')).toBe('300');
+      expect(await client.call('GET', '/2fa/status')).toMatchObject({
+        status: 401,
+        json: { error: 'second-factor-required', message: 'Enter your authentication code to continue.' },
+      });
+    });
+
+    it("messages: a per-request catalogue words each answer in its request's language", async () => {
+      await ctx.restart({ messages: (language) => (language?.startsWith('fr') ? french : undefined) });
+      await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await client.call('POST', '/password/ana', {});
+      const inFrench = { headers: { 'accept-language': 'fr-CH, fr;q=0.9, en;q=0.8' } };
+      const wrong = (options = {}) => client.call('POST', '/2fa/login/verify', { code: '000000' }, options);
+      expect((await wrong(inFrench)).json['message']).toBe('Code incorrect. Encore 4 essai(s).');
+      expect((await wrong()).json['message']).toBe('Invalid authentication code. 3 attempts left.');
+      const locked = await wrong(inFrench);
+      expect(locked).toMatchObject({
+        status: 429,
+        json: { reason: 'locked', message: 'Veuillez réessayer dans cinq minutes.' },
+      });
+      expect((await wrong()).json['message']).toBe('Please try again in five minutes.');
+    });
+
+    it('the OpenAPI document is served when the host turns it on: docs/openapi.json', async () => {
       expect((await ctx.browser().call('GET', '/2fa/openapi.json')).status).toBe(404);
+      await ctx.restart({ openApi: { prefix: '/2fa' } });
+      const served = await ctx.browser().call('GET', '/2fa/openapi.json');
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toMatch(/^application\/json/);
+      const committed = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
+      expect(served.json).toEqual(JSON.parse(committed));
+      expect(served.json['openapi']).toBe('3.1.0');
     });
   },
   { policy: { frequency: { trustDays: 14 } } },

@@ -77,6 +77,7 @@ export const loginRoutes: Route[] = [
       200: { description: 'sent', body: bodies.sendCodeResult },
       409: { description: 'no email method, or the challenge ended', body: bodies.sendCodeResult },
       429: { description: 'cooldown (Retry-After)', body: bodies.sendCodeResult },
+      502: { description: 'mail-failed: the mailer failed (the code is void)', body: bodies.errorBody },
     },
     async handle(ctx) {
       const result = await ctx.tf.login.sendEmailCode(pending(ctx).challengeId);

@@ -101,6 +101,7 @@ export const methodRoutes: Route[] = [
     responses: {
       200: { description: 'sent', body: bodies.sendCodeResult },
       429: { description: 'cooldown (Retry-After)', body: bodies.sendCodeResult },
+      502: { description: 'mail-failed: the mailer failed (the code is void)', body: bodies.errorBody },
     },
     async handle(ctx) {
       const missing = await stepUpMissing(ctx);

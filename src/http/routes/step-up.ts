@@ -41,9 +41,10 @@ export const stepUpRoutes: Route[] = [
       200: { description: 'sent', body: bodies.sendCodeResult },
       409: {
         description: 'no-step-up, no email method, or the challenge ended',
-        body: bodies.sendCodeResult,
+        body: z.union([...bodies.sendCodeResult.options, bodies.errorBody]),
       },
       429: { description: 'cooldown (Retry-After)', body: bodies.sendCodeResult },
+      502: { description: 'mail-failed: the mailer failed (the code is void)', body: bodies.errorBody },
     },
     async handle(ctx) {
       const stepUp = signedIn(ctx).stepUp;

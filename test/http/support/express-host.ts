@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type Request } from 'express';
 import session from 'express-session';
 import { twoFactorRouter } from '../../../src/adapters/express.js';
 import type { Harness } from '../../helpers/harness.js';
-import type { HostOptions } from './hosts.js';
+import { adapterMessages, type HostOptions } from './hosts.js';
 
 /**
  * A host app as docs/express.md tells people to write one: express-session, a password route that
@@ -32,6 +32,10 @@ export async function startExpressHost(h: Harness, options: HostOptions = {}) {
     onError: (error) => options.errors?.push(error),
     ...(options.csrf ? { csrf: options.csrf } : {}),
     ...(options.webauthn ? { webauthn: options.webauthn } : {}),
+    ...(options.openApi ? { openApi: options.openApi } : {}),
+    ...(options.messages
+      ? { messages: adapterMessages<Request>(options.messages, (req) => req.get('accept-language')) }
+      : {}),
   });
   app.post('/visit', (req, res) => {
     (req.session as unknown as Record<string, unknown>)['visited'] = true;

@@ -1,9 +1,9 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import { twoFactorPlugin } from '../../../src/adapters/fastify.js';
 import type { Harness } from '../../helpers/harness.js';
-import type { HostOptions, TestHost } from './hosts.js';
+import { adapterMessages, type HostOptions, type TestHost } from './hosts.js';
 
 /**
  * The Express host's twin on Fastify 5, as docs/http.md tells people to write one: @fastify/cookie
@@ -31,6 +31,15 @@ export async function startFastifyHost(h: Harness, options: HostOptions = {}): P
     onError: (error) => options.errors?.push(error),
     ...(options.csrf ? { csrf: options.csrf } : {}),
     ...(options.webauthn ? { webauthn: options.webauthn } : {}),
+    ...(options.openApi ? { openApi: options.openApi } : {}),
+    ...(options.messages
+      ? {
+          messages: adapterMessages<FastifyRequest>(
+            options.messages,
+            (request) => request.headers['accept-language'],
+          ),
+        }
+      : {}),
   });
   const { twoFactor } = app;
   app.post('/visit', async (request) => {

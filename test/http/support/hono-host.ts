@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { cookieSessions, type SessionEnv, twoFactorSession } from '../../../examples/hono/cookie-sessions.js';
 import { twoFactorApp } from '../../../src/adapters/hono.js';
 import type { Harness } from '../../helpers/harness.js';
-import type { HostOptions, TestHost } from './hosts.js';
+import { adapterMessages, type HostOptions, type TestHost } from './hosts.js';
 
 /**
  * The Express host's twin on Hono (@hono/node-server), as docs/http.md tells people to write one: a
@@ -24,6 +24,14 @@ export async function startHonoHost(h: Harness, options: HostOptions = {}): Prom
     onError: (error) => options.errors?.push(error),
     ...(options.csrf ? { csrf: options.csrf } : {}),
     ...(options.webauthn ? { webauthn: options.webauthn } : {}),
+    ...(options.openApi ? { openApi: options.openApi } : {}),
+    ...(options.messages
+      ? {
+          messages: adapterMessages<Context<SessionEnv>>(options.messages, (c) =>
+            c.req.header('accept-language'),
+          ),
+        }
+      : {}),
   });
   app.post('/visit', async (c) => {
     await c.get('session').set('visited', true);

@@ -1,13 +1,35 @@
+import type { MessageCatalogue } from '../../../src/http/messages.js';
+
 /** What every test host app takes: the environment and where to record the errors it hides. */
 export interface HostOptions {
   /** Express's `env` (development or production): answers must not change with it. */
   env?: string;
-  /** Receives every error answered 500/503 (the adapter's `onError`). */
+  /** Receives every error answered 500/502/503 (the adapter's `onError`). */
   errors?: unknown[];
   /** The adapter's extra CSRF check (default: none). */
   csrf?: () => boolean;
   /** Security keys (the adapter's `webauthn` option; default: not configured). */
   webauthn?: { rpId: string; rpName: string; origin: string };
+  /** The adapter's `openApi` option (default: the document is not served). */
+  openApi?: { prefix: string };
+  /**
+   * The adapter's `messages` option: a catalogue for every request, or one chosen from the
+   * request's `Accept-Language` (each host reads the header in its framework's idiom).
+   */
+  messages?: HostMessages;
+}
+
+/** A catalogue, or a function of the request's `Accept-Language` header choosing one. */
+export type HostMessages =
+  | Partial<MessageCatalogue>
+  | ((acceptLanguage: string | undefined) => Partial<MessageCatalogue> | undefined);
+
+/** The adapter's `messages` option for {@link HostMessages}, reading the header with `acceptLanguage`. */
+export function adapterMessages<Native>(
+  messages: HostMessages,
+  acceptLanguage: (req: Native) => string | undefined,
+): Partial<MessageCatalogue> | ((req: Native) => Partial<MessageCatalogue> | undefined) {
+  return typeof messages === 'function' ? (req) => messages(acceptLanguage(req)) : messages;
 }
 
 /** A running host app: its base URL and how to stop it. */

@@ -7,6 +7,10 @@ import { hostApps } from './host-list.js';
 import type { HostOptions, TestHost } from './hosts.js';
 import { undocumented } from './openapi-check.js';
 
+type Overrides = Parameters<typeof makeTwoFactor>[1];
+/** The facade's options, or a function of the fresh store making them (to wrap the store). */
+type FacadeOverrides = Overrides | ((store: Store) => Overrides);
+
 /**
  * The HTTP conformance suites run for every adapter (Express, Fastify, Hono) on MemoryStore and on
  * a real Redis: `forEachHost((ctx) => { it(...) })`. Every answer of the 2FA endpoints is checked
@@ -19,8 +23,8 @@ export interface HostContext {
   errors: unknown[];
   /** A new browser (cookie jar) on the host. */
   browser(): TestClient;
-  /** Restarts the host with other options (the facade and store stay). */
-  restart(options: HostOptions, overrides?: Parameters<typeof makeTwoFactor>[1]): Promise<void>;
+  /** Restarts the host with other options, on a fresh store and facade. */
+  restart(options: HostOptions, overrides?: FacadeOverrides): Promise<void>;
   /** Password then TOTP code (optionally trusting the browser); the clock moves past the step. */
   signIn(client: TestClient, userId: string, secret: string, remember?: boolean): Promise<void>;
   code(secret: string): string;
@@ -28,16 +32,17 @@ export interface HostContext {
 
 export function forEachHost(
   register: (ctx: HostContext, names: { host: string; store: string }) => void,
-  policy: Parameters<typeof makeTwoFactor>[1] = {},
+  policy: Overrides = {},
 ): void {
   const stores = storesUnderTest().filter((s) => s.name === 'memory' || s.name === 'redis');
   for (const app of hostApps) {
     for (const store of stores) {
       const ctx = {} as HostContext;
       const clients: TestClient[] = [];
-      const setUp = async (options: HostOptions, overrides: Parameters<typeof makeTwoFactor>[1]) => {
+      const setUp = async (options: HostOptions, overrides: FacadeOverrides) => {
         ctx.store = await store.make();
-        ctx.h = makeTwoFactor(ctx.store, { ...policy, ...overrides });
+        const own = typeof overrides === 'function' ? overrides(ctx.store) : overrides;
+        ctx.h = makeTwoFactor(ctx.store, { ...policy, ...own });
         ctx.errors = [];
         ctx.host = await app.start(ctx.h, { errors: ctx.errors, ...options });
       };
@@ -47,7 +52,7 @@ export function forEachHost(
           clients.push(client);
           return client;
         },
-        restart: async (options: HostOptions, overrides = {}) => {
+        restart: async (options: HostOptions, overrides: FacadeOverrides = {}) => {
           await ctx.host.close();
           await setUp(options, overrides);
         },
