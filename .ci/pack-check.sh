@@ -7,9 +7,11 @@ trap 'rm -rf "$scratch"' EXIT
 tarball=$(cd "$root" && npm pack --silent --pack-destination "$scratch" | tail -n 1)
 cd "$scratch"
 npm init -y >/dev/null
-# express and better-sqlite3 are optional peer dependencies, needed only by factorkit/express and
-# factorkit/sqlite; better-sqlite3 is linked from the checkout, where it was already built from source.
-npm install --no-audit --no-fund --silent "./$tarball" express@5 "$root/node_modules/better-sqlite3" >/dev/null
+# express, fastify, hono and better-sqlite3 are optional peer dependencies, needed only by their
+# subpaths (installed so that the type check below sees their real types); better-sqlite3 is linked
+# from the checkout, where it was already built from source (--ignore-scripts: not built again).
+npm install --no-audit --no-fund --silent --ignore-scripts "./$tarball" express@5 fastify@5 hono@4 \
+  "$root/node_modules/better-sqlite3" >/dev/null
 cp "$root/.ci/pack/esm.mjs" "$root/.ci/pack/cjs.cjs" .
 node esm.mjs
 node cjs.cjs

@@ -63,35 +63,70 @@ async function signIn(page: Page, base: string): Promise<void> {
   await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Sign In")')]);
 }
 
+/** Links an authenticator app on the profile page with the previous step's code; returns the secret. */
+async function linkApp(page: Page, base: string): Promise<string> {
+  await page.goto(`${base}/profile`);
+  await page.click('#method-totp button:has-text("Set up")');
+  const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+  await page.click('dialog button:has-text("Next")');
+  // The previous step's code: the current one stays free for the sign-in after the restart.
+  await page.fill('#setup-code', await previousStepCode(secret, totp));
+  await page.click('dialog button:has-text("Verify")');
+  await page.waitForSelector('#backup-code-list');
+  return secret;
+}
+
 describe.skipIf(!hasChromium)('the example persists (SQLite by default)', () => {
-  it('an authenticator linked before a restart signs in after it', async () => {
+  it('an authenticator, backup codes, the org policy and a trusted browser outlive restarts', async () => {
     const first = await startExample();
     expect(first.output()).toContain(`SQLite ${join(dataDir, 'factorkit.sqlite')}`);
+    const admin = await browser.newContext();
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, first.base);
-    await page.goto(`${first.base}/profile`);
-    await page.click('#method-totp button:has-text("Set up")');
-    const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
-    await page.click('dialog button:has-text("Next")');
-    // The previous step's code: the current one stays free for the sign-in after the restart.
-    await page.fill('#setup-code', await previousStepCode(secret, totp));
-    await page.click('dialog button:has-text("Verify")');
-    await page.waitForSelector('#backup-code-list');
-    await stop(first.child);
-
-    const second = await startExample();
     try {
-      await signIn(page, second.base);
-      await page.waitForURL(`${second.base}/login/code`);
-      await page.fill('#code', totp.generateCode(secret, Date.now()));
-      await page.click('#verify');
-      await page.waitForURL(`${second.base}/profile`);
-      await expect.poll(() => page.locator('#method-totp').innerText()).toContain('Enabled');
-      await expect.poll(() => page.locator('#backup-count').innerText()).toContain('10 of 10');
+      // The admin turns on "14 days skip (trusted browsers)" (their fresh factor needs no step-up).
+      const adminPage = await admin.newPage();
+      await adminPage.goto(`${first.base}/login`);
+      await adminPage.fill('input[name=email]', 'admin@cloudfon.example');
+      await adminPage.fill('input[name=password]', 'admin-demo-1');
+      await Promise.all([adminPage.waitForLoadState('load'), adminPage.click('button:has-text("Sign In")')]);
+      await linkApp(adminPage, first.base);
+      await adminPage.goto(`${first.base}/settings/security`);
+      await adminPage.check('input[value="14"]');
+      await adminPage.click('button:has-text("Save")');
+      await expect.poll(() => adminPage.locator('#message').innerText()).toBe('Saved.');
+
+      await signIn(page, first.base);
+      const secret = await linkApp(page, first.base);
+      await stop(first.child);
+
+      // After a restart: the app's code signs in, and the browser is trusted for 14 days.
+      const second = await startExample();
+      try {
+        await signIn(page, second.base);
+        await page.waitForURL(`${second.base}/login/code`);
+        await page.check('#remember');
+        await page.fill('#code', totp.generateCode(secret, Date.now()));
+        await page.click('#verify');
+        await page.waitForURL(`${second.base}/profile`);
+        await expect.poll(() => page.locator('#method-totp').innerText()).toContain('Enabled');
+        await expect.poll(() => page.locator('#backup-count').innerText()).toContain('10 of 10');
+        await Promise.all([page.waitForURL(/\/login$/), page.click('nav button:has-text("Sign out")')]);
+      } finally {
+        await stop(second.child);
+      }
+
+      // After another: the trusted browser signs in with the password alone.
+      const third = await startExample();
+      try {
+        await signIn(page, third.base);
+        await page.waitForURL(`${third.base}/profile`);
+      } finally {
+        await stop(third.child);
+      }
     } finally {
       await context.close();
-      await stop(second.child);
+      await admin.close();
     }
-  }, 120_000);
+  }, 180_000);
 });

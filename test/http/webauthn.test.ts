@@ -84,6 +84,15 @@ forEachHost((ctx) => {
       status: 403,
       json: { error: 'step-up-required' },
     });
+    // A ceremony or a response before any step-up began: 409 no-step-up.
+    expect(await login.call('POST', '/2fa/step-up/webauthn/options', {})).toMatchObject({
+      status: 409,
+      json: { error: 'no-step-up' },
+    });
+    expect(await login.call('POST', '/2fa/step-up/webauthn', { response: { id: 'x' } })).toMatchObject({
+      status: 409,
+      json: { error: 'no-step-up' },
+    });
     expect((await login.call('POST', '/2fa/step-up/start', {})).json['methods']).toContain('webauthn');
     const stepUp = (await login.call('POST', '/2fa/step-up/webauthn/options', {})).json[
       'options'

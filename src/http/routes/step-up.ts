@@ -79,7 +79,10 @@ export const stepUpRoutes: Route[] = [
     responses: {
       200: { description: 'the request options (5 minutes)', body: bodies.webauthnRequest },
       404: { description: 'security keys are not configured', body: bodies.errorBody },
-      409: { description: 'no-step-up, no key, or the challenge ended', body: bodies.webauthnRequestFailure },
+      409: {
+        description: 'no-step-up, no key, or the challenge ended',
+        body: z.union([bodies.webauthnRequestFailure, bodies.errorBody]),
+      },
     },
     async handle(ctx) {
       if (!ctx.options.webauthn) return refusal(404, 'not-found');
