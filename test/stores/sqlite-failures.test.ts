@@ -1,26 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FactorkitError } from '../../src/core/errors.js';
 import { SqliteStore } from '../../src/entries/sqlite.js';
 import type { StoreOp } from '../../src/store/store.js';
+import { sqliteScratch } from '../helpers/sqlite-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'factorkit-sqlite-failures-'));
-const closers: Array<() => void> = [];
-afterAll(() => {
-  for (const close of closers) close();
-  rmSync(dir, { recursive: true, force: true });
-});
-let files = 0;
-const freshFile = () => join(dir, `store-${++files}.sqlite`);
+const { freshFile, closeLater } = sqliteScratch('sqlite-failures');
 const now = 1_800_000_000_000;
 const put = (key: string): StoreOp => ({ type: 'put', key, fields: { v: key }, expiresAt: null });
 
 function open(filename: string, options: { busyTimeoutMs?: number } = {}): SqliteStore {
   const store = new SqliteStore({ filename, ...options });
-  closers.push(() => store.close());
+  closeLater(() => store.close());
   return store;
 }
 
@@ -78,7 +70,7 @@ describe('SqliteStore failures', () => {
     const store = open(filename, { busyTimeoutMs: 200 });
     store.createSchema();
     const other = new Database(filename);
-    closers.push(() => other.close());
+    closeLater(() => other.close());
     other.exec('BEGIN IMMEDIATE');
     const started = Date.now();
     await expect(store.commit([put('a')], now)).rejects.toMatchObject({
@@ -114,7 +106,7 @@ describe('SqliteStore failures', () => {
     const filename = freshFile();
     open(filename).createSchema();
     const db = new Database(filename, { readonly: true });
-    closers.push(() => db.close());
+    closeLater(() => db.close());
     const store = new SqliteStore({ database: db });
     expect(await store.get('a', now)).toBeNull();
     await expect(store.commit([put('a')], now)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });

@@ -1,26 +1,16 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import * as vitest from 'vitest';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { SqliteDatabase } from '../../src/entries/sqlite.js';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/entries/sqlite.js';
 import { storeContract } from '../../src/testing/store-contract.js';
+import { sqliteScratch } from '../helpers/sqlite-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'factorkit-sqlite-'));
-const closers: Array<() => void> = [];
-afterAll(() => {
-  for (const close of closers) close();
-  rmSync(dir, { recursive: true, force: true });
-});
-let files = 0;
-const freshFile = () => join(dir, `store-${++files}.sqlite`);
+const { freshFile, closeLater } = sqliteScratch('sqlite');
 
 function fileStore(filename = freshFile()): SqliteStore {
   const store = new SqliteStore({ filename });
-  closers.push(() => store.close());
+  closeLater(() => store.close());
   store.createSchema();
   return store;
 }
@@ -28,35 +18,11 @@ function fileStore(filename = freshFile()): SqliteStore {
 /** A second connection to the same file, for looking at what the store wrote. */
 function inspect(filename: string): Database.Database {
   const db = new Database(filename, { readonly: true });
-  closers.push(() => db.close());
+  closeLater(() => db.close());
   return db;
 }
 
 storeContract('sqlite', async () => fileStore(), { vitest });
-
-/** node:sqlite exists from Node 22.5 (unflagged from 22.13); on older Node its suite is skipped with a notice. */
-function loadNodeSqlite(): { DatabaseSync: new (path: string) => SqliteDatabase & { close(): void } } | null {
-  try {
-    return createRequire(import.meta.url)('node:sqlite');
-  } catch {
-    console.warn(
-      `[factorkit tests] node:sqlite is not available on Node ${process.version}: its suite is SKIPPED`,
-    );
-    return null;
-  }
-}
-const nodeSqlite = loadNodeSqlite();
-storeContract(
-  'sqlite (node:sqlite)',
-  async () => {
-    const db = new nodeSqlite!.DatabaseSync(freshFile());
-    closers.push(() => db.close());
-    const store = new SqliteStore({ database: db });
-    store.createSchema();
-    return store;
-  },
-  { vitest, skip: nodeSqlite === null },
-);
 
 describe('SqliteStore specifics', () => {
   const now = 1_800_000_000_000;
@@ -82,7 +48,7 @@ describe('SqliteStore specifics', () => {
 
   it('sets busy_timeout and synchronous on the connection it is given', () => {
     const db = new Database(freshFile());
-    closers.push(() => db.close());
+    closeLater(() => db.close());
     new SqliteStore({ database: db, busyTimeoutMs: 1234, synchronous: 'FULL' }).createSchema();
     expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
@@ -95,7 +61,7 @@ describe('SqliteStore specifics', () => {
     const filename = freshFile();
     const a = fileStore(filename);
     const b = new SqliteStore({ filename, table: 'other_records' });
-    closers.push(() => b.close());
+    closeLater(() => b.close());
     b.createSchema();
     b.createSchema();
     await a.commit([{ type: 'put', key: 'k', fields: { v: 'a' }, expiresAt: null }], now);
