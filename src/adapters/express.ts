@@ -1,16 +1,11 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { TwoFactor } from '../app/create-two-factor.js';
 import type { LoginStart } from '../app/login/start.js';
-import { FactorkitError } from '../core/errors.js';
 import { createTwoFactorHttp } from '../http/create-http.js';
+import { bindNative } from '../http/native-binding.js';
 import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
-import type { HttpAnswer, HttpRequest, TwoFactorHttpOptions } from '../http/types.js';
-
-/** What express-session's `req.session` offers and the adapter uses: any object with these works. */
-export interface ExpressSessionLike {
-  regenerate(callback: (err?: unknown) => void): unknown;
-  destroy(callback: (err?: unknown) => void): unknown;
-}
+import { type ExpressSessionLike, expressSessionAccess } from '../http/session-libraries.js';
+import type { HttpAnswer, TwoFactorHttpOptions } from '../http/types.js';
 
 /** Options of {@link twoFactorRouter}. */
 export interface TwoFactorRouterOptions extends TwoFactorHttpOptions<Request> {
@@ -37,38 +32,6 @@ export type TwoFactorRouter = Router & {
   state(req: Request): Promise<SessionState | null>;
 };
 
-const isAccess = (value: object): value is TwoFactorSessionAccess =>
-  typeof (value as TwoFactorSessionAccess).get === 'function' &&
-  typeof (value as TwoFactorSessionAccess).rotate === 'function';
-
-/** The session of a request as the HTTP layer's contract; express-session's object is adapted. */
-function sessionOf(req: Request, pick: TwoFactorRouterOptions['session']): TwoFactorSessionAccess {
-  const current = () => {
-    const session = pick(req);
-    if (!session) throw new FactorkitError('CONFIG', '[express] no session: install express-session first');
-    return session;
-  };
-  const first = current();
-  if (isAccess(first)) return first;
-  const bag = () => current() as unknown as Record<string, unknown>;
-  const call = (name: 'regenerate' | 'destroy') =>
-    new Promise<void>((resolve, reject) => {
-      (current() as ExpressSessionLike)[name]((err) => (err ? reject(err) : resolve()));
-    });
-  return {
-    get: () => bag()['factorkit'],
-    set: (state) => {
-      bag()['factorkit'] = state;
-    },
-    async rotate() {
-      const state = bag()['factorkit'];
-      await call('regenerate');
-      bag()['factorkit'] = state;
-    },
-    destroy: () => call('destroy'),
-  };
-}
-
 function send(res: Response, answer: HttpAnswer): void {
   res.status(answer.status);
   for (const [name, value] of answer.headers) res.append(name, value);
@@ -88,52 +51,41 @@ function send(res: Response, answer: HttpAnswer): void {
  */
 export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions): TwoFactorRouter {
   const http = createTwoFactorHttp<Request>(tf, options);
-  const neutral = (req: Request): HttpRequest<Request> => ({
-    method: req.method,
-    params: req.params as Record<string, string>,
-    body: bodyOf(req),
-    header: (name) => req.get(name),
-    session: sessionOf(req, options.session),
-    native: req,
+  const bound = bindNative(http, {
+    parts: (req) => ({
+      method: req.method,
+      params: req.params as Record<string, string>,
+      header: (name) => req.get(name),
+    }),
+    text: bodyText,
+    session: (req) => expressSessionAccess(() => options.session(req)),
   });
   const guard =
     (name: 'signedIn' | 'stepUp'): RequestHandler =>
     (req, res, next) => {
-      Promise.resolve()
-        .then(() => http.check(name, neutral(req)))
-        .then((answer) => (answer ? send(res, answer) : next()))
-        .catch((error: unknown) => send(res, http.fail(error, req)));
+      const check = () => http.check(name, bound.request(req));
+      void bound.respond(req, check, (answer) => (answer ? send(res, answer) : next()));
     };
 
   const router = express.Router() as TwoFactorRouter;
   router.use(express.text({ type: () => true, limit: http.bodyLimitBytes }));
   for (const route of http.routes) {
     router[route.method.toLowerCase() as 'get'](route.path, (req, res) => {
-      Promise.resolve()
-        .then(() => http.dispatch(route, neutral(req)))
-        .then((answer) => send(res, answer))
-        .catch((error: unknown) => send(res, http.fail(error, req)));
+      const dispatch = () => http.dispatch(route, bound.request(req));
+      void bound.respond(req, dispatch, (answer) => send(res, answer));
     });
   }
-  router.use(((error, req, res, _next) => {
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') return send(res, http.tooLarge(req));
-    send(res, http.fail(error, req));
-  }) as express.ErrorRequestHandler);
-
-  router.beginLogin = (req, userId) => http.beginLogin(neutral(req), userId);
-  router.requireSignedIn = guard('signedIn');
-  router.requireStepUp = guard('stepUp');
-  router.signOut = (req) => http.signOut(sessionOf(req, options.session));
-  router.userId = (req) => http.userId(sessionOf(req, options.session));
-  router.state = (req) => http.state(sessionOf(req, options.session));
-  return router;
+  // Body reader and router errors carry their status (413 over the limit, 400 a bad `%` escape).
+  router.use(((error, req, res, _next) => send(res, http.fail(error, req))) as express.ErrorRequestHandler);
+  return Object.assign(router, bound.helpers, {
+    requireSignedIn: guard('signedIn'),
+    requireStepUp: guard('stepUp'),
+  });
 }
 
 /** The raw body: text from the router's reader, or what a host-level `express.json()` parsed. */
-function bodyOf(req: Request): HttpRequest['body'] {
-  const contentType = req.get('content-type');
-  if (typeof req.body === 'string') return { text: req.body, contentType };
-  if (req.body !== undefined && req.body !== null) return { text: JSON.stringify(req.body), contentType };
+function bodyText(req: Request): string | undefined {
+  if (typeof req.body === 'string') return req.body;
+  if (req.body !== undefined && req.body !== null) return JSON.stringify(req.body);
   return undefined;
 }

@@ -1,19 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { TwoFactor } from '../app/create-two-factor.js';
 import type { LoginStart } from '../app/login/start.js';
-import { FactorkitError } from '../core/errors.js';
 import { createTwoFactorHttp } from '../http/create-http.js';
+import { bindNative } from '../http/native-binding.js';
 import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
-import type { HttpAnswer, HttpRequest, TwoFactorHttpOptions } from '../http/types.js';
-
-/** What @fastify/session's `request.session` offers and the adapter uses: any object with these works. */
-export interface FastifySessionLike {
-  get(key: string): unknown;
-  set(key: string, value: unknown): void;
-  /** A new session id keeping only `keys` (@fastify/session puts a new object at `request.session`). */
-  regenerate(keys: string[]): Promise<void>;
-  destroy(): Promise<void>;
-}
+import { fastifySessionAccess } from '../http/session-libraries.js';
+import type { HttpAnswer, TwoFactorHttpOptions } from '../http/types.js';
 
 /** Options of {@link twoFactorPlugin}. */
 export interface TwoFactorPluginOptions extends TwoFactorHttpOptions<FastifyRequest> {
@@ -54,25 +46,6 @@ declare module 'fastify' {
   }
 }
 
-const KEY = 'factorkit';
-
-function sessionOf(request: FastifyRequest, pick: TwoFactorPluginOptions['session']): TwoFactorSessionAccess {
-  if (pick) return pick(request);
-  // Always re-read: regenerate puts a new object at request.session, destroy puts null.
-  const current = () => {
-    const session = (request as unknown as { session?: FastifySessionLike | null }).session;
-    if (typeof session?.regenerate === 'function') return session;
-    throw new FactorkitError('CONFIG', '[fastify] no session: register @fastify/session or pass `session`');
-  };
-  current();
-  return {
-    get: () => current().get(KEY),
-    set: (state) => current().set(KEY, state),
-    rotate: () => current().regenerate([KEY]),
-    destroy: () => current().destroy(),
-  };
-}
-
 function send(reply: FastifyReply, answer: HttpAnswer): FastifyReply {
   // reply.header appends a repeated Set-Cookie instead of replacing it.
   for (const [name, value] of answer.headers) reply.header(name, value);
@@ -97,34 +70,26 @@ function send(reply: FastifyReply, answer: HttpAnswer): FastifyReply {
  */
 export const twoFactorPlugin: FastifyPluginAsync<TwoFactorPluginOptions> = async (fastify, options) => {
   const http = createTwoFactorHttp<FastifyRequest>(options.tf, options);
-  const session = (request: FastifyRequest) => sessionOf(request, options.session);
-  const neutral = (request: FastifyRequest): HttpRequest<FastifyRequest> => ({
-    method: request.method,
-    params: request.params as Record<string, string>,
-    body:
-      typeof request.body === 'string'
-        ? { text: request.body, contentType: request.headers['content-type'] }
-        : undefined,
-    // Node joins a repeated request header into one string (only set-cookie stays a list).
-    header: (name) => request.headers[name.toLowerCase()] as string | undefined,
-    session: session(request),
-    native: request,
+  const bound = bindNative(http, {
+    parts: (request) => ({
+      method: request.method,
+      params: request.params as Record<string, string>,
+      // Node joins a repeated request header into one string (only set-cookie stays a list).
+      header: (name) => request.headers[name.toLowerCase()] as string | undefined,
+    }),
+    text: (request) => (typeof request.body === 'string' ? request.body : undefined),
+    session: (request) => (options.session ? options.session(request) : fastifySessionAccess(request)),
   });
   const guard =
     (name: 'signedIn' | 'stepUp'): preHandlerAsyncHookHandler =>
     async (request, reply) => {
-      const answer = await Promise.resolve()
-        .then(() => http.check(name, neutral(request)))
-        .catch((error: unknown) => http.fail(error, request));
+      const answer = await bound.refusal(name, request);
       if (answer) return send(reply, answer);
     };
   fastify.decorate('twoFactor', {
-    beginLogin: (request, userId) => http.beginLogin(neutral(request), userId),
+    ...bound.helpers,
     requireSignedIn: guard('signedIn'),
     requireStepUp: guard('stepUp'),
-    signOut: (request) => http.signOut(session(request)),
-    userId: (request) => http.userId(session(request)),
-    state: (request) => http.state(session(request)),
   } satisfies FastifyTwoFactor);
 
   // The endpoints in a context of their own: the prefix applies, the body reader stays inside.
@@ -141,7 +106,7 @@ export const twoFactorPlugin: FastifyPluginAsync<TwoFactorPluginOptions> = async
       routes.route({
         method: route.method,
         url: route.path,
-        handler: async (request, reply) => send(reply, await http.dispatch(route, neutral(request))),
+        handler: async (request, reply) => send(reply, await http.dispatch(route, bound.request(request))),
       });
     }
   }, options);

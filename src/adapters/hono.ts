@@ -4,8 +4,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { TwoFactor } from '../app/create-two-factor.js';
 import type { LoginStart } from '../app/login/start.js';
 import { createTwoFactorHttp } from '../http/create-http.js';
+import { bindNative } from '../http/native-binding.js';
 import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
-import type { HttpAnswer, HttpRequest, TwoFactorHttpOptions } from '../http/types.js';
+import type { HttpAnswer, TwoFactorHttpOptions } from '../http/types.js';
 
 /** Options of {@link twoFactorApp}; `E` is the host app's Env, so `c.get('session')` type-checks. */
 export interface TwoFactorAppOptions<E extends Env = Env> extends TwoFactorHttpOptions<Context<E>> {
@@ -66,20 +67,14 @@ export function twoFactorApp<E extends Env = Env>(
   options: TwoFactorAppOptions<E>,
 ): TwoFactorApp<E> {
   const http = createTwoFactorHttp<Context<E>>(tf, options);
-  const neutral = (c: Context<E>, body?: HttpRequest['body']): HttpRequest<Context<E>> => ({
-    method: c.req.method,
-    params: c.req.param(),
-    body,
-    header: (name) => c.req.header(name),
-    session: options.session(c),
-    native: c,
+  const bound = bindNative(http, {
+    parts: (c) => ({ method: c.req.method, params: c.req.param(), header: (name) => c.req.header(name) }),
+    session: (c) => options.session(c),
   });
   const guard =
     (name: 'signedIn' | 'stepUp'): MiddlewareHandler<E> =>
     async (c, next) => {
-      const answer = await Promise.resolve()
-        .then(() => http.check(name, neutral(c)))
-        .catch((error: unknown) => http.fail(error, c));
+      const answer = await bound.refusal(name, c);
       if (answer) return send(c, answer);
       await next();
     };
@@ -104,25 +99,18 @@ export function twoFactorApp<E extends Env = Env>(
   };
   for (const route of http.routes) {
     // One handler a route that catches its own errors: no middleware chain for Hono to compose.
-    const handler: Handler<E> = async (c) => {
-      try {
-        if (route.method === 'GET') return send(c, await http.dispatch(route, neutral(c)));
+    const handler: Handler<E> = (c) => {
+      const dispatch = async () => {
+        if (route.method === 'GET') return http.dispatch(route, bound.request(c));
         const body = await text(c);
-        if (body === null) return send(c, http.tooLarge(c));
-        const contentType = c.req.header('content-type');
-        return send(c, await http.dispatch(route, neutral(c, { text: body, contentType })));
-      } catch (error) {
-        return send(c, http.fail(error, c));
-      }
+        return body === null ? http.tooLarge(c) : http.dispatch(route, bound.request(c, body));
+      };
+      return bound.respond(c, dispatch, (answer) => send(c, answer));
     };
     app.on(route.method, route.path, handler);
   }
-  return Object.assign(app, {
-    beginLogin: (c: Context<E>, userId: string) => http.beginLogin(neutral(c), userId),
+  return Object.assign(app, bound.helpers, {
     requireSignedIn: guard('signedIn'),
     requireStepUp: guard('stepUp'),
-    signOut: (c: Context<E>) => http.signOut(options.session(c)),
-    userId: (c: Context<E>) => http.userId(options.session(c)),
-    state: (c: Context<E>) => http.state(options.session(c)),
   });
 }

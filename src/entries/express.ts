@@ -1,7 +1,3 @@
-export {
-  type ExpressSessionLike,
-  type TwoFactorRouter,
-  type TwoFactorRouterOptions,
-  twoFactorRouter,
-} from '../adapters/express.js';
+export { type TwoFactorRouter, type TwoFactorRouterOptions, twoFactorRouter } from '../adapters/express.js';
 export type { TwoFactorSessionAccess } from '../http/session.js';
+export type { ExpressSessionLike } from '../http/session-libraries.js';

@@ -1,7 +1,3 @@
-export {
-  type FastifySessionLike,
-  type FastifyTwoFactor,
-  type TwoFactorPluginOptions,
-  twoFactorPlugin,
-} from '../adapters/fastify.js';
+export { type FastifyTwoFactor, type TwoFactorPluginOptions, twoFactorPlugin } from '../adapters/fastify.js';
 export type { TwoFactorSessionAccess } from '../http/session.js';
+export type { FastifySessionLike } from '../http/session-libraries.js';

@@ -1,0 +1,73 @@
+import type { LoginStart } from '../app/login/start.js';
+import type { TwoFactorHttp } from './create-http.js';
+import type { SessionState, TwoFactorSessionAccess } from './session.js';
+import type { HttpAnswer, HttpRequest } from './types.js';
+
+/** How an adapter reads its framework's request (`Native`). */
+export interface NativeReader<Native> {
+  /** Method, route params and headers. */
+  parts(native: Native): Pick<HttpRequest, 'method' | 'params' | 'header'>;
+  /** The body as text, when the framework has read it. */
+  text?(native: Native): string | undefined;
+  /** The request's session; it may throw (no session installed). */
+  session(native: Native): TwoFactorSessionAccess;
+}
+
+/** The helpers every adapter gives the host, on its framework's request (each adapter documents them). */
+export interface HostHelpers<Native> {
+  /** {@link TwoFactorHttp.beginLogin} on this request. */
+  beginLogin(native: Native, userId: string): Promise<LoginStart>;
+  /** {@link TwoFactorHttp.signOut} on this request's session. */
+  signOut(native: Native): Promise<void>;
+  /** {@link TwoFactorHttp.userId} of this request's session. */
+  userId(native: Native): Promise<string | null>;
+  /** {@link TwoFactorHttp.state} of this request's session. */
+  state(native: Native): Promise<SessionState | null>;
+}
+
+/** The layer bound to one framework's request: what an adapter's handlers and guards call. */
+export interface NativeHttp<Native> {
+  /** The layer's request; `text`, when given, is the body the adapter read itself. May throw. */
+  request(native: Native, text?: string): HttpRequest<Native>;
+  /**
+   * Hands what `work` answers to `send`. When either throws (no session installed, a body that
+   * cannot be read), `send` gets the layer's answer for the error instead: no error escapes raw.
+   */
+  respond<A, R>(native: Native, work: () => A | Promise<A>, send: (answer: A | HttpAnswer) => R): Promise<R>;
+  /** For a guard on the host's own route: null to go on, else the refusal. Never throws. */
+  refusal(guard: 'signedIn' | 'stepUp', native: Native): Promise<HttpAnswer | null>;
+  helpers: HostHelpers<Native>;
+}
+
+/** Binds the layer to a framework's request type; every adapter starts here. */
+export function bindNative<Native>(
+  http: TwoFactorHttp<Native>,
+  reader: NativeReader<Native>,
+): NativeHttp<Native> {
+  const request = (native: Native, text = reader.text?.(native)): HttpRequest<Native> => {
+    const parts = reader.parts(native);
+    const body = text === undefined ? undefined : { text, contentType: parts.header('content-type') };
+    return { ...parts, body, session: reader.session(native), native };
+  };
+  const respond: NativeHttp<Native>['respond'] = async (native, work, send) => {
+    try {
+      return send(await work());
+    } catch (error) {
+      return send(http.fail(error, native));
+    }
+  };
+  return {
+    request,
+    respond,
+    async refusal(guard, native) {
+      const check = () => http.check(guard, request(native));
+      return respond(native, check, (answer) => answer);
+    },
+    helpers: {
+      beginLogin: (native, userId) => http.beginLogin(request(native), userId),
+      signOut: (native) => http.signOut(reader.session(native)),
+      userId: (native) => http.userId(reader.session(native)),
+      state: (native) => http.state(reader.session(native)),
+    },
+  };
+}
