@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import type { MessageCatalogue } from '../../src/http/messages.js';
+import { storeKeys } from '../../src/store/keys.js';
+import { userFields } from '../../src/store/layout.js';
+import type { Store } from '../../src/store/store.js';
 import { enrollEmail, enrollTotp, MINUTE } from '../helpers/harness.js';
 import type { TestClient } from './support/client.js';
-import { storeWithOutage } from './support/store-outage.js';
+import { storeWithFault, storeWithOutage } from './support/store-outage.js';
 import { forEachHost } from './support/suite.js';
 
 /** A partial catalogue, as docs/http.md shows one. */
@@ -371,6 +374,35 @@ forEachHost(
       down = false;
       expect((await signedIn.call('GET', '/2fa/status')).status).toBe(200);
       expect((await pending.call('POST', '/2fa/login/verify', { code: ctx.code(secret) })).status).toBe(200);
+    });
+
+    it('a bug in a store and a corrupt stored record are 500 internal (not 400 or 503): no internals, and onError gets BUG and CORRUPT_RECORD', async () => {
+      let bug: Error | null = null;
+      let raw: Store | undefined;
+      await ctx.restart({}, (store) => {
+        raw = store;
+        return { store: storeWithFault(store, () => bug) };
+      });
+      const { secret } = await enrollTotp(ctx.h, 'ana');
+      const signedIn = ctx.browser();
+      await ctx.signIn(signedIn, 'ana', secret);
+      bug = new TypeError("Cannot read properties of undefined (reading 'fields') at /srv/app/store.ts:7");
+      const buggy = await signedIn.call('GET', '/2fa/status');
+      bug = null;
+      // The replay floor is not a number: the record was damaged or written by something else.
+      await raw!.commit(
+        [{ type: 'merge', key: storeKeys.user('ana'), fields: { [userFields.totpStep]: 'step nine' } }],
+        ctx.h.clock.now(),
+      );
+      const pending = ctx.browser();
+      await pending.call('POST', '/password/ana', {});
+      const corrupt = await pending.call('POST', '/2fa/login/verify', { code: ctx.code(secret) });
+      for (const answer of [buggy, corrupt]) {
+        expect(answer).toMatchObject({ status: 500, json: { error: 'internal' } });
+        expect(answer.text).not.toMatch(internals);
+        expect(answer.text).not.toContain('step nine');
+      }
+      expect(ctx.errors).toMatchObject([{ code: 'BUG' }, { code: 'CORRUPT_RECORD' }]);
     });
 
     it('a mailer that fails is 502 mail-failed on each route that sends a code: it shows no internals and reaches onError', async () => {
