@@ -12,9 +12,16 @@ npm init -y >/dev/null
 # from the checkout, where it was already built from source (--ignore-scripts: not built again).
 npm install --no-audit --no-fund --silent --ignore-scripts "./$tarball" express@5 fastify@5 hono@4 \
   "$root/node_modules/better-sqlite3" >/dev/null
-cp "$root/.ci/pack/esm.mjs" "$root/.ci/pack/cjs.cjs" .
+cp "$root/.ci/pack/esm.mjs" "$root/.ci/pack/cjs.cjs" "$root/.ci/pack/hono-fetch.mjs" .
 node esm.mjs
 node cjs.cjs
+# factorkit/hono on the web-standard runtimes it promises, Bun and Deno as well as Node: both come
+# from the npm registry as packages (their binaries in platform packages).
+# (In a folder of their own: an install into this project would rebuild the linked better-sqlite3.)
+npm install --no-audit --no-fund --silent --prefix runtimes bun deno >/dev/null
+node hono-fetch.mjs
+runtimes/node_modules/.bin/bun hono-fetch.mjs
+runtimes/node_modules/.bin/deno run --quiet --allow-env --allow-read --node-modules-dir=manual hono-fetch.mjs
 # TypeScript on "module": "commonjs" with node10 resolution (typesVersions) sees every subpath's types.
 cp "$root/.ci/pack/node10.ts" .
 printf '{"compilerOptions":{"module":"commonjs","target":"es2022","strict":true,"skipLibCheck":true,"noEmit":true,"types":[]},"files":["node10.ts"]}' > tsconfig.json
