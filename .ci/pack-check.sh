@@ -18,7 +18,7 @@ node cjs.cjs
 # factorkit/hono on the web-standard runtimes it promises, Bun and Deno as well as Node: both come
 # from the npm registry as packages (their binaries in platform packages).
 # (In a folder of their own: an install into this project would rebuild the linked better-sqlite3.)
-npm install --no-audit --no-fund --silent --prefix runtimes bun deno >/dev/null
+npm install --no-audit --no-fund --silent --prefix runtimes bun@1 deno@2 >/dev/null
 node hono-fetch.mjs
 runtimes/node_modules/.bin/bun hono-fetch.mjs
 runtimes/node_modules/.bin/deno run --quiet --allow-env --allow-read --node-modules-dir=manual hono-fetch.mjs

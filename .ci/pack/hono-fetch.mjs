@@ -14,21 +14,26 @@ const fail = (what) => {
   process.exit(1);
 };
 
+// A fixed clock: the codes are known, and no TOTP step can end mid-check.
+const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
+const now = () => CLOCK_MS;
 const tf = createTwoFactor({
   issuer: 'Runtime check',
+  now,
   store: new MemoryStore(),
   mailer: new MemoryMailer(),
   keys: '5'.repeat(64),
 });
 const totp = new TotpVerifier();
 const setup = await tf.totp.beginSetup('ana', { accountName: 'ana@example.com' });
-const enabled = await tf.totp.confirmSetup('ana', totp.generateCode(setup.secret, Date.now() - 30_000));
+const enabled = await tf.totp.confirmSetup('ana', totp.generateCode(setup.secret, CLOCK_MS - 30_000));
 if (!enabled.ok) fail(`enrolment refused: ${JSON.stringify(enabled)}`);
 
 // One session, kept in a Map under a header (the host's own session in a real app).
 const sessions = new Map();
 const app = new Hono();
 const twoFactor = twoFactorApp(tf, {
+  now,
   session: (c) => {
     const id = c.req.header('x-session') ?? '';
     return {
@@ -65,7 +70,7 @@ expect(await call('GET', '/me'), 401, 'a stranger on /me');
 const started = await call('POST', '/password', {});
 if (started.json.status !== 'challenge') fail(`login start: ${JSON.stringify(started.json)}`);
 expect(await call('GET', '/me'), 401, 'a password-only session on /me');
-const code = totp.generateCode(setup.secret, Date.now());
+const code = totp.generateCode(setup.secret, CLOCK_MS);
 const wrong = code === '000000' ? '111111' : '000000';
 expect(await call('POST', '/2fa/login/verify', { code: wrong }), 401, 'a wrong code');
 expect(await call('POST', '/2fa/login/verify', { code: 12 }), 400, 'a code that is not a string');

@@ -72,9 +72,14 @@ export type {
   WebauthnRegistrationResponse,
   WebauthnRequestOptions,
   WebauthnSettings,
+  WebauthnTransport,
 } from '../methods/webauthn/webauthn-json.js';
 export type { KeyChangeResult } from '../methods/webauthn/webauthn-keys.js';
-export type { RegistrationResult, RegistrationSite } from '../methods/webauthn/webauthn-registration.js';
+export type {
+  RegistrationResult,
+  RegistrationSite,
+  RegistrationStart,
+} from '../methods/webauthn/webauthn-registration.js';
 export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/attempt-limiter.js';
 export { SessionRegistry } from '../services/session-registry.js';
 export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';

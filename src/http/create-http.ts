@@ -1,5 +1,7 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
 import type { LoginStart } from '../app/login/start.js';
+import { parseOptions } from '../core/validation.js';
+import { webauthnSiteSchema } from '../methods/webauthn/webauthn-json.js';
 import { errorAnswer, isServerError, refusal } from './answers.js';
 import { cookieAttributes, readCookie } from './cookies.js';
 import { passGuard, signedInOr } from './guards.js';
@@ -45,6 +47,8 @@ export function createTwoFactorHttp<Native>(
   tf: TwoFactor,
   options: TwoFactorHttpOptions<Native> = {},
 ): TwoFactorHttp<Native> {
+  // A site the browser would refuse shows at start-up, not as a 400 on every registration.
+  if (options.webauthn !== undefined) parseOptions(webauthnSiteSchema, options.webauthn, 'webauthn');
   const resolved: ResolvedOptions<Native> = {
     ...options,
     now: options.now ?? Date.now,

@@ -48,16 +48,19 @@ export interface ChallengeAddition {
 }
 
 /** What a method found in a code: the ops that consume it, committed with the challenge's end. */
+/** The events a proof's module may ask for, all with `userId` and no detail. */
+export type ProofEventType = Extract<TwoFactorEventType, 'backup-code.used' | 'code.replayed'>;
+
 export type CodeMatch<Id extends string = string> =
   | {
       kind: 'match';
       method: Id;
       ops: StoreOp[];
       challengeMatch?: Fields;
-      /** Reported when the proof ends the challenge (`backup-code.used`). */
-      usedEvent?: TwoFactorEventType;
-      /** Reported when its ops lost to a concurrent use of the same proof (`code.replayed`). */
-      raceLostEvent?: TwoFactorEventType;
+      /** Reported when the proof ends the challenge. */
+      usedEvent?: ProofEventType;
+      /** Reported when its ops lost to a concurrent use of the same proof. */
+      raceLostEvent?: ProofEventType;
     }
   /** A TOTP code for a step already used: refused, and reported as a replay. */
   | { kind: 'replayed' }

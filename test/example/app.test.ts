@@ -63,9 +63,9 @@ describe('example: sign-in', () => {
       known.push(await time(ANA.email));
       unknown.push(await time(`nobody-${i}@cloudfon.example`));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    // Two scrypt runs against one would give about 2; noise on a busy machine stays well inside 1.5.
-    const ratio = median(unknown) / median(known);
+    // The fastest of each: noise (another test's burst on the other core) only ever adds time, so the
+    // minimum is what one answer costs. Two scrypt runs against one would give about 2.
+    const ratio = Math.min(...unknown) / Math.min(...known);
     expect(ratio).toBeLessThan(1.5);
     expect(ratio).toBeGreaterThan(1 / 1.5);
   });

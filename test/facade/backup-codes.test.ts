@@ -71,6 +71,7 @@ for (const target of storesUnderTest()) {
       );
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect((await h.tf.status('agent')).backupCodesRemaining).toBe(9);
+      expect(h.events.filter((e) => e.type === 'backup-code.used')).toMatchObject([{ userId: 'agent' }]);
     });
 
     it('regenerating needs an enabled method', async () => {

@@ -41,10 +41,11 @@ for (const target of storesUnderTest()) {
     it('a wrong TOTP code: one commit, carrying the reads', async () => {
       const { store, calls } = countCalls(await target.make());
       const h = makeTwoFactor(store, { policyCacheMs: 5000 });
-      await enrollTotp(h, 'agent');
+      const { secret } = await enrollTotp(h, 'agent');
+      const wrong = h.totp.generateCode(secret, h.clock.now()) === '000000' ? '111111' : '000000';
       const { challengeId } = await startChallenge(h, 'agent');
       calls.length = 0;
-      expect(await h.tf.login.verify(challengeId, '000000')).toMatchObject({ reason: 'invalid-code' });
+      expect(await h.tf.login.verify(challengeId, wrong)).toMatchObject({ reason: 'invalid-code' });
       expect(calls).toEqual([{ method: 'commit', reads: expect.any(Number) }]);
       expect(calls[0]?.reads).toBeGreaterThan(0);
     });

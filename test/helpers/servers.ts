@@ -149,13 +149,15 @@ export const servicesRequired = process.env['FACTORKIT_REQUIRE_SERVICES'] === '1
 
 /**
  * A TOTP code for the previous time step, for enrolling against the real clock while leaving the
- * current step free for a login. Waits out the last second of a step, so the confirmation can never
- * land two steps later than its code.
+ * current step free for a login. Waits out the last five seconds of a step, so the confirmation can
+ * never land two steps later than its code.
  */
 export async function previousStepCode(
   secret: string,
   totp: { generateCode(secret: string, atMs: number): string },
 ): Promise<string> {
-  if (Date.now() % 30_000 > 29_000) await sleep(1_100);
+  // A browser test's typing and clicks can take seconds on a busy machine: start them early in a step.
+  const intoStepMs = Date.now() % 30_000;
+  if (intoStepMs > 25_000) await sleep(30_100 - intoStepMs);
   return totp.generateCode(secret, Date.now() - 30_000);
 }

@@ -1,13 +1,33 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { createTwoFactorHttp } from '../../src/http/create-http.js';
 import type {
   WebauthnCreationOptions,
   WebauthnRequestOptions,
 } from '../../src/methods/webauthn/webauthn-json.js';
-import { MINUTE } from '../helpers/harness.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { MINUTE, makeTwoFactor } from '../helpers/harness.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { forEachHost } from './support/suite.js';
 
 const SITE = { rpId: 'example.com', rpName: 'CloudFon CX', origin: 'https://cx.example.com' };
+
+describe('the webauthn option of the HTTP layer', () => {
+  it('is checked when the layer is built: a site the browser would refuse is CONFIG, extra fields are fine', () => {
+    const { tf } = makeTwoFactor(new MemoryStore());
+    for (const [site, field] of [
+      [{ ...SITE, origin: 'https://cx.example.org' }, 'webauthn.origin'],
+      [{ ...SITE, origin: 'http://cx.example.com' }, 'webauthn.origin'],
+      [{ ...SITE, origin: 'https://cx.example.com/' }, 'webauthn.origin'],
+      [{ ...SITE, rpId: 'Example.COM' }, 'webauthn.rpId'],
+    ] as const) {
+      expect(() => createTwoFactorHttp(tf, { webauthn: site })).toThrow(
+        expect.objectContaining({ code: 'CONFIG', field }),
+      );
+    }
+    const shared = { ...SITE, userVerification: 'required' as const };
+    expect(() => createTwoFactorHttp(tf, { webauthn: shared })).not.toThrow();
+  });
+});
 
 /** Security keys over HTTP, on every adapter: registration, login, step-up, rename, removal. */
 forEachHost((ctx) => {

@@ -39,7 +39,13 @@ export const webauthnRoutes: Route[] = [
       const missing = await stepUpMissing(ctx);
       if (missing) return missing;
       const userName = await accountNameOf(ctx);
-      const { options } = await ctx.tf.webauthn.beginRegistration(bound(ctx).userId, { ...site, userName });
+      const { rpId, rpName, origin } = site;
+      const { options } = await ctx.tf.webauthn.beginRegistration(bound(ctx).userId, {
+        rpId,
+        rpName,
+        origin,
+        userName,
+      });
       return json(200, options);
     },
   },
@@ -47,7 +53,7 @@ export const webauthnRoutes: Route[] = [
     method: 'POST',
     path: '/webauthn/register',
     guard: 'setup',
-    body: z.object({ response: z.unknown(), label: z.string().trim().min(1).max(64) }),
+    body: z.object({ response: z.unknown(), label: z.string().trim().min(1).max(64).optional() }),
     summary: "Verifies the browser's response and adds the key; the first method returns the backup codes",
     responses: {
       200: { description: 'added', body: bodies.registrationResult },
@@ -63,7 +69,7 @@ export const webauthnRoutes: Route[] = [
       if (!ctx.options.webauthn) return notConfigured();
       const missing = await stepUpMissing(ctx);
       if (missing) return missing;
-      const { response, label } = ctx.body as { response: unknown; label: string };
+      const { response, label } = ctx.body as { response: unknown; label?: string };
       const result = await ctx.tf.webauthn.finishRegistration(
         bound(ctx).userId,
         response as WebauthnRegistrationResponse,

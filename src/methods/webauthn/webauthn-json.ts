@@ -163,6 +163,17 @@ export function originOnSite(origin: string, rpId: string): boolean {
   return hostname === rpId || hostname.endsWith(`.${rpId}`);
 }
 
+/**
+ * A whole site (the HTTP layer's `webauthn` option): all three parts, the origin on the relying
+ * party. Other fields are ignored, so one object can serve the facade's option and the adapter's.
+ */
+export const webauthnSiteSchema = z
+  .object({ rpId: rpIdSchema, rpName: rpNameSchema, origin: originSchema })
+  .refine(({ rpId, origin }) => originOnSite(origin, rpId), {
+    message: 'origin must be on rpId or a subdomain of it',
+    path: ['origin'],
+  });
+
 /** The options schema of {@link WebauthnSettings} (all optional). */
 export const webauthnSettingsSchema = z
   .object({

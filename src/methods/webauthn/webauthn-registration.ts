@@ -80,7 +80,7 @@ function siteOf(ctx: MethodContext, input: z.output<typeof siteSchema>) {
   ] as const) {
     if (value === undefined)
       throw new ConfigError(
-        `webauthn.${name}`,
+        `options.webauthn.${name}`,
         'pass it to beginRegistration or set it in createTwoFactor({ webauthn })',
       );
   }
