@@ -64,7 +64,7 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
     (name: 'signedIn' | 'stepUp'): RequestHandler =>
     (req, res, next) => {
       const check = () => http.check(name, bound.request(req));
-      void bound.respond(req, check, (answer) => (answer ? send(res, answer) : next()));
+      return bound.respond(req, check, (answer) => (answer ? send(res, answer) : next()));
     };
 
   const router = express.Router() as TwoFactorRouter;
@@ -72,7 +72,7 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
   for (const route of http.routes) {
     router[route.method.toLowerCase() as 'get'](route.path, (req, res) => {
       const dispatch = () => http.dispatch(route, bound.request(req));
-      void bound.respond(req, dispatch, (answer) => send(res, answer));
+      return bound.respond(req, dispatch, (answer) => send(res, answer));
     });
   }
   // Body reader and router errors carry their status (413 over the limit, 400 a bad `%` escape).

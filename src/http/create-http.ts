@@ -65,18 +65,24 @@ export function createTwoFactorHttp<Native>(
         : undefined;
     const headers: HttpAnswer['headers'] = [...answer.headers, ['Cache-Control', 'no-store']];
     if (typeof code !== 'string' || !body) return { ...answer, headers };
-    const catalogue = typeof resolved.messages === 'function' ? resolved.messages(native) : resolved.messages;
-    const message = renderMessage(
-      answer.messageCode ?? code,
-      {
-        now: resolved.now(),
-        ...(typeof body['attemptsLeft'] === 'number' ? { attemptsLeft: body['attemptsLeft'] } : {}),
-        ...(typeof body['retryAt'] === 'number' ? { retryAt: body['retryAt'] } : {}),
-        ...(typeof body['field'] === 'string' ? { field: body['field'] } : {}),
-        ...(typeof body['maxKeys'] === 'number' ? { maxKeys: body['maxKeys'] } : {}),
-      },
-      catalogue ?? undefined,
-    );
+    const data = {
+      now: resolved.now(),
+      ...(typeof body['attemptsLeft'] === 'number' ? { attemptsLeft: body['attemptsLeft'] } : {}),
+      ...(typeof body['retryAt'] === 'number' ? { retryAt: body['retryAt'] } : {}),
+      ...(typeof body['field'] === 'string' ? { field: body['field'] } : {}),
+      ...(typeof body['maxKeys'] === 'number' ? { maxKeys: body['maxKeys'] } : {}),
+    };
+    let message: string | null;
+    try {
+      const catalogue =
+        typeof resolved.messages === 'function' ? resolved.messages(native) : resolved.messages;
+      message = renderMessage(answer.messageCode ?? code, data, catalogue ?? undefined);
+    } catch (error) {
+      // The host's catalogue failed (a locale it cannot format, say): English, and the operator is told.
+      // `finish` must not throw: it words the answer to every error, its own included.
+      report(resolved, error, native);
+      message = renderMessage(answer.messageCode ?? code, data, undefined);
+    }
     return { ...answer, body: message === null ? body : { ...body, message }, headers };
   };
   const fail = (error: unknown, native: Native) => {

@@ -50,11 +50,14 @@ export function bindNative<Native>(
     return { ...parts, body, session: reader.session(native), native };
   };
   const respond: NativeHttp<Native>['respond'] = async (native, work, send) => {
+    let answer: Awaited<ReturnType<typeof work>> | HttpAnswer;
     try {
-      return send(await work());
+      answer = await work();
     } catch (error) {
-      return send(http.fail(error, native));
+      answer = http.fail(error, native);
     }
+    // Outside the try: an answer is sent once, never a second time over a failed first send.
+    return send(answer);
   };
   return {
     request,
