@@ -30,8 +30,9 @@ export interface NativeHttp<Native> {
   /** The layer's request; `text`, when given, is the body the adapter read itself. May throw. */
   request(native: Native, text?: string): HttpRequest<Native>;
   /**
-   * Hands what `work` answers to `send`. When either throws (no session installed, a body that
+   * Hands what `work` answers to `send`. When `work` throws (no session installed, a body that
    * cannot be read), `send` gets the layer's answer for the error instead: no error escapes raw.
+   * `send` runs once; what it throws is the caller's (Express gets the promise and calls `next`).
    */
   respond<A, R>(native: Native, work: () => A | Promise<A>, send: (answer: A | HttpAnswer) => R): Promise<R>;
   /** For a guard on the host's own route: null to go on, else the refusal. Never throws. */
