@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { TwoFactor } from '../app/create-two-factor.js';
-import type { LoginStart } from '../app/login/start.js';
 import { createTwoFactorHttp } from '../http/create-http.js';
-import { bindNative } from '../http/native-binding.js';
-import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
+import { bindNative, type HostHelpers } from '../http/native-binding.js';
+import type { TwoFactorSessionAccess } from '../http/session.js';
 import { fastifySessionAccess } from '../http/session-libraries.js';
-import type { HttpAnswer, Route, TwoFactorHttpOptions } from '../http/types.js';
+import type { HttpAnswer, TwoFactorHttpOptions } from '../http/types.js';
+import { wildcardMounts } from '../http/wildcard-routes.js';
 
 /** Options of {@link twoFactorPlugin}. */
 export interface TwoFactorPluginOptions extends TwoFactorHttpOptions<FastifyRequest> {
@@ -21,9 +21,7 @@ export interface TwoFactorPluginOptions extends TwoFactorHttpOptions<FastifyRequ
 }
 
 /** `fastify.twoFactor`: the helpers a host calls from its own routes. */
-export interface FastifyTwoFactor {
-  /** After the password is checked: asks for a code, trusts the browser or signs in; new session id. */
-  beginLogin(request: FastifyRequest, userId: string): Promise<LoginStart>;
+export interface FastifyTwoFactor extends HostHelpers<FastifyRequest> {
   /**
    * A `preHandler` (or `onRequest`) hook: 401 unless signed in; 403 `setup-required` until set up;
    * 403 `csrf` for a state-changing request from another site.
@@ -31,12 +29,6 @@ export interface FastifyTwoFactor {
   requireSignedIn: preHandlerAsyncHookHandler;
   /** A hook: 403 `step-up-required` unless a second factor was verified within `stepUpMaxAgeMs`. */
   requireStepUp: preHandlerAsyncHookHandler;
-  /** Signs out: the 2FA state is wiped and the session destroyed (the browser's cookie is then dead). */
-  signOut(request: FastifyRequest): Promise<void>;
-  /** The signed-in user, or null. */
-  userId(request: FastifyRequest): Promise<string | null>;
-  /** The 2FA state of this session (stage, user, fresh factor, this browser's device id), or null. */
-  state(request: FastifyRequest): Promise<SessionState | null>;
 }
 
 declare module 'fastify' {
@@ -102,17 +94,19 @@ export const twoFactorPlugin: FastifyPluginAsync<TwoFactorPluginOptions> = async
     );
     // Body reader errors carry their status (413 over the limit, 400 a Content-Length that lies).
     routes.setErrorHandler((error, request, reply) => send(reply, http.fail(error, request)));
-    for (const mounted of mountPoints(http.routes)) {
+    // Parameters as wildcards: Fastify's router would answer 414 for a key id over 100 characters.
+    for (const mount of wildcardMounts(http.routes)) {
       routes.route({
-        method: mounted.method,
-        url: mounted.url,
+        method: mount.method,
+        url: mount.url,
         handler: async (request, reply) => {
-          const found = mounted.find(request);
+          const found = mount.match(request.routeOptions.url ?? '', request.url);
           if (!found) return reply.callNotFound();
-          return send(
-            reply,
-            await http.dispatch(found.route, { ...bound.request(request), params: found.params }),
-          );
+          const answer = await http.dispatch(found.route, {
+            ...bound.request(request),
+            params: found.params,
+          });
+          return send(reply, answer);
         },
       });
     }
@@ -123,64 +117,3 @@ Object.assign(twoFactorPlugin, {
   [Symbol.for('skip-override')]: true,
   [Symbol.for('fastify.display-name')]: 'factorkit',
 });
-
-/** Where routes sharing a method and a static part are registered, and which of them a request is for. */
-interface MountPoint {
-  method: Route['method'];
-  url: string;
-  find(request: FastifyRequest): { route: Route; params: Record<string, string> } | null;
-}
-
-/**
- * Fastify's router answers 414 itself for a path parameter over its `maxParamLength` (100 by
- * default), and a security key's id may be 1400 characters, a user id 256. So a route with
- * parameters is registered as a wildcard after its static part (`/webauthn/keys/*`), and its
- * parameters are read here from the raw path, one segment each, as the router would.
- */
-function mountPoints(routes: readonly Route[]): MountPoint[] {
-  const byUrl = new Map<string, { method: Route['method']; url: string; routes: Route[] }>();
-  for (const route of routes) {
-    const at = route.path.indexOf('/:');
-    const url = at === -1 ? route.path : `${route.path.slice(0, at)}/*`;
-    const group = byUrl.get(`${route.method} ${url}`) ?? { method: route.method, url, routes: [] };
-    group.routes.push(route);
-    byUrl.set(`${route.method} ${url}`, group);
-  }
-  return [...byUrl.values()].map(({ method, url, routes: group }) => ({
-    method,
-    url,
-    find(request) {
-      if (!url.endsWith('/*')) return { route: group[0] as Route, params: {} };
-      // The segments after the static part (`request.routeOptions.url` carries the prefix).
-      const fixed = request.routeOptions.url?.split('/').length ?? 0;
-      const rest = (request.url.split('?')[0] ?? '').split('/').slice(fixed - 1);
-      if (rest.length > 1 && rest.at(-1) === '') rest.pop(); // a trailing slash
-      for (const route of group) {
-        const pattern = route.path.slice(route.path.indexOf('/:') + 1).split('/');
-        const params = matchSegments(pattern, rest);
-        if (params) return { route, params };
-      }
-      return null;
-    },
-  }));
-}
-
-/** The parameters when `segments` (raw) fit `pattern` (`:name` or a literal each), else null. */
-function matchSegments(pattern: string[], segments: string[]): Record<string, string> | null {
-  if (segments.length !== pattern.length) return null;
-  const params: Record<string, string> = {};
-  for (const [i, part] of pattern.entries()) {
-    const segment = segments[i] ?? '';
-    if (!part.startsWith(':')) {
-      if (segment !== part) return null;
-      continue;
-    }
-    if (segment === '') return null;
-    try {
-      params[part.slice(1)] = decodeURIComponent(segment);
-    } catch {
-      return null;
-    }
-  }
-  return params;
-}

@@ -13,15 +13,15 @@ export interface NativeReader<Native> {
   session(native: Native): TwoFactorSessionAccess;
 }
 
-/** The helpers every adapter gives the host, on its framework's request (each adapter documents them). */
+/** The helpers every adapter gives the host, on its framework's request. */
 export interface HostHelpers<Native> {
-  /** {@link TwoFactorHttp.beginLogin} on this request. */
+  /** After the password is checked: asks for a code, trusts the browser or signs in; new session id. */
   beginLogin(native: Native, userId: string): Promise<LoginStart>;
-  /** {@link TwoFactorHttp.signOut} on this request's session. */
+  /** Signs out: the 2FA state is wiped and the session destroyed (the browser's cookie is then dead). */
   signOut(native: Native): Promise<void>;
-  /** {@link TwoFactorHttp.userId} of this request's session. */
+  /** The signed-in user, or null. */
   userId(native: Native): Promise<string | null>;
-  /** {@link TwoFactorHttp.state} of this request's session. */
+  /** The 2FA state of this session (stage, user, fresh factor, this browser's device id), or null. */
   state(native: Native): Promise<SessionState | null>;
 }
 
