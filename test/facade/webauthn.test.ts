@@ -413,6 +413,24 @@ for (const target of storesUnderTest()) {
       ).toThrow(expect.objectContaining({ code: 'CONFIG' }));
     });
 
+    it('a label with a control character (a NUL, a newline) is bad input, at registration and rename: nothing stored', async () => {
+      const h = makeTwoFactor(await target.make());
+      const { options } = await h.tf.webauthn.beginRegistration('ana', SITE);
+      const response = new SoftAuthenticator().create(options, ORIGIN);
+      for (const label of ['a\u0000b', 'two\nlines'])
+        await expect(h.tf.webauthn.finishRegistration('ana', response, { label })).rejects.toMatchObject({
+          code: 'INVALID_INPUT',
+          field: 'options.label',
+        });
+      expect(await h.tf.webauthn.list('ana')).toEqual([]);
+      await register(h, 'ana');
+      const [key] = await h.tf.webauthn.list('ana');
+      await expect(h.tf.webauthn.rename('ana', key!.id, 'x\u0000')).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+      });
+      expect((await h.tf.webauthn.list('ana'))[0]?.label).toBe('YubiKey');
+    });
+
     it('passkeys: residentKey required asks for a discoverable credential, which then signs in', async () => {
       const h = makeTwoFactor(await target.make(), { webauthn: { residentKey: 'required' } });
       const { options } = await h.tf.webauthn.beginRegistration('ana', SITE);

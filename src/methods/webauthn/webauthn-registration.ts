@@ -53,7 +53,13 @@ export interface RegistrationStart {
   expiresAt: number;
 }
 
-const labelSchema = z.string().trim().min(1).max(64);
+/** A key's label: 1 to 64 characters, none a control character (PostgreSQL cannot store a NUL). */
+const labelSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
 
 /** The label a key gets when `finishRegistration` names none. */
 export const DEFAULT_KEY_LABEL = 'Security key';
@@ -252,5 +258,4 @@ export async function finishRegistration(
   return { ok: true, key: securityKeyView(stored), ...(backupCodes ? { backupCodes } : {}) };
 }
 
-/** A key label: 1 to 64 characters. */
 export { labelSchema };
