@@ -22,7 +22,8 @@ async function permitted<Native>(
   req: HttpRequest<Native>,
   options: ResolvedOptions<Native>,
 ): Promise<{ actor: Actor | null; ok: boolean }> {
-  const actor = (await options.getActor?.(req.native)) ?? null;
+  // Any falsy answer (a JavaScript host returning false) is no actor.
+  const actor = (await options.getActor?.(req.native)) || null;
   if (route.permission !== 'policy') return { actor, ok: actor !== null };
   const ok = options.canManagePolicy ? Boolean(await options.canManagePolicy(req.native)) : actor !== null;
   return { actor, ok };
