@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { FactorkitError } from '../core/errors.js';
 import type { Actor } from '../core/events.js';
-import { parseInput, userIdSchema } from '../core/validation.js';
+import { actorSchema, parseInput, userIdSchema } from '../core/validation.js';
 import { issueAdminCodeOp } from '../methods/admin-code/admin-code-module.js';
 import { storeKeys } from '../store/keys.js';
 import type { AdminAction, Context } from './context.js';
@@ -19,11 +18,6 @@ export interface AdminApi {
    */
   reset(actor: Actor, userId: string): Promise<void>;
 }
-
-const actorSchema = z.object({
-  id: z.string().min(1).max(256),
-  roles: z.array(z.string().max(100)).max(100).optional(),
-});
 
 async function authorizeOrThrow(
   ctx: Context,

@@ -12,6 +12,13 @@ export interface DevicesApi {
   revokeAll(userId: string): Promise<void>;
 }
 
+/** A device id as `login.verify` gives it: base64url (a NUL or a lone surrogate broke PostgreSQL). */
+const deviceIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
+
 export function createDevicesApi(ctx: Context): DevicesApi {
   return {
     async list(userIdInput) {
@@ -19,7 +26,7 @@ export function createDevicesApi(ctx: Context): DevicesApi {
     },
     async revoke(userIdInput, deviceIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const deviceId = parseInput(z.string().min(1).max(64), deviceIdInput, 'deviceId');
+      const deviceId = parseInput(deviceIdSchema, deviceIdInput, 'deviceId');
       const result = await ctx.store.commit([ctx.devices.revokeOp(userId, deviceId)], ctx.now());
       if (result.ok) await ctx.emit({ type: 'device.revoked', userId, detail: { deviceId } });
       return result.ok;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../core/events.js';
 import type { Policy, PolicyInput } from '../core/policy/policy-schema.js';
-import { parseInput } from '../core/validation.js';
+import { actorSchema, parseInput } from '../core/validation.js';
 import type { Context } from './context.js';
 
 /** The org policy: "Global Settings > Security > 2FA Authentication". */
@@ -15,15 +15,14 @@ export interface PolicyApi {
   set(input: PolicyInput, options?: { actor?: Actor | undefined }): Promise<Policy>;
 }
 
-const actorSchema = z.object({
-  id: z.string().min(1).max(256),
-  roles: z.array(z.string().max(100)).max(100).optional(),
-});
+/** A policy input is an object (its fields are checked as the policy they produce). */
+const policyInputSchema = z.looseObject({});
 
 export function createPolicyApi(ctx: Context): PolicyApi {
   return {
     get: () => ctx.policy({ fresh: true }),
     async set(input, options) {
+      parseInput(policyInputSchema, input, 'policy');
       const actor =
         options?.actor === undefined ? undefined : (parseInput(actorSchema, options.actor, 'actor') as Actor);
       const policy = await ctx.setPolicy(input);

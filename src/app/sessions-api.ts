@@ -5,6 +5,9 @@ import type { Context } from './context.js';
 const keySchema = z.string().max(64);
 /** An instant in ms (a verify result's `provenAt`). */
 const instantSchema = z.number().int().nonnegative();
+const openOptionsSchema = z
+  .object({ replaces: keySchema.nullable().optional(), provenAt: instantSchema.optional() })
+  .optional();
 
 /**
  * Signed-in sessions, checked against factorkit's store. The HTTP adapters use it for every
@@ -41,10 +44,9 @@ export function createSessionsApi(ctx: Context): SessionsApi {
   return {
     async open(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      const { replaces, provenAt } = parseInput(openOptionsSchema, options, 'options') ?? {};
       const policy = await ctx.policy();
-      const provenAt =
-        options?.provenAt === undefined ? undefined : parseInput(instantSchema, options.provenAt, 'provenAt');
-      return ctx.sessions.open(userId, policy.sessionMaxAgeMs, options?.replaces ?? null, provenAt);
+      return ctx.sessions.open(userId, policy.sessionMaxAgeMs, replaces ?? null, provenAt);
     },
     async isOpen(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);

@@ -23,5 +23,23 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, name:
   throw new InvalidInputError(path ? `${name}.${path}` : name, message);
 }
 
-/** A user id: any string of 1 to 256 characters chosen by the host. */
-export const userIdSchema = z.string().min(1).max(256);
+/**
+ * No lone surrogate: such a string is not Unicode, so a store that keeps UTF-8 changes it (two
+ * user ids would share one tag) and PostgreSQL's jsonb refuses it.
+ */
+const WELL_FORMED = /^[^\uD800-\uDFFF]*$/u;
+/** Nor a control character: PostgreSQL cannot store a NUL, and names are shown to people. */
+const STORABLE = /^[^\p{Cc}\uD800-\uDFFF]*$/u;
+
+/** A string every store keeps as given: no control character, no lone surrogate. */
+export const storableText = () =>
+  z.string().regex(STORABLE, 'must not contain control characters or lone surrogates');
+
+/** A user id: any well-formed string of 1 to 256 characters chosen by the host. */
+export const userIdSchema = z.string().min(1).max(256).regex(WELL_FORMED, 'must not contain lone surrogates');
+
+/** Who does an admin action (`admin.*`, `policy.set`): stored with what it did, so storable text. */
+export const actorSchema = z.object({
+  id: storableText().min(1).max(256),
+  roles: z.array(storableText().max(100)).max(100).optional(),
+});

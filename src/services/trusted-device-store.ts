@@ -49,6 +49,26 @@ export function deviceLabel(userAgent: string | undefined): string {
   return (browser ?? os ?? userAgent).slice(0, 80);
 }
 
+/** Labels are kept to this many UTF-16 units. */
+const LABEL_MAX = 120;
+
+/**
+ * A label as stored and listed: control characters and lone surrogates become spaces, runs of
+ * white space one space, cut to 120 units without halving a character (a cut emoji left a lone
+ * surrogate); a label left empty is `Unknown browser`.
+ */
+export function storableDeviceLabel(label: string): string {
+  const spaced = label
+    .replace(/[\p{Cc}\uD800-\uDFFF]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const cut = spaced
+    .slice(0, LABEL_MAX)
+    .replace(/[\uD800-\uDBFF]$/, '')
+    .trimEnd();
+  return cut || 'Unknown browser';
+}
+
 /**
  * Trusted browsers ("skip 2FA for 14 days"): a 256-bit random token for the host's cookie, kept
  * only as a keyed hash in one record per user, bound to that user, expiring a fixed time after it
@@ -83,7 +103,7 @@ export class TrustedDeviceStore {
     const deviceId = this.idOf(userId, token)[0]!;
     const now = this.now();
     const entry: DeviceEntry = {
-      label: label.slice(0, 120),
+      label: storableDeviceLabel(label),
       createdAt: now,
       lastUsedAt: now,
       expiresAt: now + ttlMs,

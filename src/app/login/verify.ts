@@ -7,6 +7,7 @@ import {
   assertionResponseSchema,
   type WebauthnAssertionResponse,
 } from '../../methods/webauthn/webauthn-json.js';
+import { storableDeviceLabel } from '../../services/trusted-device-store.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { parseChallengeId } from './challenge-id.js';
@@ -19,7 +20,11 @@ export type { VerifyResult };
 export type VerifyOptions = { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined };
 
 const verifyOptionsSchema = z
-  .object({ rememberDevice: z.boolean().optional(), deviceLabel: z.string().max(200).optional() })
+  .object({
+    rememberDevice: z.boolean().optional(),
+    // Sanitised, not refused: a login never fails for an odd user agent.
+    deviceLabel: z.string().max(200).transform(storableDeviceLabel).optional(),
+  })
   .optional();
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { qrSvg } from '../../core/qr.js';
-import { parseInput, userIdSchema } from '../../core/validation.js';
+import { parseInput, storableText, userIdSchema } from '../../core/validation.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
@@ -9,7 +9,8 @@ import { commitEnable, type SetupResult } from '../enable.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { lastStep, totpSealContext } from './totp-module.js';
 
-const accountNameSchema = z.object({ accountName: z.string().min(1).max(256) });
+/** Goes into the otpauth URI (a lone surrogate cannot be encoded) and the user's app: storable text. */
+const accountNameSchema = z.object({ accountName: storableText().min(1).max(256) });
 
 /** The authenticator-app part of the facade. */
 export interface TotpApi {

@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { storableText } from '../../core/validation.js';
 
 const base64url = (max: number) =>
   z
     .string()
     .max(max)
     .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
-const transports = z.array(z.string().max(32)).max(10);
+/** Stored with the key as listed (unknown ones too), so storable text. */
+const transports = z.array(storableText().max(32)).max(10);
 /**
  * The client's extension outputs: an object, passed to the verifier as is. Typed `object` so that
  * `@simplewebauthn/browser`'s `AuthenticationExtensionsClientOutputs` (an interface) is accepted.
@@ -142,7 +144,7 @@ export const rpIdSchema = z
   .max(253)
   .regex(/^[a-z0-9.-]+$/, 'must be a lowercase domain');
 /** The relying party's name, shown by the browser and the authenticator. */
-export const rpNameSchema = z.string().trim().min(1).max(100);
+export const rpNameSchema = storableText().trim().min(1).max(100);
 /** A page origin: https (or http://localhost), nothing after the port. */
 export const originSchema = z
   .string()

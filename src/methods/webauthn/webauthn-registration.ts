@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, InvalidInputError } from '../../core/errors.js';
-import { parseInput, userIdSchema } from '../../core/validation.js';
+import { parseInput, storableText, userIdSchema } from '../../core/validation.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
@@ -53,13 +53,11 @@ export interface RegistrationStart {
   expiresAt: number;
 }
 
-/** A key's label: 1 to 64 characters, none a control character (PostgreSQL cannot store a NUL). */
-const labelSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
+/**
+ * A key's label: 1 to 64 characters, none a control character (PostgreSQL cannot store a NUL) or a
+ * lone surrogate (PostgreSQL's jsonb refuses it).
+ */
+const labelSchema = storableText().trim().min(1).max(64);
 
 /** The label a key gets when `finishRegistration` names none. */
 export const DEFAULT_KEY_LABEL = 'Security key';
@@ -69,8 +67,8 @@ const siteSchema = z
     rpId: rpIdSchema.optional(),
     rpName: rpNameSchema.optional(),
     origin: originSchema.optional(),
-    userName: z.string().trim().min(1).max(256),
-    userDisplayName: z.string().trim().min(1).max(256).optional(),
+    userName: storableText().trim().min(1).max(256),
+    userDisplayName: storableText().trim().min(1).max(256).optional(),
   })
   .strict();
 
