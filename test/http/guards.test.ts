@@ -14,7 +14,13 @@ describe('admin guards of the HTTP layer', () => {
       params,
       body: { text: '{}', contentType: 'application/json' },
       header: () => undefined,
-      session: { get: () => state, set: (next) => void (state = next), rotate: () => undefined },
+      session: {
+        get: () => state,
+        set: (next) => {
+          state = next;
+        },
+        rotate: () => undefined,
+      },
       native: null,
     });
     for (const falsy of [false, 0, '']) {
