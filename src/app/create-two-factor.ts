@@ -4,7 +4,7 @@ import { Keyring, type KeysInput } from '../core/keyring.js';
 import { type TotpOptions, TotpVerifier } from '../core/otp/totp-verifier.js';
 import type { PolicyInput } from '../core/policy/policy-schema.js';
 import { type RandomSource, secureRandom } from '../core/random.js';
-import { parseOptions } from '../core/validation.js';
+import { parseOptions, storableText } from '../core/validation.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { CodeMessageTemplate } from '../mail/templates.js';
 import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
@@ -77,7 +77,8 @@ const fn = (name: string) =>
   z.custom<(...args: never[]) => unknown>(isFunction, { message: `${name} must be a function` });
 
 const optionsSchema = z.object({
-  issuer: z.string().trim().min(1).max(100),
+  // In every otpauth URI and email subject: storable text (a lone surrogate broke encodeURIComponent).
+  issuer: storableText({ trim: true }).min(1).max(100),
   store: z.custom<Store>(
     (value) =>
       typeof value === 'object' &&

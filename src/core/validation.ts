@@ -32,8 +32,12 @@ const WELL_FORMED = /^[^\uD800-\uDFFF]*$/u;
 const STORABLE = /^[^\p{Cc}\uD800-\uDFFF]*$/u;
 
 /** A string every store keeps as given: no control character, no lone surrogate. */
-export const storableText = () =>
-  z.string().regex(STORABLE, 'must not contain control characters or lone surrogates');
+export const storableText = (options: { trim?: boolean } = {}) =>
+  // Trimmed first, so that a trailing newline is trimmed away rather than refused.
+  (options.trim ? z.string().trim() : z.string()).regex(
+    STORABLE,
+    'must not contain control characters or lone surrogates',
+  );
 
 /** A user id: any well-formed string of 1 to 256 characters chosen by the host. */
 export const userIdSchema = z.string().min(1).max(256).regex(WELL_FORMED, 'must not contain lone surrogates');

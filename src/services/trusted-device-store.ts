@@ -53,13 +53,14 @@ export function deviceLabel(userAgent: string | undefined): string {
 const LABEL_MAX = 120;
 
 /**
- * A label as stored and listed: control characters and lone surrogates become spaces, runs of
+ * A label as stored and listed: control characters, bidirectional overrides and isolates (which
+ * would reorder an admin's list) and lone surrogates become spaces, runs of
  * white space one space, cut to 120 units without halving a character (a cut emoji left a lone
  * surrogate); a label left empty is `Unknown browser`.
  */
 export function storableDeviceLabel(label: string): string {
   const spaced = label
-    .replace(/[\p{Cc}\uD800-\uDFFF]/gu, ' ')
+    .replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   const cut = spaced

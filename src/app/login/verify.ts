@@ -23,7 +23,7 @@ const verifyOptionsSchema = z
   .object({
     rememberDevice: z.boolean().optional(),
     // Sanitised, not refused: a login never fails for an odd user agent.
-    deviceLabel: z.string().max(200).transform(storableDeviceLabel).optional(),
+    deviceLabel: z.string().max(10_000).transform(storableDeviceLabel).optional(),
   })
   .optional();
 

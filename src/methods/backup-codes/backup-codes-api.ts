@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FactorkitError } from '../../core/errors.js';
-import { parseInput, userIdSchema } from '../../core/validation.js';
+import { parseInput, storableText, userIdSchema } from '../../core/validation.js';
 import type { StoreOp } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
 import type { BackupCodeView } from './backup-code-vault.js';
@@ -44,7 +44,8 @@ export function createBackupCodesApi(ctx: MethodContext): BackupCodesApi {
     toText(codes, options) {
       const parsedCodes = parseInput(z.array(z.string().max(64)).max(100), codes, 'codes');
       const { accountName } = parseInput(
-        z.object({ accountName: z.string().min(1).max(256) }),
+        // A line of the downloaded file: a newline would forge lines of it.
+        z.object({ accountName: storableText().min(1).max(256) }),
         options,
         'options',
       );

@@ -144,7 +144,7 @@ export const rpIdSchema = z
   .max(253)
   .regex(/^[a-z0-9.-]+$/, 'must be a lowercase domain');
 /** The relying party's name, shown by the browser and the authenticator. */
-export const rpNameSchema = storableText().trim().min(1).max(100);
+export const rpNameSchema = storableText({ trim: true }).min(1).max(100);
 /** A page origin: https (or http://localhost), nothing after the port. */
 export const originSchema = z
   .string()

@@ -57,7 +57,7 @@ export interface RegistrationStart {
  * A key's label: 1 to 64 characters, none a control character (PostgreSQL cannot store a NUL) or a
  * lone surrogate (PostgreSQL's jsonb refuses it).
  */
-const labelSchema = storableText().trim().min(1).max(64);
+const labelSchema = storableText({ trim: true }).min(1).max(64);
 
 /** The label a key gets when `finishRegistration` names none. */
 export const DEFAULT_KEY_LABEL = 'Security key';
@@ -67,8 +67,8 @@ const siteSchema = z
     rpId: rpIdSchema.optional(),
     rpName: rpNameSchema.optional(),
     origin: originSchema.optional(),
-    userName: storableText().trim().min(1).max(256),
-    userDisplayName: storableText().trim().min(1).max(256).optional(),
+    userName: storableText({ trim: true }).min(1).max(256),
+    userDisplayName: storableText({ trim: true }).min(1).max(256).optional(),
   })
   .strict();
 
