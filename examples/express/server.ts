@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTwoFactor, type Mailer, MemoryMailer, MemoryStore, type Store } from 'factorkit';
@@ -79,16 +80,19 @@ const tf = createTwoFactor({
 
 const host = process.env['HOST'] ?? '127.0.0.1';
 const port = Number(process.env['PORT'] ?? 3000);
-// Security keys need a domain, not an IP: they work at http://localhost:<port> (EXAMPLE_ORIGIN to change).
-const origin = process.env['EXAMPLE_ORIGIN'] ?? `http://localhost:${port}`;
-const app = createExampleApp({
-  tf,
-  ...(mailer instanceof MemoryMailer ? { outbox: mailer } : {}),
-  webauthn: { rpId: new URL(origin).hostname, origin },
-});
-const server = app.listen(port, host, () => {
+const server = createServer();
+server.listen(port, host, () => {
   const address = server.address();
   const listening = typeof address === 'object' && address ? address.port : port;
+  // Security keys need a domain, not an IP: they work at http://localhost:<port> (EXAMPLE_ORIGIN to
+  // change), on the port actually listened on (PORT=0 picks a free one).
+  const origin = process.env['EXAMPLE_ORIGIN'] ?? `http://localhost:${listening}`;
+  const app = createExampleApp({
+    tf,
+    ...(mailer instanceof MemoryMailer ? { outbox: mailer } : {}),
+    webauthn: { rpId: new URL(origin).hostname, origin },
+  });
+  server.on('request', app);
   console.log(`\nCloudFon CX example control panel: http://${host}:${listening}/\n`);
   console.log(`Store: ${where}`);
   console.log('Demo users (email / password):');

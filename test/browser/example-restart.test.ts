@@ -80,6 +80,8 @@ describe.skipIf(!hasChromium)('the example persists (SQLite by default)', () => 
   it('an authenticator, backup codes, the org policy and a trusted browser outlive restarts', async () => {
     const first = await startExample();
     expect(first.output()).toContain(`SQLite ${join(dataDir, 'factorkit.sqlite')}`);
+    // On a free port (PORT=0), security keys are set up for the port actually listened on.
+    expect(first.output()).toContain(`work at http://localhost:${new URL(first.base).port} `);
     const admin = await browser.newContext();
     const context = await browser.newContext();
     const page = await context.newPage();
