@@ -7,15 +7,10 @@ import { Hono } from 'hono';
 import { twoFactorRouter } from '../src/entries/express.js';
 import { twoFactorPlugin } from '../src/entries/fastify.js';
 import { twoFactorApp } from '../src/entries/hono.js';
-import {
-  createTwoFactor,
-  MemoryMailer,
-  MemoryStore,
-  TotpVerifier,
-  type TwoFactor,
-} from '../src/entries/index.js';
+import { MemoryStore, TotpVerifier, type TwoFactor } from '../src/entries/index.js';
 import { createTwoFactorHttp } from '../src/http/create-http.js';
 import type { TwoFactorSessionAccess } from '../src/http/session.js';
+import { benchTwoFactor, CLOCK_MS, PATIENT_POLICY } from './bench-facade.js';
 import { table } from './harness.js';
 
 const CONNECTIONS = 32;
@@ -26,8 +21,6 @@ const REQUESTS = SESSIONS * 10;
 const ROUNDS = 2;
 /** Requests per endpoint before measuring, so that none is timed on cold code. */
 const WARM_UP = 2000;
-/** A frozen clock: codes are deterministic and no step boundary can fall mid-run. */
-const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
 const BARE_ANSWER = { ok: false, reason: 'invalid-code', attemptsLeft: 4 };
 const VERIFY = '/2fa/login/verify';
 
@@ -119,15 +112,7 @@ async function load(url: string, path: string, amount: number, session: (i: numb
  * floor each adapter is measured against (target: bare ÷ adapter under 2).
  */
 export async function benchHttpAdapters(): Promise<void> {
-  const tf = createTwoFactor({
-    issuer: 'Bench',
-    store: new MemoryStore(),
-    mailer: new MemoryMailer(),
-    keys: '9'.repeat(64),
-    now: () => CLOCK_MS,
-    // The wrong-code runs must keep evaluating codes, not hit the five-minute lock after three.
-    policy: { attempts: { perChallenge: 20, lockAfterFailures: [], accountFreeFailures: 1_000_000 } },
-  });
+  const tf = benchTwoFactor(new MemoryStore(), PATIENT_POLICY);
   const states = new Map<string, unknown>();
   const sessions: Sessions = (id) => ({
     get: () => states.get(id),

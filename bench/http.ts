@@ -2,14 +2,13 @@ import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import express from 'express';
 import { twoFactorRouter } from '../src/entries/express.js';
-import { createTwoFactor, MemoryMailer, MemoryStore, TotpVerifier } from '../src/entries/index.js';
+import { MemoryStore, TotpVerifier } from '../src/entries/index.js';
+import { benchTwoFactor, CLOCK_MS, PATIENT_POLICY } from './bench-facade.js';
 import { table } from './harness.js';
 
 const CONNECTIONS = 32;
 const SESSIONS = 6000;
 const totp = new TotpVerifier();
-/** The benchmark's facade runs on a frozen clock: codes are deterministic and no step boundary can fall mid-run. */
-const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
 
 /**
  * The verify endpoint of `factorkit/express` under autocannon (32 connections, 127.0.0.1), beside a
@@ -18,15 +17,7 @@ const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
  */
 export async function benchHttp(): Promise<void> {
   const store = new MemoryStore();
-  const tf = createTwoFactor({
-    issuer: 'Bench',
-    store,
-    mailer: new MemoryMailer(),
-    keys: '9'.repeat(64),
-    now: () => CLOCK_MS,
-    // The wrong-code run must keep evaluating codes, not hit the five-minute lock after three.
-    policy: { attempts: { perChallenge: 20, lockAfterFailures: [], accountFreeFailures: 1_000_000 } },
-  });
+  const tf = benchTwoFactor(store, PATIENT_POLICY);
   const sessions = new Map<string, unknown>();
   const router = twoFactorRouter(tf, {
     // Sessions by header: thousands of pending logins without signing in through HTTP.

@@ -4,18 +4,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
-import {
-  createTwoFactor,
-  MemoryMailer,
-  MemoryStore,
-  type Store,
-  TotpVerifier,
-} from '../src/entries/index.js';
+import { MemoryStore, type Store, TotpVerifier } from '../src/entries/index.js';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { RedisStore } from '../src/entries/redis.js';
 import { SqliteStore } from '../src/entries/sqlite.js';
 import { startRedisCluster } from '../test/helpers/redis-cluster.js';
 import { startPostgres, startRedis } from '../test/helpers/servers.js';
+import { benchTwoFactor, CLOCK_MS } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
 
 const RUNS = [
@@ -25,8 +20,6 @@ const RUNS = [
 /** Calls before each measured series, not counted: JIT, pools and server caches warm up. */
 const WARM_UP = 300;
 const totp = new TotpVerifier();
-/** The benchmark's facade runs on a frozen clock: codes are deterministic and no step boundary can fall mid-run. */
-export const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
 
 interface Target {
   name: string;
@@ -39,13 +32,7 @@ interface Target {
 
 /** Users enrolled in TOTP, each with an open login challenge and the code to send. */
 export async function prepare(store: Store, count: number, prefix = 'bench') {
-  const tf = createTwoFactor({
-    issuer: 'Bench',
-    store,
-    mailer: new MemoryMailer(),
-    keys: '7'.repeat(64),
-    now: () => CLOCK_MS,
-  });
+  const tf = benchTwoFactor(store);
   const users: Array<{ challengeId: string; code: string }> = [];
   const batch = 50;
   for (let from = 0; from < count; from += batch) {

@@ -6,6 +6,7 @@ import type {
 } from '../../src/methods/webauthn/webauthn-json.js';
 import { type Harness, startChallenge } from '../helpers/harness.js';
 import { b64url, es256KeyPair, noneAttestation, sha256, u32 } from '../helpers/webauthn-bytes.js';
+import type { TestClient } from '../http/support/client.js';
 
 export { b64url };
 
@@ -148,4 +149,39 @@ export async function keyChallenge(h: Harness, userId: string, stepUp = false) {
     challenge: start.webauthnOptions.challenge,
     options: start.webauthnOptions,
   };
+}
+
+/** Adds a key labelled YubiKey for the signed-in `client` through the HTTP endpoints. */
+export async function registerOverHttp(client: TestClient, cred: Cred = newCred()) {
+  const creation = (await client.call('POST', '/2fa/webauthn/register/options', {}))
+    .json as unknown as WebauthnCreationOptions;
+  const added = await client.call('POST', '/2fa/webauthn/register', {
+    response: register(cred, creation),
+    label: 'YubiKey',
+  });
+  const keyId = (added.json['key'] as { id: string } | undefined)?.id ?? '';
+  return { cred, added, keyId, creation };
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `verify` while another holder of the user's session renames the key in a loop (rename needs
+ * no fresh factor), and stops the renaming once it answers.
+ */
+export async function whileRenaming<T>(h: Harness, userId: string, keyId: string, verify: () => Promise<T>) {
+  let stop = false;
+  const renamer = (async () => {
+    let n = 0;
+    while (!stop) {
+      await tick();
+      await h.tf.webauthn.rename(userId, keyId, `label ${n++}`);
+    }
+  })();
+  try {
+    return await verify();
+  } finally {
+    stop = true;
+    await renamer;
+  }
 }

@@ -23,6 +23,7 @@ import {
   ORIGIN,
   RP_ID,
   register,
+  registerOverHttp,
   SITE,
   UP,
   UV,
@@ -407,15 +408,8 @@ describe('held: the HTTP layer', () => {
       try {
         const ana = new TestClient(host.base);
         await ana.call('POST', '/password/ana', {});
-        const creation = (await ana.call('POST', '/2fa/webauthn/register/options', {}))
-          .json as unknown as WebauthnCreationOptions;
-        const anaCred = newCred();
-        const added = await ana.call('POST', '/2fa/webauthn/register', {
-          response: register(anaCred, creation),
-          label: 'YubiKey',
-        });
+        const { cred: anaCred, added, keyId: anaKey, creation } = await registerOverHttp(ana);
         expect(added.status).toBe(200);
-        const anaKey = (added.json['key'] as { id: string }).id;
 
         // Ben, signed in with a fresh factor, cannot touch ana's key by id.
         const ben = new TestClient(host.base);

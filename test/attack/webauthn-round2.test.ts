@@ -3,7 +3,6 @@
  * 92f2a8c because of the finding it names, and holds the fix.
  */
 import { describe, expect, it } from 'vitest';
-import type { WebauthnCreationOptions } from '../../src/methods/webauthn/webauthn-json.js';
 import type { Store } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
@@ -20,8 +19,10 @@ import {
   ORIGIN,
   RP_ID,
   register,
+  registerOverHttp,
   UP,
   UV,
+  whileRenaming,
 } from './wa-support.js';
 
 const HTTP_SITE = { rpId: RP_ID, rpName: 'CloudFon CX', origin: ORIGIN };
@@ -41,18 +42,10 @@ for (const target of storesUnderTest()) {
       for (let i = 0; i < 6; i++) {
         const { challengeId, challenge } = await keyChallenge(h, 'ana');
         const response = assert(cred, challenge);
-        let stop = false;
         // Whoever holds any signed-in session of ana (rename needs no fresh factor) keeps renaming.
-        const renamer = (async () => {
-          let n = 0;
-          while (!stop) {
-            await tick();
-            await h.tf.webauthn.rename('ana', keyId, `label ${i}.${n++}`);
-          }
-        })();
-        const verified = await h.tf.login.verifyWebauthn(challengeId, response);
-        stop = true;
-        await renamer;
+        const verified = await whileRenaming(h, 'ana', keyId, () =>
+          h.tf.login.verifyWebauthn(challengeId, response),
+        );
         outcomes.push(verified.ok ? 'ok' : (verified as { reason: string }).reason);
         h.clock.advance(16 * 60_000); // past any lock, so every round is a fresh try
       }
@@ -79,17 +72,7 @@ describe('F1 escalates: the owner ends up locked out of every method', () => {
     for (let i = 0; i < 11; i++) {
       const { challengeId, challenge } = await keyChallenge(h, 'ana');
       const response = assert(cred, challenge);
-      let stop = false;
-      const renamer = (async () => {
-        let n = 0;
-        while (!stop) {
-          await tick();
-          await h.tf.webauthn.rename('ana', keyId, `label ${i}.${n++}`);
-        }
-      })();
-      await h.tf.login.verifyWebauthn(challengeId, response);
-      stop = true;
-      await renamer;
+      await whileRenaming(h, 'ana', keyId, () => h.tf.login.verifyWebauthn(challengeId, response));
       h.clock.advance(60_000);
     }
     const start = await startChallenge(h, 'ana');
@@ -108,15 +91,8 @@ describe('F1 over HTTP: a stolen (not fresh) session locks the owner out of key 
       try {
         const owner = new TestClient(host.base);
         await owner.call('POST', '/password/ana', {});
-        const creation = (await owner.call('POST', '/2fa/webauthn/register/options', {}))
-          .json as unknown as WebauthnCreationOptions;
-        const cred = newCred();
-        const added = await owner.call('POST', '/2fa/webauthn/register', {
-          response: register(cred, creation),
-          label: 'YubiKey',
-        });
+        const { cred, added, keyId } = await registerOverHttp(owner);
         expect(added.status).toBe(200);
-        const keyId = (added.json['key'] as { id: string }).id;
         // The "thief": a session cookie of ana (e.g. stolen), signed in long ago: no fresh factor.
         const thief = owner;
         h.clock.advance(60 * 60_000);

@@ -1,0 +1,21 @@
+import { createTwoFactor, MemoryMailer, type PolicyInput, type Store } from '../src/entries/index.js';
+
+/** The benchmarks' frozen clock: codes are deterministic and no step boundary can fall mid-run. */
+export const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
+
+/** For wrong-code runs: they must keep evaluating codes, not hit the five-minute lock after three. */
+export const PATIENT_POLICY: PolicyInput = {
+  attempts: { perChallenge: 20, lockAfterFailures: [], accountFreeFailures: 1_000_000 },
+};
+
+/** The facade a benchmark measures: on `store`, at {@link CLOCK_MS}, mail kept in memory. */
+export function benchTwoFactor(store: Store, policy?: PolicyInput) {
+  return createTwoFactor({
+    issuer: 'Bench',
+    store,
+    mailer: new MemoryMailer(),
+    keys: '7'.repeat(64),
+    now: () => CLOCK_MS,
+    ...(policy ? { policy } : {}),
+  });
+}
