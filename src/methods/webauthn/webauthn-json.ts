@@ -18,33 +18,28 @@ const clientExtensionResults = z
   })
   .default({});
 
+/** A `PublicKeyCredential` as JSON around its ceremony's `response`: the fields both ceremonies share. */
+const publicKeyCredential = <R extends z.ZodRawShape>(response: R) =>
+  z.object({
+    id: base64url(1400).min(1),
+    rawId: base64url(1400).min(1),
+    type: z.literal('public-key'),
+    response: z.object({ clientDataJSON: base64url(8192), ...response }),
+    clientExtensionResults,
+    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  });
+
 /** What `navigator.credentials.create()` returns, as JSON (`@simplewebauthn/browser`'s `startRegistration`). */
-export const registrationResponseSchema = z.object({
-  id: base64url(1400).min(1),
-  rawId: base64url(1400).min(1),
-  type: z.literal('public-key'),
-  response: z.object({
-    clientDataJSON: base64url(8192),
-    attestationObject: base64url(65_536),
-    transports: transports.optional(),
-  }),
-  clientExtensionResults: clientExtensionResults,
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+export const registrationResponseSchema = publicKeyCredential({
+  attestationObject: base64url(65_536),
+  transports: transports.optional(),
 });
 
 /** What `navigator.credentials.get()` returns, as JSON (`@simplewebauthn/browser`'s `startAuthentication`). */
-export const assertionResponseSchema = z.object({
-  id: base64url(1400).min(1),
-  rawId: base64url(1400).min(1),
-  type: z.literal('public-key'),
-  response: z.object({
-    clientDataJSON: base64url(8192),
-    authenticatorData: base64url(8192),
-    signature: base64url(2048),
-    userHandle: base64url(1024).optional(),
-  }),
-  clientExtensionResults: clientExtensionResults,
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+export const assertionResponseSchema = publicKeyCredential({
+  authenticatorData: base64url(8192),
+  signature: base64url(2048),
+  userHandle: base64url(1024).optional(),
 });
 
 /** A registration response (validated at the edge). */
