@@ -36,8 +36,8 @@ async function startExample(): Promise<{ base: string; output: () => string; chi
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = output.match(/control panel: (http:\/\/127\.0\.0\.1:\d+)\//);
-      // The banner ends with the outbox line: wait for all of it.
-      if (match && output.includes('/dev/outbox')) {
+      // The banner ends with the security keys' line: wait for all of it.
+      if (match && /Security keys and passkeys work at .*\n/.test(output)) {
         clearTimeout(timer);
         resolve(match[1]!);
       }
