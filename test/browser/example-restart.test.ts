@@ -18,7 +18,10 @@ beforeAll(async () => {
   browser = await launchChromium();
   dataDir = mkdtempSync(join(tmpdir(), 'factorkit-example-'));
 });
+/** Every example started, stopped after the tests even when one fails half-way. */
+const started: ChildProcess[] = [];
 afterAll(async () => {
+  await Promise.all(started.map(stop));
   await browser?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -30,6 +33,7 @@ async function startExample(): Promise<{ base: string; output: () => string; chi
     env: { ...process.env, PORT: '0', FACTORKIT_DATA_DIR: dataDir, EXAMPLE_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let output = '';
   const base = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the example did not start:\n${output}`)), 30_000);
