@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTwoFactor, type Mailer, MemoryMailer, MemoryStore, type Store } from 'factorkit';
+import { simpleWebauthn } from 'factorkit/webauthn';
 import { createExampleApp } from './app.js';
 import { DEMO_ACCOUNTS } from './users.js';
 
@@ -72,6 +73,8 @@ const tf = createTwoFactor({
   // "View Backup Codes" shows the codes again, as the help page describes: keep them sealed, not hashed.
   policy: { backupCodes: { storage: 'viewable' } },
   authorize: (actor) => actor.roles?.includes('admin') === true,
+  // Security keys and passkeys: @simplewebauthn/server verifies them.
+  webauthn: { library: simpleWebauthn },
   onEvent: (event) => {
     if (process.env['EXAMPLE_QUIET'] !== '1')
       console.log(`[event] ${event.type}${event.userId ? ` user=${event.userId}` : ''}`);

@@ -11,7 +11,12 @@ import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
 import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
 import type { TwoFactorStatus } from '../methods/method-module.js';
 import { createMethodRegistry, type FactorId, type MethodApis } from '../methods/registry.js';
-import { type WebauthnSettings, webauthnSettingsSchema } from '../methods/webauthn/webauthn-json.js';
+import {
+  WEBAUTHN_OFF,
+  type WebauthnSettings,
+  webauthnSettingsSchema,
+} from '../methods/webauthn/webauthn-json.js';
+import { webauthnLibrary } from '../methods/webauthn/webauthn-library.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
 import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
@@ -21,6 +26,7 @@ import { type AdminApi, createAdminApi } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
+import { recordInternals } from './internals.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
@@ -53,7 +59,11 @@ export interface TwoFactorOptions {
   emailTemplate?: CodeMessageTemplate;
   /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
   policyCacheMs?: number;
-  /** Security keys and passkeys: user verification, attestation, resident keys (see `WebauthnSettings`). */
+  /**
+   * Security keys and passkeys: the verifier (`library`: `simpleWebauthn` from `factorkit/webauthn`),
+   * user verification, attestation, resident keys, the site (see `WebauthnSettings`). Without it,
+   * security keys are off.
+   */
   webauthn?: Partial<WebauthnSettings>;
 }
 
@@ -114,6 +124,8 @@ const optionsSchema = z.object({
  */
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const parsed = parseOptions(optionsSchema, options, 'options');
+  // Given, the option means keys are offered: a missing library is told now, not at the first key.
+  if (parsed.webauthn) webauthnLibrary(parsed.webauthn);
   const now = options.now ?? Date.now;
   const random = options.random ?? secureRandom;
   const keyring = new Keyring(options.keys);
@@ -138,13 +150,13 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
     limiter: new AttemptLimiter({ store, now }),
     sessions: new SessionRegistry({ store, now, random }),
-    webauthn: parsed.webauthn ?? webauthnSettingsSchema.parse({}),
+    webauthn: parsed.webauthn ?? WEBAUTHN_OFF,
     methods: createMethodRegistry(() => ctx),
     emit: createEmitter(options.onEvent, now),
     authorize: options.authorize ?? (() => false),
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
   };
-  return {
+  const tf: TwoFactor = {
     ...ctx.methods.apis(),
     status: createStatus(ctx),
     disable: createDisable(ctx),
@@ -154,4 +166,5 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     login: createLoginApi(ctx),
     sessions: createSessionsApi(ctx),
   };
+  return recordInternals(tf, { keyring, webauthnLibrary: ctx.webauthn.library !== undefined });
 }
