@@ -11,6 +11,8 @@ import { RedisStore } from 'factorkit/redis';
 import { SmtpMailer } from 'factorkit/smtp';
 import { SqliteStore } from 'factorkit/sqlite';
 import { storeContract } from 'factorkit/testing';
+// Its types name no peer: they resolve without @simplewebauthn/server installed.
+import { simpleWebauthn } from 'factorkit/webauthn';
 
 export const used = [
   createTwoFactor,
@@ -25,4 +27,5 @@ export const used = [
   SmtpMailer,
   SqliteStore,
   storeContract,
+  simpleWebauthn,
 ];

@@ -84,6 +84,14 @@ const tf = createTwoFactor({
 const host = process.env['HOST'] ?? '127.0.0.1';
 const port = Number(process.env['PORT'] ?? 3000);
 const server = createServer();
+server.once('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  // The usual first-run wall (another example, or another app, on the port): the fix, not a stack.
+  console.error(
+    `\nPort ${port} on ${host} is in use (is the example already running?). Start it on another port:\n\n  PORT=${port + 1} npm run example\n`,
+  );
+  process.exit(1);
+});
 server.listen(port, host, () => {
   const address = server.address();
   const listening = typeof address === 'object' && address ? address.port : port;

@@ -22,7 +22,7 @@ import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
 import { guardStore } from '../store/guard-store.js';
 import type { Store } from '../store/store.js';
-import { type AdminApi, createAdminApi } from './admin.js';
+import { type AdminApi, createAdminApi, denyEveryAdminAction } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
@@ -86,7 +86,13 @@ const isFunction = (value: unknown) => typeof value === 'function';
 const fn = (name: string) =>
   z.custom<(...args: never[]) => unknown>(isFunction, { message: `${name} must be a function` });
 
-const optionsSchema = z.object({
+/** An options object (checked field by field where it is used). */
+const settings = (what: string) =>
+  z.custom<object>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    message: `must be an object (${what})`,
+  });
+
+const optionsSchema = z.strictObject({
   // In every otpauth URI and email subject: storable text (a lone surrogate broke encodeURIComponent).
   issuer: storableText({ trim: true }).min(1).max(100),
   store: z.custom<Store>(
@@ -103,12 +109,12 @@ const optionsSchema = z.object({
     },
   ),
   keys: z.union([z.string(), z.record(z.string(), z.string())]),
-  policy: z.unknown().optional(),
+  policy: settings('PolicyInput: { required, frequency, ... }, see docs/policy.md').optional(),
   now: fn('now').optional(),
   random: fn('random').optional(),
   authorize: fn('authorize').optional(),
   onEvent: fn('onEvent').optional(),
-  totp: z.unknown().optional(),
+  totp: settings('{ algorithm, digits, periodSeconds, windowSteps }').optional(),
   emailTemplate: fn('emailTemplate').optional(),
   policyCacheMs: z.number().int().min(0).max(60_000).optional(),
   webauthn: webauthnSettingsSchema.optional(),
@@ -153,7 +159,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     webauthn: parsed.webauthn ?? WEBAUTHN_OFF,
     methods: createMethodRegistry(() => ctx),
     emit: createEmitter(options.onEvent, now),
-    authorize: options.authorize ?? (() => false),
+    authorize: options.authorize ?? denyEveryAdminAction,
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
   };
   const tf: TwoFactor = {
