@@ -364,15 +364,16 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
  * measured in its font, placed as its list style places it, against every code's box.
  */
 function codeListOverlaps(page: Page, list: string): Promise<string[]> {
-  return page.evaluate((selector) => {
-    const items = [...document.querySelectorAll<HTMLLIElement>(`${selector} li`)];
-    const canvas = document.createElement('canvas').getContext('2d')!;
+  // Runs in the page (the test's own types have no DOM): written as the script the page evaluates.
+  return page.evaluate(`(() => {
+    const items = [...document.querySelectorAll(${JSON.stringify(`${list} li`)})];
+    const canvas = document.createElement('canvas').getContext('2d');
     const boxes = items.map((li, i) => {
       const style = getComputedStyle(li);
       canvas.font = style.font;
-      const markerWidth = canvas.measureText(`${i + 1}. `).width;
+      const markerWidth = canvas.measureText((i + 1) + '. ').width;
       const item = li.getBoundingClientRect();
-      const code = li.querySelector('code')!.getBoundingClientRect();
+      const code = li.querySelector('code').getBoundingClientRect();
       // No list marker: the number is the item's own content (a ::before), inside its box.
       const inside = style.listStylePosition === 'inside' || style.listStyleType === 'none';
       const marker = inside
@@ -380,15 +381,15 @@ function codeListOverlaps(page: Page, list: string): Promise<string[]> {
         : { left: item.left - markerWidth, right: item.left };
       return { n: i + 1, marker, code, top: item.top, bottom: item.bottom };
     });
-    const found: string[] = [];
+    const found = [];
     for (const a of boxes)
       for (const b of boxes) {
         const sameRow = a.top < b.bottom && b.top < a.bottom;
         if (a !== b && sameRow && a.marker.left < b.code.right && b.code.left < a.marker.right)
-          found.push(`${a.n}. overlaps code ${b.n}`);
+          found.push(a.n + '. overlaps code ' + b.n);
       }
     return found;
-  }, list);
+  })()`);
 }
 
 /** The open pop-ups of the page. */
