@@ -16,7 +16,6 @@ import {
   type WebauthnSettings,
   webauthnSettingsSchema,
 } from '../methods/webauthn/webauthn-json.js';
-import { webauthnLibrary } from '../methods/webauthn/webauthn-library.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
 import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
@@ -130,8 +129,6 @@ const optionsSchema = z.strictObject({
  */
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const parsed = parseOptions(optionsSchema, options, 'options');
-  // Given, the option means keys are offered: a missing library is told now, not at the first key.
-  if (parsed.webauthn) webauthnLibrary(parsed.webauthn);
   const now = options.now ?? Date.now;
   const random = options.random ?? secureRandom;
   const keyring = new Keyring(options.keys);
