@@ -11,19 +11,26 @@ export function instrumentMailer(mailer: Mailer, purpose: MailPurpose, telemetry
     send(message) {
       const t = telemetry();
       if (!t) return mailer.send(message);
-      return t.span('factorkit.mail.send', base, async (span) => {
-        try {
-          await mailer.send(message);
-        } catch (error) {
+      const span = t.leafSpan('factorkit.mail.send', base);
+      let sending: Promise<void>;
+      try {
+        sending = mailer.send(message);
+      } catch (error) {
+        sending = Promise.reject(error);
+      }
+      return sending.then(
+        () => {
+          const attributes = { ...base, 'factorkit.outcome': 'sent' };
+          t.add('factorkit.mail.sends', attributes);
+          span?.end(attributes);
+        },
+        (error: unknown) => {
           const attributes = { ...base, 'factorkit.outcome': 'failed' };
           t.add('factorkit.mail.sends', attributes);
-          span.end(attributes, errorFacts(error));
+          span?.end(attributes, errorFacts(error));
           throw error;
-        }
-        const attributes = { ...base, 'factorkit.outcome': 'sent' };
-        t.add('factorkit.mail.sends', attributes);
-        span.end(attributes);
-      });
+        },
+      );
     },
   };
 }

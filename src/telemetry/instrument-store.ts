@@ -2,6 +2,11 @@ import type { Store } from '../store/store.js';
 import { errorFacts, type TelemetrySource } from './telemetry.js';
 
 type Operation = 'get' | 'getMany' | 'commit';
+const BASE = {
+  get: { 'factorkit.store.operation': 'get' },
+  getMany: { 'factorkit.store.operation': 'getMany' },
+  commit: { 'factorkit.store.operation': 'commit' },
+} as const;
 
 /**
  * The store with a span per round trip (`factorkit.store.commit` ...), its duration in
@@ -12,27 +17,28 @@ export function instrumentStore(store: Store, telemetry: TelemetrySource): Store
   const observe = <T>(operation: Operation, call: () => Promise<T>, refused: (result: T) => boolean) => {
     const t = telemetry();
     if (!t) return call();
-    const base = { 'factorkit.store.operation': operation };
-    return t.span(`factorkit.store.${operation}`, base, async (span) => {
-      const started = performance.now();
-      const finish = (outcome: string, error?: { type: string; message: string }) => {
-        const attributes = { ...base, 'factorkit.outcome': outcome };
-        t.record('factorkit.store.duration', (performance.now() - started) / 1000, attributes);
-        span.end(attributes, error);
-      };
-      try {
-        const result = await call();
+    const base = BASE[operation];
+    const span = t.leafSpan(`factorkit.store.${operation}`, base);
+    const started = performance.now();
+    const finish = (outcome: string, error?: { type: string; message: string }) => {
+      const attributes = { ...base, 'factorkit.outcome': outcome };
+      t.record('factorkit.store.duration', (performance.now() - started) / 1000, attributes);
+      span?.end(attributes, error);
+    };
+    return call().then(
+      (result) => {
         // A conditional op that did not hold (a code already used, a lock): an answer, not an error.
         finish(refused(result) ? 'refused' : 'ok');
         return result;
-      } catch (error) {
+      },
+      (error: unknown) => {
         const facts = errorFacts(error);
         const unavailable = facts.type === 'STORE_UNAVAILABLE';
         if (unavailable) t.add('factorkit.store.outages', base);
         finish(unavailable ? 'unavailable' : 'error', facts);
         throw error;
-      }
-    });
+      },
+    );
   };
   const never = () => false;
   return {

@@ -1,5 +1,5 @@
 import { DURATION_BUCKETS_S, type InstrumentName, instruments } from './instruments.js';
-import type { Attributes, Telemetry, TelemetrySource } from './telemetry.js';
+import type { Attributes, SpanHandle, Telemetry, TelemetrySource } from './telemetry.js';
 
 /*
  * The parts of `@opentelemetry/api` factorkit uses, written structurally: the package is an
@@ -7,6 +7,7 @@ import type { Attributes, Telemetry, TelemetrySource } from './telemetry.js';
  * satisfies this.
  */
 interface OtelSpan {
+  isRecording(): boolean;
   setAttributes(attributes: Attributes): unknown;
   setStatus(status: { code: number; message?: string }): unknown;
   end(): void;
@@ -17,6 +18,7 @@ interface OtelTracer {
     options: { attributes?: Attributes },
     fn: F,
   ): ReturnType<F>;
+  startSpan(name: string, options: { attributes?: Attributes }, context?: never): OtelSpan;
 }
 interface OtelCounter {
   add(value: number, attributes?: Attributes): void;
@@ -34,13 +36,23 @@ interface OtelMeter {
 
 /** The OpenTelemetry API object (`import * as api from '@opentelemetry/api'`), as factorkit uses it. */
 export interface OpenTelemetryApi {
-  trace: { getTracer(name: string, version?: string): OtelTracer };
+  trace: { getTracer(name: string, version?: string): OtelTracer; getActiveSpan(): OtelSpan | undefined };
   metrics: { getMeterProvider(): { getMeter(name: string, version?: string): OtelMeter } };
 }
 
 const SCOPE = 'factorkit';
 /** `SpanStatusCode.ERROR` of the API. */
 const STATUS_ERROR = 2;
+
+function handle(span: OtelSpan): SpanHandle {
+  return {
+    end(attributes, error) {
+      span.setAttributes(error ? { ...attributes, 'error.type': error.type } : attributes);
+      if (error) span.setStatus({ code: STATUS_ERROR, message: error.message });
+      span.end();
+    },
+  };
+}
 
 /** Telemetry over the OpenTelemetry API: spans through the global tracer, metrics through the global meter. */
 export function openTelemetry(api: OpenTelemetryApi): Telemetry {
@@ -72,16 +84,12 @@ export function openTelemetry(api: OpenTelemetryApi): Telemetry {
     return found;
   };
   return {
-    span: (name, attributes, fn) =>
-      tracer.startActiveSpan(name, { attributes }, (span) =>
-        fn({
-          end(endAttributes, error) {
-            span.setAttributes(error ? { ...endAttributes, 'error.type': error.type } : endAttributes);
-            if (error) span.setStatus({ code: STATUS_ERROR, message: error.message });
-            span.end();
-          },
-        }),
-      ),
+    span: (name, attributes, fn) => tracer.startActiveSpan(name, { attributes }, (span) => fn(handle(span))),
+    leafSpan(name, attributes) {
+      const parent = api.trace.getActiveSpan();
+      if (parent && !parent.isRecording()) return null;
+      return handle(tracer.startSpan(name, { attributes }));
+    },
     add: (name, attributes, value = 1) => (instrument(name) as OtelCounter).add(value, attributes),
     record: (name, value, attributes) => (instrument(name) as OtelHistogram).record(value, attributes),
   };

@@ -16,6 +16,12 @@ export interface SpanHandle {
 export interface Telemetry {
   /** Runs `fn` inside a new span, a child of the caller's active span (the host's request). */
   span<T>(name: string, attributes: Attributes, fn: (span: SpanHandle) => T): T;
+  /**
+   * Starts a span that has no children (a store round trip, a mail) under the active span, without
+   * making it active (no context switch: the cheap path, taken several times a call); null when the
+   * active span is not recording (sampled out), so an unsampled call pays for no child span.
+   */
+  leafSpan(name: string, attributes: Attributes): SpanHandle | null;
   /** Adds to a counter. */
   add(name: InstrumentName, attributes: Attributes, value?: number): void;
   /** Records a histogram value (durations in seconds). */
