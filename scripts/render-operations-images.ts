@@ -26,7 +26,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs the workload for RUN_S seconds, scraping the exporter every second. */
 async function workload(): Promise<Scrape[]> {
-  const redisServer = await startRedis();
+  // Append-only file on: the outage below restarts the server, and the users must still be there.
+  const redisServer = await startRedis({ persistent: true });
   if (!redisServer) throw new Error('redis-server is needed');
   const exporter = new PrometheusExporter({ port: 0, host: '127.0.0.1', preventServerStart: true });
   await exporter.startServer();
@@ -51,7 +52,7 @@ async function workload(): Promise<Scrape[]> {
   };
   const tf = createTwoFactor({
     issuer: 'CloudFon CX',
-    store: new RedisStore({ client, commandTimeoutMs: 300 }),
+    store: new RedisStore({ client, commandTimeoutMs: 1000 }),
     mailer,
     keys: '5'.repeat(64),
     openTelemetry: api,
@@ -65,7 +66,7 @@ async function workload(): Promise<Scrape[]> {
     await tf.totp.confirmSetup(id, totp.generateCode(setup.secret, Date.now() - 30_000));
     users.push({ id, secret: setup.secret });
   }
-  const mailUsers = ['mail-a', 'mail-b', 'mail-c', 'mail-d'];
+  const mailUsers = Array.from({ length: 16 }, (_, i) => `mail-${i}`);
   for (const id of mailUsers) {
     await tf.email.beginSetup(id, `${id}@cloudfon.example`);
     const code = memory.lastTo(`${id}@cloudfon.example`)!.text.match(/\b(\d{6})\b/)![1]!;
@@ -111,7 +112,7 @@ async function workload(): Promise<Scrape[]> {
         })(),
       );
     }
-    if (next % 10 === 0) {
+    if (next % 4 === 0) {
       const id = mailUsers[next % mailUsers.length]!;
       await quietly(
         (async () => {
@@ -168,7 +169,7 @@ async function renderDashboard(scrapes: Scrape[]) {
       const div = document.createElement('div'); div.className = 'panel'; div.innerHTML = '<h2>'+p.title+'</h2>';
       document.getElementById('grid').appendChild(div);
       const series = p.series.length ? p.series : [{ legend: 'no data', values: times.map(() => null) }];
-      new uPlot({ width: 560, height: 200, legend: { show: true },
+      new uPlot({ width: 560, height: 200, legend: { show: true, live: false },
         scales: { x: { time: false } },
         axes: [{ stroke: '#8e8e8e', grid: { stroke: '#2b2d33' }, values: (u, v) => v.map((x) => x + ' s') },
                { stroke: '#8e8e8e', grid: { stroke: '#2b2d33' }, size: 70, values: (u, v) => v.map((x) => fmt(p.unit, x)) }],

@@ -45,8 +45,9 @@ describe('docs/operations.md', () => {
   });
 
   it('the dashboard queries only metrics factorkit records, under their Prometheus names', () => {
-    const prometheusNames = Object.entries(instruments).flatMap(([name, { kind, unit }]) => {
-      const base = name.replace(/\./g, '_') + (unit === 's' ? '_seconds' : '');
+    // The JavaScript Prometheus exporter's names: dots to underscores, `_total` on counters, no unit.
+    const prometheusNames = Object.entries(instruments).flatMap(([name, { kind }]) => {
+      const base = name.replace(/\./g, '_');
       return kind === 'counter' ? [`${base}_total`] : [`${base}_bucket`, `${base}_count`, `${base}_sum`];
     });
     const queried = (dashboard.panels as Array<{ targets?: Array<{ expr: string }> }>)

@@ -1,5 +1,9 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import session from 'express-session';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { twoFactorRouter } from '../../src/adapters/express.js';
 import { RedisStore } from '../../src/stores/redis/redis-store.js';
 import { detectOpenTelemetry } from '../../src/telemetry/opentelemetry.js';
 import { enrollEmail, enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
@@ -199,5 +203,48 @@ describe('OpenTelemetry wiring', () => {
     expect(otel.spans()).toEqual([]);
     await found.tf.status('agent');
     expect(otel.spans().map((s) => s.name)).toEqual(['factorkit.store.getMany', 'factorkit.status']);
+  });
+});
+
+describe('OpenTelemetry behind the HTTP adapters', () => {
+  it("a 2FA route's facade span is a child of the host's request span (as HTTP instrumentation makes it)", async () => {
+    const h = makeTwoFactor(await storesUnderTest()[0]!.make(), { openTelemetry: otel.api });
+    const { secret } = await enrollTotp(h, 'ana');
+    const app = express();
+    app.use(session({ secret: 'x'.repeat(32), resave: false, saveUninitialized: false }));
+    const router = twoFactorRouter(h.tf, { session: (req) => req.session, now: h.clock.now });
+    app.use('/2fa', router);
+    app.post(
+      '/password/:id',
+      async (req, res) => void res.json(await router.beginLogin(req, req.params['id']!)),
+    );
+    // What @opentelemetry/instrumentation-http does: each request runs inside its server span.
+    const tracer = otel.api.trace.getTracer('host');
+    const server = createServer((req, res) =>
+      tracer.startActiveSpan(`${req.method} ${req.url}`, (span) => {
+        res.on('finish', () => span.end());
+        app(req, res);
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const login = await fetch(`${base}/password/ana`, { method: 'POST' });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      await otel.reset();
+      const verified = await fetch(`${base}/2fa/login/verify`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', origin: base },
+        body: JSON.stringify({ code: h.totp.generateCode(secret, h.clock.now()) }),
+      });
+      expect(verified.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const host = otel.span('POST /2fa/login/verify');
+      const verify = otel.span('factorkit.login.verify');
+      expect(verify.parentSpanContext?.spanId).toBe(host.spanContext().spanId);
+      expect(verify.spanContext().traceId).toBe(host.spanContext().traceId);
+    } finally {
+      server.close();
+    }
   });
 });
