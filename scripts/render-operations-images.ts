@@ -66,7 +66,7 @@ async function workload(): Promise<Scrape[]> {
     await tf.totp.confirmSetup(id, totp.generateCode(setup.secret, Date.now() - 30_000));
     users.push({ id, secret: setup.secret });
   }
-  const mailUsers = Array.from({ length: 16 }, (_, i) => `mail-${i}`);
+  const mailUsers = Array.from({ length: 64 }, (_, i) => `mail-${i}`);
   for (const id of mailUsers) {
     await tf.email.beginSetup(id, `${id}@cloudfon.example`);
     const code = memory.lastTo(`${id}@cloudfon.example`)!.text.match(/\b(\d{6})\b/)![1]!;
@@ -82,14 +82,20 @@ async function workload(): Promise<Scrape[]> {
       .then((text) => scrapes.push(parseExposition(text, t)));
   }, 1000);
   let next = 0;
-  const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+  const outage = false;
+  const failures = new Map<string, number>();
+  const quietly = (p: Promise<unknown>) =>
+    p.catch((error: { code?: string }) =>
+      failures.set(String(error?.code), (failures.get(String(error?.code)) ?? 0) + 1),
+    );
   while (elapsed() < RUN_S) {
     const t = elapsed();
-    mailDown = t > 70 && t < 95;
+    // Each address may have a code once a minute (the cooldown): the failure spans the second round.
+    mailDown = t > 55 && t < 85;
     if (t > 105 && t < 115 && redisServer)
       await redisServer
         .stop()
-        .then(() => sleep(10_000))
+        .then(() => sleep(15_000))
         .then(() => redisServer.start());
     const user = users[next++ % users.length]!;
     const wrongFirst = next % 8 === 0;
@@ -124,6 +130,7 @@ async function workload(): Promise<Scrape[]> {
     await sleep(60);
   }
   clearInterval(scraper);
+  console.log('calls that threw, by code:', Object.fromEntries(failures));
   await tf.notices.settled();
   await sleep(500);
   client.disconnect();
@@ -164,7 +171,7 @@ async function renderDashboard(scrapes: Scrape[]) {
     <div class="grid" id="grid"></div><script>
     const times = ${JSON.stringify(times)}; const panels = ${JSON.stringify(panels)};
     const colors = ['#73bf69','#f2495c','#fade2a','#5794f2','#ff9830','#b877d9'];
-    const fmt = (unit, v) => v == null ? '' : unit === 's' ? (v < 0.001 ? (v*1e6).toFixed(0)+' µs' : (v*1000).toFixed(1)+' ms') : v.toFixed(2)+'/s';
+    const fmt = (unit, v) => v == null ? '' : unit === 's' ? (v >= 1 ? v.toFixed(1)+' s' : v < 0.001 ? (v*1e6).toFixed(0)+' µs' : (v*1000).toFixed(0)+' ms') : v.toFixed(2)+'/s';
     for (const p of panels) {
       const div = document.createElement('div'); div.className = 'panel'; div.innerHTML = '<h2>'+p.title+'</h2>';
       document.getElementById('grid').appendChild(div);
@@ -172,7 +179,7 @@ async function renderDashboard(scrapes: Scrape[]) {
       new uPlot({ width: 560, height: 200, legend: { show: true, live: false },
         scales: { x: { time: false } },
         axes: [{ stroke: '#8e8e8e', grid: { stroke: '#2b2d33' }, values: (u, v) => v.map((x) => x + ' s') },
-               { stroke: '#8e8e8e', grid: { stroke: '#2b2d33' }, size: 70, values: (u, v) => v.map((x) => fmt(p.unit, x)) }],
+               { stroke: '#8e8e8e', grid: { stroke: '#2b2d33' }, size: 80, values: (u, v) => v.map((x) => fmt(p.unit, x)) }],
         series: [{}, ...series.map((s, i) => ({ label: s.legend, stroke: colors[i % colors.length], width: 2, fill: colors[i % colors.length] + '1a', spanGaps: false }))] },
         [times, ...series.map((s) => s.values)], div);
     }</script></body></html>`;
