@@ -12,7 +12,7 @@ import { afterEach, expect } from 'vitest';
 const schema = JSON.parse(
   readFileSync(new URL('../../docs/audit-event.schema.json', import.meta.url), 'utf8'),
 );
-const ajv = new Ajv2020({ allErrors: true });
+const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
 (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
 export const validateAuditEvent = ajv.compile(schema);
 
