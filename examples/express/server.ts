@@ -75,6 +75,9 @@ const tf = createTwoFactor({
   authorize: (actor) => actor.roles?.includes('admin') === true,
   // Security keys and passkeys: @simplewebauthn/server verifies them.
   webauthn: { library: simpleWebauthn },
+  // Security notices ("an authenticator app was added", "someone may have your password") go to
+  // the account's email, so they reach users whose only method is an app; they show in the outbox.
+  noticeAddress: (userId) => DEMO_ACCOUNTS.find((account) => account.id === userId)?.email ?? null,
   onEvent: (event) => {
     if (process.env['EXAMPLE_QUIET'] !== '1')
       console.log(`[event] ${event.type}${event.userId ? ` user=${event.userId}` : ''}`);

@@ -86,7 +86,14 @@ export function twoFactorApp<E extends Env = Env>(
         },
       );
   const bound = bindNative(http, {
-    parts: (c) => ({ method: c.req.method, params: c.req.param(), header: (name) => c.req.header(name) }),
+    parts: (c) => ({
+      method: c.req.method,
+      params: c.req.param(),
+      header: (name) => c.req.header(name),
+      // @hono/node-server passes Node's request as `env.incoming`; other runtimes use a header.
+      peerAddress: (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+        ?.socket?.remoteAddress,
+    }),
     session: (c) => (own ? own(c) : (builtIn as BuiltInSession<Context<E>>).session(c)),
   });
   const reply = (c: Context<E>, answer: HttpAnswer) => {

@@ -23,6 +23,7 @@ export async function startHonoHost(h: Harness, options: HostOptions = {}): Prom
     ...(options.csrf ? { csrf: options.csrf } : {}),
     ...(options.webauthn ? { webauthn: options.webauthn } : {}),
     ...(options.openApi ? { openApi: options.openApi } : {}),
+    ...(options.requestContext ? { requestContext: options.requestContext } : {}),
     ...(options.messages
       ? {
           messages: adapterMessages<Context>(options.messages, (c) => c.req.header('accept-language')),
