@@ -22,7 +22,7 @@ await esbuild.build({
 });
 await build({
   root: scratch,
-  logLevel: 'warn',
+  logLevel: 'error', // Rollup's notes on zod's comments are noise here
   configFile: false,
   ssr: { noExternal: true },
   build: { ssr: entry, outDir: join(out, 'vite'), emptyOutDir: true },
