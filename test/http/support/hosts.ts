@@ -17,6 +17,10 @@ export interface HostOptions {
    * request's `Accept-Language` (each host reads the header in its framework's idiom).
    */
   messages?: HostMessages;
+  /** Files the host serves at GET `path` (the browser suites' pages and scripts). */
+  pages?: Record<string, { type: string; body: string }>;
+  /** The port to listen on (default: any free one). */
+  port?: number;
 }
 
 /** A catalogue, or a function of the request's `Accept-Language` header choosing one. */
