@@ -59,6 +59,7 @@ export async function startUiHost(
 ): Promise<{ h: Harness; host: TestHost; url: string }> {
   const app = hostApps.find((candidate) => candidate.name === adapter)!;
   const h = makeTwoFactor(new MemoryStore());
+  h.clock.set(Date.now()); // the times the elements show are near the page's own
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const host = await app.start(h, {
