@@ -88,3 +88,9 @@ export class FactorkitAdminAgent extends FactorkitElement {
     );
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'factorkit-admin-agent': FactorkitAdminAgent;
+  }
+}

@@ -146,3 +146,9 @@ const ENDED = new Set([
   'no-pending-login',
   'not-signed-in',
 ]);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'factorkit-challenge': FactorkitChallenge;
+  }
+}

@@ -58,3 +58,9 @@ export class FactorkitPolicy extends FactorkitElement {
     });
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'factorkit-policy': FactorkitPolicy;
+  }
+}

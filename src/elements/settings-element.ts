@@ -86,3 +86,9 @@ export class FactorkitSettings extends FactorkitElement implements SettingsHost 
     this.emit('changed', { what });
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'factorkit-settings': FactorkitSettings;
+  }
+}

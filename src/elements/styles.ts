@@ -11,8 +11,10 @@ const CSS = `
 max-width:var(--factorkit-width,44rem);--fk-border:var(--factorkit-border,light-dark(#d0d7de,#3d444d));--fk-radius:var(--factorkit-radius,8px);color:var(--fk-fg)}
 :host([hidden]){display:none}
 *{box-sizing:border-box}
-.card,dialog{background:var(--fk-bg);color:var(--fk-fg);border:1px solid var(--fk-border);border-radius:var(--fk-radius);padding:1.25rem;margin:0 0 1rem}
-dialog{max-width:min(32rem,calc(100vw - 2rem))}
+.card,dialog{background:var(--fk-bg);color:var(--fk-fg);border:1px solid var(--fk-border);border-radius:var(--fk-radius);padding:1.25rem}
+.card{margin:0 0 1rem}
+dialog{width:min(34rem,calc(100vw - 2rem))}
+section section{border-top:1px solid var(--fk-border);margin-top:.75rem;padding-top:.75rem}
 dialog::backdrop{background:rgb(0 0 0/.45)}
 h2{font-size:1.25rem;margin:0 0 .75rem}h3{font-size:1rem;margin:0}
 p{margin:.5rem 0}
@@ -29,6 +31,7 @@ button:disabled{opacity:.55;cursor:not-allowed}
 .method:first-of-type{border-top:0}
 ul,ol{margin:.5rem 0;padding-left:1.25rem}
 li{margin:.25rem 0}
+.codes li{white-space:nowrap}
 .codes{columns:2;font-family:ui-monospace,monospace;font-size:1.05rem}
 code,.secret{font-family:ui-monospace,monospace;font-size:1.1rem;letter-spacing:.05em}
 .qr{display:block;width:12rem;height:12rem;background:#fff;padding:.5rem;border-radius:4px}
