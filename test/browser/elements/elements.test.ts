@@ -159,6 +159,10 @@ for (const adapter of ['express', 'fastify', 'hono']) {
       expect(await signInAt(byApp, url, 'cai', '/settings')).toBe('trusted-device');
       await ready(byApp, 'Trusted browsers');
       await byApp.getByText('this browser').waitFor();
+      await expectAccessible(byApp, 'settings with a trusted browser');
+      await button(byApp, /^Revoke: /).click();
+      await byApp.getByText('No trusted browsers.').waitFor();
+      expect(await h.tf.devices.list('cai')).toEqual([]);
 
       const byEmail = await open();
       await signInAt(byEmail, url, 'cai', '/code');
@@ -236,6 +240,30 @@ for (const adapter of ['express', 'fastify', 'hono']) {
       const signedIn = nextEvent(page, 'factorkit-challenge', 'signed-in');
       await button(page, 'Verify').click();
       expect(await signedIn).toEqual({ method: 'totp' });
+    });
+
+    it('ends the login after the fifth wrong code: says so, and tells the page (ended)', async () => {
+      const { secret } = await enrollTotp(h, 'max');
+      const page = await open();
+      await page.clock.install();
+      await signInAt(page, url, 'max', '/code');
+      const input = page.getByRole('textbox', { name: 'Authentication code' });
+      const wrong = appCode(h, secret) === '000000' ? '111111' : '000000';
+      const ended = nextEvent(page, 'factorkit-challenge', 'ended');
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        await input.fill(wrong);
+        const answered = page.waitForResponse((res) => res.url().endsWith('/2fa/login/verify'));
+        await button(page, 'Verify').click();
+        if ((await answered).status() !== 429) continue;
+        // Locked after the third and fourth: both clocks past the five minutes.
+        h.clock.advance(5 * 60_000);
+        await page.clock.runFor(5 * 60_000);
+        await page.getByRole('alert').getByText('You can try again now.').waitFor();
+      }
+      expect(await ended).toEqual({ reason: 'challenge-ended' });
+      await page.getByRole('alert').getByText('Too many failed attempts. Please sign in again.').waitFor();
+      expect(await button(page, 'Verify').isDisabled()).toBe(true);
+      await expectAccessible(page, 'code page, login ended');
     });
 
     it("gives an agent the admin's backup code (generated, copied, expiry shown), who signs in with it", async () => {
