@@ -1,7 +1,7 @@
 import { createTwoFactorClient } from '../client/create-client.js';
 import type { TwoFactorClient } from '../client/endpoints.js';
 import { type Child, h, typedCode } from './dom.js';
-import { knownCode, translate } from './messages/catalogues.js';
+import { translate } from './messages/catalogues.js';
 import type { Catalogue, TextArgs, TextKey } from './messages/en.js';
 import { styleSheet } from './styles.js';
 
@@ -64,9 +64,9 @@ export abstract class FactorkitElement extends HTMLElement {
     return this.closest('[lang]')?.getAttribute('lang') || 'en';
   }
 
-  /** A text of the catalogue. */
+  /** A text of the catalogue (its key when no catalogue has it). */
   t(key: TextKey, args?: TextArgs): string {
-    return translate(key, this.language, this.messages, args);
+    return translate(key, this.language, this.messages, args) ?? key;
   }
 
   /** Tells the page (events bubble out of the shadow root). */
@@ -90,7 +90,10 @@ export abstract class FactorkitElement extends HTMLElement {
     return message.say;
   }
 
-  /** The words for a refusal: the catalogue's for its code, else the server's message. */
+  /**
+   * The words for a refusal: the catalogue's for its code in the element's language when it has
+   * them, else the answer's own `message` (the server's catalogue), else "Something went wrong".
+   */
   explain(answer: AnyAnswer, byKey = false): string {
     const body = (answer.body ?? {}) as Record<string, unknown>;
     const code = String(body['reason'] ?? body['error'] ?? 'internal');
@@ -98,9 +101,9 @@ export abstract class FactorkitElement extends HTMLElement {
     for (const key of ['attemptsLeft', 'field', 'maxKeys'] as const) {
       if (body[key] !== undefined) args[key] = body[key] as string | number;
     }
-    if (byKey && code === 'invalid-code') return this.t('key-refused', args);
-    if (knownCode(code)) return this.t(code, args);
-    return typeof body['message'] === 'string' ? body['message'] : this.t('internal');
+    const key = (byKey && code === 'invalid-code' ? 'key-refused' : code) as TextKey;
+    const own = translate(key, this.language, this.messages, args);
+    return own ?? (typeof body['message'] === 'string' ? body['message'] : this.t('internal'));
   }
 
   /**

@@ -14,19 +14,20 @@ export function registerMessages(lang: string, texts: Partial<Catalogue>): void 
 
 /**
  * The text of `key` in `lang` (`fr-CA` falls back to `fr`, then English), the element's own
- * `overrides` first, formatted with `args`.
+ * `overrides` first, formatted with `args`; undefined when none words it (an endpoint's code in
+ * English: the answer's own `message` says it).
  */
 export function translate(
   key: TextKey,
   lang: string,
   overrides: Partial<Catalogue> | undefined,
   args: TextArgs = {},
-): string {
+): string | undefined {
   const tag = lang.toLowerCase();
-  const text: Text =
-    overrides?.[key] ?? catalogues[tag]?.[key] ?? catalogues[tag.split('-')[0]!]?.[key] ?? en[key];
+  const text: Text | undefined =
+    overrides?.[key] ??
+    catalogues[tag]?.[key] ??
+    catalogues[tag.split('-')[0]!]?.[key] ??
+    (en as Partial<Catalogue>)[key];
   return typeof text === 'function' ? text(args, formatFor(lang)) : text;
 }
-
-/** Whether the catalogue words `code` (a reason or error code of an answer). */
-export const knownCode = (code: string): code is TextKey => code in en;

@@ -7,18 +7,11 @@ export type TextArgs = Readonly<Record<string, string | number>>;
 export type Text = string | ((args: TextArgs, format: Format) => string);
 
 const num = (args: TextArgs, key: string) => Number(args[key] ?? 0);
-const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-/** "five minutes" as the help page words a lock; larger spans in figures. */
-const span = (ms: number) => {
-  const minutes = Math.max(1, Math.ceil(ms / 60_000));
-  if (minutes >= 120) return `${Math.ceil(minutes / 60)} hours`;
-  return `${WORDS[minutes] ?? minutes} minute${minutes === 1 ? '' : 's'}`;
-};
-const attempts = (n: number, f: Format) => `${n} attempt${f.plural(n) === 'one' ? '' : 's'} left`;
 
 /**
- * The elements' English texts: their own words, and one per reason or error code the endpoints
- * answer (the HTTP layer's catalogue, typed by its `MessageCode`, so a new code needs its text).
+ * The elements' English texts. The words for a refusal (a wrong code, a lock, ...) are not here:
+ * in English they are the `message` the endpoints answer with, from the HTTP layer's catalogue
+ * (the host's `messages` included), so each sentence is written once.
  */
 export const en = {
   // The code page ("Input Authentication Code").
@@ -114,43 +107,11 @@ export const en = {
   frequencyNote:
     'With days skip, an agent who clears the browser cookies or uses a different browser is asked for a code again.',
   policySaved: 'Saved.',
-  // The endpoints' reasons and error codes.
-  'invalid-code': (a, f) => `Invalid authentication code. ${attempts(num(a, 'attemptsLeft'), f)}.`,
-  locked: (a) => `Please try again in ${span(num(a, 'retryMs'))}.`,
-  'key-refused': (a, f) => `The security key was not accepted. ${attempts(num(a, 'attemptsLeft'), f)}.`,
-  'unknown-key': 'This security key is not registered to your account.',
-  'no-webauthn': 'No security key is registered for this account.',
-  'too-many-keys': (a) =>
-    `You have ${a['maxKeys']} security keys, the most an account may have. Remove one to add another.`,
-  'challenge-ended': 'Too many failed attempts. Please sign in again.',
-  expired: 'This code has expired. Please start again.',
-  'unknown-challenge': 'This sign-in is no longer valid. Please sign in again.',
-  cooldown: (a, f) =>
-    `Please wait ${Math.ceil(num(a, 'retryMs') / 1000)} second${f.plural(Math.ceil(num(a, 'retryMs') / 1000)) === 'one' ? '' : 's'} before sending another code.`,
-  'no-email': 'No email address is set up for this account.',
-  'no-pending-setup': 'Nothing to confirm: please start the setup again.',
-  'not-signed-in': 'Please sign in.',
-  'second-factor-required': 'Enter your authentication code to continue.',
-  'no-pending-login': 'Please sign in again.',
-  'setup-required': 'Your organisation requires two-factor authentication: set up a method to continue.',
-  'step-up-required': 'Confirm it’s you: enter an authentication code to continue.',
-  'not-authorized': 'You are not allowed to do this.',
-  'not-enabled': 'Two-factor authentication is not set up for this account.',
-  'no-method': 'Set up two-factor authentication for your own account first.',
-  'no-step-up': 'Nothing is waiting for a code: start again.',
-  'not-found': 'Not found.',
-  csrf: 'This request came from another site and was refused.',
-  'json-required': 'Send the request as JSON.',
-  'invalid-json': 'The request is not valid JSON.',
-  'invalid-input': (a) => `Please check the ${a['field'] ?? 'request'}.`,
-  'too-large': 'The request is too large.',
-  'bad-request': 'The request could not be read.',
-  'mail-failed': 'The email could not be sent. Please try again later.',
-  'store-unavailable': 'The service is unavailable. Please try again shortly.',
+  // Said when an answer carries no message of its own (a code the server's catalogue does not word).
   internal: 'Something went wrong. Please try again.',
-} satisfies Record<string, Text> & Record<MessageCode, Text>;
+} satisfies Record<string, Text>;
 
-/** Every text the elements show, by key. */
-export type TextKey = keyof typeof en;
-/** A language's texts: every key (a host's override may give only some). */
-export type Catalogue = Record<TextKey, Text>;
+/** Every text the elements show, by key: their own, and the endpoints' reason and error codes. */
+export type TextKey = keyof typeof en | MessageCode | 'key-refused';
+/** A language's texts: the elements' own, and any of the endpoints' codes it words itself. */
+export type Catalogue = Record<keyof typeof en, Text> & Partial<Record<MessageCode | 'key-refused', Text>>;

@@ -1,12 +1,16 @@
-import type { Catalogue, TextArgs } from './en.js';
+import type { MessageCode } from '../../http/messages.js';
+import type { Catalogue, Text, TextArgs } from './en.js';
 import type { Format } from './format.js';
 
 const num = (args: TextArgs, key: string) => Number(args[key] ?? 0);
 const plural = (n: number, f: Format, one: string, other: string) => (f.plural(n) === 'one' ? one : other);
 const attempts = (n: number, f: Format) => `Encore ${n} ${plural(n, f, 'essai', 'essais')}`;
 
-/** The elements' French texts (every key: a missing one fails the type check). */
-export const fr: Catalogue = {
+/**
+ * The elements' French texts, and every reason and error code of the endpoints in French (a code
+ * added to the HTTP layer fails the type check here until it has its words).
+ */
+export const fr = {
   challengeTitle: 'Saisir le code d’authentification',
   challengeIntro:
     'Saisissez le code à six chiffres reçu par e-mail ou généré par votre application d’authentification, puis cliquez sur Vérifier.',
@@ -136,4 +140,4 @@ export const fr: Catalogue = {
   'mail-failed': 'L’e-mail n’a pas pu être envoyé. Veuillez réessayer plus tard.',
   'store-unavailable': 'Le service est indisponible. Veuillez réessayer dans un instant.',
   internal: 'Une erreur est survenue. Veuillez réessayer.',
-};
+} satisfies Catalogue & Record<MessageCode | 'key-refused', Text>;
