@@ -14,6 +14,7 @@ import {
   saveNewCodes,
   scanQr,
   signInAt,
+  signInWithApp,
   stepUp,
 } from './flows.js';
 import { checkedElsewhere, expectAccessible, plugInKey, startUiHost } from './support.js';
@@ -119,11 +120,7 @@ for (const adapter of ['express', 'fastify', 'hono']) {
     it('sets the frequency: 14 days skip, saved by an administrator after a step-up', async () => {
       const { secret } = await enrollTotp(h, 'boss');
       const page = await open(true);
-      await signInAt(page, url, 'boss', '/code');
-      const signedIn = nextEvent(page, 'factorkit-challenge', 'signed-in');
-      await page.getByRole('textbox', { name: 'Authentication code' }).fill(appCode(h, secret));
-      await button(page, 'Verify').click();
-      await signedIn;
+      await signInWithApp(page, url, h, 'boss', secret);
       h.clock.advance(11 * 60_000); // no longer a fresh second factor
       await page.goto(`${url}/policy`);
       await ready(page, 'Frequency of Two-Factor Authentication for your Login');
@@ -279,10 +276,7 @@ for (const adapter of ['express', 'fastify', 'hono']) {
       await enrollEmail(h, 'ben');
       const admin = await open(true);
       await admin.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
-      await signInAt(admin, url, 'chief', '/code');
-      await admin.getByRole('textbox', { name: 'Authentication code' }).fill(appCode(h, boss.secret));
-      await button(admin, 'Verify').click();
-      await admin.getByText('Signed in.').waitFor();
+      await signInWithApp(admin, url, h, 'chief', boss.secret);
       h.clock.advance(11 * 60_000);
       await admin.goto(`${url}/agents`);
       await button(admin, 'Get Backup Code for Ben').waitFor();
@@ -326,10 +320,7 @@ for (const adapter of ['express', 'fastify', 'hono']) {
       const { secret } = await enrollTotp(h, 'kim');
       const page = await open();
       await plugInKey(page.context(), page);
-      await signInAt(page, url, 'kim', '/code');
-      await page.getByRole('textbox', { name: 'Authentication code' }).fill(appCode(h, secret));
-      await button(page, 'Verify').click();
-      await page.getByText('Signed in.').waitFor();
+      await signInWithApp(page, url, h, 'kim', secret);
       await page.goto(`${url}/settings`);
       await button(page, 'Add a security key').click();
       const add = dialog(page, 'Add a security key');
@@ -363,10 +354,7 @@ for (const adapter of ['express', 'fastify', 'hono']) {
       const { secret } = await enrollTotp(h, 'eve');
       await enrollEmail(h, 'eve');
       const page = await open();
-      await signInAt(page, url, 'eve', '/code');
-      await page.getByRole('textbox', { name: 'Authentication code' }).fill(appCode(h, secret));
-      await button(page, 'Verify').click();
-      await page.getByText('Signed in.').waitFor();
+      await signInWithApp(page, url, h, 'eve', secret);
       h.clock.advance(11 * 60_000);
       await page.goto(`${url}/settings`);
       await button(page, 'View Backup Codes').click();

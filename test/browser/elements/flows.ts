@@ -117,3 +117,18 @@ export function nextEvent(page: Page, selector: string, type: string): Promise<u
     [selector, type],
   );
 }
+
+/** Password, then the app's code on the code page: the page's session is signed in. */
+export async function signInWithApp(
+  page: Page,
+  url: string,
+  h: Harness,
+  userId: string,
+  secret: string,
+): Promise<void> {
+  expect(await signInAt(page, url, userId, '/code')).toBe('challenge');
+  const signedIn = nextEvent(page, 'factorkit-challenge', 'signed-in');
+  await page.getByRole('textbox', { name: 'Authentication code' }).fill(appCode(h, secret));
+  await button(page, 'Verify').click();
+  expect(await signedIn).toEqual({ method: 'totp' });
+}
