@@ -48,12 +48,12 @@ export abstract class FactorkitElement extends HTMLElement {
   }
 
   connectedCallback(): void {
-    void this.refresh();
+    void this.busy(this.#content, () => this.refresh());
   }
 
   attributeChangedCallback(name: string, before: string | null, after: string | null): void {
     if (name === 'base-url') this.#client = null;
-    if (before !== after && this.isConnected) void this.refresh();
+    if (before !== after && this.isConnected) void this.busy(this.#content, () => this.refresh());
   }
 
   /** Loads what the element shows and renders it. */
@@ -156,16 +156,31 @@ export abstract class FactorkitElement extends HTMLElement {
   }
 
   /** Runs `work` with the buttons of `scope` disabled (no double submit) and `aria-busy` set. */
-  async busy<T>(scope: ParentNode & Element, work: () => Promise<T> | T): Promise<T> {
+  async busy<T>(scope: ParentNode & Element, work: () => Promise<T> | T): Promise<T | undefined> {
     const buttons = [...scope.querySelectorAll('button')].filter((b) => !b.disabled);
     for (const button of buttons) button.disabled = true;
     scope.setAttribute('aria-busy', 'true');
     try {
       return await work();
+    } catch (error) {
+      // No answer came (the network, a proxy): said where the user looks, and left to the console.
+      this.failed(scope, error);
+      return undefined;
     } finally {
       for (const button of buttons) button.disabled = button.hasAttribute('data-held');
       scope.removeAttribute('aria-busy');
     }
+  }
+
+  /** "Something went wrong" in the message region of `scope`'s pop-up or card; the error to the console. */
+  private failed(scope: Element, error: unknown): void {
+    const region = (scope.closest('dialog, section') ?? scope).querySelector('.message');
+    if (!region) this.show(null)(this.t('internal'));
+    else {
+      region.textContent = this.t('internal');
+      region.className = 'message error';
+    }
+    console.error('[factorkit] [elements]', error);
   }
 
   /** A button (`part="button"`); `secondary` ones are outlined, `submit` ones submit their form. */

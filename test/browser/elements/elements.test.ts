@@ -409,6 +409,16 @@ for (const adapter of ['express', 'fastify', 'hono']) {
       await shot(page, 'settings-dark');
     });
 
+    it('says "Something went wrong" when what answers is not factorkit (nothing mounted at base-url)', async () => {
+      const page = await open();
+      const logged: string[] = [];
+      page.on('console', (message) => logged.push(message.text()));
+      await page.goto(`${url}/nowhere`);
+      await page.getByRole('alert').getByText('Something went wrong. Please try again.').waitFor();
+      expect(logged.join('\n')).toContain('TwoFactorClientError');
+      await expectAccessible(page, 'settings, no endpoints');
+    });
+
     it('speaks French where the page says lang="fr"', async () => {
       await enrollTotp(h, 'zoe');
       const page = await open();

@@ -13,6 +13,7 @@ export const PAGES = {
   '/code-fr': '<div lang="fr"><factorkit-challenge></factorkit-challenge></div>',
   '/settings': '<factorkit-settings></factorkit-settings>',
   '/policy': '<factorkit-policy></factorkit-policy>',
+  '/nowhere': '<factorkit-settings base-url="/nowhere"></factorkit-settings>',
   '/agents':
     '<ul><li>Ben <factorkit-admin-agent user-id="ben" user-name="Ben"></factorkit-admin-agent></li></ul>',
 };
