@@ -45,9 +45,14 @@ export class FactorkitSettings extends FactorkitElement implements SettingsHost 
           ),
         ),
         on
-          ? this.button(this.t('turnOff'), () => void this.turnOff(id, tell), 'secondary', {
-              'aria-label': `${this.t('turnOff')}: ${this.t(id)}`,
-            })
+          ? this.button(
+              this.t('turnOff'),
+              this.act(() => this.turnOff(id, tell)),
+              'secondary',
+              {
+                'aria-label': `${this.t('turnOff')}: ${this.t(id)}`,
+              },
+            )
           : this.button(this.t('setUp'), setUp, 'primary', {
               'aria-label': `${this.t('setUp')}: ${this.t(id)}`,
             }),
@@ -58,7 +63,12 @@ export class FactorkitSettings extends FactorkitElement implements SettingsHost 
         'div',
         { part: 'methods' },
         method('email', email !== null, email, () => setUpEmail(this)),
-        method('totp', totp, null, () => void setUpApp(this, tell)),
+        method(
+          'totp',
+          totp,
+          null,
+          this.act(() => setUpApp(this, tell)),
+        ),
         keys.status === 200 ? keysSection(this, keys.body.keys, now, tell) : null,
       ),
       backupSection(this, { enabled, backupCodesRemaining }, tell),
@@ -73,6 +83,11 @@ export class FactorkitSettings extends FactorkitElement implements SettingsHost 
     const answer = await withStepUp(this, () => this.client.disable({ method }));
     if (answer.status !== 200) return say(this.explain(answer));
     await this.changed(method);
+  }
+
+  /** A click handler running `work` with the settings' buttons held, its failure said in the card. */
+  act(work: () => unknown): () => void {
+    return () => void this.busy(this.root.querySelector('section') ?? this, work);
   }
 
   /** Reloads what the element shows and tells the page (`changed`). */

@@ -39,9 +39,14 @@ export function keysSection(el: SettingsHost, keys: Key[], now: number, say: Say
         el.button(el.t('rename'), () => renameKey(el, key), 'secondary', {
           'aria-label': `${el.t('rename')}: ${key.label}`,
         }),
-        el.button(el.t('remove'), () => void removeKey(el, key, say), 'secondary', {
-          'aria-label': `${el.t('remove')}: ${key.label}`,
-        }),
+        el.button(
+          el.t('remove'),
+          el.act(() => removeKey(el, key, say)),
+          'secondary',
+          {
+            'aria-label': `${el.t('remove')}: ${key.label}`,
+          },
+        ),
       ),
     ),
   );
@@ -83,7 +88,7 @@ function addKey(el: SettingsHost): void {
       }
     },
   );
-  void popup.closed.then(() => afterSetup(el, 'webauthn', result));
+  void popup.closed.then(el.act(() => afterSetup(el, 'webauthn', result)));
 }
 
 function renameKey(el: SettingsHost, key: Key): void {
@@ -126,7 +131,13 @@ export function backupSection(
     const { codes } = answer.body;
     box.replaceChildren(
       ...(codes
-        ? [codeList(codes), el.button(el.t('download'), () => void downloadCodes(el, codes))]
+        ? [
+            codeList(codes),
+            el.button(
+              el.t('download'),
+              el.act(() => downloadCodes(el, codes)),
+            ),
+          ]
         : [h('p', { class: 'muted' }, el.t('codesHidden'))]),
     );
   };
@@ -151,8 +162,8 @@ export function backupSection(
       h(
         'div',
         { class: 'row' },
-        el.button(el.t('viewCodes'), () => void view()),
-        el.button(el.t('regenerate'), () => void regenerate()),
+        el.button(el.t('viewCodes'), el.act(view)),
+        el.button(el.t('regenerate'), el.act(regenerate)),
       ),
     box,
   );
@@ -184,9 +195,14 @@ export function devicesSection(
         { class: 'muted' },
         el.t('deviceDates', { lastUsedMs: device.lastUsedAt - now, expiresAt: device.expiresAt }),
       ),
-      el.button(el.t('revoke'), () => void act(() => el.client.devices.remove(device.id)), 'secondary', {
-        'aria-label': `${el.t('revoke')}: ${device.label}`,
-      }),
+      el.button(
+        el.t('revoke'),
+        el.act(() => act(() => el.client.devices.remove(device.id))),
+        'secondary',
+        {
+          'aria-label': `${el.t('revoke')}: ${device.label}`,
+        },
+      ),
     ),
   );
   return h(
@@ -196,7 +212,10 @@ export function devicesSection(
     devices.length
       ? [
           h('ul', null, rows),
-          el.button(el.t('revokeAll'), () => void act(() => el.client.devices.revokeAll())),
+          el.button(
+            el.t('revokeAll'),
+            el.act(() => act(() => el.client.devices.revokeAll())),
+          ),
         ]
       : h('p', { class: 'muted' }, el.t('noDevices')),
   );

@@ -5,6 +5,8 @@ import { withStepUp } from './step-up.js';
 /** Where a settings flow reports back: refresh and tell the page what changed. */
 export interface SettingsHost extends FactorkitElement {
   changed(what: string): Promise<void>;
+  /** A click handler running `work` with the element's buttons held (see `busy`). */
+  act(work: () => unknown): () => void;
 }
 
 type Confirmed = { ok: boolean; backupCodes?: string[] };
@@ -105,7 +107,7 @@ export async function showNewCodes(el: FactorkitElement, codes: string[], intro:
   const popup = el.dialog(
     el.t('newCodes'),
     [h('p', null, intro), codeList(codes), h('label', { class: 'inline' }, saved, el.t('saved'))],
-    [done, el.button(el.t('download'), () => void downloadCodes(el, codes))],
+    [done, el.button(el.t('download'), () => void el.busy(popup.element, () => downloadCodes(el, codes)))],
     (_say, close) => close(),
   );
   popup.element.addEventListener('cancel', (event) => {
