@@ -31,6 +31,15 @@ bash workerd/run.sh "$scratch" runtimes
 # A Next.js app (examples/nextjs, as docs/nextjs.md shows it) built with Turbopack and webpack, then
 # signed in with a code on `next start`.
 bash "$root/.ci/nextjs-check.sh" "$scratch/$tarball"
+# The browser entries from the built files: a plain HTML page (<script type="module">) and a React 19
+# page (JSX types from factorkit/elements/react, checked by tsc, built by Vite), both signing in
+# through factorkit/express in Chromium. React and Vite in a folder of their own, like the runtimes.
+# (ui/ came with the rest of .ci/pack above.)
+npm install --no-audit --no-fund --silent express-session@1 >/dev/null
+(cd ui/react && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
+  react@19 react-dom@19 @types/react@19 @types/react-dom@19 vite@7 @vitejs/plugin-react@5 "../../$tarball" >/dev/null \
+  && "$root/node_modules/.bin/tsc" -p tsconfig.json && npx vite build >/dev/null)
+(cd ui && node serve.mjs "$root" "${CHROMIUM_PATH:-/usr/bin/chromium}")
 # TypeScript on "module": "commonjs" with node10 resolution (typesVersions) sees every subpath's types.
 cp "$root/.ci/pack/node10.ts" .
 printf '{"compilerOptions":{"module":"commonjs","target":"es2022","strict":true,"skipLibCheck":true,"noEmit":true,"types":[]},"files":["node10.ts"]}' > tsconfig.json
