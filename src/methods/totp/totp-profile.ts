@@ -57,7 +57,10 @@ export function userVerifier(
   if (text === undefined) return { verifier: ctx.totp, at: (nowMs) => nowMs };
   const profile = parseProfile(text);
   let byProfile = verifiers.get(ctx.totp);
-  if (!byProfile) verifiers.set(ctx.totp, (byProfile = new Map()));
+  if (!byProfile) {
+    byProfile = new Map();
+    verifiers.set(ctx.totp, byProfile);
+  }
   let verifier = byProfile.get(text);
   if (!verifier) {
     verifier = new TotpVerifier({
