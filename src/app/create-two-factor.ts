@@ -21,6 +21,7 @@ import { type AdminApi, createAdminApi } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
+import { attachContext } from './internals.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
@@ -144,7 +145,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     authorize: options.authorize ?? (() => false),
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
   };
-  return {
+  const facade: TwoFactor = {
     ...ctx.methods.apis(),
     status: createStatus(ctx),
     disable: createDisable(ctx),
@@ -154,4 +155,6 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     login: createLoginApi(ctx),
     sessions: createSessionsApi(ctx),
   };
+  attachContext(facade, ctx);
+  return facade;
 }

@@ -34,7 +34,9 @@ export type TwoFactorEventType =
   | 'device.revoked'
   | 'devices.revoked'
   | 'sessions.ended'
-  | 'policy.changed';
+  | 'policy.changed'
+  /** `factorkit/import` wrote a user (detail: `methods`, `replaced`); never a secret. */
+  | 'import.user';
 
 /** An audit event. `actor` is set for admin actions; `detail` carries event-specific facts. */
 export interface TwoFactorEvent {

@@ -16,6 +16,8 @@ const LAYERS: Record<string, string[]> = {
   app: ['core', 'store', 'mail', 'services', 'methods', 'app'],
   http: ['core', 'store', 'services', 'methods', 'app', 'http'],
   adapters: ['core', 'app', 'http', 'adapters'],
+  // factorkit/import: over the facade (app) and the methods' transfers.
+  import: ['core', 'store', 'methods', 'app', 'import'],
   testing: ['core', 'store', 'testing'],
   // The public entry points re-export whatever they publish.
   entries: Object.keys({
@@ -28,6 +30,7 @@ const LAYERS: Record<string, string[]> = {
     app: 0,
     http: 0,
     adapters: 0,
+    import: 0,
     testing: 0,
     entries: 0,
   }),
