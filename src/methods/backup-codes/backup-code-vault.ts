@@ -146,7 +146,8 @@ export class BackupCodeVault {
     const total = Number(record['total'] ?? 0);
     const generatedAt = Number(record['generatedAt'] ?? 0);
     const form = formOf(record);
-    const entries = Object.entries(record);
+    // Sorted, so an export of the same codes reads the same from every store.
+    const entries = Object.entries(record).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
     if (form === 'bcrypt') {
       const sealedPepper = record[PEPPER_FIELD];
       return {
@@ -158,7 +159,7 @@ export class BackupCodeVault {
       };
     }
     const codes = this.view(userId, record).codes;
-    if (codes) return { kind: 'plain', codes, form: form ?? 'plain', total, generatedAt };
+    if (codes) return { kind: 'plain', codes: codes.sort(), form: form ?? 'plain', total, generatedAt };
     return {
       kind: 'keyed',
       keyId: record['kid'] ?? '',
