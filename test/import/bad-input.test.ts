@@ -102,7 +102,7 @@ const cases: Array<[string, unknown, string]> = [
 /** The same EC2 key with its y coordinate changed: CBOR that decodes, a point that is not on P-256. */
 function offCurve(publicKey: string): string {
   const bytes = Buffer.from(publicKey, 'base64');
-  bytes[bytes.length - 1] ^= 0x01;
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0x01, bytes.length - 1);
   return bytes.toString('base64');
 }
 
