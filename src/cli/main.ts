@@ -1,10 +1,11 @@
 import { FactorkitError } from '../entries/index.js';
 import { type CliIo, type Command, commandHelp, parseCommandArgs } from './command.js';
+import { importCommand } from './commands/import.js';
 import { keygenCommand } from './commands/keygen.js';
 import { EXIT, type ExitCode, UsageError } from './exit-codes.js';
 
 /** Every command, in the order `--help` lists them: one file each under `src/cli/commands/`. */
-const commands: readonly Command[] = [keygenCommand];
+const commands: readonly Command[] = [keygenCommand, importCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

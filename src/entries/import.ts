@@ -9,3 +9,15 @@ export {
   type ImportedUser,
   parseImportedUser,
 } from '../import/imported-user.js';
+// Readers: another system's data as users to import (each yields `{ position, user }` or a refusal).
+export {
+  type BetterAuthSecrets,
+  betterAuthDecrypt,
+  parseBetterAuthSecrets,
+} from '../import/readers/better-auth-crypto.js';
+export { type BetterAuthReadOptions, readBetterAuth } from '../import/readers/better-auth-reader.js';
+export { readDjangoOtp } from '../import/readers/django-otp-reader.js';
+export { readJsonl } from '../import/readers/jsonl-reader.js';
+export { readOtpApps } from '../import/readers/otp-apps-reader.js';
+export { linesOf, type SourceRecord } from '../import/readers/source-record.js';
+export { postgresSource, type SqlSource, sqliteSource } from '../import/readers/sql-source.js';

@@ -44,7 +44,8 @@ const PACKAGES: Array<[RegExp, RegExp]> = [
   // The CLI opens a --store URL's client itself (as a host would), loading the driver only then.
   [/^ioredis$/, /^(stores\/redis|cli)\//],
   [/^pg$/, /^(stores\/postgres|cli)\//],
-  [/^better-sqlite3$/, /^stores\/sqlite\//],
+  // ...and reads a better-auth SQLite database for `import --from better-auth`.
+  [/^better-sqlite3$/, /^(stores\/sqlite|cli)\//],
   [/^nodemailer$/, /^mail\/smtp-mailer\.ts$/],
   [/^@simplewebauthn\//, /^methods\/webauthn\//],
   [/^vitest$/, /^testing\//],
@@ -103,9 +104,9 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
-  it('the CLI loads drivers lazily: ioredis and pg only through import()', () => {
+  it('the CLI loads drivers lazily: ioredis, pg and better-sqlite3 only through import()', () => {
     const eager = files(join(src, 'cli')).filter((file) =>
-      /(?:^|\n)\s*import\s[^'"]*?from\s*['"](ioredis|pg)['"]/.test(
+      /(?:^|\n)\s*import\s[^'"]*?from\s*['"](ioredis|pg|better-sqlite3)['"]/.test(
         readFileSync(file, 'utf8').replace(/import type[^;]*;/g, ''),
       ),
     );

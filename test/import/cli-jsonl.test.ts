@@ -1,0 +1,121 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { runCli } from '../cli/run-cli.js';
+import { ENV, facadeOver, tempFolder } from './cli-support.js';
+import { appCode } from './support.js';
+
+const dir = tempFolder('import-cli');
+const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+/** A JSONL file of `count` users, each with its own key; line `bad` (1-based) has a 64-bit key. */
+function usersFile(name: string, count: number, bad?: number): { path: string; secrets: string[] } {
+  const secrets = Array.from(
+    { length: count },
+    (_, i) =>
+      `${SECRET.slice(0, 24)}${String(i)
+        .padStart(8, 'A')
+        .replace(/[0189]/g, 'Q')}`,
+  );
+  const lines = secrets.map((secret, i) =>
+    JSON.stringify({
+      userId: `user-${i}`,
+      totp: { secret: i + 1 === bad ? 'JBSWY3DPEHPK3' : secret },
+      backupCodes: [`code${i}-abcdefg`],
+    }),
+  );
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return { path, secrets };
+}
+
+const journals = () => readdirSync(process.cwd()).filter((name) => name.startsWith('.factorkit-import-'));
+
+describe('npx factorkit import --from jsonl', () => {
+  it('imports every line; refusals name the line and the field, never a secret; the report and exit code say so', async () => {
+    const { path, secrets } = usersFile('users.jsonl', 5, 3);
+    const store = join(dir, 'a.db');
+    const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], { env: ENV });
+    expect(run.code).toBe(EXIT.failed);
+    expect(run.stdout).toBe(
+      'imported: 4\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
+    );
+    expect(run.stderr).toContain(
+      'line 3 (user user-2): refused: totp.secret: must carry 80 to 1024 bits (got 64)',
+    );
+    for (const secret of [...secrets, 'JBSWY3DPEHPK3', 'code0-abcdefg']) {
+      expect(run.stdout + run.stderr).not.toContain(secret);
+    }
+    expect(journals()).toEqual([]);
+    const h = facadeOver(store);
+    const start = await h.tf.login.start('user-4');
+    expect(start.status).toBe('challenge');
+    if (start.status === 'challenge')
+      expect((await h.tf.login.verify(start.challengeId, appCode(h, secrets[4]!))).ok).toBe(true);
+    h.close();
+
+    const again = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], {
+      env: ENV,
+    });
+    expect(again.stdout).toContain('imported: 0\n');
+    expect(again.stdout).toContain('already imported: 4\n');
+  });
+
+  it('--dry-run validates and reports, and writes nothing', async () => {
+    const { path } = usersFile('dry.jsonl', 3);
+    const store = join(dir, 'dry.db');
+    facadeOver(store, Date.now(), { create: true }).close();
+    const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--dry-run'], {
+      env: ENV,
+    });
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout).toContain('would be imported: 3\n');
+    expect(run.stderr).toContain('dry run: nothing was written');
+    const h = facadeOver(store);
+    expect((await h.tf.status('user-0')).enabled).toBe(false);
+    h.close();
+  });
+
+  it('Ctrl-C stops between users and loses nothing; the same command goes on and imports nothing twice', async () => {
+    const { path, secrets } = usersFile('many.jsonl', 600, 40);
+    const store = join(dir, 'resume.db');
+    const controller = new AbortController();
+    const first = await runCli(
+      ['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--concurrency', '4'],
+      {
+        env: ENV,
+        signal: controller.signal,
+        // The refusal on line 40 is the moment to press Ctrl-C.
+        onErr: (text) => {
+          if (text.includes('refused')) controller.abort();
+        },
+      },
+    );
+    expect(first.code).toBe(EXIT.interrupted);
+    expect(first.stderr).toContain('run the same command again to go on');
+    const imported = Number(/imported: (\d+)/.exec(first.stdout)?.[1]);
+    expect(imported).toBeGreaterThanOrEqual(39);
+    expect(imported).toBeLessThan(200);
+    expect(journals()).toHaveLength(1);
+
+    const second = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], {
+      env: ENV,
+    });
+    expect(second.stderr).toMatch(/resuming: \d+ records were done by an earlier run/);
+    expect(second.stdout).toBe(
+      'imported: 599\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
+    );
+    // Line 40 was refused (and said) by the first run: done, not tried again.
+    expect(second.stderr).not.toContain('refused:');
+    expect(journals()).toEqual([]);
+    const h = facadeOver(store);
+    for (const i of [0, 41, 599]) {
+      const start = await h.tf.login.start(`user-${i}`);
+      if (start.status !== 'challenge') throw new Error('no challenge');
+      expect((await h.tf.login.verify(start.challengeId, appCode(h, secrets[i]!))).ok).toBe(true);
+    }
+    h.close();
+    expect(existsSync(store)).toBe(true);
+  });
+});
