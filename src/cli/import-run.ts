@@ -39,8 +39,10 @@ async function importOne(o: RunOptions, index: number, record: SourceRecord): Pr
   }
 }
 
-const describe = (entry: JournalEntry) =>
-  `${entry.p}${entry.u === undefined ? '' : ` (user ${entry.u})`}: ${entry.o === 'skipped' ? 'skipped' : 'refused'}: ${entry.r}`;
+const describe = (entry: JournalEntry) => {
+  const user = entry.u === undefined || entry.p === `user ${entry.u}` ? '' : ` (user ${entry.u})`;
+  return `${entry.p}${user}: ${entry.o === 'skipped' ? 'skipped' : 'refused'}: ${entry.r}`;
+};
 
 /**
  * Goes through the source with up to `concurrency` imports at once, skipping what the journal says
