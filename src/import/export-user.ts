@@ -1,5 +1,7 @@
 import { contextOf } from '../app/internals.js';
+import { FactorkitError } from '../core/errors.js';
 import { parseInput, userIdSchema } from '../core/validation.js';
+import { userIdFromTag } from '../store/keys.js';
 import type { ImportedUser } from './imported-user.js';
 import { transfers } from './transfers.js';
 
@@ -22,4 +24,48 @@ export async function exportUser(tf: object, userIdInput: string): Promise<Impor
     if (value !== undefined) user[transfer.field] = value;
   }
   return user as unknown as ImportedUser;
+}
+
+/** A store that can list its keys (`Store.scan`, where the store has it). */
+interface ScanningStore {
+  scan(cursor: string, limit: number, now: number): Promise<{ keys: string[]; cursor: string }>;
+}
+
+const USER_KEY = /\{([A-Za-z0-9_-]+)\}:user$/;
+
+/** Every user id with a `{tag}:user` record, a page at a time, from the store's scan. */
+async function* scannedUserIds(store: Partial<ScanningStore>, now: () => number): AsyncGenerator<string> {
+  if (typeof store.scan !== 'function')
+    throw new FactorkitError(
+      'CONFIG',
+      'this store cannot list its users (no scan): pass the user ids to export',
+    );
+  let cursor = '';
+  do {
+    const page = await store.scan(cursor, 500, now());
+    for (const key of page.keys) {
+      const tag = USER_KEY.exec(key)?.[1];
+      const userId = tag === undefined ? null : userIdFromTag(tag);
+      if (userId !== null) yield userId;
+    }
+    cursor = page.cursor;
+  } while (cursor !== '');
+}
+
+/**
+ * Every user with a method on, one at a time (memory stays flat): the users `userIds` names, or
+ * else every user of the store (through its `scan`; a store without it is `CONFIG`). A scan may
+ * name a user twice (`Store.scan`), so an export file may hold a user twice: importing it is
+ * idempotent.
+ */
+export async function* exportUsers(
+  tf: object,
+  userIds?: AsyncIterable<string> | Iterable<string>,
+): AsyncGenerator<ImportedUser> {
+  const ctx = contextOf(tf);
+  const ids = userIds ?? scannedUserIds(ctx.store as Partial<ScanningStore>, ctx.now);
+  for await (const userId of ids) {
+    const user = await exportUser(tf, userId);
+    if (user) yield user;
+  }
 }

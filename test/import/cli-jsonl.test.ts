@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
@@ -117,5 +117,38 @@ describe('npx factorkit import --from jsonl', () => {
     }
     h.close();
     expect(existsSync(store)).toBe(true);
+  });
+});
+
+describe('npx factorkit export', () => {
+  it('writes the JSONL import reads (0600, never over a file); import into a fresh store signs everyone in', async () => {
+    const { path, secrets } = usersFile('to-export.jsonl', 3);
+    const source = join(dir, 'export-source.db');
+    await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${source}`], { env: ENV });
+    const ids = join(dir, 'ids.txt');
+    writeFileSync(ids, 'user-0\nuser-1\nnobody\nuser-2\n');
+    const out = join(dir, 'exported.jsonl');
+    const run = await runCli(['export', '--store', `sqlite:${source}`, '--users', ids, '--out', out], {
+      env: ENV,
+    });
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stderr).toContain('exported: 3 users');
+    expect(run.stdout + run.stderr).not.toContain(secrets[0]);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const again = await runCli(['export', '--store', `sqlite:${source}`, '--users', ids, '--out', out], {
+      env: ENV,
+    });
+    expect(again.code).toBe(EXIT.usage);
+
+    const dest = join(dir, 'export-dest.db');
+    const imported = await runCli(['import', '--from', 'jsonl', out, '--store', `sqlite:${dest}`], {
+      env: ENV,
+    });
+    expect(imported.stdout).toContain('imported: 3\n');
+    const h = facadeOver(dest);
+    const start = await h.tf.login.start('user-1');
+    if (start.status !== 'challenge') throw new Error('no challenge');
+    expect((await h.tf.login.verify(start.challengeId, 'code1-abcdefg')).ok).toBe(true);
+    h.close();
   });
 });
