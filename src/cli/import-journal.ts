@@ -1,4 +1,4 @@
-import { appendFileSync, createReadStream, existsSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, rmSync, writeSync } from 'node:fs';
 import { linesOf } from '../entries/import.js';
 
 /** What became of one record of the source. */
@@ -37,6 +37,8 @@ export class ImportJournal {
   resumed = 0;
   private watermark = 0;
   private readonly beyond = new Set<number>();
+  /** The file, opened for appending on the first record (one open for the whole run). */
+  private fd: number | null = null;
 
   private constructor(
     readonly path: string,
@@ -69,13 +71,19 @@ export class ImportJournal {
 
   /** Records that `entry` finished. */
   record(entry: JournalEntry): void {
-    if (this.write) appendFileSync(this.path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    if (this.write) {
+      this.fd ??= openSync(this.path, 'a', 0o600);
+      // A write per record, no buffering: what the store committed is in the journal before the next.
+      writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    }
     this.mark(entry);
   }
 
-  /** The whole source went through: the journal has nothing left to resume. */
-  finish(): void {
-    rmSync(this.path, { force: true });
+  /** Closes the file; `complete`: the whole source went through, so nothing is left to resume. */
+  close(complete: boolean): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    if (complete) rmSync(this.path, { force: true });
   }
 
   private mark(entry: JournalEntry): void {

@@ -4,7 +4,7 @@ import type { UserRecords } from '../methods/method-module.js';
 import { storeKeys } from '../store/keys.js';
 import { userFields } from '../store/layout.js';
 import type { Fields, StoreOp } from '../store/store.js';
-import { canonicalText, type ImportedUser, type ParsedUser, parseImportedUser } from './imported-user.js';
+import { canonicalText, type ImportedUser, parseImportedUser } from './imported-user.js';
 import { transfers } from './transfers.js';
 
 /** Options of {@link importUser}. */
@@ -59,6 +59,21 @@ export async function importUser(
   const present = transfers.filter((t) => user.methods[t.field] !== undefined);
   const writes = await Promise.all(present.map((t) => t.write(ctx, userId, user.methods[t.field], now)));
   const base = { userId, methods: present.map((t) => t.method), dryRun: options.dryRun === true };
+  const fields: Fields = Object.assign({}, ...writes.map((w) => w.fields));
+  fields[userFields.imported] = ctx.keyring.hash(canonical, fingerprintContext(userId)) as string;
+  const written = writes.flatMap((w) => w.ops);
+  const done = async (outcome: 'imported' | 'replaced'): Promise<ImportResult> => {
+    const detail = { methods: base.methods.join(','), replaced: outcome === 'replaced' };
+    await ctx.emit({ type: 'import.user', userId, detail });
+    return { ...base, outcome };
+  };
+  // Most users of an import are new: the commit guarded by "no method on" goes first, one round
+  // trip; only when that guard fails is the user read and the case decided.
+  if (
+    !options.dryRun &&
+    (await ctx.store.commit(await importOps(ctx, userId, null, fields, written), now)).ok
+  )
+    return done('imported');
   for (let round = 0; round < ROUNDS; round++) {
     const records = await ctx.methods.loadUser(userId);
     const enrolled = ctx.methods.enabledFactors(records).length > 0;
@@ -73,24 +88,8 @@ export async function importUser(
       return { ...base, outcome: 'skipped', reason: 'already-enrolled' };
     const outcome = enrolled ? 'replaced' : 'imported';
     if (options.dryRun) return { ...base, outcome };
-    const fields: Fields = Object.assign({}, ...writes.map((w) => w.fields));
-    fields[userFields.imported] = ctx.keyring.hash(canonical, fingerprintContext(userId)) as string;
-    const ops = await importOps(
-      ctx,
-      user,
-      records,
-      fields,
-      writes.flatMap((w) => w.ops),
-      enrolled,
-    );
-    if ((await ctx.store.commit(ops, now)).ok) {
-      await ctx.emit({
-        type: 'import.user',
-        userId,
-        detail: { methods: base.methods.join(','), replaced: enrolled },
-      });
-      return { ...base, outcome };
-    }
+    const ops = await importOps(ctx, userId, enrolled ? records : null, fields, written);
+    if ((await ctx.store.commit(ops, now)).ok) return done(outcome);
     // The user changed between the read and the commit (a setup, a login, another import): decide again.
   }
   return { ...base, outcome: 'skipped', reason: 'already-enrolled' };
@@ -98,20 +97,18 @@ export async function importUser(
 
 /**
  * The one commit of an import: `{tag}:user` set to the imported fields (every other field an import
- * owns removed), guarded by the user being as read (no method on, or exactly the record read when
- * replacing); the imported records written; every other record of an import's methods and every
+ * owns removed), guarded by no method being on or, when replacing, by the record being exactly as
+ * read; the imported records written; every other record of an import's methods and every
  * pending setup deleted; when replacing, trusted browsers and sessions end as after a reset.
  */
 async function importOps(
   ctx: MethodContext,
-  user: ParsedUser,
-  records: UserRecords,
+  userId: string,
+  replacing: UserRecords | null,
   fields: Fields,
   written: StoreOp[],
-  replacing: boolean,
 ): Promise<StoreOp[]> {
-  const { userId } = user;
-  const read = records['user'];
+  const read = replacing?.['user'];
   const owned = [...new Set(transfers.flatMap((t) => t.clears))].filter((name) => !(name in fields));
   const userOp: StoreOp = {
     type: 'merge',
@@ -119,7 +116,7 @@ async function importOps(
     fields,
     create: true,
     ...(owned.length > 0 ? { unset: owned } : {}),
-    ...(replacing && read ? { match: read.fields } : { absent: ctx.methods.factorFields() }),
+    ...(read ? { match: read.fields } : { absent: ctx.methods.factorFields() }),
   };
   const ops: StoreOp[] = [userOp, ...written];
   const touched = new Set(ops.map((op) => op.key));
@@ -128,7 +125,7 @@ async function importOps(
     ...ctx.methods.pendingDeletes(userId).map((op) => op.key),
   ];
   for (const key of new Set(deletes)) if (!touched.has(key)) ops.push({ type: 'delete', key });
-  if (replacing) {
+  if (read) {
     const policy = await ctx.policy();
     ops.push(ctx.devices.revokeAllOp(userId), ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs));
   }

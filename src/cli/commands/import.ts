@@ -132,6 +132,7 @@ export const importCommand: Command = {
       io.err(
         `${Math.round(rate)} users/s over ${seconds.toFixed(1)} s${dryRun ? '; dry run: nothing was written' : ''}\n`,
       );
+      if (end.kind !== 'complete') journal.close(false);
       if (end.kind === 'interrupted') {
         io.err('interrupted: nothing is lost; run the same command again to go on\n');
         return EXIT.interrupted;
@@ -140,7 +141,7 @@ export const importCommand: Command = {
         io.err(`stopped: ${end.message}\nwhat was imported is kept; run the same command again to go on\n`);
         return EXIT.failed;
       }
-      if (!dryRun) journal.finish();
+      journal.close(!dryRun);
       return journal.counts.refused > 0 ? EXIT.failed : EXIT.ok;
     } finally {
       await source.close();

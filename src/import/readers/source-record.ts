@@ -13,12 +13,15 @@ export async function* linesOf(chunks: AsyncIterable<string | Uint8Array>): Asyn
   let rest = '';
   for await (const chunk of chunks) {
     rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    // Lines are cut by index and the rest kept once per chunk: no copy of the chunk per line.
+    let start = 0;
     let end = rest.indexOf('\n');
     while (end >= 0) {
-      yield rest.slice(0, end).replace(/\r$/, '');
-      rest = rest.slice(end + 1);
-      end = rest.indexOf('\n');
+      yield rest.slice(start, end).replace(/\r$/, '');
+      start = end + 1;
+      end = rest.indexOf('\n', start);
     }
+    rest = rest.slice(start);
   }
   rest += decoder.decode();
   if (rest.length > 0) yield rest.replace(/\r$/, '');
