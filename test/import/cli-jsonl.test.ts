@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
@@ -151,4 +152,48 @@ describe('npx factorkit export', () => {
     expect((await h.tf.login.verify(start.challengeId, 'code1-abcdefg')).ok).toBe(true);
     h.close();
   });
+});
+
+describe('npx factorkit import, killed mid-way (a crash: SIGKILL, no chance to clean up)', () => {
+  it('loses nothing: the same command goes on, every user is imported once, none twice', async () => {
+    const { path, secrets } = usersFile('crash.jsonl', 3000);
+    const store = join(dir, 'crash.db');
+    const journal = join(dir, 'crash-journal.jsonl');
+    const args = ['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--journal', journal];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
+      env: { ...process.env, ...ENV },
+      stdio: 'ignore',
+    });
+    // Killed as soon as a few hundred users are in: somewhere in the middle, between any two writes.
+    await new Promise<void>((done, fail) => {
+      const timer = setInterval(() => {
+        const lines = existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').length : 0;
+        if (lines > 300) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          done();
+        }
+      }, 20);
+      child.on('exit', () => {
+        clearInterval(timer);
+        fail(new Error('the import ended before it could be killed'));
+      });
+    });
+    await new Promise((done) => child.once('exit', done));
+    const resumed = await runCli(args, { env: ENV });
+    expect(resumed.code).toBe(EXIT.ok);
+    expect(resumed.stderr).toMatch(/resuming: \d+ records were done by an earlier run/);
+    const imported = Number(/^imported: (\d+)$/m.exec(resumed.stdout)?.[1]);
+    const already = Number(/^already imported: (\d+)$/m.exec(resumed.stdout)?.[1]);
+    // A user whose write landed but whose journal line did not is found already imported: never twice.
+    expect(imported + already).toBe(3000);
+    expect(already).toBeLessThanOrEqual(16);
+    const h = facadeOver(store);
+    for (const i of [0, 1500, 2999]) {
+      const start = await h.tf.login.start(`user-${i}`);
+      if (start.status !== 'challenge') throw new Error('no challenge');
+      expect((await h.tf.login.verify(start.challengeId, appCode(h, secrets[i]!))).ok).toBe(true);
+    }
+    h.close();
+  }, 120_000);
 });
