@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import {
+  betterAuthTables,
   linesOf,
   parseBetterAuthSecrets,
   postgresSource,
@@ -75,13 +76,10 @@ async function openBetterAuth(
   const { db, close } = await openDatabase(url);
   const secrets = { secret, versions: versions ? parseBetterAuthSecrets(versions) : undefined };
   const number = (name: string) => (typeof flags[name] === 'string' ? Number(flags[name]) : undefined);
-  let total: number | null = null;
-  try {
-    const [row] = await db.select('SELECT COUNT(DISTINCT "userId") AS n FROM "twoFactor"', []);
-    total = Number(row?.['n']);
-  } catch {
+  const tables = await betterAuthTables(db);
+  if (!tables.twoFactor && !tables.passkey) {
     await close();
-    throw config('the database has no better-auth twoFactor table', 'database-url');
+    throw config('the database has neither a twoFactor nor a passkey table of better-auth', 'database-url');
   }
   return {
     records: readBetterAuth(db, {
@@ -89,7 +87,7 @@ async function openBetterAuth(
       digits: number('source-digits'),
       periodSeconds: number('source-period'),
     }),
-    total,
+    total: tables.users,
     name: `better-auth ${url.replace(/:[^:@/]*@/, ':***@')}`,
     close,
   };

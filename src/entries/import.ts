@@ -15,7 +15,11 @@ export {
   betterAuthDecrypt,
   parseBetterAuthSecrets,
 } from '../import/readers/better-auth-crypto.js';
-export { type BetterAuthReadOptions, readBetterAuth } from '../import/readers/better-auth-reader.js';
+export {
+  type BetterAuthReadOptions,
+  betterAuthTables,
+  readBetterAuth,
+} from '../import/readers/better-auth-reader.js';
 export { readDjangoOtp } from '../import/readers/django-otp-reader.js';
 export { readJsonl } from '../import/readers/jsonl-reader.js';
 export { readOtpApps } from '../import/readers/otp-apps-reader.js';

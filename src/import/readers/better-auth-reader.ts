@@ -1,3 +1,4 @@
+import { FactorkitError } from '../../core/errors.js';
 import { fromBase32 } from '../../core/otp/base32.js';
 import { type BetterAuthSecrets, betterAuthDecrypt } from './better-auth-crypto.js';
 import type { SourceRecord } from './source-record.js';
@@ -92,14 +93,33 @@ function userOf(
   return { position, user };
 }
 
-/** Whether the app has the passkey plugin's table. */
-async function hasPasskeys(db: SqlSource): Promise<boolean> {
+/** Whether `table` exists (the app may run either plugin, or both). */
+async function hasTable(db: SqlSource, table: string): Promise<boolean> {
   try {
-    await db.select('SELECT "credentialID" FROM "passkey" LIMIT 1', []);
+    await db.select(`SELECT "userId" FROM "${table}" LIMIT 1`, []);
     return true;
   } catch {
     return false;
   }
+}
+
+/** better-auth's tables that hold second factors: which the app has, and how many users they name. */
+export async function betterAuthTables(
+  db: SqlSource,
+): Promise<{ twoFactor: boolean; passkey: boolean; users: number }> {
+  const [twoFactor, passkey] = [await hasTable(db, 'twoFactor'), await hasTable(db, 'passkey')];
+  const ids = idsQuery(twoFactor, passkey);
+  const users = ids ? Number((await db.select(`SELECT COUNT(*) AS n FROM (${ids}) AS u`, []))[0]?.['n']) : 0;
+  return { twoFactor, passkey, users };
+}
+
+/** The user ids of the tables the app has, or null for none. */
+function idsQuery(twoFactor: boolean, passkey: boolean): string | null {
+  const parts = [
+    ...(twoFactor ? ['SELECT "userId" FROM "twoFactor"'] : []),
+    ...(passkey ? ['SELECT "userId" FROM "passkey"'] : []),
+  ];
+  return parts.length > 0 ? parts.join(' UNION ') : null;
 }
 
 /**
@@ -110,10 +130,13 @@ async function hasPasskeys(db: SqlSource): Promise<boolean> {
  */
 export async function* readBetterAuth(db: SqlSource, o: BetterAuthReadOptions): AsyncGenerator<SourceRecord> {
   const pageSize = o.pageSize ?? 500;
-  const passkeyTable = await hasPasskeys(db);
-  const ids = passkeyTable
-    ? 'SELECT "userId" FROM "twoFactor" UNION SELECT "userId" FROM "passkey"'
-    : 'SELECT "userId" FROM "twoFactor"';
+  const tables = await betterAuthTables(db);
+  const ids = idsQuery(tables.twoFactor, tables.passkey);
+  if (ids === null)
+    throw new FactorkitError(
+      'CONFIG',
+      'the database has neither a twoFactor nor a passkey table of better-auth',
+    );
   let after = o.after ?? '';
   for (;;) {
     const page = (
@@ -124,10 +147,10 @@ export async function* readBetterAuth(db: SqlSource, o: BetterAuthReadOptions): 
     ).map((row) => String(row['userId']));
     if (page.length === 0) return;
     const list = page.map((_, i) => `$${i + 1}`).join(',');
-    const twoFactors = await db.select(`SELECT * FROM "twoFactor" WHERE "userId" IN (${list})`, page);
-    const passkeys = passkeyTable
-      ? await db.select(`SELECT * FROM "passkey" WHERE "userId" IN (${list})`, page)
-      : [];
+    const rowsOf = (table: string, has: boolean) =>
+      has ? db.select(`SELECT * FROM "${table}" WHERE "userId" IN (${list})`, page) : Promise.resolve([]);
+    const twoFactors = await rowsOf('twoFactor', tables.twoFactor);
+    const passkeys = await rowsOf('passkey', tables.passkey);
     for (const userId of page) {
       const twoFactor = twoFactors.find((row) => String(row['userId']) === userId);
       const keys = passkeys.filter((row) => String(row['userId']) === userId);
