@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli } from '../cli/run-cli.js';
-import { ENV, facadeOver, tempFolder } from './cli-support.js';
+import { ENV, facadeOver, signsIn, tempFolder } from './cli-support.js';
 import { appCode } from './support.js';
 
 const dir = tempFolder('import-cli');
@@ -50,10 +50,7 @@ describe('npx factorkit import --from jsonl', () => {
     }
     expect(journals()).toEqual([]);
     const h = facadeOver(store);
-    const start = await h.tf.login.start('user-4');
-    expect(start.status).toBe('challenge');
-    if (start.status === 'challenge')
-      expect((await h.tf.login.verify(start.challengeId, appCode(h, secrets[4]!))).ok).toBe(true);
+    expect(await signsIn(h, 'user-4', appCode(h, secrets[4]!))).toBe(true);
     h.close();
 
     const again = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], {
@@ -111,11 +108,7 @@ describe('npx factorkit import --from jsonl', () => {
     expect(second.stderr).not.toContain('refused:');
     expect(journals()).toEqual([]);
     const h = facadeOver(store);
-    for (const i of [0, 41, 599]) {
-      const start = await h.tf.login.start(`user-${i}`);
-      if (start.status !== 'challenge') throw new Error('no challenge');
-      expect((await h.tf.login.verify(start.challengeId, appCode(h, secrets[i]!))).ok).toBe(true);
-    }
+    for (const i of [0, 41, 599]) expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
     h.close();
     expect(existsSync(store)).toBe(true);
   });
@@ -147,9 +140,7 @@ describe('npx factorkit export', () => {
     });
     expect(imported.stdout).toContain('imported: 3\n');
     const h = facadeOver(dest);
-    const start = await h.tf.login.start('user-1');
-    if (start.status !== 'challenge') throw new Error('no challenge');
-    expect((await h.tf.login.verify(start.challengeId, 'code1-abcdefg')).ok).toBe(true);
+    expect(await signsIn(h, 'user-1', 'code1-abcdefg')).toBe(true);
     h.close();
   });
 });
@@ -189,11 +180,8 @@ describe('npx factorkit import, killed mid-way (a crash: SIGKILL, no chance to c
     expect(imported + already).toBe(3000);
     expect(already).toBeLessThanOrEqual(16);
     const h = facadeOver(store);
-    for (const i of [0, 1500, 2999]) {
-      const start = await h.tf.login.start(`user-${i}`);
-      if (start.status !== 'challenge') throw new Error('no challenge');
-      expect((await h.tf.login.verify(start.challengeId, appCode(h, secrets[i]!))).ok).toBe(true);
-    }
+    for (const i of [0, 1500, 2999])
+      expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
     h.close();
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { createTwoFactor } from '../../src/app/create-two-factor.js';
+import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { fakeClock, KEY } from '../helpers/harness.js';
@@ -24,4 +24,11 @@ export function facadeOver(file: string, atMs = Date.now(), o: { create?: boolea
   const clock = fakeClock(atMs);
   const tf = createTwoFactor({ issuer: 'CX', store, mailer: new MemoryMailer(), keys: KEY, now: clock.now });
   return { tf, clock, close: () => store.close() };
+}
+
+/** Signs `userId` in over a facade with a typed code: whether it was accepted. */
+export async function signsIn(h: { tf: TwoFactor }, userId: string, code: string): Promise<boolean> {
+  const start = await h.tf.login.start(userId);
+  if (start.status !== 'challenge') throw new Error(`no challenge for ${userId}`);
+  return (await h.tf.login.verify(start.challengeId, code)).ok;
 }
