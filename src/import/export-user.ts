@@ -1,3 +1,4 @@
+import type { TwoFactor } from '../app/create-two-factor.js';
 import { contextOf } from '../app/internals.js';
 import { FactorkitError } from '../core/errors.js';
 import { parseInput, userIdSchema } from '../core/validation.js';
@@ -13,7 +14,7 @@ import { transfers } from './transfers.js';
  *
  * @throws {FactorkitError} `INVALID_INPUT` for a bad user id; `CONFIG` for something other than a facade.
  */
-export async function exportUser(tf: object, userIdInput: string): Promise<ImportedUser | null> {
+export async function exportUser(tf: TwoFactor, userIdInput: string): Promise<ImportedUser | null> {
   const ctx = contextOf(tf);
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
   const records = await ctx.methods.loadUser(userId);
@@ -59,7 +60,7 @@ async function* scannedUserIds(store: Partial<ScanningStore>, now: () => number)
  * idempotent.
  */
 export async function* exportUsers(
-  tf: object,
+  tf: TwoFactor,
   userIds?: AsyncIterable<string> | Iterable<string>,
 ): AsyncGenerator<ImportedUser> {
   const ctx = contextOf(tf);

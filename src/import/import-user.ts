@@ -1,3 +1,4 @@
+import type { TwoFactor } from '../app/create-two-factor.js';
 import { contextOf } from '../app/internals.js';
 import type { MethodContext } from '../methods/context.js';
 import type { UserRecords } from '../methods/method-module.js';
@@ -47,7 +48,7 @@ const fingerprintContext = (userId: string) => `import\0${userId}`;
  * await importUser(tf, { userId: 'u1', totp: { secret: 'JBSWY3DPEHPK3PXP' }, backupCodes: ['3x9f-k2m4'] });
  */
 export async function importUser(
-  tf: object,
+  tf: TwoFactor,
   input: ImportedUser,
   options: ImportOptions = {},
 ): Promise<ImportResult> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TwoFactor } from '../../src/app/create-two-factor.js';
 import { FactorkitError } from '../../src/core/errors.js';
 import { importUser } from '../../src/import/import-user.js';
 import type { ImportedUser } from '../../src/import/imported-user.js';
@@ -130,6 +131,8 @@ describe('importUser refuses bad input, naming the field and never repeating a s
   });
 
   it('anything but a facade is a CONFIG error', async () => {
-    await expect(importUser({}, { userId: 'u', totp })).rejects.toMatchObject({ code: 'CONFIG' });
+    await expect(importUser({} as TwoFactor, { userId: 'u', totp })).rejects.toMatchObject({
+      code: 'CONFIG',
+    });
   });
 });
