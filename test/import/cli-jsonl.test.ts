@@ -185,3 +185,22 @@ describe('npx factorkit import, killed mid-way (a crash: SIGKILL, no chance to c
     h.close();
   }, 120_000);
 });
+
+describe('npx factorkit import: progress', () => {
+  it('a bar with the rate and the time left on a terminal, plain lines otherwise', async () => {
+    const { path } = usersFile('progress.jsonl', 20);
+    const tty = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${join(dir, 'p1.db')}`], {
+      env: ENV,
+      tty: { columns: 100 },
+    });
+    expect(tty.stderr).toMatch(/\r\x1b\[K\[#+\] 20\/20 \d+ users\/s ETA 0:00/);
+    const plain = await runCli(
+      ['import', '--from', 'jsonl', path, '--store', `sqlite:${join(dir, 'p2.db')}`],
+      {
+        env: ENV,
+      },
+    );
+    expect(plain.stderr).toMatch(/^20\/20 records \(100%\), \d+ users\/s ETA 0:00$/m);
+    expect(plain.stderr).not.toContain('\r');
+  });
+});
