@@ -193,7 +193,9 @@ describe('npx factorkit import: progress', () => {
       env: ENV,
       tty: { columns: 100 },
     });
-    expect(tty.stderr).toMatch(/\r\x1b\[K\[#+\] 20\/20 \d+ users\/s ETA 0:00/);
+    // Each redraw returns to the line's start and clears it (CR, ESC [K) before the bar.
+    expect(tty.stderr).toContain('\r\u001b[K[');
+    expect(tty.stderr).toMatch(/\[#+\] 20\/20 \d+ users\/s ETA 0:00/);
     const plain = await runCli(
       ['import', '--from', 'jsonl', path, '--store', `sqlite:${join(dir, 'p2.db')}`],
       {
