@@ -12,7 +12,7 @@ import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
-import { failed, refused, type VerifyResult } from './verify-outcomes.js';
+import { type FailedProof, failed, refused, refusedEvent, type VerifyResult } from './verify-outcomes.js';
 
 export type { VerifyResult };
 
@@ -50,7 +50,10 @@ async function verifyProof(
   const reads = ctx.methods.reads(userId, proof);
   const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now });
   const { verdict } = taken;
-  if (!verdict.ok) return refused(verdict, now);
+  if (!verdict.ok) {
+    await ctx.emit(refusedEvent(userId, verdict));
+    return refused(verdict, now);
+  }
   const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
   const attempt = {
     userId,
@@ -72,7 +75,14 @@ async function verifyProof(
       detail: { credentialId: match.credentialId },
     });
   }
-  if (match?.kind !== 'match') return failed(ctx, userId, verdict, now);
+  if (match?.kind !== 'match') {
+    // A typed code that matched nothing names no method; a security key's response does.
+    const failure: FailedProof =
+      match?.kind === 'replayed'
+        ? { reason: 'replayed' }
+        : { reason: 'invalid', ...('code' in proof ? {} : { method: 'webauthn' }) };
+    return failed(ctx, userId, verdict, now, failure);
+  }
   return finishChallenge(ctx, { userId, key, purpose, policy, verdict, match, now, options });
 }
 
