@@ -32,7 +32,7 @@ import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
 import { eventMethod } from './event-method.js';
-import { recordInternals } from './internals.js';
+import { attachContext } from './internals.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
@@ -226,8 +226,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     sessions: createSessionsApi(ctx),
     notices: { settled: notifier.settled },
   };
-  return recordInternals(instrumentFacade(facade, telemetry, ['notices']), {
-    keyring,
-    webauthnLibrary: ctx.webauthn.library !== undefined,
-  });
+  const instrumented = instrumentFacade(facade, telemetry, ['notices']);
+  // factorkit/import works on the facade a host holds: the instrumented one.
+  attachContext(instrumented, ctx);
+  return instrumented;
 }

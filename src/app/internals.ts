@@ -1,40 +1,22 @@
-import { ConfigError } from '../core/errors.js';
-import type { Keyring } from '../core/keyring.js';
-import type { TwoFactor } from './create-two-factor.js';
+import { FactorkitError } from '../core/errors.js';
+import type { Context } from './context.js';
 
-/**
- * What the HTTP layer needs from a facade and the public surface does not show: its keyring (the
- * built-in cookie session seals with it) and whether security keys are on. Kept beside the object,
- * not on it, so that nothing of it is enumerable, serializable or part of the promise.
- */
-export interface FacadeInternals {
-  keyring: Keyring;
-  /** Whether `createTwoFactor({ webauthn: { library } })` was given the verifier. */
-  webauthnLibrary: boolean;
+/** Each facade's context, for the layers that build on a facade (`factorkit/import`), never exposed. */
+const contexts = new WeakMap<object, Context>();
+
+/** Records the context of a facade `createTwoFactor` made. */
+export function attachContext(facade: object, ctx: Context): void {
+  contexts.set(facade, ctx);
 }
 
-const byFacade = new WeakMap<object, FacadeInternals>();
-
-/** Records `internals` for `tf` (createTwoFactor, once). */
-export function recordInternals(tf: TwoFactor, internals: FacadeInternals): TwoFactor {
-  byFacade.set(tf, internals);
-  return tf;
+/** The context of a facade. @throws `CONFIG` for anything `createTwoFactor` did not return. */
+export function contextOf(facade: unknown): Context {
+  const ctx = typeof facade === 'object' && facade !== null ? contexts.get(facade) : undefined;
+  if (!ctx) throw new FactorkitError('CONFIG', 'expected the facade createTwoFactor returned');
+  return ctx;
 }
 
-/** The internals of `tf`, or undefined for an object createTwoFactor did not make (a test double). */
-export function internalsOf(tf: TwoFactor): FacadeInternals | undefined {
-  return byFacade.get(tf);
-}
-
-/**
- * The internals of `tf`, which must exist.
- * @throws {FactorkitError} `CONFIG` for an object that createTwoFactor of this copy of factorkit did not make.
- */
-export function requireInternals(tf: TwoFactor, use: string): FacadeInternals {
-  const internals = byFacade.get(tf);
-  if (internals) return internals;
-  throw new ConfigError(
-    'tf',
-    `${use} needs the object createTwoFactor returned, from the same copy of factorkit (an ESM and a CommonJS copy loaded side by side do not share it)`,
-  );
+/** The context of a facade, or undefined for another object (a test double built by hand). */
+export function maybeContextOf(facade: unknown): Context | undefined {
+  return typeof facade === 'object' && facade !== null ? contexts.get(facade) : undefined;
 }

@@ -1,5 +1,5 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
-import { requireInternals } from '../app/internals.js';
+import { contextOf } from '../app/internals.js';
 import { FactorkitError } from '../core/errors.js';
 import { clearCookie, cookieAttributes, readCookie } from './cookies.js';
 import type { TwoFactorHttp } from './create-http.js';
@@ -46,7 +46,7 @@ export function cookieSessions<Native extends object>(
   },
   cookieHeader: (native: Native) => string | undefined,
 ) {
-  const sealer: Sealer = requireInternals(tf, 'the built-in cookie session').keyring;
+  const sealer: Sealer = contextOf(tf).keyring;
   const name = options.cookie?.name ?? 'factorkit_session';
   const attributes = cookieAttributes(options.attributes);
   const maxAge =

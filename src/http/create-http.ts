@@ -1,5 +1,5 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
-import { internalsOf } from '../app/internals.js';
+import { maybeContextOf } from '../app/internals.js';
 import type { LoginStart } from '../app/login/start.js';
 import { ConfigError } from '../core/errors.js';
 import { withRequest } from '../core/request-scope.js';
@@ -55,7 +55,8 @@ export function createTwoFactorHttp<Native>(
   if (options.webauthn !== undefined) {
     parseOptions(webauthnSiteSchema, options.webauthn, 'webauthn');
     // The endpoints would exist and every registration throw: said once, at start-up.
-    if (internalsOf(tf)?.webauthnLibrary === false) throw new ConfigError('webauthn', LIBRARY_HOW_TO);
+    const ctx = maybeContextOf(tf);
+    if (ctx && ctx.webauthn.library === undefined) throw new ConfigError('webauthn', LIBRARY_HOW_TO);
   }
   const resolved: ResolvedOptions<Native> = {
     ...options,
