@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { parseInput, userIdSchema } from '../core/validation.js';
+import { type SessionWait, sessionTtlMs } from '../services/session-registry.js';
 import type { Context } from './context.js';
 
 const keySchema = z.string().max(64);
 /** An instant in ms (a verify result's `provenAt`). */
 const instantSchema = z.number().int().nonnegative();
 const openOptionsSchema = z
-  .object({ replaces: keySchema.nullable().optional(), provenAt: instantSchema.optional() })
+  .object({
+    replaces: keySchema.nullable().optional(),
+    provenAt: instantSchema.optional(),
+    waitsFor: z.enum(['code', 'setup']).optional(),
+  })
   .optional();
 
 /**
@@ -24,7 +29,15 @@ export interface SessionsApi {
    */
   open(
     userId: string,
-    options?: { replaces?: string | null | undefined; provenAt?: number | undefined },
+    options?: {
+      replaces?: string | null | undefined;
+      provenAt?: number | undefined;
+      /**
+       * A session that is not signed in yet: it lives as long as what it waits for (a `'code'`: the
+       * challenge; a `'setup'`: a first method's setup) and an hour more, not `sessionMaxAgeMs`.
+       */
+      waitsFor?: SessionWait | undefined;
+    },
   ): Promise<string>;
   /** Whether a session is still open. */
   isOpen(userId: string, key: string): Promise<boolean>;
@@ -44,9 +57,9 @@ export function createSessionsApi(ctx: Context): SessionsApi {
   return {
     async open(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const { replaces, provenAt } = parseInput(openOptionsSchema, options, 'options') ?? {};
+      const { replaces, provenAt, waitsFor } = parseInput(openOptionsSchema, options, 'options') ?? {};
       const policy = await ctx.policy();
-      return ctx.sessions.open(userId, policy.sessionMaxAgeMs, replaces ?? null, provenAt);
+      return ctx.sessions.open(userId, sessionTtlMs(policy, waitsFor), replaces ?? null, provenAt);
     },
     async isOpen(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);

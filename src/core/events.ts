@@ -34,6 +34,7 @@ export type TwoFactorEventType =
   | 'device.revoked'
   | 'devices.revoked'
   | 'sessions.ended'
+  | 'session.ended'
   | 'policy.changed';
 
 /** An audit event. `actor` is set for admin actions; `detail` carries event-specific facts. */

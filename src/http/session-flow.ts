@@ -31,9 +31,12 @@ export async function enterState(
   const previous = await storedState(session);
   const sameUser = previous?.userId === next.userId;
   if (previous && !sameUser) await tf.sessions.close(previous.userId, previous.sessionKey);
+  // Waiting for a code or a setup, a session lives as long as that; the full lifetime starts at sign-in.
+  const waitsFor = next.stage === 'pending' ? 'code' : next.stage === 'setup' ? 'setup' : undefined;
   const sessionKey = await tf.sessions.open(next.userId, {
     replaces: sameUser ? previous.sessionKey : null,
     provenAt,
+    waitsFor,
   });
   await session.set({ ...next, sessionKey });
   await session.rotate();

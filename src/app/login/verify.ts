@@ -8,11 +8,10 @@ import {
   type WebauthnAssertionResponse,
 } from '../../methods/webauthn/webauthn-json.js';
 import { storableDeviceLabel } from '../../services/trusted-device-store.js';
-import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
-import { failed, refused, type VerifyResult } from './verify-outcomes.js';
+import { endBudget, failed, refused, type VerifyResult } from './verify-outcomes.js';
 
 export type { VerifyResult };
 
@@ -43,13 +42,14 @@ async function verifyProof(
   const options = parseInput(verifyOptionsSchema, optionsInput, 'options') ?? {};
   const parsed = parseChallengeId(challengeId);
   if (!parsed) return { ok: false, reason: 'unknown-challenge' };
-  const { userId, nonce } = parsed;
-  const key = storeKeys.challenge(userId, nonce);
+  const { userId, nonce, key, budget } = parsed;
   const policy = await ctx.policy();
   const now = ctx.now();
   const reads = ctx.methods.reads(userId, proof);
-  const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now });
+  // A step-up started with a session counts against its budget, never the account's sign-in lock.
+  const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now, stepUp: budget });
   const { verdict } = taken;
+  if (!verdict.ok && verdict.reason === 'session-ended' && budget) return endBudget(ctx, userId, budget);
   if (!verdict.ok) return refused(verdict, now);
   const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
   const attempt = {
@@ -72,8 +72,8 @@ async function verifyProof(
       detail: { credentialId: match.credentialId },
     });
   }
-  if (match?.kind !== 'match') return failed(ctx, userId, verdict, now);
-  return finishChallenge(ctx, { userId, key, purpose, policy, verdict, match, now, options });
+  if (match?.kind !== 'match') return failed(ctx, userId, verdict, now, budget);
+  return finishChallenge(ctx, { userId, key, budget, purpose, policy, verdict, match, now, options });
 }
 
 /** `login.verify`: a typed code (an app's, the email's, a backup code or, at login, an admin-issued one). */
