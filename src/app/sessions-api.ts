@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { mustSetUp } from '../core/policy/decide-login.js';
 import { parseInput, userIdSchema } from '../core/validation.js';
 import { type SessionWait, sessionTtlMs } from '../services/session-registry.js';
+import { storeKeys } from '../store/keys.js';
 import type { Context } from './context.js';
 
 const keySchema = z.string().max(64);
@@ -41,6 +43,13 @@ export interface SessionsApi {
   ): Promise<string>;
   /** Whether a session is still open. */
   isOpen(userId: string, key: string): Promise<boolean>;
+  /**
+   * What a signed-in session may do now, on every request: `closed` (signed out, ended, expired),
+   * `setup-required` (the org requires 2FA and the user has no method: 2FA was required after the
+   * sign-in, or the last method was turned off) or `open`. One read, and the user's record only while
+   * the policy requires 2FA.
+   */
+  check(userId: string, key: string): Promise<SessionCheck>;
   /** Keeps the session that made a change that ends the user's sessions open; false when it was not. */
   renew(userId: string, key: string): Promise<boolean>;
   /** Closes one session (sign-out). */
@@ -48,6 +57,9 @@ export interface SessionsApi {
   /** "Sign out everywhere": ends every session of the user. */
   endAll(userId: string): Promise<void>;
 }
+
+/** What {@link SessionsApi.check} says of a session. */
+export type SessionCheck = 'open' | 'closed' | 'setup-required';
 
 export function createSessionsApi(ctx: Context): SessionsApi {
   const ids = (userId: unknown, key: unknown) => ({
@@ -64,6 +76,18 @@ export function createSessionsApi(ctx: Context): SessionsApi {
     async isOpen(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);
       return ctx.sessions.isOpen(userId, key);
+    },
+    async check(userIdInput, keyInput) {
+      const { userId, key } = ids(userIdInput, keyInput);
+      const policy = await ctx.policy();
+      // The rule asks for the user's methods only when it can refuse (2FA required).
+      const asks = mustSetUp(policy, 0);
+      const { open, records } = await ctx.sessions.inspect(userId, key, asks ? [storeKeys.user(userId)] : []);
+      if (!open) return 'closed';
+      if (asks && mustSetUp(policy, ctx.methods.enabledFactors({ user: records[0] ?? null }).length)) {
+        return 'setup-required';
+      }
+      return 'open';
     },
     async renew(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);

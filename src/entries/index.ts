@@ -10,7 +10,7 @@ export type { VerifyOptions } from '../app/login/verify.js';
 export type { VerifyResult } from '../app/login/verify-outcomes.js';
 export type { WebauthnOptionsResult } from '../app/login/webauthn-options.js';
 export type { PolicyApi } from '../app/policy-api.js';
-export type { SessionsApi } from '../app/sessions-api.js';
+export type { SessionCheck, SessionsApi } from '../app/sessions-api.js';
 // Errors and events.
 export {
   ConfigError,

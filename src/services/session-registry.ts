@@ -1,7 +1,7 @@
 import type { Policy } from '../core/policy/policy-schema.js';
 import { type RandomSource, randomToken, secureRandom } from '../core/random.js';
 import { storeKeys } from '../store/keys.js';
-import type { Store, StoreOp } from '../store/store.js';
+import type { Store, StoredRecord, StoreOp } from '../store/store.js';
 
 const SESSION_KEY = /^[A-Za-z0-9_-]{22}$/;
 
@@ -81,13 +81,25 @@ export class SessionRegistry {
 
   /** Whether the session is open: not closed, not expired, not ended by {@link SessionRegistry.endAllOp}. */
   async isOpen(userId: string, key: string): Promise<boolean> {
-    if (!SESSION_KEY.test(key)) return false;
-    const [session, from] = await this.store.getMany(
-      [storeKeys.session(userId, key), storeKeys.sessionsFrom(userId)],
+    return (await this.inspect(userId, key)).open;
+  }
+
+  /**
+   * Whether the session is open, and the records `also` names (of the same user), read in the same
+   * round trip: what a guard needs on every request.
+   */
+  async inspect(
+    userId: string,
+    key: string,
+    also: readonly string[] = [],
+  ): Promise<{ open: boolean; records: Array<StoredRecord | null> }> {
+    if (!SESSION_KEY.test(key)) return { open: false, records: also.map(() => null) };
+    const [session, from, ...records] = await this.store.getMany(
+      [storeKeys.session(userId, key), storeKeys.sessionsFrom(userId), ...also],
       this.now(),
     );
-    if (!session) return false;
-    return Number(session.fields['since'] ?? 0) >= Number(from?.fields['from'] ?? 0);
+    const open = session ? Number(session.fields['since'] ?? 0) >= Number(from?.fields['from'] ?? 0) : false;
+    return { open, records };
   }
 
   /** Keeps this session open after a change that ended the user's sessions (the one that made it). */

@@ -109,6 +109,53 @@ forEachHost(
       await ctx.signIn(ctx.browser(), 'ana', secret);
       expect(ctx.h.events.filter((event) => event.type === 'account.locked')).toEqual([]);
     });
+
+    it('years in production, item 5: a session signed in before the org required 2FA is sent to setup on its next request, until a method is confirmed', async () => {
+      const client = ctx.browser();
+      expect((await client.call('POST', '/password/newbie', {})).json['status']).toBe('not-required');
+      expect((await client.call('GET', '/app')).status).toBe(200);
+      await ctx.h.tf.policy.set({ required: true });
+      for (const [method, path] of [
+        ['GET', '/app'],
+        ['POST', '/app/sensitive'],
+        ['GET', '/2fa/devices'],
+        ['POST', '/2fa/backup-codes/regenerate'],
+      ] as const) {
+        expect(await client.call(method, path, method === 'POST' ? {} : undefined), path).toMatchObject({
+          status: 403,
+          json: { error: 'setup-required' },
+        });
+      }
+      // The setup endpoints are open to it; the first method signs it in again, with a new session id.
+      expect((await client.call('GET', '/2fa/status')).status).toBe(200);
+      const setup = await client.call('POST', '/2fa/totp/setup', {});
+      expect(setup.status).toBe(200);
+      const before = client.cookies.get('sid');
+      const confirmed = await client.call('POST', '/2fa/totp/confirm', {
+        code: ctx.code(String(setup.json['secret'])),
+      });
+      expect(confirmed.json['backupCodes']).toHaveLength(10);
+      expect(client.cookies.get('sid')).not.toBe(before);
+      expect((await client.call('GET', '/app')).status).toBe(200);
+    });
+
+    it('years in production, item 5: a user who turns off their only method while 2FA is required is sent to setup', async () => {
+      await ctx.h.tf.policy.set({ required: true });
+      const { secret } = await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await ctx.signIn(client, 'ana', secret);
+      expect((await client.call('POST', '/2fa/disable', { method: 'totp' })).status).toBe(200);
+      expect(await client.call('GET', '/app')).toMatchObject({
+        status: 403,
+        json: { error: 'setup-required' },
+      });
+      expect(await client.call('GET', '/2fa/devices')).toMatchObject({
+        status: 403,
+        json: { error: 'setup-required' },
+      });
+      // Another browser's sign-in meets setup too, as before.
+      expect((await ctx.browser().call('POST', '/password/ana', {})).json['status']).toBe('setup-required');
+    });
   },
   { policy: { frequency: { trustDays: 14 } } },
 );
