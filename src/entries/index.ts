@@ -88,7 +88,12 @@ export {
   type StepUpBudget,
 } from '../services/attempt-limiter.js';
 export { SessionRegistry, type SessionWait, sessionTtlMs } from '../services/session-registry.js';
-export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';
+export {
+  deviceLabel,
+  MAX_TRUSTED_BROWSERS,
+  type TrustedDevice,
+  TrustedDeviceStore,
+} from '../services/trusted-device-store.js';
 export { type CommitPlan, planCommit } from '../store/apply-ops.js';
 // The store contract (for custom stores) and the embedded store.
 export type {

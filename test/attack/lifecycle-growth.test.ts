@@ -6,7 +6,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { routes } from '../../src/http/routes/index.js';
-import { enrollEmail, enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harness.js';
+import { MAX_TRUSTED_BROWSERS } from '../../src/services/trusted-device-store.js';
+import { storeKeys } from '../../src/store/keys.js';
+import type { Store } from '../../src/store/store.js';
+import { DAY, enrollEmail, enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harness.js';
 import { liveRecords } from '../helpers/store-contents.js';
 import { storesUnderTest } from '../helpers/stores.js';
 import { TestClient } from '../http/support/client.js';
@@ -34,8 +37,12 @@ for (const [index, store] of stores.entries()) {
     let live: () => Promise<Record<string, number>>;
     /** Takes the records live now (the enrolments) as the baseline. */
     let settle: () => Promise<void>;
+    let raw: Store;
     beforeEach(async () => {
       const made = await store.make();
+      raw = made;
+      readDevices = async (userId) =>
+        (await made.get(storeKeys.devices(userId), h.clock.now()))?.fields ?? null;
       h = makeTwoFactor(made, { policy: { frequency: { trustDays: 14 } } });
       host = await app.start(h);
       let baseline = new Map<string, number>();
@@ -63,6 +70,63 @@ for (const [index, store] of stores.entries()) {
       h.clock.advance(2 * HOUR);
       expect(await live()).toEqual({});
     }, 120_000);
+
+    /** Signs `user` in with a code, asking to trust the browser; returns the browser's token. */
+    const rememberedSignIn = async (userId: string, secret: string) => {
+      const start = await h.tf.login.start(userId);
+      if (start.status !== 'challenge') throw new Error(start.status);
+      const verified = await h.tf.login.verify(
+        start.challengeId,
+        h.totp.generateCode(secret, h.clock.now()),
+        {
+          rememberDevice: true,
+        },
+      );
+      if (!verified.ok || !verified.deviceToken) throw new Error(JSON.stringify(verified));
+      h.clock.advance(30_000);
+      return verified.deviceToken;
+    };
+    /** The entries of the user's devices record, expired ones included. */
+    const deviceEntries = async (userId: string) => Object.keys((await readDevices(userId)) ?? {}).length;
+    let readDevices: (userId: string) => Promise<Record<string, string> | null>;
+
+    it('years in production, item 7: trusted browsers stop at 10 per user, the oldest going', async () => {
+      const { secret } = await enrollTotp(h, 'ana');
+      const tokens: string[] = [];
+      for (let i = 0; i < MAX_TRUSTED_BROWSERS + 2; i++) tokens.push(await rememberedSignIn('ana', secret));
+      expect(await h.tf.devices.list('ana')).toHaveLength(MAX_TRUSTED_BROWSERS);
+      expect(await deviceEntries('ana')).toBe(MAX_TRUSTED_BROWSERS);
+      expect((await h.tf.login.start('ana', { deviceToken: tokens[0] })).status).toBe('challenge');
+      expect((await h.tf.login.start('ana', { deviceToken: tokens[1] })).status).toBe('challenge');
+      expect((await h.tf.login.start('ana', { deviceToken: tokens[2] })).status).toBe('trusted-device');
+      expect((await h.tf.login.start('ana', { deviceToken: tokens.at(-1) })).status).toBe('trusted-device');
+    });
+
+    it('years in production, item 7: expired browsers go whenever the record is written; the 6,000 an older version left go at the next sign-in', async () => {
+      const { secret } = await enrollTotp(h, 'ana');
+      const token = await rememberedSignIn('ana', secret);
+      // What months of "remember this browser" left before the cap: 6,000 entries, most expired.
+      const now = h.clock.now();
+      const old: Record<string, string> = {};
+      for (let i = 0; i < 6000; i++) {
+        const createdAt = now - (i < 5990 ? 30 : 1) * DAY - i;
+        old[`old${String(i).padStart(19, '0')}`] = JSON.stringify({
+          label: 'Chrome on Linux',
+          createdAt,
+          lastUsedAt: createdAt,
+          expiresAt: createdAt + 14 * DAY,
+        });
+      }
+      await raw.commit([{ type: 'merge', key: storeKeys.devices('ana'), fields: old }], now);
+      expect(await deviceEntries('ana')).toBe(6001);
+      // A sign-in on the trusted browser writes the record (its last use): the expired go.
+      expect((await h.tf.login.start('ana', { deviceToken: token })).status).toBe('trusted-device');
+      expect(await deviceEntries('ana')).toBe(11);
+      // A browser trusted now keeps ten in all, the oldest gone.
+      await rememberedSignIn('ana', secret);
+      expect(await deviceEntries('ana')).toBe(MAX_TRUSTED_BROWSERS);
+      expect((await h.tf.login.start('ana', { deviceToken: token })).status).toBe('trusted-device');
+    });
 
     /** Each action a client can take with no session or with the password only, and what it may leave live. */
     const LOOPS = 20;

@@ -46,7 +46,7 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
   const days = trustDays(policy);
   const device =
     proven.options.rememberDevice && days !== null && purpose === 'login'
-      ? ctx.devices.issue(userId, proven.options.deviceLabel ?? 'Unknown browser', days * DAY_MS)
+      ? await ctx.devices.issue(userId, proven.options.deviceLabel ?? 'Unknown browser', days * DAY_MS)
       : null;
   if (device) ops.push(device.op);
   // A success starts the budget's count again; a session closed meanwhile fails the commit.
