@@ -37,7 +37,14 @@ export type TwoFactorEventType =
   | 'session.ended'
   | 'policy.changed';
 
-/** An audit event. `actor` is set for admin actions; `detail` carries event-specific facts. */
+/**
+ * An audit event. `actor` is set for admin actions; `detail` carries event-specific facts.
+ *
+ * `detail.credentialId` (the `webauthn.*` events) is unique per user only: a credential id is
+ * public (every login's options list it) and a client may register a key of its own under any id,
+ * another user's included. Key audit trails by `userId` and `credentialId` together, never by the
+ * id alone (docs/webauthn.md, "Credential ids").
+ */
 export interface TwoFactorEvent {
   type: TwoFactorEventType;
   at: number;
