@@ -75,8 +75,21 @@ export const storeKeys = {
   policy: () => 'policy',
 } as const;
 
-/** The hash that names a session's record. */
-export const sessionRef = (sessionKey: string): string => secretRef('session', sessionKey);
+/**
+ * The hash that names a session's record. Every request of a session asks for it, so the last few
+ * thousand are remembered (keys of sessions this process serves, which its host holds anyway).
+ */
+export function sessionRef(sessionKey: string): string {
+  let ref = recentSessionRefs.get(sessionKey);
+  if (ref === undefined) {
+    ref = secretRef('session', sessionKey);
+    if (recentSessionRefs.size >= RECENT_TAGS) recentSessionRefs.clear();
+    recentSessionRefs.set(sessionKey, ref);
+  }
+  return ref;
+}
+
+const recentSessionRefs = new Map<string, string>();
 
 /**
  * The record names of layout 1 (factorkit 0.1) that layout 2 folds into `{tag}:user`, for
