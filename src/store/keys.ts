@@ -72,6 +72,8 @@ export const storeKeys = {
   /** The step-up failures of the sessions one trusted browser opened without a second factor. */
   stepUpByDevice: (userId: string, deviceId: string) => user(userId, `step-up:${deviceId}`),
   sessionsFrom: (userId: string) => user(userId, 'sessions-from'),
+  /** The hourly budget of one kind of security notice (an attempt counter, expiring with its hour). */
+  notices: (userId: string, kind: string) => user(userId, `notices:${kind}`),
   policy: () => 'policy',
 } as const;
 

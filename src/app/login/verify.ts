@@ -11,7 +11,14 @@ import { storableDeviceLabel } from '../../services/trusted-device-store.js';
 import type { Context } from '../context.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
-import { endBudget, failed, refused, type VerifyResult } from './verify-outcomes.js';
+import {
+  endBudget,
+  type FailedProof,
+  failed,
+  refused,
+  refusedEvent,
+  type VerifyResult,
+} from './verify-outcomes.js';
 
 export type { VerifyResult };
 
@@ -49,8 +56,11 @@ async function verifyProof(
   // A step-up started with a session counts against its budget, never the account's sign-in lock.
   const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now, stepUp: budget });
   const { verdict } = taken;
-  if (!verdict.ok && verdict.reason === 'session-ended' && budget) return endBudget(ctx, userId, budget);
-  if (!verdict.ok) return refused(verdict, now);
+  if (!verdict.ok) {
+    await ctx.emit(refusedEvent(userId, verdict));
+    if (verdict.reason === 'session-ended' && budget) return endBudget(ctx, userId, budget);
+    return refused(verdict, now);
+  }
   const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
   const attempt = {
     userId,
@@ -72,7 +82,14 @@ async function verifyProof(
       detail: { credentialId: match.credentialId },
     });
   }
-  if (match?.kind !== 'match') return failed(ctx, userId, verdict, now, budget);
+  if (match?.kind !== 'match') {
+    // A typed code that matched nothing names no method; a security key's response does.
+    const failure: FailedProof =
+      match?.kind === 'replayed'
+        ? { reason: 'replayed' }
+        : { reason: 'invalid', ...('code' in proof ? {} : { method: 'webauthn' }) };
+    return failed(ctx, userId, verdict, now, failure, budget);
+  }
   return finishChallenge(ctx, { userId, key, budget, purpose, policy, verdict, match, now, options });
 }
 
