@@ -162,8 +162,9 @@ for (const [index, store] of stores.entries()) {
           await client.call('POST', '/2fa/login/verify', { code: '000000' });
           await client.call('POST', '/2fa/login/webauthn', { response: {} });
         },
-        // A challenge and a waiting session per post; one account count; one send window.
-        during: { challenge: LOOPS, session: LOOPS, attempts: 1, 'email-sends': 1 },
+        // A challenge and a waiting session per post; one account count; one send window; one
+        // budget of security notices (the account lock tells the user, an hour at a time).
+        during: { challenge: LOOPS, session: LOOPS, attempts: 1, 'email-sends': 1, notices: 1 },
         // The account's count keeps its window (30 days without a failure), so its locks hold.
         later: { attempts: 1 },
       },
