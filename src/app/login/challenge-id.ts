@@ -34,8 +34,7 @@ export function parseChallengeId(challengeId: unknown): ParsedChallengeId | null
         ? { kind: 'session', key: storeKeys.sessionByRef(userId, ref) }
         : { kind: 'device', key: storeKeys.stepUpByDevice(userId, ref), deviceId: ref };
   }
-  const secret = budgetPart === undefined ? nonce : `${nonce}.${budgetPart}`;
-  return { userId, nonce, key: storeKeys.challenge(userId, secret), budget };
+  return { userId, nonce, key: challengeKeyOf(userId, nonce, budgetPart ?? null), budget };
 }
 
 /** The id of a new challenge (`budget`: `s<session ref>` or `d<device id>` for a counted step-up). */
