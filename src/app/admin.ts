@@ -1,9 +1,11 @@
 import { FactorkitError } from '../core/errors.js';
 import type { Actor } from '../core/events.js';
-import { actorSchema, parseInput, userIdSchema } from '../core/validation.js';
+import { parseInput, userIdSchema } from '../core/validation.js';
 import { issueAdminCodeOp } from '../methods/admin-code/admin-code-module.js';
+import type { TwoFactorStatus } from '../methods/method-module.js';
 import { storeKeys } from '../store/keys.js';
-import type { AdminAction, Context } from './context.js';
+import { authorizeOrThrow } from './admin-scope.js';
+import type { Context } from './context.js';
 
 /** Admin actions; each is checked with `authorize` (default: deny). */
 export interface AdminApi {
@@ -17,35 +19,15 @@ export interface AdminApi {
    * and lifts an account lock, atomically.
    */
   reset(actor: Actor, userId: string): Promise<void>;
-}
-
-/** `authorize` when the host gave none: every admin action is refused, and the refusal says why. */
-export const denyEveryAdminAction = (): boolean => false;
-
-async function authorizeOrThrow(
-  ctx: Context,
-  actorInput: Actor,
-  action: AdminAction,
-  userId: string,
-): Promise<Actor> {
-  const actor = parseInput(actorSchema, actorInput, 'actor') as Actor;
-  if (ctx.authorize === denyEveryAdminAction) {
-    throw new FactorkitError(
-      'NOT_AUTHORIZED',
-      `actor ${actor.id} may not ${action}: createTwoFactor has no \`authorize\` option, and without it every admin action is denied; pass authorize: (actor, action, targetUserId) => boolean`,
-    );
-  }
-  if ((await ctx.authorize(actor, action, userId)) !== true) {
-    throw new FactorkitError('NOT_AUTHORIZED', `actor ${actor.id} may not ${action} for this user`);
-  }
-  return actor;
+  /** Another user's status, for an admin (the agents page): action `read-status`, scoped like the rest. */
+  status(actor: Actor, userId: string): Promise<TwoFactorStatus>;
 }
 
 export function createAdminApi(ctx: Context): AdminApi {
   return {
     async issueBackupCode(actorInput, userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const actor = await authorizeOrThrow(ctx, actorInput, 'issue-backup-code', userId);
+      const actor = await authorizeOrThrow(ctx, actorInput, 'issue-backup-code', { userId });
       // A user with no factor is never asked for a code, so a code would only linger. If the last
       // factor goes between this read and the write, the code is as harmless: nothing asks for it.
       const user = await ctx.methods.loadUser(userId);
@@ -55,7 +37,7 @@ export function createAdminApi(ctx: Context): AdminApi {
           'the user has no 2FA method: no login would ask for this code',
         );
       }
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       const now = ctx.now();
       const expiresAt = now + policy.adminCodeTtlMs;
       const { code, op } = issueAdminCodeOp(ctx, userId, actor.id, expiresAt);
@@ -65,13 +47,13 @@ export function createAdminApi(ctx: Context): AdminApi {
     },
     async reset(actorInput, userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const actor = await authorizeOrThrow(ctx, actorInput, 'reset-2fa', userId);
+      const actor = await authorizeOrThrow(ctx, actorInput, 'reset-2fa', { userId });
       const keys = [
         storeKeys.devices(userId),
         // A fresh start: an account lock an attacker with the password caused ends too.
         storeKeys.accountAttempts(userId),
       ];
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       await ctx.store.commit(
         [
           ...ctx.methods.resetOps(userId),
@@ -82,6 +64,11 @@ export function createAdminApi(ctx: Context): AdminApi {
         ctx.now(),
       );
       await ctx.emit({ type: 'admin.reset', userId, actor });
+    },
+    async status(actorInput, userIdInput) {
+      const userId = parseInput(userIdSchema, userIdInput, 'userId');
+      await authorizeOrThrow(ctx, actorInput, 'read-status', { userId });
+      return ctx.methods.status(await ctx.methods.loadUser(userId));
     },
   };
 }

@@ -1,13 +1,27 @@
 import type { Actor } from '../core/events.js';
 import type { Policy, PolicyInput } from '../core/policy/policy-schema.js';
 import type { MethodContext } from '../methods/context.js';
+import type { OrgAccess } from './orgs.js';
 
 /** The admin actions `authorize` decides. */
-export type AdminAction = 'issue-backup-code' | 'reset-2fa';
+export type AdminAction = 'issue-backup-code' | 'reset-2fa' | 'read-status' | 'set-policy';
+
+/**
+ * What `authorize` answers: `true` lets an actor act inside its own org; `'any-org'` also lets an
+ * actor whose `org` is `'*'` act in every org (a platform operator, never the default).
+ */
+export type AuthorizeAnswer = boolean | 'any-org';
 
 /** Everything the facade's use cases share: the methods' context, plus admin and policy writes. Internal. */
 export interface Context extends MethodContext {
-  authorize: (actor: Actor, action: AdminAction, targetUserId: string) => boolean | Promise<boolean>;
-  /** Stores a new policy over the current one. */
-  setPolicy(input: PolicyInput): Promise<Policy>;
+  authorize: (
+    actor: Actor,
+    action: AdminAction,
+    targetUserId: string,
+    scope: { org: string | null },
+  ) => AuthorizeAnswer | Promise<AuthorizeAnswer>;
+  /** Membership, as the host's `orgOf` and `rolesOf` tell it. */
+  orgs: OrgAccess;
+  /** Stores a new policy over the current one: the platform's, or one org's. */
+  setPolicy(input: PolicyInput, options?: { org?: string | null }): Promise<Policy>;
 }

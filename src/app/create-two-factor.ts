@@ -27,14 +27,16 @@ import { instrumentFacade } from '../telemetry/instrument-facade.js';
 import { instrumentMailer } from '../telemetry/instrument-mailer.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
-import { type AdminApi, createAdminApi, denyEveryAdminAction } from './admin.js';
-import type { AdminAction, Context } from './context.js';
+import { type AdminApi, createAdminApi } from './admin.js';
+import { denyEveryAdminAction } from './admin-scope.js';
+import type { AdminAction, AuthorizeAnswer, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
 import { eventMethod } from './event-method.js';
 import { attachContext } from './internals.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
+import { createOrgAccess, type OrgOf, type RolesOf } from './orgs.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
 import { createSessionsApi, type SessionsApi } from './sessions-api.js';
@@ -54,10 +56,27 @@ export interface TwoFactorOptions {
   now?: () => number;
   /** Random bytes. Default node:crypto. */
   random?: RandomSource;
-  /** Decides admin actions. Default: deny everything. */
+  /**
+   * Decides admin actions. Default: deny everything. With `orgOf`, it is asked only for a target in
+   * the actor's own org (`scope.org`); `'any-org'` is the answer that lets an actor with `org: '*'`
+   * (a platform operator) act in every org.
+   */
   authorize?:
-    | ((actor: Actor, action: AdminAction, targetUserId: string) => boolean | Promise<boolean>)
+    | ((
+        actor: Actor,
+        action: AdminAction,
+        targetUserId: string,
+        scope: { org: string | null },
+      ) => AuthorizeAnswer | Promise<AuthorizeAnswer>)
     | undefined;
+  /**
+   * Organizations (docs/organizations.md): the org a user belongs to, or null. Asked where a policy
+   * or an admin's scope is needed, at most once per user per facade call and never cached across
+   * calls. Without it there is one org and everything behaves as before.
+   */
+  orgOf?: OrgOf;
+  /** A user's roles, for policy rules that name roles (`required.roles`, `methods.byRole`). */
+  rolesOf?: RolesOf;
   /** Audit events and notifications; a throwing hook is reported as a warning and ignored. */
   onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
   /** TOTP parameters (defaults: SHA1, 6 digits, 30 s, window 1). */
@@ -141,6 +160,8 @@ const optionsSchema = z.strictObject({
   now: fn('now').optional(),
   random: fn('random').optional(),
   authorize: fn('authorize').optional(),
+  orgOf: fn('orgOf').optional(),
+  rolesOf: fn('rolesOf').optional(),
   onEvent: fn('onEvent').optional(),
   totp: settings('{ algorithm, digits, periodSeconds, windowSteps }').optional(),
   emailTemplate: fn('emailTemplate').optional(),
@@ -185,6 +206,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     perHour: options.noticesPerHour ?? 3,
     mailer: instrumentMailer(options.mailer, 'notice', telemetry),
   });
+  const orgs = createOrgAccess(options.orgOf, options.rolesOf);
   const ctx: Context = {
     issuer: options.issuer.trim(),
     store,
@@ -213,7 +235,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       eventMethod,
     ),
     authorize: options.authorize ?? denyEveryAdminAction,
-    ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
+    orgs,
+    ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000, orgs),
   };
   const facade: TwoFactor = {
     ...ctx.methods.apis(),

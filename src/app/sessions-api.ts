@@ -70,7 +70,7 @@ export function createSessionsApi(ctx: Context): SessionsApi {
     async open(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const { replaces, provenAt, waitsFor } = parseInput(openOptionsSchema, options, 'options') ?? {};
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       return ctx.sessions.open(userId, sessionTtlMs(policy, waitsFor), replaces ?? null, provenAt);
     },
     async isOpen(userIdInput, keyInput) {
@@ -79,7 +79,7 @@ export function createSessionsApi(ctx: Context): SessionsApi {
     },
     async check(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       // The rule asks for the user's methods only when it can refuse (2FA required).
       const asks = mustSetUp(policy, 0);
       const { open, records } = await ctx.sessions.inspect(userId, key, asks ? [storeKeys.user(userId)] : []);
@@ -99,7 +99,7 @@ export function createSessionsApi(ctx: Context): SessionsApi {
     },
     async endAll(userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       await ctx.store.commit([ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs)], ctx.now());
       await ctx.emit({ type: 'sessions.ended', userId });
     },

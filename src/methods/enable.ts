@@ -51,7 +51,7 @@ export async function commitEnable(
   });
   const pending = [...(write.also ?? []), ...ctx.methods.pendingDeletes(userId, method)];
   if (ctx.methods.enabledFactors(user).length === 0) {
-    const policy = await ctx.policy();
+    const policy = await ctx.policy({ userId });
     const codes = ctx.vault.generate();
     const result = await ctx.store.commit(
       [

@@ -50,7 +50,7 @@ async function verifyProof(
   const parsed = parseChallengeId(challengeId);
   if (!parsed) return { ok: false, reason: 'unknown-challenge' };
   const { userId, nonce, key, budget } = parsed;
-  const policy = await ctx.policy();
+  const policy = await ctx.policy({ userId });
   const now = ctx.now();
   const reads = ctx.methods.reads(userId, proof);
   // A step-up started with a session counts against its budget, never the account's sign-in lock.

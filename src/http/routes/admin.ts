@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { maybeContextOf } from '../../app/internals.js';
+import type { TwoFactor } from '../../app/create-two-factor.js';
 import type { Actor } from '../../core/events.js';
 import { json } from '../answers.js';
 import * as bodies from '../response-schemas.js';
@@ -15,15 +17,25 @@ const policyBody = z.object({
 
 const target = (ctx: RouteContext) => String(ctx.req.params['userId']);
 
+/**
+ * The org a `PUT /policy` writes: the admin's own (`actor.org`) when the facade has organizations
+ * (`orgOf`); the platform policy otherwise, or for an operator (`org: '*'`).
+ */
+function ownOrg(tf: TwoFactor, actor: Actor | null): string | undefined {
+  if (!maybeContextOf(tf)?.orgs.enabled || !actor?.org || actor.org === '*') return undefined;
+  return actor.org;
+}
+
 /** The org policy and the administrators' actions. */
 export const adminRoutes: Route[] = [
   {
     method: 'GET',
     path: '/policy',
     guard: 'setup',
-    summary: 'The org policy',
+    summary: "The policy of the signed-in user's org",
     responses: { 200: { description: 'the effective policy', body: bodies.policy } },
-    handle: async (ctx) => json(200, await ctx.tf.policy.get()),
+    handle: async (ctx) =>
+      json(200, await ctx.tf.policy.get({ userId: (ctx.state as SessionState).userId })),
   },
   {
     method: 'PUT',
@@ -31,12 +43,13 @@ export const adminRoutes: Route[] = [
     guard: 'admin',
     permission: 'policy',
     body: policyBody,
-    summary: 'Changes the org policy (frequency, required)',
+    summary: "Changes the policy of the admin's own org (frequency, required)",
     responses: { 200: { description: 'the new effective policy', body: bodies.policy } },
     async handle(ctx) {
       const body = ctx.body as z.output<typeof policyBody>;
       const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-      return json(200, await ctx.tf.policy.set(input, { actor: ctx.actor ?? undefined }));
+      const actor = ctx.actor ?? undefined;
+      return json(200, await ctx.tf.policy.set(input, { actor, org: ownOrg(ctx.tf, ctx.actor) }));
     },
   },
   {
@@ -50,6 +63,15 @@ export const adminRoutes: Route[] = [
       409: { description: 'not-enabled: the agent has no method', body: bodies.errorBody },
     },
     handle: async (ctx) => json(200, await ctx.tf.admin.issueBackupCode(ctx.actor as Actor, target(ctx))),
+  },
+  {
+    method: 'GET',
+    path: '/admin/users/:userId/status',
+    guard: 'admin',
+    permission: 'actor',
+    summary: "An agent's 2FA status (the agents page's 2FA column)",
+    responses: { 200: { description: 'the status', body: bodies.status } },
+    handle: async (ctx) => json(200, await ctx.tf.admin.status(ctx.actor as Actor, target(ctx))),
   },
   {
     method: 'POST',

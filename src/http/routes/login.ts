@@ -64,7 +64,7 @@ export const loginRoutes: Route[] = [
       return json(200, {
         pending: true,
         methods: pending(ctx).methods,
-        trustDays: trustDays(await ctx.tf.policy.get()),
+        trustDays: trustDays(await ctx.tf.policy.get({ userId: pending(ctx).userId })),
       });
     },
   },

@@ -110,7 +110,7 @@ export const backupCodesTransfer: MethodTransfer<Parsed> = {
   keys: (userId) => [storeKeys.backupCodes(userId)],
   async write(ctx, userId, value, now) {
     const set = codeSet(ctx, value, now);
-    const policy = await ctx.policy();
+    const policy = await ctx.policy({ userId });
     return { fields: {}, ops: [ctx.vault.importOp(userId, set, policy.backupCodes.storage)] };
   },
   read(ctx, userId, user) {

@@ -25,7 +25,7 @@ export function createEmailApi(ctx: MethodContext): EmailApi {
     async beginSetup(userIdInput, addressInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const address = parseInput(emailAddressSchema, addressInput, 'address');
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       const now = ctx.now();
       const expiresAt = now + policy.emailCodeTtlMs;
       const code = ctx.emailCodes.generateCode();
@@ -59,7 +59,7 @@ export function createEmailApi(ctx: MethodContext): EmailApi {
     async confirmSetup(userIdInput, code) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       parseInput(z.string().max(256), code, 'code');
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       const key = storeKeys.emailPending(userId);
       // One round trip: take the attempt and read the user's records in the same step.
       const reads = ctx.methods.reads(userId);
