@@ -7,7 +7,10 @@ import { ANY_ORG } from './orgs.js';
 /** `authorize` when the host gave none: every admin action is refused, and the refusal says why. */
 export const denyEveryAdminAction = (): boolean => false;
 
-/** What an admin action is about: a user (its org found with `orgOf`), or an org itself (its policy). */
+/**
+ * What an admin action is about: a user (its org found with `orgOf`), or an org itself (its
+ * policy; `'*'` for the platform policy, which only an operator's scope covers).
+ */
 export type AdminTarget = { userId: string } | { org: string | null };
 
 const refuse = (message: string) => new FactorkitError('NOT_AUTHORIZED', message);

@@ -51,7 +51,8 @@ export function createPolicyApi(ctx: Context): PolicyApi {
         actorInput === undefined
           ? undefined
           : ctx.orgs.enabled
-            ? await authorizeOrThrow(ctx, actorInput as Actor, 'set-policy', { org: org ?? null })
+            ? // The platform policy is under every org's: only an operator's scope ('*') covers it.
+              await authorizeOrThrow(ctx, actorInput as Actor, 'set-policy', { org: org ?? ANY_ORG })
             : (actorInput as Actor);
       const policy = await ctx.setPolicy(input, { org: org ?? null });
       const set = Object.keys(input ?? {});

@@ -8,7 +8,7 @@ import {
 } from '../core/policy/policy-schema.js';
 import { parseInput, parseOptions } from '../core/validation.js';
 import { storeKeys } from '../store/keys.js';
-import type { StoredRecord, Store } from '../store/store.js';
+import type { Store, StoredRecord } from '../store/store.js';
 import type { Context } from './context.js';
 import type { OrgAccess } from './orgs.js';
 
@@ -36,7 +36,10 @@ export function readPolicyRecord(record: StoredRecord | null): StoredOverrides {
     );
   }
   const stored = record.fields['overrides'];
-  return { overrides: stored ? (JSON.parse(stored) as PolicyInput) : {}, version: record.fields['version'] ?? null };
+  return {
+    overrides: stored ? (JSON.parse(stored) as PolicyInput) : {},
+    version: record.fields['version'] ?? null,
+  };
 }
 
 const CACHED_ORGS = 1000;

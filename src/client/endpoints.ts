@@ -34,6 +34,7 @@ export const endpoints = [
   'GET /policy 200 401 500 503',
   'PUT /policy 200 400 401 403 413 415 500 503',
   'POST /admin/users/:userId/backup-code 200 400 401 403 409 413 415 500 503',
+  'GET /admin/users/:userId/status 200 400 401 403 500 503',
   'POST /admin/users/:userId/reset 200 400 401 403 413 415 500 503',
 ] as const;
 
@@ -119,13 +120,7 @@ export interface TwoFactorClient {
   status: {
     /** GET /status: What the signed-in user has enabled (Guard: setup.) */
     get(): Promise<Answer<{
-      200: {
-        enabled: boolean;
-        totp: boolean;
-        /** masked */ email: string | null;
-        /** security keys and passkeys registered */ securityKeys: number;
-        backupCodesRemaining: number;
-      };
+      200: StatusGet200;
       401: ErrorBody;
       500: ErrorBody;
       503: ErrorBody;
@@ -494,14 +489,14 @@ export interface TwoFactorClient {
     };
   };
   policy: {
-    /** GET /policy: The org policy (Guard: setup.) */
+    /** GET /policy: The policy of the signed-in user's org (Guard: setup.) */
     get(): Promise<Answer<{
       200: PolicyGet200;
       401: ErrorBody;
       500: ErrorBody;
       503: ErrorBody;
     }>>;
-    /** PUT /policy: Changes the org policy (frequency, required) (Guard: admin.) */
+    /** PUT /policy: Changes the policy of the admin's own org (frequency, required) (Guard: admin.) */
     update(body?: {
       frequency?: "every-login" | {
         trustDays: number;
@@ -535,6 +530,17 @@ export interface TwoFactorClient {
         500: ErrorBody;
         503: ErrorBody;
       }>>;
+      status: {
+        /** GET /admin/users/:userId/status: An agent's 2FA status (the agents page's 2FA column) (Guard: admin.) */
+        get(userId: string): Promise<Answer<{
+          200: StatusGet200;
+          400: ErrorBody;
+          401: ErrorBody;
+          403: ErrorBody;
+          500: ErrorBody;
+          503: ErrorBody;
+        }>>;
+      };
       /** POST /admin/users/:userId/reset: Turns every method of the user off; voids codes and trusted browsers; ends the user's sessions (Guard: admin.) */
       reset(userId: string): Promise<Answer<{
         200: Disable200;
@@ -607,6 +613,15 @@ export type LoginWebauthnOptions200 = {
     }>;
     userVerification: "required" | "preferred" | "discouraged";
   };
+};
+
+/** An answer's body that several endpoints give (first: StatusGet200). */
+export type StatusGet200 = {
+  enabled: boolean;
+  totp: boolean;
+  /** masked */ email: string | null;
+  /** security keys and passkeys registered */ securityKeys: number;
+  backupCodesRemaining: number;
 };
 
 /** An answer's body that several endpoints give (first: TotpConfirm200). */

@@ -2,6 +2,7 @@ import type * as Vitest from 'vitest';
 import { FactorkitError } from '../core/errors.js';
 import { commitCases } from './contract-commits.js';
 import { concurrencyCases } from './contract-concurrency.js';
+import { policyCases } from './contract-policies.js';
 import { recordCases } from './contract-records.js';
 import type { ContractTools, StoreFactory } from './contract-tools.js';
 
@@ -30,7 +31,7 @@ export function toolsFrom(options: StoreContractOptions): ContractTools {
  * The store conformance suite: every store factorkit ships passes it, and a store of your own
  * proves itself with it. It checks each op's semantics and refusals, expiry to the millisecond
  * against the caller's clock, all-or-nothing commits, same-step reads, and single use and attempt
- * limits under concurrency. Call it in a test file; `makeStore` gives a fresh, empty store per test.
+ * limits under concurrency, and the policy records (platform and per org). Call it in a test file; `makeStore` gives a fresh, empty store per test.
  *
  * @example
  * import * as vitest from 'vitest';
@@ -47,5 +48,6 @@ export function storeContract(
     recordCases(tools, makeStore);
     commitCases(tools, makeStore);
     concurrencyCases(tools, makeStore);
+    policyCases(tools, makeStore);
   });
 }

@@ -48,7 +48,9 @@ for (const target of storesUnderTest()) {
       const b = await enrollTotp(h, 'b1');
       const aDevice = await trustBrowser(h, 'a1', a.secret);
       const bDevice = await trustBrowser(h, 'b1', b.secret).catch(() => undefined);
-      expect(await h.tf.login.start('a1', { deviceToken: aDevice })).toMatchObject({ status: 'trusted-device' });
+      expect(await h.tf.login.start('a1', { deviceToken: aDevice })).toMatchObject({
+        status: 'trusted-device',
+      });
       // Site B asks every time: a remembered browser (none is even issued) changes nothing.
       expect(bDevice).toBeUndefined();
       expect((await h.tf.login.start('b1')).status).toBe('challenge');
@@ -83,7 +85,11 @@ for (const target of storesUnderTest()) {
       await layered.tf.policy.set({ emailSendsPerHour: 5, stepUpMaxAgeMs: 5 * 60_000 });
       await layered.tf.policy.set({ emailSendsPerHour: 3 }, { org: 'site-a' });
       const a = await layered.tf.policy.get({ org: 'site-a' });
-      expect(a).toMatchObject({ challengeTtlMs: 20 * 60_000, emailSendsPerHour: 3, stepUpMaxAgeMs: 5 * 60_000 });
+      expect(a).toMatchObject({
+        challengeTtlMs: 20 * 60_000,
+        emailSendsPerHour: 3,
+        stepUpMaxAgeMs: 5 * 60_000,
+      });
       // A later platform change reaches the org in what the org did not change.
       await layered.tf.policy.set({ stepUpMaxAgeMs: 15 * 60_000, emailSendsPerHour: 9 });
       expect(await layered.tf.policy.get({ org: 'site-a' })).toMatchObject({
@@ -102,11 +108,14 @@ for (const target of storesUnderTest()) {
       await expect(h.tf.admin.issueBackupCode(adminA, 'b1')).rejects.toMatchObject(refused);
       await expect(h.tf.admin.reset(adminA, 'b1')).rejects.toMatchObject(refused);
       await expect(h.tf.admin.status(adminA, 'b1')).rejects.toMatchObject(refused);
-      await expect(h.tf.policy.set({ required: true }, { org: 'site-b', actor: adminA })).rejects.toMatchObject(
-        refused,
-      );
+      await expect(
+        h.tf.policy.set({ required: true }, { org: 'site-b', actor: adminA }),
+      ).rejects.toMatchObject(refused);
       // The platform policy is nobody's own org: an org admin cannot set it either.
       await expect(h.tf.policy.set({ required: true }, { actor: adminA })).rejects.toMatchObject(refused);
+      await expect(
+        h.tf.policy.set({ required: true }, { actor: { id: 'x', roles: ['admin'] } }),
+      ).rejects.toMatchObject(refused);
       // A user in no org is outside site A too; an actor with no org is outside every site.
       await expect(h.tf.admin.status(adminA, 'loner')).rejects.toMatchObject(refused);
       await expect(h.tf.admin.status({ id: 'x', roles: ['admin'] }, 'a1')).rejects.toMatchObject(refused);
@@ -117,7 +126,9 @@ for (const target of storesUnderTest()) {
       expect((await h.tf.admin.status(adminA, 'a1')).totp).toBe(true);
       expect((await h.tf.admin.issueBackupCode(adminA, 'a1')).code).toBeTruthy();
       await h.tf.admin.reset(adminA, 'a1');
-      expect((await h.tf.policy.set({ required: true }, { org: 'site-a', actor: adminA })).required).toBe(true);
+      expect((await h.tf.policy.set({ required: true }, { org: 'site-a', actor: adminA })).required).toBe(
+        true,
+      );
       expect(h.asked).toEqual([
         'admin-a:read-status:a1',
         'admin-a:issue-backup-code:a1',
@@ -127,7 +138,10 @@ for (const target of storesUnderTest()) {
       await expect(
         h.tf.admin.issueBackupCode({ id: 'agent-a', roles: ['agent'], org: 'site-a' }, 'a2'),
       ).rejects.toMatchObject(refused);
-      expect(h.events.find((e) => e.type === 'policy.changed')).toMatchObject({ org: 'site-a', actor: adminA });
+      expect(h.events.find((e) => e.type === 'policy.changed')).toMatchObject({
+        org: 'site-a',
+        actor: adminA,
+      });
     });
 
     it("an operator (org '*') acts across orgs only when authorize answers 'any-org'", async () => {
@@ -140,10 +154,71 @@ for (const target of storesUnderTest()) {
       expect((await open.tf.admin.status(operator, 'b1')).totp).toBe(true);
       await open.tf.admin.reset(operator, 'b1');
       expect((await open.tf.status('b1')).enabled).toBe(false);
-      expect((await open.tf.policy.set({ required: true }, { org: 'site-b', actor: operator })).required).toBe(
-        true,
-      );
+      expect(
+        (await open.tf.policy.set({ required: true }, { org: 'site-b', actor: operator })).required,
+      ).toBe(true);
       expect((await open.tf.policy.set({ required: true }, { actor: operator })).required).toBe(true);
+    });
+
+    it('a policy stored before organizations (format 1) reads unchanged, and the next save writes format 2', async () => {
+      const store = await target.make();
+      await store.commit(
+        [
+          {
+            type: 'insert',
+            key: 'policy',
+            fields: { overrides: '{"required":true}', version: '4' },
+            expiresAt: null,
+          },
+        ],
+        0,
+      );
+      const h = twoSites(store);
+      expect((await h.tf.policy.get({ org: 'site-a' })).required).toBe(true);
+      expect((await h.tf.login.start('a1')).status).toBe('setup-required');
+      await h.tf.policy.set({ frequency: { trustDays: 2 } });
+      expect((await store.get('policy', h.clock.now()))?.fields).toEqual({
+        overrides: '{"required":true,"frequency":{"trustDays":2}}',
+        version: '5',
+        format: '2',
+      });
+      await store.commit(
+        [{ type: 'put', key: 'policy', fields: { overrides: '{}', format: '3' }, expiresAt: null }],
+        0,
+      );
+      await expect(h.tf.policy.get()).rejects.toMatchObject({ code: 'CONFIG' });
+    });
+
+    it('login.start reads the org policy beside the platform policy and the user: no read waits for another', async () => {
+      const real = await target.make();
+      const calls: string[] = [];
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const store = new Proxy(real, {
+        get(object, property) {
+          const value: unknown = Reflect.get(object, property, object);
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            calls.push(String(property));
+            inFlight++;
+            mostInFlight = Math.max(mostInFlight, inFlight);
+            try {
+              return await Reflect.apply(value, object, args);
+            } finally {
+              inFlight--;
+            }
+          };
+        },
+      });
+      const h = twoSites(store);
+      await enrollTotp(h, 'a1');
+      calls.length = 0;
+      mostInFlight = 0;
+      await startChallenge(h, 'a1');
+      // The two policy records and the user's records, all asked at once; then the challenge's commit.
+      expect(calls.slice(0, 3).sort()).toEqual(['get', 'get', 'getMany']);
+      expect(calls.at(-1)).toBe('commit');
+      expect(mostInFlight).toBeGreaterThanOrEqual(3);
     });
 
     it('orgOf is asked once per user per call, and again at the next call', async () => {

@@ -68,7 +68,10 @@ export function createStart(ctx: Context) {
   return async (userIdInput: string, optionsInput?: StartOptions): Promise<LoginStart> => {
     const userId = parseInput(userIdSchema, userIdInput, 'userId');
     const options = parseInput(startOptionsSchema, optionsInput, 'options') ?? {};
-    const [policy, user] = await Promise.all([ctx.policy({ fresh: true, userId }), ctx.methods.loadUser(userId)]);
+    const [policy, user] = await Promise.all([
+      ctx.policy({ fresh: true, userId }),
+      ctx.methods.loadUser(userId),
+    ]);
     const days = trustDays(policy);
     const device =
       days !== null && options.deviceToken && !options.stepUp

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { maybeContextOf } from '../../app/internals.js';
 import type { TwoFactor } from '../../app/create-two-factor.js';
+import { maybeContextOf } from '../../app/internals.js';
 import type { Actor } from '../../core/events.js';
 import { json } from '../answers.js';
 import * as bodies from '../response-schemas.js';
@@ -34,8 +34,7 @@ export const adminRoutes: Route[] = [
     guard: 'setup',
     summary: "The policy of the signed-in user's org",
     responses: { 200: { description: 'the effective policy', body: bodies.policy } },
-    handle: async (ctx) =>
-      json(200, await ctx.tf.policy.get({ userId: (ctx.state as SessionState).userId })),
+    handle: async (ctx) => json(200, await ctx.tf.policy.get({ userId: (ctx.state as SessionState).userId })),
   },
   {
     method: 'PUT',
