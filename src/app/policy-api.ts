@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../core/events.js';
 import type { Policy, PolicyInput } from '../core/policy/policy-schema.js';
 import { actorSchema, parseInput, storableText, userIdSchema } from '../core/validation.js';
+import { factorIds } from '../methods/registry.js';
 import { authorizeOrThrow } from './admin-scope.js';
 import type { Context } from './context.js';
 import { ANY_ORG } from './orgs.js';
@@ -28,8 +29,13 @@ export interface PolicyApi {
   set(input: PolicyInput, options?: { org?: string | undefined; actor?: Actor | undefined }): Promise<Policy>;
 }
 
-/** A policy input is an object (its fields are checked as the policy they produce). */
-const policyInputSchema = z.looseObject({});
+/**
+ * A policy input is an object (its fields are checked as the policy they produce); the methods it
+ * allows are factors the registry lists.
+ */
+const policyInputSchema = z.looseObject({
+  methods: z.looseObject({ allowed: z.array(z.enum(factorIds)).optional() }).optional(),
+});
 const orgSchema = storableText()
   .min(1)
   .max(256)

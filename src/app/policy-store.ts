@@ -72,7 +72,9 @@ export function createPolicyAccess(
     }
     // A switch to every-login at any layer untrusts the browsers of everyone under it.
     const from = Math.max(under.devicesTrustedFrom, parsed.data.devicesTrustedFrom);
-    return { ...parsed.data, devicesTrustedFrom: from };
+    // The rule's start is the latest change of the rule in force (an org's own, or the one under it).
+    const since = 'required' in overrides ? parsed.data.requiredSince : under.requiredSince;
+    return { ...parsed.data, devicesTrustedFrom: from, requiredSince: since };
   };
   const effective = (platform: PolicyInput, org: PolicyInput | null) => {
     const top = layer(base, platform, 'platform');
@@ -121,6 +123,7 @@ export function createPolicyAccess(
         // Store only overrides (earlier ones plus this input), validated as the policy they produce.
         const patch = mergePolicy(own.overrides as Policy, input) as PolicyInput & {
           devicesTrustedFrom?: number;
+          requiredSince?: number;
         };
         const under = org === null ? base : effective(layers.platform.overrides, null);
         let policy = { ...parseInput(policySchema, mergePolicy(under, patch), 'policy') };
@@ -128,6 +131,11 @@ export function createPolicyAccess(
         if (policy.frequency === 'every-login' && current.frequency !== 'every-login') {
           patch.devicesTrustedFrom = at;
           policy = { ...policy, devicesTrustedFrom: at };
+        }
+        // A new rule starts every user's grace afresh (and an enrolment before it does not count).
+        if (JSON.stringify(policy.required) !== JSON.stringify(current.required)) {
+          patch.requiredSince = at;
+          policy = { ...policy, requiredSince: at };
         }
         const fields = {
           overrides: JSON.stringify(patch),

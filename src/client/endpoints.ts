@@ -496,12 +496,20 @@ export interface TwoFactorClient {
       500: ErrorBody;
       503: ErrorBody;
     }>>;
-    /** PUT /policy: Changes the policy of the admin's own org (frequency, required) (Guard: admin.) */
+    /** PUT /policy: Changes the policy of the admin's own org (frequency, required and its rollout, methods) (Guard: admin.) */
     update(body?: {
       frequency?: "every-login" | {
         trustDays: number;
       };
-      required?: boolean;
+      required?: boolean | {
+        roles?: Array<string>;
+        graceDays?: number;
+        deadline?: number;
+      };
+      methods?: {
+        allowed?: Array<string>;
+        phishingResistantFor?: Array<string>;
+      };
     }): Promise<Answer<{
       200: PolicyGet200;
       400: ErrorBody;
@@ -696,7 +704,11 @@ export type DevicesRemove200 = {
 
 /** An answer's body that several endpoints give (first: PolicyGet200). */
 export type PolicyGet200 = {
-  required: boolean;
+  required: boolean | {
+    roles?: Array<string>;
+    graceDays?: number;
+    deadline?: number;
+  };
   frequency: "every-login" | {
     trustDays: number;
   };
@@ -709,6 +721,11 @@ export type PolicyGet200 = {
   stepUpMaxAgeMs: number;
   sessionMaxAgeMs: number;
   devicesTrustedFrom: number;
+  requiredSince: number;
+  methods: {
+    allowed?: Array<string>;
+    phishingResistantFor?: Array<string>;
+  };
   attempts: {
     perChallenge: number;
     lockAfterFailures: Array<number>;

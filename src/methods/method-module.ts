@@ -95,6 +95,8 @@ export interface MethodModule {
   readonly role: 'factor' | 'recovery';
   /** Listed among a challenge's methods (an admin-issued code is accepted but never offered). */
   readonly offered: boolean;
+  /** Proof bound to the site's origin, so a phishing page cannot relay it (security keys, passkeys). */
+  readonly phishingResistant?: boolean;
   /** The fields it keeps in the user's `{tag}:user` record (turning it off or a reset removes them). */
   readonly userFields: readonly string[];
   /** For factors: the field of `{tag}:user` whose presence means "on". */

@@ -21,7 +21,9 @@ export function createSendEmailCode(ctx: Context) {
     if (challenge.fields['ended'] !== undefined) return { ok: false, reason: 'challenge-ended' };
     if (now >= Number(challenge.fields['deadline'])) return { ok: false, reason: 'expired' };
     const address = userField({ user: user ?? null }, userFields.email);
-    if (!address) return { ok: false, reason: 'no-email' };
+    // A challenge that did not offer email codes (the policy forbids them for this user) sends none.
+    const offered = (challenge.fields['methods'] ?? '').split(',');
+    if (!address || !offered.includes('email')) return { ok: false, reason: 'no-email' };
     const purpose = challenge.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
     const code = ctx.emailCodes.generateCode();
     const expiresAt = now + policy.emailCodeTtlMs;

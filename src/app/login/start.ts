@@ -7,7 +7,9 @@ import type { ChallengeMethod } from '../../methods/registry.js';
 import type { WebauthnRequestOptions } from '../../methods/webauthn/webauthn-json.js';
 import { sessionRef } from '../../store/keys.js';
 import type { Context } from '../context.js';
+import { userRules } from '../method-rules.js';
 import { challengeIdOf, challengeKeyOf } from './challenge-id.js';
+import { noteSetupRule } from './setup-rule.js';
 
 const DAY_MS = 86_400_000;
 /** Challenge records outlive their deadline this long, so a late verify says `expired`, not `unknown-challenge`. */
@@ -17,6 +19,11 @@ const CHALLENGE_GRACE_MS = 3_600_000;
 export type LoginStart =
   | { status: 'not-required' }
   | { status: 'setup-required' }
+  /**
+   * The policy requires 2FA of this user, who has no allowed method yet, and grants grace until
+   * `deadline` (ms): recommend setup; the user may skip it and is signed in.
+   */
+  | { status: 'setup-recommended'; deadline: number }
   | { status: 'trusted-device'; deviceId: string }
   | {
       status: 'challenge';
@@ -34,6 +41,7 @@ const startOptionsSchema = z
     stepUp: z.boolean().optional(),
     session: token.optional(),
     deviceId: token.optional(),
+    roles: z.array(z.string().max(100)).max(100).optional(),
   })
   .optional();
 
@@ -55,6 +63,8 @@ export interface StartOptions {
    * it is forgotten), so the password and the cookie cannot buy guesses by opening more sessions.
    */
   deviceId?: string | undefined;
+  /** The user's roles, for policy rules that name roles (default: `rolesOf`, asked only when a rule needs it). */
+  roles?: readonly string[] | undefined;
 }
 
 /** Who counts a step-up's wrong codes, as its challenge id names it (null: the account). */
@@ -82,10 +92,15 @@ export function createStart(ctx: Context) {
       device !== null &&
       device.createdAt > policy.devicesTrustedFrom &&
       now < device.createdAt + (days ?? 0) * DAY_MS;
-    const decision = decideLogin(policy, ctx.methods.offered(user), deviceTrusted, {
+    const rules = await userRules(ctx, userId, policy, user, { roles: options.roles, now });
+    const decision = decideLogin(policy, rules.offered, deviceTrusted, {
       stepUp: options.stepUp ?? false,
+      requirement: rules.requirement,
     });
     if (decision.status === 'trusted-device') return { status: 'trusted-device', deviceId: device!.id };
+    if (decision.status === 'setup-recommended' || decision.status === 'setup-required') {
+      await noteSetupRule(ctx, userId, user, decision, policy, now);
+    }
     if (decision.status !== 'challenge') return decision;
     const nonce = randomToken(ctx.random, 16);
     const deadline = now + policy.challengeTtlMs;

@@ -9,6 +9,7 @@ import {
 } from '../../methods/webauthn/webauthn-json.js';
 import { storableDeviceLabel } from '../../services/trusted-device-store.js';
 import type { Context } from '../context.js';
+import { proofCounts } from '../method-rules.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
 import {
@@ -82,7 +83,9 @@ async function verifyProof(
       detail: { credentialId: match.credentialId },
     });
   }
-  if (match?.kind !== 'match') {
+  // A forbidden method's proof fails exactly as a wrong code does (and costs the attempt).
+  const counts = match?.kind === 'match' && proofCounts(policy, verdict.fields, match.method);
+  if (match?.kind !== 'match' || !counts) {
     // A typed code that matched nothing names no method; a security key's response does.
     const failure: FailedProof =
       match?.kind === 'replayed'

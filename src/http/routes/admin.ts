@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TwoFactor } from '../../app/create-two-factor.js';
 import { maybeContextOf } from '../../app/internals.js';
 import type { Actor } from '../../core/events.js';
+import { methodRulesSchema, requiredRuleSchema } from '../../core/policy/policy-schema.js';
 import { json } from '../answers.js';
 import * as bodies from '../response-schemas.js';
 import type { SessionState } from '../session.js';
@@ -12,7 +13,8 @@ const policyBody = z.object({
   frequency: z
     .union([z.literal('every-login'), z.object({ trustDays: z.number().int().min(1).max(365) })])
     .optional(),
-  required: z.boolean().optional(),
+  required: z.union([z.boolean(), requiredRuleSchema]).optional(),
+  methods: methodRulesSchema.optional(),
 });
 
 const target = (ctx: RouteContext) => String(ctx.req.params['userId']);
@@ -42,7 +44,7 @@ export const adminRoutes: Route[] = [
     guard: 'admin',
     permission: 'policy',
     body: policyBody,
-    summary: "Changes the policy of the admin's own org (frequency, required)",
+    summary: "Changes the policy of the admin's own org (frequency, required and its rollout, methods)",
     responses: { 200: { description: 'the new effective policy', body: bodies.policy } },
     async handle(ctx) {
       const body = ctx.body as z.output<typeof policyBody>;

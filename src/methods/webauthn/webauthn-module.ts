@@ -15,6 +15,8 @@ export const webauthnModule = defineMethod({
   id: 'webauthn',
   role: 'factor',
   offered: true,
+  // Bound to the site's origin: a look-alike page cannot relay it (policy `methods.phishingResistantFor`).
+  phishingResistant: true,
   userFields: [userFields.webauthn],
   enabledField: userFields.webauthn,
   records: { webauthn: storeKeys.webauthn },
