@@ -4,8 +4,12 @@ import { parseInput, userIdSchema } from '../core/validation.js';
 import { issueAdminCodeOp } from '../methods/admin-code/admin-code-module.js';
 import type { TwoFactorStatus } from '../methods/method-module.js';
 import { storeKeys } from '../store/keys.js';
+import { createOverview, type Overview } from './admin-overview.js';
 import { authorizeOrThrow } from './admin-scope.js';
 import type { Context } from './context.js';
+import type { UserStatus } from './status-many.js';
+
+type StatusMany = (userIds: readonly string[]) => Promise<Map<string, UserStatus>>;
 
 /** Admin actions; each is checked with `authorize` (default: deny). */
 export interface AdminApi {
@@ -21,10 +25,13 @@ export interface AdminApi {
   reset(actor: Actor, userId: string): Promise<void>;
   /** Another user's status, for an admin (the agents page): action `read-status`, scoped like the rest. */
   status(actor: Actor, userId: string): Promise<TwoFactorStatus>;
+  /** Who is covered among `userIds` (the host's directory of the actor's org; at most 1,000). */
+  overview(actor: Actor, options: { userIds: readonly string[] }): Promise<Overview>;
 }
 
-export function createAdminApi(ctx: Context): AdminApi {
+export function createAdminApi(ctx: Context, statusMany: StatusMany): AdminApi {
   return {
+    overview: createOverview(ctx, statusMany),
     async issueBackupCode(actorInput, userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const actor = await authorizeOrThrow(ctx, actorInput, 'issue-backup-code', { userId });

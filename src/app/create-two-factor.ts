@@ -41,6 +41,7 @@ import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
 import { createSessionsApi, type SessionsApi } from './sessions-api.js';
 import { createStatus } from './status.js';
+import { createStatusMany, type UserStatus } from './status-many.js';
 
 /** Options of {@link createTwoFactor}. */
 export interface TwoFactorOptions {
@@ -116,6 +117,12 @@ export interface TwoFactorOptions {
  */
 export interface TwoFactor extends MethodApis {
   status(userId: string): Promise<TwoFactorStatus>;
+  /**
+   * The status of up to 1,000 users (an admin's list): methods, backup codes, lock, trusted
+   * browsers, last second-factor sign-in, and where each stands against the `required` rule. One
+   * store read for all of them (`getAcross`), plus each org's policy.
+   */
+  statusMany(userIds: readonly string[]): Promise<Map<string, UserStatus>>;
   /** Turns a factor off; ends every trusted browser and pending setup; voids backup codes with the last one. */
   disable(userId: string, method: FactorId): Promise<void>;
   admin: AdminApi;
@@ -238,11 +245,13 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     orgs,
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000, orgs),
   };
+  const statusMany = createStatusMany(ctx);
   const facade: TwoFactor = {
     ...ctx.methods.apis(),
     status: createStatus(ctx),
+    statusMany,
     disable: createDisable(ctx),
-    admin: createAdminApi(ctx),
+    admin: createAdminApi(ctx, statusMany),
     devices: createDevicesApi(ctx),
     policy: createPolicyApi(ctx),
     login: createLoginApi(ctx),

@@ -34,6 +34,7 @@ export const endpoints = [
   'GET /policy 200 401 500 503',
   'PUT /policy 200 400 401 403 413 415 500 503',
   'POST /admin/users/:userId/backup-code 200 400 401 403 409 413 415 500 503',
+  'GET /admin/overview 200 401 403 404 500 503',
   'GET /admin/users/:userId/status 200 400 401 403 500 503',
   'POST /admin/users/:userId/reset 200 400 401 403 413 415 500 503',
 ] as const;
@@ -557,6 +558,26 @@ export interface TwoFactorClient {
         403: ErrorBody;
         413: ErrorBody;
         415: ErrorBody;
+        500: ErrorBody;
+        503: ErrorBody;
+      }>>;
+    };
+    overview: {
+      /** GET /admin/overview: Who is covered in the admin's org: counts by method, without 2FA, in grace, locked, low backup codes (Guard: admin.) */
+      get(): Promise<Answer<{
+        200: {
+          users: number;
+          enrolled: number;
+          /** users per method on (registry ids) */ byMethod: Record<string, number>;
+          withoutTwoFactor: number;
+          inGrace: number;
+          required: number;
+          lockedNow: number;
+          lowBackupCodes: number;
+        };
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
         500: ErrorBody;
         503: ErrorBody;
       }>>;

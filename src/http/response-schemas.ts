@@ -185,4 +185,15 @@ export const stepUpStarted = z.object({ methods: z.array(z.string()), expiresAt:
 
 export const policy = policySchema;
 
+export const overview = z.object({
+  users: z.number(),
+  enrolled: z.number(),
+  byMethod: z.record(z.string(), z.number()).describe('users per method on (registry ids)'),
+  withoutTwoFactor: z.number(),
+  inGrace: z.number(),
+  required: z.number(),
+  lockedNow: z.number(),
+  lowBackupCodes: z.number(),
+});
+
 export const adminCode = z.object({ code: z.string(), expiresAt: z.number() });

@@ -1,10 +1,11 @@
 import type { Store } from '../store/store.js';
 import { errorFacts, type TelemetrySource } from './telemetry.js';
 
-type Operation = 'get' | 'getMany' | 'commit';
+type Operation = 'get' | 'getMany' | 'getAcross' | 'commit';
 const BASE = {
   get: { 'factorkit.store.operation': 'get' },
   getMany: { 'factorkit.store.operation': 'getMany' },
+  getAcross: { 'factorkit.store.operation': 'getAcross' },
   commit: { 'factorkit.store.operation': 'commit' },
 } as const;
 
@@ -50,5 +51,8 @@ export function instrumentStore(store: Store, telemetry: TelemetrySource): Store
         () => store.commit(ops, now, read),
         (r) => !r.ok,
       ),
+    ...(store.getAcross
+      ? { getAcross: (keys, now) => observe('getAcross', () => store.getAcross!(keys, now), never) }
+      : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { enrollTotp } from '../helpers/harness.js';
+import { DAY, enrollTotp } from '../helpers/harness.js';
 import { forEachHost } from './support/suite.js';
 
 /** Site A: ana (who signs in as admin), abe; site B: ben. */
@@ -61,6 +61,23 @@ forEachHost(
       const operator = { headers: { 'x-admin': '1', 'x-operator': '1' } };
       expect((await client.call('PUT', '/2fa/policy', { required: true }, operator)).status).toBe(200);
       expect((await ctx.h.tf.policy.get({ org: 'site-b' })).required).toBe(true);
+    });
+
+    it('a grace rule: the password signs in with setup-recommended; past the deadline, setup comes first', async () => {
+      const deadline = ctx.h.clock.now() + 7 * DAY;
+      await ctx.h.tf.policy.set({ required: { deadline } }, { org: 'site-a' });
+      const client = ctx.browser();
+      expect((await client.call('POST', '/password/abe', {})).json).toEqual({
+        status: 'setup-recommended',
+        deadline,
+      });
+      expect((await client.call('GET', '/app')).status).toBe(200);
+      ctx.h.clock.set(deadline);
+      // The open session follows the rule at its next request.
+      expect((await client.call('GET', '/app')).json['error']).toBe('setup-required');
+      const later = ctx.browser();
+      expect((await later.call('POST', '/password/abe', {})).json['status']).toBe('setup-required');
+      expect((await ctx.browser().call('POST', '/password/ben', {})).json['status']).toBe('not-required');
     });
   },
   {

@@ -3,7 +3,7 @@ import type { TwoFactor } from '../../app/create-two-factor.js';
 import { maybeContextOf } from '../../app/internals.js';
 import type { Actor } from '../../core/events.js';
 import { methodRulesSchema, requiredRuleSchema } from '../../core/policy/policy-schema.js';
-import { json } from '../answers.js';
+import { json, refusal } from '../answers.js';
 import * as bodies from '../response-schemas.js';
 import type { SessionState } from '../session.js';
 import { keepSession } from '../session-flow.js';
@@ -64,6 +64,26 @@ export const adminRoutes: Route[] = [
       409: { description: 'not-enabled: the agent has no method', body: bodies.errorBody },
     },
     handle: async (ctx) => json(200, await ctx.tf.admin.issueBackupCode(ctx.actor as Actor, target(ctx))),
+  },
+  {
+    method: 'GET',
+    path: '/admin/overview',
+    guard: 'admin',
+    permission: 'actor',
+    summary:
+      "Who is covered in the admin's org: counts by method, without 2FA, in grace, locked, low backup codes",
+    responses: {
+      200: { description: 'the counts', body: bodies.overview },
+      404: {
+        description: 'not-found: the host lists no users (adapter option usersOf)',
+        body: bodies.errorBody,
+      },
+    },
+    async handle(ctx) {
+      if (!ctx.options.usersOf) return refusal(404, 'not-found');
+      const userIds = await ctx.options.usersOf(ctx.req.native);
+      return json(200, await ctx.tf.admin.overview(ctx.actor as Actor, { userIds }));
+    },
   },
   {
     method: 'GET',

@@ -25,6 +25,7 @@ export async function startExpressHost(h: Harness, options: HostOptions = {}) {
   );
   const twoFactor = twoFactorRouter(h.tf, {
     session: (req) => req.session,
+    usersOf: (req) => (req.get('x-users') ?? '').split(',').filter(Boolean),
     getActor: (req) => testActor((name) => req.get(name)),
     canManagePolicy: (req) => req.headers['x-admin'] === '1',
     cookie: { secure: false },

@@ -28,6 +28,8 @@ export async function startFastifyHost(h: Harness, options: HostOptions = {}): P
   await app.register(twoFactorPlugin, {
     tf: h.tf,
     prefix: '/2fa',
+    usersOf: (request) =>
+      ((request.headers['x-users'] as string | undefined) ?? '').split(',').filter(Boolean),
     getActor: (request) => testActor((name) => request.headers[name] as string | undefined),
     canManagePolicy: (request) => request.headers['x-admin'] === '1',
     cookie: { secure: false },

@@ -15,6 +15,7 @@ export async function startHonoHost(h: Harness, options: HostOptions = {}): Prom
   const app = new Hono();
   const twoFactor = twoFactorApp(h.tf, {
     sessionCookie: { name: 'sid' },
+    usersOf: (c) => (c.req.header('x-users') ?? '').split(',').filter(Boolean),
     getActor: (c) => testActor((name) => c.req.header(name)),
     canManagePolicy: (c) => c.req.header('x-admin') === '1',
     cookie: { secure: false },
