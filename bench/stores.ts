@@ -51,7 +51,7 @@ export async function prepare(store: Store, count: number, prefix = 'bench') {
   return { tf, users };
 }
 
-async function targets(): Promise<{ list: Target[]; stop: () => Promise<unknown> }> {
+export async function targets(): Promise<{ list: Target[]; stop: () => Promise<unknown> }> {
   const [redisServer, clusterServer, postgresServer] = await Promise.all([
     startRedis(),
     startRedisCluster(),

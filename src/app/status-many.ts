@@ -47,7 +47,10 @@ async function readAll(
   if (ctx.store.getAcross) {
     const flat = await ctx.store.getAcross(keySets.flat(), now);
     let at = 0;
-    return keySets.map((keys) => flat.slice(at, (at += keys.length)));
+    return keySets.map((keys) => {
+      at += keys.length;
+      return flat.slice(at - keys.length, at);
+    });
   }
   return Promise.all(keySets.map((keys) => ctx.store.getMany(keys, now)));
 }

@@ -63,6 +63,29 @@ forEachHost(
       expect((await ctx.h.tf.policy.get({ org: 'site-b' })).required).toBe(true);
     });
 
+    it("GET /admin/overview counts the admin's site from the host's list; another site's user in it is 403", async () => {
+      const ana = await enrollTotp(ctx.h, 'ana');
+      await enrollTotp(ctx.h, 'ben');
+      const client = ctx.browser();
+      await ctx.signIn(client, 'ana', ana.secret);
+      const adminA = (users: string) => ({
+        headers: { 'x-admin': '1', 'x-org': 'site-a', 'x-users': users },
+      });
+      const overview = await client.call('GET', '/2fa/admin/overview', undefined, adminA('ana,abe'));
+      expect(overview.json).toEqual({
+        users: 2,
+        enrolled: 1,
+        byMethod: { totp: 1 },
+        withoutTwoFactor: 1,
+        inGrace: 0,
+        required: 0,
+        lockedNow: 0,
+        lowBackupCodes: 0,
+      });
+      const mixed = await client.call('GET', '/2fa/admin/overview', undefined, adminA('ana,ben'));
+      expect(mixed.status).toBe(403);
+    });
+
     it('a grace rule: the password signs in with setup-recommended; past the deadline, setup comes first', async () => {
       const deadline = ctx.h.clock.now() + 7 * DAY;
       await ctx.h.tf.policy.set({ required: { deadline } }, { org: 'site-a' });
