@@ -15,6 +15,12 @@ npm install --no-audit --no-fund --silent --ignore-scripts "./$tarball" express@
 cp "$root/.ci/pack/esm.mjs" "$root/.ci/pack/cjs.cjs" "$root/.ci/pack/hono-fetch.mjs" .
 node esm.mjs
 node cjs.cjs
+# The CLI from the tarball, as a user runs it: `npx factorkit keygen` prints a key the package accepts.
+key=$(npx --no-install factorkit keygen)
+[[ "$key" =~ ^[A-Za-z0-9_-]{43}$ ]] || { echo "npx factorkit keygen printed no key" >&2; exit 1; }
+FACTORKIT_KEY="$key" node --input-type=module -e \
+  "import { keysFromEnv, Keyring } from 'factorkit'; new Keyring(keysFromEnv(process.env));"
+echo "npx factorkit keygen from the packed tarball: ok"
 # factorkit/hono on the web-standard runtimes it promises, Bun and Deno as well as Node: both come
 # from the npm registry as packages (their binaries in platform packages).
 # (In a folder of their own: an install into this project would rebuild the linked better-sqlite3.)

@@ -21,6 +21,7 @@ export {
 } from '../core/errors.js';
 export type { Actor, TwoFactorEvent, TwoFactorEventType } from '../core/events.js';
 export { Keyring, type KeysInput } from '../core/keyring.js';
+export { keysFromEnv } from '../core/keys-from-env.js';
 export type { OtpAlgorithm } from '../core/otp/hotp.js';
 // The pure services, for hosts that compose their own flow.
 export { type TotpOptions, TotpVerifier, type TotpVerifyResult } from '../core/otp/totp-verifier.js';

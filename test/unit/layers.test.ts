@@ -17,6 +17,8 @@ const LAYERS: Record<string, string[]> = {
   http: ['core', 'store', 'services', 'methods', 'app', 'http'],
   adapters: ['core', 'app', 'http', 'adapters'],
   testing: ['core', 'store', 'testing'],
+  // The CLI is a user's script: it sees the package through its public entries only.
+  cli: ['entries', 'cli'],
   // The public entry points re-export whatever they publish.
   entries: Object.keys({
     core: 0,
@@ -36,8 +38,9 @@ const LAYERS: Record<string, string[]> = {
 /** Outside packages and the only folders that may import them. */
 const PACKAGES: Array<[RegExp, RegExp]> = [
   [/^(express|fastify|fastify-plugin|hono|@hono\/|@fastify\/)/, /^adapters\//],
-  [/^ioredis$/, /^stores\/redis\//],
-  [/^pg$/, /^stores\/postgres\//],
+  // The CLI opens a --store URL's client itself (as a host would), loading the driver only then.
+  [/^ioredis$/, /^(stores\/redis|cli)\//],
+  [/^pg$/, /^(stores\/postgres|cli)\//],
   [/^better-sqlite3$/, /^stores\/sqlite\//],
   [/^nodemailer$/, /^mail\/smtp-mailer\.ts$/],
   [/^@simplewebauthn\//, /^methods\/webauthn\//],
@@ -95,6 +98,15 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('the CLI loads drivers lazily: ioredis and pg only through import()', () => {
+    const eager = files(join(src, 'cli')).filter((file) =>
+      /(?:^|\n)\s*import\s[^'"]*?from\s*['"](ioredis|pg)['"]/.test(
+        readFileSync(file, 'utf8').replace(/import type[^;]*;/g, ''),
+      ),
+    );
+    expect(eager.map((file) => relative(src, file))).toEqual([]);
   });
 
   it('the check sees imports: a known import of a lower layer is found', () => {
