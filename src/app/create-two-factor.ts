@@ -33,7 +33,10 @@ export interface TwoFactorOptions {
   issuer: string;
   store: Store;
   mailer: Mailer;
-  /** 32-byte secrets (hex or base64url); `{ current, ...older }` to rotate. */
+  /**
+   * The application key: 32 random bytes or more as hex or base64url text (`npx factorkit keygen`),
+   * or a `Buffer`; `{ current, ...older }` during a rotation (docs/keys.md).
+   */
   keys: KeysInput;
   /** Org defaults; `policy.set` overrides are kept in the store. */
   policy?: PolicyInput;
@@ -92,7 +95,8 @@ const optionsSchema = z.object({
       message: 'must have a send(message) method',
     },
   ),
-  keys: z.union([z.string(), z.record(z.string(), z.string())]),
+  // The keyring checks the keys itself, with messages that say how to make a good one.
+  keys: z.unknown(),
   policy: z.unknown().optional(),
   now: fn('now').optional(),
   random: fn('random').optional(),
@@ -107,7 +111,7 @@ const optionsSchema = z.object({
 /**
  * Creates the 2FA facade over a store, a mailer and the application keys.
  *
- * @throws {FactorkitError} `CONFIG` naming the first bad option (a key shorter than 32 bytes included).
+ * @throws {FactorkitError} `CONFIG` naming the first bad option (a missing, short or weak key included).
  * @example
  * const tf = createTwoFactor({ issuer: 'CloudFon CX', store: new MemoryStore(), mailer: new MemoryMailer(), keys: process.env.FACTORKIT_KEY! });
  * const start = await tf.login.start(user.id, { deviceToken: req.cookies.tf_device });

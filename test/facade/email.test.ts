@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { enrollEmail, enrollTotp, MINUTE, makeTwoFactor, startChallenge } from '../helpers/harness.js';
+import {
+  enrollEmail,
+  enrollTotp,
+  MINUTE,
+  makeTwoFactor,
+  startChallenge,
+  testKey,
+} from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 
 for (const target of storesUnderTest()) {
@@ -138,7 +145,7 @@ describe('EmailCodeIssuer codes', () => {
     const issuer = new EmailCodeIssuer({
       store: new MemoryStore(),
       mailer: new MemoryMailer(),
-      keys: 'a'.repeat(64),
+      keys: testKey('a'),
       issuer: 'X',
     });
     const firstDigits = new Array(10).fill(0);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { SmtpMailer } from '../../src/mail/smtp-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { testKey } from '../helpers/harness.js';
 import { freePort } from '../helpers/servers.js';
 
 const received: Array<{ raw: string; parsed: ParsedMail; rcpt: string[] }> = [];
@@ -42,7 +43,7 @@ describe('SmtpMailer against a real SMTP server on 127.0.0.1', () => {
       issuer: 'CloudFon CX',
       store: new MemoryStore(),
       mailer,
-      keys: 'e'.repeat(64),
+      keys: testKey('e'),
     });
     const sent = await tf.email.beginSetup('agent', 'agent@cloudfon.example');
     expect(sent.ok).toBe(true);
@@ -76,7 +77,7 @@ describe('SmtpMailer against a real SMTP server on 127.0.0.1', () => {
       issuer: 'CloudFon CX',
       store: new MemoryStore(),
       mailer: new SmtpMailer({ transport, from: 'no-reply@cloudfon.example' }),
-      keys: 'e'.repeat(64),
+      keys: testKey('e'),
     });
     await expect(tf.email.beginSetup('agent', 'agent@cloudfon.example')).rejects.toMatchObject({
       code: 'MAIL_FAILED',
