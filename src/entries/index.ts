@@ -91,6 +91,7 @@ export type {
   CommitResult,
   Fields,
   OpFailure,
+  ScanPage,
   Store,
   StoredRecord,
   StoreOp,
