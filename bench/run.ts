@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint. `npm run bench -- totp|stores|sqlite|footprint|scale|http|http-adapters` runs one part. Every part is
+ * the HTTP verify endpoint, key rotation. `npm run bench -- totp|stores|sqlite|footprint|scale|http|rekey|http-adapters`
+ * runs one part. Every part is
  * bounded in count and time.
  */
 import { benchTotp } from './totp.js';
@@ -15,4 +16,5 @@ if (!only || only === 'sqlite') await (await import('./sqlite-durability.js')).b
 if (!only || only === 'footprint') await (await import('./footprint.js')).benchFootprint();
 if (!only || only === 'scale') await (await import('./scale.js')).benchScale();
 if (!only || only === 'http') await (await import('./http.js')).benchHttp();
+if (!only || only === 'rekey') await (await import('./rekey.js')).benchRekey();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();

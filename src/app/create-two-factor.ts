@@ -21,6 +21,7 @@ import { type AdminApi, createAdminApi } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
+import { createKeysApi, type KeysApi } from './keys/keys-api.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
@@ -73,6 +74,8 @@ export interface TwoFactor extends MethodApis {
   policy: PolicyApi;
   login: LoginApi;
   sessions: SessionsApi;
+  /** Which keys the records still need, and moving them to the current key (docs/keys.md). */
+  keys: KeysApi;
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
@@ -157,5 +160,6 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     policy: createPolicyApi(ctx),
     login: createLoginApi(ctx),
     sessions: createSessionsApi(ctx),
+    keys: createKeysApi(ctx),
   };
 }

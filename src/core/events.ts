@@ -22,6 +22,8 @@ export type TwoFactorEventType =
   | 'backup-codes.generated'
   | 'backup-code.used'
   | 'code.replayed'
+  /** A sealed secret could not be opened (its key is not configured, or it is damaged): that method fails closed. */
+  | 'secret.unreadable'
   | 'admin.backup-code-issued'
   | 'admin.reset'
   | 'challenge.started'

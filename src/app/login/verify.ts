@@ -10,6 +10,7 @@ import {
 import { storableDeviceLabel } from '../../services/trusted-device-store.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
+import { refreshKeys } from '../keys/refresh-keys.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
 import { failed, refused, type VerifyResult } from './verify-outcomes.js';
@@ -73,7 +74,10 @@ async function verifyProof(
     });
   }
   if (match?.kind !== 'match') return failed(ctx, userId, verdict, now);
-  return finishChallenge(ctx, { userId, key, purpose, policy, verdict, match, now, options });
+  const result = await finishChallenge(ctx, { userId, key, purpose, policy, verdict, match, now, options });
+  // A secret read under an older key is sealed again under the current one (docs/keys.md).
+  if (result.ok) await refreshKeys(ctx, reads.keys, taken.read);
+  return result;
 }
 
 /** `login.verify`: a typed code (an app's, the email's, a backup code or, at login, an admin-issued one). */

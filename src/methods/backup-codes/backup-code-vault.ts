@@ -2,11 +2,19 @@ import { Keyring, type KeysInput } from '../../core/keyring.js';
 import { type RandomSource, secureRandom } from '../../core/random.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Fields, StoreOp } from '../../store/store.js';
+import {
+  codeEntries,
+  FIELD_PREFIX,
+  hashContext,
+  isHashNamed,
+  openCode,
+  provesCode,
+  sealedCode,
+} from './backup-code-record.js';
 
 /** Crockford's base32 alphabet: no i, l, o, u; typed o/i/l read as 0/1. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const CODE_CHARS = 16; // 80 bits
-const FIELD_PREFIX = 'c:';
 
 /** How backup codes are kept: hashed (default, counts only) or sealed (viewable again). */
 export type BackupCodeStorage = 'hashed' | 'viewable';
@@ -20,10 +28,11 @@ export interface BackupCodeView {
 }
 
 /**
- * Ten single-use recovery codes of 80 bits each (`k7pq-3mzx-9ahd-2wfr`), kept as one record whose
- * fields are the codes' keyed hashes. Redeeming removes one field in one atomic step; generating
- * replaces the whole record, so every older code dies at once. A code costs one HMAC to check,
- * whatever the number of codes.
+ * Ten single-use recovery codes of 80 bits each (`k7pq-3mzx-9ahd-2wfr`), kept as one record with a
+ * sealed field per code (`backup-code-record.ts`: the code, or only its digest). Redeeming removes
+ * one field in one atomic step; generating replaces the whole record, so every older code dies at
+ * once. Checking a code opens at most ten seals (microseconds); the seals are what a key rotation
+ * can move to a new key.
  */
 export class BackupCodeVault {
   /** Codes per generation (the help page: 10). */
@@ -59,16 +68,17 @@ export class BackupCodeVault {
 
   /** The op that stores `codes` for a user, replacing (voiding) every older code. */
   storeOp(userId: string, codes: string[], storage: BackupCodeStorage): StoreOp {
-    const fields: Fields = {
-      kid: this.keyring.currentId,
-      total: String(codes.length),
-      generatedAt: String(this.now()),
-    };
-    for (const code of codes) {
+    const fields: Fields = { storage, total: String(codes.length), generatedAt: String(this.now()) };
+    codes.forEach((code, i) => {
       const canonical = this.normalize(code) as string;
-      fields[FIELD_PREFIX + this.hashOf(userId, canonical)] =
-        storage === 'viewable' ? this.keyring.seal(code, sealContext(userId)) : '1';
-    }
+      fields[`${FIELD_PREFIX}${i + 1}`] = sealedCode(
+        this.keyring,
+        userId,
+        code,
+        canonical,
+        storage === 'viewable',
+      );
+    });
     return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
   }
 
@@ -76,26 +86,31 @@ export class BackupCodeVault {
   redeemOp(userId: string, input: unknown, record: Fields | null): StoreOp | null {
     const canonical = this.normalize(input);
     if (canonical === null || !record) return null;
-    const hash = this.keyring.hash(canonical, hashContext(userId), record['kid']);
-    if (hash === null || record[FIELD_PREFIX + hash] === undefined) return null;
-    return { type: 'takeField', key: storeKeys.backupCodes(userId), field: FIELD_PREFIX + hash };
+    const field = isHashNamed(record)
+      ? this.hashNamedField(userId, canonical, record)
+      : this.sealedField(userId, canonical, record);
+    return field === null ? null : { type: 'takeField', key: storeKeys.backupCodes(userId), field };
   }
 
-  /** Counts, and in `viewable` storage the unused codes. */
+  /** Counts, and in `viewable` storage the unused codes (those whose key is still configured). */
   view(userId: string, record: Fields | null): BackupCodeView {
     if (!record) return { total: 0, remaining: 0, codes: null };
-    const sealed = Object.entries(record).filter(([name]) => name.startsWith(FIELD_PREFIX));
-    const viewable = sealed.length > 0 && sealed.every(([, value]) => value !== '1');
-    return {
-      total: Number(record['total'] ?? 0),
-      remaining: sealed.length,
-      codes: viewable ? sealed.map(([, value]) => this.keyring.open(value, sealContext(userId))) : null,
-    };
+    const entries = codeEntries(record);
+    const viewable = isHashNamed(record)
+      ? entries.length > 0 && entries.every(([, value]) => value !== '1')
+      : record['storage'] === 'viewable';
+    const codes = viewable
+      ? entries.flatMap(([, value]) => openCode(this.keyring, userId, value) ?? [])
+      : null;
+    return { total: Number(record['total'] ?? 0), remaining: this.remaining(record), codes };
   }
 
-  /** Unused codes left in a record. */
+  /** Unused codes left in a record that can still be checked (their key is configured). */
   remaining(record: Fields | null): number {
-    return record ? Object.keys(record).filter((name) => name.startsWith(FIELD_PREFIX)).length : 0;
+    if (!record) return 0;
+    const entries = codeEntries(record);
+    if (isHashNamed(record)) return this.keyring.has(record['kid']) ? entries.length : 0;
+    return entries.filter(([, value]) => this.keyring.has(Keyring.keyIdOf(value))).length;
   }
 
   /** The downloadable text file: issuer, account, date, the codes one per line, and how to use them. */
@@ -115,10 +130,20 @@ export class BackupCodeVault {
     ].join('\n');
   }
 
-  private hashOf(userId: string, canonical: string): string {
-    return this.keyring.hash(canonical, hashContext(userId)) as string;
+  /** A 0.1 record: the field named by the code's HMAC under the record's key, if it is there. */
+  private hashNamedField(userId: string, canonical: string, record: Fields): string | null {
+    const hash = this.keyring.hash(canonical, hashContext(userId), record['kid']);
+    const field = hash === null ? null : FIELD_PREFIX + hash;
+    return field !== null && Object.hasOwn(record, field) ? field : null;
+  }
+
+  /** The field whose sealed value proves the code, if any: each value opened (a removed key's are skipped). */
+  private sealedField(userId: string, canonical: string, record: Fields): string | null {
+    for (const [name, value] of codeEntries(record)) {
+      const opened = openCode(this.keyring, userId, value);
+      if (opened !== null && provesCode(opened, userId, canonical, (text) => this.normalize(text)))
+        return name;
+    }
+    return null;
   }
 }
-
-const hashContext = (userId: string) => `backup-code\0${userId}`;
-const sealContext = (userId: string) => `backup-code-sealed\0${userId}`;

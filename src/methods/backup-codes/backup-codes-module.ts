@@ -1,13 +1,14 @@
 import { storeKeys } from '../../store/keys.js';
 import type { MethodContext } from '../context.js';
 import { defineMethod, type Proof, type UserRecords } from '../method-module.js';
+import { recordKeyIds, rekeyRecord } from './backup-code-record.js';
 import { createBackupCodesApi } from './backup-codes-api.js';
 
 const codesOf = (user: UserRecords) => user['backupCodes']?.fields ?? null;
 
 /**
  * Ten single-use recovery codes, issued with the first factor and taken with the last. Record:
- * `backup-codes` (each code's keyed hash, or its sealed text in `viewable` storage).
+ * `backup-codes` (each code sealed: its digest, or its text in `viewable` storage).
  */
 export const backupCodesModule = defineMethod({
   id: 'backup-code',
@@ -29,5 +30,14 @@ export const backupCodesModule = defineMethod({
   status: (ctx: MethodContext, user: UserRecords) => ({
     backupCodesRemaining: ctx.vault.remaining(codesOf(user)),
   }),
+  keyUses: [
+    {
+      kind: 'backup-codes',
+      life: 'lasting',
+      records: ['backup-codes'],
+      keyIds: (fields) => recordKeyIds(fields),
+      rekey: rekeyRecord,
+    },
+  ],
   api: { name: 'backupCodes', create: createBackupCodesApi },
 });

@@ -1,8 +1,10 @@
+import { resealField, sealedKeyIds } from '../../store/key-use.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { wholeNumberField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { defineMethod, type UserRecords, userField } from '../method-module.js';
+import { openSealed } from '../open-sealed.js';
 import { createTotpApi } from './totp-setup.js';
 
 /** The AEAD context that binds a sealed TOTP secret to its user. */
@@ -32,7 +34,9 @@ export const totpModule = defineMethod({
   matchCode(ctx: MethodContext, { userId, code, now, user }) {
     const sealed = userField(user, userFields.totp);
     if (sealed === undefined) return null;
-    const secret = ctx.keyring.open(sealed, totpSealContext(userId));
+    // Unreadable (its key removed): no code of it matches, and the other methods are still tried.
+    const secret = openSealed(ctx, { sealed, context: totpSealContext(userId), userId, method: 'totp' });
+    if (secret === null) return null;
     const afterStep = lastStep(user);
     const hit = ctx.totp.verifyCode(secret, code, now, afterStep === undefined ? undefined : { afterStep });
     if (hit.ok) {
@@ -52,5 +56,23 @@ export const totpModule = defineMethod({
   status: (_ctx: MethodContext, user: UserRecords) => ({
     totp: userField(user, userFields.totp) !== undefined,
   }),
+  // The secret, linked (lasting) or pending (lapses with its setup): sealed, so re-sealed on rekey.
+  keyUses: [
+    {
+      kind: 'totp',
+      life: 'lasting',
+      records: ['user'],
+      keyIds: (fields) => sealedKeyIds(fields, userFields.totp),
+      rekey: (fields, userId, keyring) =>
+        resealField(fields, userFields.totp, totpSealContext(userId), keyring),
+    },
+    {
+      kind: 'totp-setup',
+      life: 'lapses',
+      records: ['totp-pending'],
+      keyIds: (fields) => sealedKeyIds(fields, 'secret'),
+      rekey: (fields, userId, keyring) => resealField(fields, 'secret', totpSealContext(userId), keyring),
+    },
+  ],
   api: { name: 'totp', create: createTotpApi },
 });

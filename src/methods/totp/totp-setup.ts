@@ -6,6 +6,7 @@ import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
+import { openSealed } from '../open-sealed.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { lastStep, totpSealContext } from './totp-module.js';
 
@@ -80,7 +81,10 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
       const user = reads.records(taken.read);
       const now = ctx.now();
       const sealed = requiredField(verdict.fields, 'secret', 'totp-pending');
-      const secret = ctx.keyring.open(sealed, totpSealContext(userId));
+      const context = totpSealContext(userId);
+      // Sealed under a key removed since the setup began: the setup must start again.
+      const secret = openSealed(ctx, { sealed, context, userId, method: 'totp' });
+      if (secret === null) return { ok: false, reason: 'no-pending-setup' };
       const afterStep = lastStep(user);
       const match = ctx.totp.verifyCode(
         secret,
@@ -91,7 +95,11 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
       if (!match.ok) return setupVerdict(verdict, now);
       const enabled = await commitEnable(ctx, userId, 'totp', user, {
         take: { type: 'take', key: pendingKey, match: { secret: sealed } },
-        fields: { [userFields.totp]: sealed, [userFields.totpAt]: String(now) },
+        // Written anyway: under the current key, should the setup have begun under an older one.
+        fields: {
+          [userFields.totp]: ctx.keyring.reseal(sealed, context) ?? sealed,
+          [userFields.totpAt]: String(now),
+        },
         advance: { field: userFields.totpStep, value: match.step },
       });
       if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };

@@ -30,6 +30,12 @@ export interface StoredCredential {
   label: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /**
+   * The user handle the authenticator was given at registration (base64url), kept because the
+   * authenticator keeps it forever while the key it was derived with may rotate away. Absent for
+   * keys registered before it was kept: the first sign-in that shows one records it.
+   */
+  userHandle?: string | undefined;
 }
 
 const storedSchema = z.object({
@@ -43,6 +49,7 @@ const storedSchema = z.object({
   origin: z.string(),
   createdAt: z.number(),
   lastUsedAt: z.number().nullable(),
+  userHandle: z.string().optional(),
 });
 
 /** The field of `{tag}:webauthn` holding credential `id`. */

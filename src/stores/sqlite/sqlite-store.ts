@@ -128,7 +128,10 @@ export class SqliteStore implements Store {
   /** Live keys after `cursor` (the last key of the previous page), in key order. */
   async scan(cursor: string, limit: number, now: number): Promise<ScanPage> {
     const size = Math.max(1, limit);
-    const rows = this.call('scan', () => this.statements().scan.all(cursor, now, size) as Array<{ key: string }>);
+    const rows = this.call(
+      'scan',
+      () => this.statements().scan.all(cursor, now, size) as Array<{ key: string }>,
+    );
     const keys = rows.map((row) => row.key);
     return { keys, cursor: keys.length === size ? keys[size - 1]! : '' };
   }
