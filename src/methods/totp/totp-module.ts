@@ -56,7 +56,8 @@ export const totpModule = defineMethod({
   status: (_ctx: MethodContext, user: UserRecords) => ({
     totp: userField(user, userFields.totp) !== undefined,
   }),
-  // The secret, linked (lasting) or pending (lapses with its setup): sealed, so re-sealed on rekey.
+  // The linked secret is sealed again on rekey. A pending one is left to lapse with its setup (15
+  // minutes): sealing it again would make a confirm in flight, which takes it only as read, fail.
   keyUses: [
     {
       kind: 'totp',
@@ -71,7 +72,6 @@ export const totpModule = defineMethod({
       life: 'lapses',
       records: ['totp-pending'],
       keyIds: (fields) => sealedKeyIds(fields, 'secret'),
-      rekey: (fields, userId, keyring) => resealField(fields, 'secret', totpSealContext(userId), keyring),
     },
   ],
   api: { name: 'totp', create: createTotpApi },
