@@ -139,6 +139,14 @@ for (const target of storesUnderTest()) {
         ok: true,
         method: 'email',
       });
+      // The inventory names the key that is gone, with what it still holds.
+      expect((await onlyB.tf.keys.inventory()).keys).toContainEqual(
+        expect.objectContaining({
+          keyId: idOf(A),
+          status: 'missing',
+          kinds: expect.objectContaining({ totp: 1 }),
+        }),
+      );
       // Setting the app up again replaces the unreadable secret.
       const setup = await onlyB.tf.totp.beginSetup('dee', { accountName: 'dee' });
       expect(
