@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseInput } from '../../core/validation.js';
 import type { Context } from '../context.js';
-import { keyIdsOf, rekeyRecord } from './record-keys.js';
+import { type KeyedRecord, keyIdsOf, rekeyUserRecords } from './record-keys.js';
 import { walkKeyedRecords } from './walk-records.js';
 
 /** One key id as `tf.keys.inventory()` sees it. */
@@ -100,7 +100,7 @@ export function createKeysApi(ctx: Context): KeysApi {
       return found;
     };
     for (const id of ctx.keyring.ids) entry(id);
-    await walkKeyedRecords(ctx, async (item) => {
+    const count = (item: KeyedRecord) => {
       const now = ctx.now();
       for (const keyId of keyIdsOf(ctx, item, now)) {
         const usage = entry(keyId);
@@ -113,7 +113,8 @@ export function createKeysApi(ctx: Context): KeysApi {
         }
         if (lasting) usage.lasting++;
       }
-    });
+    };
+    await walkKeyedRecords(ctx, async (records) => records.forEach(count));
     return { current: ctx.keyring.currentId, keys: [...byId.values()] };
   };
   return {
@@ -128,10 +129,12 @@ export function createKeysApi(ctx: Context): KeysApi {
       let examined = 0;
       const complete = await walkKeyedRecords(
         ctx,
-        async (item) => {
-          if (keyIdsOf(ctx, item, ctx.now()).length === 0) return;
-          examined++;
-          if (await rekeyRecord(ctx, item)) rewritten++;
+        async (records) => {
+          const keyed = records.filter((item) => keyIdsOf(ctx, item, ctx.now()).length > 0);
+          examined += keyed.length;
+          // Read after the await: users run side by side, and `x += await ...` would lose their counts.
+          const moved = await rekeyUserRecords(ctx, keyed);
+          rewritten += moved;
         },
         { signal: options.signal, pageSize: options.pageSize, onPage: () => options.onProgress?.(examined) },
       );

@@ -1,8 +1,8 @@
 import { FactorkitError } from '../../core/errors.js';
 import { trustedDeviceKeyUse } from '../../services/trusted-device-store.js';
-import { type KeyChange, type KeyUse, keyUseCovers } from '../../store/key-use.js';
+import { type KeyUse, keyUseCovers } from '../../store/key-use.js';
 import { userIdFromTag } from '../../store/keys.js';
-import type { StoredRecord } from '../../store/store.js';
+import type { StoredRecord, StoreOp } from '../../store/store.js';
 import type { Context } from '../context.js';
 
 /** A record that holds values under an application key, with what it holds. */
@@ -32,41 +32,43 @@ export function keyIdsOf(ctx: Context, item: KeyedRecord, now: number): string[]
   return [...new Set(item.uses.flatMap((use) => use.keyIds(item.record.fields, now, ctx.keyring)))];
 }
 
-/** The change that moves every movable value of a record to the current key (uses own distinct fields). */
-function changeOf(ctx: Context, item: KeyedRecord, fields: StoredRecord['fields']): KeyChange | null {
-  const parts = item.uses.flatMap((use) => use.rekey?.(fields, item.userId, ctx.keyring) ?? []);
+/** The merge that moves every movable value of a record to the current key, or null (uses own distinct fields). */
+function moveOf(ctx: Context, item: KeyedRecord): StoreOp | null {
+  const parts = item.uses.flatMap((use) => use.rekey?.(item.record.fields, item.userId, ctx.keyring) ?? []);
   if (parts.length === 0) return null;
+  const unset = parts.flatMap((part) => part.unset ?? []);
   return {
-    set: Object.assign({}, ...parts.map((part) => part.set)),
-    unset: parts.flatMap((part) => part.unset ?? []),
+    type: 'merge',
+    key: item.key,
+    fields: Object.assign({}, ...parts.map((part) => part.set)),
     match: Object.assign({}, ...parts.map((part) => part.match)),
+    ...(unset.length > 0 ? { unset } : {}),
   };
 }
 
-/** Tries for a record that keeps changing under a rekey; the next run gets it otherwise. */
+/** Tries for records that keep changing under a rekey; the next run gets them otherwise. */
 const TRIES = 3;
 
 /**
- * Moves a record's values to the current key in one conditional commit (a merge matching every
- * value it replaces), so a login or a change that wrote the record meanwhile is never undone: the
- * record is read again and the move retried. Returns whether it wrote.
+ * Moves the values of one user's records to the current key in one conditional commit (one round
+ * trip; one slot on a cluster): a merge per record matching every value it replaces, so a login or
+ * a change that wrote a record meanwhile is never undone: the records are read again and the move
+ * retried. Returns how many records it wrote.
  */
-export async function rekeyRecord(ctx: Context, item: KeyedRecord): Promise<boolean> {
-  let fields = item.record.fields;
+export async function rekeyUserRecords(ctx: Context, records: readonly KeyedRecord[]): Promise<number> {
+  let items = records;
   for (let attempt = 0; attempt < TRIES; attempt++) {
-    const change = changeOf(ctx, item, fields);
-    if (change === null) return false;
-    const { set, unset, match } = change;
-    const done = await ctx.store.commit(
-      [{ type: 'merge', key: item.key, fields: set, match, ...(unset?.length ? { unset } : {}) }],
-      ctx.now(),
-    );
-    if (done.ok) return true;
+    const ops = items.flatMap((item) => moveOf(ctx, item) ?? []);
+    if (ops.length === 0) return 0;
+    const done = await ctx.store.commit(ops, ctx.now());
+    if (done.ok) return ops.length;
     if (done.reason !== 'mismatch' && done.reason !== 'missing')
       throw new FactorkitError('BUG', `[keys] a rekey merge was refused: ${done.reason}`);
-    const fresh = await ctx.store.get(item.key, ctx.now());
-    if (fresh === null) return false;
-    fields = fresh.fields;
+    const fresh = await ctx.store.getMany(
+      items.map((item) => item.key),
+      ctx.now(),
+    );
+    items = items.flatMap((item, i) => (fresh[i] ? [{ ...item, record: fresh[i] }] : []));
   }
-  return false;
+  return 0;
 }

@@ -1,6 +1,6 @@
 import type { StoredRecord } from '../../store/store.js';
 import type { Context } from '../context.js';
-import { allKeyUses, rekeyRecord, usesOfKey } from './record-keys.js';
+import { allKeyUses, rekeyUserRecords, usesOfKey } from './record-keys.js';
 
 /**
  * After a sign-in, moves the user's records it read to the current key if any value in them is
@@ -14,16 +14,16 @@ export async function refreshKeys(
   records: ReadonlyArray<StoredRecord | null> | undefined,
 ): Promise<void> {
   const uses = allKeyUses(ctx);
-  for (const [i, key] of keys.entries()) {
+  const read = keys.flatMap((key, i) => {
     const record = records?.[i];
     const found = record ? usesOfKey(uses, key) : null;
-    if (!record || !found) continue;
-    try {
-      await rekeyRecord(ctx, { key, record, ...found });
-    } catch (error) {
-      process.emitWarning(
-        `[factorkit] moving ${key} to the current key after a sign-in failed: ${String(error)}`,
-      );
-    }
+    return record && found ? [{ key, record, ...found }] : [];
+  });
+  try {
+    await rekeyUserRecords(ctx, read);
+  } catch (error) {
+    process.emitWarning(
+      `[factorkit] moving records to the current key after a sign-in failed: ${String(error)}`,
+    );
   }
 }

@@ -19,13 +19,13 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 /**
  * Visits every record that holds a value under an application key, page by page of the store's
  * scan, reading each user's records of a page in one round trip (16 users at a time). `visit`
- * gets each record and may write it. Stops before the next page once `signal` is aborted; returns
- * whether it went through the whole store.
+ * gets one user's records of the page at a time and may write them. Stops before the next page
+ * once `signal` is aborted; returns whether it went through the whole store.
  * @throws {ConfigError} `CONFIG` when the store has no `scan` (a custom store: docs/stores.md).
  */
 export async function walkKeyedRecords(
   ctx: Context,
-  visit: (item: KeyedRecord) => Promise<void>,
+  visit: (records: KeyedRecord[]) => Promise<void>,
   options: { signal?: AbortSignal | undefined; pageSize?: number | undefined; onPage?: () => void } = {},
 ): Promise<boolean> {
   const scan = ctx.store.scan;
@@ -51,10 +51,7 @@ export async function walkKeyedRecords(
         items.map((item) => item.key),
         ctx.now(),
       );
-      for (const [i, item] of items.entries()) {
-        const record = records[i];
-        if (record) await visit({ ...item, record });
-      }
+      await visit(items.flatMap((item, i) => (records[i] ? [{ ...item, record: records[i] }] : [])));
     });
     options.onPage?.();
   } while (cursor !== '');
