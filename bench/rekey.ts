@@ -29,7 +29,7 @@ async function seed(store: Store): Promise<void> {
 
 /**
  * The floor: the same walk with bare store calls and no crypto: scan pages of 500, one read per
- * user, one merge (matching what was read) per record, 16 users at a time.
+ * user, one commit per user of a merge per record (matching what was read), 16 users at a time.
  */
 async function floor(store: Store): Promise<number> {
   let cursor = '';
@@ -48,11 +48,12 @@ async function floor(store: Store): Promise<number> {
       await Promise.all(
         users.slice(from, from + 16).map(async (keys) => {
           const records = await store.getMany(keys, CLOCK_MS);
-          for (const [i, key] of keys.entries()) {
+          const ops = keys.map((key, i) => {
             const fields = records[i]?.fields ?? {};
-            await store.commit([{ type: 'merge', key, fields, match: fields }], CLOCK_MS);
-            written++;
-          }
+            return { type: 'merge' as const, key, fields, match: fields };
+          });
+          await store.commit(ops, CLOCK_MS);
+          written += ops.length;
         }),
       );
     }
