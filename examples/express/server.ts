@@ -72,6 +72,9 @@ const tf = createTwoFactor({
   // "View Backup Codes" shows the codes again, as the help page describes: keep them sealed, not hashed.
   policy: { backupCodes: { storage: 'viewable' } },
   authorize: (actor) => actor.roles?.includes('admin') === true,
+  // Security notices ("an authenticator app was added", "someone may have your password") go to
+  // the account's email, so they reach users whose only method is an app; they show in the outbox.
+  noticeAddress: (userId) => DEMO_ACCOUNTS.find((account) => account.id === userId)?.email ?? null,
   onEvent: (event) => {
     if (process.env['EXAMPLE_QUIET'] !== '1')
       console.log(`[event] ${event.type}${event.userId ? ` user=${event.userId}` : ''}`);

@@ -56,6 +56,7 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
       method: req.method,
       params: req.params as Record<string, string>,
       header: (name) => req.get(name),
+      peerAddress: req.socket?.remoteAddress,
     }),
     text: bodyText,
     session: (req) => expressSessionAccess(() => options.session(req)),

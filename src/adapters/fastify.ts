@@ -68,6 +68,7 @@ export const twoFactorPlugin: FastifyPluginAsync<TwoFactorPluginOptions> = async
       params: request.params as Record<string, string>,
       // Node joins a repeated request header into one string (only set-cookie stays a list).
       header: (name) => request.headers[name.toLowerCase()] as string | undefined,
+      peerAddress: request.socket?.remoteAddress,
     }),
     text: (request) => (typeof request.body === 'string' ? request.body : undefined),
     session: (request) => (options.session ? options.session(request) : fastifySessionAccess(request)),

@@ -68,7 +68,14 @@ export function twoFactorApp<E extends Env = Env>(
 ): TwoFactorApp<E> {
   const http = createTwoFactorHttp<Context<E>>(tf, options);
   const bound = bindNative(http, {
-    parts: (c) => ({ method: c.req.method, params: c.req.param(), header: (name) => c.req.header(name) }),
+    parts: (c) => ({
+      method: c.req.method,
+      params: c.req.param(),
+      header: (name) => c.req.header(name),
+      // @hono/node-server passes Node's request as `env.incoming`; other runtimes use a header.
+      peerAddress: (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+        ?.socket?.remoteAddress,
+    }),
     session: (c) => options.session(c),
   });
   const guard =

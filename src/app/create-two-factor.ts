@@ -6,6 +6,7 @@ import type { PolicyInput } from '../core/policy/policy-schema.js';
 import { type RandomSource, secureRandom } from '../core/random.js';
 import { parseOptions, storableText } from '../core/validation.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { NoticeCatalogue } from '../mail/notice-messages.js';
 import type { CodeMessageTemplate } from '../mail/templates.js';
 import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
 import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
@@ -17,12 +18,19 @@ import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
 import { guardStore } from '../store/guard-store.js';
 import type { Store } from '../store/store.js';
+import { eventMetrics } from '../telemetry/event-metrics.js';
+import { instrumentFacade } from '../telemetry/instrument-facade.js';
+import { instrumentMailer } from '../telemetry/instrument-mailer.js';
+import { instrumentStore } from '../telemetry/instrument-store.js';
+import { type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
 import { type AdminApi, createAdminApi } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
+import { eventMethod } from './event-method.js';
 import { createKeysApi, type KeysApi } from './keys/keys-api.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
+import { createNotifier, type NotifyOptions } from './notices/notifier.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
 import { createSessionsApi, type SessionsApi } from './sessions-api.js';
@@ -59,6 +67,23 @@ export interface TwoFactorOptions {
   policyCacheMs?: number;
   /** Security keys and passkeys: user verification, attestation, resident keys (see `WebauthnSettings`). */
   webauthn?: Partial<WebauthnSettings>;
+  /**
+   * Security notices to users (docs/operations.md): each kind is an email through `mailer` by
+   * default; `false` silences a kind, a function replaces its delivery. `false` silences them all.
+   */
+  notify?: NotifyOptions | false;
+  /** Rewords the notice emails, per kind (over the English `englishNotices`). */
+  noticeMessages?: Partial<NoticeCatalogue>;
+  /** Where a user's notices go (their account email). Default: the user's 2FA email, when they have one. */
+  noticeAddress?: (userId: string) => string | null | undefined | Promise<string | null | undefined>;
+  /** Notices of one kind a user may get per hour; more are dropped and counted. Default 3. */
+  noticesPerHour?: number;
+  /**
+   * Metrics and spans: default, through `@opentelemetry/api` when it is installed (a no-op without
+   * an SDK); pass the API (`import * as api from '@opentelemetry/api'`) to use it from the first
+   * call, or `false` to record nothing.
+   */
+  openTelemetry?: false | OpenTelemetryApi;
 }
 
 /**
@@ -76,6 +101,10 @@ export interface TwoFactor extends MethodApis {
   sessions: SessionsApi;
   /** Which keys the records still need, and moving them to the current key (docs/keys.md). */
   keys: KeysApi;
+  notices: {
+    /** Resolves once every security notice begun so far is sent, refused or failed (tests, shutdown). */
+    settled(): Promise<void>;
+  };
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
@@ -109,6 +138,21 @@ const optionsSchema = z.object({
   emailTemplate: fn('emailTemplate').optional(),
   policyCacheMs: z.number().int().min(0).max(60_000).optional(),
   webauthn: webauthnSettingsSchema.optional(),
+  notify: z
+    .union([z.literal(false), z.record(z.string(), z.union([z.literal(false), fn('notify')]))])
+    .optional(),
+  noticeMessages: z.record(z.string(), fn('noticeMessages')).optional(),
+  noticeAddress: fn('noticeAddress').optional(),
+  noticesPerHour: z.number().int().min(1).max(1000).optional(),
+  openTelemetry: z
+    .union([
+      z.literal(false),
+      z.custom<OpenTelemetryApi>(
+        (value) => typeof value === 'object' && value !== null && 'trace' in value && 'metrics' in value,
+        { message: 'must be the @opentelemetry/api module' },
+      ),
+    ])
+    .optional(),
 });
 
 /**
@@ -124,7 +168,15 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const now = options.now ?? Date.now;
   const random = options.random ?? secureRandom;
   const keyring = new Keyring(options.keys);
-  const store = guardStore(options.store);
+  const telemetry = telemetrySource(options.openTelemetry);
+  const store = instrumentStore(guardStore(options.store), telemetry);
+  const notifier = createNotifier(() => ctx, {
+    notify: options.notify === false ? undefined : options.notify,
+    messages: options.noticeMessages,
+    address: options.noticeAddress,
+    perHour: options.noticesPerHour ?? 3,
+    mailer: instrumentMailer(options.mailer, 'notice', telemetry),
+  });
   const ctx: Context = {
     issuer: options.issuer.trim(),
     store,
@@ -134,7 +186,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     totp: new TotpVerifier({ ...(options.totp as TotpOptions | undefined), random }),
     emailCodes: new EmailCodeIssuer({
       store,
-      mailer: options.mailer,
+      mailer: instrumentMailer(options.mailer, 'code', telemetry),
       keys: keyring,
       issuer: options.issuer.trim(),
       now,
@@ -147,11 +199,15 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     sessions: new SessionRegistry({ store, now, random }),
     webauthn: parsed.webauthn ?? webauthnSettingsSchema.parse({}),
     methods: createMethodRegistry(() => ctx),
-    emit: createEmitter(options.onEvent, now),
+    emit: createEmitter(
+      [options.onEvent, eventMetrics(telemetry), options.notify === false ? undefined : notifier.listener],
+      now,
+      eventMethod,
+    ),
     authorize: options.authorize ?? (() => false),
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
   };
-  return {
+  const facade: TwoFactor = {
     ...ctx.methods.apis(),
     status: createStatus(ctx),
     disable: createDisable(ctx),
@@ -161,5 +217,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     login: createLoginApi(ctx),
     sessions: createSessionsApi(ctx),
     keys: createKeysApi(ctx),
+    notices: { settled: notifier.settled },
   };
+  return instrumentFacade(facade, telemetry, ['notices']);
 }

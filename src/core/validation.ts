@@ -46,4 +46,6 @@ export const userIdSchema = z.string().min(1).max(256).regex(WELL_FORMED, 'must 
 export const actorSchema = z.object({
   id: storableText().min(1).max(256),
   roles: z.array(storableText().max(100)).max(100).optional(),
+  // Kept for the audit events (`org`); organisations themselves are issue 21's.
+  org: storableText().min(1).max(256).optional(),
 });

@@ -16,6 +16,7 @@ export type { LoginStart } from '../app/login/start.js';
 export type { VerifyOptions } from '../app/login/verify.js';
 export type { VerifyResult } from '../app/login/verify-outcomes.js';
 export type { WebauthnOptionsResult } from '../app/login/webauthn-options.js';
+export type { NotifyOptions } from '../app/notices/notifier.js';
 export type { PolicyApi } from '../app/policy-api.js';
 export type { SessionsApi } from '../app/sessions-api.js';
 // Errors and events.
@@ -26,7 +27,14 @@ export {
   InvalidInputError,
   StoreUnavailableError,
 } from '../core/errors.js';
-export type { Actor, TwoFactorEvent, TwoFactorEventType } from '../core/events.js';
+export {
+  type Actor,
+  EVENT_SCHEMA_VERSION,
+  type EventOutcome,
+  eventChannelName,
+  type TwoFactorEvent,
+  type TwoFactorEventType,
+} from '../core/events.js';
 export { Keyring, type KeysInput } from '../core/keyring.js';
 export { keysFromEnv } from '../core/keys-from-env.js';
 export type { OtpAlgorithm } from '../core/otp/hotp.js';
@@ -36,10 +44,19 @@ export { type TotpOptions, TotpVerifier, type TotpVerifyResult } from '../core/o
 export { decideLogin, type LoginDecision } from '../core/policy/decide-login.js';
 export { DEFAULT_POLICY, type Policy, type PolicyInput, policySchema } from '../core/policy/policy-schema.js';
 export type { RandomSource } from '../core/random.js';
+export { type RequestInfo, withRequest } from '../core/request-scope.js';
 // Mail.
 export { ConsoleMailer } from '../mail/console-mailer.js';
 export type { Mailer, MailMessage } from '../mail/mailer.js';
 export { MemoryMailer } from '../mail/memory-mailer.js';
+export {
+  englishNotices,
+  type Notice,
+  type NoticeCatalogue,
+  type NoticeKind,
+  type NoticeMessage,
+  noticeKinds,
+} from '../mail/notice-messages.js';
 export {
   type CodeMessageInput,
   type CodeMessageTemplate,
@@ -104,3 +121,6 @@ export type {
   StoreOp,
 } from '../store/store.js';
 export { MemoryStore, type MemoryStoreOptions } from '../stores/memory/memory-store.js';
+// Telemetry (docs/operations.md).
+export { instruments } from '../telemetry/instruments.js';
+export type { OpenTelemetryApi } from '../telemetry/opentelemetry.js';

@@ -1,4 +1,4 @@
-import type { TwoFactorEvent } from '../core/events.js';
+import type { RaisedEvent } from '../core/events.js';
 import type { Keyring } from '../core/keyring.js';
 import type { TotpVerifier } from '../core/otp/totp-verifier.js';
 import type { Policy } from '../core/policy/policy-schema.js';
@@ -29,7 +29,7 @@ export interface MethodContext {
   webauthn: WebauthnSettings;
   /** The methods, as the registry answers for them. */
   methods: MethodRegistry;
-  emit: (event: Omit<TwoFactorEvent, 'at'>) => Promise<void>;
+  emit: (event: RaisedEvent) => Promise<void>;
   /** The org policy: `fresh` reads the store; otherwise a copy at most `policyCacheMs` old. */
   policy(options?: { fresh?: boolean }): Promise<Policy>;
 }

@@ -47,6 +47,8 @@ export const storeKeys = {
   challenge: (userId: string, nonce: string) => user(userId, `challenge:${nonce}`),
   session: (userId: string, sessionKey: string) => user(userId, `session:${sessionKey}`),
   sessionsFrom: (userId: string) => user(userId, 'sessions-from'),
+  /** The hourly budget of one kind of security notice (an attempt counter, expiring with its hour). */
+  notices: (userId: string, kind: string) => user(userId, `notices:${kind}`),
   policy: () => 'policy',
 } as const;
 

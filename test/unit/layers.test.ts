@@ -13,7 +13,9 @@ const LAYERS: Record<string, string[]> = {
   services: ['core', 'store', 'services'],
   stores: ['core', 'store', 'stores'],
   methods: ['core', 'store', 'mail', 'services', 'methods'],
-  app: ['core', 'store', 'mail', 'services', 'methods', 'app'],
+  // Telemetry wraps the store, the mailer and the facade from outside; only it knows OpenTelemetry.
+  telemetry: ['core', 'store', 'mail', 'telemetry'],
+  app: ['core', 'store', 'mail', 'services', 'methods', 'telemetry', 'app'],
   http: ['core', 'store', 'services', 'methods', 'app', 'http'],
   adapters: ['core', 'app', 'http', 'adapters'],
   testing: ['core', 'store', 'testing'],
@@ -27,6 +29,7 @@ const LAYERS: Record<string, string[]> = {
     services: 0,
     stores: 0,
     methods: 0,
+    telemetry: 0,
     app: 0,
     http: 0,
     adapters: 0,
@@ -45,6 +48,7 @@ const PACKAGES: Array<[RegExp, RegExp]> = [
   [/^nodemailer$/, /^mail\/smtp-mailer\.ts$/],
   [/^@simplewebauthn\//, /^methods\/webauthn\//],
   [/^vitest$/, /^testing\//],
+  [/^@opentelemetry\//, /^telemetry\/opentelemetry\.ts$/],
 ];
 
 const src = resolve(new URL('../../src/', import.meta.url).pathname);

@@ -54,14 +54,21 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
     if (result.index === 0 && (result.fields === null || Object.hasOwn(result.fields, 'ended')))
       return { ok: false, reason: 'challenge-ended' };
     if (match.raceLostEvent) await ctx.emit({ type: match.raceLostEvent, userId });
-    return failed(ctx, userId, verdict, now);
+    const replayed = match.raceLostEvent === 'code.replayed';
+    return failed(ctx, userId, verdict, now, {
+      reason: replayed ? 'replayed' : 'invalid',
+      method: match.method,
+    });
   }
   if (!policy.attempts.resetAccountOnSuccess && verdict.account) {
     // Successes do not count against the account: only failures accumulate.
     await ctx.store.commit([ctx.limiter.refundOp(userId, verdict.account, now)], now);
   }
   if (match.usedEvent) await ctx.emit({ type: match.usedEvent, userId });
-  if (device) await ctx.emit({ type: 'device.trusted', userId, detail: { deviceId: device.deviceId } });
+  if (device) {
+    const label = proven.options.deviceLabel ?? 'Unknown browser';
+    await ctx.emit({ type: 'device.trusted', userId, detail: { deviceId: device.deviceId, label } });
+  }
   await ctx.emit({ type: 'verify.succeeded', userId, detail: { method: match.method, purpose } });
   return {
     ok: true,

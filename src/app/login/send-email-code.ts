@@ -1,5 +1,5 @@
 import { maskEmail } from '../../methods/email/email-address.js';
-import { deliverOrVoid, type SendCodeResult, sendRetryAt } from '../../methods/email/email-delivery.js';
+import { deliverOrVoid, refusedSend, type SendCodeResult } from '../../methods/email/email-delivery.js';
 import { userField } from '../../methods/method-module.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
@@ -39,13 +39,9 @@ export function createSendEmailCode(ctx: Context) {
     );
     if (!result.ok) {
       if (result.index === 0) return { ok: false, reason: 'challenge-ended' };
-      return {
-        ok: false,
-        reason: 'cooldown',
-        retryAt: sendRetryAt(result.fields, result.expiresAt, result.reason),
-      };
+      return refusedSend(ctx, userId, purpose, result);
     }
-    await deliverOrVoid(ctx, { key, fields, to: address, code, purpose, expiresAt });
+    await deliverOrVoid(ctx, { userId, key, fields, to: address, code, purpose, expiresAt });
     await ctx.emit({ type: 'email.code-sent', userId, detail: { purpose, sentTo: maskEmail(address) } });
     return { ok: true, sentTo: maskEmail(address), expiresAt };
   };

@@ -39,29 +39,47 @@ export function refused(verdict: Extract<AttemptVerdict, { ok: false }>, now: nu
   return { ok: false, reason: 'unknown-challenge' };
 }
 
+/** What a failed attempt was: a wrong proof, or a used one again (its method then known). */
+export type FailedProof = { reason: 'invalid' | 'replayed'; method?: string };
+
+/** The reason a refused attempt's event gives (metrics count verifications by it). */
+const refusedReasons = { locked: 'locked', ended: 'ended', expired: 'expired', missing: 'unknown' } as const;
+
+/** The event of an attempt refused before any proof was evaluated. */
+export function refusedEvent(userId: string, verdict: Extract<AttemptVerdict, { ok: false }>) {
+  return { type: 'verify.refused', userId, detail: { reason: refusedReasons[verdict.reason] } } as const;
+}
+
 /** The answer to a wrong code on a counted attempt, with its events (a lock it armed, the end). */
 export async function failed(
   ctx: Context,
   userId: string,
   verdict: Extract<AttemptVerdict, { ok: true }>,
   now: number,
+  proof: FailedProof = { reason: 'invalid' },
 ): Promise<VerifyResult> {
+  // A lock after a correct password: the notices tell the user, so the events say which step it was.
+  const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
   await ctx.emit({
     type: 'verify.failed',
     userId,
-    detail: { attempt: verdict.attempt, attemptsLeft: verdict.attemptsLeft },
+    detail: { attempt: verdict.attempt, attemptsLeft: verdict.attemptsLeft, purpose, ...proof },
   });
   if (verdict.accountLockedUntil > 0) {
-    await ctx.emit({ type: 'account.locked', userId, detail: { retryAt: verdict.accountLockedUntil } });
+    await ctx.emit({
+      type: 'account.locked',
+      userId,
+      detail: { retryAt: verdict.accountLockedUntil, purpose },
+    });
   }
   if (verdict.attemptsLeft === 0) {
-    await ctx.emit({ type: 'challenge.ended', userId, detail: { attempts: verdict.attempt } });
+    await ctx.emit({ type: 'challenge.ended', userId, detail: { attempts: verdict.attempt, purpose } });
     return { ok: false, reason: 'challenge-ended' };
   }
   const retryAt = Math.max(verdict.challengeLockedUntil, verdict.accountLockedUntil);
   if (retryAt > 0) {
     if (verdict.challengeLockedUntil > 0)
-      await ctx.emit({ type: 'challenge.locked', userId, detail: { retryAt } });
+      await ctx.emit({ type: 'challenge.locked', userId, detail: { retryAt, purpose } });
     return {
       ok: false,
       reason: 'locked',

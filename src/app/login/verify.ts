@@ -13,7 +13,7 @@ import type { Context } from '../context.js';
 import { refreshKeys } from '../keys/refresh-keys.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
-import { failed, refused, type VerifyResult } from './verify-outcomes.js';
+import { type FailedProof, failed, refused, refusedEvent, type VerifyResult } from './verify-outcomes.js';
 
 export type { VerifyResult };
 
@@ -51,7 +51,10 @@ async function verifyProof(
   const reads = ctx.methods.reads(userId, proof);
   const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now });
   const { verdict } = taken;
-  if (!verdict.ok) return refused(verdict, now);
+  if (!verdict.ok) {
+    await ctx.emit(refusedEvent(userId, verdict));
+    return refused(verdict, now);
+  }
   const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
   const attempt = {
     userId,
@@ -73,7 +76,14 @@ async function verifyProof(
       detail: { credentialId: match.credentialId },
     });
   }
-  if (match?.kind !== 'match') return failed(ctx, userId, verdict, now);
+  if (match?.kind !== 'match') {
+    // A typed code that matched nothing names no method; a security key's response does.
+    const failure: FailedProof =
+      match?.kind === 'replayed'
+        ? { reason: 'replayed' }
+        : { reason: 'invalid', ...('code' in proof ? {} : { method: 'webauthn' }) };
+    return failed(ctx, userId, verdict, now, failure);
+  }
   const result = await finishChallenge(ctx, { userId, key, purpose, policy, verdict, match, now, options });
   // A secret read under an older key is sealed again under the current one (docs/keys.md).
   if (result.ok) await refreshKeys(ctx, reads.keys, taken.read);

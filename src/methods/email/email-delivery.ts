@@ -1,4 +1,4 @@
-import type { Fields } from '../../store/store.js';
+import type { CommitResult, Fields } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
 
 /** Outcome of sending a code (setup or login): when refused, why, and when to try again. */
@@ -11,6 +11,7 @@ export type SendCodeResult =
 export async function deliverOrVoid(
   ctx: MethodContext,
   input: {
+    userId: string;
     key: string;
     fields: Fields;
     to: string;
@@ -25,8 +26,28 @@ export async function deliverOrVoid(
     await ctx.store
       .commit([ctx.emailCodes.voidOp(input.key, input.fields)], ctx.now())
       .catch(() => undefined);
+    await ctx.emit({ type: 'email.code-failed', userId: input.userId, detail: { purpose: input.purpose } });
     throw error;
   }
+}
+
+/**
+ * The answer to a send the budget refused, with its event: the send-limit op failed `locked`
+ * inside the cooldown, `ended` once the hourly cap is used.
+ */
+export async function refusedSend(
+  ctx: MethodContext,
+  userId: string,
+  purpose: 'setup' | 'login' | 'step-up',
+  refusal: Extract<CommitResult, { ok: false }>,
+): Promise<SendCodeResult> {
+  const reason = refusal.reason === 'locked' ? 'cooldown' : 'hourly-cap';
+  await ctx.emit({ type: 'email.code-refused', userId, detail: { reason, purpose } });
+  return {
+    ok: false,
+    reason: 'cooldown',
+    retryAt: sendRetryAt(refusal.fields, refusal.expiresAt, refusal.reason),
+  };
 }
 
 /** The retry time of a refused send: the cooldown's end, or the hourly window's end. */

@@ -8,7 +8,7 @@ import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { emailAddressSchema, maskEmail } from './email-address.js';
-import { deliverOrVoid, type SendCodeResult, sendRetryAt } from './email-delivery.js';
+import { deliverOrVoid, refusedSend, type SendCodeResult } from './email-delivery.js';
 
 /** The email part of the facade. */
 export interface EmailApi {
@@ -46,14 +46,13 @@ export function createEmailApi(ctx: MethodContext): EmailApi {
         ],
         now,
       );
-      if (!result.ok)
-        return {
-          ok: false,
-          reason: 'cooldown',
-          retryAt: sendRetryAt(result.fields, result.expiresAt, result.reason),
-        };
-      await deliverOrVoid(ctx, { key, fields, to: address, code, purpose: 'setup', expiresAt });
-      await ctx.emit({ type: 'email.setup-started', userId, detail: { sentTo: maskEmail(address) } });
+      if (!result.ok) return refusedSend(ctx, userId, 'setup', result);
+      await deliverOrVoid(ctx, { userId, key, fields, to: address, code, purpose: 'setup', expiresAt });
+      await ctx.emit({
+        type: 'email.setup-started',
+        userId,
+        detail: { sentTo: maskEmail(address), purpose: 'setup' },
+      });
       return { ok: true, sentTo: maskEmail(address), expiresAt };
     },
 

@@ -33,6 +33,7 @@ export async function startExpressHost(h: Harness, options: HostOptions = {}) {
     ...(options.csrf ? { csrf: options.csrf } : {}),
     ...(options.webauthn ? { webauthn: options.webauthn } : {}),
     ...(options.openApi ? { openApi: options.openApi } : {}),
+    ...(options.requestContext ? { requestContext: options.requestContext } : {}),
     ...(options.messages
       ? { messages: adapterMessages<Request>(options.messages, (req) => req.get('accept-language')) }
       : {}),

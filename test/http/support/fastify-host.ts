@@ -32,6 +32,7 @@ export async function startFastifyHost(h: Harness, options: HostOptions = {}): P
     ...(options.csrf ? { csrf: options.csrf } : {}),
     ...(options.webauthn ? { webauthn: options.webauthn } : {}),
     ...(options.openApi ? { openApi: options.openApi } : {}),
+    ...(options.requestContext ? { requestContext: options.requestContext } : {}),
     ...(options.messages
       ? {
           messages: adapterMessages<FastifyRequest>(

@@ -25,6 +25,7 @@ export async function startHonoHost(h: Harness, options: HostOptions = {}): Prom
     ...(options.csrf ? { csrf: options.csrf } : {}),
     ...(options.webauthn ? { webauthn: options.webauthn } : {}),
     ...(options.openApi ? { openApi: options.openApi } : {}),
+    ...(options.requestContext ? { requestContext: options.requestContext } : {}),
     ...(options.messages
       ? {
           messages: adapterMessages<Context<SessionEnv>>(options.messages, (c) =>
