@@ -21,6 +21,9 @@ const LAYERS: Record<string, string[]> = {
   testing: ['core', 'store', 'testing'],
   // The CLI is a user's script: it sees the package through its public entries only.
   cli: ['entries', 'cli'],
+  // Browser code: of http/, only the shared route and message types (checked below).
+  client: ['http', 'client'],
+  elements: ['http', 'client', 'elements'],
   // The public entry points re-export whatever they publish.
   entries: Object.keys({
     core: 0,
@@ -34,6 +37,8 @@ const LAYERS: Record<string, string[]> = {
     http: 0,
     adapters: 0,
     testing: 0,
+    client: 0,
+    elements: 0,
     entries: 0,
   }),
 };
@@ -50,6 +55,10 @@ const PACKAGES: Array<[RegExp, RegExp]> = [
   [/^vitest$/, /^testing\//],
   [/^@opentelemetry\//, /^telemetry\/opentelemetry\.ts$/],
 ];
+
+/** What browser code may take from the server side: types only, from these files. */
+const SHARED_TYPES = /^http\/(messages|types)\.ts$/;
+const BROWSER = new Set(['client', 'elements']);
 
 const src = resolve(new URL('../../src/', import.meta.url).pathname);
 
@@ -88,6 +97,33 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('browser code imports nothing from the server side but the shared route and message types', () => {
+    const violations: string[] = [];
+    for (const file of all.filter((f) => BROWSER.has(layerOf(f)))) {
+      const text = readFileSync(file, 'utf8');
+      for (const spec of imports(file)) {
+        const path = relative(src, file);
+        if (!spec.startsWith('.')) {
+          violations.push(`${path} imports the package ${spec}`);
+          continue;
+        }
+        const target = relative(src, resolve(dirname(file), spec)).replace(/\.js$/, '.ts');
+        if (BROWSER.has(layerOf(resolve(src, target)))) continue;
+        const typeOnly = new RegExp(
+          `import\\s+type\\s[^;]*?from\\s*['"]${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]`,
+        );
+        if (!SHARED_TYPES.test(target) || !typeOnly.test(text)) violations.push(`${path} -> ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the browser check sees imports: the elements use the client, and the shared message codes as types', () => {
+    const elements = files(join(src, 'elements')).flatMap(imports);
+    expect(elements.some((spec) => spec.includes('/client/'))).toBe(true);
+    expect(elements.some((spec) => spec.includes('/http/messages.js'))).toBe(true);
   });
 
   it('frameworks, drivers and the mail transport are imported only where they belong', () => {

@@ -57,7 +57,10 @@ export async function startFastifyHost(h: Harness, options: HostOptions = {}): P
   app.get('/app', { preHandler: twoFactor.requireSignedIn }, async () => ({ ok: true }));
   // onRequest: the guard runs before Fastify reads (or refuses) the body.
   app.post('/app/sensitive', { onRequest: twoFactor.requireStepUp }, async () => ({ ok: true }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  for (const [path, page] of Object.entries(options.pages ?? {})) {
+    app.get(path, async (_request, reply) => reply.type(page.type).send(page.body));
+  }
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   return {
     base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
