@@ -117,6 +117,8 @@ for (const target of storesUnderTest()) {
     it('a mailer failure is MAIL_FAILED and the unsent code is void', async () => {
       const h = makeTwoFactor(await target.make());
       await enrollEmail(h, 'agent', 'a@example.com');
+      // The "method added" notice goes out in the background: it must not reach the failing mailer below.
+      await h.tf.notices.settled();
       const { challengeId } = await startChallenge(h, 'agent');
       let captured = '';
       const original = h.mailer.send.bind(h.mailer);
