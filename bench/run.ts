@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint, key rotation. `npm run bench -- totp|stores|sqlite|footprint|scale|http|rekey|http-adapters|telemetry|ui-size`
+ * the HTTP verify endpoint, key rotation, import. `npm run bench -- totp|stores|sqlite|footprint|scale|http|rekey|http-adapters|telemetry|ui-size|import`
  * runs one part. Every part is
  * bounded in count and time.
  */
@@ -20,3 +20,4 @@ if (!only || only === 'rekey') await (await import('./rekey.js')).benchRekey();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();
 if (!only || only === 'telemetry') await (await import('./telemetry.js')).benchTelemetry();
 if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();
+if (!only || only === 'import') await (await import('./import.js')).benchImport();

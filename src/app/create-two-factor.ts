@@ -28,6 +28,7 @@ import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
 import { eventMethod } from './event-method.js';
+import { attachContext } from './internals.js';
 import { createKeysApi, type KeysApi } from './keys/keys-api.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
@@ -219,5 +220,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     keys: createKeysApi(ctx),
     notices: { settled: notifier.settled },
   };
-  return instrumentFacade(facade, telemetry, ['notices']);
+  const instrumented = instrumentFacade(facade, telemetry, ['notices']);
+  // factorkit/import works on the facade a host holds: the instrumented one.
+  attachContext(instrumented, ctx);
+  return instrumented;
 }

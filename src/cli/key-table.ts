@@ -2,7 +2,7 @@ import type { KeyInventory } from '../entries/index.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** The inventory as a table: one line per key id, its records by kind, what lasts. */
+/** The inventory as a table: one line per key id, its records by kind, what lasts; then what no key holds. */
 export function keyTable(inventory: KeyInventory): string {
   const rows = inventory.keys.map((key) => [
     key.keyId,
@@ -19,7 +19,11 @@ export function keyTable(inventory: KeyInventory): string {
     cells
       .map((cell, i) => (i === 2 || i === 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ');
-  return [line(head), ...rows.map(line)].map((text) => text.trimEnd()).join('\n');
+  const table = [line(head), ...rows.map(line)].map((text) => text.trimEnd()).join('\n');
+  const unkeyed = Object.entries(inventory.unkeyed).map(([kind, n]) => `${kind} ${count(n)}`);
+  return unkeyed.length === 0
+    ? table
+    : `${table}\n\nUnder no key: ${unkeyed.join(', ')} records (bcrypt hashes imported as they came: a rotation neither needs nor moves them).`;
 }
 
 /** Older keys that still hold lasting records, or records that cannot be opened at all. */

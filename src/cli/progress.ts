@@ -1,56 +1,88 @@
 import type { CliIo } from './command.js';
 
-/** How often a plain (not a terminal) progress line is written, at most. */
-const PLAIN_EVERY_MS = 5000;
+/** Plain lines at most this often when stderr is not a terminal. */
+const LINE_EVERY_MS = 5000;
+/** Redraws of the bar at most this often. */
+const DRAW_EVERY_MS = 100;
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '--:--';
+/** `m:ss`, or `h:mm:ss` past an hour. */
+const duration = (seconds: number) => {
   const s = Math.max(0, Math.round(seconds));
-  const hours = Math.floor(s / 3600);
-  const rest = `${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-  return hours > 0 ? `${hours}:${rest}` : rest;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h > 0 ? `${h}:${String(m).padStart(2, '0')}` : m}:${String(s % 60).padStart(2, '0')}`;
+};
+
+/** What a progress reports at its end. */
+export interface ProgressEnd {
+  done: number;
+  seconds: number;
+  /** Items per second. */
+  rate: number;
 }
 
 /**
- * Progress of a long command over about `total` items: on a terminal a bar redrawn in place with
- * the rate and the time left; otherwise a plain line every few seconds (logs stay readable).
+ * Progress of a long command (`import`, `export`, `rekey`) on stderr: on a terminal a bar redrawn
+ * in place with the rate and the time left; otherwise a plain line every few seconds (for logs).
+ * `total` is null when unknown (no bar, no time left). `unit` names what is counted.
  */
-export function progressReporter(io: CliIo, label: string, total: number, now: () => number = Date.now) {
+export function createProgress(
+  io: CliIo,
+  options: { total: number | null; unit: string; now?: () => number },
+) {
+  const { total, unit } = options;
+  const now = options.now ?? Date.now;
   const started = now();
-  let lastPlain = started;
-  const text = (done: number) => {
+  let done = 0;
+  let drawn = Number.NEGATIVE_INFINITY;
+  let shown = false;
+  const line = () => {
     const seconds = (now() - started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
-    const left = rate > 0 ? Math.max(0, total - done) / rate : Number.POSITIVE_INFINITY;
-    const share = total > 0 ? Math.min(1, done / total) : 1;
-    return {
-      share,
-      line: `${count(done)}/${count(total)} ${label}  ${count(rate)}/s  ETA ${duration(left)}`,
-    };
+    const share = total === null ? null : total > 0 ? Math.min(1, done / total) : 1;
+    const left = total !== null && rate > 0 ? Math.max(0, total - done) / rate : null;
+    const counted = total === null ? count(done) : `${count(done)}/${count(total)}`;
+    const eta = left === null ? '' : ` ETA ${duration(left)}`;
+    return { share, text: `${counted} ${unit}, ${count(rate)} ${unit}/s${eta}` };
+  };
+  const draw = (force: boolean) => {
+    const at = now();
+    if (!force && at - drawn < (io.tty ? DRAW_EVERY_MS : LINE_EVERY_MS)) return;
+    drawn = at;
+    const { share, text } = line();
+    const percent = share === null ? '' : `${String(Math.floor(share * 100)).padStart(3)}% `;
+    if (!io.tty) {
+      io.err(`${percent.trimStart()}${text}\n`);
+      return;
+    }
+    const width = Math.max(10, Math.min(40, io.tty.columns - text.length - 10));
+    const filled = share === null ? 0 : Math.round(share * width);
+    const bar = share === null ? '' : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] `;
+    io.err(`\r\x1b[K${bar}${percent}${text}`);
+    shown = true;
   };
   return {
-    update(done: number) {
-      const { share, line } = text(done);
-      if (io.tty) {
-        const width = Math.max(10, Math.min(40, io.tty.columns - line.length - 10));
-        const filled = Math.round(share * width);
-        io.err(
-          `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${line}`,
-        );
-      } else if (now() - lastPlain >= PLAIN_EVERY_MS) {
-        lastPlain = now();
-        io.err(`${label}: ${line}\n`);
-      }
+    /** `n` more items finished. */
+    tick(n = 1) {
+      done += n;
+      draw(false);
     },
-    /** Ends the bar's line; says how long it took. */
-    finish(done: number) {
-      const seconds = (now() - started) / 1000;
+    /** A message on its own line (the bar is redrawn after it). */
+    say(message: string) {
+      if (shown) io.err('\r\x1b[K');
+      io.err(`${message}\n`);
+      if (shown) draw(true);
+    },
+    /** The last state drawn, the bar's line ended, and how long it took said. */
+    end(): ProgressEnd {
+      draw(true);
       if (io.tty) io.err('\n');
-      io.err(
-        `${count(done)} ${label} in ${duration(seconds)} (${count(seconds > 0 ? done / seconds : done)}/s)\n`,
-      );
+      const seconds = (now() - started) / 1000;
+      const rate = seconds > 0 ? done / seconds : 0;
+      io.err(`${count(done)} ${unit} in ${duration(seconds)} (${count(rate)} ${unit}/s)\n`);
+      return { done, seconds, rate };
     },
   };
 }

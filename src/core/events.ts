@@ -46,7 +46,9 @@ export type TwoFactorEventType =
   | 'policy.changed'
   | 'notice.sent'
   | 'notice.failed'
-  | 'notice.limited';
+  | 'notice.limited'
+  /** `factorkit/import` wrote a user (detail: `methods`, `replaced`); never a secret. */
+  | 'import.user';
 
 /** The version of the event shape (`docs/audit-event.schema.json`); it grows only by optional fields. */
 export const EVENT_SCHEMA_VERSION = 1;

@@ -32,6 +32,12 @@ export interface KeyUse {
    * move or it cannot be moved (a keyed hash of a secret nobody kept, a key no longer configured).
    */
   rekey?(fields: Fields, userId: string, keyring: Keyring): KeyChange | null;
+  /**
+   * Whether this record holds values of this kind under no application key at all (bcrypt hashes
+   * imported as they came): `inventory` counts them apart, since a rotation neither needs nor
+   * moves them.
+   */
+  unkeyed?(fields: Fields): boolean;
 }
 
 /** The key id of a sealed field, as a list (none when the field is absent or not sealed). */

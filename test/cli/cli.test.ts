@@ -7,7 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { CliIo } from '../../src/cli/command.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { maskPassword, openStore } from '../../src/cli/open-store.js';
-import { progressReporter } from '../../src/cli/progress.js';
+import { createProgress } from '../../src/cli/progress.js';
 import { Keyring } from '../../src/core/keyring.js';
 import { keysFromEnv } from '../../src/core/keys-from-env.js';
 import { enrollTotp, makeTwoFactor, testKey } from '../helpers/harness.js';
@@ -166,7 +166,7 @@ describe('npx factorkit keys and rekey', () => {
     expect(rekey.code).toBe(EXIT.ok);
     expect(rekey.stdout).toContain('Rewritten under key');
     expect(rekey.stdout).toContain('6 records');
-    expect(rekey.stderr).toMatch(/6 records in 00:0\d/);
+    expect(rekey.stderr).toMatch(/6 records in 0:0\d/);
     expect(rekey.stderr).not.toContain('\r');
     const after = await runCli(['keys', '--store', store, '--check', '--json'], { env });
     expect(after.code).toBe(EXIT.ok);
@@ -217,14 +217,15 @@ describe('npx factorkit keys and rekey', () => {
       },
       tty: { columns: 100 },
     } as unknown as CliIo;
-    const progress = progressReporter(io, 'records', 1000, () => clock);
+    const progress = createProgress(io, { total: 1000, unit: 'records', now: () => clock });
     clock = 2000;
-    progress.update(500);
-    expect(err).toMatch(/^\r\[#+\.+\] {2}50% 500\/1,000 records {2}250\/s {2}ETA 00:02$/);
+    progress.tick(500);
+    expect(err.startsWith('\r\x1b[K')).toBe(true);
+    expect(err).toMatch(/\[#+-+\] {2}50% 500\/1,000 records, 250 records\/s ETA 0:02$/);
     clock = 4000;
-    progress.update(1000);
-    progress.finish(1000);
+    progress.tick(500);
+    progress.end();
     expect(err).toContain('100% 1,000/1,000');
-    expect(err.endsWith('\n1,000 records in 00:04 (250/s)\n')).toBe(true);
+    expect(err.endsWith('\n1,000 records in 0:04 (250 records/s)\n')).toBe(true);
   });
 });

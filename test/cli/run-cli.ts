@@ -4,7 +4,13 @@ import { main } from '../../src/cli/main.js';
 /** Runs `npx factorkit ...args` in this process, with its output captured. */
 export async function runCli(
   args: string[],
-  options: { env?: Record<string, string | undefined>; tty?: CliIo['tty']; signal?: AbortSignal } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    tty?: CliIo['tty'];
+    signal?: AbortSignal;
+    /** Sees each write to stderr as it happens (to press Ctrl-C at a given moment). */
+    onErr?: (text: string) => void;
+  } = {},
 ) {
   let stdout = '';
   let stderr = '';
@@ -14,6 +20,7 @@ export async function runCli(
     },
     err: (text) => {
       stderr += text;
+      options.onErr?.(text);
     },
     env: options.env ?? {},
     tty: options.tty ?? null,

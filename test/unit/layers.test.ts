@@ -18,6 +18,8 @@ const LAYERS: Record<string, string[]> = {
   app: ['core', 'store', 'mail', 'services', 'methods', 'telemetry', 'app'],
   http: ['core', 'store', 'services', 'methods', 'app', 'http'],
   adapters: ['core', 'app', 'http', 'adapters'],
+  // factorkit/import: over the facade (app) and the methods' transfers.
+  import: ['core', 'store', 'methods', 'app', 'import'],
   testing: ['core', 'store', 'testing'],
   // The CLI is a user's script: it sees the package through its public entries only.
   cli: ['entries', 'cli'],
@@ -36,6 +38,7 @@ const LAYERS: Record<string, string[]> = {
     app: 0,
     http: 0,
     adapters: 0,
+    import: 0,
     testing: 0,
     client: 0,
     elements: 0,
@@ -49,7 +52,8 @@ const PACKAGES: Array<[RegExp, RegExp]> = [
   // The CLI opens a --store URL's client itself (as a host would), loading the driver only then.
   [/^ioredis$/, /^(stores\/redis|cli)\//],
   [/^pg$/, /^(stores\/postgres|cli)\//],
-  [/^better-sqlite3$/, /^stores\/sqlite\//],
+  // ...and reads a better-auth SQLite database for `import --from better-auth`.
+  [/^better-sqlite3$/, /^(stores\/sqlite|cli)\//],
   [/^nodemailer$/, /^mail\/smtp-mailer\.ts$/],
   [/^@simplewebauthn\//, /^methods\/webauthn\//],
   [/^vitest$/, /^testing\//],
@@ -140,9 +144,9 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
-  it('the CLI loads drivers lazily: ioredis and pg only through import()', () => {
+  it('the CLI loads drivers lazily: ioredis, pg and better-sqlite3 only through import()', () => {
     const eager = files(join(src, 'cli')).filter((file) =>
-      /(?:^|\n)\s*import\s[^'"]*?from\s*['"](ioredis|pg)['"]/.test(
+      /(?:^|\n)\s*import\s[^'"]*?from\s*['"](ioredis|pg|better-sqlite3)['"]/.test(
         readFileSync(file, 'utf8').replace(/import type[^;]*;/g, ''),
       ),
     );

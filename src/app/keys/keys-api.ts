@@ -15,11 +15,15 @@ export interface KeyIdUsage {
   status: 'current' | 'older' | 'missing' | 'unknown';
   /** Records holding a value under this key. */
   records: number;
-  /** Those records by kind: `totp`, `backup-codes`, `totp-setup`, `email-code`, `admin-code`, `trusted-browser`. */
+  /**
+   * Those records by kind: `totp`, `backup-codes`, `backup-code-pepper` (imported with bcrypt
+   * codes), `import-fingerprint`, `totp-setup`, `email-code`, `admin-code`, `trusted-browser`.
+   */
   kinds: Record<string, number>;
   /**
-   * Records of lasting kinds (`totp`, `backup-codes`): they stay on this key until `rekey` moves
-   * them. The others lapse by themselves (docs/keys.md says when).
+   * Records of lasting kinds (`totp`, `backup-codes`, `backup-code-pepper`, `import-fingerprint`):
+   * they stay on this key until `rekey` moves them. The others lapse by themselves (docs/keys.md
+   * says when).
    */
   lasting: number;
 }
@@ -30,6 +34,12 @@ export interface KeyInventory {
   current: string;
   /** Every configured key id, then every other one found, the current one first. */
   keys: KeyIdUsage[];
+  /**
+   * Records holding values under no application key, by kind: `backup-codes-bcrypt` (backup codes
+   * imported as bcrypt hashes, kept as they came). A rotation neither needs nor moves them, and a
+   * leaked key exposes nothing of them; they end when the user uses them up or makes new codes.
+   */
+  unkeyed: Record<string, number>;
 }
 
 /** What `tf.keys.rekey()` answers. */
@@ -63,10 +73,10 @@ export interface KeysApi {
   /** `usage`, per kind of value and with which records stay until moved. */
   inventory(): Promise<KeyInventory>;
   /**
-   * Seals again under the current key every value that can be (TOTP secrets, backup codes; the
-   * keyed hashes of codes and trusted browsers cannot: they lapse), one conditional commit per
-   * record, so a concurrent login or change is never overwritten. Safe to stop and to run again:
-   * a record already moved is only read.
+   * Seals again under the current key every value that can be (TOTP secrets, backup codes, an
+   * import's pepper and fingerprint; the keyed hashes of codes and trusted browsers cannot: they
+   * lapse), one conditional commit per record, so a concurrent login or change is never
+   * overwritten. Safe to stop and to run again: a record already moved is only read.
    */
   rekey(options?: RekeyOptions): Promise<RekeyResult>;
 }
@@ -100,8 +110,11 @@ export function createKeysApi(ctx: Context): KeysApi {
       return found;
     };
     for (const id of ctx.keyring.ids) entry(id);
+    const unkeyed: Record<string, number> = {};
     const count = (item: KeyedRecord) => {
       const now = ctx.now();
+      for (const use of item.uses)
+        if (use.unkeyed?.(item.record.fields)) unkeyed[use.kind] = (unkeyed[use.kind] ?? 0) + 1;
       for (const keyId of keyIdsOf(ctx, item, now)) {
         const usage = entry(keyId);
         usage.records++;
@@ -115,7 +128,7 @@ export function createKeysApi(ctx: Context): KeysApi {
       }
     };
     await walkKeyedRecords(ctx, async (records) => records.forEach(count));
-    return { current: ctx.keyring.currentId, keys: [...byId.values()] };
+    return { current: ctx.keyring.currentId, keys: [...byId.values()], unkeyed };
   };
   return {
     inventory,

@@ -4,6 +4,7 @@ import { type KeyUse, keyUseCovers } from '../../store/key-use.js';
 import { userIdFromTag } from '../../store/keys.js';
 import type { StoredRecord, StoreOp } from '../../store/store.js';
 import type { Context } from '../context.js';
+import { importFingerprintKeyUse } from './import-fingerprint.js';
 
 /** A record that holds values under an application key, with what it holds. */
 export interface KeyedRecord {
@@ -15,7 +16,7 @@ export interface KeyedRecord {
 
 /** What every method and service keeps under the application keys. */
 export function allKeyUses(ctx: Context): KeyUse[] {
-  return [...ctx.methods.keyUses(), trustedDeviceKeyUse];
+  return [...ctx.methods.keyUses(), trustedDeviceKeyUse, importFingerprintKeyUse];
 }
 
 /** The user and the key uses of store key `{tag}:name`, or null for a record that holds none. */

@@ -66,7 +66,7 @@ async function verifyProof(
   } as const;
   const match: CodeMatch<ProofMethod> | null =
     'code' in proof
-      ? ctx.methods.matchCode({ ...attempt, code: proof.code })
+      ? await ctx.methods.matchCode({ ...attempt, code: proof.code })
       : await ctx.methods.matchResponse({ ...attempt, response: proof.response });
   if (match?.kind === 'replayed') await ctx.emit({ type: 'code.replayed', userId });
   if (match?.kind === 'counter-regressed') {

@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { keyTable, nextStep } from '../key-table.js';
 import { openTwoFactor, storeFlag } from '../open-two-factor.js';
-import { progressReporter } from '../progress.js';
+import { createProgress } from '../progress.js';
 
 /** `npx factorkit rekey`: moves every record that can move to the current key. */
 export const rekeyCommand: Command = {
@@ -33,13 +33,17 @@ export const rekeyCommand: Command = {
       io.err(`Store: ${opened.where}\nCounting records...\n`);
       const before = await tf.keys.inventory();
       const total = before.keys.reduce((sum, key) => sum + key.records, 0);
-      const progress = progressReporter(io, 'records', total);
+      const progress = createProgress(io, { total, unit: 'records' });
+      let shown = 0;
       const result = await tf.keys.rekey({
         signal: io.signal,
         pageSize,
-        onProgress: (examined) => progress.update(examined),
+        onProgress: (examined) => {
+          progress.tick(examined - shown);
+          shown = examined;
+        },
       });
-      progress.finish(result.examined);
+      progress.end();
       io.out(`Rewritten under key ${before.current}: ${result.rewritten.toLocaleString('en-US')} records.\n`);
       if (!result.complete) {
         io.err('Stopped before the end: run the same command again to go on.\n');

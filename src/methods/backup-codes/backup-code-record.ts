@@ -9,7 +9,9 @@ import type { Fields } from '../../store/store.js';
  * storage the code itself, in `hashed` storage only its SHA-256 digest (bound to the user), so the
  * codes cannot be read back even with the key. Both can be sealed again under a new key without
  * the codes, which is what lets a key rotation finish (`rekey`). 80-bit codes need no slow or
- * keyed hash under the seal. `storage` says which; `total` and `generatedAt` describe the set.
+ * keyed hash under the seal (neither do imported ones: the seal is what keeps the digest).
+ * `storage` says which; `total` and `generatedAt` describe the set; `form` says how codes another
+ * system issued are matched, and a `bcrypt` set keeps `b:<n>` fields instead (`foreign-codes.ts`).
  *
  * Records written before (factorkit 0.1) have `kid` instead: field names are the codes' HMACs
  * under that key and the values `'1'` (hashed) or the sealed code (viewable). They keep working
@@ -46,22 +48,26 @@ export function sealedCode(
   return keyring.seal(viewable ? code : codeDigest(userId, canonical), sealContext(userId));
 }
 
-/** The plaintext under a sealed value, or null when its key is not configured or it does not open. */
-export function openCode(keyring: Keyring, userId: string, sealed: string): string | null {
+/** The plaintext of a sealed value, or null when its key is not configured or it does not open. */
+export function openOrNull(keyring: Keyring, sealed: string, context: string): string | null {
   if (!keyring.has(Keyring.keyIdOf(sealed))) return null;
   try {
-    return keyring.open(sealed, sealContext(userId));
+    return keyring.open(sealed, context);
   } catch {
     return null;
   }
 }
+
+/** The plaintext under a sealed code value, or null when its key is not configured or it does not open. */
+export const openCode = (keyring: Keyring, userId: string, sealed: string) =>
+  openOrNull(keyring, sealed, sealContext(userId));
 
 /** Whether an opened value proves `canonical` (the typed code, normalized): constant-time. */
 export function provesCode(
   opened: string,
   userId: string,
   canonical: string,
-  normalize: (s: string) => string | null,
+  normalize: (text: string) => string | null,
 ) {
   return opened.startsWith(DIGEST_PREFIX)
     ? safeEqual(opened, codeDigest(userId, canonical))

@@ -11,6 +11,16 @@ import {
   provesCode,
   sealedCode,
 } from './backup-code-record.js';
+import { findBcryptCode } from './bcrypt-check.js';
+import {
+  bcryptEntries,
+  type CodeForm,
+  FORM_FIELD,
+  foreignCanonical,
+  formOf,
+  PEPPER_FIELD,
+  pepperOf,
+} from './foreign-codes.js';
 
 /** Crockford's base32 alphabet: no i, l, o, u; typed o/i/l read as 0/1. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -32,7 +42,8 @@ export interface BackupCodeView {
  * sealed field per code (`backup-code-record.ts`: the code, or only its digest). Redeeming removes
  * one field in one atomic step; generating replaces the whole record, so every older code dies at
  * once. Checking a code opens at most ten seals (microseconds); the seals are what a key rotation
- * can move to a new key.
+ * can move to a new key. Codes another system issued (`factorkit/import`) keep their own shape
+ * and matching (`foreign-codes.ts`).
  */
 export class BackupCodeVault {
   /** Codes per generation (the help page: 10). */
@@ -68,9 +79,28 @@ export class BackupCodeVault {
 
   /** The op that stores `codes` for a user, replacing (voiding) every older code. */
   storeOp(userId: string, codes: string[], storage: BackupCodeStorage): StoreOp {
-    const fields: Fields = { storage, total: String(codes.length), generatedAt: String(this.now()) };
+    return this.sealedSetOp(userId, codes, storage, {
+      form: null,
+      total: codes.length,
+      generatedAt: this.now(),
+    });
+  }
+
+  /**
+   * The op that stores a set of codes sealed one per field, as `storeOp` does: factorkit's own
+   * (`form` null) or codes another system issued in clear, matched as `form` says.
+   */
+  sealedSetOp(
+    userId: string,
+    codes: readonly string[],
+    storage: BackupCodeStorage,
+    set: { form: Exclude<CodeForm, 'bcrypt'> | null; total: number; generatedAt: number },
+  ): StoreOp {
+    const fields: Fields = { storage, total: String(set.total), generatedAt: String(set.generatedAt) };
+    if (set.form) fields[FORM_FIELD] = set.form;
+    const canonicalOf = this.canonicalizer(set.form);
     codes.forEach((code, i) => {
-      const canonical = this.normalize(code) as string;
+      const canonical = canonicalOf(code) as string;
       fields[`${FIELD_PREFIX}${i + 1}`] = sealedCode(
         this.keyring,
         userId,
@@ -82,13 +112,31 @@ export class BackupCodeVault {
     return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
   }
 
-  /** The op that redeems one code (fails when it is not an unused code of this user), or null for junk input. */
+  /**
+   * The op that redeems one code (fails when it is not an unused code of this user), or null for
+   * junk input. Codes imported in clear match as their record's form says (`foreign-codes.ts`);
+   * bcrypt-hashed ones are {@link redeemHashedOp}'s.
+   */
   redeemOp(userId: string, input: unknown, record: Fields | null): StoreOp | null {
-    const canonical = this.normalize(input);
-    if (canonical === null || !record) return null;
+    const form = formOf(record);
+    if (!record || form === 'bcrypt') return null;
+    const canonicalOf = this.canonicalizer(form);
+    const canonical = canonicalOf(input);
+    if (canonical === null) return null;
     const field = isHashNamed(record)
       ? this.hashNamedField(userId, canonical, record)
-      : this.sealedField(userId, canonical, record);
+      : this.sealedField(userId, canonical, record, canonicalOf);
+    return field === null ? null : { type: 'takeField', key: storeKeys.backupCodes(userId), field };
+  }
+
+  /** {@link redeemOp} for codes imported as bcrypt hashes: the compares run off the login's fast path. */
+  async redeemHashedOp(userId: string, input: unknown, record: Fields | null): Promise<StoreOp | null> {
+    if (!record || formOf(record) !== 'bcrypt') return null;
+    const typed = foreignCanonical(input, 'plain');
+    // A pepper whose key is gone: no code of the set can be checked (they no longer count either).
+    const pepper = pepperOf(this.keyring, userId, record);
+    if (typed === null || typeof input !== 'string' || pepper === null) return null;
+    const field = await findBcryptCode(record, input.trim(), pepper);
     return field === null ? null : { type: 'takeField', key: storeKeys.backupCodes(userId), field };
   }
 
@@ -98,18 +146,26 @@ export class BackupCodeVault {
     const entries = codeEntries(record);
     const viewable = isHashNamed(record)
       ? entries.length > 0 && entries.every(([, value]) => value !== '1')
-      : record['storage'] === 'viewable';
+      : record['storage'] === 'viewable' && formOf(record) !== 'bcrypt';
     const codes = viewable
       ? entries.flatMap(([, value]) => openCode(this.keyring, userId, value) ?? [])
       : null;
     return { total: Number(record['total'] ?? 0), remaining: this.remaining(record), codes };
   }
 
-  /** Unused codes left in a record that can still be checked (their key is configured). */
+  /**
+   * Unused codes left in a record that can still be checked: their key is configured (for a
+   * bcrypt set, the key of its pepper; a set without one needs no key).
+   */
   remaining(record: Fields | null): number {
     if (!record) return 0;
     const entries = codeEntries(record);
     if (isHashNamed(record)) return this.keyring.has(record['kid']) ? entries.length : 0;
+    if (formOf(record) === 'bcrypt') {
+      const pepper = record[PEPPER_FIELD];
+      const checkable = pepper === undefined || this.keyring.has(Keyring.keyIdOf(pepper));
+      return checkable ? bcryptEntries(record).length : 0;
+    }
     return entries.filter(([, value]) => this.keyring.has(Keyring.keyIdOf(value))).length;
   }
 
@@ -138,12 +194,21 @@ export class BackupCodeVault {
   }
 
   /** The field whose sealed value proves the code, if any: each value opened (a removed key's are skipped). */
-  private sealedField(userId: string, canonical: string, record: Fields): string | null {
+  private sealedField(
+    userId: string,
+    canonical: string,
+    record: Fields,
+    canonicalOf: (text: unknown) => string | null,
+  ): string | null {
     for (const [name, value] of codeEntries(record)) {
       const opened = openCode(this.keyring, userId, value);
-      if (opened !== null && provesCode(opened, userId, canonical, (text) => this.normalize(text)))
-        return name;
+      if (opened !== null && provesCode(opened, userId, canonical, canonicalOf)) return name;
     }
     return null;
+  }
+
+  /** How typed (or viewable) text of a set's form becomes the form its digest covers, or null. */
+  private canonicalizer(form: Exclude<CodeForm, 'bcrypt'> | null): (text: unknown) => string | null {
+    return form === null ? (text) => this.normalize(text) : (text) => foreignCanonical(text, form);
   }
 }

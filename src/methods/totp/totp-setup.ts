@@ -6,6 +6,7 @@ import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
+import { userField } from '../method-module.js';
 import { openSealed } from '../open-sealed.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { lastStep, totpSealContext } from './totp-module.js';
@@ -85,7 +86,9 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
       // Sealed under a key removed since the setup began: the setup must start again.
       const secret = openSealed(ctx, { sealed, context, userId, method: 'totp' });
       if (secret === null) return { ok: false, reason: 'no-pending-setup' };
-      const afterStep = lastStep(user);
+      // An imported app's floor counted steps of its own period: it says nothing of the new app.
+      const imported = userField(user, userFields.totpParams) !== undefined;
+      const afterStep = imported ? undefined : lastStep(user);
       const match = ctx.totp.verifyCode(
         secret,
         code,
@@ -93,14 +96,19 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
         afterStep === undefined ? undefined : { afterStep },
       );
       if (!match.ok) return setupVerdict(verdict, now);
+      // Written anyway: under the current key, should the setup have begun under an older one.
+      const fields = {
+        [userFields.totp]: ctx.keyring.reseal(sealed, context) ?? sealed,
+        [userFields.totpAt]: String(now),
+      };
       const enabled = await commitEnable(ctx, userId, 'totp', user, {
         take: { type: 'take', key: pendingKey, match: { secret: sealed } },
-        // Written anyway: under the current key, should the setup have begun under an older one.
-        fields: {
-          [userFields.totp]: ctx.keyring.reseal(sealed, context) ?? sealed,
-          [userFields.totpAt]: String(now),
-        },
-        advance: { field: userFields.totpStep, value: match.step },
+        ...(imported
+          ? {
+              fields: { ...fields, [userFields.totpStep]: String(match.step) },
+              unset: [userFields.totpParams],
+            }
+          : { fields, advance: { field: userFields.totpStep, value: match.step } }),
       });
       if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
       if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };

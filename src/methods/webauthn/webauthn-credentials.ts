@@ -31,9 +31,11 @@ export interface StoredCredential {
   createdAt: number;
   lastUsedAt: number | null;
   /**
-   * The user handle the authenticator was given at registration (base64url), kept because the
-   * authenticator keeps it forever while the key it was derived with may rotate away. Absent for
-   * keys registered before it was kept: the first sign-in that shows one records it.
+   * The user handle the authenticator keeps (base64url): the one it was given at registration,
+   * kept because the authenticator keeps it forever while the key it was derived with may rotate
+   * away; for an imported key, the one its first system gave it. Absent for keys registered
+   * before it was kept and for imported keys whose system kept none (better-auth's passkeys): the
+   * first sign-in that shows one records it, once the signature has proven the key.
    */
   userHandle?: string | undefined;
 }
