@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { CliIo } from '../../src/cli/command.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { keyTable } from '../../src/cli/key-table.js';
 import { maskPassword, openStore } from '../../src/cli/open-store.js';
 import { createProgress } from '../../src/cli/progress.js';
 import { Keyring } from '../../src/core/keyring.js';
@@ -227,5 +228,19 @@ describe('npx factorkit keys and rekey', () => {
     progress.end();
     expect(err).toContain('100% 1,000/1,000');
     expect(err.endsWith('\n1,000 records in 0:04 (250 records/s)\n')).toBe(true);
+  });
+});
+
+describe('npx factorkit keys: what no key holds', () => {
+  it('the table says which records are under no key (imported bcrypt hashes), apart from the key ids', () => {
+    const inventory = {
+      current: 'AAAAAAAA',
+      keys: [{ keyId: 'AAAAAAAA', status: 'current' as const, records: 2, kinds: { totp: 2 }, lasting: 2 }],
+      unkeyed: { 'backup-codes-bcrypt': 1 },
+    };
+    expect(keyTable(inventory)).toMatch(
+      /AAAAAAAA\s+current\s+2\s+2\s+totp 2\n\nUnder no key: backup-codes-bcrypt 1 records/,
+    );
+    expect(keyTable({ ...inventory, unkeyed: {} })).not.toContain('Under no key');
   });
 });

@@ -133,6 +133,17 @@ describe('npx factorkit export', () => {
       env: ENV,
     });
     expect(again.code).toBe(EXIT.usage);
+    // Without --users the store lists its users itself (Store.scan).
+    const all = join(dir, 'exported-all.jsonl');
+    const scanned = await runCli(['export', '--store', `sqlite:${source}`, '--out', all], { env: ENV });
+    expect(scanned.code).toBe(EXIT.ok);
+    expect(scanned.stderr).toContain('exported: 3 users');
+    const lines = readFileSync(all, 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { userId: string }).userId).sort()).toEqual([
+      'user-0',
+      'user-1',
+      'user-2',
+    ]);
 
     const dest = join(dir, 'export-dest.db');
     const imported = await runCli(['import', '--from', 'jsonl', out, '--store', `sqlite:${dest}`], {
