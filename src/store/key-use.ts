@@ -51,6 +51,25 @@ export function keyUseCovers(use: KeyUse, name: string): boolean {
   return use.records.some((record) => (record.endsWith(':') ? name.startsWith(record) : name === record));
 }
 
+/**
+ * The use of one sealed field that lasts until someone acts (a TOTP secret, an imported pepper):
+ * `rekey` seals it again under the current key, bound to the same context.
+ */
+export function lastingSealedField(
+  kind: string,
+  record: string,
+  field: string,
+  context: (userId: string) => string,
+): KeyUse {
+  return {
+    kind,
+    life: 'lasting',
+    records: [record],
+    keyIds: (fields) => sealedKeyIds(fields, field),
+    rekey: (fields, userId, keyring) => resealField(fields, field, context(userId), keyring),
+  };
+}
+
 /** The change to one sealed field: sealed again under the current key, guarded by its old value. */
 export function resealField(
   fields: Fields,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Keyring, safeEqual } from '../../core/keyring.js';
-import { type KeyUse, resealField, sealedKeyIds } from '../../store/key-use.js';
+import { type KeyUse, lastingSealedField } from '../../store/key-use.js';
 import { userFields } from '../../store/layout.js';
 
 const fingerprintContext = (userId: string) => `import\0${userId}`;
@@ -31,11 +31,9 @@ export function fingerprintMatches(
 }
 
 /** For `tf.keys`: the fingerprint lasts as long as the user, and `rekey` (or a sign-in) moves it. */
-export const importFingerprintKeyUse: KeyUse = {
-  kind: 'import-fingerprint',
-  life: 'lasting',
-  records: ['user'],
-  keyIds: (fields) => sealedKeyIds(fields, userFields.imported),
-  rekey: (fields, userId, keyring) =>
-    resealField(fields, userFields.imported, fingerprintContext(userId), keyring),
-};
+export const importFingerprintKeyUse: KeyUse = lastingSealedField(
+  'import-fingerprint',
+  'user',
+  userFields.imported,
+  fingerprintContext,
+);

@@ -1,4 +1,4 @@
-import { resealField, sealedKeyIds } from '../../store/key-use.js';
+import { lastingSealedField } from '../../store/key-use.js';
 import { storeKeys } from '../../store/keys.js';
 import type { StoreOp } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
@@ -48,13 +48,7 @@ export const backupCodesModule = defineMethod({
       rekey: rekeyRecord,
     },
     // Devise's pepper, imported with bcrypt-hashed codes: sealed, so it moves like a code.
-    {
-      kind: 'backup-code-pepper',
-      life: 'lasting',
-      records: ['backup-codes'],
-      keyIds: (fields) => sealedKeyIds(fields, PEPPER_FIELD),
-      rekey: (fields, userId, keyring) => resealField(fields, PEPPER_FIELD, pepperContext(userId), keyring),
-    },
+    lastingSealedField('backup-code-pepper', 'backup-codes', PEPPER_FIELD, pepperContext),
     // Imported bcrypt hashes are under no application key: counted apart, never moved.
     {
       kind: 'backup-codes-bcrypt',

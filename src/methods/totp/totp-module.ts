@@ -1,4 +1,4 @@
-import { resealField, sealedKeyIds } from '../../store/key-use.js';
+import { lastingSealedField, sealedKeyIds } from '../../store/key-use.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { wholeNumberField } from '../../store/record-fields.js';
@@ -68,14 +68,7 @@ export const totpModule = defineMethod({
   // The linked secret is sealed again on rekey. A pending one is left to lapse with its setup (15
   // minutes): sealing it again would make a confirm in flight, which takes it only as read, fail.
   keyUses: [
-    {
-      kind: 'totp',
-      life: 'lasting',
-      records: ['user'],
-      keyIds: (fields) => sealedKeyIds(fields, userFields.totp),
-      rekey: (fields, userId, keyring) =>
-        resealField(fields, userFields.totp, totpSealContext(userId), keyring),
-    },
+    lastingSealedField('totp', 'user', userFields.totp, totpSealContext),
     {
       kind: 'totp-setup',
       life: 'lapses',
