@@ -589,7 +589,7 @@ export type LoginVerify429 = {
   /** a user-facing sentence from the message catalogue */ message: string;
 } | {
   ok: false;
-  reason: "challenge-ended" | "expired" | "unknown-challenge";
+  /** session-ended: a step-up met too many wrong codes; the session is signed out */ reason: "challenge-ended" | "expired" | "unknown-challenge" | "session-ended";
   /** a user-facing sentence from the message catalogue */ message: string;
 };
 

@@ -143,6 +143,8 @@ const ENDED = new Set([
   'challenge-ended',
   'expired',
   'unknown-challenge',
+  // A step-up's fifth wrong code signed the session out (issue 19).
+  'session-ended',
   'no-pending-login',
   'not-signed-in',
 ]);

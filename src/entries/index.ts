@@ -12,13 +12,13 @@ export type {
   RekeyResult,
 } from '../app/keys/keys-api.js';
 export type { LoginApi } from '../app/login/login-api.js';
-export type { LoginStart } from '../app/login/start.js';
+export type { LoginStart, StartOptions } from '../app/login/start.js';
 export type { VerifyOptions } from '../app/login/verify.js';
 export type { VerifyResult } from '../app/login/verify-outcomes.js';
 export type { WebauthnOptionsResult } from '../app/login/webauthn-options.js';
 export type { NotifyOptions } from '../app/notices/notifier.js';
 export type { PolicyApi } from '../app/policy-api.js';
-export type { SessionsApi } from '../app/sessions-api.js';
+export type { SessionCheck, SessionsApi } from '../app/sessions-api.js';
 // Errors and events.
 export {
   ConfigError,
@@ -105,9 +105,20 @@ export type {
   RegistrationSite,
   RegistrationStart,
 } from '../methods/webauthn/webauthn-registration.js';
-export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/attempt-limiter.js';
-export { SessionRegistry } from '../services/session-registry.js';
-export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';
+export {
+  AttemptLimiter,
+  type AttemptVerdict,
+  lockMessage,
+  STEP_UP_FAILURES,
+  type StepUpBudget,
+} from '../services/attempt-limiter.js';
+export { SessionRegistry, type SessionWait, sessionTtlMs } from '../services/session-registry.js';
+export {
+  deviceLabel,
+  MAX_TRUSTED_BROWSERS,
+  type TrustedDevice,
+  TrustedDeviceStore,
+} from '../services/trusted-device-store.js';
 export { type CommitPlan, planCommit } from '../store/apply-ops.js';
 // The store contract (for custom stores) and the embedded store.
 export type {

@@ -88,16 +88,18 @@ export const importCommand: Command = {
     if (storage !== undefined && storage !== 'hashed' && storage !== 'viewable')
       throw new UsageError('--backup-codes must be hashed or viewable');
     const dryRun = flags['dry-run'] === true;
-    const source = await openSource(from, positionals, flags, io.env);
     const rpId = flags['rp-id'];
     const origin = flags['origin'];
+    const site = typeof rpId === 'string' || typeof origin === 'string';
+    // Security keys' verifier, only for an import that names a site (the peer may be absent otherwise);
+    // loaded before the source opens, so that a missing peer leaves nothing open.
+    const library = site ? (await import('../../entries/webauthn.js')).simpleWebauthn : undefined;
+    const source = await openSource(from, positionals, flags, io.env);
     const { tf, opened, close } = await openTwoFactor(flags, io, {
       create: !dryRun,
       facade: {
         ...(storage ? { policy: { backupCodes: { storage } } } : {}),
-        ...(typeof rpId === 'string' || typeof origin === 'string'
-          ? { webauthn: { rpId, origin } as Record<string, string> }
-          : {}),
+        ...(site ? { webauthn: { rpId, origin, library } as never } : {}),
       },
     }).catch(async (error: unknown) => {
       await source.close();

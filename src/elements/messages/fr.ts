@@ -114,6 +114,7 @@ export const fr = {
   'challenge-ended': 'Trop de tentatives échouées. Veuillez vous reconnecter.',
   expired: 'Ce code a expiré. Veuillez recommencer.',
   'unknown-challenge': 'Cette connexion n’est plus valable. Veuillez vous reconnecter.',
+  'session-ended': 'Trop de tentatives échouées. Vous avez été déconnecté : veuillez vous reconnecter.',
   cooldown: (a, f) => {
     const seconds = Math.ceil(num(a, 'retryMs') / 1000);
     return `Veuillez patienter ${seconds} ${plural(seconds, f, 'seconde', 'secondes')} avant de demander un autre code.`;

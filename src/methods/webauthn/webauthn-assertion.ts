@@ -72,7 +72,7 @@ export async function matchAssertion(
   // A discoverable credential names its user: the handle it was registered with, or it is refused.
   const { userHandle } = response.response;
   if (!handleFits(key, userHandle)) return null;
-  const library = await webauthnLibrary();
+  const library = webauthnLibrary(ctx.webauthn).server;
   let verified: Awaited<ReturnType<typeof library.verifyAuthenticationResponse>>;
   try {
     verified = await library.verifyAuthenticationResponse({

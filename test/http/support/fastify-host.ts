@@ -12,7 +12,11 @@ import { adapterMessages, type HostOptions, type TestHost } from './hosts.js';
  * marks an administrator. `env` is Express's: Fastify answers the same in every environment.
  */
 export async function startFastifyHost(h: Harness, options: HostOptions = {}): Promise<TestHost> {
-  const app = Fastify();
+  // As docs/http.md says: a URL Fastify cannot decode is answered as the other adapters answer it.
+  const app = Fastify({
+    frameworkErrors: (error, request, reply) =>
+      request.server.twoFactor.frameworkErrors(error, request, reply),
+  });
   await app.register(fastifyCookie);
   await app.register(fastifySession, {
     secret: 'test-session-secret-of-at-least-32-chars',
