@@ -5,6 +5,13 @@ export type { Overview } from '../app/admin-overview.js';
 export type { AdminAction, AuthorizeAnswer } from '../app/context.js';
 export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../app/create-two-factor.js';
 export type { DevicesApi } from '../app/devices.js';
+export type {
+  KeyIdUsage,
+  KeyInventory,
+  KeysApi,
+  RekeyOptions,
+  RekeyResult,
+} from '../app/keys/keys-api.js';
 export type { LoginApi } from '../app/login/login-api.js';
 export type { LoginStart, StartOptions } from '../app/login/start.js';
 export type { VerifyOptions } from '../app/login/verify.js';
@@ -122,6 +129,7 @@ export type {
   CommitResult,
   Fields,
   OpFailure,
+  ScanPage,
   Store,
   StoredRecord,
   StoreOp,

@@ -16,6 +16,7 @@ export function guardStore(store: Store): Store {
           cause: error,
         });
       });
+  const scan = store.scan?.bind(store);
   return {
     get: (key, now) => wrap(() => store.get(key, now)),
     getMany: (keys, now) => wrap(() => store.getMany(keys, now)),
@@ -23,5 +24,6 @@ export function guardStore(store: Store): Store {
     ...(store.getAcross
       ? { getAcross: (keys, now) => wrap(() => store.getAcross!.call(store, keys, now)) }
       : {}),
+    ...(scan ? { scan: (cursor, limit, now) => wrap(() => scan(cursor, limit, now)) } : {}),
   };
 }

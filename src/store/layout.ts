@@ -33,7 +33,7 @@ export const userFields = {
   graceAt: 'graceAt',
   /** When the user last proved a second factor at sign-in (`statusMany`), written by the success commit. */
   lastSecondFactorAt: 'lastSecondFactorAt',
-  /** A keyed fingerprint of the import that wrote this user (`factorkit/import`: importing it again changes nothing). */
+  /** The sealed fingerprint of the import that wrote this user (`factorkit/import`: importing it again changes nothing). */
   imported: 'imported',
 } as const;
 
