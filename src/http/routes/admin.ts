@@ -49,6 +49,8 @@ export const adminRoutes: Route[] = [
     async handle(ctx) {
       const body = ctx.body as z.output<typeof policyBody>;
       const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+      // With organizations, whose policy this is comes from the actor: no actor, no scope, no change.
+      if (ctx.actor === null && maybeContextOf(ctx.tf)?.orgs.enabled) return refusal(403, 'not-authorized');
       const actor = ctx.actor ?? undefined;
       return json(200, await ctx.tf.policy.set(input, { actor, org: ownOrg(ctx.tf, ctx.actor) }));
     },
