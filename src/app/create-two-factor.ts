@@ -1,17 +1,19 @@
 import { z } from 'zod';
-import { type Actor, createEmitter, type TwoFactorEvent } from '../core/events.js';
+import { type Actor, createEmitter } from '../core/events.js';
 import { Keyring, type KeysInput } from '../core/keyring.js';
-import { type TotpOptions, TotpVerifier } from '../core/otp/totp-verifier.js';
 import type { PolicyInput } from '../core/policy/policy-schema.js';
 import { type RandomSource, secureRandom } from '../core/random.js';
-import { parseOptions, storableText } from '../core/validation.js';
-import type { Mailer } from '../mail/mailer.js';
-import type { CodeMessageTemplate } from '../mail/templates.js';
-import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
-import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
-import type { TwoFactorStatus } from '../methods/method-module.js';
-import { createMethodRegistry, type FactorId, type MethodApis } from '../methods/registry.js';
-import { type WebauthnSettings, webauthnSettingsSchema } from '../methods/webauthn/webauthn-json.js';
+import { isFunction, parseOptions, storableText } from '../core/validation.js';
+import { checkModules, createMethodRegistry } from '../methods/create-registry.js';
+import type { MethodModule } from '../methods/method-module.js';
+import {
+  type FactorId,
+  type MethodApis,
+  type MethodOptions,
+  methodModules,
+  type TwoFactorEvent,
+  type TwoFactorStatus,
+} from '../methods/registry.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
 import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
@@ -21,18 +23,21 @@ import { type AdminApi, createAdminApi } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
+import { attachMethods } from './facade-methods.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
 import { createSessionsApi, type SessionsApi } from './sessions-api.js';
 import { createStatus } from './status.js';
 
-/** Options of {@link createTwoFactor}. */
-export interface TwoFactorOptions {
+/**
+ * Options of {@link createTwoFactor}: the facade's own, and each method's (`mailer` and
+ * `emailTemplate` for email codes, `totp`, `webauthn`: see `MethodOptions`).
+ */
+export interface TwoFactorOptions extends MethodOptions {
   /** Shown in authenticator apps and emails. */
   issuer: string;
   store: Store;
-  mailer: Mailer;
   /** 32-byte secrets (hex or base64url); `{ current, ...older }` to rotate. */
   keys: KeysInput;
   /** Org defaults; `policy.set` overrides are kept in the store. */
@@ -47,19 +52,18 @@ export interface TwoFactorOptions {
     | undefined;
   /** Audit events and notifications; a throwing hook is reported as a warning and ignored. */
   onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
-  /** TOTP parameters (defaults: SHA1, 6 digits, 30 s, window 1). */
-  totp?: TotpOptions;
-  /** Replaces the email that carries codes. */
-  emailTemplate?: CodeMessageTemplate;
   /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
   policyCacheMs?: number;
-  /** Security keys and passkeys: user verification, attestation, resident keys (see `WebauthnSettings`). */
-  webauthn?: Partial<WebauthnSettings>;
+  /**
+   * Methods of the host's own (`defineMethod`), after the built-in ones: their options, facade
+   * namespace (`methodApi(tf, module)`), routes and status part join the others.
+   */
+  methods?: readonly MethodModule[];
 }
 
 /**
  * The facade: every 2FA operation a host app needs. Each method adds its own namespace (`totp`,
- * `email`, `backupCodes`: see `MethodApis` and `src/methods/registry.ts`).
+ * `email`, `backupCodes`, `webauthn`: see `MethodApis` and `src/methods/registry.ts`).
  */
 export interface TwoFactor extends MethodApis {
   status(userId: string): Promise<TwoFactorStatus>;
@@ -72,11 +76,10 @@ export interface TwoFactor extends MethodApis {
   sessions: SessionsApi;
 }
 
-const isFunction = (value: unknown) => typeof value === 'function';
 const fn = (name: string) =>
   z.custom<(...args: never[]) => unknown>(isFunction, { message: `${name} must be a function` });
 
-const optionsSchema = z.object({
+const coreOptions = {
   // In every otpauth URI and email subject: storable text (a lone surrogate broke encodeURIComponent).
   issuer: storableText({ trim: true }).min(1).max(100),
   store: z.custom<Store>(
@@ -86,23 +89,20 @@ const optionsSchema = z.object({
       ['get', 'getMany', 'commit'].every((m) => isFunction((value as Record<string, unknown>)[m])),
     { message: 'must implement get, getMany and commit' },
   ),
-  mailer: z.custom<Mailer>(
-    (value) => typeof value === 'object' && value !== null && isFunction((value as Mailer).send),
-    {
-      message: 'must have a send(message) method',
-    },
-  ),
   keys: z.union([z.string(), z.record(z.string(), z.string())]),
   policy: z.unknown().optional(),
   now: fn('now').optional(),
   random: fn('random').optional(),
   authorize: fn('authorize').optional(),
   onEvent: fn('onEvent').optional(),
-  totp: z.unknown().optional(),
-  emailTemplate: fn('emailTemplate').optional(),
   policyCacheMs: z.number().int().min(0).max(60_000).optional(),
-  webauthn: webauthnSettingsSchema.optional(),
-});
+  methods: z.array(z.custom<MethodModule>((value) => typeof value === 'object' && value !== null)).optional(),
+};
+
+/** The options' schema: the facade's own and every method's, checked together. */
+function optionsSchema(modules: readonly MethodModule[]) {
+  return z.object(Object.assign({}, coreOptions, ...modules.map((m) => m.options ?? {})));
+}
 
 /**
  * Creates the 2FA facade over a store, a mailer and the application keys.
@@ -113,45 +113,44 @@ const optionsSchema = z.object({
  * const start = await tf.login.start(user.id, { deviceToken: req.cookies.tf_device });
  */
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
-  const parsed = parseOptions(optionsSchema, options, 'options');
+  const modules: readonly MethodModule[] = [...methodModules, ...parseHostMethods(options.methods)];
+  checkModules(modules, Object.keys(coreOptions));
+  const parsed = parseOptions(optionsSchema(modules), options, 'options') as Record<string, unknown>;
   const now = options.now ?? Date.now;
   const random = options.random ?? secureRandom;
   const keyring = new Keyring(options.keys);
   const store = guardStore(options.store);
-  const ctx: Context = {
+  const ctx = {
     issuer: options.issuer.trim(),
     store,
     now,
     random,
     keyring,
-    totp: new TotpVerifier({ ...(options.totp as TotpOptions | undefined), random }),
-    emailCodes: new EmailCodeIssuer({
-      store,
-      mailer: options.mailer,
-      keys: keyring,
-      issuer: options.issuer.trim(),
-      now,
-      random,
-      ...(options.emailTemplate ? { template: options.emailTemplate } : {}),
-    }),
-    vault: new BackupCodeVault({ keys: keyring, random, now }),
     devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
     limiter: new AttemptLimiter({ store, now }),
     sessions: new SessionRegistry({ store, now, random }),
-    webauthn: parsed.webauthn ?? webauthnSettingsSchema.parse({}),
-    methods: createMethodRegistry(() => ctx),
-    emit: createEmitter(options.onEvent, now),
+    // The host's hook takes the facade's event types; the emitter stamps and forwards any.
+    emit: createEmitter(options.onEvent as ((event: unknown) => void) | undefined, now),
     authorize: options.authorize ?? (() => false),
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
-  };
-  return {
-    ...ctx.methods.apis(),
+  } as Context;
+  ctx.methods = createMethodRegistry(ctx, modules, parsed);
+  const login = createLoginApi(ctx);
+  const contributed = ctx.methods.contributions(login);
+  const facade = {
+    ...contributed.apis,
     status: createStatus(ctx),
     disable: createDisable(ctx),
-    admin: createAdminApi(ctx),
+    admin: createAdminApi(ctx, contributed.admin),
     devices: createDevicesApi(ctx),
     policy: createPolicyApi(ctx),
-    login: createLoginApi(ctx),
+    login: Object.assign(login, contributed.login),
     sessions: createSessionsApi(ctx),
-  };
+  } as unknown as TwoFactor;
+  return attachMethods(facade, modules, ctx.methods);
+}
+
+/** The host's own methods: a list of modules (checked further with the built-in ones). */
+function parseHostMethods(methods: unknown): readonly MethodModule[] {
+  return parseOptions(coreOptions.methods, methods, 'options.methods') ?? [];
 }

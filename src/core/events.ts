@@ -4,25 +4,12 @@ export interface Actor {
   roles?: string[];
 }
 
-/** Every state change and security signal factorkit reports through `onEvent`. */
-export type TwoFactorEventType =
-  | 'totp.setup-started'
-  | 'totp.enabled'
-  | 'totp.disabled'
-  | 'email.setup-started'
-  | 'email.enabled'
-  | 'email.disabled'
-  | 'email.code-sent'
-  | 'webauthn.setup-started'
-  | 'webauthn.registered'
-  | 'webauthn.renamed'
-  | 'webauthn.removed'
-  | 'webauthn.disabled'
-  | 'webauthn.counter-regressed'
-  | 'backup-codes.generated'
-  | 'backup-code.used'
+/**
+ * The events of the facade itself. Each method adds its own (`MethodModule.events`: `totp.enabled`,
+ * `backup-code.used`); `TwoFactorEventType` from `factorkit` is the union of both.
+ */
+export type CoreEventType =
   | 'code.replayed'
-  | 'admin.backup-code-issued'
   | 'admin.reset'
   | 'challenge.started'
   | 'verify.succeeded'
@@ -36,20 +23,29 @@ export type TwoFactorEventType =
   | 'sessions.ended'
   | 'policy.changed';
 
-/** An audit event. `actor` is set for admin actions; `detail` carries event-specific facts. */
-export interface TwoFactorEvent {
-  type: TwoFactorEventType;
+/** An event's type: `<subject>.<what happened>`. */
+export type EventName = `${string}.${string}`;
+
+/**
+ * An audit event of type `Type`. `actor` is set for admin actions; `detail` carries event-specific
+ * facts. The facade's events are `TwoFactorEvent<TwoFactorEventType>` (as `factorkit` exports it).
+ */
+export interface TwoFactorEvent<Type extends string = string> {
+  type: Type;
   at: number;
   userId?: string;
   actor?: Actor;
   detail?: Record<string, string | number | boolean | null>;
 }
 
+/** An event as the facade raises it (the emitter stamps `at`). */
+export type EventInput = Omit<TwoFactorEvent<CoreEventType | EventName>, 'at'>;
+
 /** Delivers events to the host's hook; a failing hook never breaks the flow that raised it. */
 export function createEmitter(
   hook: ((event: TwoFactorEvent) => void | Promise<void>) | undefined,
   now: () => number,
-): (event: Omit<TwoFactorEvent, 'at'>) => Promise<void> {
+): (event: EventInput) => Promise<void> {
   return async (event) => {
     if (!hook) return;
     try {

@@ -47,3 +47,7 @@ export const actorSchema = z.object({
   id: storableText().min(1).max(256),
   roles: z.array(storableText().max(100)).max(100).optional(),
 });
+
+/** Whether `value` is a function (options that are callbacks). */
+export const isFunction = (value: unknown): value is (...args: never[]) => unknown =>
+  typeof value === 'function';

@@ -4,11 +4,11 @@ export type { AdminApi } from '../app/admin.js';
 export type { AdminAction } from '../app/context.js';
 export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../app/create-two-factor.js';
 export type { DevicesApi } from '../app/devices.js';
+export { methodApi } from '../app/facade-methods.js';
 export type { LoginApi } from '../app/login/login-api.js';
-export type { LoginStart } from '../app/login/start.js';
-export type { VerifyOptions } from '../app/login/verify.js';
+export type { LoginStart, StartOptions } from '../app/login/start.js';
+export type { LoginProof, VerifyOptions } from '../app/login/verify.js';
 export type { VerifyResult } from '../app/login/verify-outcomes.js';
-export type { WebauthnOptionsResult } from '../app/login/webauthn-options.js';
 export type { PolicyApi } from '../app/policy-api.js';
 export type { SessionsApi } from '../app/sessions-api.js';
 // Errors and events.
@@ -19,7 +19,7 @@ export {
   InvalidInputError,
   StoreUnavailableError,
 } from '../core/errors.js';
-export type { Actor, TwoFactorEvent, TwoFactorEventType } from '../core/events.js';
+export type { Actor } from '../core/events.js';
 export { Keyring, type KeysInput } from '../core/keyring.js';
 export type { OtpAlgorithm } from '../core/otp/hotp.js';
 // The pure services, for hosts that compose their own flow.
@@ -50,19 +50,51 @@ export {
   type EmailCodeIssuerOptions,
   type SendLimits,
 } from '../methods/email/email-code-issuer.js';
-export type { SendCodeResult } from '../methods/email/email-delivery.js';
-export type { EmailApi } from '../methods/email/email-setup.js';
+export type { EmailLogin } from '../methods/email/email-login.js';
+export type { EmailApi, SendCodeResult } from '../methods/email/email-setup.js';
 export type { SetupResult } from '../methods/enable.js';
-export type { TwoFactorStatus } from '../methods/method-module.js';
+// A method of one's own.
 export type {
+  Message,
+  MessageData,
+  MethodAnswer,
+  MethodRoute,
+  MethodRouteContext,
+  RouteAnswers,
+  RouteResponse,
+} from '../methods/method-http.js';
+export { defineMethod, type MethodModule } from '../methods/method-module.js';
+export type { FirstFactorIssue, MethodRegistry, UserReads } from '../methods/method-registry.js';
+export type {
+  ChallengeAddition,
+  ChallengeAttempt,
+  CodeAttempt,
+  CodeMatch,
+  MethodDemand,
+  Proof,
+  ResponseAttempt,
+} from '../methods/proof.js';
+export type {
+  ChallengeExtras,
   ChallengeMethod,
   CodeMethod,
   FactorId,
+  MethodAdminAction,
+  MethodAdminCalls,
   MethodApis,
   MethodId,
+  MethodLoginCalls,
+  MethodOptions,
   ProofMethod,
+  ResponseProof,
+  TwoFactorEvent,
+  TwoFactorEventType,
+  TwoFactorStatus,
 } from '../methods/registry.js';
+export { setupVerdict } from '../methods/setup-verdict.js';
 export type { TotpApi } from '../methods/totp/totp-setup.js';
+export { type UserRecords, userField } from '../methods/user-records.js';
+export type { CoreLogin, VerifyResultOf } from '../methods/verify-result.js';
 export type { WebauthnApi } from '../methods/webauthn/webauthn-api.js';
 export type { SecurityKey } from '../methods/webauthn/webauthn-credentials.js';
 export type {
@@ -75,6 +107,7 @@ export type {
   WebauthnTransport,
 } from '../methods/webauthn/webauthn-json.js';
 export type { KeyChangeResult } from '../methods/webauthn/webauthn-keys.js';
+export type { WebauthnLogin, WebauthnOptionsResult } from '../methods/webauthn/webauthn-options.js';
 export type {
   RegistrationResult,
   RegistrationSite,

@@ -1,7 +1,13 @@
+import type { Policy } from '../../core/policy/policy-schema.js';
 import { storeKeys } from '../../store/keys.js';
 import type { MethodContext } from '../context.js';
-import { defineMethod, type Proof, type UserRecords } from '../method-module.js';
-import { createBackupCodesApi } from './backup-codes-api.js';
+import { defineMethod } from '../method-module.js';
+import type { FirstFactorIssue } from '../method-registry.js';
+import type { CodeAttempt, Proof } from '../proof.js';
+import type { UserRecords } from '../user-records.js';
+import { BackupCodeVault } from './backup-code-vault.js';
+import { type BackupCodesContext, createBackupCodesApi } from './backup-codes-api.js';
+import { backupCodeRoutes, backupCodesStatusBody } from './backup-codes-routes.js';
 
 const codesOf = (user: UserRecords) => user['backupCodes']?.fields ?? null;
 
@@ -15,19 +21,34 @@ export const backupCodesModule = defineMethod({
   offered: true,
   userFields: [],
   records: { backupCodes: storeKeys.backupCodes },
-  // A login reads the codes only for a code of their shape.
-  readsFor: (ctx: MethodContext, proof: Proof) => 'code' in proof && ctx.vault.normalize(proof.code) !== null,
   keys: (userId: string) => [storeKeys.backupCodes(userId)],
   pendingKeys: () => [],
-  usable: (ctx: MethodContext, user: UserRecords) => ctx.vault.remaining(codesOf(user)) > 0,
-  matchCode(ctx: MethodContext, { userId, code, user }) {
+  services: (ctx: MethodContext) => ({
+    vault: new BackupCodeVault({ keys: ctx.keyring, random: ctx.random, now: ctx.now }),
+  }),
+  // A login reads the codes only for a code of their shape.
+  readsFor: (ctx: BackupCodesContext, proof: Proof) =>
+    'code' in proof && ctx.vault.normalize(proof.code) !== null,
+  usable: (ctx: BackupCodesContext, user: UserRecords) => ctx.vault.remaining(codesOf(user)) > 0,
+  matchCode(ctx: BackupCodesContext, { userId, code, user }: CodeAttempt) {
     const redeem = ctx.vault.redeemOp(userId, code, codesOf(user));
     return redeem
-      ? { kind: 'match', method: 'backup-code', ops: [redeem], usedEvent: 'backup-code.used' }
+      ? ({ kind: 'match', method: 'backup-code', ops: [redeem], usedEvent: 'backup-code.used' } as const)
       : null;
   },
-  status: (ctx: MethodContext, user: UserRecords) => ({
-    backupCodesRemaining: ctx.vault.remaining(codesOf(user)),
+  // Recovery codes mean nothing without a factor.
+  status: (ctx: BackupCodesContext, user: UserRecords, factorOn: boolean) => ({
+    backupCodesRemaining: factorOn ? ctx.vault.remaining(codesOf(user)) : 0,
   }),
+  issueWithFirstFactor(ctx: BackupCodesContext, userId: string, policy: Policy): FirstFactorIssue {
+    const codes = ctx.vault.generate();
+    return {
+      ops: [ctx.vault.storeOp(userId, codes, policy.backupCodes.storage)],
+      result: { backupCodes: codes },
+      events: [{ type: 'backup-codes.generated', userId, detail: { count: codes.length } }],
+    };
+  },
   api: { name: 'backupCodes', create: createBackupCodesApi },
+  events: ['backup-codes.generated', 'backup-code.used'],
+  http: { routes: backupCodeRoutes, status: backupCodesStatusBody },
 });

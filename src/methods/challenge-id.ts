@@ -1,4 +1,4 @@
-import { userIdFromTag } from '../../store/keys.js';
+import { userIdFromTag } from '../store/keys.js';
 
 /** A challenge id is `<user tag>.<128-bit nonce>`: the user is known before any store access. */
 export function parseChallengeId(challengeId: unknown): { userId: string; nonce: string } | null {

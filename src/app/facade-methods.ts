@@ -1,0 +1,47 @@
+import { ConfigError } from '../core/errors.js';
+import type { MethodModule } from '../methods/method-module.js';
+import type { MethodRegistry } from '../methods/method-registry.js';
+import type { ApisOf } from '../methods/method-types.js';
+import { methodModules } from '../methods/registry.js';
+import type { TwoFactor } from './create-two-factor.js';
+
+/** Where a facade keeps its methods (a symbol, so it never clashes with a method's namespace). */
+const METHODS = Symbol.for('factorkit.methods');
+
+/** A facade's methods, as the HTTP layer reads them: every module, and which the host turned on. */
+export interface FacadeMethods {
+  readonly modules: readonly MethodModule[];
+  available(id: string): boolean;
+}
+
+/** Records the facade's methods on it (enumerable, so a spread copy of the facade keeps them). */
+export function attachMethods(
+  tf: TwoFactor,
+  modules: readonly MethodModule[],
+  registry: MethodRegistry,
+): TwoFactor {
+  const methods: FacadeMethods = { modules, available: (id) => registry.available(id) };
+  return Object.assign(tf, { [METHODS]: methods });
+}
+
+/** The methods of `tf` (the built-in ones, all on, for an object `createTwoFactor` did not make). */
+export function methodsOf(tf: TwoFactor): FacadeMethods {
+  const found = (tf as unknown as Record<symbol, FacadeMethods | undefined>)[METHODS];
+  return found ?? { modules: methodModules, available: () => true };
+}
+
+/**
+ * The facade namespace a host's own method adds (`createTwoFactor({ methods: [pinMethod] })`),
+ * typed by its module.
+ * @throws {FactorkitError} `CONFIG` when `tf` was made without that method.
+ * @example
+ * const pin = methodApi(tf, pinMethod); await pin.beginSetup(userId, '4921');
+ */
+export function methodApi<const M extends MethodModule & { api: { name: string } }>(
+  tf: TwoFactor,
+  module: M,
+): ApisOf<[M]>[M['api']['name'] & keyof ApisOf<[M]>] {
+  if (!methodsOf(tf).modules.includes(module))
+    throw new ConfigError('options.methods', `the facade was created without the method ${module.id}`);
+  return (tf as unknown as Record<string, ApisOf<[M]>[keyof ApisOf<[M]>]>)[module.api.name]!;
+}
