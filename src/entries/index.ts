@@ -44,16 +44,20 @@ export {
   type BackupCodeView,
 } from '../methods/backup-codes/backup-code-vault.js';
 export type { BackupCodesApi } from '../methods/backup-codes/backup-codes-api.js';
+// A method of one's own: the module contract, and the steps the built-in methods are made of.
 export {
-  type CodeBinding,
-  EmailCodeIssuer,
-  type EmailCodeIssuerOptions,
-  type SendLimits,
-} from '../methods/email/email-code-issuer.js';
+  type CodeChannel,
+  matchChallengeCode,
+  type SentCodeResult,
+  sendChallengeCode,
+} from '../methods/code-channel.js';
+export { beginCodeSetup, confirmCodeSetup } from '../methods/code-channel-setup.js';
+export type { MethodContext } from '../methods/context.js';
+export { EmailCodeIssuer, type EmailCodeIssuerOptions } from '../methods/email/email-code-issuer.js';
 export type { EmailLogin } from '../methods/email/email-login.js';
 export type { EmailApi, SendCodeResult } from '../methods/email/email-setup.js';
 export type { SetupResult } from '../methods/enable.js';
-// A method of one's own.
+export { commitEnable, type EnableWrite } from '../methods/enable.js';
 export type {
   Message,
   MessageData,
@@ -91,6 +95,15 @@ export type {
   TwoFactorEventType,
   TwoFactorStatus,
 } from '../methods/registry.js';
+export { codeBody, confirmRoute, errorBody, sendResult, setupResult } from '../methods/route-bodies.js';
+export {
+  type CodeBinding,
+  type CodeFieldNames,
+  type SendLimits,
+  type SendPurpose,
+  SentCodes,
+  type SentCodesOptions,
+} from '../methods/sent-codes.js';
 export { setupVerdict } from '../methods/setup-verdict.js';
 export type { TotpApi } from '../methods/totp/totp-setup.js';
 export { type UserRecords, userField } from '../methods/user-records.js';
@@ -117,6 +130,7 @@ export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/at
 export { SessionRegistry } from '../services/session-registry.js';
 export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';
 export { type CommitPlan, planCommit } from '../store/apply-ops.js';
+export { userRecordKey } from '../store/keys.js';
 // The store contract (for custom stores) and the embedded store.
 export type {
   AttemptSchedule,

@@ -40,6 +40,7 @@ const layerMessages = {
   'too-large': 'The request is too large.',
   'bad-request': 'The request could not be read.',
   'mail-failed': 'The email could not be sent. Please try again later.',
+  'delivery-failed': 'The code could not be sent. Please try again later.',
   'store-unavailable': 'The service is unavailable. Please try again shortly.',
   internal: 'Something went wrong. Please try again.',
 } satisfies Record<string, Message>;

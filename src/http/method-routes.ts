@@ -4,6 +4,7 @@ import type { MethodModule } from '../methods/method-module.js';
 import { json, refusal, resultAnswer } from './answers.js';
 import { clearCookie } from './cookies.js';
 import { hasFreshFactor } from './guards.js';
+import { errorBody } from './response-schemas.js';
 import { signInAnswer, verifyOptions } from './routes/login.js';
 import { accountNameOf, confirmed, stepUpMissing } from './routes/methods.js';
 import { stepUpAnswer } from './routes/step-up.js';
@@ -51,13 +52,15 @@ function routeContext(ctx: RouteContext, module: MethodModule): MethodRouteConte
 }
 
 /**
- * A method's route in the route table: its guard, body and answers as it declares them; answered
- * 404 `not-found` while the host has the method turned off (its routes declare that answer).
+ * A method's route in the route table: its guard, body and answers as it declares them. A method
+ * the host may turn off (one with `available`) answers 404 `not-found` while it is off.
  */
 export function methodRoute(module: MethodModule, route: MethodRoute): Route {
   const { handle, ...declared } = route;
+  const off = { description: `not-found: the host has not turned ${module.id} on`, body: errorBody };
   return {
     ...declared,
+    responses: module.available ? { 404: off, ...declared.responses } : declared.responses,
     async handle(ctx) {
       if (!methodsOf(ctx.tf).available(module.id)) return refusal(404, 'not-found');
       return handle(routeContext(ctx, module));
