@@ -73,8 +73,8 @@ export function sendRetryAt(fields: Fields | null, expiresAt: number | null, rea
 }
 
 /**
- * A new code for an open challenge (voiding the last), bound to it, within the send budget, sent
- * to the user's confirmed destination.
+ * A new code for an open challenge that offers the method (voiding the last), bound to it, within
+ * the send budget, sent to the user's confirmed destination.
  */
 export async function sendChallengeCode<Missing extends string, Extra>(
   ctx: MethodContext,
@@ -96,7 +96,9 @@ export async function sendChallengeCode<Missing extends string, Extra>(
   if (now >= Number(challenge.fields['deadline'])) return { ok: false, reason: 'expired' };
   const records: UserRecords = { user: user ?? null };
   const destination = userField(records, channel.destinationField);
-  if (!destination) return { ok: false, reason: channel.missing };
+  // A challenge that does not offer the method (one that demands phishing resistance) gets no code.
+  const offered = (challenge.fields['methods'] ?? '').split(',').includes(channel.method);
+  if (!destination || !offered) return { ok: false, reason: channel.missing };
   const purpose = challenge.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
   const code = channel.codes.generateCode();
   const limits = channel.limits(policy);
