@@ -69,6 +69,7 @@ export type {
 } from '../methods/method-http.js';
 export { defineMethod, type MethodModule } from '../methods/method-module.js';
 export type { FirstFactorIssue, MethodRegistry, UserReads } from '../methods/method-registry.js';
+export * from '../methods/phone/index.js';
 export type {
   ChallengeAddition,
   ChallengeAttempt,

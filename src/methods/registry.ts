@@ -20,6 +20,7 @@ import type {
   ResponseProofOf,
   StatusOf,
 } from './method-types.js';
+import { phoneModule } from './phone/phone-module.js';
 import { totpModule } from './totp/totp-module.js';
 import { webauthnModule } from './webauthn/webauthn-module.js';
 
@@ -33,6 +34,7 @@ export const methodModules = [
   webauthnModule,
   totpModule,
   emailModule,
+  phoneModule,
   adminCodeModule,
   backupCodesModule,
 ] as const;
