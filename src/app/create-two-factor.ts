@@ -6,6 +6,7 @@ import { type RandomSource, secureRandom } from '../core/random.js';
 import { isFunction, parseOptions, storableText } from '../core/validation.js';
 import { checkModules, createMethodRegistry } from '../methods/create-registry.js';
 import type { MethodModule } from '../methods/method-module.js';
+import type { OptionsOf } from '../methods/method-types.js';
 import {
   type FactorId,
   type MethodApis,
@@ -55,8 +56,9 @@ export interface TwoFactorOptions extends MethodOptions {
   /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
   policyCacheMs?: number;
   /**
-   * Methods of the host's own (`defineMethod`), after the built-in ones: their options, facade
-   * namespace (`methodApi(tf, module)`), routes and status part join the others.
+   * Methods of the host's own (`defineMethod`): their options (typed from the modules), facade
+   * namespace (`methodApi(tf, module)`), routes and status part join the built-in ones'. Factors
+   * are offered after the built-in factors, and before the recovery methods.
    */
   methods?: readonly MethodModule[];
 }
@@ -112,8 +114,17 @@ function optionsSchema(modules: readonly MethodModule[]) {
  * const tf = createTwoFactor({ issuer: 'CloudFon CX', store: new MemoryStore(), mailer: new MemoryMailer(), keys: process.env.FACTORKIT_KEY! });
  * const start = await tf.login.start(user.id, { deviceToken: req.cookies.tf_device });
  */
+export function createTwoFactor<const Ms extends readonly MethodModule[]>(
+  options: TwoFactorOptions & { methods: Ms } & OptionsOf<Ms>,
+): TwoFactor;
+export function createTwoFactor(options: TwoFactorOptions): TwoFactor;
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
-  const modules: readonly MethodModule[] = [...methodModules, ...parseHostMethods(options.methods)];
+  const every = [...methodModules, ...parseHostMethods(options.methods)];
+  // Factors first (the login page offers them in this order), then the recovery methods.
+  const modules: readonly MethodModule[] = [
+    ...every.filter((m) => m.role === 'factor'),
+    ...every.filter((m) => m.role !== 'factor'),
+  ];
   checkModules(modules, Object.keys(coreOptions));
   const parsed = parseOptions(optionsSchema(modules), options, 'options') as Record<string, unknown>;
   const now = options.now ?? Date.now;

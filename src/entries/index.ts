@@ -28,6 +28,7 @@ export { type TotpOptions, TotpVerifier, type TotpVerifyResult } from '../core/o
 export { decideLogin, type LoginDecision } from '../core/policy/decide-login.js';
 export { DEFAULT_POLICY, type Policy, type PolicyInput, policySchema } from '../core/policy/policy-schema.js';
 export type { RandomSource } from '../core/random.js';
+export { parseInput, userIdSchema } from '../core/validation.js';
 // Mail.
 export { ConsoleMailer } from '../mail/console-mailer.js';
 export type { Mailer, MailMessage } from '../mail/mailer.js';
