@@ -101,6 +101,9 @@ async function withStepUp(action) {
   const key = start.body.methods.includes('webauthn')
     ? [{ value: 'key', label: 'Use a security key', secondary: true }]
     : [];
+  const text = start.body.methods.includes('phone')
+    ? [{ value: 'text', label: 'Send code by text message', secondary: true }]
+    : [];
   for (;;) {
     const choice = await popup(
       'Confirm it’s you',
@@ -109,6 +112,7 @@ async function withStepUp(action) {
         { value: 'verify', label: 'Verify' },
         ...key,
         ...email,
+        ...text,
         { value: 'cancel', label: 'Cancel', secondary: true },
       ],
     );
@@ -116,8 +120,8 @@ async function withStepUp(action) {
       choice?.dialog.close();
       return result;
     }
-    if (choice.value === 'email') {
-      const sent = await api('POST', '/2fa/step-up/email', {});
+    if (choice.value === 'email' || choice.value === 'text') {
+      const sent = await api('POST', `/2fa/step-up/${choice.value === 'email' ? 'email' : 'phone'}`, {});
       popupMessage(
         choice.dialog,
         sent.status === 200 ? `Code sent to ${sent.body.sentTo}.` : explain(sent.body),
@@ -281,6 +285,41 @@ const actions = {
       result.status === 200 ? `We sent a six-digit code to ${result.body.sentTo}.` : explain(result.body),
       result.status === 200 ? 'info' : 'error',
     );
+  },
+  async 'send-login-text'() {
+    const result = await api('POST', '/2fa/login/phone', {});
+    say(
+      result.status === 200 ? `We sent a six-digit code to ${result.body.sentTo}.` : explain(result.body),
+      result.status === 200 ? 'info' : 'error',
+    );
+  },
+  async 'setup-phone'(button) {
+    for (;;) {
+      const choice = await popup(
+        'Text message authentication',
+        `<p>A code by text message is the weakest method: prefer the app or a security key if you can.</p>
+         <label>Mobile number (international, like +1 415 555 0101) <input id="phone-number" type="tel" autocomplete="tel" value="${esc(button.dataset.number || '')}"></label>`,
+        [
+          { value: 'send', label: 'Send code' },
+          { value: 'cancel', label: 'Cancel', secondary: true },
+        ],
+      );
+      if (!choice || choice.value === 'cancel') return void choice?.dialog.close();
+      const number = choice.dialog.querySelector('#phone-number').value;
+      const sent = await withStepUp(() => api('POST', '/2fa/phone/setup', { number }));
+      if (sent.status !== 200) {
+        popupMessage(choice.dialog, explain(sent.body));
+        continue;
+      }
+      choice.dialog.close();
+      const confirmed = await confirmCode(
+        '/2fa/phone/confirm',
+        `Enter the six-digit numeric code we sent to ${sent.body.sentTo}.`,
+      );
+      if (!confirmed) return;
+      if (confirmed.backupCodes) await showNewBackupCodes(confirmed.backupCodes);
+      return void location.reload();
+    }
   },
   async 'setup-totp'() {
     const setup = await withStepUp(() => api('POST', '/2fa/totp/setup', {}));
