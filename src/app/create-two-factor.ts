@@ -4,7 +4,8 @@ import { Keyring, type KeysInput } from '../core/keyring.js';
 import type { PolicyInput } from '../core/policy/policy-schema.js';
 import { type RandomSource, secureRandom } from '../core/random.js';
 import { isFunction, parseOptions, storableText } from '../core/validation.js';
-import { checkModules, createMethodRegistry } from '../methods/create-registry.js';
+import { checkModules } from '../methods/check-modules.js';
+import { createMethodRegistry } from '../methods/create-registry.js';
 import type { MethodModule } from '../methods/method-module.js';
 import type { OptionsOf } from '../methods/method-types.js';
 import {

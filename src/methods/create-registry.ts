@@ -1,4 +1,4 @@
-import { ConfigError, FactorkitError, InvalidInputError } from '../core/errors.js';
+import { FactorkitError, InvalidInputError } from '../core/errors.js';
 import { parseInput } from '../core/validation.js';
 import { storeKeys } from '../store/keys.js';
 import type { StoreOp } from '../store/store.js';
@@ -196,26 +196,4 @@ function parseCodeInput(code: unknown): string {
   if (typeof code !== 'string') throw new InvalidInputError('code', 'must be a string');
   if (code.length > 256) throw new InvalidInputError('code', 'is too long');
   return code;
-}
-
-/**
- * Checks that `modules` can share one facade: one id, facade namespace, option, record name and
- * route each, and no option of the facade's own (`reserved`).
- * @throws {FactorkitError} `CONFIG` naming the module and what it repeats.
- */
-export function checkModules(modules: readonly MethodModule[], reserved: readonly string[]): void {
-  const seen = new Map<string, string>(reserved.map((name) => [`the option ${name}`, 'the facade']));
-  const claim = (what: string, owner: string) => {
-    const first = seen.get(what);
-    if (first !== undefined) throw new ConfigError('options.methods', `${owner} repeats ${what} of ${first}`);
-    seen.set(what, owner);
-  };
-  for (const module of modules) {
-    claim(`the id ${module.id}`, module.id);
-    if (module.api) claim(`the facade namespace ${module.api.name}`, module.id);
-    for (const name of Object.keys(module.options ?? {})) claim(`the option ${name}`, module.id);
-    for (const name of Object.keys(module.records)) claim(`the record ${name}`, module.id);
-    for (const route of module.http?.routes ?? [])
-      claim(`the route ${route.method} ${route.path}`, module.id);
-  }
 }
