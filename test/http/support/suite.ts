@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { methodsOf } from '../../../src/app/facade-methods.js';
 import { routeTable } from '../../../src/http/routes/index.js';
+import { methodModules } from '../../../src/methods/registry.js';
 import type { Store } from '../../../src/store/store.js';
 import { type Harness, makeTwoFactor } from '../../helpers/harness.js';
 import { storesUnderTest } from '../../helpers/stores.js';
@@ -32,7 +33,7 @@ export interface HostContext {
   code(secret: string): string;
 }
 
-const builtIn = methodsOf({} as Harness['tf']).modules;
+const builtIn = methodModules;
 const audits = new WeakMap<object, ReturnType<typeof undocumentedIn>>();
 /** The OpenAPI check of a facade's route table: the committed document's, unless it has methods of its own. */
 function auditOf(tf: Harness['tf']) {
