@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/services.ts'],
+    // Every event the suite emits is checked against the documented audit schema.
+    setupFiles: ['test/setup/audit-events.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     maxWorkers: 2,

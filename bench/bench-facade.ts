@@ -1,4 +1,10 @@
-import { createTwoFactor, MemoryMailer, type PolicyInput, type Store } from '../src/entries/index.js';
+import {
+  createTwoFactor,
+  MemoryMailer,
+  type PolicyInput,
+  type Store,
+  type TwoFactorOptions,
+} from '../src/entries/index.js';
 
 /** The benchmarks' frozen clock: codes are deterministic and no step boundary can fall mid-run. */
 export const CLOCK_MS = Date.UTC(2026, 0, 1, 12, 0, 10);
@@ -9,7 +15,7 @@ export const PATIENT_POLICY: PolicyInput = {
 };
 
 /** The facade a benchmark measures: on `store`, at {@link CLOCK_MS}, mail kept in memory. */
-export function benchTwoFactor(store: Store, policy?: PolicyInput) {
+export function benchTwoFactor(store: Store, policy?: PolicyInput, options: Partial<TwoFactorOptions> = {}) {
   return createTwoFactor({
     issuer: 'Bench',
     store,
@@ -17,5 +23,6 @@ export function benchTwoFactor(store: Store, policy?: PolicyInput) {
     keys: '7'.repeat(64),
     now: () => CLOCK_MS,
     ...(policy ? { policy } : {}),
+    ...options,
   });
 }

@@ -1,6 +1,8 @@
 // Compiled by `tsc` with "module": "commonjs" and the default (node10) resolution, as NestJS and
 // older projects are: every subpath's types must resolve (typesVersions).
 import { createTwoFactor, MemoryStore } from 'factorkit';
+import { createTwoFactorClient } from 'factorkit/client';
+import { FactorkitChallenge } from 'factorkit/elements';
 import { twoFactorRouter } from 'factorkit/express';
 import { twoFactorPlugin } from 'factorkit/fastify';
 import { twoFactorApp } from 'factorkit/hono';
@@ -11,9 +13,13 @@ import { RedisStore } from 'factorkit/redis';
 import { SmtpMailer } from 'factorkit/smtp';
 import { SqliteStore } from 'factorkit/sqlite';
 import { storeContract } from 'factorkit/testing';
+// Its types name no peer: they resolve without @simplewebauthn/server installed.
+import { simpleWebauthn } from 'factorkit/webauthn';
 
 export const used = [
   createTwoFactor,
+  createTwoFactorClient,
+  FactorkitChallenge,
   MemoryStore,
   twoFactorRouter,
   twoFactorPlugin,
@@ -25,4 +31,5 @@ export const used = [
   SmtpMailer,
   SqliteStore,
   storeContract,
+  simpleWebauthn,
 ];

@@ -74,6 +74,9 @@ export function createExampleApp(options: ExampleOptions) {
       return user?.role === 'admin' ? { id: user.id, roles: ['admin'] } : null;
     },
     cookie: { secure: secureCookies },
+    // The audit events (and the notices) say where a request came from: behind a proxy, name its
+    // header instead (`{ header: 'x-forwarded-for' }`).
+    requestContext: { clientAddress: 'socket', userAgent: true },
     ...(options.webauthn ? { webauthn: { ...options.webauthn, rpName: 'CloudFon CX' } } : {}),
     now,
   });

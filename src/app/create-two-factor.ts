@@ -4,6 +4,8 @@ import { Keyring, type KeysInput } from '../core/keyring.js';
 import type { PolicyInput } from '../core/policy/policy-schema.js';
 import { type RandomSource, secureRandom } from '../core/random.js';
 import { isFunction, parseOptions, storableText } from '../core/validation.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { NoticeCatalogue } from '../mail/notice-messages.js';
 import { checkModules } from '../methods/check-modules.js';
 import { createMethodRegistry } from '../methods/create-registry.js';
 import type { MethodModule } from '../methods/method-module.js';
@@ -21,25 +23,35 @@ import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
 import { guardStore } from '../store/guard-store.js';
 import type { Store } from '../store/store.js';
-import { type AdminApi, createAdminApi } from './admin.js';
+import { eventMetrics } from '../telemetry/event-metrics.js';
+import { instrumentFacade } from '../telemetry/instrument-facade.js';
+import { instrumentMailer } from '../telemetry/instrument-mailer.js';
+import { instrumentStore } from '../telemetry/instrument-store.js';
+import { type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
+import { type AdminApi, createAdminApi, denyEveryAdminAction } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
+import { eventMethodOf } from './event-method.js';
 import { attachMethods } from './facade-methods.js';
+import { attachContext } from './internals.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
+import { createNotifier, type NotifyOptions } from './notices/notifier.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
 import { createSessionsApi, type SessionsApi } from './sessions-api.js';
 import { createStatus } from './status.js';
 
 /**
- * Options of {@link createTwoFactor}: the facade's own, and each method's (`mailer` and
- * `emailTemplate` for email codes, `totp`, `webauthn`: see `MethodOptions`).
+ * Options of {@link createTwoFactor}: the facade's own, and each method's (`emailTemplate` for
+ * email codes, `totp`, `webauthn`, `phone`: see `MethodOptions`).
  */
 export interface TwoFactorOptions extends MethodOptions {
   /** Shown in authenticator apps and emails. */
   issuer: string;
   store: Store;
+  /** Sends the emails: codes (the email method) and security notices. */
+  mailer: Mailer;
   /** 32-byte secrets (hex or base64url); `{ current, ...older }` to rotate. */
   keys: KeysInput;
   /** Org defaults; `policy.set` overrides are kept in the store. */
@@ -56,6 +68,23 @@ export interface TwoFactorOptions extends MethodOptions {
   onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
   /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
   policyCacheMs?: number;
+  /**
+   * Security notices to users (docs/operations.md): each kind is an email through `mailer` by
+   * default; `false` silences a kind, a function replaces its delivery. `false` silences them all.
+   */
+  notify?: NotifyOptions | false;
+  /** Rewords the notice emails, per kind (over the English `englishNotices`). */
+  noticeMessages?: Partial<NoticeCatalogue>;
+  /** Where a user's notices go (their account email). Default: the user's 2FA email, when they have one. */
+  noticeAddress?: (userId: string) => string | null | undefined | Promise<string | null | undefined>;
+  /** Notices of one kind a user may get per hour; more are dropped and counted. Default 3. */
+  noticesPerHour?: number;
+  /**
+   * Metrics and spans: default, through `@opentelemetry/api` when it is installed (a no-op without
+   * an SDK); pass the API (`import * as api from '@opentelemetry/api'`) to use it from the first
+   * call, or `false` to record nothing.
+   */
+  openTelemetry?: false | OpenTelemetryApi;
   /**
    * Methods of the host's own (`defineMethod`): their options (typed from the modules), facade
    * namespace (`methodApi(tf, module)`), routes and status part join the built-in ones'. Factors
@@ -77,10 +106,20 @@ export interface TwoFactor extends MethodApis {
   policy: PolicyApi;
   login: LoginApi;
   sessions: SessionsApi;
+  notices: {
+    /** Resolves once every security notice begun so far is sent, refused or failed (tests, shutdown). */
+    settled(): Promise<void>;
+  };
 }
 
 const fn = (name: string) =>
   z.custom<(...args: never[]) => unknown>(isFunction, { message: `${name} must be a function` });
+
+/** An options object (checked field by field where it is used). */
+const settings = (what: string) =>
+  z.custom<object>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    message: `must be an object (${what})`,
+  });
 
 const coreOptions = {
   // In every otpauth URI and email subject: storable text (a lone surrogate broke encodeURIComponent).
@@ -92,19 +131,38 @@ const coreOptions = {
       ['get', 'getMany', 'commit'].every((m) => isFunction((value as Record<string, unknown>)[m])),
     { message: 'must implement get, getMany and commit' },
   ),
+  mailer: z.custom<Mailer>(
+    (value) => typeof value === 'object' && value !== null && isFunction((value as Mailer).send),
+    { message: 'must have a send(message) method' },
+  ),
   keys: z.union([z.string(), z.record(z.string(), z.string())]),
-  policy: z.unknown().optional(),
+  policy: settings('PolicyInput: { required, frequency, ... }, see docs/policy.md').optional(),
   now: fn('now').optional(),
   random: fn('random').optional(),
   authorize: fn('authorize').optional(),
   onEvent: fn('onEvent').optional(),
   policyCacheMs: z.number().int().min(0).max(60_000).optional(),
   methods: z.array(z.custom<MethodModule>((value) => typeof value === 'object' && value !== null)).optional(),
+  notify: z
+    .union([z.literal(false), z.record(z.string(), z.union([z.literal(false), fn('notify')]))])
+    .optional(),
+  noticeMessages: z.record(z.string(), fn('noticeMessages')).optional(),
+  noticeAddress: fn('noticeAddress').optional(),
+  noticesPerHour: z.number().int().min(1).max(1000).optional(),
+  openTelemetry: z
+    .union([
+      z.literal(false),
+      z.custom<OpenTelemetryApi>(
+        (value) => typeof value === 'object' && value !== null && 'trace' in value && 'metrics' in value,
+        { message: 'must be the @opentelemetry/api module' },
+      ),
+    ])
+    .optional(),
 };
 
-/** The options' schema: the facade's own and every method's, checked together. */
+/** The options' schema: the facade's own and every method's, checked together (an unknown one is CONFIG). */
 function optionsSchema(modules: readonly MethodModule[]) {
-  return z.object(Object.assign({}, coreOptions, ...modules.map((m) => m.options ?? {})));
+  return z.strictObject(Object.assign({}, coreOptions, ...modules.map((m) => m.options ?? {})));
 }
 
 /**
@@ -131,19 +189,37 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const now = options.now ?? Date.now;
   const random = options.random ?? secureRandom;
   const keyring = new Keyring(options.keys);
-  const store = guardStore(options.store);
+  const telemetry = telemetrySource(options.openTelemetry);
+  const store = instrumentStore(guardStore(options.store), telemetry);
+  const notifier = createNotifier(() => ctx, {
+    notify: options.notify === false ? undefined : options.notify,
+    messages: options.noticeMessages,
+    address: options.noticeAddress,
+    perHour: options.noticesPerHour ?? 3,
+    mailer: instrumentMailer(options.mailer, 'notice', telemetry),
+    modules,
+  });
   const ctx = {
     issuer: options.issuer.trim(),
     store,
     now,
     random,
     keyring,
+    mailer: instrumentMailer(options.mailer, 'code', telemetry),
     devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
     limiter: new AttemptLimiter({ store, now }),
     sessions: new SessionRegistry({ store, now, random }),
-    // The host's hook takes the facade's event types; the emitter stamps and forwards any.
-    emit: createEmitter(options.onEvent as ((event: unknown) => void) | undefined, now),
-    authorize: options.authorize ?? (() => false),
+    emit: createEmitter(
+      // The host's hook takes the facade's event types; the emitter forwards any.
+      [
+        options.onEvent as ((event: unknown) => void) | undefined,
+        eventMetrics(telemetry),
+        options.notify === false ? undefined : notifier.listener,
+      ],
+      now,
+      eventMethodOf(modules),
+    ),
+    authorize: options.authorize ?? denyEveryAdminAction,
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
   } as Context;
   ctx.methods = createMethodRegistry(ctx, modules, parsed);
@@ -158,8 +234,12 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     policy: createPolicyApi(ctx),
     login: Object.assign(login, contributed.login),
     sessions: createSessionsApi(ctx),
+    notices: { settled: notifier.settled },
   } as unknown as TwoFactor;
-  return attachMethods(facade, modules, ctx.methods);
+  const instrumented = instrumentFacade(facade, telemetry, ['notices']);
+  // factorkit/import and the HTTP layer work on the facade a host holds: the instrumented one.
+  attachContext(instrumented, ctx);
+  return attachMethods(instrumented, modules, ctx.methods);
 }
 
 /** The host's own methods: a list of modules (checked further with the built-in ones). */

@@ -5,8 +5,8 @@ import type { ApisOf } from '../methods/method-types.js';
 import { methodModules } from '../methods/registry.js';
 import type { TwoFactor } from './create-two-factor.js';
 
-/** Where a facade keeps its methods (a symbol, so it never clashes with a method's namespace). */
-const METHODS = Symbol.for('factorkit.methods');
+/** Each facade's methods, by the facade `createTwoFactor` returned. */
+const byFacade = new WeakMap<object, FacadeMethods>();
 
 /** A facade's methods, as the HTTP layer reads them: every module, and which the host turned on. */
 export interface FacadeMethods {
@@ -14,20 +14,19 @@ export interface FacadeMethods {
   available(id: string): boolean;
 }
 
-/** Records the facade's methods on it (enumerable, so a spread copy of the facade keeps them). */
+/** Records the methods of the facade `tf` (the one the host holds). */
 export function attachMethods(
   tf: TwoFactor,
   modules: readonly MethodModule[],
   registry: MethodRegistry,
 ): TwoFactor {
-  const methods: FacadeMethods = { modules, available: (id) => registry.available(id) };
-  return Object.assign(tf, { [METHODS]: methods });
+  byFacade.set(tf, { modules, available: (id) => registry.available(id) });
+  return tf;
 }
 
 /** The methods of `tf` (the built-in ones, all on, for an object `createTwoFactor` did not make). */
 export function methodsOf(tf: TwoFactor): FacadeMethods {
-  const found = (tf as unknown as Record<symbol, FacadeMethods | undefined>)[METHODS];
-  return found ?? { modules: methodModules, available: () => true };
+  return byFacade.get(tf) ?? { modules: methodModules, available: () => true };
 }
 
 /**

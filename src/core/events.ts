@@ -1,7 +1,11 @@
-/** Who performs an admin action. */
+import { channel } from 'node:diagnostics_channel';
+import { currentRequest, type RequestInfo } from './request-scope.js';
+
+/** Who performs an admin action. `org`: the organisation it acts in, when the host has them. */
 export interface Actor {
   id: string;
   roles?: string[];
+  org?: string;
 }
 
 /**
@@ -14,6 +18,7 @@ export type CoreEventType =
   | 'challenge.started'
   | 'verify.succeeded'
   | 'verify.failed'
+  | 'verify.refused'
   | 'challenge.locked'
   | 'challenge.ended'
   | 'account.locked'
@@ -21,37 +26,115 @@ export type CoreEventType =
   | 'device.revoked'
   | 'devices.revoked'
   | 'sessions.ended'
-  | 'policy.changed';
+  | 'session.ended'
+  | 'policy.changed'
+  | 'notice.sent'
+  | 'notice.failed'
+  | 'notice.limited'
+  /** `factorkit/import` wrote a user (detail: `methods`, `replaced`); never a secret. */
+  | 'import.user';
 
 /** An event's type: `<subject>.<what happened>`. */
 export type EventName = `${string}.${string}`;
 
+/** The version of the event shape (`docs/audit-event.schema.json`); it grows only by optional fields. */
+export const EVENT_SCHEMA_VERSION = 1;
+
 /**
- * An audit event of type `Type`. `actor` is set for admin actions; `detail` carries event-specific
- * facts. The facade's events are `TwoFactorEvent<TwoFactorEventType>` (as `factorkit` exports it).
+ * What an event says happened: `success` (a proof accepted, a change made), `failure` (a wrong or
+ * replayed proof, a mail that failed), `refused` (nothing evaluated or sent: a lock, a cooldown,
+ * an ended challenge, a notice over its budget).
+ */
+export type EventOutcome = 'success' | 'failure' | 'refused';
+
+/**
+ * An audit event (schema version 1, `docs/audit-event.schema.json`). `userId` is the target,
+ * `actor` who acted when it was not the user (admin actions), `method` the factor it is about,
+ * `request` the HTTP request that caused it (its id always; client address and user agent when the
+ * adapter's `requestContext` asks for them). `detail` carries event-specific facts; never a code or
+ * a secret.
+ *
+ * `detail.credentialId` (the `webauthn.*` events) is unique per user only: a credential id is
+ * public (every login's options list it) and a client may register a key of its own under any id,
+ * another user's included. Key audit trails by `userId` and `credentialId` together, never by the
+ * id alone (docs/webauthn.md, "Credential ids are unique per user only").
+ *
+ * `Type` is the event's type: the facade's events are `TwoFactorEvent<TwoFactorEventType>` (as
+ * `factorkit` exports it), the facade's own types and its methods'.
  */
 export interface TwoFactorEvent<Type extends string = string> {
+  version: typeof EVENT_SCHEMA_VERSION;
   type: Type;
+  /** When, in ms since the epoch (the facade's clock). */
   at: number;
+  outcome: EventOutcome;
   userId?: string;
   actor?: Actor;
+  /** The organisation, when there is one. */
+  org?: string;
+  method?: string;
+  request?: RequestInfo;
   detail?: Record<string, string | number | boolean | null>;
 }
 
-/** An event as the facade raises it (the emitter stamps `at`). */
-export type EventInput = Omit<TwoFactorEvent<CoreEventType | EventName>, 'at'>;
+/** What a use case raises; the emitter adds the version, time, outcome, method and request. */
+export type RaisedEvent = Pick<
+  TwoFactorEvent<CoreEventType | EventName>,
+  'type' | 'userId' | 'actor' | 'org' | 'detail'
+>;
 
-/** Delivers events to the host's hook; a failing hook never breaks the flow that raised it. */
+/** A subscriber to events: the host's `onEvent`, the metrics, the notices. */
+export type EventListener = (event: TwoFactorEvent) => void | Promise<void>;
+
+const FAILURE = /\.(failed|replayed|counter-regressed)$/;
+const REFUSED = /\.(refused|locked|limited)$|^challenge\.ended$/;
+
+/** The outcome an event type stands for, read from its name so a new event needs no table entry. */
+export function eventOutcome(type: string): EventOutcome {
+  if (FAILURE.test(type)) return 'failure';
+  return REFUSED.test(type) ? 'refused' : 'success';
+}
+
+/**
+ * Every event is also published on this `node:diagnostics_channel` channel (when it has
+ * subscribers): a log shipper or a test can see every facade's events without an `onEvent`.
+ */
+export const eventChannelName = 'factorkit:event';
+const eventChannel = channel(eventChannelName);
+
+/**
+ * Delivers events to `listeners` in order (the host's hook first); a failing listener is reported
+ * as a warning and never breaks the flow that raised the event. `methodOf` names the factor an
+ * event is about (from its detail or its type's prefix).
+ */
 export function createEmitter(
-  hook: ((event: TwoFactorEvent) => void | Promise<void>) | undefined,
+  listeners: ReadonlyArray<EventListener | undefined>,
   now: () => number,
-): (event: EventInput) => Promise<void> {
-  return async (event) => {
-    if (!hook) return;
-    try {
-      await hook({ ...event, at: now() });
-    } catch (error) {
-      process.emitWarning(`[factorkit] onEvent hook threw for ${event.type}: ${String(error)}`);
+  methodOf: (event: RaisedEvent) => string | undefined,
+): (event: RaisedEvent) => Promise<void> {
+  const active = listeners.filter((listener): listener is EventListener => listener !== undefined);
+  return async (raised) => {
+    const method = methodOf(raised);
+    const request = currentRequest();
+    const event: TwoFactorEvent = {
+      version: EVENT_SCHEMA_VERSION,
+      type: raised.type,
+      at: now(),
+      outcome: eventOutcome(raised.type),
+      ...(raised.userId !== undefined ? { userId: raised.userId } : {}),
+      ...(raised.actor ? { actor: raised.actor } : {}),
+      ...((raised.org ?? raised.actor?.org) ? { org: (raised.org ?? raised.actor?.org) as string } : {}),
+      ...(method ? { method } : {}),
+      ...(request ? { request } : {}),
+      ...(raised.detail ? { detail: raised.detail } : {}),
+    };
+    for (const listener of active) {
+      try {
+        await listener(event);
+      } catch (error) {
+        process.emitWarning(`[factorkit] an event listener threw for ${event.type}: ${String(error)}`);
+      }
     }
+    if (eventChannel.hasSubscribers) eventChannel.publish(event);
   };
 }

@@ -6,6 +6,7 @@ export {
   type MessageCode,
   type MessageData,
 } from '../http/messages.js';
+export type { RequestContextOptions } from '../http/request-context.js';
 export { routes } from '../http/routes/index.js';
 export type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
 export type {

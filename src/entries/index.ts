@@ -9,8 +9,9 @@ export type { LoginApi } from '../app/login/login-api.js';
 export type { LoginStart, StartOptions } from '../app/login/start.js';
 export type { LoginProof, VerifyOptions } from '../app/login/verify.js';
 export type { VerifyResult } from '../app/login/verify-outcomes.js';
+export type { NotifyOptions } from '../app/notices/notifier.js';
 export type { PolicyApi } from '../app/policy-api.js';
-export type { SessionsApi } from '../app/sessions-api.js';
+export type { SessionCheck, SessionsApi } from '../app/sessions-api.js';
 // Errors and events.
 export {
   ConfigError,
@@ -19,8 +20,14 @@ export {
   InvalidInputError,
   StoreUnavailableError,
 } from '../core/errors.js';
-export type { Actor } from '../core/events.js';
+export {
+  type Actor,
+  EVENT_SCHEMA_VERSION,
+  type EventOutcome,
+  eventChannelName,
+} from '../core/events.js';
 export { Keyring, type KeysInput } from '../core/keyring.js';
+export { keysFromEnv } from '../core/keys-from-env.js';
 export type { OtpAlgorithm } from '../core/otp/hotp.js';
 // The pure services, for hosts that compose their own flow.
 export { type TotpOptions, TotpVerifier, type TotpVerifyResult } from '../core/otp/totp-verifier.js';
@@ -28,11 +35,20 @@ export { type TotpOptions, TotpVerifier, type TotpVerifyResult } from '../core/o
 export { decideLogin, type LoginDecision } from '../core/policy/decide-login.js';
 export { DEFAULT_POLICY, type Policy, type PolicyInput, policySchema } from '../core/policy/policy-schema.js';
 export type { RandomSource } from '../core/random.js';
+export { type RequestInfo, withRequest } from '../core/request-scope.js';
 export { parseInput, userIdSchema } from '../core/validation.js';
 // Mail.
 export { ConsoleMailer } from '../mail/console-mailer.js';
 export type { Mailer, MailMessage } from '../mail/mailer.js';
 export { MemoryMailer } from '../mail/memory-mailer.js';
+export {
+  englishNotices,
+  type Notice,
+  type NoticeCatalogue,
+  type NoticeKind,
+  type NoticeMessage,
+  noticeKinds,
+} from '../mail/notice-messages.js';
 export {
   type CodeMessageInput,
   type CodeMessageTemplate,
@@ -128,9 +144,20 @@ export type {
   RegistrationSite,
   RegistrationStart,
 } from '../methods/webauthn/webauthn-registration.js';
-export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/attempt-limiter.js';
-export { SessionRegistry } from '../services/session-registry.js';
-export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';
+export {
+  AttemptLimiter,
+  type AttemptVerdict,
+  lockMessage,
+  STEP_UP_FAILURES,
+  type StepUpBudget,
+} from '../services/attempt-limiter.js';
+export { SessionRegistry, type SessionWait, sessionTtlMs } from '../services/session-registry.js';
+export {
+  deviceLabel,
+  MAX_TRUSTED_BROWSERS,
+  type TrustedDevice,
+  TrustedDeviceStore,
+} from '../services/trusted-device-store.js';
 export { type CommitPlan, planCommit } from '../store/apply-ops.js';
 export { userRecordKey } from '../store/keys.js';
 // The store contract (for custom stores) and the embedded store.
@@ -144,3 +171,6 @@ export type {
   StoreOp,
 } from '../store/store.js';
 export { MemoryStore, type MemoryStoreOptions } from '../stores/memory/memory-store.js';
+// Telemetry (docs/operations.md).
+export { instruments } from '../telemetry/instruments.js';
+export type { OpenTelemetryApi } from '../telemetry/opentelemetry.js';

@@ -1,11 +1,14 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
 import { methodsOf } from '../app/facade-methods.js';
+import { maybeContextOf } from '../app/internals.js';
 import type { LoginStart } from '../app/login/start.js';
+import { withRequest } from '../core/request-scope.js';
 import { parseOptions } from '../core/validation.js';
 import { errorAnswer, isServerError, refusal } from './answers.js';
 import { cookieAttributes, readCookie } from './cookies.js';
 import { passGuard, signedInOr } from './guards.js';
 import { messageData, messagesOf, renderMessage } from './messages.js';
+import { requestInfo } from './request-context.js';
 import { BODY_LIMIT_BYTES, csrfRefusal, originRefusal, readBody } from './request-rules.js';
 import { routeTable } from './routes/index.js';
 import { openApiRoute } from './routes/openapi.js';
@@ -48,11 +51,14 @@ export function createTwoFactorHttp<Native>(
   options: TwoFactorHttpOptions<Native> = {},
 ): TwoFactorHttp<Native> {
   const { modules } = methodsOf(tf);
-  // A method's option that is wrong (a site the browser would refuse) shows at start-up, not as a
-  // 400 on every request.
+  // A method's adapter option that is wrong (a site the browser would refuse, a facade without the
+  // library the endpoints need) shows at start-up, not as a 400 or a throw on every request.
+  const ctx = maybeContextOf(tf);
   for (const option of modules.flatMap((m) => (m.http?.option ? [m.http.option] : []))) {
     const value = (options as Record<string, unknown>)[option.name];
-    if (value !== undefined) parseOptions(option.schema, value, option.name);
+    if (value === undefined) continue;
+    parseOptions(option.schema, value, option.name);
+    if (ctx) option.check?.(ctx);
   }
   const table = routeTable(modules);
   const english = messagesOf(modules);
@@ -92,50 +98,55 @@ export function createTwoFactorHttp<Native>(
     return finish(answer, native);
   };
 
+  const dispatch = async (route: Route, req: HttpRequest<Native>): Promise<HttpAnswer> => {
+    try {
+      const csrf = csrfRefusal(req, resolved.trustedOrigins ?? []);
+      if (csrf) return finish(csrf, req.native);
+      if (resolved.csrf && !(await resolved.csrf(req.native)))
+        return finish(refusal(403, 'csrf'), req.native);
+      const body = readBody(route, req);
+      if (!('ok' in body)) return finish(body, req.native);
+      const passed = await passGuard(tf, route, req, resolved);
+      if ('status' in passed) return finish(passed, req.native);
+      const context = {
+        tf,
+        req,
+        body: body.value,
+        ...passed,
+        options: resolved as ResolvedOptions<unknown>,
+      };
+      const answer = await route.handle(context);
+      return finish(answer, req.native);
+    } catch (error) {
+      return fail(error, req.native);
+    }
+  };
+  const beginLogin = async (req: HttpRequest<Native>, userId: string): Promise<LoginStart> => {
+    const cookie = readCookie(req.header('cookie'), resolved.cookieName);
+    const start = await tf.login.start(userId, {
+      deviceToken: cookie && DEVICE_TOKEN.test(cookie) ? cookie : undefined,
+    });
+    let next: NewState;
+    if (start.status === 'challenge') {
+      next = { stage: 'pending', userId, challengeId: start.challengeId, methods: start.methods };
+    } else if (start.status === 'setup-required') {
+      next = { stage: 'setup', userId };
+    } else {
+      next = signedIn(userId, { deviceId: start.status === 'trusted-device' ? start.deviceId : null });
+    }
+    await enterState(tf, req.session, next);
+    return start;
+  };
+
   return {
     routes: resolved.openApi ? [...table, openApiRoute(table, resolved.openApi.prefix ?? '')] : table,
     bodyLimitBytes: BODY_LIMIT_BYTES,
     tooLarge: (native) => finish(refusal(413, 'too-large'), native),
     fail,
-    async dispatch(route, req) {
-      try {
-        const csrf = csrfRefusal(req, resolved.trustedOrigins ?? []);
-        if (csrf) return finish(csrf, req.native);
-        if (resolved.csrf && !(await resolved.csrf(req.native)))
-          return finish(refusal(403, 'csrf'), req.native);
-        const body = readBody(route, req);
-        if (!('ok' in body)) return finish(body, req.native);
-        const passed = await passGuard(tf, route, req, resolved);
-        if ('status' in passed) return finish(passed, req.native);
-        const context = {
-          tf,
-          req,
-          body: body.value,
-          ...passed,
-          options: resolved as ResolvedOptions<unknown>,
-        };
-        const answer = await route.handle(context);
-        return finish(answer, req.native);
-      } catch (error) {
-        return fail(error, req.native);
-      }
-    },
-    async beginLogin(req, userId) {
-      const cookie = readCookie(req.header('cookie'), resolved.cookieName);
-      const start = await tf.login.start(userId, {
-        deviceToken: cookie && DEVICE_TOKEN.test(cookie) ? cookie : undefined,
-      });
-      let next: NewState;
-      if (start.status === 'challenge') {
-        next = { stage: 'pending', userId, challengeId: start.challengeId, methods: start.methods };
-      } else if (start.status === 'setup-required') {
-        next = { stage: 'setup', userId };
-      } else {
-        next = signedIn(userId, { deviceId: start.status === 'trusted-device' ? start.deviceId : null });
-      }
-      await enterState(tf, req.session, next);
-      return start;
-    },
+    dispatch: (route, req) =>
+      withRequest(requestInfo(req, resolved.requestContext), () => dispatch(route, req)),
+    beginLogin: (req, userId) =>
+      withRequest(requestInfo(req, resolved.requestContext), () => beginLogin(req, userId)),
     signOut: (session) => leaveSession(tf, session),
     async check(guard, req) {
       const origin = originRefusal(req, resolved.trustedOrigins ?? []);

@@ -6,7 +6,7 @@ import type { HttpAnswer, HttpRequest } from './types.js';
 /** How an adapter reads its framework's request (`Native`). */
 export interface NativeReader<Native> {
   /** Method, route params and headers. */
-  parts(native: Native): Pick<HttpRequest, 'method' | 'params' | 'header'>;
+  parts(native: Native): Pick<HttpRequest, 'method' | 'params' | 'header' | 'peerAddress'>;
   /** The body as text, when the framework has read it. */
   text?(native: Native): string | undefined;
   /** The request's session; it may throw (no session installed). */

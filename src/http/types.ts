@@ -4,6 +4,7 @@ import type { Actor } from '../core/events.js';
 import type { MethodAnswer } from '../methods/method-http.js';
 import type { MethodHttpOptions } from '../methods/registry.js';
 import type { MessageCatalogue } from './messages.js';
+import type { RequestContextOptions } from './request-context.js';
 import type { SessionState, TwoFactorSessionAccess } from './session.js';
 
 /** Who may reach a route. */
@@ -17,6 +18,8 @@ export interface HttpRequest<Native = unknown> {
   body: { text: string; contentType: string | undefined } | undefined;
   /** A request header (any case). */
   header(name: string): string | undefined;
+  /** The connection's peer address, when the framework knows it (`requestContext.clientAddress: 'socket'`). */
+  peerAddress?: string | undefined;
   session: TwoFactorSessionAccess;
   /** The framework's own request, handed to the host's callbacks. */
   native: Native;
@@ -55,6 +58,11 @@ export interface TwoFactorHttpOptions<Native> extends MethodHttpOptions {
    * `prefix` is where the routes are mounted, for the document's paths.
    */
   openApi?: { prefix?: string } | undefined;
+  /**
+   * What of the request goes on the events it raises (the audit log): its id always (header
+   * `x-request-id`, else a random one); the client address and user agent when asked for.
+   */
+  requestContext?: RequestContextOptions;
   /** Called with every error answered 500, 502 or 503 (the answer itself never carries details). */
   onError?(error: unknown, req: Native): void;
   now?: () => number;

@@ -23,7 +23,8 @@ const ACTIONS: Record<CodePurpose, string> = {
   'step-up': 'Enter it to confirm the change to your two-factor authentication settings',
 };
 
-const escapeHtml = (text: string) =>
+/** Escapes text for HTML. */
+export const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,

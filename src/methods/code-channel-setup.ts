@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseInput, userIdSchema } from '../core/validation.js';
 import { requiredField } from '../store/record-fields.js';
 import type { Fields } from '../store/store.js';
-import { type CodeChannel, deliverOrVoid, type SentCodeResult, sendRetryAt } from './code-channel.js';
+import { type CodeChannel, deliverOrVoid, refusedSend, type SentCodeResult } from './code-channel.js';
 import type { MethodContext } from './context.js';
 import { commitEnable, type SetupResult } from './enable.js';
 import { setupVerdict } from './setup-verdict.js';
@@ -40,13 +40,9 @@ export async function beginCodeSetup<Extra>(
     ],
     now,
   );
-  if (!result.ok)
-    return {
-      ok: false,
-      reason: 'cooldown',
-      retryAt: sendRetryAt(result.fields, result.expiresAt, result.reason),
-    };
+  if (!result.ok) return refusedSend(ctx, channel, userId, 'setup', result);
   await deliverOrVoid(ctx, channel, {
+    userId,
     key,
     fields,
     to: destination,
@@ -56,7 +52,7 @@ export async function beginCodeSetup<Extra>(
     extra,
   });
   const sentTo = channel.mask(destination);
-  await ctx.emit({ type: `${channel.method}.setup-started`, userId, detail: { sentTo } });
+  await ctx.emit({ type: `${channel.method}.setup-started`, userId, detail: { sentTo, purpose: 'setup' } });
   return { ok: true, sentTo, expiresAt };
 }
 

@@ -1,6 +1,6 @@
 import type { Policy } from '../core/policy/policy-schema.js';
 import { storeKeys } from '../store/keys.js';
-import type { Fields } from '../store/store.js';
+import type { CommitResult, Fields } from '../store/store.js';
 import { parseChallengeId } from './challenge-id.js';
 import type { MethodContext } from './context.js';
 import type { CodeAttempt, CodeMatch } from './proof.js';
@@ -44,11 +44,12 @@ export interface CodeChannel<Missing extends string = string, Extra = undefined>
   missing: Missing;
 }
 
-/** Sends a stored code, voiding it when the delivery fails. */
+/** Sends a stored code, voiding it when the delivery fails (reported as `<method>.code-failed`). */
 export async function deliverOrVoid<Extra>(
   ctx: MethodContext,
   channel: CodeChannel<string, Extra>,
   input: {
+    userId: string;
     key: string;
     fields: Fields;
     to: string;
@@ -62,8 +63,30 @@ export async function deliverOrVoid<Extra>(
     await channel.deliver(input);
   } catch (error) {
     await ctx.store.commit([channel.codes.voidOp(input.key, input.fields)], ctx.now()).catch(() => undefined);
+    const detail = { purpose: input.purpose };
+    await ctx.emit({ type: `${channel.method}.code-failed`, userId: input.userId, detail });
     throw error;
   }
+}
+
+/**
+ * The answer to a send the budget refused, with its event (`<method>.code-refused`): the send-limit
+ * op failed `locked` inside the cooldown, `ended` once the hourly cap is used.
+ */
+export async function refusedSend(
+  ctx: MethodContext,
+  channel: CodeChannel<string, unknown>,
+  userId: string,
+  purpose: SendPurpose,
+  refusal: Extract<CommitResult, { ok: false }>,
+): Promise<{ ok: false; reason: 'cooldown'; retryAt: number }> {
+  const reason = refusal.reason === 'locked' ? 'cooldown' : 'hourly-cap';
+  await ctx.emit({ type: `${channel.method}.code-refused`, userId, detail: { reason, purpose } });
+  return {
+    ok: false,
+    reason: 'cooldown',
+    retryAt: sendRetryAt(refusal.fields, refusal.expiresAt, refusal.reason),
+  };
 }
 
 /** The retry time of a refused send: the cooldown's end, or the hourly window's end. */
@@ -84,8 +107,7 @@ export async function sendChallengeCode<Missing extends string, Extra>(
 ): Promise<SentCodeResult<Missing>> {
   const parsed = parseChallengeId(challengeId);
   if (!parsed) return { ok: false, reason: 'unknown-challenge' };
-  const { userId, nonce } = parsed;
-  const key = storeKeys.challenge(userId, nonce);
+  const { userId, nonce, key } = parsed;
   const now = ctx.now();
   const [policy, [challenge, user]] = await Promise.all([
     ctx.policy(),
@@ -110,13 +132,18 @@ export async function sendChallengeCode<Missing extends string, Extra>(
   );
   if (!result.ok) {
     if (result.index === 0) return { ok: false, reason: 'challenge-ended' };
-    return {
-      ok: false,
-      reason: 'cooldown',
-      retryAt: sendRetryAt(result.fields, result.expiresAt, result.reason),
-    };
+    return refusedSend(ctx, channel, userId, purpose, result);
   }
-  await deliverOrVoid(ctx, channel, { key, fields, to: destination, code, purpose, expiresAt, extra });
+  await deliverOrVoid(ctx, channel, {
+    userId,
+    key,
+    fields,
+    to: destination,
+    code,
+    purpose,
+    expiresAt,
+    extra,
+  });
   const sentTo = channel.mask(destination);
   await ctx.emit({ type: `${channel.method}.code-sent`, userId, detail: { purpose, sentTo } });
   return { ok: true, sentTo, expiresAt };

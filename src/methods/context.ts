@@ -1,7 +1,8 @@
-import type { EventInput } from '../core/events.js';
+import type { RaisedEvent } from '../core/events.js';
 import type { Keyring } from '../core/keyring.js';
 import type { Policy } from '../core/policy/policy-schema.js';
 import type { RandomSource } from '../core/random.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { AttemptLimiter } from '../services/attempt-limiter.js';
 import type { SessionRegistry } from '../services/session-registry.js';
 import type { TrustedDeviceStore } from '../services/trusted-device-store.js';
@@ -19,12 +20,14 @@ export interface MethodContext {
   now: () => number;
   random: RandomSource;
   keyring: Keyring;
+  /** The mail port, for the codes the methods send (security notices have their own). */
+  mailer: Mailer;
   devices: TrustedDeviceStore;
   limiter: AttemptLimiter;
   sessions: SessionRegistry;
   /** The methods, as the registry answers for them. */
   methods: MethodRegistry;
-  emit: (event: EventInput) => Promise<void>;
+  emit: (event: RaisedEvent) => Promise<void>;
   /** The org policy: `fresh` reads the store; otherwise a copy at most `policyCacheMs` old. */
   policy(options?: { fresh?: boolean }): Promise<Policy>;
 }

@@ -1,4 +1,4 @@
-import { FactorkitError, InvalidInputError } from '../core/errors.js';
+import { ConfigError, FactorkitError, InvalidInputError } from '../core/errors.js';
 import { parseInput } from '../core/validation.js';
 import { storeKeys } from '../store/keys.js';
 import type { StoreOp } from '../store/store.js';
@@ -7,19 +7,25 @@ import type { MethodModule } from './method-module.js';
 import type { FirstFactorIssue, MethodContributions, MethodRegistry } from './method-registry.js';
 import type { ChallengeAddition, MethodDemand } from './proof.js';
 
-/** A module with the context its hooks get: the shared one plus its own services. */
+/** A module with the context its hooks get. */
 interface Bound {
   module: MethodModule;
   ctx: MethodContext;
 }
 
 /**
- * A module's context: the shared context with its own services on top. The shared one is its
- * prototype, so the registry it holds (`ctx.methods`, set once the registry exists) is seen live.
+ * Adds a module's services to the shared context: one context, so what one method builds serves
+ * the others and the imports (backup codes tell an app's code by its length), each name once.
+ * @throws {FactorkitError} `CONFIG` when a service's name is taken.
  */
 function bind(ctx: MethodContext, module: MethodModule, options: Readonly<Record<string, unknown>>): Bound {
   const own = module.services?.(ctx, options) ?? {};
-  return { module, ctx: Object.assign(Object.create(ctx) as MethodContext, own) };
+  for (const name of Object.keys(own)) {
+    if (name in ctx)
+      throw new ConfigError('options.methods', `${module.id} adds ${name}, which another part has`);
+  }
+  Object.assign(ctx, own);
+  return { module, ctx };
 }
 
 /**
@@ -119,7 +125,7 @@ export function createMethodRegistry(
         // Recovery codes count only while a factor is on.
         if (!bound.module.matchCode || (bound.module.role === 'recovery' && !anyFactor)) continue;
         if (!admits(bound, demand)) continue;
-        const match = bound.module.matchCode(bound.ctx, { ...attempt, code: proof.code });
+        const match = await bound.module.matchCode(bound.ctx, { ...attempt, code: proof.code });
         if (match) return match;
       }
       return null;

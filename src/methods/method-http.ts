@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Actor } from '../core/events.js';
+import type { MethodContext } from './context.js';
 
 /**
  * What a method contributes to the HTTP layer, and what the HTTP layer gives its routes: written
@@ -139,7 +140,12 @@ export interface MethodHttp {
    * The adapter option it reads (`twoFactorRouter(tf, { webauthn })`), validated when the adapter is
    * built (`CONFIG` naming it).
    */
-  option?: { name: string; schema: z.ZodType };
+  option?: {
+    name: string;
+    schema: z.ZodType;
+    /** What else the option needs of the facade (`CONFIG` when it lacks it: security keys' library). */
+    check?(ctx: MethodContext): void;
+  };
   routes?: readonly MethodRoute[];
   /** The schema of its part of `GET /status` (what its `status` hook returns). */
   status?: z.ZodRawShape;

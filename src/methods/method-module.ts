@@ -62,8 +62,11 @@ export interface MethodModule {
   readsFor?(ctx: MethodContext, proof: Proof): boolean;
   /** Whether this user has it now (a factor that is on; codes left). */
   usable(ctx: MethodContext, user: UserRecords): boolean;
-  /** Evaluates a typed code: a match, a replay, or null (not this method's code). */
-  matchCode?(ctx: MethodContext, attempt: CodeAttempt): CodeMatch | null;
+  /**
+   * Evaluates a typed code: a match, a replay, or null (not this method's code). Synchronous for
+   * keyed hashes and HMACs; a promise only where the check is slow by design (imported bcrypt codes).
+   */
+  matchCode?(ctx: MethodContext, attempt: CodeAttempt): CodeMatch | null | Promise<CodeMatch | null>;
   /** The schema of its own proof's `response` (`login.verify(id, { method, response })`). */
   readonly response?: z.ZodType;
   /** Evaluates its own response (validated by `response`): a match, a refusal to report, or null. */
@@ -94,6 +97,16 @@ export interface MethodModule {
   };
   /** The events it raises besides the facade's own (`totp.enabled`); `TwoFactorEventType` lists them. */
   readonly events?: readonly EventName[];
+  /**
+   * How the security notices speak of it: its name in a sentence ("a security key"), and which of
+   * its events add it to an account or remove it (default: `<id>.enabled` and `<id>.disabled`). A
+   * factor's `<id>.disabled` also tells "2FA is off" when it was the last factor.
+   */
+  readonly notices?: {
+    readonly name: string;
+    readonly added?: readonly EventName[];
+    readonly removed?: readonly EventName[];
+  };
   /** Its HTTP routes, adapter option and messages. */
   readonly http?: MethodHttp;
 }

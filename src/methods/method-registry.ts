@@ -1,4 +1,4 @@
-import type { EventInput } from '../core/events.js';
+import type { RaisedEvent } from '../core/events.js';
 import type { Policy } from '../core/policy/policy-schema.js';
 import type { StoredRecord, StoreOp } from '../store/store.js';
 import type { ChallengeAddition, ChallengeAttempt, CodeMatch, MethodDemand, Proof } from './proof.js';
@@ -19,7 +19,7 @@ export interface FirstFactorIssue {
   /** Merged into the setup's result (`backupCodes`). */
   result: Record<string, unknown>;
   /** Emitted once the step is committed. */
-  events: EventInput[];
+  events: RaisedEvent[];
 }
 
 /**

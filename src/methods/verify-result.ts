@@ -20,7 +20,13 @@ export type VerifyResultOf<Method extends string = string> =
     }
   | { ok: false; reason: 'invalid-code'; attemptsLeft: number }
   | { ok: false; reason: 'locked'; retryAt: number; attemptsLeft: number; message: string }
-  | { ok: false; reason: 'challenge-ended' | 'expired' | 'unknown-challenge' };
+  | { ok: false; reason: 'challenge-ended' | 'expired' | 'unknown-challenge' }
+  /**
+   * A step-up started with `session`: its budget of wrong codes is spent (or the session is gone).
+   * The session is ended (and a trusted browser that opened it without a second factor forgotten):
+   * sign it out. The account's sign-in is untouched.
+   */
+  | { ok: false; reason: 'session-ended' };
 
 /** The facade's own login calls, as a method's login calls may use them (`verifyWebauthn` over `verify`). */
 export interface CoreLogin {

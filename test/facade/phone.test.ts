@@ -71,12 +71,14 @@ for (const target of storesUnderTest()) {
         phone: '+********0958',
         backupCodesRemaining: 10,
       });
-      expect(h.events.map((e) => e.type)).toEqual([
+      // The security notice of the new method runs in the background: its own events are left out.
+      const events = h.events.filter((e) => !e.type.startsWith('notice.'));
+      expect(events.map((e) => e.type)).toEqual([
         'phone.setup-started',
         'backup-codes.generated',
         'phone.enabled',
       ]);
-      expect(h.events[2]).toMatchObject({ userId: 'ana', detail: { number: '+********0958' } });
+      expect(events[2]).toMatchObject({ userId: 'ana', detail: { number: '+********0958' } });
       // The number is stored as the user confirmed it, never in an event.
       expect(JSON.stringify(h.events)).not.toContain(NUMBER);
     });

@@ -1,38 +1,21 @@
-import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { SmtpMailer } from '../../src/mail/smtp-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { freePort } from '../helpers/servers.js';
+import { type ReceivedMail, startSmtpServer } from '../helpers/smtp-server.js';
 
-const received: Array<{ raw: string; parsed: ParsedMail; rcpt: string[] }> = [];
-let server: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let port = 0;
+let received: ReceivedMail[] = [];
 
 beforeAll(async () => {
-  port = await freePort();
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', async () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        received.push({
-          raw,
-          parsed: await simpleParser(raw),
-          rcpt: session.envelope.rcptTo.map((r) => r.address),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  smtp = await startSmtpServer();
+  port = smtp.port;
+  received = smtp.received;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => smtp.close());
 
 describe('SmtpMailer against a real SMTP server on 127.0.0.1', () => {
   it('delivers the login code: text part has the code, subject has the issuer, MIME is valid', async () => {
@@ -62,6 +45,7 @@ describe('SmtpMailer against a real SMTP server on 127.0.0.1', () => {
     expect(mail.raw).toMatch(/Content-Type: text\/plain; charset=utf-8/);
     expect(mail.raw).toMatch(/Content-Type: text\/html; charset=utf-8/);
     expect(await tf.email.confirmSetup('agent', code!)).toMatchObject({ ok: true });
+    await tf.notices.settled();
     transport.close();
   });
 

@@ -3,9 +3,10 @@ import { decideLogin } from '../../core/policy/decide-login.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
 import { randomToken } from '../../core/random.js';
 import { parseInput, userIdSchema } from '../../core/validation.js';
+import { challengeIdOf, challengeKeyOf } from '../../methods/challenge-id.js';
 import type { MethodDemand } from '../../methods/proof.js';
 import type { ChallengeExtras, ChallengeMethod } from '../../methods/registry.js';
-import { storeKeys, userTag } from '../../store/keys.js';
+import { sessionRef } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { PHISHING_RESISTANT_FIELD } from './verify.js';
 
@@ -33,8 +34,20 @@ export type LoginStart =
 export interface StartOptions {
   /** The trusted-browser cookie's token, if the browser sent one. */
   deviceToken?: string | undefined;
-  /** Re-verification before a sensitive change: always asks, ignores trusted browsers, no admin code. */
+  /** A re-verification of a signed-in user: always asks, never takes an admin-issued code. */
   stepUp?: boolean | undefined;
+  /**
+   * For a step-up: the session's key (`sessions.open` gave it). Its wrong codes then count against
+   * that session (5, then it ends), never against the account's sign-in lock; without it they count
+   * against the account, as a login's do.
+   */
+  session?: string | undefined;
+  /**
+   * For a step-up in a session a trusted browser opened without a second factor: the browser's
+   * device id. Its wrong codes count against that browser across all the sessions it opens (5, then
+   * it is forgotten), so the password and the cookie cannot buy guesses by opening more sessions.
+   */
+  deviceId?: string | undefined;
   /**
    * Offer and accept only phishing-resistant methods (security keys) on this challenge: a code a
    * phishing page could relay is refused. A user without one gets a challenge no method can end.
@@ -42,13 +55,22 @@ export interface StartOptions {
   phishingResistant?: boolean | undefined;
 }
 
+const token = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a key factorkit issued');
 const startOptionsSchema = z
   .object({
     deviceToken: z.string().max(256).optional(),
     stepUp: z.boolean().optional(),
+    session: token.optional(),
+    deviceId: token.optional(),
     phishingResistant: z.boolean().optional(),
   })
   .optional();
+
+/** Who counts a step-up's wrong codes, as its challenge id names it (null: the account). */
+function budgetOf(options: z.output<typeof startOptionsSchema>): string | null {
+  if (!options?.stepUp || options.session === undefined) return null;
+  return options.deviceId === undefined ? `s${sessionRef(options.session)}` : `d${options.deviceId}`;
+}
 
 /** `login.start`: reads the policy and the user, checks the trusted browser, opens a challenge. */
 export function createStart(ctx: Context) {
@@ -89,12 +111,13 @@ export function createStart(ctx: Context) {
       lockedUntil: '0',
       ...(demand.phishingResistant ? { [PHISHING_RESISTANT_FIELD]: '1' } : {}),
     };
-    const key = storeKeys.challenge(userId, nonce);
+    const budget = budgetOf(options);
+    const key = challengeKeyOf(userId, nonce, budget);
     await ctx.store.commit([{ type: 'put', key, fields, expiresAt: deadline + CHALLENGE_GRACE_MS }], now);
     await ctx.emit({ type: 'challenge.started', userId, detail: { purpose } });
     return Object.assign(added.extras as ChallengeExtras, {
       status: 'challenge' as const,
-      challengeId: `${userTag(userId)}.${nonce}`,
+      challengeId: challengeIdOf(userId, nonce, budget),
       methods: decision.methods as ChallengeMethod[],
       expiresAt: deadline,
     });

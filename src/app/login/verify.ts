@@ -5,10 +5,16 @@ import type { CodeMatch, MethodDemand } from '../../methods/proof.js';
 import type { ProofMethod, ResponseProof } from '../../methods/registry.js';
 import type { VerifyOptions } from '../../methods/verify-result.js';
 import { storableDeviceLabel } from '../../services/trusted-device-store.js';
-import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { finishChallenge } from './finish.js';
-import { failed, refused, type VerifyResult } from './verify-outcomes.js';
+import {
+  endBudget,
+  type FailedProof,
+  failed,
+  refused,
+  refusedEvent,
+  type VerifyResult,
+} from './verify-outcomes.js';
 
 export type { VerifyOptions, VerifyResult };
 
@@ -47,14 +53,18 @@ export function createVerify(ctx: Context) {
     const options = parseInput(verifyOptionsSchema, optionsInput, 'options') ?? {};
     const parsed = parseChallengeId(challengeId);
     if (!parsed) return { ok: false, reason: 'unknown-challenge' };
-    const { userId, nonce } = parsed;
-    const key = storeKeys.challenge(userId, nonce);
+    const { userId, nonce, key, budget } = parsed;
     const policy = await ctx.policy();
     const now = ctx.now();
     const reads = ctx.methods.reads(userId, proof);
-    const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now });
+    // A step-up started with a session counts against its budget, never the account's sign-in lock.
+    const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now, stepUp: budget });
     const { verdict } = taken;
-    if (!verdict.ok) return refused(verdict, now);
+    if (!verdict.ok) {
+      await ctx.emit(refusedEvent(userId, verdict));
+      if (verdict.reason === 'session-ended' && budget) return endBudget(ctx, userId, budget);
+      return refused(verdict, now);
+    }
     const purpose: 'login' | 'step-up' = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
     const demand: MethodDemand = { phishingResistant: verdict.fields[PHISHING_RESISTANT_FIELD] === '1' };
     const attempt = {
@@ -68,9 +78,26 @@ export function createVerify(ctx: Context) {
     const match = await ctx.methods.match(attempt, proof, demand);
     if (match?.kind === 'replayed') await ctx.emit({ type: 'code.replayed', userId });
     if (match?.kind === 'refused') await ctx.emit({ ...match.event, userId });
-    if (match?.kind !== 'match') return failed(ctx, userId, verdict, now);
+    if (match?.kind !== 'match') {
+      // A typed code that matched nothing names no method; a method's own response does.
+      const failure: FailedProof =
+        match?.kind === 'replayed'
+          ? { reason: 'replayed' }
+          : { reason: 'invalid', ...('method' in proof ? { method: proof.method } : {}) };
+      return failed(ctx, userId, verdict, now, failure, budget);
+    }
     // A registered method's id: the facade's types know the built-in ones.
     const proven = match as Extract<CodeMatch<ProofMethod>, { kind: 'match' }>;
-    return finishChallenge(ctx, { userId, key, purpose, policy, verdict, match: proven, now, options });
+    return finishChallenge(ctx, {
+      userId,
+      key,
+      budget,
+      purpose,
+      policy,
+      verdict,
+      match: proven,
+      now,
+      options,
+    });
   };
 }

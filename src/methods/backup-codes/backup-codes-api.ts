@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { FactorkitError } from '../../core/errors.js';
+import type { TotpVerifier } from '../../core/otp/totp-verifier.js';
 import { parseInput, storableText, userIdSchema } from '../../core/validation.js';
 import type { StoreOp } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
 import type { BackupCodeVault, BackupCodeView } from './backup-code-vault.js';
 
-/** The backup codes' context: the shared one and the vault. */
-export type BackupCodesContext = MethodContext & { vault: BackupCodeVault };
+/**
+ * The backup codes' context: the shared one, the vault, and the app's verifier (a code of an app's
+ * length is never read as an imported backup code).
+ */
+export type BackupCodesContext = MethodContext & { vault: BackupCodeVault; totp: TotpVerifier };
 
 /** Backup codes: "View Backup Codes", "Download", "Generate new codes". */
 export interface BackupCodesApi {

@@ -1,15 +1,20 @@
 import type { Policy } from '../../core/policy/policy-schema.js';
 import { storeKeys } from '../../store/keys.js';
+import type { StoreOp } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
 import { defineMethod } from '../method-module.js';
 import type { FirstFactorIssue } from '../method-registry.js';
-import type { CodeAttempt, Proof } from '../proof.js';
+import type { CodeAttempt, CodeMatch, Proof } from '../proof.js';
 import type { UserRecords } from '../user-records.js';
 import { BackupCodeVault } from './backup-code-vault.js';
 import { type BackupCodesContext, createBackupCodesApi } from './backup-codes-api.js';
 import { backupCodeRoutes, backupCodesStatusBody } from './backup-codes-routes.js';
+import { formOf, mayBeForeignCode } from './foreign-codes.js';
 
 const codesOf = (user: UserRecords) => user['backupCodes']?.fields ?? null;
+
+const matchOf = (redeem: StoreOp | null): CodeMatch | null =>
+  redeem ? { kind: 'match', method: 'backup-code', ops: [redeem], usedEvent: 'backup-code.used' } : null;
 
 /**
  * Ten single-use recovery codes, issued with the first factor and taken with the last. Record:
@@ -26,15 +31,16 @@ export const backupCodesModule = defineMethod({
   services: (ctx: MethodContext) => ({
     vault: new BackupCodeVault({ keys: ctx.keyring, random: ctx.random, now: ctx.now }),
   }),
-  // A login reads the codes only for a code of their shape.
+  // A login reads the codes only for a code of their shape (factorkit's, or an imported set's).
   readsFor: (ctx: BackupCodesContext, proof: Proof) =>
-    'code' in proof && ctx.vault.normalize(proof.code) !== null,
+    'code' in proof &&
+    (ctx.vault.normalize(proof.code) !== null || mayBeForeignCode(proof.code, ctx.totp.digits)),
   usable: (ctx: BackupCodesContext, user: UserRecords) => ctx.vault.remaining(codesOf(user)) > 0,
   matchCode(ctx: BackupCodesContext, { userId, code, user }: CodeAttempt) {
-    const redeem = ctx.vault.redeemOp(userId, code, codesOf(user));
-    return redeem
-      ? ({ kind: 'match', method: 'backup-code', ops: [redeem], usedEvent: 'backup-code.used' } as const)
-      : null;
+    const record = codesOf(user);
+    // Imported bcrypt codes are checked asynchronously (bcrypt-check.ts); every other form at once.
+    if (formOf(record) === 'bcrypt') return ctx.vault.redeemHashedOp(userId, code, record).then(matchOf);
+    return matchOf(ctx.vault.redeemOp(userId, code, record));
   },
   // Recovery codes mean nothing without a factor.
   status: (ctx: BackupCodesContext, user: UserRecords, factorOn: boolean) => ({

@@ -1,4 +1,3 @@
-import type { Mailer } from '../../mail/mailer.js';
 import type { CodeMessageTemplate } from '../../mail/templates.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
@@ -10,18 +9,14 @@ import { EmailCodeIssuer } from './email-code-issuer.js';
 /** Email codes as a code channel: the address confirmed at setup, the policy's email limits. */
 export type EmailChannel = CodeChannel<'no-email', undefined>;
 
-/** The email method's context: the shared one and its channel (options `mailer`, `emailTemplate`). */
+/** The email method's context: the shared one and its channel (option `emailTemplate`). */
 export type EmailContext = MethodContext & { emailChannel: EmailChannel };
 
-/** The channel over `mailer`, rendering with `template` (the default English one when unset). */
-export function emailChannel(
-  ctx: MethodContext,
-  mailer: Mailer,
-  template: CodeMessageTemplate | undefined,
-): EmailChannel {
+/** The channel over the facade's mailer, rendering with `template` (the default English one when unset). */
+export function emailChannel(ctx: MethodContext, template: CodeMessageTemplate | undefined): EmailChannel {
   const issuer = new EmailCodeIssuer({
     store: ctx.store,
-    mailer,
+    mailer: ctx.mailer,
     keys: ctx.keyring,
     issuer: ctx.issuer,
     now: ctx.now,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { isFunction } from '../../core/validation.js';
-import type { Mailer } from '../../mail/mailer.js';
 import type { CodeMessageTemplate } from '../../mail/templates.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
@@ -18,8 +17,8 @@ import { createEmailApi } from './email-setup.js';
 /**
  * Six-digit codes by email. In `{tag}:user`: `email` (the address; on while present), `emailAt`.
  * A setup in progress: `{tag}:email-pending` (the address and its code); the send budget:
- * `{tag}:email-sends`. A login's code lives in its challenge record, bound to it. Options:
- * `mailer` (required) and `emailTemplate`.
+ * `{tag}:email-sends`. A login's code lives in its challenge record, bound to it. Option:
+ * `emailTemplate`; the mail goes through the facade's `mailer`.
  */
 export const emailModule = defineMethod({
   id: 'email',
@@ -31,21 +30,14 @@ export const emailModule = defineMethod({
   keys: (userId: string) => [storeKeys.emailPending(userId)],
   pendingKeys: (userId: string) => [storeKeys.emailPending(userId)],
   options: {
-    /** Sends the emails that carry codes. */
-    mailer: z.custom<Mailer>(
-      (value) => typeof value === 'object' && value !== null && isFunction((value as Mailer).send),
-      { message: 'must have a send(message) method' },
-    ),
     /** Replaces the email that carries codes. */
     emailTemplate: z
       .custom<CodeMessageTemplate>(isFunction, { message: 'emailTemplate must be a function' })
       .optional(),
   },
-  services: (
-    ctx: MethodContext,
-    options: { mailer: Mailer; emailTemplate?: CodeMessageTemplate | undefined },
-  ) => ({
-    emailChannel: emailChannel(ctx, options.mailer, options.emailTemplate),
+  // The codes go through the facade's mailer (option `mailer`, which security notices use too).
+  services: (ctx: MethodContext, options: { emailTemplate?: CodeMessageTemplate | undefined }) => ({
+    emailChannel: emailChannel(ctx, options.emailTemplate),
   }),
   usable: (_ctx: MethodContext, user: UserRecords) => userField(user, userFields.email) !== undefined,
   matchCode: (ctx: EmailContext, attempt: CodeAttempt) => matchChallengeCode(ctx.emailChannel, attempt),
@@ -56,6 +48,14 @@ export const emailModule = defineMethod({
   },
   api: { name: 'email', create: createEmailApi },
   login: { create: createEmailLogin },
-  events: ['email.setup-started', 'email.enabled', 'email.disabled', 'email.code-sent'],
+  events: [
+    'email.setup-started',
+    'email.enabled',
+    'email.disabled',
+    'email.code-sent',
+    'email.code-refused',
+    'email.code-failed',
+  ],
+  notices: { name: 'email codes', added: ['email.enabled'], removed: ['email.disabled'] },
   http: { routes: emailRoutes, messages: emailMessages, status: emailStatusBody },
 });

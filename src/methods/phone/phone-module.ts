@@ -53,6 +53,14 @@ export const phoneModule = defineMethod({
   },
   api: { name: 'phone', create: createPhoneApi },
   login: { create: createPhoneLogin },
-  events: ['phone.setup-started', 'phone.enabled', 'phone.disabled', 'phone.code-sent'],
+  events: [
+    'phone.setup-started',
+    'phone.enabled',
+    'phone.disabled',
+    'phone.code-sent',
+    'phone.code-refused',
+    'phone.code-failed',
+  ],
+  notices: { name: 'text-message codes', added: ['phone.enabled'], removed: ['phone.disabled'] },
   http: { routes: phoneRoutes, messages: phoneMessages, status: phoneStatusBody },
 });

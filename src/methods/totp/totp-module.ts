@@ -6,14 +6,17 @@ import type { MethodContext } from '../context.js';
 import { defineMethod } from '../method-module.js';
 import type { CodeAttempt } from '../proof.js';
 import { type UserRecords, userField } from '../user-records.js';
+import { userVerifier } from './totp-profile.js';
 import { totpRoutes, totpStatusBody } from './totp-routes.js';
 import { lastStep, totpSealContext } from './totp-secret.js';
 import { createTotpApi, type TotpContext } from './totp-setup.js';
 
 /**
  * Authenticator apps (TOTP). In `{tag}:user`: `totp` (the sealed secret; on while present),
- * `totpAt`, and `totpStep` (the replay floor, kept when the app is unlinked so an old code never
- * comes back). A setup in progress: `{tag}:totp-pending`. Option `totp`: the code parameters.
+ * `totpAt`, `totpStep` (the replay floor, kept when the app is unlinked so an old code never
+ * comes back) and, for an app linked by another system, `totpParams` (`totp-profile.ts`: the units
+ * of that floor, so it stays with it; linking a new app replaces both). A setup in progress:
+ * `{tag}:totp-pending`. Option `totp`: the code parameters.
  */
 export const totpModule = defineMethod({
   id: 'totp',
@@ -26,7 +29,11 @@ export const totpModule = defineMethod({
   pendingKeys: (userId: string) => [storeKeys.totpPending(userId)],
   options: {
     /** TOTP parameters (defaults: SHA1, 6 digits, 30 s, window 1), checked by `TotpVerifier`. */
-    totp: z.custom<TotpOptions>().optional(),
+    totp: z
+      .custom<TotpOptions>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+        message: 'must be an object ({ algorithm, digits, periodSeconds, windowSteps })',
+      })
+      .optional(),
   },
   services: (ctx: MethodContext, options: { totp?: TotpOptions | undefined }) => ({
     totp: new TotpVerifier({ ...options.totp, random: ctx.random }),
@@ -37,7 +44,14 @@ export const totpModule = defineMethod({
     if (sealed === undefined) return null;
     const secret = ctx.keyring.open(sealed, totpSealContext(userId));
     const afterStep = lastStep(user);
-    const hit = ctx.totp.verifyCode(secret, code, now, afterStep === undefined ? undefined : { afterStep });
+    // An app linked by another system may count its codes differently (totp-profile.ts).
+    const { verifier, at } = userVerifier(ctx, user);
+    const hit = verifier.verifyCode(
+      secret,
+      code,
+      at(now),
+      afterStep === undefined ? undefined : { afterStep },
+    );
     if (hit.ok) {
       // Single use: the floor advances in the same step that ends the challenge.
       const advance = { field: userFields.totpStep, value: hit.step };
@@ -59,5 +73,6 @@ export const totpModule = defineMethod({
   }),
   api: { name: 'totp', create: createTotpApi },
   events: ['totp.setup-started', 'totp.enabled', 'totp.disabled'],
+  notices: { name: 'an authenticator app', added: ['totp.enabled'], removed: ['totp.disabled'] },
   http: { routes: totpRoutes, status: totpStatusBody },
 });

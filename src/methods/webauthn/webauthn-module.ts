@@ -1,3 +1,4 @@
+import { ConfigError } from '../../core/errors.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import type { MethodContext } from '../context.js';
@@ -9,6 +10,8 @@ import { assertionCeremony, keysOf, matchAssertion } from './webauthn-assertion.
 import type { WebauthnContext } from './webauthn-context.js';
 import {
   assertionResponseSchema,
+  LIBRARY_HOW_TO,
+  WEBAUTHN_OFF,
   type WebauthnSettings,
   webauthnSettingsSchema,
   webauthnSiteSchema,
@@ -37,8 +40,9 @@ export const webauthnModule = defineMethod({
     /** Security keys and passkeys: user verification, attestation, resident keys (see `WebauthnSettings`). */
     webauthn: webauthnSettingsSchema.optional(),
   },
+  // Off (calls throw CONFIG) until the host passes the library: `createTwoFactor({ webauthn: { library } })`.
   services: (_ctx: MethodContext, options: { webauthn?: WebauthnSettings | undefined }) => ({
-    webauthn: options.webauthn ?? webauthnSettingsSchema.parse({}),
+    webauthn: options.webauthn ?? WEBAUTHN_OFF,
   }),
   // Read at login only for a key's response.
   readsFor: (_ctx: MethodContext, proof: Proof) => 'method' in proof && proof.method === 'webauthn',
@@ -61,8 +65,17 @@ export const webauthnModule = defineMethod({
     'webauthn.disabled',
     'webauthn.counter-regressed',
   ],
+  // Each key added or removed is told; the method going off with the last key only when 2FA goes too.
+  notices: { name: 'a security key', added: ['webauthn.registered'], removed: ['webauthn.removed'] },
   http: {
-    option: { name: 'webauthn', schema: webauthnSiteSchema },
+    option: {
+      name: 'webauthn',
+      schema: webauthnSiteSchema,
+      // The endpoints would exist and every registration throw: said once, at start-up.
+      check(ctx: WebauthnContext) {
+        if (ctx.webauthn.library === undefined) throw new ConfigError('webauthn', LIBRARY_HOW_TO);
+      },
+    },
     routes: webauthnRoutes,
     messages: webauthnMessages,
     status: webauthnStatusBody,

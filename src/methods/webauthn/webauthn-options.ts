@@ -1,4 +1,3 @@
-import { storeKeys } from '../../store/keys.js';
 import { parseChallengeId } from '../challenge-id.js';
 import type { CoreLogin, VerifyOptions, VerifyResultOf } from '../verify-result.js';
 import { assertionCeremony } from './webauthn-assertion.js';
@@ -42,8 +41,7 @@ export function createWebauthnLogin(ctx: WebauthnContext, core: CoreLogin): Weba
 async function renewCeremony(ctx: WebauthnContext, challengeId: string): Promise<WebauthnOptionsResult> {
   const parsed = parseChallengeId(challengeId);
   if (!parsed) return { ok: false, reason: 'unknown-challenge' };
-  const { userId, nonce } = parsed;
-  const key = storeKeys.challenge(userId, nonce);
+  const { userId, key } = parsed;
   const now = ctx.now();
   const reads = ctx.methods.reads(userId);
   const [challenge, ...records] = await ctx.store.getMany([key, ...reads.keys], now);

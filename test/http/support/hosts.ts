@@ -1,4 +1,5 @@
 import type { MessageCatalogue } from '../../../src/http/messages.js';
+import type { RequestContextOptions } from '../../../src/http/request-context.js';
 
 /** What every test host app takes: the environment and where to record the errors it hides. */
 export interface HostOptions {
@@ -17,6 +18,12 @@ export interface HostOptions {
    * request's `Accept-Language` (each host reads the header in its framework's idiom).
    */
   messages?: HostMessages;
+  /** The adapter's `requestContext` option (what of the request goes on events). */
+  requestContext?: RequestContextOptions;
+  /** Files the host serves at GET `path` (the browser suites' pages and scripts). */
+  pages?: Record<string, { type: string; body: string }>;
+  /** The port to listen on (default: any free one). */
+  port?: number;
 }
 
 /** A catalogue, or a function of the request's `Accept-Language` header choosing one. */
