@@ -14,6 +14,8 @@ export interface Actor {
  */
 export type CoreEventType =
   | 'code.replayed'
+  /** A sealed secret could not be opened (its key is not configured, or it is damaged): that method fails closed. */
+  | 'secret.unreadable'
   | 'admin.reset'
   | 'challenge.started'
   | 'verify.succeeded'
@@ -86,7 +88,7 @@ export type RaisedEvent = Pick<
 /** A subscriber to events: the host's `onEvent`, the metrics, the notices. */
 export type EventListener = (event: TwoFactorEvent) => void | Promise<void>;
 
-const FAILURE = /\.(failed|replayed|counter-regressed)$/;
+const FAILURE = /\.(failed|replayed|counter-regressed|unreadable)$/;
 const REFUSED = /\.(refused|locked|limited)$|^challenge\.ended$/;
 
 /** The outcome an event type stands for, read from its name so a new event needs no table entry. */

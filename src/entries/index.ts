@@ -5,6 +5,13 @@ export type { AdminAction } from '../app/context.js';
 export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../app/create-two-factor.js';
 export type { DevicesApi } from '../app/devices.js';
 export { methodApi } from '../app/facade-methods.js';
+export type {
+  KeyIdUsage,
+  KeyInventory,
+  KeysApi,
+  RekeyOptions,
+  RekeyResult,
+} from '../app/keys/keys-api.js';
 export type { LoginApi } from '../app/login/login-api.js';
 export type { LoginStart, StartOptions } from '../app/login/start.js';
 export type { LoginProof, VerifyOptions } from '../app/login/verify.js';
@@ -166,6 +173,7 @@ export type {
   CommitResult,
   Fields,
   OpFailure,
+  ScanPage,
   Store,
   StoredRecord,
   StoreOp,

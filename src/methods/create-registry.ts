@@ -145,6 +145,7 @@ export function createMethodRegistry(
     pendingDeletes: (userId, except) =>
       deletes(factors.filter((b) => b.module.id !== except).flatMap((b) => b.module.pendingKeys(userId))),
     factorFields: (except) => factors.filter((b) => b.module.id !== except).map(enabledField),
+    keyUses: () => all.flatMap((b) => b.module.keyUses ?? []),
     factorsOffGuard: (userId) => ({
       type: 'absent',
       key: storeKeys.user(userId),

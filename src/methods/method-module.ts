@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventName } from '../core/events.js';
 import type { Policy } from '../core/policy/policy-schema.js';
+import type { KeyUse } from '../store/key-use.js';
 import type { MethodContext } from './context.js';
 import type { MethodHttp } from './method-http.js';
 import type { FirstFactorIssue } from './method-registry.js';
@@ -82,6 +83,8 @@ export interface MethodModule {
   status?(ctx: MethodContext, user: UserRecords, factorOn: boolean): object;
   /** For recovery methods: what it issues with a user's first factor (ten backup codes). */
   issueWithFirstFactor?(ctx: MethodContext, userId: string, policy: Policy): FirstFactorIssue;
+  /** What it keeps under the application keys, for `tf.keys` (usage and rekey). */
+  readonly keyUses?: readonly KeyUse[];
   /** The facade namespace it adds (`tf.totp`), if any. */
   readonly api?: { readonly name: string; create(ctx: MethodContext): object };
   /** Calls it adds to `tf.login` (`sendEmailCode`); `core` is the facade's own (`verify`). */

@@ -1,5 +1,6 @@
 import type { RaisedEvent } from '../core/events.js';
 import type { Policy } from '../core/policy/policy-schema.js';
+import type { KeyUse } from '../store/key-use.js';
 import type { StoredRecord, StoreOp } from '../store/store.js';
 import type { ChallengeAddition, ChallengeAttempt, CodeMatch, MethodDemand, Proof } from './proof.js';
 import type { UserRecords } from './user-records.js';
@@ -66,6 +67,8 @@ export interface MethodRegistry {
   pendingDeletes(userId: string, except?: string): StoreOp[];
   /** The `{tag}:user` fields whose presence means a factor is on, for every factor but `except`. */
   factorFields(except?: string): string[];
+  /** What every method keeps under the application keys (`tf.keys`), the turned-off ones' too. */
+  keyUses(): KeyUse[];
   /** A guard that every factor of the user is off (fails with `exists` otherwise). */
   factorsOffGuard(userId: string): StoreOp;
   /** The ops that turn factor `method` off: its fields of `{tag}:user` and its own records go. */

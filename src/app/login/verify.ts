@@ -6,6 +6,7 @@ import type { ProofMethod, ResponseProof } from '../../methods/registry.js';
 import type { VerifyOptions } from '../../methods/verify-result.js';
 import { storableDeviceLabel } from '../../services/trusted-device-store.js';
 import type { Context } from '../context.js';
+import { refreshKeys } from '../keys/refresh-keys.js';
 import { finishChallenge } from './finish.js';
 import {
   endBudget,
@@ -88,7 +89,7 @@ export function createVerify(ctx: Context) {
     }
     // A registered method's id: the facade's types know the built-in ones.
     const proven = match as Extract<CodeMatch<ProofMethod>, { kind: 'match' }>;
-    return finishChallenge(ctx, {
+    const result = await finishChallenge(ctx, {
       userId,
       key,
       budget,
@@ -99,5 +100,8 @@ export function createVerify(ctx: Context) {
       now,
       options,
     });
+    // A secret read under an older key is sealed again under the current one (docs/keys.md).
+    if (result.ok) await refreshKeys(ctx, reads.keys, taken.read);
+    return result;
   };
 }

@@ -1,4 +1,5 @@
 import type { Policy } from '../../core/policy/policy-schema.js';
+import { lastingSealedField } from '../../store/key-use.js';
 import { storeKeys } from '../../store/keys.js';
 import type { StoreOp } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
@@ -6,10 +7,11 @@ import { defineMethod } from '../method-module.js';
 import type { FirstFactorIssue } from '../method-registry.js';
 import type { CodeAttempt, CodeMatch, Proof } from '../proof.js';
 import type { UserRecords } from '../user-records.js';
+import { recordKeyIds, rekeyRecord } from './backup-code-record.js';
 import { BackupCodeVault } from './backup-code-vault.js';
 import { type BackupCodesContext, createBackupCodesApi } from './backup-codes-api.js';
 import { backupCodeRoutes, backupCodesStatusBody } from './backup-codes-routes.js';
-import { formOf, mayBeForeignCode } from './foreign-codes.js';
+import { bcryptEntries, formOf, mayBeForeignCode, PEPPER_FIELD, pepperContext } from './foreign-codes.js';
 
 const codesOf = (user: UserRecords) => user['backupCodes']?.fields ?? null;
 
@@ -18,7 +20,8 @@ const matchOf = (redeem: StoreOp | null): CodeMatch | null =>
 
 /**
  * Ten single-use recovery codes, issued with the first factor and taken with the last. Record:
- * `backup-codes` (each code's keyed hash, or its sealed text in `viewable` storage).
+ * `backup-codes` (each code sealed: its digest, or its text in `viewable` storage; imported
+ * bcrypt hashes as they came, with their pepper sealed).
  */
 export const backupCodesModule = defineMethod({
   id: 'backup-code',
@@ -54,6 +57,25 @@ export const backupCodesModule = defineMethod({
       events: [{ type: 'backup-codes.generated', userId, detail: { count: codes.length } }],
     };
   },
+  keyUses: [
+    {
+      kind: 'backup-codes',
+      life: 'lasting',
+      records: ['backup-codes'],
+      keyIds: (fields) => recordKeyIds(fields),
+      rekey: rekeyRecord,
+    },
+    // Devise's pepper, imported with bcrypt-hashed codes: sealed, so it moves like a code.
+    lastingSealedField('backup-code-pepper', 'backup-codes', PEPPER_FIELD, pepperContext),
+    // Imported bcrypt hashes are under no application key: counted apart, never moved.
+    {
+      kind: 'backup-codes-bcrypt',
+      life: 'lasting',
+      records: ['backup-codes'],
+      keyIds: () => [],
+      unkeyed: (fields) => formOf(fields) === 'bcrypt' && bcryptEntries(fields).length > 0,
+    },
+  ],
   api: { name: 'backupCodes', create: createBackupCodesApi },
   events: ['backup-codes.generated', 'backup-code.used'],
   http: { routes: backupCodeRoutes, status: backupCodesStatusBody },

@@ -1,3 +1,4 @@
+import type { Fields } from '../../store/store.js';
 import { matchChallengeCode } from '../code-channel.js';
 import type { MethodContext } from '../context.js';
 import { defineMethod } from '../method-module.js';
@@ -51,6 +52,20 @@ export const phoneModule = defineMethod({
     /** The confirmed number, masked (`+*******0123`), or null. */
     return { phone: number ? maskPhone(number) : null };
   },
+  // A code's keyed hash cannot move to another key (the code is not kept): it lapses with the code.
+  keyUses: [
+    {
+      kind: 'phone-code',
+      life: 'lapses',
+      records: ['challenge:', 'phone-pending'],
+      keyIds: (fields: Fields, now: number) => {
+        const { phoneCode, phoneCodeKid } = fields;
+        const live =
+          phoneCode !== undefined && phoneCode !== 'void' && now < Number(fields['phoneCodeExpiresAt'] ?? 0);
+        return live && phoneCodeKid !== undefined ? [phoneCodeKid] : [];
+      },
+    },
+  ],
   api: { name: 'phone', create: createPhoneApi },
   login: { create: createPhoneLogin },
   events: [

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { type TotpOptions, TotpVerifier } from '../../core/otp/totp-verifier.js';
+import { lastingSealedField, sealedKeyIds } from '../../store/key-use.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import type { MethodContext } from '../context.js';
 import { defineMethod } from '../method-module.js';
+import { openSealed } from '../open-sealed.js';
 import type { CodeAttempt } from '../proof.js';
 import { type UserRecords, userField } from '../user-records.js';
 import { userVerifier } from './totp-profile.js';
@@ -42,7 +44,9 @@ export const totpModule = defineMethod({
   matchCode(ctx: TotpContext, { userId, code, now, user }: CodeAttempt) {
     const sealed = userField(user, userFields.totp);
     if (sealed === undefined) return null;
-    const secret = ctx.keyring.open(sealed, totpSealContext(userId));
+    // Unreadable (its key removed): no code of it matches, and the other methods are still tried.
+    const secret = openSealed(ctx, { sealed, context: totpSealContext(userId), userId, method: 'totp' });
+    if (secret === null) return null;
     const afterStep = lastStep(user);
     // An app linked by another system may count its codes differently (totp-profile.ts).
     const { verifier, at } = userVerifier(ctx, user);
@@ -71,6 +75,17 @@ export const totpModule = defineMethod({
     /** The authenticator app is linked. */
     totp: userField(user, userFields.totp) !== undefined,
   }),
+  // The linked secret is sealed again on rekey. A pending one is left to lapse with its setup (15
+  // minutes): sealing it again would make a confirm in flight, which takes it only as read, fail.
+  keyUses: [
+    lastingSealedField('totp', 'user', userFields.totp, totpSealContext),
+    {
+      kind: 'totp-setup',
+      life: 'lapses',
+      records: ['totp-pending'],
+      keyIds: (fields) => sealedKeyIds(fields, 'secret'),
+    },
+  ],
   api: { name: 'totp', create: createTotpApi },
   events: ['totp.setup-started', 'totp.enabled', 'totp.disabled'],
   notices: { name: 'an authenticator app', added: ['totp.enabled'], removed: ['totp.disabled'] },
