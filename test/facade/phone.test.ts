@@ -118,6 +118,19 @@ for (const target of storesUnderTest()) {
       expect((await h.tf.phone.confirmSetup('ana', digits)).ok).toBe(true);
     });
 
+    it('a code in flight and a setup in progress are counted by tf.keys as lapsing phone codes on their key', async () => {
+      const h = withPhone(await target.make());
+      await enrollPhone(h, 'ana');
+      const { challengeId } = await startChallenge(h, 'ana');
+      await h.tf.login.sendPhoneCode(challengeId);
+      await h.tf.phone.beginSetup('ben', '+14155550123');
+      const { keys } = await h.tf.keys.inventory();
+      expect(keys.find((key) => key.status === 'current')?.kinds).toMatchObject({ 'phone-code': 2 });
+      h.clock.advance(10 * MINUTE);
+      const later = await h.tf.keys.inventory();
+      expect(later.keys.find((key) => key.status === 'current')?.kinds['phone-code']).toBeUndefined();
+    });
+
     it('login: offered, the code bound to its challenge, single use, valid until 9:59', async () => {
       const h = withPhone(await target.make());
       await enrollPhone(h, 'ana');
