@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
 import { createTwoFactor, MemoryMailer, MemorySender, MemoryStore } from '../../src/entries/index.js';
-import { fakeClock } from '../helpers/harness.js';
+import { fakeClock, testKey } from '../helpers/harness.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
 
 let browser: Browser;
@@ -19,7 +19,7 @@ beforeAll(async () => {
     issuer: 'CloudFon CX',
     store: new MemoryStore(),
     mailer: new MemoryMailer(),
-    keys: 'c'.repeat(64),
+    keys: testKey('phone example'),
     now: clock.now,
     policyCacheMs: 0,
     phone: { sender: texts },
