@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint, key rotation, import, statusMany. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|telemetry|ui-size|import|cold-start|status-many`
+ * the HTTP verify endpoint, key rotation, import, statusMany. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|telemetry|ui-size|import|cold-start|methods|status-many`
  * runs one part. Every part is
  * bounded in count and time.
  */
@@ -23,4 +23,5 @@ if (!only || only === 'cold-start') await (await import('./cold-start.js')).benc
 if (!only || only === 'telemetry') await (await import('./telemetry.js')).benchTelemetry();
 if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();
 if (!only || only === 'import') await (await import('./import.js')).benchImport();
+if (!only || only === 'methods') await (await import('./methods.js')).benchMethods();
 if (!only || only === 'status-many') await (await import('./status-many.js')).benchStatusMany();

@@ -1,10 +1,11 @@
 import type { Actor } from '../core/events.js';
 import type { Policy, PolicyInput } from '../core/policy/policy-schema.js';
 import type { MethodContext } from '../methods/context.js';
+import type { MethodAdminAction } from '../methods/registry.js';
 import type { OrgAccess } from './orgs.js';
 
-/** The admin actions `authorize` decides. */
-export type AdminAction = 'issue-backup-code' | 'reset-2fa' | 'read-status' | 'set-policy';
+/** The admin actions `authorize` decides: the facade's own, and those of the methods' admin calls. */
+export type AdminAction = 'reset-2fa' | 'read-status' | 'set-policy' | MethodAdminAction;
 
 /**
  * What `authorize` answers: `true` lets an actor act inside its own org; `'any-org'` also lets an

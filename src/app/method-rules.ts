@@ -1,17 +1,17 @@
 import type { Policy } from '../core/policy/policy-schema.js';
 import { permittedFactors, type Requirement, requirementOf } from '../core/policy/requirement.js';
-import { type UserRecords, userField } from '../methods/method-module.js';
-import { type ChallengeMethod, methodModules } from '../methods/registry.js';
+import type { MethodModule } from '../methods/method-module.js';
+import type { MethodDemand } from '../methods/proof.js';
+import type { ChallengeMethod } from '../methods/registry.js';
+import { type UserRecords, userField } from '../methods/user-records.js';
 import { userFields } from '../store/layout.js';
 import type { Context } from './context.js';
 
 /** What the method rules need of each method, as the registry lists them. */
-const methodFacts = methodModules.map((m) => ({
-  id: m.id as string,
-  role: m.role,
-  phishingResistant: 'phishingResistant' in m && m.phishingResistant === true,
-}));
-const recovery = new Set(methodFacts.filter((m) => m.role === 'recovery').map((m) => m.id));
+const factsOf = (modules: readonly MethodModule[]) =>
+  modules.map((m) => ({ id: m.id, role: m.role, phishingResistant: m.phishingResistant === true }));
+const recoveryOf = (modules: readonly MethodModule[]) =>
+  new Set(modules.filter((m) => m.role === 'recovery').map((m) => m.id));
 
 /** A user's standing under the policy's rules. */
 export interface UserRules {
@@ -40,14 +40,17 @@ export async function userRules(
   userId: string,
   policy: Policy,
   user: UserRecords,
-  options: { roles?: readonly string[] | undefined; now: number },
+  options: { roles?: readonly string[] | undefined; now: number; demand?: MethodDemand },
 ): Promise<UserRules> {
   const roles = options.roles ?? (needsRoles(policy) ? await ctx.orgs.rolesOf(userId) : []);
-  const permitted = permittedFactors(policy, roles, methodFacts);
+  const permitted = permittedFactors(policy, roles, factsOf(ctx.methods.modules));
+  const recovery = recoveryOf(ctx.methods.modules);
   const factorOn = ctx.methods.enabledFactors(user).some((factor) => permitted.has(factor));
   const permits = (method: string) => permitted.has(method) || (recovery.has(method) && factorOn);
   return {
-    offered: ctx.methods.offered(user).filter(permits),
+    offered: ctx.methods
+      .offered(user, options.demand ?? { phishingResistant: false })
+      .filter(permits) as ChallengeMethod[],
     requirement: requirementOf(policy, {
       roles,
       graceStartedAt: instant(userField(user, userFields.graceAt)),
@@ -58,8 +61,6 @@ export async function userRules(
   };
 }
 
-const offeredByName = new Set(methodModules.filter((m) => m.offered).map((m) => m.id as string));
-
 /**
  * Whether a proof of `method` counts on a challenge: a method a challenge lists must be among the
  * ones this challenge offered (what the policy allowed this user when it started), and a factor
@@ -67,12 +68,14 @@ const offeredByName = new Set(methodModules.filter((m) => m.offered).map((m) => 
  * whenever the challenge exists, as before.
  */
 export function proofCounts(
+  ctx: Context,
   policy: Policy,
   challenge: Readonly<Record<string, string>>,
   method: string,
 ): boolean {
-  if (!offeredByName.has(method)) return true;
+  const module = ctx.methods.modules.find((m) => m.id === method);
+  if (!module?.offered) return true;
   if (!(challenge['methods'] ?? '').split(',').includes(method)) return false;
   const { allowed } = policy.methods;
-  return recovery.has(method) || allowed === undefined || allowed.includes(method);
+  return module.role === 'recovery' || allowed === undefined || allowed.includes(method);
 }

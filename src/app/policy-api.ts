@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Actor } from '../core/events.js';
 import type { Policy, PolicyInput } from '../core/policy/policy-schema.js';
 import { actorSchema, parseInput, storableText, userIdSchema } from '../core/validation.js';
-import { factorIds } from '../methods/registry.js';
 import { authorizeOrThrow } from './admin-scope.js';
 import type { Context } from './context.js';
 import { ANY_ORG } from './orgs.js';
@@ -33,9 +32,12 @@ export interface PolicyApi {
  * A policy input is an object (its fields are checked as the policy they produce); the methods it
  * allows are factors the registry lists.
  */
-const policyInputSchema = z.looseObject({
-  methods: z.looseObject({ allowed: z.array(z.enum(factorIds)).optional() }).optional(),
-});
+const policyInputSchema = (factorIds: readonly string[]) =>
+  z.looseObject({
+    methods: z
+      .looseObject({ allowed: z.array(z.enum(factorIds as [string, ...string[]])).optional() })
+      .optional(),
+  });
 const orgSchema = storableText()
   .min(1)
   .max(256)
@@ -51,7 +53,7 @@ export function createPolicyApi(ctx: Context): PolicyApi {
       return ctx.policy({ fresh: true, ...(scope.userId !== undefined ? { userId: scope.userId } : {}) });
     },
     async set(input, options) {
-      parseInput(policyInputSchema, input, 'policy');
+      parseInput(policyInputSchema(ctx.methods.factorIds), input, 'policy');
       const { org, actor: actorInput } = parseInput(setOptionsSchema, options, 'options') ?? {};
       const actor =
         actorInput === undefined

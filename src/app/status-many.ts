@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Policy } from '../core/policy/policy-schema.js';
 import { parseInput, userIdSchema } from '../core/validation.js';
-import { type TwoFactorStatus, type UserRecords, userField } from '../methods/method-module.js';
+import type { TwoFactorStatus } from '../methods/registry.js';
+import { type UserRecords, userField } from '../methods/user-records.js';
 import { parseDevices } from '../services/trusted-device-store.js';
 import { storeKeys } from '../store/keys.js';
 import { userFields } from '../store/layout.js';
@@ -60,7 +61,7 @@ function statusOf(ctx: Context, user: UserRecords, rest: Array<StoredRecord | nu
   const { lockedUntil } = attemptState(attempts?.fields);
   const last = userField(user, userFields.lastSecondFactorAt);
   return {
-    ...ctx.methods.status(user),
+    ...(ctx.methods.status(user) as TwoFactorStatus),
     lockedUntil: lockedUntil > now ? lockedUntil : null,
     trustedBrowsers: devices ? parseDevices(devices.fields, now).length : 0,
     lastSecondFactorAt: last === undefined ? null : Number(last),

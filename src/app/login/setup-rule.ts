@@ -1,6 +1,6 @@
 import type { LoginDecision } from '../../core/policy/decide-login.js';
 import type { Policy } from '../../core/policy/policy-schema.js';
-import { type UserRecords, userField } from '../../methods/method-module.js';
+import { type UserRecords, userField } from '../../methods/user-records.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import type { Context } from '../context.js';

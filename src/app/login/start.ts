@@ -3,19 +3,24 @@ import { decideLogin } from '../../core/policy/decide-login.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
 import { randomToken } from '../../core/random.js';
 import { parseInput, userIdSchema } from '../../core/validation.js';
-import type { ChallengeMethod } from '../../methods/registry.js';
-import type { WebauthnRequestOptions } from '../../methods/webauthn/webauthn-json.js';
+import { challengeIdOf, challengeKeyOf } from '../../methods/challenge-id.js';
+import type { MethodDemand } from '../../methods/proof.js';
+import type { ChallengeExtras, ChallengeMethod } from '../../methods/registry.js';
 import { sessionRef } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { userRules } from '../method-rules.js';
-import { challengeIdOf, challengeKeyOf } from './challenge-id.js';
 import { noteSetupRule } from './setup-rule.js';
+import { PHISHING_RESISTANT_FIELD } from './verify.js';
 
 const DAY_MS = 86_400_000;
 /** Challenge records outlive their deadline this long, so a late verify says `expired`, not `unknown-challenge`. */
 const CHALLENGE_GRACE_MS = 3_600_000;
 
-/** What `login.start` decides (a decision, not a success or failure: hence `status`). */
+/**
+ * What `login.start` decides (a decision, not a success or failure: hence `status`). A challenge
+ * carries what its offered methods add (`webauthnOptions`: the options for
+ * `navigator.credentials.get()`, 5 minutes, when security keys are offered).
+ */
 export type LoginStart =
   | { status: 'not-required' }
   | { status: 'setup-required' }
@@ -25,29 +30,16 @@ export type LoginStart =
    */
   | { status: 'setup-recommended'; deadline: number }
   | { status: 'trusted-device'; deviceId: string }
-  | {
+  | ({
       status: 'challenge';
       challengeId: string;
       methods: ChallengeMethod[];
       expiresAt: number;
-      /** When `webauthn` is offered: the options for `navigator.credentials.get()` (5 minutes). */
-      webauthnOptions?: WebauthnRequestOptions;
-    };
-
-const token = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a key factorkit issued');
-const startOptionsSchema = z
-  .object({
-    deviceToken: z.string().max(256).optional(),
-    stepUp: z.boolean().optional(),
-    session: token.optional(),
-    deviceId: token.optional(),
-    roles: z.array(z.string().max(100)).max(100).optional(),
-  })
-  .optional();
+    } & ChallengeExtras);
 
 /** Options of `login.start`. */
 export interface StartOptions {
-  /** The trusted-browser cookie's token (a login on a trusted browser asks for no code). */
+  /** The trusted-browser cookie's token, if the browser sent one. */
   deviceToken?: string | undefined;
   /** A re-verification of a signed-in user: always asks, never takes an admin-issued code. */
   stepUp?: boolean | undefined;
@@ -65,7 +57,24 @@ export interface StartOptions {
   deviceId?: string | undefined;
   /** The user's roles, for policy rules that name roles (default: `rolesOf`, asked only when a rule needs it). */
   roles?: readonly string[] | undefined;
+  /**
+   * Offer and accept only phishing-resistant methods (security keys) on this challenge: a code a
+   * phishing page could relay is refused. A user without one gets a challenge no method can end.
+   */
+  phishingResistant?: boolean | undefined;
 }
+
+const token = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a key factorkit issued');
+const startOptionsSchema = z
+  .object({
+    deviceToken: z.string().max(256).optional(),
+    stepUp: z.boolean().optional(),
+    session: token.optional(),
+    deviceId: token.optional(),
+    phishingResistant: z.boolean().optional(),
+    roles: z.array(z.string().max(100)).max(100).optional(),
+  })
+  .optional();
 
 /** Who counts a step-up's wrong codes, as its challenge id names it (null: the account). */
 function budgetOf(options: z.output<typeof startOptionsSchema>): string | null {
@@ -92,9 +101,14 @@ export function createStart(ctx: Context) {
       device !== null &&
       device.createdAt > policy.devicesTrustedFrom &&
       now < device.createdAt + (days ?? 0) * DAY_MS;
-    const rules = await userRules(ctx, userId, policy, user, { roles: options.roles, now });
+    const demand: MethodDemand = { phishingResistant: options.phishingResistant === true };
+    const rules = await userRules(ctx, userId, policy, user, { roles: options.roles, now, demand });
+    // A user with an allowed factor is always asked, even when none is offered now (turned off by
+    // the host, or not admitted by the demand): 2FA never falls away because a method did. A user
+    // whose factors the policy forbids is asked to set up an allowed one instead.
     const decision = decideLogin(policy, rules.offered, deviceTrusted, {
       stepUp: options.stepUp ?? false,
+      enrolled: ctx.methods.enabledFactors(user).some((factor) => rules.permits(factor)),
       requirement: rules.requirement,
     });
     if (decision.status === 'trusted-device') return { status: 'trusted-device', deviceId: device!.id };
@@ -114,17 +128,17 @@ export function createStart(ctx: Context) {
       deadline: String(deadline),
       attempts: '0',
       lockedUntil: '0',
+      ...(demand.phishingResistant ? { [PHISHING_RESISTANT_FIELD]: '1' } : {}),
     };
     const budget = budgetOf(options);
     const key = challengeKeyOf(userId, nonce, budget);
     await ctx.store.commit([{ type: 'put', key, fields, expiresAt: deadline + CHALLENGE_GRACE_MS }], now);
     await ctx.emit({ type: 'challenge.started', userId, detail: { purpose } });
-    return {
-      ...(added.extras as { webauthnOptions?: WebauthnRequestOptions }),
-      status: 'challenge',
+    return Object.assign(added.extras as ChallengeExtras, {
+      status: 'challenge' as const,
       challengeId: challengeIdOf(userId, nonce, budget),
-      methods: decision.methods,
+      methods: decision.methods as ChallengeMethod[],
       expiresAt: deadline,
-    };
+    });
   };
 }

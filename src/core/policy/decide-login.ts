@@ -17,15 +17,17 @@ export type LoginDecision<M extends string = string> =
  * (empty: none is set up); `deviceTrusted` is whether the browser presented a valid, unexpired,
  * unrevoked token of this user; `requirement` is the rule for this user when they have no method.
  * A user with no method is never asked for a code (an admin-issued code helps someone who has a
- * method but lost it). Step-up always asks.
+ * method but lost it). `enrolled`: the user has a factor, even if none is offered now (a method the
+ * host turned off): such a user is still asked, with a challenge only an admin-issued code can end.
+ * Step-up always asks.
  */
 export function decideLogin<M extends string>(
   policy: Policy,
   methods: readonly M[],
   deviceTrusted: boolean,
-  options: { stepUp?: boolean; requirement?: Requirement } = {},
+  options: { stepUp?: boolean; enrolled?: boolean; requirement?: Requirement } = {},
 ): LoginDecision<M> {
-  if (methods.length === 0) {
+  if (methods.length === 0 && !options.enrolled) {
     // Without the user's facts: the rule as it stands for someone with no roles and no grace begun.
     const requirement =
       options.requirement ??

@@ -56,18 +56,6 @@ export const adminRoutes: Route[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/admin/users/:userId/backup-code',
-    guard: 'admin',
-    permission: 'actor',
-    summary: 'A one-time code for an agent: 30 minutes, single use, login only',
-    responses: {
-      200: { description: 'the code, to hand over once', body: bodies.adminCode },
-      409: { description: 'not-enabled: the agent has no method', body: bodies.errorBody },
-    },
-    handle: async (ctx) => json(200, await ctx.tf.admin.issueBackupCode(ctx.actor as Actor, target(ctx))),
-  },
-  {
     method: 'GET',
     path: '/admin/overview',
     guard: 'admin',
@@ -88,15 +76,6 @@ export const adminRoutes: Route[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/admin/users/:userId/status',
-    guard: 'admin',
-    permission: 'actor',
-    summary: "An agent's 2FA status (the agents page's 2FA column)",
-    responses: { 200: { description: 'the status', body: bodies.status } },
-    handle: async (ctx) => json(200, await ctx.tf.admin.status(ctx.actor as Actor, target(ctx))),
-  },
-  {
     method: 'POST',
     path: '/admin/users/:userId/reset',
     guard: 'admin',
@@ -112,3 +91,16 @@ export const adminRoutes: Route[] = [
     },
   },
 ];
+
+/** `GET /admin/users/:userId/status`, answered with the status body the methods make up. */
+export function adminStatusRoute(statusBody: z.ZodType): Route {
+  return {
+    method: 'GET',
+    path: '/admin/users/:userId/status',
+    guard: 'admin',
+    permission: 'actor',
+    summary: "An agent's 2FA status (the agents page's 2FA column)",
+    responses: { 200: { description: 'the status', body: statusBody } },
+    handle: async (ctx) => json(200, await ctx.tf.admin.status(ctx.actor as Actor, target(ctx))),
+  };
+}
