@@ -1,6 +1,7 @@
 import type { Actor } from '../core/events.js';
 import type { Policy, PolicyInput } from '../core/policy/policy-schema.js';
 import type { MethodContext } from '../methods/context.js';
+import type { MethodModule } from '../methods/method-module.js';
 import type { MethodAdminAction } from '../methods/registry.js';
 import type { OrgAccess } from './orgs.js';
 
@@ -21,6 +22,8 @@ export interface Context extends MethodContext {
     targetUserId: string,
     scope: { org: string | null },
   ) => AuthorizeAnswer | Promise<AuthorizeAnswer>;
+  /** Every registered method module, factors first (the policy's method rules read their role and flags). */
+  modules: readonly MethodModule[];
   /** Membership, as the host's `orgOf` and `rolesOf` tell it. */
   orgs: OrgAccess;
   /** Stores a new policy over the current one: the platform's, or one org's. */

@@ -257,6 +257,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     ),
     authorize: options.authorize ?? denyEveryAdminAction,
     orgs,
+    modules,
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000, orgs),
   } as Context;
   ctx.methods = createMethodRegistry(ctx, modules, parsed);

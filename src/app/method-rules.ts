@@ -43,8 +43,8 @@ export async function userRules(
   options: { roles?: readonly string[] | undefined; now: number; demand?: MethodDemand },
 ): Promise<UserRules> {
   const roles = options.roles ?? (needsRoles(policy) ? await ctx.orgs.rolesOf(userId) : []);
-  const permitted = permittedFactors(policy, roles, factsOf(ctx.methods.modules));
-  const recovery = recoveryOf(ctx.methods.modules);
+  const permitted = permittedFactors(policy, roles, factsOf(ctx.modules));
+  const recovery = recoveryOf(ctx.modules);
   const factorOn = ctx.methods.enabledFactors(user).some((factor) => permitted.has(factor));
   const permits = (method: string) => permitted.has(method) || (recovery.has(method) && factorOn);
   return {
@@ -73,7 +73,7 @@ export function proofCounts(
   challenge: Readonly<Record<string, string>>,
   method: string,
 ): boolean {
-  const module = ctx.methods.modules.find((m) => m.id === method);
+  const module = ctx.modules.find((m) => m.id === method);
   if (!module?.offered) return true;
   if (!(challenge['methods'] ?? '').split(',').includes(method)) return false;
   const { allowed } = policy.methods;

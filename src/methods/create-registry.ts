@@ -65,7 +65,6 @@ export function createMethodRegistry(
     !demand.phishingResistant || module.phishingResistant === true;
 
   const registry: MethodRegistry = {
-    modules,
     factorIds: factors.map((b) => b.module.id),
     available: (id) => on.has(id),
     reads(userId, proof) {

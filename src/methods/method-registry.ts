@@ -2,7 +2,6 @@ import type { RaisedEvent } from '../core/events.js';
 import type { Policy } from '../core/policy/policy-schema.js';
 import type { KeyUse } from '../store/key-use.js';
 import type { StoredRecord, StoreOp } from '../store/store.js';
-import type { MethodModule } from './method-module.js';
 import type { ChallengeAddition, ChallengeAttempt, CodeMatch, MethodDemand, Proof } from './proof.js';
 import type { UserRecords } from './user-records.js';
 import type { CoreLogin } from './verify-result.js';
@@ -30,8 +29,6 @@ export interface FirstFactorIssue {
  * never import it, they reach it through their context (`ctx.methods`).
  */
 export interface MethodRegistry {
-  /** Every registered module, factors first (the policy's method rules read their role and flags). */
-  readonly modules: readonly MethodModule[];
   /** The ids of the factors (the methods that turn 2FA on), in order. */
   readonly factorIds: readonly string[];
   /** Whether method `id` is registered and the host turned it on (a method off unless enabled). */
