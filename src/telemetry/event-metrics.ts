@@ -10,6 +10,24 @@ const word = (value: unknown, fallback: string): string =>
 
 const purpose = (event: TwoFactorEvent) => word(event.detail?.['purpose'], 'login');
 
+/** A code channel's delivery events (`email.code-sent`, `phone.code-refused`, a host method's ...). */
+const CODE_DELIVERY = /^[a-z][a-z0-9-]*\.(code-sent|setup-started|code-refused|code-failed)$/;
+
+function codeSendAttributes(event: TwoFactorEvent, method: string, delivery: string): Attributes {
+  const outcome =
+    delivery === 'code-failed'
+      ? 'failed'
+      : delivery === 'code-refused'
+        ? word(event.detail?.['reason'], 'cooldown')
+        : 'sent';
+  const purposeFallback = delivery === 'setup-started' ? 'setup' : 'login';
+  return {
+    'factorkit.method': method,
+    'factorkit.outcome': outcome,
+    'factorkit.purpose': word(event.detail?.['purpose'], purposeFallback),
+  };
+}
+
 /** How each security signal counts. Events carry the facts; the metrics are a view of them. */
 function countsOf(event: TwoFactorEvent): Count[] {
   const method = event.method ?? 'unknown';
@@ -43,26 +61,6 @@ function countsOf(event: TwoFactorEvent): Count[] {
           { 'factorkit.lock.scope': event.type.split('.')[0]!, 'factorkit.purpose': purpose(event) },
         ],
       ];
-    case 'email.code-sent':
-    case 'email.setup-started':
-      return [
-        [
-          'factorkit.email.codes',
-          { 'factorkit.outcome': 'sent', 'factorkit.purpose': word(event.detail?.['purpose'], 'setup') },
-        ],
-      ];
-    case 'email.code-refused':
-    case 'email.code-failed':
-      return [
-        [
-          'factorkit.email.codes',
-          {
-            'factorkit.outcome':
-              event.type === 'email.code-failed' ? 'failed' : word(event.detail?.['reason'], 'cooldown'),
-            'factorkit.purpose': word(event.detail?.['purpose'], 'login'),
-          },
-        ],
-      ];
     case 'admin.backup-code-issued':
       return [['factorkit.admin.codes', {}]];
     case 'admin.reset':
@@ -81,12 +79,15 @@ function countsOf(event: TwoFactorEvent): Count[] {
         ],
       ];
     }
-    default:
+    default: {
+      const delivery = CODE_DELIVERY.exec(event.type)?.[1];
+      if (delivery) return [['factorkit.code.sends', codeSendAttributes(event, method, delivery)]];
       if (/\.(enabled|registered)$/.test(event.type))
         return [['factorkit.enrolments', { 'factorkit.method': method }]];
       if (event.type.endsWith('.disabled'))
         return [['factorkit.disablements', { 'factorkit.method': method }]];
       return [];
+    }
   }
 }
 

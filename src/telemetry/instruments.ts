@@ -17,11 +17,12 @@ export const instruments = {
     description: 'Locks armed by failed proofs: on one challenge, or on the account',
     attributes: ['factorkit.lock.scope', 'factorkit.purpose'],
   },
-  'factorkit.email.codes': {
+  'factorkit.code.sends': {
     kind: 'counter',
     unit: '{code}',
-    description: 'Email codes sent, refused (cooldown, hourly cap) or failed (the mailer threw)',
-    attributes: ['factorkit.outcome', 'factorkit.purpose'],
+    description:
+      'One-time codes sent by a code channel (email, text message, voice), refused (cooldown, hourly cap) or failed (the mailer or sender threw)',
+    attributes: ['factorkit.method', 'factorkit.outcome', 'factorkit.purpose'],
   },
   'factorkit.admin.codes': {
     kind: 'counter',

@@ -4,6 +4,7 @@ import session from 'express-session';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { twoFactorRouter } from '../../src/adapters/express.js';
+import { MemorySender } from '../../src/entries/index.js';
 import { RedisStore } from '../../src/stores/redis/redis-store.js';
 import { detectOpenTelemetry } from '../../src/telemetry/opentelemetry.js';
 import { enrollEmail, enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
@@ -113,9 +114,18 @@ for (const target of storesUnderTest().filter((t) => t.name !== 'memory' && t.na
       expect(await h.tf.login.sendEmailCode(challengeId)).toMatchObject({ ok: false, reason: 'cooldown' });
       const points = await otel.metrics();
       expect(
-        total(points, 'factorkit.email.codes', { 'factorkit.outcome': 'sent', 'factorkit.purpose': 'login' }),
+        total(points, 'factorkit.code.sends', {
+          'factorkit.method': 'email',
+          'factorkit.outcome': 'sent',
+          'factorkit.purpose': 'login',
+        }),
       ).toBe(1);
-      expect(total(points, 'factorkit.email.codes', { 'factorkit.outcome': 'cooldown' })).toBe(1);
+      expect(
+        total(points, 'factorkit.code.sends', {
+          'factorkit.method': 'email',
+          'factorkit.outcome': 'cooldown',
+        }),
+      ).toBe(1);
       expect(
         total(points, 'factorkit.mail.sends', {
           'factorkit.mail.purpose': 'code',
@@ -123,6 +133,26 @@ for (const target of storesUnderTest().filter((t) => t.name !== 'memory' && t.na
         }),
       ).toBe(1);
       attributesNeverCarry(points, [SECRET_USER, h.lastEmailCode(SECRET_USER)]);
+    });
+
+    it('a text-message code: counted by its method, as email codes are (a channel named nowhere in telemetry)', async () => {
+      const sender = new MemorySender();
+      const h = makeTwoFactor(await target.make(), { openTelemetry: otel.api, phone: { sender } });
+      const number = '+442079460958';
+      expect(await h.tf.phone.beginSetup(SECRET_USER, number)).toMatchObject({ ok: true });
+      expect(await h.tf.phone.beginSetup(SECRET_USER, number)).toMatchObject({
+        ok: false,
+        reason: 'cooldown',
+      });
+      const points = await otel.metrics();
+      const sends = (outcome: string) =>
+        total(points, 'factorkit.code.sends', {
+          'factorkit.method': 'phone',
+          'factorkit.outcome': outcome,
+          'factorkit.purpose': 'setup',
+        });
+      expect([sends('sent'), sends('cooldown')]).toEqual([1, 1]);
+      attributesNeverCarry(points, [SECRET_USER, number]);
     });
 
     it('an admin code: counted, and its span carries no one', async () => {
