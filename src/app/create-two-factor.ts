@@ -22,7 +22,7 @@ import { eventMetrics } from '../telemetry/event-metrics.js';
 import { instrumentFacade } from '../telemetry/instrument-facade.js';
 import { instrumentMailer } from '../telemetry/instrument-mailer.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
-import { type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
+import { isOpenTelemetryApi, type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
 import { type AdminApi, createAdminApi } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
@@ -140,10 +140,7 @@ const optionsSchema = z.object({
   openTelemetry: z
     .union([
       z.literal(false),
-      z.custom<OpenTelemetryApi>(
-        (value) => typeof value === 'object' && value !== null && 'trace' in value && 'metrics' in value,
-        { message: 'must be the @opentelemetry/api module' },
-      ),
+      z.custom<OpenTelemetryApi>(isOpenTelemetryApi, { message: 'must be the @opentelemetry/api module' }),
     ])
     .optional(),
 });

@@ -1,0 +1,79 @@
+/**
+ * The telemetry bench's calls in a process of their own, for `valgrind --tool=callgrind`
+ * (bench/telemetry-instructions.ts drives it): `login.verify` with a correct code through two
+ * facades on one store, without and with telemetry, the SDK registered either way. Each line on
+ * stdin (`off 500`, `on 500`) runs that many calls on one side, `gc` a full collection (with
+ * `--expose-gc`), each answered `done`; `ready` says the warm-up is over.
+ *
+ *   tsx bench/telemetry-calls.ts <memory|redis:PORT> <sampleRatio> <host|bare> <collectorUrl> <warmUp> <calls>
+ */
+import { createInterface } from 'node:readline';
+import * as api from '@opentelemetry/api';
+import { Redis } from 'ioredis';
+import { MemoryStore, type Store } from '../src/entries/index.js';
+import { RedisStore } from '../src/entries/redis.js';
+import { benchTwoFactor, prepare } from './bench-facade.js';
+import { startSdk } from './telemetry-sdk.js';
+
+/** Calls between two scrapes: a count, not a timer, so a slower process is not scraped more per call. */
+const SCRAPE_EVERY_CALLS = 500;
+
+const [
+  where = 'memory',
+  ratio = '0',
+  shape = 'bare',
+  collectorUrl = '',
+  warmUpArg = '300',
+  callsArg = '2000',
+] = process.argv.slice(2);
+const warmUp = Number(warmUpArg);
+const redis = where.startsWith('redis:')
+  ? new Redis({ host: '127.0.0.1', port: Number(where.slice(6)) })
+  : null;
+const store: Store = redis ? new RedisStore({ client: redis }) : new MemoryStore();
+const { users } = await prepare(store, 2 * warmUp + Number(callsArg), `calls-${process.pid}-${Date.now()}`);
+// Exports go by size (512 spans), not by a timer that a slower process would fire more often per call.
+const sdk = await startSdk({ sampleRatio: Number(ratio), collectorUrl, scheduledDelayMillis: 3_600_000 });
+const facades = {
+  off: benchTwoFactor(store, undefined, { openTelemetry: false }),
+  on: benchTwoFactor(store, undefined, { openTelemetry: api }),
+};
+const host = api.trace.getTracer('host');
+
+let next = 0;
+async function verify(side: 'off' | 'on') {
+  const user = users[next++]!;
+  const result = await facades[side].login.verify(user.challengeId, user.code);
+  if (!result.ok) throw new Error(`verify failed: ${JSON.stringify(result)}`);
+}
+/** A request span around the call, as a host's HTTP instrumentation makes it (`host`), or none. */
+async function call(side: 'off' | 'on') {
+  if (shape !== 'host') return verify(side);
+  await host.startActiveSpan('POST /2fa/login/verify', async (span) => {
+    await verify(side);
+    span.end();
+  });
+}
+let calls = 0;
+async function run(side: 'off' | 'on', count: number) {
+  for (let i = 0; i < count; i++) {
+    await call(side);
+    if (++calls % SCRAPE_EVERY_CALLS === 0) await sdk.scrape();
+  }
+}
+
+await run('off', warmUp);
+await run('on', warmUp);
+console.log('ready');
+const collect = (globalThis as { gc?: () => void }).gc;
+for await (const line of createInterface({ input: process.stdin })) {
+  const [side, count] = line.split(' ');
+  // A full collection between phases, counted apart: one phase does not pay for another's garbage.
+  if (side === 'gc') collect?.();
+  else if (side === 'off' || side === 'on') await run(side, Number(count));
+  else break;
+  console.log('done');
+}
+await sdk.stop();
+await redis?.quit();
+process.exit(0);
