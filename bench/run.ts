@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint. `npm run bench -- totp|stores|sqlite|footprint|scale|http|http-adapters|telemetry|telemetry-instructions` runs one part. Every part is
+ * the HTTP verify endpoint. `npm run bench -- totp|stores|sqlite|footprint|scale|http|http-adapters|telemetry|telemetry-parts|telemetry-instructions` runs one part. Every part is
  * bounded in count and time.
  */
 import { benchTotp } from './totp.js';
@@ -17,6 +17,7 @@ if (!only || only === 'scale') await (await import('./scale.js')).benchScale();
 if (!only || only === 'http') await (await import('./http.js')).benchHttp();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();
 if (!only || only === 'telemetry') await (await import('./telemetry.js')).benchTelemetry();
+if (only === 'telemetry-parts') await (await import('./telemetry-parts.js')).benchTelemetryParts();
 // Minutes under valgrind: only when asked for.
 if (only === 'telemetry-instructions')
   await (await import('./telemetry-instructions.js')).benchTelemetryInstructions(process.argv.slice(3));

@@ -2,8 +2,9 @@
  * The telemetry bench's calls in a process of their own, for `valgrind --tool=callgrind`
  * (bench/telemetry-instructions.ts drives it): `login.verify` with a correct code through two
  * facades on one store, without and with telemetry, the SDK registered either way. Each line on
- * stdin (`off 500`, `on 500`) runs that many calls on one side, `gc` a full collection (with
- * `--expose-gc`), each answered `done`; `ready` says the warm-up is over.
+ * stdin (`off 500`, `on 500`) runs that many calls on one side, `scrape` reads the Prometheus
+ * exporter once, `gc` makes a full collection (with `--expose-gc`), each answered `done`; `ready`
+ * says the warm-up is over.
  *
  *   tsx bench/telemetry-calls.ts <memory|redis:PORT> <sampleRatio> <host|bare> <collectorUrl> <warmUp> <calls>
  */
@@ -14,9 +15,6 @@ import { MemoryStore, type Store } from '../src/entries/index.js';
 import { RedisStore } from '../src/entries/redis.js';
 import { benchTwoFactor, prepare } from './bench-facade.js';
 import { startSdk } from './telemetry-sdk.js';
-
-/** Calls between two scrapes: a count, not a timer, so a slower process is not scraped more per call. */
-const SCRAPE_EVERY_CALLS = 500;
 
 const [
   where = 'memory',
@@ -54,12 +52,8 @@ async function call(side: 'off' | 'on') {
     span.end();
   });
 }
-let calls = 0;
 async function run(side: 'off' | 'on', count: number) {
-  for (let i = 0; i < count; i++) {
-    await call(side);
-    if (++calls % SCRAPE_EVERY_CALLS === 0) await sdk.scrape();
-  }
+  for (let i = 0; i < count; i++) await call(side);
 }
 
 await run('off', warmUp);
@@ -70,6 +64,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   const [side, count] = line.split(' ');
   // A full collection between phases, counted apart: one phase does not pay for another's garbage.
   if (side === 'gc') collect?.();
+  else if (side === 'scrape') await sdk.scrape();
   else if (side === 'off' || side === 'on') await run(side, Number(count));
   else break;
   console.log('done');

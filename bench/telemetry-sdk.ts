@@ -81,6 +81,8 @@ export async function startSdk(settings: SdkSettings) {
       return text.length;
     },
     scrapes: () => scrapes,
+    /** Exports the spans ended so far, and waits for it. */
+    flush: () => tracerProvider.forceFlush(),
     async stop() {
       await tracerProvider.shutdown();
       await meterProvider.shutdown();
