@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-/** Entries come from package.json `exports`, so the two can never disagree. */
+/**
+ * Entries come from package.json, so the two can never disagree: each `exports` subpath is built
+ * from `src/entries/<name>.ts`, each `bin` (`./dist/<name>.js`) from `src/<name>/bin.ts`.
+ */
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   exports: Record<string, unknown>;
+  bin: Record<string, string>;
 };
 const entry: Record<string, string> = {};
 for (const subpath of Object.keys(pkg.exports)) {
@@ -11,11 +15,18 @@ for (const subpath of Object.keys(pkg.exports)) {
   const name = subpath === '.' ? 'index' : subpath.slice(2);
   entry[name] = `src/entries/${name}.ts`;
 }
+// The library's entries get declarations; a command-line entry has no types to publish.
+const typed = { ...entry };
+for (const target of Object.values(pkg.bin)) {
+  const name = /^\.\/dist\/([a-z-]+)\.js$/.exec(target)?.[1];
+  if (!name) throw new Error(`package.json bin ${target} is not ./dist/<name>.js`);
+  entry[name] = `src/${name}/bin.ts`;
+}
 
 export default defineConfig({
   entry,
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: typed },
   clean: true,
   sourcemap: true,
   target: 'node20',

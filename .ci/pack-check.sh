@@ -15,6 +15,12 @@ npm install --no-audit --no-fund --silent --ignore-scripts "./$tarball" express@
 cp "$root/.ci/pack/esm.mjs" "$root/.ci/pack/cjs.cjs" "$root/.ci/pack/hono-fetch.mjs" .
 node esm.mjs
 node cjs.cjs
+# The CLI from the tarball, as a user runs it: `npx factorkit keygen` prints a key the package accepts.
+key=$(npx --no-install factorkit keygen)
+[[ "$key" =~ ^[A-Za-z0-9_-]{43}$ ]] || { echo "npx factorkit keygen printed no key" >&2; exit 1; }
+FACTORKIT_KEY="$key" node --input-type=module -e \
+  "import { keysFromEnv, Keyring } from 'factorkit'; new Keyring(keysFromEnv(process.env));"
+echo "npx factorkit keygen from the packed tarball: ok"
 # factorkit/hono on the web-standard runtimes it promises, Bun and Deno as well as Node: both come
 # from the npm registry as packages (their binaries in platform packages).
 # (In a folder of their own: an install into this project would rebuild the linked better-sqlite3.)
@@ -22,6 +28,15 @@ npm install --no-audit --no-fund --silent --prefix runtimes bun@1 deno@2 >/dev/n
 node hono-fetch.mjs
 runtimes/node_modules/.bin/bun hono-fetch.mjs
 runtimes/node_modules/.bin/deno run --quiet --allow-env --allow-read --node-modules-dir=manual hono-fetch.mjs
+# The browser entries from the built files: a plain HTML page (<script type="module">) and a React 19
+# page (JSX types from factorkit/elements/react, checked by tsc, built by Vite), both signing in
+# through factorkit/express in Chromium. React and Vite in a folder of their own, like the runtimes.
+cp -r "$root/.ci/pack/ui" ui
+npm install --no-audit --no-fund --silent express-session@1 >/dev/null
+(cd ui/react && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
+  react@19 react-dom@19 @types/react@19 @types/react-dom@19 vite@7 @vitejs/plugin-react@5 "../../$tarball" >/dev/null \
+  && "$root/node_modules/.bin/tsc" -p tsconfig.json && npx vite build >/dev/null)
+(cd ui && node serve.mjs "$root" "${CHROMIUM_PATH:-/usr/bin/chromium}")
 # TypeScript on "module": "commonjs" with node10 resolution (typesVersions) sees every subpath's types.
 cp "$root/.ci/pack/node10.ts" .
 printf '{"compilerOptions":{"module":"commonjs","target":"es2022","strict":true,"skipLibCheck":true,"noEmit":true,"types":[]},"files":["node10.ts"]}' > tsconfig.json

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint. `npm run bench -- totp|stores|sqlite|footprint|scale|http|http-adapters|telemetry|telemetry-parts|telemetry-instructions` runs one part. Every part is
+ * the HTTP verify endpoint. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|http-adapters|telemetry|ui-size|import` runs one part
+ * (`telemetry-parts` and `telemetry-instructions` only when named). Every part is
  * bounded in count and time.
  */
 import { benchTotp } from './totp.js';
@@ -14,9 +15,12 @@ if (!only || only === 'stores') await (await import('./stores.js')).benchStores(
 if (!only || only === 'sqlite') await (await import('./sqlite-durability.js')).benchSqliteDurability();
 if (!only || only === 'footprint') await (await import('./footprint.js')).benchFootprint();
 if (!only || only === 'scale') await (await import('./scale.js')).benchScale();
+if (!only || only === 'guard') await (await import('./guard.js')).benchGuard();
 if (!only || only === 'http') await (await import('./http.js')).benchHttp();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();
 if (!only || only === 'telemetry') await (await import('./telemetry.js')).benchTelemetry();
+if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();
+if (!only || only === 'import') await (await import('./import.js')).benchImport();
 if (only === 'telemetry-parts') await (await import('./telemetry-parts.js')).benchTelemetryParts();
 // Minutes under valgrind: only when asked for.
 if (only === 'telemetry-instructions')

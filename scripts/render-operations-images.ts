@@ -82,7 +82,6 @@ async function workload(): Promise<Scrape[]> {
       .then((text) => scrapes.push(parseExposition(text, t)));
   }, 1000);
   let next = 0;
-  const outage = false;
   const failures = new Map<string, number>();
   const quietly = (p: Promise<unknown>) =>
     p.catch((error: { code?: string }) =>

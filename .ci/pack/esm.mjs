@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { createTwoFactor, MemoryMailer, MemoryStore, TotpVerifier } from 'factorkit';
+import { createTwoFactorClient } from 'factorkit/client';
 import { twoFactorRouter } from 'factorkit/express';
 import { PostgresStore } from 'factorkit/postgres';
 import { qrSvg } from 'factorkit/qr';
@@ -26,6 +27,13 @@ assert.equal(start.status, 'challenge');
 const verified = await tf.login.verify(start.challengeId, confirmed.backupCodes[0]);
 assert.equal(verified.ok, true);
 assert.match(qrSvg(setup.uri), /^<svg /);
-for (const value of [MemoryStore, PostgresStore, RedisStore, SmtpMailer, twoFactorRouter])
+for (const value of [
+  MemoryStore,
+  PostgresStore,
+  RedisStore,
+  SmtpMailer,
+  twoFactorRouter,
+  createTwoFactorClient,
+])
   assert.equal(typeof value, 'function');
 console.log('ESM import of the packed tarball: ok');

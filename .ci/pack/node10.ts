@@ -1,6 +1,8 @@
 // Compiled by `tsc` with "module": "commonjs" and the default (node10) resolution, as NestJS and
 // older projects are: every subpath's types must resolve (typesVersions).
 import { createTwoFactor, MemoryStore } from 'factorkit';
+import { createTwoFactorClient } from 'factorkit/client';
+import { FactorkitChallenge } from 'factorkit/elements';
 import { twoFactorRouter } from 'factorkit/express';
 import { twoFactorPlugin } from 'factorkit/fastify';
 import { twoFactorApp } from 'factorkit/hono';
@@ -14,6 +16,8 @@ import { storeContract } from 'factorkit/testing';
 
 export const used = [
   createTwoFactor,
+  createTwoFactorClient,
+  FactorkitChallenge,
   MemoryStore,
   twoFactorRouter,
   twoFactorPlugin,

@@ -42,7 +42,9 @@ function authenticate(email: string, password: string) {
   return ok && user ? user : null;
 }
 
-const app = Fastify();
+const app = Fastify({
+  frameworkErrors: (error, request, reply) => request.server.twoFactor.frameworkErrors(error, request, reply),
+});
 await app.register(fastifyCookie);
 await app.register(fastifySession, {
   secret: randomBytes(32).toString('hex'), // sessions end with the process

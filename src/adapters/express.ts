@@ -3,6 +3,7 @@ import type { TwoFactor } from '../app/create-two-factor.js';
 import type { LoginStart } from '../app/login/start.js';
 import { createTwoFactorHttp } from '../http/create-http.js';
 import { bindNative } from '../http/native-binding.js';
+import { decodeBody } from '../http/request-rules.js';
 import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
 import { type ExpressSessionLike, expressSessionAccess } from '../http/session-libraries.js';
 import type { HttpAnswer, TwoFactorHttpOptions } from '../http/types.js';
@@ -69,7 +70,8 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
     };
 
   const router = express.Router() as TwoFactorRouter;
-  router.use(express.text({ type: () => true, limit: http.bodyLimitBytes }));
+  // Bytes, decoded by the layer's rule: a declared charset is the layer's to refuse, not the reader's to apply.
+  router.use(express.raw({ type: () => true, limit: http.bodyLimitBytes }));
   for (const route of http.routes) {
     router[route.method.toLowerCase() as 'get'](route.path, (req, res) => {
       const dispatch = () => http.dispatch(route, bound.request(req));
@@ -84,8 +86,9 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
   });
 }
 
-/** The raw body: text from the router's reader, or what a host-level `express.json()` parsed. */
+/** The raw body: the router's bytes as text, or what a host-level parser read (`express.json()`). */
 function bodyText(req: Request): string | undefined {
+  if (Buffer.isBuffer(req.body)) return decodeBody(req.body);
   if (typeof req.body === 'string') return req.body;
   if (req.body !== undefined && req.body !== null) return JSON.stringify(req.body);
   return undefined;

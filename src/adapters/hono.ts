@@ -5,6 +5,7 @@ import type { TwoFactor } from '../app/create-two-factor.js';
 import type { LoginStart } from '../app/login/start.js';
 import { createTwoFactorHttp } from '../http/create-http.js';
 import { bindNative } from '../http/native-binding.js';
+import { unreadableRequest } from '../http/request-rules.js';
 import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
 import type { HttpAnswer, TwoFactorHttpOptions } from '../http/types.js';
 
@@ -32,6 +33,24 @@ export type TwoFactorApp<E extends Env = Env> = Hono<E> & {
   /** The 2FA state of this session (stage, user, fresh factor, this browser's device id), or null. */
   state(c: Context<E>): Promise<SessionState | null>;
 };
+
+/**
+ * The route's parameters, decoded. Hono hands a parameter it cannot decode (a bad `%` escape) over
+ * as it came; Express refuses it and Fastify the URL: so does this (400 `bad-request`). A route
+ * matched, so a bad escape in the path is in a parameter.
+ */
+function paramsOf(c: Context): Record<string, string> {
+  if (c.req.url.includes('%')) {
+    for (const segment of new URL(c.req.url).pathname.split('/')) {
+      try {
+        decodeURIComponent(segment);
+      } catch (error) {
+        throw unreadableRequest(error);
+      }
+    }
+  }
+  return c.req.param() as Record<string, string>;
+}
 
 function send(c: Context, answer: HttpAnswer): Response {
   for (const [name, value] of answer.headers) c.header(name, value, { append: true });
@@ -70,7 +89,7 @@ export function twoFactorApp<E extends Env = Env>(
   const bound = bindNative(http, {
     parts: (c) => ({
       method: c.req.method,
-      params: c.req.param(),
+      params: paramsOf(c),
       header: (name) => c.req.header(name),
       // @hono/node-server passes Node's request as `env.incoming`; other runtimes use a header.
       peerAddress: (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
@@ -90,8 +109,15 @@ export function twoFactorApp<E extends Env = Env>(
   // Bounds chunked bodies while they stream (reading the text first would not). Its own answer is
   // dropped: the text stays null and the layer's 413 goes out.
   const streamed = bodyLimit({ maxSize: http.bodyLimitBytes, onError: (c) => c.body(null, 413) });
-  /** The body as text, or null when it is over the limit. */
+  /** The body as text, or null when it is over the limit; a read that fails is the client's (it hung up). */
   const text = async (c: Context<E>): Promise<string | null> => {
+    try {
+      return await readText(c);
+    } catch (error) {
+      throw unreadableRequest(error);
+    }
+  };
+  const readText = async (c: Context<E>): Promise<string | null> => {
     const length = c.req.header('content-length');
     if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
       let read: string | null = null;

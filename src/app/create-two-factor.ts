@@ -28,6 +28,7 @@ import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
 import { eventMethod } from './event-method.js';
+import { attachContext } from './internals.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
@@ -208,5 +209,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     sessions: createSessionsApi(ctx),
     notices: { settled: notifier.settled },
   };
-  return instrumentFacade(facade, telemetry, ['notices']);
+  const instrumented = instrumentFacade(facade, telemetry, ['notices']);
+  // factorkit/import works on the facade a host holds: the instrumented one.
+  attachContext(instrumented, ctx);
+  return instrumented;
 }

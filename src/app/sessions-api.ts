@@ -1,12 +1,19 @@
 import { z } from 'zod';
+import { mustSetUp } from '../core/policy/decide-login.js';
 import { parseInput, userIdSchema } from '../core/validation.js';
+import { type SessionWait, sessionTtlMs } from '../services/session-registry.js';
+import { storeKeys } from '../store/keys.js';
 import type { Context } from './context.js';
 
 const keySchema = z.string().max(64);
 /** An instant in ms (a verify result's `provenAt`). */
 const instantSchema = z.number().int().nonnegative();
 const openOptionsSchema = z
-  .object({ replaces: keySchema.nullable().optional(), provenAt: instantSchema.optional() })
+  .object({
+    replaces: keySchema.nullable().optional(),
+    provenAt: instantSchema.optional(),
+    waitsFor: z.enum(['code', 'setup']).optional(),
+  })
   .optional();
 
 /**
@@ -24,10 +31,25 @@ export interface SessionsApi {
    */
   open(
     userId: string,
-    options?: { replaces?: string | null | undefined; provenAt?: number | undefined },
+    options?: {
+      replaces?: string | null | undefined;
+      provenAt?: number | undefined;
+      /**
+       * A session that is not signed in yet: it lives as long as what it waits for (a `'code'`: the
+       * challenge; a `'setup'`: a first method's setup) and an hour more, not `sessionMaxAgeMs`.
+       */
+      waitsFor?: SessionWait | undefined;
+    },
   ): Promise<string>;
   /** Whether a session is still open. */
   isOpen(userId: string, key: string): Promise<boolean>;
+  /**
+   * What a signed-in session may do now, on every request: `closed` (signed out, ended, expired),
+   * `setup-required` (the org requires 2FA and the user has no method: 2FA was required after the
+   * sign-in, or the last method was turned off) or `open`. One read, and the user's record only while
+   * the policy requires 2FA.
+   */
+  check(userId: string, key: string): Promise<SessionCheck>;
   /** Keeps the session that made a change that ends the user's sessions open; false when it was not. */
   renew(userId: string, key: string): Promise<boolean>;
   /** Closes one session (sign-out). */
@@ -35,6 +57,9 @@ export interface SessionsApi {
   /** "Sign out everywhere": ends every session of the user. */
   endAll(userId: string): Promise<void>;
 }
+
+/** What {@link SessionsApi.check} says of a session. */
+export type SessionCheck = 'open' | 'closed' | 'setup-required';
 
 export function createSessionsApi(ctx: Context): SessionsApi {
   const ids = (userId: unknown, key: unknown) => ({
@@ -44,13 +69,25 @@ export function createSessionsApi(ctx: Context): SessionsApi {
   return {
     async open(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const { replaces, provenAt } = parseInput(openOptionsSchema, options, 'options') ?? {};
+      const { replaces, provenAt, waitsFor } = parseInput(openOptionsSchema, options, 'options') ?? {};
       const policy = await ctx.policy();
-      return ctx.sessions.open(userId, policy.sessionMaxAgeMs, replaces ?? null, provenAt);
+      return ctx.sessions.open(userId, sessionTtlMs(policy, waitsFor), replaces ?? null, provenAt);
     },
     async isOpen(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);
       return ctx.sessions.isOpen(userId, key);
+    },
+    async check(userIdInput, keyInput) {
+      const { userId, key } = ids(userIdInput, keyInput);
+      const policy = await ctx.policy();
+      // The rule asks for the user's methods only when it can refuse (2FA required).
+      const asks = mustSetUp(policy, 0);
+      const { open, records } = await ctx.sessions.inspect(userId, key, asks ? [storeKeys.user(userId)] : []);
+      if (!open) return 'closed';
+      if (asks && mustSetUp(policy, ctx.methods.enabledFactors({ user: records[0] ?? null }).length)) {
+        return 'setup-required';
+      }
+      return 'open';
     },
     async renew(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);

@@ -41,10 +41,13 @@ export type TwoFactorEventType =
   | 'device.revoked'
   | 'devices.revoked'
   | 'sessions.ended'
+  | 'session.ended'
   | 'policy.changed'
   | 'notice.sent'
   | 'notice.failed'
-  | 'notice.limited';
+  | 'notice.limited'
+  /** `factorkit/import` wrote a user (detail: `methods`, `replaced`); never a secret. */
+  | 'import.user';
 
 /** The version of the event shape (`docs/audit-event.schema.json`); it grows only by optional fields. */
 export const EVENT_SCHEMA_VERSION = 1;
@@ -62,6 +65,11 @@ export type EventOutcome = 'success' | 'failure' | 'refused';
  * `request` the HTTP request that caused it (its id always; client address and user agent when the
  * adapter's `requestContext` asks for them). `detail` carries event-specific facts; never a code or
  * a secret.
+ *
+ * `detail.credentialId` (the `webauthn.*` events) is unique per user only: a credential id is
+ * public (every login's options list it) and a client may register a key of its own under any id,
+ * another user's included. Key audit trails by `userId` and `credentialId` together, never by the
+ * id alone (docs/webauthn.md, "Credential ids are unique per user only").
  */
 export interface TwoFactorEvent {
   version: typeof EVENT_SCHEMA_VERSION;

@@ -5,13 +5,13 @@ export type { AdminAction } from '../app/context.js';
 export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../app/create-two-factor.js';
 export type { DevicesApi } from '../app/devices.js';
 export type { LoginApi } from '../app/login/login-api.js';
-export type { LoginStart } from '../app/login/start.js';
+export type { LoginStart, StartOptions } from '../app/login/start.js';
 export type { VerifyOptions } from '../app/login/verify.js';
 export type { VerifyResult } from '../app/login/verify-outcomes.js';
 export type { WebauthnOptionsResult } from '../app/login/webauthn-options.js';
 export type { NotifyOptions } from '../app/notices/notifier.js';
 export type { PolicyApi } from '../app/policy-api.js';
-export type { SessionsApi } from '../app/sessions-api.js';
+export type { SessionCheck, SessionsApi } from '../app/sessions-api.js';
 // Errors and events.
 export {
   ConfigError,
@@ -29,6 +29,7 @@ export {
   type TwoFactorEventType,
 } from '../core/events.js';
 export { Keyring, type KeysInput } from '../core/keyring.js';
+export { keysFromEnv } from '../core/keys-from-env.js';
 export type { OtpAlgorithm } from '../core/otp/hotp.js';
 // The pure services, for hosts that compose their own flow.
 export { type TotpOptions, TotpVerifier, type TotpVerifyResult } from '../core/otp/totp-verifier.js';
@@ -97,9 +98,20 @@ export type {
   RegistrationSite,
   RegistrationStart,
 } from '../methods/webauthn/webauthn-registration.js';
-export { AttemptLimiter, type AttemptVerdict, lockMessage } from '../services/attempt-limiter.js';
-export { SessionRegistry } from '../services/session-registry.js';
-export { deviceLabel, type TrustedDevice, TrustedDeviceStore } from '../services/trusted-device-store.js';
+export {
+  AttemptLimiter,
+  type AttemptVerdict,
+  lockMessage,
+  STEP_UP_FAILURES,
+  type StepUpBudget,
+} from '../services/attempt-limiter.js';
+export { SessionRegistry, type SessionWait, sessionTtlMs } from '../services/session-registry.js';
+export {
+  deviceLabel,
+  MAX_TRUSTED_BROWSERS,
+  type TrustedDevice,
+  TrustedDeviceStore,
+} from '../services/trusted-device-store.js';
 export { type CommitPlan, planCommit } from '../store/apply-ops.js';
 // The store contract (for custom stores) and the embedded store.
 export type {

@@ -35,6 +35,7 @@ export const englishMessages = {
   'challenge-ended': 'Too many failed attempts. Please sign in again.',
   expired: 'This code has expired. Please start again.',
   'unknown-challenge': 'This sign-in is no longer valid. Please sign in again.',
+  'session-ended': 'Too many failed attempts. You have been signed out: please sign in again.',
   cooldown: (d: MessageData) => `Please wait ${seconds(d)} seconds before sending another code.`,
   'no-email': 'No email address is set up for this account.',
   'no-pending-setup': 'Nothing to confirm: please start the setup again.',

@@ -25,10 +25,15 @@ function impliedResponses(route: Route): Array<[number, Response]> {
   if (route.method !== 'GET') {
     out.push(
       [403, error('csrf: a cross-site request')],
-      [415, error('json-required: a POST or a body that is not JSON')],
+      [415, error('json-required: a POST or a body that is not JSON in UTF-8 (another charset is refused)')],
     );
-    out.push([400, error('invalid-json')], [413, error('too-large: a body over 16 KiB')]);
+    out.push(
+      [400, error('invalid-json (one leading UTF-8 byte order mark is skipped)')],
+      [400, error('bad-request: a body the client did not finish sending')],
+      [413, error('too-large: a body over 16 KiB')],
+    );
   }
+  if (route.path.includes('/:')) out.push([400, error('bad-request: a path parameter with a bad % escape')]);
   if (route.body) out.push([400, error('invalid-input: `field` names the field at fault')]);
   if (route.guard === 'pending') out.push([401, error('no-pending-login')]);
   if (['setup', 'signedIn', 'stepUp', 'admin'].includes(route.guard)) {

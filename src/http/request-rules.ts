@@ -6,6 +6,30 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
+
+/**
+ * Whether a content type is JSON as the endpoints take it: `application/json` (or `+json`) in
+ * UTF-8. JSON exchanged between systems must be UTF-8 (RFC 8259, section 8.1), and every adapter
+ * reads bodies as UTF-8: another declared charset is refused rather than decoded by one framework
+ * and garbled by another.
+ */
+function isJsonType(contentType: string | undefined): boolean {
+  if (!JSON_TYPE.test(contentType ?? '')) return false;
+  const charset = CHARSET.exec(contentType ?? '')?.[1]?.toLowerCase();
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
+}
+
+/**
+ * A body the framework could not read (the client hung up, a length that lies): the client's fault,
+ * 400 `bad-request`, never an error for `onError`. `cause` is the framework's error.
+ */
+export function unreadableRequest(cause: unknown): Error {
+  return Object.assign(new Error('the request could not be read', { cause }), { status: 400 });
+}
+
+/** Every adapter decodes bodies so: UTF-8, one leading byte order mark skipped, as `fetch` does. */
+export const decodeBody = (bytes: Uint8Array): string => new TextDecoder('utf-8').decode(bytes);
 
 /** Whether a request can change state (and so passes the CSRF rules). */
 export const isStateChanging = (method: string) => !SAFE_METHODS.has(method.toUpperCase());
@@ -22,7 +46,7 @@ export function csrfRefusal(req: HttpRequest, trustedOrigins: readonly string[])
   if (origin) return origin;
   if (!isStateChanging(req.method)) return null;
   const hasBody = req.body !== undefined && req.body.text.length > 0;
-  if ((hasBody || req.method.toUpperCase() === 'POST') && !JSON_TYPE.test(req.body?.contentType ?? '')) {
+  if ((hasBody || req.method.toUpperCase() === 'POST') && !isJsonType(req.body?.contentType)) {
     return refusal(415, 'json-required');
   }
   return null;

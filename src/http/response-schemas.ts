@@ -24,7 +24,9 @@ export const verifyFailure = z.union([
   }),
   z.object({
     ok: z.literal(false),
-    reason: z.enum(['challenge-ended', 'expired', 'unknown-challenge']),
+    reason: z
+      .enum(['challenge-ended', 'expired', 'unknown-challenge', 'session-ended'])
+      .describe('session-ended: a step-up met too many wrong codes; the session is signed out'),
     message,
   }),
 ]);

@@ -3,7 +3,9 @@ import { type NewState, type SessionState, storedState, type TwoFactorSessionAcc
 
 /**
  * The session's state, when its key is still open in factorkit's store; otherwise the state is
- * wiped and the session counts as signed out.
+ * wiped and the session counts as signed out. The policy's rule applies on every request: a
+ * signed-in user who must set up a method now (2FA required since the sign-in, or the last method
+ * turned off) is a setup session, sent to setup, until a method is confirmed.
  */
 export async function currentState(
   tf: TwoFactor,
@@ -11,9 +13,15 @@ export async function currentState(
 ): Promise<SessionState | null> {
   const state = await storedState(session);
   if (state === null) return null;
-  if (await tf.sessions.isOpen(state.userId, state.sessionKey)) return state;
-  await session.set(undefined);
-  return null;
+  const check = await tf.sessions.check(state.userId, state.sessionKey);
+  if (check === 'closed') {
+    await session.set(undefined);
+    return null;
+  }
+  if (check === 'setup-required' && state.stage === 'signed-in') {
+    return { stage: 'setup', userId: state.userId, sessionKey: state.sessionKey };
+  }
+  return state;
 }
 
 /**
@@ -31,9 +39,12 @@ export async function enterState(
   const previous = await storedState(session);
   const sameUser = previous?.userId === next.userId;
   if (previous && !sameUser) await tf.sessions.close(previous.userId, previous.sessionKey);
+  // Waiting for a code or a setup, a session lives as long as that; the full lifetime starts at sign-in.
+  const waitsFor = next.stage === 'pending' ? 'code' : next.stage === 'setup' ? 'setup' : undefined;
   const sessionKey = await tf.sessions.open(next.userId, {
     replaces: sameUser ? previous.sessionKey : null,
     provenAt,
+    waitsFor,
   });
   await session.set({ ...next, sessionKey });
   await session.rotate();

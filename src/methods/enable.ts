@@ -18,6 +18,8 @@ export interface EnableWrite {
   fields: Fields;
   /** A floor to raise with them (TOTP: the step of the confirming code). */
   advance?: { field: string; value: number };
+  /** Fields of `{tag}:user` the factor no longer has (TOTP: an imported app's parameters). */
+  unset?: string[];
   /** Other writes of the same step (a security key into `{tag}:webauthn`). */
   also?: StoreOp[];
 }
@@ -44,6 +46,7 @@ export async function commitEnable(
     fields: write.fields,
     create: true,
     ...(write.advance ? { advance: write.advance } : {}),
+    ...(write.unset ? { unset: write.unset } : {}),
     ...(absent ? { absent } : {}),
   });
   const pending = [...(write.also ?? []), ...ctx.methods.pendingDeletes(userId, method)];

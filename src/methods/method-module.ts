@@ -112,8 +112,11 @@ export interface MethodModule {
   pendingKeys(userId: string): string[];
   /** Whether this user can use it now (a factor that is on; codes left). */
   usable(ctx: MethodContext, user: UserRecords): boolean;
-  /** Evaluates a typed code: a match, a replay, or null (not this method's code). */
-  matchCode?(ctx: MethodContext, attempt: CodeAttempt): CodeMatch | null;
+  /**
+   * Evaluates a typed code: a match, a replay, or null (not this method's code). Synchronous for
+   * keyed hashes and HMACs; a promise only where the check is slow by design (imported bcrypt codes).
+   */
+  matchCode?(ctx: MethodContext, attempt: CodeAttempt): CodeMatch | null | Promise<CodeMatch | null>;
   /** Evaluates a security key's response: a match, a refusal to report, or null (not verified). */
   matchResponse?(ctx: MethodContext, attempt: ResponseAttempt): Promise<CodeMatch | null>;
   /** What it adds to a challenge that offers it (WebAuthn: a ceremony challenge and request options). */

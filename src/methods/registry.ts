@@ -80,7 +80,7 @@ export interface MethodRegistry {
   /** What a challenge offers: the factors that are on, and the recovery methods usable with them. */
   offered(user: UserRecords): ChallengeMethod[];
   /** Tries a code against every method, in order: the first match, a replay, or null. */
-  matchCode(attempt: CodeAttempt): CodeMatch<CodeMethod> | null;
+  matchCode(attempt: CodeAttempt): Promise<CodeMatch<CodeMethod> | null>;
   /** Tries a security key's response against the methods that take one. */
   matchResponse(attempt: ResponseAttempt): Promise<CodeMatch<ProofMethod> | null>;
   /** What the offered methods add to a new challenge (fields of its record, extras of the answer). */
@@ -157,13 +157,13 @@ export function createMethodRegistry(
         .filter((m) => m.offered && (m.role === 'factor' || on) && m.usable(c, user))
         .map((m) => m.id as ChallengeMethod);
     },
-    matchCode(attempt) {
+    async matchCode(attempt) {
       const c = ctx();
       const anyFactor = factors.some((m) => m.usable(c, attempt.user));
       for (const module of modules) {
         // Recovery codes count only while a factor is on.
         if (!module.matchCode || (module.role === 'recovery' && !anyFactor)) continue;
-        const match = module.matchCode(c, attempt);
+        const match = await module.matchCode(c, attempt);
         if (match) return match as CodeMatch<CodeMethod>;
       }
       return null;

@@ -12,6 +12,22 @@ import {
   type StoreOp,
 } from '../store/store.js';
 
+/**
+ * What a step-up's wrong codes count against instead of the account (so they never arm the sign-in
+ * lock): the session's own record, or, for sessions a trusted browser opened without a second
+ * factor, one record per browser that all its sessions share.
+ */
+export type StepUpBudget =
+  | { kind: 'session'; key: string }
+  | { kind: 'device'; key: string; deviceId: string };
+
+/**
+ * Wrong step-up codes a budget takes before the session ends (and the browser is forgotten): one
+ * challenge's worth, so a user sees the challenge's own locks (after failures 3 and 4) and the fifth
+ * failure signs the session out. A success starts the count again.
+ */
+export const STEP_UP_FAILURES = 5;
+
 /** The verdict on one guess, before the code is evaluated. */
 export type AttemptVerdict =
   | {
@@ -25,6 +41,8 @@ export type AttemptVerdict =
       accountLockedUntil: number;
       /** The account record's fields after counting this attempt (null when not counted). */
       account: Fields | null;
+      /** For a step-up counted against a budget: the attempts it has left after this one. */
+      budgetLeft: number | null;
     }
   | {
       ok: false;
@@ -33,7 +51,9 @@ export type AttemptVerdict =
       attemptsLeft: number;
       scope: 'challenge' | 'account';
     }
-  | { ok: false; reason: 'ended' | 'expired' | 'missing' };
+  | { ok: false; reason: 'ended' | 'expired' | 'missing' }
+  /** The step-up budget is spent, or its session is gone: evaluate nothing, end the session. */
+  | { ok: false; reason: 'session-ended' };
 
 /** "Please try again in five minutes.": the help page's words for a lock of that length. */
 export function lockMessage(lockMs: number): string {
@@ -45,13 +65,10 @@ export function lockMessage(lockMs: number): string {
 }
 
 /** Schedules worked out once per policy object (the policy cache hands out the same one until it changes). */
-const schedules = new WeakMap<Policy, Partial<Record<'challenge' | 'account', AttemptSchedule>>>();
+type Scope = 'challenge' | 'account' | StepUpBudget['kind'];
+const schedules = new WeakMap<Policy, Partial<Record<Scope, AttemptSchedule>>>();
 
-function schedulesOf(
-  policy: Policy,
-  scope: 'challenge' | 'account',
-  make: () => AttemptSchedule,
-): AttemptSchedule {
+function schedulesOf(policy: Policy, scope: Scope, make: () => AttemptSchedule): AttemptSchedule {
   let known = schedules.get(policy);
   if (!known) {
     known = {};
@@ -92,11 +109,41 @@ export class AttemptLimiter {
     challengeKey: string,
     userId: string | null,
     policy: Policy,
-    options: { read?: readonly string[]; now?: number } = {},
+    options: { read?: readonly string[]; now?: number; stepUp?: StepUpBudget | null } = {},
   ): Promise<{ verdict: AttemptVerdict; read: ReadonlyArray<StoredRecord | null> }> {
     const now = options.now ?? this.now();
-    const result = await this.store.commit(this.takeOps(challengeKey, userId, policy), now, options.read);
-    return { verdict: this.interpret(result, policy, now), read: result.ok ? (result.read ?? []) : [] };
+    const budget = options.stepUp ?? null;
+    const ops = budget
+      ? [this.takeOps(challengeKey, null, policy)[0]!, this.budgetOp(budget, policy)]
+      : this.takeOps(challengeKey, userId, policy);
+    const result = await this.store.commit(ops, now, options.read);
+    const verdict =
+      budget && !result.ok && result.index === 1
+        ? ({ ok: false, reason: 'session-ended' } as const)
+        : this.interpret(result, policy, now, budget ? 'budget' : 'account');
+    return { verdict, read: result.ok ? (result.read ?? []) : [] };
+  }
+
+  /**
+   * One attempt on a step-up budget: a session's must still be open (its record exists); a trusted
+   * browser's is made on first use and lives as long as any session that browser opened may.
+   */
+  budgetOp(budget: StepUpBudget, policy: Policy): StoreOp {
+    const schedule = schedulesOf(policy, budget.kind, () => ({
+      maxAttempts: STEP_UP_FAILURES,
+      freeAttempts: STEP_UP_FAILURES,
+      lockMs: [],
+      ttlMs: policy.sessionMaxAgeMs,
+      // Never on a session's record: it would stretch the session's life.
+      slide: budget.kind === 'device',
+      afterLockMs: 0,
+    }));
+    return { type: 'attempt', key: budget.key, schedule, mustExist: budget.kind === 'session' };
+  }
+
+  /** The op that starts a budget's count again after a step-up success (never recreating a session). */
+  resetBudgetOp(budget: StepUpBudget): StoreOp {
+    return { type: 'merge', key: budget.key, fields: { attempts: '0' } };
   }
 
   /** The schedule of one challenge (or one pending setup) under `policy`. */
@@ -138,8 +185,13 @@ export class AttemptLimiter {
     return ops;
   }
 
-  /** Reads the commit of {@link takeOps} as a verdict. */
-  interpret(result: CommitResult, policy: Policy, now: number): AttemptVerdict {
+  /** Reads the commit of {@link takeOps} (or of a challenge and a step-up budget) as a verdict. */
+  interpret(
+    result: CommitResult,
+    policy: Policy,
+    now: number,
+    counted: 'account' | 'budget' = 'account',
+  ): AttemptVerdict {
     const max = policy.attempts.perChallenge;
     if (!result.ok) {
       if (result.reason === 'locked') {
@@ -159,7 +211,9 @@ export class AttemptLimiter {
     }
     const fields = result.results[0] as Fields;
     const challenge = attemptState(fields);
-    const accountFields = result.results[1] ?? null;
+    const second = result.results[1] ?? null;
+    // The second op counted the account, or a step-up budget (which arms no lock).
+    const accountFields = counted === 'budget' ? null : second;
     const account = accountFields ? attemptState(accountFields) : { lockedUntil: 0 };
     return {
       ok: true,
@@ -169,6 +223,7 @@ export class AttemptLimiter {
       challengeLockedUntil: challenge.lockedUntil > now ? challenge.lockedUntil : 0,
       accountLockedUntil: account.lockedUntil > now ? account.lockedUntil : 0,
       account: accountFields,
+      budgetLeft: counted === 'budget' ? STEP_UP_FAILURES - attemptState(second).attempts : null,
     };
   }
 

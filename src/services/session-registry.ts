@@ -1,8 +1,27 @@
+import type { Policy } from '../core/policy/policy-schema.js';
 import { type RandomSource, randomToken, secureRandom } from '../core/random.js';
 import { storeKeys } from '../store/keys.js';
-import type { Store, StoreOp } from '../store/store.js';
+import type { Store, StoredRecord, StoreOp } from '../store/store.js';
 
 const SESSION_KEY = /^[A-Za-z0-9_-]{22}$/;
+
+/** What a session that is not signed in yet waits for: a code (a pending login) or a first method's setup. */
+export type SessionWait = 'code' | 'setup';
+
+/** A waiting session outlives what it waits for by this long, as a challenge's record does. */
+const LATE_ANSWER_MS = 3_600_000;
+
+/**
+ * How long a session lives: a waiting one as long as what it waits for (a challenge's
+ * `challengeTtlMs`, a setup's `setupTtlMs`) and an hour for a late answer to be told "expired";
+ * a signed-in one `sessionMaxAgeMs`, which starts at sign-in. So every password post leaves a
+ * record for 75 minutes, not 30 days.
+ */
+export function sessionTtlMs(policy: Policy, waitsFor?: SessionWait): number {
+  if (waitsFor === undefined) return policy.sessionMaxAgeMs;
+  const waitMs = waitsFor === 'code' ? policy.challengeTtlMs : policy.setupTtlMs;
+  return Math.min(policy.sessionMaxAgeMs, waitMs + LATE_ANSWER_MS);
+}
 
 /**
  * Which signed-in sessions are still open, kept in factorkit's store rather than trusted to the
@@ -10,9 +29,9 @@ const SESSION_KEY = /^[A-Za-z0-9_-]{22}$/;
  * can resurrect a session that was signed out meanwhile, and a session made before a 2FA change
  * (2FA turned on or off, an admin reset, every browser revoked) must not outlive it.
  *
- * Reads and writes: `{user}:session:<key>` (one per open session, `since` = when it was opened or
- * renewed, expiring after its lifetime) and `{user}:sessions-from` (sessions opened before this
- * instant are ended).
+ * Reads and writes: `{user}:session:<hash of the key>` (one per open session, `since` = when it was
+ * opened or renewed, expiring after its lifetime; named by a hash, so a readable store hands out no
+ * live session) and `{user}:sessions-from` (sessions opened before this instant are ended).
  *
  * @example
  * const key = await sessions.open('ana');        // after the sign-in; keep it in the host's session
@@ -62,13 +81,25 @@ export class SessionRegistry {
 
   /** Whether the session is open: not closed, not expired, not ended by {@link SessionRegistry.endAllOp}. */
   async isOpen(userId: string, key: string): Promise<boolean> {
-    if (!SESSION_KEY.test(key)) return false;
-    const [session, from] = await this.store.getMany(
-      [storeKeys.session(userId, key), storeKeys.sessionsFrom(userId)],
+    return (await this.inspect(userId, key)).open;
+  }
+
+  /**
+   * Whether the session is open, and the records `also` names (of the same user), read in the same
+   * round trip: what a guard needs on every request.
+   */
+  async inspect(
+    userId: string,
+    key: string,
+    also: readonly string[] = [],
+  ): Promise<{ open: boolean; records: Array<StoredRecord | null> }> {
+    if (!SESSION_KEY.test(key)) return { open: false, records: also.map(() => null) };
+    const [session, from, ...records] = await this.store.getMany(
+      [storeKeys.session(userId, key), storeKeys.sessionsFrom(userId), ...also],
       this.now(),
     );
-    if (!session) return false;
-    return Number(session.fields['since'] ?? 0) >= Number(from?.fields['from'] ?? 0);
+    const open = session ? Number(session.fields['since'] ?? 0) >= Number(from?.fields['from'] ?? 0) : false;
+    return { open, records };
   }
 
   /** Keeps this session open after a change that ended the user's sessions (the one that made it). */

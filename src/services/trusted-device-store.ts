@@ -22,6 +22,13 @@ interface DeviceEntry {
 
 const TOKEN_BYTES = 32; // 256 bits
 
+/**
+ * Trusted browsers one user may have; a new one beyond them makes the oldest go (it asks for a code
+ * again), as security keys stop at 10. Every login on a trusted browser reads the whole record, so
+ * it must not grow: at 6,000 entries a SQLite sign-in blocked the event loop for 125 ms.
+ */
+export const MAX_TRUSTED_BROWSERS = 10;
+
 /** A short label from a user agent: "Chrome on Linux", or what was given. */
 export function deviceLabel(userAgent: string | undefined): string {
   if (!userAgent) return 'Unknown browser';
@@ -94,15 +101,21 @@ export class TrustedDeviceStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** A new token and the op that records it; the token goes to the cookie and nowhere else. */
-  issue(
+  /**
+   * A new token and the op that records it; the token goes to the cookie and nowhere else. The op
+   * also removes the expired entries and, past {@link MAX_TRUSTED_BROWSERS}, the oldest ones (read
+   * here: one more read, only when a browser is to be trusted). Two issued at once may leave one
+   * over the cap until the next write.
+   */
+  async issue(
     userId: string,
     label: string,
     ttlMs: number,
-  ): { token: string; deviceId: string; expiresAt: number; op: StoreOp } {
+  ): Promise<{ token: string; deviceId: string; expiresAt: number; op: StoreOp }> {
     const token = randomToken(this.random, TOKEN_BYTES);
     const deviceId = this.idOf(userId, token)[0]!;
     const now = this.now();
+    const record = await this.options.store.get(storeKeys.devices(userId), now);
     const entry: DeviceEntry = {
       label: storableDeviceLabel(label),
       createdAt: now,
@@ -113,6 +126,7 @@ export class TrustedDeviceStore {
       type: 'merge',
       key: storeKeys.devices(userId),
       fields: { [deviceId]: JSON.stringify(entry) },
+      unset: prunable(record?.fields ?? {}, now, MAX_TRUSTED_BROWSERS - 1),
       create: true,
       expiresAt: entry.expiresAt,
     };
@@ -134,8 +148,18 @@ export class TrustedDeviceStore {
       const entry = parseStoredJson<DeviceEntry>(raw, 'devices');
       if (now >= entry.expiresAt) return null;
       const used = JSON.stringify({ ...entry, lastUsedAt: now });
+      // The write that marks it used drops the expired entries too.
+      const unset = prunable(record.fields, now, Number.POSITIVE_INFINITY);
       await this.options.store.commit(
-        [{ type: 'merge', key: storeKeys.devices(userId), fields: { [id]: used }, match: { [id]: raw } }],
+        [
+          {
+            type: 'merge',
+            key: storeKeys.devices(userId),
+            fields: { [id]: used },
+            match: { [id]: raw },
+            ...(unset.length > 0 ? { unset } : {}),
+          },
+        ],
         now,
       );
       return { id, ...entry, lastUsedAt: now };
@@ -163,6 +187,27 @@ export class TrustedDeviceStore {
   private idOf(userId: string, token: string): string[] {
     return this.keyring.hashAll(token, `device\0${userId}`).map((hash) => hash.slice(0, 22));
   }
+}
+
+/**
+ * The entries of a devices record to remove: the expired (and any that does not parse: it can
+ * trust no one), then the oldest live ones past `keep`.
+ */
+function prunable(fields: Fields, now: number, keep: number): string[] {
+  const gone: string[] = [];
+  const live: Array<{ id: string; createdAt: number }> = [];
+  for (const [id, raw] of Object.entries(fields)) {
+    let entry: DeviceEntry | null = null;
+    try {
+      entry = JSON.parse(raw) as DeviceEntry;
+    } catch {
+      entry = null;
+    }
+    if (entry === null || !(now < entry.expiresAt)) gone.push(id);
+    else live.push({ id, createdAt: entry.createdAt });
+  }
+  live.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+  return [...gone, ...live.slice(keep).map((entry) => entry.id)];
 }
 
 /** Unexpired devices in a devices record, newest first. */

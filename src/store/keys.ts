@@ -1,3 +1,5 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+
 /**
  * Store key names. Every key of one user carries the same `{tag}` so that Redis Cluster keeps
  * them in one slot and multi-key scripts run; the tag is the user id in base64url, so ids with
@@ -29,6 +31,22 @@ export const tagKey = (tag: string, name: string): string => `{${tag}}:${name}`;
 
 const user = (userId: string, name: string) => tagKey(userTag(userId), name);
 
+const encoder = new TextEncoder();
+
+/**
+ * The record name of a bearer secret (a session key, a challenge nonce): SHA-256 of the secret
+ * under a `purpose` label, cut to 128 bits, base64url. A readable store then lists no live session
+ * or challenge: turning a name back into the secret is a 2^128 search, since the secrets are 128-bit
+ * random values. Unkeyed on purpose: a hash under the application key would change when the key
+ * rotates, ending every session and challenge (and checking every configured key would cost a read
+ * per key); the secret's own randomness is what protects it, not a key.
+ */
+export function secretRef(purpose: string, secret: string): string {
+  return Buffer.from(sha256(encoder.encode(`factorkit:${purpose}\0${secret}`)))
+    .subarray(0, 16)
+    .toString('base64url');
+}
+
 /**
  * Every key factorkit writes (layout 2). A user's factors, replay floor and admin-issued code are
  * fields of one record, `{tag}:user`, so a login reads one record where 0.1 read five
@@ -44,13 +62,36 @@ export const storeKeys = {
   webauthnPending: (userId: string) => user(userId, 'webauthn-pending'),
   accountAttempts: (userId: string) => user(userId, 'attempts'),
   devices: (userId: string) => user(userId, 'devices'),
-  challenge: (userId: string, nonce: string) => user(userId, `challenge:${nonce}`),
-  session: (userId: string, sessionKey: string) => user(userId, `session:${sessionKey}`),
+  /** A challenge, named by the hash of what follows the user's tag in its id (the nonce, and its step-up budget). */
+  challenge: (userId: string, idSecret: string) =>
+    user(userId, `challenge:${secretRef('challenge', idSecret)}`),
+  /** An open session, named by the hash of its key ({@link sessionRef}). */
+  session: (userId: string, sessionKey: string) => user(userId, `session:${sessionRef(sessionKey)}`),
+  /** The same record, by the hash of its key (a step-up challenge id carries it). */
+  sessionByRef: (userId: string, ref: string) => user(userId, `session:${ref}`),
+  /** The step-up failures of the sessions one trusted browser opened without a second factor. */
+  stepUpByDevice: (userId: string, deviceId: string) => user(userId, `step-up:${deviceId}`),
   sessionsFrom: (userId: string) => user(userId, 'sessions-from'),
   /** The hourly budget of one kind of security notice (an attempt counter, expiring with its hour). */
   notices: (userId: string, kind: string) => user(userId, `notices:${kind}`),
   policy: () => 'policy',
 } as const;
+
+/**
+ * The hash that names a session's record. Every request of a session asks for it, so the last few
+ * thousand are remembered (keys of sessions this process serves, which its host holds anyway).
+ */
+export function sessionRef(sessionKey: string): string {
+  let ref = recentSessionRefs.get(sessionKey);
+  if (ref === undefined) {
+    ref = secretRef('session', sessionKey);
+    if (recentSessionRefs.size >= RECENT_TAGS) recentSessionRefs.clear();
+    recentSessionRefs.set(sessionKey, ref);
+  }
+  return ref;
+}
+
+const recentSessionRefs = new Map<string, string>();
 
 /**
  * The record names of layout 1 (factorkit 0.1) that layout 2 folds into `{tag}:user`, for

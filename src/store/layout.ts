@@ -14,6 +14,8 @@ export const userFields = {
   totp: 'totp',
   totpAt: 'totpAt',
   totpStep: 'totpStep',
+  /** TOTP: how the user's app computes codes when not as the facade's options say (an imported app). */
+  totpParams: 'totpParams',
   /** Email: the address (on while present), when it was enabled. */
   email: 'email',
   emailAt: 'emailAt',
@@ -25,6 +27,8 @@ export const userFields = {
   adminBy: 'adminBy',
   adminAt: 'adminAt',
   adminUntil: 'adminUntil',
+  /** A keyed fingerprint of the import that wrote this user (`factorkit/import`: importing it again changes nothing). */
+  imported: 'imported',
 } as const;
 
 /** The 0.1 records of one user (any may be missing). */

@@ -32,12 +32,15 @@ export class SoftAuthenticator {
   credentialIdBytes = 32;
   /** When set, the authenticator data names this credential id, not the one the response carries. */
   authDataIdOverride: Buffer | null = null;
+  /** When set, the next credential made has this id (a client may claim any id: they are public). */
+  nextCredentialId: Buffer | null = null;
 
   /** `navigator.credentials.create()` at `origin`. */
   create(options: WebauthnCreationOptions, origin: string): WebauthnRegistrationResponse {
     const rpId = options.rp.id ?? new URL(origin).hostname;
     const { privateKey, publicCose } = es256KeyPair();
-    const id = randomBytes(this.credentialIdBytes);
+    const id = this.nextCredentialId ?? randomBytes(this.credentialIdBytes);
+    this.nextCredentialId = null;
     const held: Held = { id, privateKey, publicCose, rpId, userHandle: options.user.id, counter: 0 };
     this.held.push(held);
     const attestationObject = noneAttestation({

@@ -163,8 +163,7 @@ for (const kind of ['redis', 'postgres', 'sqlite'] as const) {
       expect((await tf.status('backup-user')).backupCodesRemaining).toBe(9);
       // The challenge record itself says how many codes were evaluated: the first three, then the lock.
       const [nonce] = wrongId!.split('.').slice(-1);
-      const tag = Buffer.from(wrongUser).toString('base64url');
-      const record = await store.get(`{${tag}}:challenge:${nonce}`, Date.now());
+      const record = await store.get(storeKeys.challenge(wrongUser, nonce!), Date.now());
       expect(record?.fields['attempts']).toBe('3');
     }, 120_000);
 

@@ -18,7 +18,14 @@ const LAYERS: Record<string, string[]> = {
   app: ['core', 'store', 'mail', 'services', 'methods', 'telemetry', 'app'],
   http: ['core', 'store', 'services', 'methods', 'app', 'http'],
   adapters: ['core', 'app', 'http', 'adapters'],
+  // factorkit/import: over the facade (app) and the methods' transfers.
+  import: ['core', 'store', 'methods', 'app', 'import'],
   testing: ['core', 'store', 'testing'],
+  // The CLI is a user's script: it sees the package through its public entries only.
+  cli: ['entries', 'cli'],
+  // Browser code: of http/, only the shared route and message types (checked below).
+  client: ['http', 'client'],
+  elements: ['http', 'client', 'elements'],
   // The public entry points re-export whatever they publish.
   entries: Object.keys({
     core: 0,
@@ -31,7 +38,10 @@ const LAYERS: Record<string, string[]> = {
     app: 0,
     http: 0,
     adapters: 0,
+    import: 0,
     testing: 0,
+    client: 0,
+    elements: 0,
     entries: 0,
   }),
 };
@@ -39,14 +49,20 @@ const LAYERS: Record<string, string[]> = {
 /** Outside packages and the only folders that may import them. */
 const PACKAGES: Array<[RegExp, RegExp]> = [
   [/^(express|fastify|fastify-plugin|hono|@hono\/|@fastify\/)/, /^adapters\//],
-  [/^ioredis$/, /^stores\/redis\//],
-  [/^pg$/, /^stores\/postgres\//],
-  [/^better-sqlite3$/, /^stores\/sqlite\//],
+  // The CLI opens a --store URL's client itself (as a host would), loading the driver only then.
+  [/^ioredis$/, /^(stores\/redis|cli)\//],
+  [/^pg$/, /^(stores\/postgres|cli)\//],
+  // ...and reads a better-auth SQLite database for `import --from better-auth`.
+  [/^better-sqlite3$/, /^(stores\/sqlite|cli)\//],
   [/^nodemailer$/, /^mail\/smtp-mailer\.ts$/],
   [/^@simplewebauthn\//, /^methods\/webauthn\//],
   [/^vitest$/, /^testing\//],
   [/^@opentelemetry\//, /^telemetry\/opentelemetry\.ts$/],
 ];
+
+/** What browser code may take from the server side: types only, from these files. */
+const SHARED_TYPES = /^http\/(messages|types)\.ts$/;
+const BROWSER = new Set(['client', 'elements']);
 
 const src = resolve(new URL('../../src/', import.meta.url).pathname);
 
@@ -87,6 +103,33 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('browser code imports nothing from the server side but the shared route and message types', () => {
+    const violations: string[] = [];
+    for (const file of all.filter((f) => BROWSER.has(layerOf(f)))) {
+      const text = readFileSync(file, 'utf8');
+      for (const spec of imports(file)) {
+        const path = relative(src, file);
+        if (!spec.startsWith('.')) {
+          violations.push(`${path} imports the package ${spec}`);
+          continue;
+        }
+        const target = relative(src, resolve(dirname(file), spec)).replace(/\.js$/, '.ts');
+        if (BROWSER.has(layerOf(resolve(src, target)))) continue;
+        const typeOnly = new RegExp(
+          `import\\s+type\\s[^;]*?from\\s*['"]${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]`,
+        );
+        if (!SHARED_TYPES.test(target) || !typeOnly.test(text)) violations.push(`${path} -> ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the browser check sees imports: the elements use the client, and the shared message codes as types', () => {
+    const elements = files(join(src, 'elements')).flatMap(imports);
+    expect(elements.some((spec) => spec.includes('/client/'))).toBe(true);
+    expect(elements.some((spec) => spec.includes('/http/messages.js'))).toBe(true);
+  });
+
   it('frameworks, drivers and the mail transport are imported only where they belong', () => {
     const violations: string[] = [];
     for (const file of all) {
@@ -99,6 +142,15 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('the CLI loads drivers lazily: ioredis, pg and better-sqlite3 only through import()', () => {
+    const eager = files(join(src, 'cli')).filter((file) =>
+      /(?:^|\n)\s*import\s[^'"]*?from\s*['"](ioredis|pg|better-sqlite3)['"]/.test(
+        readFileSync(file, 'utf8').replace(/import type[^;]*;/g, ''),
+      ),
+    );
+    expect(eager.map((file) => relative(src, file))).toEqual([]);
   });
 
   it('the check sees imports: a known import of a lower layer is found', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   exports: Record<string, unknown>;
   typesVersions: { '*': Record<string, string[]> };
+  bin: Record<string, string>;
   repository?: unknown;
   homepage?: string;
   bugs?: unknown;
@@ -19,6 +20,19 @@ describe('package.json', () => {
       expect(pkg.typesVersions['*'][subpath], subpath).toEqual([`./dist/${subpath}.d.cts`]);
     }
     expect(Object.keys(pkg.typesVersions['*']).sort()).toEqual([...subpaths].sort());
+  });
+
+  it('the build makes every export and the bin `factorkit` (tsup derives its entries from package.json)', async () => {
+    const { default: config } = (await import('../../tsup.config.js')) as {
+      default: { entry: Record<string, string> };
+    };
+    expect(pkg.bin).toEqual({ factorkit: './dist/cli.js' });
+    expect(config.entry['cli']).toBe('src/cli/bin.ts');
+    expect(Object.keys(config.entry).sort()).toEqual(['cli', 'index', ...subpaths].sort());
+    for (const source of Object.values(config.entry))
+      expect(existsSync(new URL(`../../${source}`, import.meta.url)), source).toBe(true);
+    const bin = readFileSync(new URL('../../src/cli/bin.ts', import.meta.url), 'utf8');
+    expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
   it('names its repository, homepage and issue tracker (README links from the npm page)', () => {

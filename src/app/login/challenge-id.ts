@@ -1,11 +1,48 @@
-import { userIdFromTag } from '../../store/keys.js';
+import type { StepUpBudget } from '../../services/attempt-limiter.js';
+import { storeKeys, userIdFromTag, userTag } from '../../store/keys.js';
 
-/** A challenge id is `<user tag>.<128-bit nonce>`: the user is known before any store access. */
-export function parseChallengeId(challengeId: unknown): { userId: string; nonce: string } | null {
+const TOKEN = /^[A-Za-z0-9_-]{22}$/;
+
+/** A parsed challenge id: its user, nonce, record, and the step-up budget its failures count against. */
+export interface ParsedChallengeId {
+  userId: string;
+  nonce: string;
+  /** The challenge record: named by a hash of the nonce and the budget, so neither can be swapped. */
+  key: string;
+  /** null: failures count against the account (a login, or a step-up started without a session). */
+  budget: StepUpBudget | null;
+}
+
+/**
+ * A challenge id is `<user tag>.<128-bit nonce>`, and for a step-up counted against a session or a
+ * trusted browser `.s<session ref>` or `.d<device id>` after it: the user and the budget are known
+ * before any store access, so the attempt and its budget are taken in one commit.
+ */
+export function parseChallengeId(challengeId: unknown): ParsedChallengeId | null {
   if (typeof challengeId !== 'string' || challengeId.length > 1024) return null;
-  const dot = challengeId.lastIndexOf('.');
-  const nonce = challengeId.slice(dot + 1);
-  if (dot < 1 || !/^[A-Za-z0-9_-]{22}$/.test(nonce)) return null;
-  const userId = userIdFromTag(challengeId.slice(0, dot));
-  return userId === null ? null : { userId, nonce };
+  const [tag = '', nonce = '', budgetPart, ...rest] = challengeId.split('.');
+  if (rest.length > 0 || !TOKEN.test(nonce)) return null;
+  const userId = userIdFromTag(tag);
+  if (userId === null) return null;
+  let budget: StepUpBudget | null = null;
+  if (budgetPart !== undefined) {
+    const kind = budgetPart[0];
+    const ref = budgetPart.slice(1);
+    if (!TOKEN.test(ref) || (kind !== 's' && kind !== 'd')) return null;
+    budget =
+      kind === 's'
+        ? { kind: 'session', key: storeKeys.sessionByRef(userId, ref) }
+        : { kind: 'device', key: storeKeys.stepUpByDevice(userId, ref), deviceId: ref };
+  }
+  return { userId, nonce, key: challengeKeyOf(userId, nonce, budgetPart ?? null), budget };
+}
+
+/** The id of a new challenge (`budget`: `s<session ref>` or `d<device id>` for a counted step-up). */
+export function challengeIdOf(userId: string, nonce: string, budget: string | null): string {
+  return budget === null ? `${userTag(userId)}.${nonce}` : `${userTag(userId)}.${nonce}.${budget}`;
+}
+
+/** The record of a new challenge, as {@link parseChallengeId} finds it again. */
+export function challengeKeyOf(userId: string, nonce: string, budget: string | null): string {
+  return storeKeys.challenge(userId, budget === null ? nonce : `${nonce}.${budget}`);
 }

@@ -2,10 +2,10 @@ import type { Policy } from '../../core/policy/policy-schema.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
 import type { CodeMatch } from '../../methods/method-module.js';
 import type { ProofMethod } from '../../methods/registry.js';
-import type { AttemptVerdict } from '../../services/attempt-limiter.js';
+import type { AttemptVerdict, StepUpBudget } from '../../services/attempt-limiter.js';
 import type { StoreOp } from '../../store/store.js';
 import type { Context } from '../context.js';
-import { failed, type VerifyResult } from './verify-outcomes.js';
+import { endBudget, failed, type VerifyResult } from './verify-outcomes.js';
 
 const DAY_MS = 86_400_000;
 
@@ -13,6 +13,8 @@ const DAY_MS = 86_400_000;
 export interface ProvenChallenge {
   userId: string;
   key: string;
+  /** The step-up budget the attempt was counted against (null: the account). */
+  budget: StepUpBudget | null;
   purpose: 'login' | 'step-up';
   policy: Policy;
   verdict: Extract<AttemptVerdict, { ok: true }>;
@@ -29,7 +31,7 @@ export interface ProvenChallenge {
  * meanwhile, counts as a wrong code.
  */
 export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Promise<VerifyResult> {
-  const { userId, key, purpose, policy, verdict, match, now } = proven;
+  const { userId, key, budget, purpose, policy, verdict, match, now } = proven;
   const ops: StoreOp[] = [
     {
       type: 'merge',
@@ -44,10 +46,13 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
   const days = trustDays(policy);
   const device =
     proven.options.rememberDevice && days !== null && purpose === 'login'
-      ? ctx.devices.issue(userId, proven.options.deviceLabel ?? 'Unknown browser', days * DAY_MS)
+      ? await ctx.devices.issue(userId, proven.options.deviceLabel ?? 'Unknown browser', days * DAY_MS)
       : null;
   if (device) ops.push(device.op);
+  // A success starts the budget's count again; a session closed meanwhile fails the commit.
+  const budgetAt = budget ? ops.push(ctx.limiter.resetBudgetOp(budget)) - 1 : -1;
   const result = await ctx.store.commit(ops, now);
+  if (!result.ok && result.index === budgetAt && budget) return endBudget(ctx, userId, budget);
   if (!result.ok) {
     // The challenge ended (or went) meanwhile; otherwise its code or ceremony was renewed under this
     // proof, which is then as good as a wrong one (counted, reported), and the challenge stays open.
@@ -55,10 +60,8 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
       return { ok: false, reason: 'challenge-ended' };
     if (match.raceLostEvent) await ctx.emit({ type: match.raceLostEvent, userId });
     const replayed = match.raceLostEvent === 'code.replayed';
-    return failed(ctx, userId, verdict, now, {
-      reason: replayed ? 'replayed' : 'invalid',
-      method: match.method,
-    });
+    const proof = { reason: replayed ? 'replayed' : 'invalid', method: match.method } as const;
+    return failed(ctx, userId, verdict, now, proof, budget);
   }
   if (!policy.attempts.resetAccountOnSuccess && verdict.account) {
     // Successes do not count against the account: only failures accumulate.

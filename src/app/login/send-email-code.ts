@@ -11,8 +11,7 @@ export function createSendEmailCode(ctx: Context) {
   return async (challengeId: string): Promise<SendCodeResult> => {
     const parsed = parseChallengeId(challengeId);
     if (!parsed) return { ok: false, reason: 'unknown-challenge' };
-    const { userId, nonce } = parsed;
-    const key = storeKeys.challenge(userId, nonce);
+    const { userId, nonce, key } = parsed;
     const now = ctx.now();
     const [policy, [challenge, user]] = await Promise.all([
       ctx.policy(),

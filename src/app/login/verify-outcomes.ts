@@ -1,5 +1,5 @@
 import type { ProofMethod } from '../../methods/registry.js';
-import { type AttemptVerdict, lockMessage } from '../../services/attempt-limiter.js';
+import { type AttemptVerdict, lockMessage, type StepUpBudget } from '../../services/attempt-limiter.js';
 import type { Context } from '../context.js';
 
 /** What `login.verify` answers: one variant per reason. */
@@ -21,7 +21,13 @@ export type VerifyResult =
     }
   | { ok: false; reason: 'invalid-code'; attemptsLeft: number }
   | { ok: false; reason: 'locked'; retryAt: number; attemptsLeft: number; message: string }
-  | { ok: false; reason: 'challenge-ended' | 'expired' | 'unknown-challenge' };
+  | { ok: false; reason: 'challenge-ended' | 'expired' | 'unknown-challenge' }
+  /**
+   * A step-up started with `session`: its budget of wrong codes is spent (or the session is gone).
+   * The session is ended (and a trusted browser that opened it without a second factor forgotten):
+   * sign it out. The account's sign-in is untouched.
+   */
+  | { ok: false; reason: 'session-ended' };
 
 /** The answer to an attempt refused before any code was evaluated. */
 export function refused(verdict: Extract<AttemptVerdict, { ok: false }>, now: number): VerifyResult {
@@ -36,14 +42,42 @@ export function refused(verdict: Extract<AttemptVerdict, { ok: false }>, now: nu
   }
   if (verdict.reason === 'expired') return { ok: false, reason: 'expired' };
   if (verdict.reason === 'ended') return { ok: false, reason: 'challenge-ended' };
+  if (verdict.reason === 'session-ended') return { ok: false, reason: 'session-ended' };
   return { ok: false, reason: 'unknown-challenge' };
+}
+
+/**
+ * Ends what a spent step-up budget guards: the session's record (it counts as signed out from its
+ * next request), or the trusted browser, so the password and its cookie open no more sessions
+ * without a second factor. Idempotent: a concurrent refusal may get here too.
+ */
+export async function endBudget(ctx: Context, userId: string, budget: StepUpBudget): Promise<VerifyResult> {
+  const now = ctx.now();
+  if (budget.kind === 'session') {
+    await ctx.store.commit([{ type: 'delete', key: budget.key }], now);
+  } else {
+    const revoked = await ctx.store.commit([ctx.devices.revokeOp(userId, budget.deviceId)], now);
+    if (revoked.ok) await ctx.emit({ type: 'device.revoked', userId, detail: { deviceId: budget.deviceId } });
+  }
+  await ctx.emit({
+    type: 'session.ended',
+    userId,
+    detail: { reason: 'step-up-failures', budget: budget.kind },
+  });
+  return { ok: false, reason: 'session-ended' };
 }
 
 /** What a failed attempt was: a wrong proof, or a used one again (its method then known). */
 export type FailedProof = { reason: 'invalid' | 'replayed'; method?: string };
 
 /** The reason a refused attempt's event gives (metrics count verifications by it). */
-const refusedReasons = { locked: 'locked', ended: 'ended', expired: 'expired', missing: 'unknown' } as const;
+const refusedReasons = {
+  locked: 'locked',
+  ended: 'ended',
+  expired: 'expired',
+  missing: 'unknown',
+  'session-ended': 'session-ended',
+} as const;
 
 /** The event of an attempt refused before any proof was evaluated. */
 export function refusedEvent(userId: string, verdict: Extract<AttemptVerdict, { ok: false }>) {
@@ -57,6 +91,7 @@ export async function failed(
   verdict: Extract<AttemptVerdict, { ok: true }>,
   now: number,
   proof: FailedProof = { reason: 'invalid' },
+  budget: StepUpBudget | null = null,
 ): Promise<VerifyResult> {
   // A lock after a correct password: the notices tell the user, so the events say which step it was.
   const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
@@ -72,6 +107,7 @@ export async function failed(
       detail: { retryAt: verdict.accountLockedUntil, purpose },
     });
   }
+  if (budget && verdict.budgetLeft === 0) return endBudget(ctx, userId, budget);
   if (verdict.attemptsLeft === 0) {
     await ctx.emit({ type: 'challenge.ended', userId, detail: { attempts: verdict.attempt, purpose } });
     return { ok: false, reason: 'challenge-ended' };

@@ -8,11 +8,17 @@ import {
   type WebauthnAssertionResponse,
 } from '../../methods/webauthn/webauthn-json.js';
 import { storableDeviceLabel } from '../../services/trusted-device-store.js';
-import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
-import { type FailedProof, failed, refused, refusedEvent, type VerifyResult } from './verify-outcomes.js';
+import {
+  endBudget,
+  type FailedProof,
+  failed,
+  refused,
+  refusedEvent,
+  type VerifyResult,
+} from './verify-outcomes.js';
 
 export type { VerifyResult };
 
@@ -43,15 +49,16 @@ async function verifyProof(
   const options = parseInput(verifyOptionsSchema, optionsInput, 'options') ?? {};
   const parsed = parseChallengeId(challengeId);
   if (!parsed) return { ok: false, reason: 'unknown-challenge' };
-  const { userId, nonce } = parsed;
-  const key = storeKeys.challenge(userId, nonce);
+  const { userId, nonce, key, budget } = parsed;
   const policy = await ctx.policy();
   const now = ctx.now();
   const reads = ctx.methods.reads(userId, proof);
-  const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now });
+  // A step-up started with a session counts against its budget, never the account's sign-in lock.
+  const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now, stepUp: budget });
   const { verdict } = taken;
   if (!verdict.ok) {
     await ctx.emit(refusedEvent(userId, verdict));
+    if (verdict.reason === 'session-ended' && budget) return endBudget(ctx, userId, budget);
     return refused(verdict, now);
   }
   const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
@@ -65,7 +72,7 @@ async function verifyProof(
   } as const;
   const match: CodeMatch<ProofMethod> | null =
     'code' in proof
-      ? ctx.methods.matchCode({ ...attempt, code: proof.code })
+      ? await ctx.methods.matchCode({ ...attempt, code: proof.code })
       : await ctx.methods.matchResponse({ ...attempt, response: proof.response });
   if (match?.kind === 'replayed') await ctx.emit({ type: 'code.replayed', userId });
   if (match?.kind === 'counter-regressed') {
@@ -81,9 +88,9 @@ async function verifyProof(
       match?.kind === 'replayed'
         ? { reason: 'replayed' }
         : { reason: 'invalid', ...('code' in proof ? {} : { method: 'webauthn' }) };
-    return failed(ctx, userId, verdict, now, failure);
+    return failed(ctx, userId, verdict, now, failure, budget);
   }
-  return finishChallenge(ctx, { userId, key, purpose, policy, verdict, match, now, options });
+  return finishChallenge(ctx, { userId, key, budget, purpose, policy, verdict, match, now, options });
 }
 
 /** `login.verify`: a typed code (an app's, the email's, a backup code or, at login, an admin-issued one). */

@@ -1,5 +1,4 @@
 import type { WebauthnRequestOptions } from '../../methods/webauthn/webauthn-json.js';
-import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { parseChallengeId } from './challenge-id.js';
 
@@ -17,8 +16,7 @@ export function createWebauthnOptions(ctx: Context) {
   return async (challengeId: string): Promise<WebauthnOptionsResult> => {
     const parsed = parseChallengeId(challengeId);
     if (!parsed) return { ok: false, reason: 'unknown-challenge' };
-    const { userId, nonce } = parsed;
-    const key = storeKeys.challenge(userId, nonce);
+    const { userId, key } = parsed;
     const now = ctx.now();
     const reads = ctx.methods.reads(userId);
     const [challenge, ...records] = await ctx.store.getMany([key, ...reads.keys], now);

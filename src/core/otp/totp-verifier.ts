@@ -5,7 +5,10 @@ import { parseOptions } from '../validation.js';
 import { fromBase32, toBase32 } from './base32.js';
 import { formatCode, HotpKey, type OtpAlgorithm } from './hotp.js';
 
+/** RFC 4226's floor for new secrets: 128 bits. */
 const MIN_SECRET_BYTES = 16;
+/** The shortest secret apps in the field hold: 80 bits (Google Authenticator's old default). */
+const MIN_LEGACY_SECRET_BYTES = 10;
 
 const windowSchema = z.union([
   z.number().int().min(0).max(10),
@@ -17,6 +20,7 @@ const optionsSchema = z
     algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']).default('SHA1'),
     digits: z.union([z.literal(6), z.literal(7), z.literal(8)]).default(6),
     periodSeconds: z.number().int().min(1).max(3600).default(30),
+    minSecretBytes: z.number().int().min(MIN_LEGACY_SECRET_BYTES).max(128).default(MIN_SECRET_BYTES),
     windowSteps: windowSchema.default(1),
     random: z
       .custom<RandomSource>((value) => typeof value === 'function', { message: 'must be a function' })
@@ -32,6 +36,12 @@ export interface TotpOptions {
   digits?: 6 | 7 | 8;
   /** Default 30. */
   periodSeconds?: number;
+  /**
+   * The shortest secret `verifyCode` and `generateCode` accept, in bytes. Default 16 (128 bits, RFC
+   * 4226's floor); down to 10 (80 bits) for secrets imported from apps that issued shorter ones.
+   * `generateSecret` never makes one under 16.
+   */
+  minSecretBytes?: number;
   /** Steps accepted either side of now: a number (symmetric) or `{ past, future }`. Default 1. */
   windowSteps?: number | { past: number; future: number };
   /** Random bytes for `generateSecret`. Default node:crypto. */
@@ -56,6 +66,7 @@ export class TotpVerifier {
   readonly periodSeconds: number;
   readonly pastSteps: number;
   readonly futureSteps: number;
+  readonly minSecretBytes: number;
   private readonly random: RandomSource;
 
   /** @throws {FactorkitError} `CONFIG` naming the bad option. */
@@ -67,6 +78,7 @@ export class TotpVerifier {
     const window = parsed.windowSteps;
     this.pastSteps = typeof window === 'number' ? window : window.past;
     this.futureSteps = typeof window === 'number' ? window : window.future;
+    this.minSecretBytes = parsed.minSecretBytes;
     this.random = parsed.random ?? secureRandom;
   }
 
@@ -95,7 +107,7 @@ export class TotpVerifier {
   generateHotp(secret: string, counter: number): string {
     if (!Number.isSafeInteger(counter) || counter < 0)
       throw new InvalidInputError('counter', 'must be a safe integer >= 0');
-    const key = new HotpKey(this.algorithm, decodeSecret(secret), this.digits);
+    const key = new HotpKey(this.algorithm, decodeSecret(secret, this.minSecretBytes), this.digits);
     return formatCode(key.valueAt(counter), this.digits);
   }
 
@@ -112,7 +124,7 @@ export class TotpVerifier {
     if (candidate < 0) return { ok: false };
     const current = this.stepAt(atMs);
     const floor = options?.afterStep ?? Number.NEGATIVE_INFINITY;
-    const key = new HotpKey(this.algorithm, decodeSecret(secret), this.digits);
+    const key = new HotpKey(this.algorithm, decodeSecret(secret, this.minSecretBytes), this.digits);
     let matched = -1;
     for (let step = current - this.pastSteps; step <= current + this.futureSteps; step++) {
       if (step < 0) continue;
@@ -145,18 +157,21 @@ export class TotpVerifier {
 
 /** Validates and canonicalises a typed secret (upper case, no spaces or padding). */
 function normalizeSecret(secret: string): string {
-  decodeSecret(secret);
+  decodeSecret(secret, MIN_SECRET_BYTES);
   return secret.replace(/[\s=]/g, '').toUpperCase();
 }
 
-function decodeSecret(secret: string): Uint8Array {
+function decodeSecret(secret: string, minBytes: number): Uint8Array {
   if (typeof secret !== 'string' || secret.length > 1024) {
     throw new InvalidInputError('secret', 'must be a base32 string');
   }
   const bytes = fromBase32(secret);
   if (bytes === null) throw new InvalidInputError('secret', 'is not base32 (A-Z, 2-7)');
-  if (bytes.length < MIN_SECRET_BYTES) {
-    throw new InvalidInputError('secret', `must carry at least 128 bits (got ${bytes.length * 8})`);
+  if (bytes.length < minBytes) {
+    throw new InvalidInputError(
+      'secret',
+      `must carry at least ${minBytes * 8} bits (got ${bytes.length * 8})`,
+    );
   }
   return bytes;
 }

@@ -8,6 +8,14 @@ export type LoginDecision<M extends string = string> =
   | { status: 'challenge'; methods: M[] };
 
 /**
+ * The org's rule for a user with no method: set one up before anything else. One place, asked at
+ * sign-in ({@link decideLogin}) and on every request of a signed-in session (`tf.sessions.check`).
+ */
+export function mustSetUp(policy: Policy, factorsOn: number): boolean {
+  return factorsOn === 0 && policy.required;
+}
+
+/**
  * The login decision, pure: whether to ask for a code after the password. `methods` are the
  * methods the user can use now, in the order the login page shows them (empty: none is set up);
  * `deviceTrusted` is whether the browser presented a valid, unexpired, unrevoked token of this user.
@@ -21,7 +29,7 @@ export function decideLogin<M extends string>(
   options: { stepUp?: boolean } = {},
 ): LoginDecision<M> {
   if (methods.length === 0) {
-    return policy.required ? { status: 'setup-required' } : { status: 'not-required' };
+    return mustSetUp(policy, 0) ? { status: 'setup-required' } : { status: 'not-required' };
   }
   if (!options.stepUp && deviceTrusted && trustDays(policy) !== null) return { status: 'trusted-device' };
   return { status: 'challenge', methods: [...methods] };

@@ -4,9 +4,21 @@ import type { WebauthnAssertionResponse } from '../../methods/webauthn/webauthn-
 import { json, keyRefusalWording, refusal, resultAnswer } from '../answers.js';
 import * as bodies from '../response-schemas.js';
 import type { SignedInState } from '../session.js';
+import { leaveSession } from '../session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const signedIn = (ctx: RouteContext) => ctx.state as SignedInState;
+
+/**
+ * A step-up counted against this session (5 wrong codes, then it ends), never the account's sign-in
+ * lock; in a session a trusted browser opened without a second factor, against that browser, which
+ * every session it opens shares (so the password and the cookie cannot buy more guesses).
+ */
+const stepUpOptions = (state: SignedInState) => ({
+  stepUp: true,
+  session: state.sessionKey,
+  ...(state.secondFactorAt === null && state.deviceId !== null ? { deviceId: state.deviceId } : {}),
+});
 
 /** Step-up: a fresh second factor for the signed-in user before a sensitive change. */
 export const stepUpRoutes: Route[] = [
@@ -25,7 +37,7 @@ export const stepUpRoutes: Route[] = [
       if (state.stepUp && state.stepUp.expiresAt > ctx.options.now()) {
         return json(200, { methods: state.stepUp.methods, expiresAt: state.stepUp.expiresAt });
       }
-      const start = await ctx.tf.login.start(state.userId, { stepUp: true });
+      const start = await ctx.tf.login.start(state.userId, stepUpOptions(state));
       if (start.status !== 'challenge') return refusal(409, 'no-method', { status: start.status });
       const stepUp = { challengeId: start.challengeId, expiresAt: start.expiresAt, methods: start.methods };
       await ctx.req.session.set({ ...state, stepUp });
@@ -132,7 +144,9 @@ async function stepUpAnswer(ctx: RouteContext, result: VerifyResult): Promise<Ht
     await ctx.req.session.set({ ...state, secondFactorAt: now, stepUp: null });
     return json(200, { ok: true, method: result.method });
   }
-  if (result.reason !== 'invalid-code' && result.reason !== 'locked') {
+  // Too many wrong codes: the session was ended; sign it out here too.
+  if (result.reason === 'session-ended') await leaveSession(ctx.tf, ctx.req.session);
+  else if (result.reason !== 'invalid-code' && result.reason !== 'locked') {
     await ctx.req.session.set({ ...state, stepUp: null });
   }
   return resultAnswer(result, now, 401);

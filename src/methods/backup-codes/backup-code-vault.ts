@@ -2,6 +2,15 @@ import { Keyring, type KeysInput } from '../../core/keyring.js';
 import { type RandomSource, secureRandom } from '../../core/random.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Fields, StoreOp } from '../../store/store.js';
+import { findBcryptCode } from './bcrypt-check.js';
+import {
+  BCRYPT_PREFIX,
+  type CodeForm,
+  FORM_FIELD,
+  foreignCanonical,
+  formOf,
+  PEPPER_FIELD,
+} from './foreign-codes.js';
 
 /** Crockford's base32 alphabet: no i, l, o, u; typed o/i/l read as 0/1. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -72,20 +81,101 @@ export class BackupCodeVault {
     return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
   }
 
-  /** The op that redeems one code (fails when it is not an unused code of this user), or null for junk input. */
+  /**
+   * The op that redeems one code (fails when it is not an unused code of this user), or null for
+   * junk input. Codes imported in clear match as their record's form says (`foreign-codes.ts`).
+   */
   redeemOp(userId: string, input: unknown, record: Fields | null): StoreOp | null {
-    const canonical = this.normalize(input);
-    if (canonical === null || !record) return null;
+    const form = formOf(record);
+    if (!record || form === 'bcrypt') return null;
+    const canonical = form === null ? this.normalize(input) : foreignCanonical(input, form);
+    if (canonical === null) return null;
     const hash = this.keyring.hash(canonical, hashContext(userId), record['kid']);
     if (hash === null || record[FIELD_PREFIX + hash] === undefined) return null;
     return { type: 'takeField', key: storeKeys.backupCodes(userId), field: FIELD_PREFIX + hash };
   }
 
+  /** {@link redeemOp} for codes imported as bcrypt hashes: the compares run off the login's fast path. */
+  async redeemHashedOp(userId: string, input: unknown, record: Fields | null): Promise<StoreOp | null> {
+    if (!record || formOf(record) !== 'bcrypt') return null;
+    const typed = foreignCanonical(input, 'plain');
+    if (typed === null || typeof input !== 'string') return null;
+    const sealedPepper = record[PEPPER_FIELD];
+    const pepper = sealedPepper === undefined ? '' : this.keyring.open(sealedPepper, pepperContext(userId));
+    const field = await findBcryptCode(record, input.trim(), pepper);
+    return field === null ? null : { type: 'takeField', key: storeKeys.backupCodes(userId), field };
+  }
+
+  /**
+   * The op that stores codes another system issued, replacing any older ones: in clear (factorkit's
+   * own shape is kept as factorkit's; others as `plain` forms), as bcrypt hashes (kept as they are),
+   * or as keyed hashes a factorkit export wrote (`keyId` must be one of this keyring's).
+   */
+  importOp(userId: string, codes: ImportedCodeSet, storage: BackupCodeStorage): StoreOp {
+    const fields: Fields = {
+      kid: this.keyring.currentId,
+      total: String(codes.total),
+      generatedAt: String(codes.generatedAt),
+    };
+    if (codes.kind === 'bcrypt') {
+      fields[FORM_FIELD] = 'bcrypt';
+      codes.hashes.forEach((hash, i) => {
+        fields[BCRYPT_PREFIX + i] = hash;
+      });
+      if (codes.pepper) fields[PEPPER_FIELD] = this.keyring.seal(codes.pepper, pepperContext(userId));
+    } else if (codes.kind === 'keyed') {
+      fields['kid'] = codes.keyId;
+      if (codes.form) fields[FORM_FIELD] = codes.form;
+      for (const hash of codes.hashes) fields[FIELD_PREFIX + hash] = '1';
+    } else {
+      const native = codes.codes.every((code) => this.normalize(code) !== null);
+      const form = native ? null : codes.form;
+      if (form) fields[FORM_FIELD] = form;
+      for (const code of codes.codes) {
+        const canonical = (form ? foreignCanonical(code, form) : this.normalize(code)) as string;
+        fields[FIELD_PREFIX + this.hashOf(userId, canonical)] =
+          storage === 'viewable' ? this.keyring.seal(code, sealContext(userId)) : '1';
+      }
+    }
+    return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
+  }
+
+  /** A record's unused codes as an export writes them: in clear when viewable, else as stored. */
+  exportOf(userId: string, record: Fields | null): ImportedCodeSet | null {
+    if (!record || this.remaining(record) === 0) return null;
+    const total = Number(record['total'] ?? 0);
+    const generatedAt = Number(record['generatedAt'] ?? 0);
+    const form = formOf(record);
+    // Sorted, so an export of the same codes reads the same from every store.
+    const entries = Object.entries(record).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+    if (form === 'bcrypt') {
+      const sealedPepper = record[PEPPER_FIELD];
+      return {
+        kind: 'bcrypt',
+        hashes: entries.filter(([name]) => name.startsWith(BCRYPT_PREFIX)).map(([, hash]) => hash),
+        ...(sealedPepper ? { pepper: this.keyring.open(sealedPepper, pepperContext(userId)) } : {}),
+        total,
+        generatedAt,
+      };
+    }
+    const codes = this.view(userId, record).codes;
+    if (codes) return { kind: 'plain', codes: codes.sort(), form: form ?? 'plain', total, generatedAt };
+    return {
+      kind: 'keyed',
+      keyId: record['kid'] ?? '',
+      hashes: entries.filter(([name]) => name.startsWith(FIELD_PREFIX)).map(([name]) => name.slice(2)),
+      ...(form ? { form } : {}),
+      total,
+      generatedAt,
+    };
+  }
+
   /** Counts, and in `viewable` storage the unused codes. */
   view(userId: string, record: Fields | null): BackupCodeView {
     if (!record) return { total: 0, remaining: 0, codes: null };
-    const sealed = Object.entries(record).filter(([name]) => name.startsWith(FIELD_PREFIX));
-    const viewable = sealed.length > 0 && sealed.every(([, value]) => value !== '1');
+    const sealed = Object.entries(record).filter(([name]) => isCodeField(name));
+    const viewable =
+      formOf(record) !== 'bcrypt' && sealed.length > 0 && sealed.every(([, value]) => value !== '1');
     return {
       total: Number(record['total'] ?? 0),
       remaining: sealed.length,
@@ -95,7 +185,7 @@ export class BackupCodeVault {
 
   /** Unused codes left in a record. */
   remaining(record: Fields | null): number {
-    return record ? Object.keys(record).filter((name) => name.startsWith(FIELD_PREFIX)).length : 0;
+    return record ? Object.keys(record).filter(isCodeField).length : 0;
   }
 
   /** The downloadable text file: issuer, account, date, the codes one per line, and how to use them. */
@@ -122,3 +212,14 @@ export class BackupCodeVault {
 
 const hashContext = (userId: string) => `backup-code\0${userId}`;
 const sealContext = (userId: string) => `backup-code-sealed\0${userId}`;
+const pepperContext = (userId: string) => `backup-code-pepper\0${userId}`;
+
+/** A field holding one unused code: a keyed hash (`c:`) or an imported bcrypt hash (`b:`). */
+const isCodeField = (name: string) => name.startsWith(FIELD_PREFIX) || name.startsWith(BCRYPT_PREFIX);
+
+/** A set of codes to store as another system (or a factorkit export) had them; `generatedAt` in ms. */
+export type ImportedCodeSet = { total: number; generatedAt: number } & (
+  | { kind: 'plain'; codes: string[]; form: 'plain' | 'plain-nocase' }
+  | { kind: 'bcrypt'; hashes: string[]; pepper?: string }
+  | { kind: 'keyed'; keyId: string; hashes: string[]; form?: Exclude<CodeForm, 'bcrypt'> }
+);

@@ -1,9 +1,14 @@
 import { storeKeys } from '../../store/keys.js';
+import type { StoreOp } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
-import { defineMethod, type Proof, type UserRecords } from '../method-module.js';
+import { type CodeMatch, defineMethod, type Proof, type UserRecords } from '../method-module.js';
 import { createBackupCodesApi } from './backup-codes-api.js';
+import { formOf, mayBeForeignCode } from './foreign-codes.js';
 
 const codesOf = (user: UserRecords) => user['backupCodes']?.fields ?? null;
+
+const matchOf = (redeem: StoreOp | null): CodeMatch | null =>
+  redeem ? { kind: 'match', method: 'backup-code', ops: [redeem], usedEvent: 'backup-code.used' } : null;
 
 /**
  * Ten single-use recovery codes, issued with the first factor and taken with the last. Record:
@@ -15,16 +20,18 @@ export const backupCodesModule = defineMethod({
   offered: true,
   userFields: [],
   records: { backupCodes: storeKeys.backupCodes },
-  // A login reads the codes only for a code of their shape.
-  readsFor: (ctx: MethodContext, proof: Proof) => 'code' in proof && ctx.vault.normalize(proof.code) !== null,
+  // A login reads the codes only for a code of their shape (factorkit's, or an imported set's).
+  readsFor: (ctx: MethodContext, proof: Proof) =>
+    'code' in proof &&
+    (ctx.vault.normalize(proof.code) !== null || mayBeForeignCode(proof.code, ctx.totp.digits)),
   keys: (userId: string) => [storeKeys.backupCodes(userId)],
   pendingKeys: () => [],
   usable: (ctx: MethodContext, user: UserRecords) => ctx.vault.remaining(codesOf(user)) > 0,
   matchCode(ctx: MethodContext, { userId, code, user }) {
-    const redeem = ctx.vault.redeemOp(userId, code, codesOf(user));
-    return redeem
-      ? { kind: 'match', method: 'backup-code', ops: [redeem], usedEvent: 'backup-code.used' }
-      : null;
+    const record = codesOf(user);
+    // Imported bcrypt codes are checked asynchronously (bcrypt-check.ts); every other form at once.
+    if (formOf(record) === 'bcrypt') return ctx.vault.redeemHashedOp(userId, code, record).then(matchOf);
+    return matchOf(ctx.vault.redeemOp(userId, code, record));
   },
   status: (ctx: MethodContext, user: UserRecords) => ({
     backupCodesRemaining: ctx.vault.remaining(codesOf(user)),

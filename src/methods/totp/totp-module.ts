@@ -3,6 +3,7 @@ import { userFields } from '../../store/layout.js';
 import { wholeNumberField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { defineMethod, type UserRecords, userField } from '../method-module.js';
+import { userVerifier } from './totp-profile.js';
 import { createTotpApi } from './totp-setup.js';
 
 /** The AEAD context that binds a sealed TOTP secret to its user. */
@@ -16,8 +17,10 @@ export function lastStep(user: UserRecords): number | undefined {
 
 /**
  * Authenticator apps (TOTP). In `{tag}:user`: `totp` (the sealed secret; on while present),
- * `totpAt`, and `totpStep` (the replay floor, kept when the app is unlinked so an old code never
- * comes back). A setup in progress: `{tag}:totp-pending`.
+ * `totpAt`, `totpStep` (the replay floor, kept when the app is unlinked so an old code never
+ * comes back) and, for an app linked by another system, `totpParams` (`totp-profile.ts`: the units
+ * of that floor, so it stays with it; linking a new app replaces both). A setup in progress:
+ * `{tag}:totp-pending`.
  */
 export const totpModule = defineMethod({
   id: 'totp',
@@ -34,7 +37,13 @@ export const totpModule = defineMethod({
     if (sealed === undefined) return null;
     const secret = ctx.keyring.open(sealed, totpSealContext(userId));
     const afterStep = lastStep(user);
-    const hit = ctx.totp.verifyCode(secret, code, now, afterStep === undefined ? undefined : { afterStep });
+    const { verifier, at } = userVerifier(ctx, user);
+    const hit = verifier.verifyCode(
+      secret,
+      code,
+      at(now),
+      afterStep === undefined ? undefined : { afterStep },
+    );
     if (hit.ok) {
       // Single use: the floor advances in the same step that ends the challenge.
       const advance = { field: userFields.totpStep, value: hit.step };
@@ -46,7 +55,7 @@ export const totpModule = defineMethod({
         raceLostEvent: 'code.replayed',
       };
     }
-    if (afterStep !== undefined && ctx.totp.verifyCode(secret, code, now).ok) return { kind: 'replayed' };
+    if (afterStep !== undefined && verifier.verifyCode(secret, code, at(now)).ok) return { kind: 'replayed' };
     return null;
   },
   status: (_ctx: MethodContext, user: UserRecords) => ({

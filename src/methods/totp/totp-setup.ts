@@ -6,6 +6,7 @@ import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
+import { userField } from '../method-module.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { lastStep, totpSealContext } from './totp-module.js';
 
@@ -81,7 +82,9 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
       const now = ctx.now();
       const sealed = requiredField(verdict.fields, 'secret', 'totp-pending');
       const secret = ctx.keyring.open(sealed, totpSealContext(userId));
-      const afterStep = lastStep(user);
+      // An imported app's floor counted steps of its own period: it says nothing of the new app.
+      const imported = userField(user, userFields.totpParams) !== undefined;
+      const afterStep = imported ? undefined : lastStep(user);
       const match = ctx.totp.verifyCode(
         secret,
         code,
@@ -89,10 +92,15 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
         afterStep === undefined ? undefined : { afterStep },
       );
       if (!match.ok) return setupVerdict(verdict, now);
+      const fields = { [userFields.totp]: sealed, [userFields.totpAt]: String(now) };
       const enabled = await commitEnable(ctx, userId, 'totp', user, {
         take: { type: 'take', key: pendingKey, match: { secret: sealed } },
-        fields: { [userFields.totp]: sealed, [userFields.totpAt]: String(now) },
-        advance: { field: userFields.totpStep, value: match.step },
+        ...(imported
+          ? {
+              fields: { ...fields, [userFields.totpStep]: String(match.step) },
+              unset: [userFields.totpParams],
+            }
+          : { fields, advance: { field: userFields.totpStep, value: match.step } }),
       });
       if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
       if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };

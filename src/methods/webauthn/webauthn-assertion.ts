@@ -70,8 +70,10 @@ export async function matchAssertion(
   const key = keysOf(attempt.user).find((candidate) => candidate.id === response.id);
   if (!key || ranEmbedded(response.response.clientDataJSON)) return null;
   // A discoverable credential names its user: the one this challenge is for, or it is refused.
+  // An imported key names the handle its first system gave it (null: that system kept none).
   const { userHandle } = response.response;
-  if (userHandle !== undefined && userHandle !== userHandleOf(ctx, userId)) return null;
+  const expectedHandle = key.userHandle === undefined ? userHandleOf(ctx, userId) : key.userHandle;
+  if (userHandle !== undefined && expectedHandle !== null && userHandle !== expectedHandle) return null;
   const library = await webauthnLibrary();
   let verified: Awaited<ReturnType<typeof library.verifyAuthenticationResponse>>;
   try {

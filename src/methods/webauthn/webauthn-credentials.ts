@@ -30,6 +30,13 @@ export interface StoredCredential {
   label: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /**
+   * The user handle (base64url) the authenticator keeps, when another system registered the key
+   * (imported): a key registered here carries the handle factorkit derives (absent); null when the
+   * importing system did not keep it (better-auth's passkeys), so any handle is accepted: the key
+   * is found among this user's keys by its id and proven by its signature.
+   */
+  userHandle?: string | null | undefined;
 }
 
 const storedSchema = z.object({
@@ -43,6 +50,7 @@ const storedSchema = z.object({
   origin: z.string(),
   createdAt: z.number(),
   lastUsedAt: z.number().nullable(),
+  userHandle: z.string().nullable().optional(),
 });
 
 /** The field of `{tag}:webauthn` holding credential `id`. */

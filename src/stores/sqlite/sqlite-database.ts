@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { FactorkitError } from '../../core/errors.js';
@@ -46,7 +47,23 @@ export function openBetterSqlite3(filename: string): OwnedSqliteDatabase {
       { field: 'filename', cause: error },
     );
   }
+  createPrivately(filename);
   return new Database(filename);
+}
+
+/**
+ * Creates the database file readable and writable by its owner only (0600) when it does not exist:
+ * SQLite would make it 0644, readable by every local user, and gives its -wal and -shm files the
+ * database file's mode. An existing file keeps the mode it has (the host chose it).
+ */
+function createPrivately(filename: string): void {
+  if (filename === '' || filename === ':memory:' || filename.startsWith('file:')) return;
+  try {
+    // 'a': create when missing, never truncate; the mode applies only to a file created now.
+    closeSync(openSync(filename, 'a', 0o600));
+  } catch {
+    // Unreachable folder, no permission: better-sqlite3 reports it (STORE_UNAVAILABLE).
+  }
 }
 
 // Primary result codes (https://sqlite.org/rescode.html) that mean "the database cannot serve this

@@ -52,7 +52,11 @@ export class SqliteStore implements Store {
     try {
       this.control = this.call('open', () => {
         // Per connection, so set on every connection the store uses, a host's own included.
-        db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}; PRAGMA synchronous = ${synchronous};`);
+        // secure_delete: a deleted or rewritten row (an address turned off, a used code) is
+        // overwritten with zeros, not left in the file's free space.
+        db.exec(
+          `PRAGMA busy_timeout = ${busyTimeoutMs}; PRAGMA synchronous = ${synchronous}; PRAGMA secure_delete = ON;`,
+        );
         return {
           begin: db.prepare('BEGIN IMMEDIATE'),
           commit: db.prepare('COMMIT'),
@@ -102,11 +106,18 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Deletes rows expired at `now` (schedule it, say, hourly); returns how many. */
+  /**
+   * Deletes rows expired at `now` (schedule it, say, hourly), then checkpoints the write-ahead log
+   * into the file and empties it, so what was deleted since the last sweep (zeroed in the file by
+   * `secure_delete`) leaves the -wal file too. Returns how many rows were deleted.
+   */
   sweepExpired(now: number = Date.now()): number {
-    return this.call('sweep', () =>
-      Number((this.statements().sweep.run(now) as { changes: number | bigint }).changes),
-    );
+    return this.call('sweep', () => {
+      const deleted = Number((this.statements().sweep.run(now) as { changes: number | bigint }).changes);
+      // Busy readers make it partial, never an error: the next sweep finishes it.
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      return deleted;
+    });
   }
 
   /** Closes the database the store opened from `filename`; a `database` passed in stays the host's to close. */

@@ -22,6 +22,16 @@ export class TestClient {
     readonly problems: string[] = [],
   ) {}
 
+  /** A fetch that sends and keeps this browser's cookies (for `createTwoFactorClient({ fetch })`). */
+  readonly fetch: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    const cookie = this.cookieHeader();
+    if (cookie) headers.set('cookie', cookie);
+    const res = await fetch(input, { ...init, headers, redirect: 'manual' });
+    this.remember(res.headers.getSetCookie());
+    return res;
+  };
+
   /** The cookie header this client sends. */
   cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');

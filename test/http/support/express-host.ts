@@ -50,9 +50,12 @@ export async function startExpressHost(h: Harness, options: HostOptions = {}) {
     res.json({ ok: true });
   });
   app.use('/2fa', twoFactor);
+  for (const [path, page] of Object.entries(options.pages ?? {})) {
+    app.get(path, (_req, res) => void res.type(page.type).send(page.body));
+  }
   app.get('/app', twoFactor.requireSignedIn, (_req, res) => void res.json({ ok: true }));
   app.post('/app/sensitive', twoFactor.requireStepUp, (_req, res) => void res.json({ ok: true }));
-  const server = app.listen(0, '127.0.0.1');
+  const server = app.listen(options.port ?? 0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

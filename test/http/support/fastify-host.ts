@@ -12,7 +12,11 @@ import { adapterMessages, type HostOptions, type TestHost } from './hosts.js';
  * marks an administrator. `env` is Express's: Fastify answers the same in every environment.
  */
 export async function startFastifyHost(h: Harness, options: HostOptions = {}): Promise<TestHost> {
-  const app = Fastify();
+  // As docs/http.md says: a URL Fastify cannot decode is answered as the other adapters answer it.
+  const app = Fastify({
+    frameworkErrors: (error, request, reply) =>
+      request.server.twoFactor.frameworkErrors(error, request, reply),
+  });
   await app.register(fastifyCookie);
   await app.register(fastifySession, {
     secret: 'test-session-secret-of-at-least-32-chars',
@@ -57,7 +61,10 @@ export async function startFastifyHost(h: Harness, options: HostOptions = {}): P
   app.get('/app', { preHandler: twoFactor.requireSignedIn }, async () => ({ ok: true }));
   // onRequest: the guard runs before Fastify reads (or refuses) the body.
   app.post('/app/sensitive', { onRequest: twoFactor.requireStepUp }, async () => ({ ok: true }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  for (const [path, page] of Object.entries(options.pages ?? {})) {
+    app.get(path, async (_request, reply) => reply.type(page.type).send(page.body));
+  }
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   return {
     base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,

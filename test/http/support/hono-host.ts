@@ -44,10 +44,13 @@ export async function startHonoHost(h: Harness, options: HostOptions = {}): Prom
     return c.json({ ok: true });
   });
   app.route('/2fa', twoFactor);
+  for (const [path, page] of Object.entries(options.pages ?? {})) {
+    app.get(path, (c) => c.body(page.body, 200, { 'content-type': page.type }));
+  }
   app.get('/app', twoFactor.requireSignedIn, (c) => c.json({ ok: true }));
   app.post('/app/sensitive', twoFactor.requireStepUp, (c) => c.json({ ok: true }));
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -20,6 +20,10 @@ export interface HostOptions {
   messages?: HostMessages;
   /** The adapter's `requestContext` option (what of the request goes on events). */
   requestContext?: RequestContextOptions;
+  /** Files the host serves at GET `path` (the browser suites' pages and scripts). */
+  pages?: Record<string, { type: string; body: string }>;
+  /** The port to listen on (default: any free one). */
+  port?: number;
 }
 
 /** A catalogue, or a function of the request's `Accept-Language` header choosing one. */

@@ -1,0 +1,77 @@
+import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'node:fs';
+import { exportUsers, linesOf } from '../../entries/import.js';
+import { createTwoFactor, keysFromEnv, MemoryMailer } from '../../entries/index.js';
+import type { Command } from '../command.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { openStore } from '../open-store.js';
+import { createProgress } from '../progress.js';
+
+/** The user ids of a file, one per line (blank lines skipped). */
+async function* idsOf(path: string): AsyncGenerator<string> {
+  for await (const line of linesOf(createReadStream(path))) if (line.trim() !== '') yield line.trim();
+}
+
+/** `npx factorkit export`: every user's enrolments as JSON lines, the format `import --from jsonl` reads. */
+export const exportCommand: Command = {
+  name: 'export',
+  summary: "write every user's 2FA enrolments as JSON lines (to leave factorkit, or move stores)",
+  help: [
+    'Writes each user with a method on as one JSON line: the format `import --from jsonl` reads, so',
+    'export then import into a fresh store brings every user over exactly (docs/migration.md).',
+    '',
+    '  npx factorkit export --store sqlite:./2fa.db --out users.jsonl',
+    '  npx factorkit import --from jsonl users.jsonl --store postgres://localhost/app',
+    '',
+    'The file holds secrets in clear (TOTP keys; backup codes when viewable, else their keyed hashes,',
+    'usable only with the same FACTORKIT_KEY): it is created readable by you alone (0600), never',
+    'overwritten, and written to stdout only when stdout is not a terminal. Users come from the',
+    "store's scan, or from --users (one id per line) for a store that cannot list its keys.",
+  ].join('\n'),
+  flags: {
+    store: { type: 'string', description: 'the factorkit store URL (docs/cli.md)' },
+    out: { type: 'string', description: 'the file to write (created 0600; an existing file is refused)' },
+    users: {
+      type: 'string',
+      description: 'a file of user ids, one per line (default: every user of the store)',
+    },
+  },
+  async run(flags, _positionals, io) {
+    const storeUrl = flags['store'];
+    if (typeof storeUrl !== 'string') throw new UsageError('--store is required');
+    const out = flags['out'];
+    if (typeof out !== 'string' && io.tty && process.stdout.isTTY)
+      throw new UsageError('the export holds secrets: write it to a file with --out, or pipe it');
+    if (typeof out === 'string' && existsSync(out))
+      throw new UsageError(`${out} exists: the export never overwrites a file`);
+    const users = flags['users'];
+    if (typeof users === 'string' && !existsSync(users)) throw new UsageError(`no file at ${users}`);
+    const keys = keysFromEnv(io.env);
+    const opened = await openStore(storeUrl);
+    const fd = typeof out === 'string' ? openSync(out, 'wx', 0o600) : null;
+    const write = (text: string) => (fd === null ? io.out(text) : writeSync(fd, text));
+    try {
+      const tf = createTwoFactor({
+        issuer: 'factorkit export',
+        store: opened.store,
+        mailer: new MemoryMailer(),
+        keys,
+      });
+      const progress = createProgress(io, null);
+      let count = 0;
+      for await (const user of exportUsers(tf, typeof users === 'string' ? idsOf(users) : undefined)) {
+        write(`${JSON.stringify(user)}\n`);
+        count++;
+        progress.tick();
+        if (io.signal.aborted) break;
+      }
+      progress.end();
+      io.err(
+        `exported: ${count} users${io.signal.aborted ? ' (interrupted: the file is incomplete)' : ''}\n`,
+      );
+      return io.signal.aborted ? EXIT.interrupted : EXIT.ok;
+    } finally {
+      if (fd !== null) closeSync(fd);
+      await opened.close();
+    }
+  },
+};

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createTwoFactor, keysFromEnv, MemoryMailer } from '../../entries/index.js';
+import type { Command } from '../command.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { ImportJournal, type OutcomeCounts } from '../import-journal.js';
+import { runImport } from '../import-run.js';
+import { openSource, SOURCES } from '../import-source.js';
+import { openStore } from '../open-store.js';
+import { createProgress } from '../progress.js';
+
+/** The final report, one line per outcome: what a script reads from stdout. */
+function report(counts: OutcomeCounts, dryRun: boolean): string {
+  const would = dryRun ? 'would be ' : '';
+  return [
+    `${would}imported: ${counts.imported}`,
+    `${would}replaced: ${counts.replaced}`,
+    `already imported: ${counts.unchanged}`,
+    `skipped (already enrolled in factorkit): ${counts.skipped}`,
+    `refused: ${counts.refused}`,
+    '',
+  ].join('\n');
+}
+
+/** Where the resume journal of this source into this store lives, unless `--journal` says. */
+const journalPath = (from: string, source: string, store: string) =>
+  resolve(
+    `.factorkit-import-${createHash('sha256').update(`${from}\0${source}\0${store}`).digest('hex').slice(0, 12)}.jsonl`,
+  );
+
+function positiveInteger(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new UsageError(`--${name} must be a whole number from 1 to 256`);
+  return n;
+}
+
+/** `npx factorkit import`: another system's 2FA enrolments into a factorkit store (docs/migration.md). */
+export const importCommand: Command = {
+  name: 'import',
+  summary: "import users' 2FA enrolments from better-auth, django-otp, otplib-style apps or JSONL",
+  help: [
+    "Reads another system's 2FA enrolments and imports each user with importUser (factorkit/import):",
+    'validated, secrets sealed with FACTORKIT_KEY, one atomic commit per user. A user already enrolled in',
+    'factorkit is skipped (--replace to overwrite); importing again changes nothing.',
+    '',
+    '  npx factorkit import --from better-auth --database-url sqlite:./app.db --store sqlite:./2fa.db',
+    '  npx factorkit import --from jsonl users.jsonl --store postgres://localhost/app',
+    '',
+    `Sources: ${SOURCES.join(', ')} (docs/migration.md). better-auth's data opens with BETTER_AUTH_SECRET`,
+    '(or BETTER_AUTH_SECRETS), read from the environment as better-auth reads it.',
+    '',
+    'Ctrl-C (or a crash) loses nothing: run the same command again and it goes on where it stopped (a',
+    'journal in the current folder, removed when a run completes). Refusals and skips are printed as',
+    'they happen (the field at fault, never a secret); the counts go to stdout at the end. Exit 0 when',
+    'every record was imported or already there, 1 when any was refused or the store failed.',
+  ].join('\n'),
+  positionals: '[file]',
+  flags: {
+    from: { type: 'string', description: `the source: ${SOURCES.join(' | ')}` },
+    store: { type: 'string', description: 'the factorkit store URL (docs/cli.md)' },
+    'database-url': {
+      type: 'string',
+      description: "better-auth's database: sqlite:./app.db or postgres://...",
+    },
+    'dry-run': { type: 'boolean', description: 'validate and report, write nothing' },
+    replace: { type: 'boolean', description: 'replace users already enrolled in factorkit' },
+    concurrency: { type: 'string', description: 'users imported at once (default 16)' },
+    journal: {
+      type: 'string',
+      description: 'the resume journal file (default: derived, in the current folder)',
+    },
+    restart: { type: 'boolean', description: 'forget an interrupted run and start from the beginning' },
+    'backup-codes': {
+      type: 'string',
+      description: 'store codes hashed (default) or viewable, as your policy says',
+    },
+    'rp-id': { type: 'string', description: "security keys' relying party id, when the source has none" },
+    origin: { type: 'string', description: "security keys' origin, when the source has none" },
+    'source-digits': { type: 'string', description: "better-auth's totpOptions.digits (default 6)" },
+    'source-period': { type: 'string', description: "better-auth's totpOptions.period (default 30)" },
+  },
+  async run(flags, positionals, io) {
+    const from = flags['from'];
+    const storeUrl = flags['store'];
+    if (typeof from !== 'string') throw new UsageError(`--from is required: ${SOURCES.join(', ')}`);
+    if (typeof storeUrl !== 'string') throw new UsageError('--store is required');
+    const concurrency = positiveInteger(flags['concurrency'], 'concurrency', 16);
+    const storage = flags['backup-codes'];
+    if (storage !== undefined && storage !== 'hashed' && storage !== 'viewable')
+      throw new UsageError('--backup-codes must be hashed or viewable');
+    const keys = keysFromEnv(io.env);
+    const dryRun = flags['dry-run'] === true;
+    const source = await openSource(from, positionals, flags, io.env);
+    const opened = await openStore(storeUrl, { create: !dryRun }).catch(async (error: unknown) => {
+      await source.close();
+      throw error;
+    });
+    try {
+      const tf = createTwoFactor({
+        issuer: 'factorkit import',
+        store: opened.store,
+        mailer: new MemoryMailer(),
+        keys,
+        ...(storage ? { policy: { backupCodes: { storage } } } : {}),
+        ...(typeof flags['rp-id'] === 'string' || typeof flags['origin'] === 'string'
+          ? { webauthn: { rpId: flags['rp-id'], origin: flags['origin'] } as Record<string, string> }
+          : {}),
+      });
+      const path =
+        typeof flags['journal'] === 'string'
+          ? flags['journal']
+          : journalPath(from, source.name, opened.where);
+      const journal = await ImportJournal.open(path, { write: !dryRun, restart: flags['restart'] === true });
+      if (journal.resumed > 0)
+        io.err(`resuming: ${journal.resumed} records were done by an earlier run (${path})\n`);
+      const progress = createProgress(io, source.total);
+      progress.tick(journal.resumed);
+      const end = await runImport({
+        tf,
+        records: source.records,
+        journal,
+        progress,
+        concurrency,
+        replace: flags['replace'] === true,
+        dryRun,
+        signal: io.signal,
+      });
+      const { seconds, rate } = progress.end();
+      io.out(report(journal.counts, dryRun));
+      io.err(
+        `${Math.round(rate)} users/s over ${seconds.toFixed(1)} s${dryRun ? '; dry run: nothing was written' : ''}\n`,
+      );
+      if (end.kind !== 'complete') journal.close(false);
+      if (end.kind === 'interrupted') {
+        io.err('interrupted: nothing is lost; run the same command again to go on\n');
+        return EXIT.interrupted;
+      }
+      if (end.kind === 'failed') {
+        io.err(`stopped: ${end.message}\nwhat was imported is kept; run the same command again to go on\n`);
+        return EXIT.failed;
+      }
+      journal.close(!dryRun);
+      return journal.counts.refused > 0 ? EXIT.failed : EXIT.ok;
+    } finally {
+      await source.close();
+      await opened.close();
+    }
+  },
+};

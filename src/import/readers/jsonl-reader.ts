@@ -1,0 +1,19 @@
+import { jsonOf, linesOf, type SourceRecord } from './source-record.js';
+
+/**
+ * The generic format (docs/migration.md): one JSON object per line, `{ userId, totp?, backupCodes?,
+ * securityKeys?, email? }` exactly as `importUser` takes it; what `factorkit export` writes. Blank
+ * lines are skipped; positions are line numbers.
+ */
+export async function* readJsonl(chunks: AsyncIterable<string | Uint8Array>): AsyncGenerator<SourceRecord> {
+  let lineNumber = 0;
+  for await (const line of linesOf(chunks)) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    const user = jsonOf(line);
+    const position = `line ${lineNumber}`;
+    if (user === undefined || typeof user !== 'object' || user === null || Array.isArray(user))
+      yield { position, refused: 'is not a JSON object' };
+    else yield { position, user };
+  }
+}

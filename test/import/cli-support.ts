@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
+import { MemoryMailer } from '../../src/mail/memory-mailer.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
+import { fakeClock, KEY } from '../helpers/harness.js';
+
+/** A temporary folder for this test file, removed after it. */
+export function tempFolder(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `factorkit-${name}-`));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The environment the CLI runs with: the test key. */
+export const ENV = { FACTORKIT_KEY: KEY };
+
+/** A facade over the SQLite file the CLI imported into, on a clock at `atMs` (default: now). */
+export function facadeOver(file: string, atMs = Date.now(), o: { create?: boolean } = {}) {
+  const store = new SqliteStore({ filename: file });
+  if (o.create) store.createSchema();
+  const clock = fakeClock(atMs);
+  const tf = createTwoFactor({ issuer: 'CX', store, mailer: new MemoryMailer(), keys: KEY, now: clock.now });
+  return { tf, clock, close: () => store.close() };
+}
+
+/** Signs `userId` in over a facade with a typed code: whether it was accepted. */
+export async function signsIn(h: { tf: TwoFactor }, userId: string, code: string): Promise<boolean> {
+  const start = await h.tf.login.start(userId);
+  if (start.status !== 'challenge') throw new Error(`no challenge for ${userId}`);
+  return (await h.tf.login.verify(start.challengeId, code)).ok;
+}

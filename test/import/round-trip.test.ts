@@ -1,0 +1,66 @@
+import bcrypt from 'bcryptjs';
+import { describe, expect, it } from 'vitest';
+import { exportUser } from '../../src/import/export-user.js';
+import { importUser } from '../../src/import/import-user.js';
+import type { ImportedUser } from '../../src/import/imported-user.js';
+import { enrollEmail, enrollTotp, type Harness, makeTwoFactor } from '../helpers/harness.js';
+import { storesUnderTest } from '../helpers/stores.js';
+import { appCode, foreignKey, ORIGIN, RP_ID, signInWith, signInWithKey } from './support.js';
+
+const WEBAUTHN = { rpId: RP_ID, rpName: 'CloudFon CX', origin: ORIGIN };
+const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+/** Every user's export, as the JSONL file carries them (a line each, through JSON). */
+async function exportAll(h: Harness, userIds: string[]): Promise<ImportedUser[]> {
+  const lines: string[] = [];
+  for (const userId of userIds) {
+    const user = await exportUser(h.tf, userId);
+    if (user) lines.push(JSON.stringify(user));
+  }
+  return lines.map((line) => JSON.parse(line) as ImportedUser);
+}
+
+for (const target of storesUnderTest()) {
+  describe.skipIf(target.skip)(`export then import (${target.name})`, () => {
+    for (const storage of ['hashed', 'viewable'] as const) {
+      it(`round-trips every user exactly into a fresh store (backup codes ${storage})`, async () => {
+        const policy = { backupCodes: { storage } };
+        const source = makeTwoFactor(await target.make(), { webauthn: WEBAUTHN, policy });
+        const native = await enrollTotp(source, 'native');
+        await enrollEmail(source, 'mailer');
+        const key = foreignKey(Buffer.from('old-17').toString('base64url'));
+        await importUser(source.tf, {
+          userId: 'keyed',
+          securityKeys: [key.record],
+          backupCodes: ['AbCd1-EfGh2'],
+        });
+        await importUser(source.tf, {
+          userId: 'profiled',
+          totp: { secret: SECRET, algorithm: 'SHA512', digits: 8, periodSeconds: 60, lastUsedStep: 3 },
+          backupCodes: { bcrypt: [bcrypt.hashSync('0123abcdp', 4)], pepper: 'p' },
+        });
+        await importUser(source.tf, { userId: 'short', totp: { secret: 'JBSWY3DPEHPK3PXP' } });
+        const ids = ['native', 'mailer', 'keyed', 'profiled', 'short', 'nobody'];
+        const exported = await exportAll(source, ids);
+        expect(exported.map((u) => u.userId)).toEqual(['native', 'mailer', 'keyed', 'profiled', 'short']);
+        expect(exported[0]).toMatchObject({ totp: { secret: native.secret, algorithm: 'SHA1', digits: 6 } });
+
+        const dest = makeTwoFactor(await target.make(), { webauthn: WEBAUTHN, policy });
+        for (const user of exported) expect((await importUser(dest.tf, user)).outcome).toBe('imported');
+        expect(await exportAll(dest, ids)).toEqual(exported);
+        for (const id of ids) expect(await dest.tf.status(id)).toEqual(await source.tf.status(id));
+
+        // And everyone signs in on the new store as on the old one (a step after the last used one).
+        dest.clock.set(source.clock.now() + 30_000);
+        expect(
+          (await signInWith(dest, 'native', dest.totp.generateCode(native.secret, dest.clock.now()))).ok,
+        ).toBe(true);
+        expect((await signInWith(dest, 'native', native.backupCodes[3]!)).ok).toBe(true);
+        expect((await signInWith(dest, 'short', appCode(dest, 'JBSWY3DPEHPK3PXP'))).ok).toBe(true);
+        expect((await signInWith(dest, 'profiled', '0123abcd')).ok).toBe(true);
+        expect((await signInWith(dest, 'keyed', 'AbCd1EfGh2')).ok).toBe(true);
+        expect((await signInWithKey(dest, 'keyed', key.authenticator)).ok).toBe(true);
+      });
+    }
+  });
+}
