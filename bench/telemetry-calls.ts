@@ -3,8 +3,7 @@
  * (bench/telemetry-instructions.ts drives it): `login.verify` with a correct code through two
  * facades on one store, without and with telemetry, the SDK registered either way. Each line on
  * stdin (`off 500`, `on 500`) runs that many calls on one side, `scrape` reads the Prometheus
- * exporter once, `gc` makes a full collection (with `--expose-gc`), each answered `done`; `ready`
- * says the warm-up is over.
+ * exporter once, each answered `done`; `ready` says the warm-up is over.
  *
  *   tsx bench/telemetry-calls.ts <memory|redis:PORT> <sampleRatio> <host|bare> <collectorUrl> <warmUp> <calls>
  */
@@ -59,12 +58,9 @@ async function run(side: 'off' | 'on', count: number) {
 await run('off', warmUp);
 await run('on', warmUp);
 console.log('ready');
-const collect = (globalThis as { gc?: () => void }).gc;
 for await (const line of createInterface({ input: process.stdin })) {
   const [side, count] = line.split(' ');
-  // A full collection between phases, counted apart: one phase does not pay for another's garbage.
-  if (side === 'gc') collect?.();
-  else if (side === 'scrape') await sdk.scrape();
+  if (side === 'scrape') await sdk.scrape();
   else if (side === 'off' || side === 'on') await run(side, Number(count));
   else break;
   console.log('done');

@@ -7,9 +7,14 @@ import { startRedis } from '../test/helpers/servers.js';
 import { format, table } from './harness.js';
 import { startCollector } from './telemetry-sdk.js';
 
-/** Calls per measured phase, and the phases: ABBA twice, so neither side always runs first. */
-const PHASE_CALLS = 200;
-const ORDER = ['off', 'on', 'on', 'off', 'off', 'on', 'on', 'off'] as const;
+/**
+ * Calls per phase, and the phases: ABBA three times, so neither side always runs first. The first
+ * four settle (V8 still compiles hot code on the main thread then: hundreds of millions of
+ * instructions in one phase) and are not counted.
+ */
+const PHASE_CALLS = 150;
+const ORDER = ['off', 'on', 'on', 'off', 'off', 'on', 'on', 'off', 'off', 'on', 'on', 'off'] as const;
+const SETTLING = 4;
 const WARM_UP = 600;
 
 /** One configuration: the store, the head sampler's ratio, and whether a host span wraps each call. */
@@ -39,10 +44,8 @@ function dumped(file: string): number {
 /**
  * Runs bench/telemetry-calls.ts under callgrind, instrumentation off until the warm-up is over,
  * then counts each phase (dumped, which zeroes the counters). A phase of no calls measures what the
- * handshake itself costs (the least of three), taken off every phase. A Prometheus scrape is a
- * phase of its own: it costs the same however many calls came before (a handful of series). A full collection runs before each phase, counted
- * apart: the garbage a phase makes is collected by the scavenges inside it, but a major collection
- * (its cost grows with the whole heap, prepared users included) would land in one phase by chance.
+ * handshake itself costs (the least of three), taken off every phase. A Prometheus scrape is
+ * counted on its own: it costs the same however many calls came before (a handful of series).
  */
 async function countInstructions(shape: Shape, where: string, collectorUrl: string, dir: string) {
   const out = join(dir, `cg-${shape.store}-${shape.ratio}-${shape.host ? 'host' : 'bare'}`);
@@ -57,7 +60,6 @@ async function countInstructions(shape: Shape, where: string, collectorUrl: stri
       // so the same calls are sampled): the count is the same from run to run.
       '--single-threaded',
       '--random-seed=7',
-      '--expose-gc',
       '--import',
       'tsx',
       'bench/telemetry-calls.ts',
@@ -92,33 +94,35 @@ async function countInstructions(shape: Shape, where: string, collectorUrl: stri
   while ((await line()) !== 'ready');
   control('--instr=on');
   const empty: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    await phase('gc');
-    empty.push(await phase('off 0'));
-  }
+  for (let i = 0; i < 3; i++) empty.push(await phase('off 0'));
   const handshake = Math.min(...empty);
-  const counted = { off: [] as number[], on: [] as number[], scrape: [] as number[] };
-  for (const side of ORDER) {
-    counted.scrape.push(await phase('scrape'));
-    await phase('gc');
-    counted[side].push((await phase(`${side} ${PHASE_CALLS}`)) - handshake);
+  const counted = { off: [] as number[], on: [] as number[], scrape: 0 };
+  for (const [i, side] of ORDER.entries()) {
+    const count = (await phase(`${side} ${PHASE_CALLS}`)) - handshake;
+    if (i >= SETTLING) counted[side].push(count);
   }
+  // After the calls: what one scrape of the series they made costs.
+  await phase('scrape');
+  counted.scrape = await phase('scrape');
   child.stdin.write('end\n');
   await new Promise((resolve) => child.once('exit', resolve));
   return counted;
 }
 
-const perCall = (phases: number[]) => phases.reduce((a, b) => a + b, 0) / (phases.length * PHASE_CALLS);
+/**
+ * Per call, in thousands: the least phase (the steady cost: a phase with a major collection or a
+ * late compilation in it costs more by chance) and, in brackets, the median and the greatest.
+ */
+const perCall = (phases: number[]) => Math.min(...phases) / PHASE_CALLS;
 const spread = (phases: number[]) => {
-  const each = phases.map((p) => p / PHASE_CALLS / 1000);
-  return `${format(Math.min(...each))}-${format(Math.max(...each))}`;
+  const each = phases.map((p) => p / PHASE_CALLS / 1000).sort((a, b) => a - b);
+  return `${format(each[Math.floor(each.length / 2)]!)}, ${format(each.at(-1)!)}`;
 };
 
 /**
  * `npm run bench -- telemetry-instructions`: instructions per `login.verify`, counted by callgrind,
  * without and with telemetry: repeatable whatever else the machine is doing, where wall and CPU
- * time on a shared machine are not. Thousands of instructions (k) per call; the spread is over
- * the four phases of each side. Arguments (`memory/0.1/host`, `redis/0/bare` ...) pick shapes.
+ * time on a shared machine are not. Thousands of instructions (k) per call. Arguments (`memory/0.1/host`, `redis/0/bare` ...) pick shapes.
  */
 export async function benchTelemetryInstructions(only: string[] = []): Promise<void> {
   if (!hasValgrind()) {
@@ -147,7 +151,7 @@ export async function benchTelemetryInstructions(only: string[] = []): Promise<v
         `${format(withIt / 1000)} (${spread(on)})`,
         format((withIt - without) / 1000),
         (withIt / without).toFixed(3),
-        format(Math.max(...scrape) / 1000),
+        format(scrape / 1000),
       ]);
       console.log(`${rows.at(-1)!.join(' | ')}`);
     }
@@ -157,7 +161,7 @@ export async function benchTelemetryInstructions(only: string[] = []): Promise<v
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
-    `\n## login.verify: instructions per call (callgrind, k = thousands; ${ORDER.length / 2} phases of ${PHASE_CALLS} calls per side)\n`,
+    `\n## login.verify: instructions per call (callgrind, k = thousands; the least of ${(ORDER.length - SETTLING) / 2} phases of ${PHASE_CALLS} calls per side, then the median and the greatest)\n`,
   );
   table(
     ['store', 'caller', 'sampled', 'without k', 'with k', 'added k', 'with ÷ without', 'a scrape k'],
