@@ -34,4 +34,7 @@ export default defineConfig({
   treeshake: true,
   // import.meta.url (factorkit/sqlite loads better-sqlite3 with createRequire) in the CommonJS build too.
   shims: true,
+  // `node:crypto`, not `crypto`: Cloudflare Workers (nodejs_compat), Deno and bundlers targeting
+  // them know Node's modules by the prefix; a bare `crypto` reads as an npm package to resolve.
+  removeNodeProtocol: false,
 });

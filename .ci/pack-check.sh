@@ -12,7 +12,7 @@ npm init -y >/dev/null
 # from the checkout, where it was already built from source (--ignore-scripts: not built again).
 npm install --no-audit --no-fund --silent --ignore-scripts "./$tarball" express@5 fastify@5 hono@4 \
   "$root/node_modules/better-sqlite3" >/dev/null
-cp "$root/.ci/pack/esm.mjs" "$root/.ci/pack/cjs.cjs" "$root/.ci/pack/hono-fetch.mjs" .
+cp -r "$root/.ci/pack/." .
 node esm.mjs
 node cjs.cjs
 # The CLI from the tarball, as a user runs it: `npx factorkit keygen` prints a key the package accepts.
@@ -21,17 +21,26 @@ key=$(npx --no-install factorkit keygen)
 FACTORKIT_KEY="$key" node --input-type=module -e \
   "import { keysFromEnv, Keyring } from 'factorkit'; new Keyring(keysFromEnv(process.env));"
 echo "npx factorkit keygen from the packed tarball: ok"
-# factorkit/hono on the web-standard runtimes it promises, Bun and Deno as well as Node: both come
-# from the npm registry as packages (their binaries in platform packages).
-# (In a folder of their own: an install into this project would rebuild the linked better-sqlite3.)
-npm install --no-audit --no-fund --silent --prefix runtimes bun@1 deno@2 >/dev/null
+# factorkit/hono on the web-standard runtimes it promises, Bun, Deno and Cloudflare's workerd as well
+# as Node, and the bundlers an app builds it with: all from the npm registry (binaries in platform
+# packages), in a folder of their own (an install into this project would rebuild the linked
+# better-sqlite3). @simplewebauthn/server, an optional peer, is not installed: no bundle may need it.
+npm install --no-audit --no-fund --silent --prefix runtimes bun@1 deno@2 workerd@1 vite@7 esbuild@0 >/dev/null
 node hono-fetch.mjs
 runtimes/node_modules/.bin/bun hono-fetch.mjs
 runtimes/node_modules/.bin/deno run --quiet --allow-env --allow-read --node-modules-dir=manual hono-fetch.mjs
+cp bundle.mjs runtimes/
+node runtimes/bundle.mjs "$scratch"
+runtimes/node_modules/.bin/bun build hono-fetch.mjs --target=bun --outfile=bundles/bun.js >/dev/null
+echo "Bun bundle: $(runtimes/node_modules/.bin/bun bundles/bun.js)"
+bash workerd/run.sh "$scratch" runtimes
+# A Next.js app (examples/nextjs, as docs/nextjs.md shows it) built with Turbopack and webpack, then
+# signed in with a code on `next start`.
+bash "$root/.ci/nextjs-check.sh" "$scratch/$tarball"
 # The browser entries from the built files: a plain HTML page (<script type="module">) and a React 19
 # page (JSX types from factorkit/elements/react, checked by tsc, built by Vite), both signing in
 # through factorkit/express in Chromium. React and Vite in a folder of their own, like the runtimes.
-cp -r "$root/.ci/pack/ui" ui
+# (ui/ came with the rest of .ci/pack above.)
 npm install --no-audit --no-fund --silent express-session@1 >/dev/null
 (cd ui/react && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
   react@19 react-dom@19 @types/react@19 @types/react-dom@19 vite@7 @vitejs/plugin-react@5 "../../$tarball" >/dev/null \

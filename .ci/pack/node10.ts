@@ -13,6 +13,8 @@ import { RedisStore } from 'factorkit/redis';
 import { SmtpMailer } from 'factorkit/smtp';
 import { SqliteStore } from 'factorkit/sqlite';
 import { storeContract } from 'factorkit/testing';
+// Its types name no peer: they resolve without @simplewebauthn/server installed.
+import { simpleWebauthn } from 'factorkit/webauthn';
 
 export const used = [
   createTwoFactor,
@@ -29,4 +31,5 @@ export const used = [
   SmtpMailer,
   SqliteStore,
   storeContract,
+  simpleWebauthn,
 ];

@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTwoFactor, type Mailer, MemoryMailer, MemoryStore, type Store } from 'factorkit';
+import { simpleWebauthn } from 'factorkit/webauthn';
 import { createExampleApp } from './app.js';
 import { DEMO_ACCOUNTS } from './users.js';
 
@@ -72,6 +73,8 @@ const tf = createTwoFactor({
   // "View Backup Codes" shows the codes again, as the help page describes: keep them sealed, not hashed.
   policy: { backupCodes: { storage: 'viewable' } },
   authorize: (actor) => actor.roles?.includes('admin') === true,
+  // Security keys and passkeys: @simplewebauthn/server verifies them.
+  webauthn: { library: simpleWebauthn },
   // Security notices ("an authenticator app was added", "someone may have your password") go to
   // the account's email, so they reach users whose only method is an app; they show in the outbox.
   noticeAddress: (userId) => DEMO_ACCOUNTS.find((account) => account.id === userId)?.email ?? null,
@@ -84,6 +87,14 @@ const tf = createTwoFactor({
 const host = process.env['HOST'] ?? '127.0.0.1';
 const port = Number(process.env['PORT'] ?? 3000);
 const server = createServer();
+server.once('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  // The usual first-run wall (another example, or another app, on the port): the fix, not a stack.
+  console.error(
+    `\nPort ${port} on ${host} is in use (is the example already running?). Start it on another port:\n\n  PORT=${port + 1} npm run example\n`,
+  );
+  process.exit(1);
+});
 server.listen(port, host, () => {
   const address = server.address();
   const listening = typeof address === 'object' && address ? address.port : port;

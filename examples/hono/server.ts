@@ -1,7 +1,8 @@
 /**
  * factorkit on Hono in one file: a JSON sign-in, the 2FA endpoints under /2fa and a protected route,
- * on @hono/node-server (the app itself is web-standard: Bun, Deno and edge runtimes serve it too).
- * Hono has no session of its own: cookie-sessions.ts is a small one. `npx tsx examples/hono/server.ts`:
+ * on @hono/node-server (the app itself is web-standard: Bun, Deno and Cloudflare Workers serve it
+ * too). No session code: the adapter's built-in session keeps the 2FA state in a sealed cookie.
+ * `npx tsx examples/hono/server.ts`:
  *   POST /login { email, password } -> { status: 'challenge' } -> POST /2fa/login/verify { code }
  *   GET /me (signed in), POST /logout, and every /2fa endpoint of docs/http.md.
  * Environment: PORT (3002; 0 picks a free one), HOST (127.0.0.1), SECURE_COOKIES=1 behind HTTPS.
@@ -13,7 +14,6 @@ import { createTwoFactor, MemoryMailer, MemoryStore } from 'factorkit';
 import { twoFactorApp } from 'factorkit/hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cookieSessions, type SessionEnv, twoFactorSession } from './cookie-sessions.js';
 
 const secure = process.env['SECURE_COOKIES'] === '1';
 
@@ -44,10 +44,8 @@ function authenticate(email: string, password: string) {
   return ok && user ? user : null;
 }
 
-const app = new Hono<SessionEnv>();
-app.use(cookieSessions(randomBytes(32).toString('hex'), 'sid', secure)); // sessions end with the process
-const twoFactor = twoFactorApp<SessionEnv>(tf, {
-  session: twoFactorSession,
+const app = new Hono();
+const twoFactor = twoFactorApp(tf, {
   accountName: (userId) => users.find((u) => u.id === userId)?.email ?? userId,
   cookie: { secure },
 });

@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { TwoFactor } from '../app/create-two-factor.js';
 import type { LoginStart } from '../app/login/start.js';
+import { ConfigError } from '../core/errors.js';
+import { type BuiltInSession, builtInSession, type SessionCookieOptions } from '../http/cookie-session.js';
 import { createTwoFactorHttp } from '../http/create-http.js';
 import { bindNative } from '../http/native-binding.js';
 import { unreadableRequest } from '../http/request-rules.js';
@@ -11,8 +13,13 @@ import type { HttpAnswer, TwoFactorHttpOptions } from '../http/types.js';
 
 /** Options of {@link twoFactorApp}; `E` is the host app's Env, so `c.get('session')` type-checks. */
 export interface TwoFactorAppOptions<E extends Env = Env> extends TwoFactorHttpOptions<Context<E>> {
-  /** This browser's session (Hono has no standard one): `{ get, set, rotate, destroy? }` over yours. */
-  session(c: Context<E>): TwoFactorSessionAccess;
+  /**
+   * Your own session, as `{ get, set, rotate, destroy? }`. Default: the built-in one, the 2FA state
+   * sealed in an HttpOnly cookie (`sessionCookie`), checked against `tf.sessions` on every request.
+   */
+  session?(c: Context<E>): TwoFactorSessionAccess;
+  /** The built-in session's cookie: name (default `factorkit_session`) and `maxAgeMs`; `Secure`, `Path`, `Domain` as `cookie`. */
+  sessionCookie?: SessionCookieOptions;
 }
 
 /** The sub-app plus the helpers a host calls from its own routes. */
@@ -32,6 +39,11 @@ export type TwoFactorApp<E extends Env = Env> = Hono<E> & {
   userId(c: Context<E>): Promise<string | null>;
   /** The 2FA state of this session (stage, user, fresh factor, this browser's device id), or null. */
   state(c: Context<E>): Promise<SessionState | null>;
+  /**
+   * The 2FA state of a web-standard request, or of its headers, outside Hono: a Next.js proxy
+   * guarding pages, a server component (`await headers()`). Reads the built-in session.
+   */
+  stateOf(request: Request | Headers): Promise<SessionState | null>;
 };
 
 /**
@@ -68,24 +80,30 @@ function send(c: Context, answer: HttpAnswer): Response {
  * `app.route('/2fa', twoFactor)`. It reads its own bodies (JSON only, 16 KiB, chunked ones too).
  *
  * @example
- * type HostEnv = { Variables: { session: MySession } };
- * const app = new Hono<HostEnv>();
- * app.use(mySessions); // sets c.var.session
- * const twoFactor = twoFactorApp<HostEnv>(tf, {
- *   session: (c) => {
- *     const s = c.get('session'); // factorkit's state under one key; rotate and end as your session does
- *     return { get: () => s.get('factorkit'), set: (v) => s.set('factorkit', v), rotate: () => s.regenerate(), destroy: () => s.destroy() };
- *   },
- * });
+ * const app = new Hono();
+ * // The session is built in: the 2FA state sealed in an HttpOnly cookie (`session` for your own).
+ * const twoFactor = twoFactorApp(tf, { accountName: (userId) => emailOf(userId) });
  * app.route('/2fa', twoFactor);
  * app.post('/login', async (c) => { ...check the password...; return c.json(await twoFactor.beginLogin(c, user.id)) });
  * app.get('/me', twoFactor.requireSignedIn, async (c) => c.json({ id: await twoFactor.userId(c) }));
  */
 export function twoFactorApp<E extends Env = Env>(
   tf: TwoFactor,
-  options: TwoFactorAppOptions<E>,
+  options: TwoFactorAppOptions<E> = {},
 ): TwoFactorApp<E> {
   const http = createTwoFactorHttp<Context<E>>(tf, options);
+  const own = options.session;
+  const builtIn: BuiltInSession<Context<E>> | null = own
+    ? null
+    : builtInSession(
+        tf,
+        http,
+        { cookie: options.sessionCookie, attributes: options.cookie },
+        {
+          cookieHeader: (c) => c.req.header('cookie'),
+          appendSetCookie: (c, line) => c.header('Set-Cookie', line, { append: true }),
+        },
+      );
   const bound = bindNative(http, {
     parts: (c) => ({
       method: c.req.method,
@@ -95,15 +113,27 @@ export function twoFactorApp<E extends Env = Env>(
       peerAddress: (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
         ?.socket?.remoteAddress,
     }),
-    session: (c) => options.session(c),
+    session: (c) => (own ? own(c) : (builtIn as BuiltInSession<Context<E>>).session(c)),
   });
+  const reply = (c: Context<E>, answer: HttpAnswer) => {
+    builtIn?.flush(c);
+    return send(c, answer);
+  };
   const guard =
     (name: 'signedIn' | 'stepUp'): MiddlewareHandler<E> =>
     async (c, next) => {
       const answer = await bound.refusal(name, c);
-      if (answer) return send(c, answer);
+      if (answer) return reply(c, answer);
+      builtIn?.flush(c);
       await next();
     };
+  const stateOf = (request: Request | Headers) => {
+    if (builtIn) return builtIn.stateOf(request);
+    throw new ConfigError(
+      'session',
+      'stateOf reads the built-in session: with your own `session`, read yours',
+    );
+  };
 
   const app = new Hono<E>();
   // Bounds chunked bodies while they stream (reading the text first would not). Its own answer is
@@ -138,12 +168,13 @@ export function twoFactorApp<E extends Env = Env>(
         const body = await text(c);
         return body === null ? http.tooLarge(c) : http.dispatch(route, bound.request(c, body));
       };
-      return bound.respond(c, dispatch, (answer) => send(c, answer));
+      return bound.respond(c, dispatch, (answer) => reply(c, answer));
     };
     app.on(route.method, route.path, handler);
   }
-  return Object.assign(app, bound.helpers, {
+  return Object.assign(app, builtIn ? builtIn.helpers(bound.helpers) : bound.helpers, {
     requireSignedIn: guard('signedIn'),
     requireStepUp: guard('stepUp'),
+    stateOf,
   });
 }

@@ -19,6 +19,9 @@ export interface AdminApi {
   reset(actor: Actor, userId: string): Promise<void>;
 }
 
+/** `authorize` when the host gave none: every admin action is refused, and the refusal says why. */
+export const denyEveryAdminAction = (): boolean => false;
+
 async function authorizeOrThrow(
   ctx: Context,
   actorInput: Actor,
@@ -26,6 +29,12 @@ async function authorizeOrThrow(
   userId: string,
 ): Promise<Actor> {
   const actor = parseInput(actorSchema, actorInput, 'actor') as Actor;
+  if (ctx.authorize === denyEveryAdminAction) {
+    throw new FactorkitError(
+      'NOT_AUTHORIZED',
+      `actor ${actor.id} may not ${action}: createTwoFactor has no \`authorize\` option, and without it every admin action is denied; pass authorize: (actor, action, targetUserId) => boolean`,
+    );
+  }
   if ((await ctx.authorize(actor, action, userId)) !== true) {
     throw new FactorkitError('NOT_AUTHORIZED', `actor ${actor.id} may not ${action} for this user`);
   }

@@ -12,7 +12,11 @@ import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
 import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
 import type { TwoFactorStatus } from '../methods/method-module.js';
 import { createMethodRegistry, type FactorId, type MethodApis } from '../methods/registry.js';
-import { type WebauthnSettings, webauthnSettingsSchema } from '../methods/webauthn/webauthn-json.js';
+import {
+  WEBAUTHN_OFF,
+  type WebauthnSettings,
+  webauthnSettingsSchema,
+} from '../methods/webauthn/webauthn-json.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
 import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
@@ -23,7 +27,7 @@ import { instrumentFacade } from '../telemetry/instrument-facade.js';
 import { instrumentMailer } from '../telemetry/instrument-mailer.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { isOpenTelemetryApi, type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
-import { type AdminApi, createAdminApi } from './admin.js';
+import { type AdminApi, createAdminApi, denyEveryAdminAction } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
@@ -62,7 +66,11 @@ export interface TwoFactorOptions {
   emailTemplate?: CodeMessageTemplate;
   /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
   policyCacheMs?: number;
-  /** Security keys and passkeys: user verification, attestation, resident keys (see `WebauthnSettings`). */
+  /**
+   * Security keys and passkeys: the verifier (`library`: `simpleWebauthn` from `factorkit/webauthn`),
+   * user verification, attestation, resident keys, the site (see `WebauthnSettings`). Without it,
+   * security keys are off.
+   */
   webauthn?: Partial<WebauthnSettings>;
   /**
    * Security notices to users (docs/operations.md): each kind is an email through `mailer` by
@@ -106,7 +114,13 @@ const isFunction = (value: unknown) => typeof value === 'function';
 const fn = (name: string) =>
   z.custom<(...args: never[]) => unknown>(isFunction, { message: `${name} must be a function` });
 
-const optionsSchema = z.object({
+/** An options object (checked field by field where it is used). */
+const settings = (what: string) =>
+  z.custom<object>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    message: `must be an object (${what})`,
+  });
+
+const optionsSchema = z.strictObject({
   // In every otpauth URI and email subject: storable text (a lone surrogate broke encodeURIComponent).
   issuer: storableText({ trim: true }).min(1).max(100),
   store: z.custom<Store>(
@@ -123,12 +137,12 @@ const optionsSchema = z.object({
     },
   ),
   keys: z.union([z.string(), z.record(z.string(), z.string())]),
-  policy: z.unknown().optional(),
+  policy: settings('PolicyInput: { required, frequency, ... }, see docs/policy.md').optional(),
   now: fn('now').optional(),
   random: fn('random').optional(),
   authorize: fn('authorize').optional(),
   onEvent: fn('onEvent').optional(),
-  totp: z.unknown().optional(),
+  totp: settings('{ algorithm, digits, periodSeconds, windowSteps }').optional(),
   emailTemplate: fn('emailTemplate').optional(),
   policyCacheMs: z.number().int().min(0).max(60_000).optional(),
   webauthn: webauthnSettingsSchema.optional(),
@@ -188,14 +202,14 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
     limiter: new AttemptLimiter({ store, now }),
     sessions: new SessionRegistry({ store, now, random }),
-    webauthn: parsed.webauthn ?? webauthnSettingsSchema.parse({}),
+    webauthn: parsed.webauthn ?? WEBAUTHN_OFF,
     methods: createMethodRegistry(() => ctx),
     emit: createEmitter(
       [options.onEvent, eventMetrics(telemetry), options.notify === false ? undefined : notifier.listener],
       now,
       eventMethod,
     ),
-    authorize: options.authorize ?? (() => false),
+    authorize: options.authorize ?? denyEveryAdminAction,
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
   };
   const facade: TwoFactor = {

@@ -15,3 +15,8 @@ export function contextOf(facade: unknown): Context {
   if (!ctx) throw new FactorkitError('CONFIG', 'expected the facade createTwoFactor returned');
   return ctx;
 }
+
+/** The context of a facade, or undefined for another object (a test double built by hand). */
+export function maybeContextOf(facade: unknown): Context | undefined {
+  return typeof facade === 'object' && facade !== null ? contexts.get(facade) : undefined;
+}

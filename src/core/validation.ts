@@ -1,25 +1,27 @@
 import { z } from 'zod';
 import { ConfigError, InvalidInputError } from './errors.js';
+import { describeIssue } from './zod-messages.js';
 
-function describe(error: z.ZodError): { path: string; message: string } {
+/** The first issue: where (a dotted path) and what was expected. */
+function describe(schema: z.ZodType, value: unknown, error: z.ZodError): { path: string; message: string } {
   const issue = error.issues[0];
-  const path = issue && issue.path.length > 0 ? issue.path.join('.') : '';
-  return { path, message: issue?.message ?? 'invalid' };
+  if (!issue) return { path: '', message: 'invalid' };
+  return { path: issue.path.join('.'), message: describeIssue(schema, value, issue) };
 }
 
-/** Parses options at construction; a failure is a `CONFIG` error naming the option. */
+/** Parses options at construction; a failure is a `CONFIG` error naming the option and what it takes. */
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, scope: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const { path, message } = describe(result.error);
+  const { path, message } = describe(schema, value, result.error);
   throw new ConfigError(path ? `${scope}.${path}` : scope, message);
 }
 
-/** Parses a public argument; a failure is an `INVALID_INPUT` error naming the argument. */
+/** Parses a public argument; a failure is an `INVALID_INPUT` error naming the argument and what it takes. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, name: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const { path, message } = describe(result.error);
+  const { path, message } = describe(schema, value, result.error);
   throw new InvalidInputError(path ? `${name}.${path}` : name, message);
 }
 

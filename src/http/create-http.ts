@@ -1,8 +1,10 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
+import { maybeContextOf } from '../app/internals.js';
 import type { LoginStart } from '../app/login/start.js';
+import { ConfigError } from '../core/errors.js';
 import { withRequest } from '../core/request-scope.js';
 import { parseOptions } from '../core/validation.js';
-import { webauthnSiteSchema } from '../methods/webauthn/webauthn-json.js';
+import { LIBRARY_HOW_TO, webauthnSiteSchema } from '../methods/webauthn/webauthn-json.js';
 import { errorAnswer, isServerError, refusal } from './answers.js';
 import { cookieAttributes, readCookie } from './cookies.js';
 import { passGuard, signedInOr } from './guards.js';
@@ -50,7 +52,12 @@ export function createTwoFactorHttp<Native>(
   options: TwoFactorHttpOptions<Native> = {},
 ): TwoFactorHttp<Native> {
   // A site the browser would refuse shows at start-up, not as a 400 on every registration.
-  if (options.webauthn !== undefined) parseOptions(webauthnSiteSchema, options.webauthn, 'webauthn');
+  if (options.webauthn !== undefined) {
+    parseOptions(webauthnSiteSchema, options.webauthn, 'webauthn');
+    // The endpoints would exist and every registration throw: said once, at start-up.
+    const ctx = maybeContextOf(tf);
+    if (ctx && ctx.webauthn.library === undefined) throw new ConfigError('webauthn', LIBRARY_HOW_TO);
+  }
   const resolved: ResolvedOptions<Native> = {
     ...options,
     now: options.now ?? Date.now,

@@ -192,11 +192,19 @@ export function isOpenTelemetryApi(value: unknown): value is OpenTelemetryApi {
 }
 
 /**
+ * The peer's name held in a variable: bundlers (Next.js, Vite, esbuild, Bun) resolve every
+ * `import('literal')` they see at build time, and an app without the peer would not build
+ * (test/unit/optional-peers.test.ts). This one is left to run time (the comments keep webpack and
+ * Vite from trying), where a missing package is simply no telemetry.
+ */
+const OPEN_TELEMETRY_API = '@opentelemetry/api';
+
+/**
  * `@opentelemetry/api` when it is installed, else null. A dynamic import: the package is an
  * optional peer, and a bundle without it must still load.
  */
 export function detectOpenTelemetry(): Promise<OpenTelemetryApi | null> {
-  detected ??= import('@opentelemetry/api').then(
+  detected ??= import(/* webpackIgnore: true */ /* @vite-ignore */ OPEN_TELEMETRY_API).then(
     (module) => {
       const api = (module as { default?: unknown }).default;
       if (isOpenTelemetryApi(api)) return api;

@@ -348,12 +348,145 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
     clock.advance(11 * MINUTE);
     await page.goto(`${base}/profile`);
     await page.click('#method-totp button:has-text("Turn off")');
+    await page.click('dialog button:has-text("Turn off")'); // the confirmation
     await page.waitForSelector('#step-up-code');
     await page.fill('#step-up-code', totp.generateCode(secret, clock.now()));
     await page.click('dialog button:has-text("Verify")');
     await page.waitForSelector('#method-totp button:has-text("Set up")');
     expect((await tf.status('u-ana')).totp).toBe(false);
     await screenshot(page, 'step-up-turned-off');
+    await context.close();
+  });
+});
+
+/**
+ * Where the numbers ("10.") of a code list reach into a code of another item: each item's number
+ * measured in its font, placed as its list style places it, against every code's box.
+ */
+function codeListOverlaps(page: Page, list: string): Promise<string[]> {
+  // Runs in the page (the test's own types have no DOM): written as the script the page evaluates.
+  return page.evaluate(`(() => {
+    const items = [...document.querySelectorAll(${JSON.stringify(`${list} li`)})];
+    const canvas = document.createElement('canvas').getContext('2d');
+    const boxes = items.map((li, i) => {
+      const style = getComputedStyle(li);
+      canvas.font = style.font;
+      const markerWidth = canvas.measureText((i + 1) + '. ').width;
+      const item = li.getBoundingClientRect();
+      const code = li.querySelector('code').getBoundingClientRect();
+      // No list marker: the number is the item's own content (a ::before), inside its box.
+      const inside = style.listStylePosition === 'inside' || style.listStyleType === 'none';
+      const marker = inside
+        ? { left: item.left, right: item.left + markerWidth }
+        : { left: item.left - markerWidth, right: item.left };
+      return { n: i + 1, marker, code, top: item.top, bottom: item.bottom };
+    });
+    const found = [];
+    for (const a of boxes)
+      for (const b of boxes) {
+        const sameRow = a.top < b.bottom && b.top < a.bottom;
+        if (a !== b && sameRow && a.marker.left < b.code.right && b.code.left < a.marker.right)
+          found.push(a.n + '. overlaps code ' + b.n);
+      }
+    return found;
+  })()`);
+}
+
+/** The open pop-ups of the page. */
+const openDialogs = (page: Page) => page.locator('dialog[open]').count();
+
+/**
+ * The example's dialogs, as a user met them (issue 20): each test failed on the pop-ups it fixed
+ * (stacked step-up pop-ups, a dead Close, one-click destruction, overlapping code columns).
+ */
+describe.skipIf(!hasChromium)("the control panel's dialogs", () => {
+  it('"Confirm it\'s you" stays one pop-up through "Send code by email" and a wrong code, and is gone after the right one', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    await setUpEmail(page, context, 'ana@cloudfon.example');
+    clock.advance(11 * MINUTE); // the second factor is no longer fresh: viewable codes ask again
+    await page.click('button:has-text("View Backup Codes")');
+    await page.waitForSelector('#step-up-code');
+    await page.click('dialog button:has-text("Send code by email")');
+    await expect.poll(() => page.locator('dialog[open] .message').innerText()).toMatch(/^Code sent to /);
+    expect(await openDialogs(page)).toBe(1);
+    await page.fill('#step-up-code', '000000');
+    await page.click('dialog button:has-text("Verify")');
+    await expect
+      .poll(() => page.locator('dialog[open] .message').innerText())
+      .toBe('Invalid authentication code. 4 attempts left.');
+    expect(await openDialogs(page)).toBe(1);
+    await page.fill('#step-up-code', await outboxCode(context, 'ana@cloudfon.example'));
+    await page.click('dialog button:has-text("Verify")');
+    await page.waitForSelector('#codes-box #backup-code-list');
+    expect(await openDialogs(page)).toBe(0);
+    await context.close();
+  });
+
+  it('"Get Backup Code": Close closes the pop-up after a code was generated', async () => {
+    const agent = await newPage();
+    await signIn(agent.page, BEN);
+    await setUpApp(agent.page);
+    const admin = await newPage();
+    await signIn(admin.page, ADMIN);
+    await setUpApp(admin.page);
+    await admin.page.goto(`${base}/settings/agents`);
+    await admin.page.click('tr[data-agent="u-ben"] button:has-text("Get Backup Code")');
+    await admin.page.click('dialog button:has-text("Generate a Code")');
+    await admin.page.waitForSelector('#admin-code');
+    await admin.page.click('dialog button:has-text("Close")');
+    await expect.poll(() => openDialogs(admin.page)).toBe(0);
+    await agent.context.close();
+    await admin.context.close();
+  });
+
+  it('"Turn off" asks first; Cancel leaves the method on', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    await setUpApp(page);
+    await page.click('#method-totp button:has-text("Turn off")');
+    await expect
+      .poll(() => page.locator('dialog[open] h2').innerText())
+      .toBe('Turn off the authenticator app?');
+    await page.click('dialog button:has-text("Cancel")');
+    expect(await openDialogs(page)).toBe(0);
+    expect((await tf.status('u-ana')).totp).toBe(true);
+    await context.close();
+  });
+
+  it('"Generate new codes" asks first, saying the old ones stop working; Cancel keeps them', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    const { backupCodes } = await setUpApp(page);
+    await page.click('button:has-text("Generate new codes")');
+    await expect.poll(() => page.locator('dialog[open] h2').innerText()).toBe('Generate new backup codes?');
+    expect(await page.locator('dialog[open] .body').innerText()).toMatch(/stop working/);
+    await page.click('dialog button:has-text("Cancel")');
+    expect(await openDialogs(page)).toBe(0);
+    expect((await tf.backupCodes.view('u-ana')).codes).toEqual(backupCodes);
+    await page.click('button:has-text("Generate new codes")');
+    await page.click('dialog button:has-text("Generate new codes")');
+    await page.waitForSelector('#codes-box #backup-code-list');
+    expect((await tf.backupCodes.view('u-ana')).codes).not.toEqual(backupCodes);
+    await context.close();
+  });
+
+  it('the backup-code list\'s two columns do not overlap, in the pop-up and on the page (at "10." they did)', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, ANA);
+    await page.goto(`${base}/profile`);
+    await page.click('#method-totp button:has-text("Set up")');
+    const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+    await page.click('dialog button:has-text("Next")');
+    await page.fill('#setup-code', totp.generateCode(secret, clock.now()));
+    await page.click('dialog button:has-text("Verify")');
+    await page.waitForSelector('dialog #backup-code-list');
+    await screenshot(page, 'backup-code-columns-pop-up');
+    expect(await codeListOverlaps(page, 'dialog[open] #backup-code-list')).toEqual([]);
+    await page.click('dialog button:has-text("Done")');
+    await page.click('button:has-text("View Backup Codes")');
+    await page.waitForSelector('#codes-box #backup-code-list');
+    expect(await codeListOverlaps(page, '#codes-box #backup-code-list')).toEqual([]);
     await context.close();
   });
 });

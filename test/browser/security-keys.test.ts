@@ -6,6 +6,7 @@ import { createExampleApp } from '../../examples/express/app.js';
 import { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../../src/app/create-two-factor.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
+import { simpleWebauthn } from '../../src/methods/webauthn/simple-webauthn.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { fakeClock } from '../helpers/harness.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
@@ -66,7 +67,7 @@ async function startExample(options: Pick<TwoFactorOptions, 'webauthn'>) {
     keys: 'c'.repeat(64),
     now: clock.now,
     policyCacheMs: 0,
-    ...options,
+    webauthn: { library: simpleWebauthn, ...options.webauthn },
   });
   app.on(
     'request',

@@ -2,6 +2,7 @@ import { createTwoFactor, type TwoFactorOptions } from '../../src/app/create-two
 import type { TwoFactorEvent } from '../../src/core/events.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
+import { simpleWebauthn } from '../../src/methods/webauthn/simple-webauthn.js';
 import type { Store } from '../../src/store/store.js';
 
 export const KEY = 'a'.repeat(64);
@@ -22,7 +23,10 @@ export function fakeClock(start = Date.UTC(2026, 10, 28, 9, 0, 0)) {
   };
 }
 
-/** A facade over `store` with a fake clock, a memory mailer, an event log and admins who may act. */
+/**
+ * A facade over `store` with a fake clock, a memory mailer, an event log, admins who may act and
+ * security keys on (an override's `webauthn` settings keep the library unless they set their own).
+ */
 export function makeTwoFactor(store: Store, overrides: Partial<TwoFactorOptions> = {}) {
   const clock = fakeClock();
   const mailer = new MemoryMailer();
@@ -39,6 +43,7 @@ export function makeTwoFactor(store: Store, overrides: Partial<TwoFactorOptions>
       events.push(event);
     },
     ...overrides,
+    webauthn: { library: simpleWebauthn, ...overrides.webauthn },
   });
   const totp = new TotpVerifier();
   /** The six-digit code in the newest email to `to`. */

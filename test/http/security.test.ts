@@ -15,7 +15,7 @@ async function victimTrustedBrowser(ctx: HostContext, attacker: TestClient, vict
 }
 
 forEachHost(
-  (ctx) => {
+  (ctx, names) => {
     describe('step-up belongs to the user who proved it', () => {
       it('finding 1: a code verified for the attacker does not let the victim, signed in later on the same session, turn 2FA off', async () => {
         const attackerApp = await enrollTotp(ctx.h, 'attacker');
@@ -157,7 +157,8 @@ forEachHost(
         const client = ctx.browser();
         await client.call('POST', '/visit', {});
         const anonymous = client.cookies.get('sid');
-        expect(anonymous).toBeTruthy();
+        // Hono's built-in session holds the 2FA state alone: nothing before the password.
+        if (names.host !== 'hono') expect(anonymous).toBeTruthy();
         await client.call('POST', '/password/ana', {});
         const pending = client.cookies.get('sid');
         expect(pending).not.toBe(anonymous);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
+import { simpleWebauthn } from '../../src/methods/webauthn/simple-webauthn.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { fakeClock, KEY } from '../helpers/harness.js';
 
@@ -22,7 +23,14 @@ export function facadeOver(file: string, atMs = Date.now(), o: { create?: boolea
   const store = new SqliteStore({ filename: file });
   if (o.create) store.createSchema();
   const clock = fakeClock(atMs);
-  const tf = createTwoFactor({ issuer: 'CX', store, mailer: new MemoryMailer(), keys: KEY, now: clock.now });
+  const tf = createTwoFactor({
+    issuer: 'CX',
+    store,
+    mailer: new MemoryMailer(),
+    keys: KEY,
+    now: clock.now,
+    webauthn: { library: simpleWebauthn }, // imported keys sign in
+  });
   return { tf, clock, close: () => store.close() };
 }
 

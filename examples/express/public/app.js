@@ -25,31 +25,74 @@ function say(text, kind = 'info') {
   box.className = `message ${kind}`;
 }
 
-/** A modal pop-up; resolves with the clicked button's value (or null when closed). */
-function popup(title, html, buttons) {
-  return new Promise((resolve) => {
-    const dialog = document.createElement('dialog');
-    dialog.innerHTML = `<h2>${title}</h2><div class="body">${html}</div><p class="message" role="alert"></p><div class="row">${buttons
-      .map((b) => `<button value="${b.value}" class="${b.secondary ? 'secondary' : ''}">${b.label}</button>`)
-      .join('')}</div>`;
-    document.body.append(dialog);
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      resolve(null);
-    });
-    dialog.addEventListener('click', (event) => {
-      const button = event.target.closest('button[value]');
-      if (button) resolve({ value: button.value, dialog });
-    });
-    dialog.showModal();
-    dialog.querySelector('input')?.focus();
+/**
+ * A modal pop-up that stays one pop-up for its whole exchange: `choose()` resolves with the next
+ * button clicked (null once closed), as often as the exchange needs (a wrong code, "Send code by
+ * email"); `say()` writes its message; `close()` ends it. Its buttons are off while a request runs.
+ */
+function openDialog(title, html, buttons) {
+  const dialog = document.createElement('dialog');
+  dialog.innerHTML = `<h2>${title}</h2><div class="body">${html}</div><p class="message" role="alert"></p><div class="row">${buttons
+    .map((b) => `<button value="${b.value}" class="${b.secondary ? 'secondary' : ''}">${b.label}</button>`)
+    .join('')}</div>`;
+  document.body.append(dialog);
+  let waiting = null;
+  const answer = (value) => {
+    const resolve = waiting;
+    waiting = null;
+    resolve?.(value);
+  };
+  const enable = (on) => {
+    for (const button of dialog.querySelectorAll('.row button')) button.disabled = !on;
+  };
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    answer(null);
   });
+  dialog.addEventListener('click', (event) => {
+    const button = event.target.closest('button[value]');
+    if (button && waiting) answer(button.value);
+  });
+  dialog.showModal();
+  dialog.querySelector('input')?.focus();
+  return {
+    element: dialog,
+    choose() {
+      if (!dialog.isConnected) return Promise.resolve(null);
+      enable(true);
+      return new Promise((resolve) => {
+        waiting = (value) => {
+          enable(false);
+          resolve(value);
+        };
+      });
+    },
+    say(text, kind = 'error') {
+      const box = dialog.querySelector('.message');
+      box.textContent = text;
+      box.className = `message ${kind}`;
+    },
+    close() {
+      if (dialog.open) dialog.close();
+    },
+  };
 }
 
-function popupMessage(dialog, text, kind = 'error') {
-  const box = dialog.querySelector('.message');
-  box.textContent = text;
-  box.className = `message ${kind}`;
+/** A pop-up of one answer: the button's value, or null when closed; the pop-up is gone after. */
+async function popup(title, html, buttons) {
+  const dialog = openDialog(title, html, buttons);
+  const value = await dialog.choose();
+  dialog.close();
+  return value;
+}
+
+/** Asks before an action that cannot be undone; true when the user confirmed. */
+async function confirmAction(title, text, label) {
+  const value = await popup(title, `<p>${esc(text)}</p>`, [
+    { value: 'yes', label },
+    { value: 'cancel', label: 'Cancel', secondary: true },
+  ]);
+  return value === 'yes';
 }
 
 /** What to tell the user: the server's message (its catalogue, in the user's language) when it has one. */
@@ -101,68 +144,74 @@ async function withStepUp(action) {
   const key = start.body.methods.includes('webauthn')
     ? [{ value: 'key', label: 'Use a security key', secondary: true }]
     : [];
+  const dialog = openDialog(
+    'Confirm it’s you',
+    '<p>Enter a code from your authenticator app, your email or a backup code to change your 2FA settings.</p><label>Authentication code <input id="step-up-code" autocomplete="one-time-code"></label>',
+    [
+      { value: 'verify', label: 'Verify' },
+      ...key,
+      ...email,
+      { value: 'cancel', label: 'Cancel', secondary: true },
+    ],
+  );
   for (;;) {
-    const choice = await popup(
-      'Confirm it’s you',
-      '<p>Enter a code from your authenticator app, your email or a backup code to change your 2FA settings.</p><label>Authentication code <input id="step-up-code" autocomplete="one-time-code"></label>',
-      [
-        { value: 'verify', label: 'Verify' },
-        ...key,
-        ...email,
-        { value: 'cancel', label: 'Cancel', secondary: true },
-      ],
-    );
-    if (!choice || choice.value === 'cancel') {
-      choice?.dialog.close();
+    const choice = await dialog.choose();
+    if (!choice || choice === 'cancel') {
+      dialog.close();
       return result;
     }
-    if (choice.value === 'email') {
+    if (choice === 'email') {
       const sent = await api('POST', '/2fa/step-up/email', {});
-      popupMessage(
-        choice.dialog,
+      dialog.say(
         sent.status === 200 ? `Code sent to ${sent.body.sentTo}.` : explain(sent.body),
         sent.status === 200 ? 'info' : 'error',
       );
       continue;
     }
+    const input = dialog.element.querySelector('#step-up-code');
     const verified =
-      choice.value === 'key'
+      choice === 'key'
         ? await signWithKey('/2fa/step-up/webauthn/options', '/2fa/step-up/webauthn')
-        : await api('POST', '/2fa/step-up/verify', {
-            code: choice.dialog.querySelector('#step-up-code').value,
-          });
+        : await api('POST', '/2fa/step-up/verify', { code: input.value });
     if (verified.status === 200) {
-      choice.dialog.close();
+      dialog.close();
       result = await action();
       return result;
     }
-    popupMessage(choice.dialog, explain(verified.body));
-    if (verified.body.reason === 'challenge-ended' || verified.body.reason === 'expired') return result;
+    dialog.say(explain(verified.body));
+    input.select();
+    if (verified.body.reason === 'challenge-ended' || verified.body.reason === 'expired') {
+      dialog.close();
+      say(explain(verified.body), 'error');
+      return result;
+    }
   }
 }
 
 /** Asks for the six-digit code in the "Enter the Authentication Code" pop-up until it is accepted. */
 async function confirmCode(url, intro) {
+  const dialog = openDialog(
+    'Enter the Authentication Code',
+    `<p>${esc(intro)}</p><label>Six-digit code <input id="setup-code" inputmode="numeric" autocomplete="one-time-code" maxlength="8"></label>`,
+    [
+      { value: 'verify', label: 'Verify' },
+      { value: 'cancel', label: 'Cancel', secondary: true },
+    ],
+  );
   for (;;) {
-    const choice = await popup(
-      'Enter the Authentication Code',
-      `<p>${esc(intro)}</p><label>Six-digit code <input id="setup-code" inputmode="numeric" autocomplete="one-time-code" maxlength="8"></label>`,
-      [
-        { value: 'verify', label: 'Verify' },
-        { value: 'cancel', label: 'Cancel', secondary: true },
-      ],
-    );
-    if (!choice || choice.value === 'cancel') {
-      choice?.dialog.close();
+    const choice = await dialog.choose();
+    if (!choice || choice === 'cancel') {
+      dialog.close();
       return null;
     }
-    const code = choice.dialog.querySelector('#setup-code').value;
-    const result = await withStepUp(() => api('POST', url, { code }));
+    const input = dialog.element.querySelector('#setup-code');
+    const result = await withStepUp(() => api('POST', url, { code: input.value }));
     if (result.status === 200) {
-      choice.dialog.close();
+      dialog.close();
       return result.body;
     }
-    popupMessage(choice.dialog, explain(result.body));
+    dialog.say(explain(result.body));
+    input.select();
   }
 }
 
@@ -172,12 +221,11 @@ function codesHtml(codes) {
 }
 
 async function showNewBackupCodes(codes) {
-  const choice = await popup(
+  await popup(
     'Your backup codes',
     `<p>Now your account has been enabled with 2FA successfully. If you lose your device, you'll need these backup codes to log into your account. Without your device or a backup code, you'll have to contact the administrator to recover your account. We recommend you download them to keep them in a safe place.</p>${codesHtml(codes)}`,
     [{ value: 'done', label: 'Done' }],
   );
-  choice?.dialog.close();
 }
 
 async function download(codes) {
@@ -218,41 +266,42 @@ const actions = {
     say(explain(result.body), result.body.reason === 'locked' ? 'warning' : 'error');
   },
   async 'add-key'() {
+    const dialog = openDialog(
+      'Add a security key',
+      '<p>Name the key, then touch it (or use your device’s passkey) when the browser asks.</p><label>Name <input id="key-label" maxlength="64" value="Security key"></label>',
+      [
+        { value: 'add', label: 'Add' },
+        { value: 'cancel', label: 'Cancel', secondary: true },
+      ],
+    );
     for (;;) {
-      const choice = await popup(
-        'Add a security key',
-        '<p>Name the key, then touch it (or use your device’s passkey) when the browser asks.</p><label>Name <input id="key-label" maxlength="64" value="Security key"></label>',
-        [
-          { value: 'add', label: 'Add' },
-          { value: 'cancel', label: 'Cancel', secondary: true },
-        ],
-      );
-      if (!choice || choice.value === 'cancel') return void choice?.dialog.close();
-      const label = choice.dialog.querySelector('#key-label').value;
+      const choice = await dialog.choose();
+      if (!choice || choice === 'cancel') return void dialog.close();
+      const label = dialog.element.querySelector('#key-label').value;
       const options = await withStepUp(() => api('POST', '/2fa/webauthn/register/options', {}));
       if (options.status !== 200) {
-        popupMessage(choice.dialog, explain(options.body));
+        dialog.say(explain(options.body));
         continue;
       }
       let response;
       try {
         response = await SimpleWebAuthnBrowser.startRegistration({ optionsJSON: options.body });
       } catch (error) {
-        popupMessage(choice.dialog, `The security key did not answer (${error.name || error}).`);
+        dialog.say(`The security key did not answer (${error.name || error}).`);
         continue;
       }
       const added = await withStepUp(() => api('POST', '/2fa/webauthn/register', { response, label }));
       if (added.status !== 200) {
-        popupMessage(choice.dialog, explain(added.body));
+        dialog.say(explain(added.body));
         continue;
       }
-      choice.dialog.close();
+      dialog.close();
       if (added.body.backupCodes) await showNewBackupCodes(added.body.backupCodes);
       return void location.reload();
     }
   },
   async 'rename-key'(button) {
-    const choice = await popup(
+    const dialog = openDialog(
       'Rename the security key',
       `<label>Name <input id="key-label" maxlength="64" value="${esc(button.dataset.label)}"></label>`,
       [
@@ -260,12 +309,13 @@ const actions = {
         { value: 'cancel', label: 'Cancel', secondary: true },
       ],
     );
-    if (!choice || choice.value === 'cancel') return void choice?.dialog.close();
-    const label = choice.dialog.querySelector('#key-label').value;
+    const choice = await dialog.choose();
+    const label = dialog.element.querySelector('#key-label').value;
+    dialog.close();
+    if (choice !== 'save') return;
     const result = await api('PUT', `/2fa/webauthn/keys/${encodeURIComponent(button.dataset.key)}`, {
       label,
     });
-    choice.dialog.close();
     if (result.status === 200) location.reload();
     else say(explain(result.body), 'error');
   },
@@ -295,8 +345,7 @@ const actions = {
         { value: 'cancel', label: 'Cancel', secondary: true },
       ],
     );
-    next?.dialog.close();
-    if (next?.value !== 'next') return;
+    if (next !== 'next') return;
     const confirmed = await confirmCode(
       '/2fa/totp/confirm',
       'Provide the six-digit numeric code your authenticator app generates.',
@@ -306,23 +355,24 @@ const actions = {
     location.reload();
   },
   async 'setup-email'() {
+    const dialog = openDialog(
+      'Email authentication',
+      '<label>Email address <input id="email-address" type="email" autocomplete="email"></label>',
+      [
+        { value: 'send', label: 'Send code' },
+        { value: 'cancel', label: 'Cancel', secondary: true },
+      ],
+    );
     for (;;) {
-      const choice = await popup(
-        'Email authentication',
-        '<label>Email address <input id="email-address" type="email" autocomplete="email"></label>',
-        [
-          { value: 'send', label: 'Send code' },
-          { value: 'cancel', label: 'Cancel', secondary: true },
-        ],
-      );
-      if (!choice || choice.value === 'cancel') return void choice?.dialog.close();
-      const address = choice.dialog.querySelector('#email-address').value;
+      const choice = await dialog.choose();
+      if (!choice || choice === 'cancel') return void dialog.close();
+      const address = dialog.element.querySelector('#email-address').value;
       const sent = await withStepUp(() => api('POST', '/2fa/email/setup', { address }));
       if (sent.status !== 200) {
-        popupMessage(choice.dialog, explain(sent.body));
+        dialog.say(explain(sent.body));
         continue;
       }
-      choice.dialog.close();
+      dialog.close();
       const confirmed = await confirmCode(
         '/2fa/email/confirm',
         `Enter the six-digit numeric code we sent to ${sent.body.sentTo}.`,
@@ -333,6 +383,15 @@ const actions = {
     }
   },
   async 'turn-off'(button) {
+    const app = button.dataset.method === 'totp';
+    const confirmed = await confirmAction(
+      app ? 'Turn off the authenticator app?' : 'Turn off email authentication?',
+      app
+        ? 'Sign-in will no longer accept codes from your authenticator app. Trusted browsers will be asked again.'
+        : 'Sign-in will no longer send codes to your email. Trusted browsers will be asked again.',
+      'Turn off',
+    );
+    if (!confirmed) return;
     const result = await withStepUp(() => api('POST', '/2fa/disable', { method: button.dataset.method }));
     if (result.status === 200) location.reload();
     else say(explain(result.body), 'error');
@@ -349,6 +408,12 @@ const actions = {
         : '<p class="muted">Backup codes are stored hashed: they were shown once. Generate new codes to see a new set.</p>';
   },
   async 'regenerate-codes'() {
+    const confirmed = await confirmAction(
+      'Generate new backup codes?',
+      'Your current backup codes, the ones you downloaded or wrote down included, will stop working.',
+      'Generate new codes',
+    );
+    if (!confirmed) return;
     const result = await withStepUp(() => api('POST', '/2fa/backup-codes/regenerate', {}));
     if (result.status !== 200) return say(explain(result.body), 'error');
     document.getElementById('codes-box').innerHTML = codesHtml(result.body.codes);
@@ -376,7 +441,7 @@ const actions = {
     say(result.status === 200 ? 'Saved.' : explain(result.body), result.status === 200 ? 'info' : 'error');
   },
   async 'get-backup-code'(button) {
-    const choice = await popup(
+    const dialog = openDialog(
       'Get Backup Code',
       `<p>Generate a one-time backup code for <b>${esc(button.dataset.name)}</b>. It can be used once, expires after 30 minutes, and stops working when a newer code is generated.</p><div id="admin-code-box"></div>`,
       [
@@ -384,17 +449,21 @@ const actions = {
         { value: 'close', label: 'Close', secondary: true },
       ],
     );
-    if (!choice || choice.value === 'close') return void choice?.dialog.close();
-    const result = await withStepUp(() =>
-      api('POST', `/2fa/admin/users/${encodeURIComponent(button.dataset.user)}/backup-code`, {}),
-    );
-    if (result.status !== 200) return void popupMessage(choice.dialog, explain(result.body));
-    const expires = new Date(result.body.expiresAt);
-    choice.dialog.querySelector('#admin-code-box').innerHTML =
-      `<p>Copy the code and share it with your agent:</p><p><code id="admin-code">${esc(result.body.code)}</code></p><p class="muted" id="admin-code-expiry">Expires at ${esc(expires.toLocaleTimeString())} (in 30 minutes).</p>`;
-    choice.dialog.querySelector('button[value=generate]').remove();
-    const closed = await new Promise((resolve) => choice.dialog.addEventListener('close', resolve));
-    return closed;
+    for (;;) {
+      const choice = await dialog.choose();
+      if (choice !== 'generate') return void dialog.close();
+      const result = await withStepUp(() =>
+        api('POST', `/2fa/admin/users/${encodeURIComponent(button.dataset.user)}/backup-code`, {}),
+      );
+      if (result.status !== 200) {
+        dialog.say(explain(result.body));
+        continue;
+      }
+      const expires = new Date(result.body.expiresAt);
+      dialog.element.querySelector('#admin-code-box').innerHTML =
+        `<p>Copy the code and share it with your agent:</p><p><code id="admin-code">${esc(result.body.code)}</code></p><p class="muted" id="admin-code-expiry">Expires at ${esc(expires.toLocaleTimeString())} (in 30 minutes).</p>`;
+      dialog.element.querySelector('button[value=generate]').remove();
+    }
   },
 };
 

@@ -98,15 +98,16 @@ export const importCommand: Command = {
       throw error;
     });
     try {
+      const site = typeof flags['rp-id'] === 'string' || typeof flags['origin'] === 'string';
+      // Security keys' verifier, only for an import that names a site (the peer may be absent otherwise).
+      const library = site ? (await import('../../entries/webauthn.js')).simpleWebauthn : undefined;
       const tf = createTwoFactor({
         issuer: 'factorkit import',
         store: opened.store,
         mailer: new MemoryMailer(),
         keys,
         ...(storage ? { policy: { backupCodes: { storage } } } : {}),
-        ...(typeof flags['rp-id'] === 'string' || typeof flags['origin'] === 'string'
-          ? { webauthn: { rpId: flags['rp-id'], origin: flags['origin'] } as Record<string, string> }
-          : {}),
+        ...(site ? { webauthn: { rpId: flags['rp-id'], origin: flags['origin'], library } as never } : {}),
       });
       const path =
         typeof flags['journal'] === 'string'

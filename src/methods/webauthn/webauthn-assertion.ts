@@ -74,7 +74,7 @@ export async function matchAssertion(
   const { userHandle } = response.response;
   const expectedHandle = key.userHandle === undefined ? userHandleOf(ctx, userId) : key.userHandle;
   if (userHandle !== undefined && expectedHandle !== null && userHandle !== expectedHandle) return null;
-  const library = await webauthnLibrary();
+  const library = webauthnLibrary(ctx.webauthn).server;
   let verified: Awaited<ReturnType<typeof library.verifyAuthenticationResponse>>;
   try {
     verified = await library.verifyAuthenticationResponse({

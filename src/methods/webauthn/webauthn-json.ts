@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { storableText } from '../../core/validation.js';
+import { isWebauthnLibrary, LIBRARY_HOW_TO, type WebauthnLibrary } from './webauthn-library.js';
+
+export { LIBRARY_HOW_TO };
 
 const base64url = (max: number) =>
   z
@@ -130,6 +133,11 @@ export interface WebauthnSettings {
   rpId?: string | undefined;
   rpName?: string | undefined;
   origin?: string | undefined;
+  /**
+   * The verifier: `simpleWebauthn` from `factorkit/webauthn` (it carries the optional peer
+   * `@simplewebauthn/server`). Without it security keys are off and their calls throw `CONFIG`.
+   */
+  library?: WebauthnLibrary | undefined;
 }
 
 /** A relying party id: the site's domain or a parent of it. */
@@ -180,9 +188,20 @@ export const webauthnSettingsSchema = z
     rpId: rpIdSchema.optional(),
     rpName: rpNameSchema.optional(),
     origin: originSchema.optional(),
+    library: z.custom<WebauthnLibrary>(isWebauthnLibrary, { message: LIBRARY_HOW_TO }).optional(),
   })
   .strict()
   .refine(({ rpId, origin }) => rpId === undefined || origin === undefined || originOnSite(origin, rpId), {
     message: 'origin must be on rpId or a subdomain of it',
     path: ['origin'],
-  });
+  })
+  // Required when the option is given (an app that sets it means to offer keys), so `CONFIG` comes
+  // at construction, not at the first registration.
+  .refine(({ library }) => library !== undefined, { message: LIBRARY_HOW_TO, path: ['library'] });
+
+/** The settings when the facade has no `webauthn` option: security keys off. */
+export const WEBAUTHN_OFF: WebauthnSettings = Object.freeze({
+  userVerification: 'preferred',
+  attestation: 'none',
+  residentKey: 'discouraged',
+});

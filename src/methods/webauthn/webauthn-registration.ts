@@ -117,11 +117,8 @@ export async function beginRegistration(
 ): Promise<RegistrationStart> {
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
   const site = siteOf(ctx, parseInput(siteSchema, siteInput, 'site'));
-  const [library, policy, user] = await Promise.all([
-    webauthnLibrary(),
-    ctx.policy(),
-    ctx.methods.loadUser(userId),
-  ]);
+  const library = webauthnLibrary(ctx.webauthn).server;
+  const [policy, user] = await Promise.all([ctx.policy(), ctx.methods.loadUser(userId)]);
   const options = await library.generateRegistrationOptions({
     rpName: site.rpName,
     rpID: site.rpId,
@@ -184,7 +181,8 @@ export async function finishRegistration(
     optionsInput,
     'options',
   );
-  const [library, policy] = await Promise.all([webauthnLibrary(), ctx.policy()]);
+  const library = webauthnLibrary(ctx.webauthn).server;
+  const policy = await ctx.policy();
   const pendingKey = storeKeys.webauthnPending(userId);
   const reads = ctx.methods.reads(userId);
   const taken = await ctx.limiter.take(pendingKey, null, policy, { read: reads.keys });
@@ -196,7 +194,7 @@ export async function finishRegistration(
     return { ok: false, reason: 'too-many-keys', maxKeys: MAX_KEYS_PER_USER };
   if (
     ranEmbedded(response.response.clientDataJSON) ||
-    !(await statementAllowed(response.response.attestationObject, ctx.webauthn.attestation))
+    !statementAllowed(response.response.attestationObject, ctx.webauthn)
   )
     return setupVerdict(verdict, now);
   const challenge = requiredField(verdict.fields, 'challenge', 'webauthn-pending');

@@ -1,4 +1,5 @@
-import type { AttestationConveyance } from './webauthn-json.js';
+import type { WebauthnSettings } from './webauthn-json.js';
+import { webauthnLibrary } from './webauthn-library.js';
 
 /**
  * Whether a registration's attestation statement may go to the verifier. Under attestation `none`
@@ -8,12 +9,9 @@ import type { AttestationConveyance } from './webauthn-json.js';
  * blind request forgery). A browser asked for `none` sends no certificates. Under `direct` or
  * `enterprise` the host asked for certificates and vouches for the server's egress (docs/webauthn.md).
  */
-export async function statementAllowed(
-  attestationObject: string,
-  conveyance: AttestationConveyance,
-): Promise<boolean> {
-  if (conveyance !== 'none') return true;
-  const { decodeAttestationObject, isoBase64URL } = await import('@simplewebauthn/server/helpers');
+export function statementAllowed(attestationObject: string, settings: WebauthnSettings): boolean {
+  if (settings.attestation !== 'none') return true;
+  const { decodeAttestationObject, isoBase64URL } = webauthnLibrary(settings).helpers;
   try {
     const decoded = decodeAttestationObject(isoBase64URL.toBuffer(attestationObject));
     const format = decoded.get('fmt');

@@ -20,13 +20,21 @@ export function sqlState(error: unknown): string | null {
 /**
  * What a failed PostgreSQL call means. No SQLSTATE (a refused or dropped connection, a pool that
  * could not connect), the outage classes, and a commit still meeting concurrent creates after its
- * retries: `unavailable`. A missing table or function: `CONFIG` (run `createSchema`). Any other SQL
- * error is a bug in the statement (`BUG`).
+ * retries: `unavailable`. A database or role the server does not know, a wrong password, a missing
+ * table or function: `CONFIG` (fix the settings, run `createSchema`). Any other SQL error is a bug in
+ * the statement (`BUG`).
  */
 export function classifyPostgresFailure(error: unknown): 'unavailable' | FactorkitError {
   const code = sqlState(error);
   if (code === null || code === RETRY_SQLSTATE || OUTAGE_CLASSES.has(code.slice(0, 2))) return 'unavailable';
   const message = (error as Error).message;
+  // Refused at connection: the settings name a database or a role the server does not have.
+  if (code === '3D000' || code === '28000' || code === '28P01')
+    return new FactorkitError(
+      'CONFIG',
+      `[postgres] the server refused the connection settings (${code}: ${message}): check the database name, user and password the pool connects with`,
+      { cause: error },
+    );
   if (code === '42P01' || code === '42883')
     return new FactorkitError(
       'CONFIG',

@@ -66,6 +66,15 @@ export class PostgresStore implements Store {
     if (!options?.pool || typeof options.pool.connect !== 'function') {
       throw new FactorkitError('CONFIG', '[postgres] option pool must be a pg Pool', { field: 'pool' });
     }
+    // A pg.Client (or a client checked out of a pool) also has connect(), but holds one connection:
+    // the store checks one out per commit, so it would fail later, as an outage.
+    if ('connectionParameters' in options.pool) {
+      throw new FactorkitError(
+        'CONFIG',
+        '[postgres] option pool must be a pg.Pool, not a pg.Client: new PostgresStore({ pool: new pg.Pool({ connectionString }) })',
+        { field: 'pool' },
+      );
+    }
     const table = options.table ?? 'factorkit_records';
     if (!isTableName(table))
       throw new FactorkitError('CONFIG', '[postgres] option table must be an SQL identifier', {

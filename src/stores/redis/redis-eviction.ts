@@ -3,7 +3,15 @@ import { FactorkitError } from '../../core/errors.js';
 
 /** A node's address, for messages. */
 function nodeName(node: Redis): string {
+  if (node.options.path) return node.options.path;
   return `${node.options.host ?? 'localhost'}:${node.options.port ?? 6379}`;
+}
+
+/** Where the client connects: its server, or the cluster's nodes as far as known. */
+export function clientAddress(client: Redis | Cluster): string {
+  if (!client.isCluster) return nodeName(client as Redis);
+  const nodes = (client as Cluster).nodes().map(nodeName);
+  return nodes.length > 0 ? `the cluster of ${nodes.join(', ')}` : 'any node of the cluster';
 }
 
 /** The ioredis errors that carry a server's answer (as opposed to a lost connection or a timeout). */

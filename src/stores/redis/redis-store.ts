@@ -1,10 +1,15 @@
 import type { Cluster, Redis } from 'ioredis';
-import { FactorkitError } from '../../core/errors.js';
+import { FactorkitError, StoreUnavailableError } from '../../core/errors.js';
 import { assertDistinctKeys } from '../../store/apply-ops.js';
 import type { CommitResult, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import { boundedCall } from '../bounded-call.js';
 import { type CommitReply, commitArgs, type FlatRecord, parseCommit, parseRecord } from './redis-codec.js';
-import { classifyRedisFailure, evictionPolicies, judgeEvictionPolicies } from './redis-eviction.js';
+import {
+  classifyRedisFailure,
+  clientAddress,
+  evictionPolicies,
+  judgeEvictionPolicies,
+} from './redis-eviction.js';
 import { checkLayout, type LayoutIo, migrateToCurrentLayout } from './redis-layout.js';
 import { COMMIT_LUA, GET_MANY_LUA } from './redis-scripts.js';
 import { assertOneSlot } from './redis-slots.js';
@@ -87,8 +92,21 @@ export class RedisStore implements Store {
     };
   }
 
+  /**
+   * A call with its deadline. Failed while the client is not connected, it says so, with the
+   * address: a server that is down reads as one, not as the call that happened to be first.
+   */
   private bounded<T>(what: string, run: () => Promise<T>): Promise<T> {
-    return boundedCall('redis', what, this.timeoutMs, run, classifyRedisFailure);
+    return boundedCall('redis', what, this.timeoutMs, run, classifyRedisFailure).catch((error: unknown) => {
+      const status = this.client.status;
+      if (!(error instanceof StoreUnavailableError) || status === 'ready') throw error;
+      const reason = (error.cause as Error | undefined)?.message ?? 'no answer';
+      throw new StoreUnavailableError(
+        'redis',
+        `cannot reach Redis at ${clientAddress(this.client)} (connection ${status}): ${what} failed: ${reason}`,
+        error.cause,
+      );
+    });
   }
 
   /** Runs a call once the policy check and, unless `layout` is false, the layout check passed. */

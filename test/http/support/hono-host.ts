@@ -1,22 +1,20 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import { cookieSessions, type SessionEnv, twoFactorSession } from '../../../examples/hono/cookie-sessions.js';
 import { twoFactorApp } from '../../../src/adapters/hono.js';
 import type { Harness } from '../../helpers/harness.js';
 import { adapterMessages, type HostOptions, type TestHost } from './hosts.js';
 
 /**
- * The Express host's twin on Hono (@hono/node-server), as docs/http.md tells people to write one: a
- * cookie session, a password route that calls `beginLogin`, the 2FA app under /2fa and the guards
- * on the host's own routes. POST /password/:userId "accepts" any password; `x-admin: 1` marks an
+ * The Express host's twin on Hono (@hono/node-server), as docs/http.md tells people to write one:
+ * the built-in session (its cookie named `sid`, as the other hosts' sessions), a password route that
+ * calls `beginLogin`, the 2FA app under /2fa and the guards on the host's own routes. POST /password/:userId "accepts" any password; `x-admin: 1` marks an
  * administrator. `env` is Express's: Hono answers the same in every environment.
  */
 export async function startHonoHost(h: Harness, options: HostOptions = {}): Promise<TestHost> {
-  const app = new Hono<SessionEnv>();
-  app.use(cookieSessions('test-session-secret-of-at-least-32-chars', 'sid', false));
-  const twoFactor = twoFactorApp<SessionEnv>(h.tf, {
-    session: twoFactorSession,
+  const app = new Hono();
+  const twoFactor = twoFactorApp(h.tf, {
+    sessionCookie: { name: 'sid' },
     getActor: (c) => (c.req.header('x-admin') === '1' ? { id: 'boss', roles: ['admin'] } : null),
     canManagePolicy: (c) => c.req.header('x-admin') === '1',
     cookie: { secure: false },
@@ -28,16 +26,12 @@ export async function startHonoHost(h: Harness, options: HostOptions = {}): Prom
     ...(options.requestContext ? { requestContext: options.requestContext } : {}),
     ...(options.messages
       ? {
-          messages: adapterMessages<Context<SessionEnv>>(options.messages, (c) =>
-            c.req.header('accept-language'),
-          ),
+          messages: adapterMessages<Context>(options.messages, (c) => c.req.header('accept-language')),
         }
       : {}),
   });
-  app.post('/visit', async (c) => {
-    await c.get('session').set('visited', true);
-    return c.json({ ok: true });
-  });
+  // The built-in session holds the 2FA state alone: a visit before the password leaves no cookie.
+  app.post('/visit', (c) => c.json({ ok: true }));
   app.post('/password/:userId', async (c) => c.json(await twoFactor.beginLogin(c, c.req.param('userId'))));
   app.post('/sign-out', async (c) => {
     await twoFactor.signOut(c);
