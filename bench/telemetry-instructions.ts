@@ -1,44 +1,42 @@
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startRedis } from '../test/helpers/servers.js';
+import { dumpReader, hasCallgrind } from './callgrind.js';
 import { format, table } from './harness.js';
 import { startCollector } from './telemetry-sdk.js';
 
 /**
- * Calls per phase, and the phases: ABBA three times, so neither side always runs first. The first
- * four settle (V8 still compiles hot code on the main thread then: hundreds of millions of
- * instructions in one phase) and are not counted.
+ * Calls per phase, and the phases: the three sides in turn, each order as often as its mirror
+ * (off on floor, floor on off), so no side always follows another. The first cycle settles (V8
+ * may still compile hot code on the main thread) and is not counted.
  */
-const PHASE_CALLS = 150;
-const ORDER = ['off', 'on', 'on', 'off', 'off', 'on', 'on', 'off', 'off', 'on', 'on', 'off'] as const;
-const SETTLING = 4;
-const WARM_UP = 600;
+const PHASE_CALLS = 100;
+const CYCLE = ['off', 'on', 'floor', 'floor', 'on', 'off'] as const;
+const ORDER = [...CYCLE, ...CYCLE, ...CYCLE, ...CYCLE];
+const SETTLING = CYCLE.length;
+const WARM_UP = 1500;
+type Side = (typeof CYCLE)[number];
 
-/** One configuration: the store, the head sampler's ratio, and whether a host span wraps each call. */
+/**
+ * One configuration: the store; traces off (`metrics`: no tracer provider registered, the API's
+ * no-op tracer) or the parent-based head sampler's ratio for new traces; whether a host span (a
+ * request span, as HTTP instrumentation makes it) wraps each call, on every side.
+ */
 interface Shape {
   store: 'memory' | 'redis';
-  ratio: number;
+  traces: 'metrics' | number;
   host: boolean;
 }
+const shapeName = (s: Shape) =>
+  s.traces === 'metrics' ? `${s.store}/metrics` : `${s.store}/${s.traces}/${s.host ? 'host' : 'bare'}`;
 
-function hasValgrind(): boolean {
-  try {
-    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-    execFileSync('callgrind_control', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The instructions counted since the last dump, read from the dump callgrind just wrote. */
-function dumped(file: string): number {
-  const totals = /^totals: (\d+)/m.exec(readFileSync(file, 'utf8'));
-  if (!totals) throw new Error(`no totals in ${file}`);
-  return Number(totals[1]);
+/** What one phase cost: the program's own instructions (compilers and GC taken out), and the GC's. */
+interface Phase {
+  own: number;
+  gc: number;
 }
 
 /**
@@ -48,7 +46,7 @@ function dumped(file: string): number {
  * counted on its own: it costs the same however many calls came before (a handful of series).
  */
 async function countInstructions(shape: Shape, where: string, collectorUrl: string, dir: string) {
-  const out = join(dir, `cg-${shape.store}-${shape.ratio}-${shape.host ? 'host' : 'bare'}`);
+  const out = join(dir, `cg-${shapeName(shape).replaceAll('/', '-')}`);
   const child: ChildProcessWithoutNullStreams = spawn(
     'valgrind',
     [
@@ -64,7 +62,7 @@ async function countInstructions(shape: Shape, where: string, collectorUrl: stri
       'tsx',
       'bench/telemetry-calls.ts',
       where,
-      String(shape.ratio),
+      String(shape.traces),
       shape.host ? 'host' : 'bare',
       collectorUrl,
       String(WARM_UP),
@@ -85,73 +83,94 @@ async function countInstructions(shape: Shape, where: string, collectorUrl: stri
   const control = (...args: string[]) =>
     execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });
   let dumps = 0;
-  const phase = async (command: string) => {
+  const read = dumpReader();
+  const phase = async (command: string): Promise<Phase> => {
     child.stdin.write(`${command}\n`);
     await line();
     control('--dump');
-    return dumped(`${out}.${++dumps}`);
+    const { total, gc, compiler } = read(`${out}.${++dumps}`);
+    return { own: total - gc - compiler, gc };
   };
   while ((await line()) !== 'ready');
   control('--instr=on');
   const empty: number[] = [];
-  for (let i = 0; i < 3; i++) empty.push(await phase('off 0'));
+  for (let i = 0; i < 3; i++) empty.push((await phase('off 0')).own);
   const handshake = Math.min(...empty);
-  const counted = { off: [] as number[], on: [] as number[], scrape: 0 };
+  const counted: Record<Side, Phase[]> = { off: [], on: [], floor: [] };
   for (const [i, side] of ORDER.entries()) {
-    const count = (await phase(`${side} ${PHASE_CALLS}`)) - handshake;
-    if (i >= SETTLING) counted[side].push(count);
+    const { own, gc } = await phase(`${side} ${PHASE_CALLS}`);
+    if (i >= SETTLING) counted[side].push({ own: own - handshake, gc });
   }
   // After the calls: what one scrape of the series they made costs.
   await phase('scrape');
-  counted.scrape = await phase('scrape');
+  const scrape = await phase('scrape');
   child.stdin.write('end\n');
   await new Promise((resolve) => child.once('exit', resolve));
-  return counted;
+  return { ...counted, scrape: scrape.own + scrape.gc };
 }
 
 /**
- * Per call, in thousands: the least phase (the steady cost: a phase with a major collection or a
- * late compilation in it costs more by chance) and, in brackets, the median and the greatest.
+ * Instructions per call of one side: the median phase's own (a phase where V8 compiled late, or an
+ * export of spans fell, costs more by chance) plus the GC's mean over all its phases (collections
+ * come every few phases, so a median would hide them).
  */
-const perCall = (phases: number[]) => Math.min(...phases) / PHASE_CALLS;
-const spread = (phases: number[]) => {
-  const each = phases.map((p) => p / PHASE_CALLS / 1000).sort((a, b) => a - b);
-  return `${format(each[Math.floor(each.length / 2)]!)}, ${format(each.at(-1)!)}`;
-};
+function perCall(phases: Phase[]) {
+  const own = phases.map((p) => p.own).sort((a, b) => a - b);
+  const gc = phases.reduce((sum, p) => sum + p.gc, 0) / phases.length;
+  const median = own[Math.floor(own.length / 2)]!;
+  return {
+    total: (median + gc) / PHASE_CALLS,
+    gc: gc / PHASE_CALLS,
+    range: `${format(own[0]! / PHASE_CALLS / 1000)}-${format(own.at(-1)! / PHASE_CALLS / 1000)}`,
+  };
+}
+
+/** Every shape: metrics alone; traces at 1% (a realistic head sampler), inside a request span and not; traces at 100%. */
+const SHAPES: Shape[] = (['memory', 'redis'] as const).flatMap((store) => [
+  { store, traces: 'metrics', host: false },
+  { store, traces: 0.01, host: true },
+  { store, traces: 0.01, host: false },
+  { store, traces: 1, host: true },
+]);
+
+const caller = (s: Shape) =>
+  s.traces === 'metrics' ? 'metrics only' : s.host ? 'in a host span' : 'no parent span';
+const sampled = (s: Shape) => (s.traces === 'metrics' ? 'no tracer' : `${s.traces * 100}%`);
 
 /**
- * `npm run bench -- telemetry-instructions`: instructions per `login.verify`, counted by callgrind,
- * without and with telemetry: repeatable whatever else the machine is doing, where wall and CPU
- * time on a shared machine are not. Thousands of instructions (k) per call. Arguments (`memory/0.1/host`, `redis/0/bare` ...) pick shapes.
+ * `npm run bench -- telemetry-instructions [memory/metrics redis/0.01/host ...]`: instructions per
+ * `login.verify`, counted by callgrind, without telemetry, with it, and the SDK's floor (the same
+ * spans and records asked of the SDK directly, bench/telemetry-floor.ts): repeatable whatever else
+ * the machine is doing, where wall and CPU time on a shared machine are not. k = thousands.
  */
 export async function benchTelemetryInstructions(only: string[] = []): Promise<void> {
-  if (!hasValgrind()) {
+  if (!hasCallgrind()) {
     console.log('valgrind (callgrind) is not installed: instruction counts skipped\n');
     return;
   }
   const redisServer = await startRedis();
   const collector = await startCollector();
   const dir = mkdtempSync(join(tmpdir(), 'factorkit-callgrind-'));
-  // `memory/0.1/host` ... runs only those shapes.
-  const all: Shape[] = (['memory', 'redis'] as const)
-    .flatMap((store) => [false, true].flatMap((host) => [0, 0.1, 1].map((ratio) => ({ store, ratio, host }))))
-    .filter((s) => only.length === 0 || only.includes(`${s.store}/${s.ratio}/${s.host ? 'host' : 'bare'}`));
+  const shapes = SHAPES.filter((s) => only.length === 0 || only.includes(shapeName(s)));
   const rows: Array<Array<string | number>> = [];
   try {
-    for (const shape of all) {
+    for (const shape of shapes) {
       if (shape.store === 'redis' && !redisServer) continue;
       const where = shape.store === 'redis' ? `redis:${redisServer!.port}` : 'memory';
-      const { off, on, scrape } = await countInstructions(shape, where, collector.url, dir);
-      const [without, withIt] = [perCall(off), perCall(on)];
+      const counted = await countInstructions(shape, where, collector.url, dir);
+      const [off, on, floor] = [perCall(counted.off), perCall(counted.on), perCall(counted.floor)];
       rows.push([
         shape.store,
-        shape.host ? 'inside a host span' : 'no parent span',
-        `${shape.ratio * 100}%`,
-        `${format(without / 1000)} (${spread(off)})`,
-        `${format(withIt / 1000)} (${spread(on)})`,
-        format((withIt - without) / 1000),
-        (withIt / without).toFixed(3),
-        format(scrape / 1000),
+        caller(shape),
+        sampled(shape),
+        `${format(off.total / 1000)} (${off.range})`,
+        `${format(floor.total / 1000)} (${floor.range})`,
+        `${format(on.total / 1000)} (${on.range})`,
+        (on.total / off.total).toFixed(3),
+        (floor.total / off.total).toFixed(3),
+        `${(((on.total - floor.total) / off.total) * 100).toFixed(1)}%`,
+        `${format(off.gc / 1000)} / ${format(on.gc / 1000)}`,
+        format(counted.scrape / 1000),
       ]);
       console.log(`${rows.at(-1)!.join(' | ')}`);
     }
@@ -160,11 +179,24 @@ export async function benchTelemetryInstructions(only: string[] = []): Promise<v
     await redisServer?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  const perSide = (ORDER.length - SETTLING) / 3;
   console.log(
-    `\n## login.verify: instructions per call (callgrind, k = thousands; the least of ${(ORDER.length - SETTLING) / 2} phases of ${PHASE_CALLS} calls per side, then the median and the greatest)\n`,
+    `\n## login.verify: instructions per call (callgrind, k = thousands: the median of ${perSide} phases of ${PHASE_CALLS} calls per side without V8's compilers and GC, the phases' range in brackets, plus the GC's mean)\n`,
   );
   table(
-    ['store', 'caller', 'sampled', 'without k', 'with k', 'added k', 'with ÷ without', 'a scrape k'],
+    [
+      'store',
+      'caller',
+      'traces',
+      'off k',
+      'SDK floor k',
+      'on k',
+      'on ÷ off',
+      'floor ÷ off',
+      "factorkit's own (on − floor) ÷ off",
+      'GC k off / on',
+      'a scrape k',
+    ],
     rows,
   );
 }

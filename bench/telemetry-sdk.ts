@@ -37,8 +37,11 @@ export async function startCollector(): Promise<{ url: string; stop: () => void 
 
 /** What the SDK is set to. */
 export interface SdkSettings {
-  /** The head sampler's ratio for new traces (parent-based: children follow their parent). */
-  sampleRatio: number;
+  /**
+   * The head sampler's ratio for new traces (parent-based: children follow their parent), or null
+   * for metrics only: no tracer provider registered (the API's no-op tracer).
+   */
+  sampleRatio: number | null;
   /** Where the batched spans go (OTLP/HTTP). */
   collectorUrl: string;
   /** The batch processor's timer; the default is the SDK's (5 s). */
@@ -50,16 +53,22 @@ export interface SdkSettings {
  * the Prometheus exporter. `scrape()` reads the metrics once over HTTP, as a Prometheus server does.
  */
 export async function startSdk(settings: SdkSettings) {
+  // The context manager either way: a host's HTTP instrumentation runs each request in a context.
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const tracerProvider = new BasicTracerProvider({
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
-    spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.collectorUrl }), {
-        ...(settings.scheduledDelayMillis ? { scheduledDelayMillis: settings.scheduledDelayMillis } : {}),
-      }),
-    ],
-  });
-  api.trace.setGlobalTracerProvider(tracerProvider);
+  const tracerProvider =
+    settings.sampleRatio === null
+      ? null
+      : new BasicTracerProvider({
+          sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
+          spanProcessors: [
+            new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.collectorUrl }), {
+              ...(settings.scheduledDelayMillis
+                ? { scheduledDelayMillis: settings.scheduledDelayMillis }
+                : {}),
+            }),
+          ],
+        });
+  if (tracerProvider) api.trace.setGlobalTracerProvider(tracerProvider);
   // A free port of its own (its `port: 0` means its default, 9464, which two runs would share).
   const port = await freePort();
   const prometheus = new PrometheusExporter({
@@ -82,9 +91,11 @@ export async function startSdk(settings: SdkSettings) {
     },
     scrapes: () => scrapes,
     /** Exports the spans ended so far, and waits for it. */
-    flush: () => tracerProvider.forceFlush(),
+    flush: async () => {
+      await tracerProvider?.forceFlush();
+    },
     async stop() {
-      await tracerProvider.shutdown();
+      await tracerProvider?.shutdown();
       await meterProvider.shutdown();
       api.trace.disable();
       api.metrics.disable();

@@ -20,8 +20,11 @@ function finish(
   span?.end({ 'factorkit.store.operation': operation, 'factorkit.outcome': outcome }, error);
 }
 
-/** Waits for one round trip and records it. A function of its own, so no closure is made per call. */
-async function observed<T>(
+/**
+ * Records one round trip when it settles. A `then`, not an `async` function: with an
+ * AsyncLocalStorage on, every promise runs a hook, and an `await` makes two more.
+ */
+function observed<T>(
   t: Telemetry,
   operation: Operation,
   span: SpanHandle | null,
@@ -29,19 +32,20 @@ async function observed<T>(
   pending: Promise<T>,
   refused: ((result: T) => boolean) | null,
 ): Promise<T> {
-  let result: T;
-  try {
-    result = await pending;
-  } catch (error) {
-    const facts = errorFacts(error);
-    const unavailable = facts.type === 'STORE_UNAVAILABLE';
-    if (unavailable) t.count('factorkit.store.outages', operation);
-    finish(t, operation, span, startedMs, unavailable ? 'unavailable' : 'error', facts);
-    throw error;
-  }
-  // A conditional op that did not hold (a code already used, a lock): an answer, not an error.
-  finish(t, operation, span, startedMs, refused?.(result) ? 'refused' : 'ok');
-  return result;
+  return pending.then(
+    (result) => {
+      // A conditional op that did not hold (a code already used, a lock): an answer, not an error.
+      finish(t, operation, span, startedMs, refused?.(result) ? 'refused' : 'ok');
+      return result;
+    },
+    (error: unknown) => {
+      const facts = errorFacts(error);
+      const unavailable = facts.type === 'STORE_UNAVAILABLE';
+      if (unavailable) t.count('factorkit.store.outages', operation);
+      finish(t, operation, span, startedMs, unavailable ? 'unavailable' : 'error', facts);
+      throw error;
+    },
+  );
 }
 
 const commitRefused = (result: { ok: boolean }) => !result.ok;

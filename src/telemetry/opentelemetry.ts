@@ -110,7 +110,14 @@ class OpenTelemetry implements Telemetry {
     }
     const { name, options } = operationSpan(operation);
     const span = this.tracer.startSpan(name, options, active);
-    return new Call(operation, performance.now(), span, this.api.trace.setSpan(active, span));
+    // The no-op tracer's span (no SDK tracer registered: metrics only) carries nothing to pass on.
+    const carries = span.isRecording() || this.api.trace.isSpanContextValid(span.spanContext());
+    return new Call(
+      operation,
+      performance.now(),
+      span,
+      carries ? this.api.trace.setSpan(active, span) : null,
+    );
   }
 
   run<A extends unknown[], T>(call: TracedCall, fn: (...args: A) => T, ...args: A): T {
