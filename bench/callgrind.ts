@@ -22,7 +22,7 @@ export interface Instructions {
 }
 
 const GC =
-  /Marking|Marker|MarkCompact|Scaveng|Sweep|Evacuat|RememberedSet|SlotSet|PointersUpdat|GCTracer|GlobalHandles|IterateObjectCache|RootVisitor|BodyDescriptor|Builtins_RecordWrite|heap::base::|v8::internal::Heap::|MemoryChunk|MemoryAllocator|FreeList|ArrayBufferSweeper|CodeFlush/;
+  /HeapObject::SizeFromMap|__popcountdi2|Marking|Marker|MarkCompact|Scaveng|Sweep|Evacuat|RememberedSet|SlotSet|PointersUpdat|GCTracer|GlobalHandles|IterateObjectCache|RootVisitor|BodyDescriptor|Builtins_RecordWrite|heap::base::|v8::internal::Heap::|MemoryChunk|MemoryAllocator|FreeList|ArrayBufferSweeper|CodeFlush/;
 const COMPILER =
   /v8::internal::(compiler::|maglev::|baseline::|interpreter::|Parser|PreParser|ParserBase|Scanner|AstValueFactory|AstRawString|AstNodeFactory|DeclarationScope|Scope::|VariableMap|FunctionLiteral|Zone|Compiler::|OptimizedCompilationInfo|Assembler|MacroAssembler|SafepointTableBuilder|TranslationArrayBuilder|SourcePositionTableBuilder|CodeGenerator|Deoptimizer|ParseInfo|PerfectKeywordHash|Utf16CharacterStream|BytecodeArrayBuilder|HandlerTableBuilder|RelocIterator|UnoptimizedCompil|ExpressionScope|ScopeInfo|OptimizingCompileDispatcher)|Scanner::|ParserTypes/;
 

@@ -30,7 +30,8 @@ const warmUp = Number(warmUpArg);
 const redis = where.startsWith('redis:')
   ? new Redis({ host: '127.0.0.1', port: Number(where.slice(6)) })
   : null;
-const store: Store = redis ? new RedisStore({ client: redis }) : new MemoryStore();
+// Under valgrind a round trip can take seconds: no timeout may turn slowness into an outage.
+const store: Store = redis ? new RedisStore({ client: redis, commandTimeoutMs: 120_000 }) : new MemoryStore();
 const { users } = await prepare(store, 3 * warmUp + Number(callsArg), `calls-${process.pid}-${Date.now()}`);
 // Exports go by size (512 spans), not by a timer that a slower process would fire more often per call.
 const sdk = await startSdk({
