@@ -29,7 +29,8 @@ interface Target {
   close: () => Promise<unknown>;
 }
 
-async function targets(): Promise<{ list: Target[]; stop: () => Promise<unknown> }> {
+/** Every store on its own fresh server (when installed), and how to stop them. */
+export async function targets(): Promise<{ list: Target[]; stop: () => Promise<unknown> }> {
   const [redisServer, clusterServer, postgresServer] = await Promise.all([
     startRedis(),
     startRedisCluster(),

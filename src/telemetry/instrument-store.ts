@@ -1,11 +1,12 @@
 import type { Store } from '../store/store.js';
 import { errorFacts, type SpanHandle, type Telemetry, type TelemetrySource } from './telemetry.js';
 
-type Operation = 'get' | 'getMany' | 'commit';
+type Operation = 'get' | 'getMany' | 'commit' | 'scan';
 const SPAN = {
   get: { name: 'factorkit.store.get', attributes: { 'factorkit.store.operation': 'get' } },
   getMany: { name: 'factorkit.store.getMany', attributes: { 'factorkit.store.operation': 'getMany' } },
   commit: { name: 'factorkit.store.commit', attributes: { 'factorkit.store.operation': 'commit' } },
+  scan: { name: 'factorkit.store.scan', attributes: { 'factorkit.store.operation': 'scan' } },
 } as const;
 
 function finish(
@@ -59,7 +60,19 @@ export function instrumentStore(store: Store, telemetry: TelemetrySource): Store
   // The span starts and the clock runs before the call; the guarded store never throws, it rejects.
   const begin = (t: Telemetry, operation: Operation) =>
     t.leafSpan(SPAN[operation].name, SPAN[operation].attributes);
+  // The optional scan (tf.keys) passes through, observed like the others; a store without it has none.
+  const scan = store.scan?.bind(store);
   return {
+    ...(scan
+      ? {
+          scan(cursor, limit, now) {
+            const t = telemetry();
+            if (!t) return scan(cursor, limit, now);
+            const span = begin(t, 'scan');
+            return observed(t, 'scan', span, performance.now(), scan(cursor, limit, now), null);
+          },
+        }
+      : {}),
     get(key, now) {
       const t = telemetry();
       if (!t) return store.get(key, now);

@@ -9,6 +9,7 @@ import {
 } from '../../methods/webauthn/webauthn-json.js';
 import { storableDeviceLabel } from '../../services/trusted-device-store.js';
 import type { Context } from '../context.js';
+import { refreshKeys } from '../keys/refresh-keys.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
 import {
@@ -90,7 +91,20 @@ async function verifyProof(
         : { reason: 'invalid', ...('code' in proof ? {} : { method: 'webauthn' }) };
     return failed(ctx, userId, verdict, now, failure, budget);
   }
-  return finishChallenge(ctx, { userId, key, budget, purpose, policy, verdict, match, now, options });
+  const result = await finishChallenge(ctx, {
+    userId,
+    key,
+    budget,
+    purpose,
+    policy,
+    verdict,
+    match,
+    now,
+    options,
+  });
+  // A secret read under an older key is sealed again under the current one (docs/keys.md).
+  if (result.ok) await refreshKeys(ctx, reads.keys, taken.read);
+  return result;
 }
 
 /** `login.verify`: a typed code (an app's, the email's, a backup code or, at login, an admin-issued one). */
