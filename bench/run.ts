@@ -20,7 +20,8 @@ if (!only || only === 'http') await (await import('./http.js')).benchHttp();
 if (!only || only === 'rekey') await (await import('./rekey.js')).benchRekey();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();
 if (!only || only === 'cold-start') await (await import('./cold-start.js')).benchColdStart();
-if (!only || only === 'telemetry') await (await import('./telemetry.js')).benchTelemetry();
+if (!only || only === 'telemetry')
+  await (await import('./telemetry.js')).benchTelemetry(process.argv.slice(3));
 if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();
 if (!only || only === 'import') await (await import('./import.js')).benchImport();
 if (only === 'telemetry-parts') await (await import('./telemetry-parts.js')).benchTelemetryParts();

@@ -45,7 +45,7 @@ async function compare(name: string, store: Store, host: boolean) {
   const verify = async (which: Side) => {
     const user = users[next++]!;
     const result = await facades[which].login.verify(user.challengeId, user.code);
-    if (!result.ok) throw new Error(`verify failed on ${name}`);
+    if (!result.ok) throw new Error(`verify failed on ${name}: ${JSON.stringify(result)}`);
   };
   const call = (which: Side) =>
     host
@@ -105,7 +105,7 @@ const CONFIGURATIONS: Array<{ traces: number | null; host: boolean }> = [
  * exporter every second. Wall and CPU time on a shared machine move; `npm run bench --
  * telemetry-instructions` counts instructions instead.
  */
-export async function benchTelemetry(): Promise<void> {
+export async function benchTelemetry(only: string[] = []): Promise<void> {
   const redisServer = await startRedis();
   const client = redisServer ? new Redis({ host: '127.0.0.1', port: redisServer.port }) : null;
   const collector = await startCollector();
@@ -114,7 +114,10 @@ export async function benchTelemetry(): Promise<void> {
   );
   const rows: Array<Array<string | number>> = [];
   let scrapes = 0;
-  for (const { traces, host } of CONFIGURATIONS) {
+  const name = ({ traces, host }: (typeof CONFIGURATIONS)[number]) =>
+    traces === null ? 'metrics' : `${traces}/${host ? 'host' : 'bare'}`;
+  // `metrics`, `0.01/host`, `0.01/bare`, `1/host`: only those configurations.
+  for (const { traces, host } of CONFIGURATIONS.filter((c) => only.length === 0 || only.includes(name(c)))) {
     const sdk = await startSdk({ sampleRatio: traces, collectorUrl: collector.url });
     const scraper = setInterval(() => void sdk.scrape().catch(() => undefined), 1000);
     const targets: Array<[string, Store]> = [['memory', new MemoryStore()]];
