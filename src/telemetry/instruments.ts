@@ -95,6 +95,13 @@ export interface InstrumentDefinition {
 }
 
 export type InstrumentName = keyof typeof instruments;
+type Defined = typeof instruments;
+/** The counters (counted in factorkit, read by the SDK at collection time). */
+export type CounterName = {
+  [K in InstrumentName]: Defined[K]['kind'] extends 'counter' ? K : never;
+}[InstrumentName];
+/** The histograms (recorded as each value comes). */
+export type HistogramName = Exclude<InstrumentName, CounterName>;
 
 /** Histogram buckets in seconds: 100 µs (an in-memory verify) to 5 s (a store at its timeout). */
 export const DURATION_BUCKETS_S = [

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { ProxyTracerProvider } from '@opentelemetry/api';
 import express from 'express';
 import session from 'express-session';
 import { Redis } from 'ioredis';
@@ -223,6 +224,64 @@ describe('OpenTelemetry wiring', () => {
     });
     const host = otel.span('POST /2fa/login/verify');
     expect(otel.span('factorkit.status').parentSpanContext?.spanId).toBe(host.spanContext().spanId);
+  });
+
+  it('inside a trace the host sampled out: no span at all, the metrics still count', async () => {
+    const h = makeTwoFactor(await storesUnderTest()[0]!.make(), { openTelemetry: otel.api });
+    const { secret } = await enrollTotp(h, 'ana');
+    const { challengeId } = await startChallenge(h, 'ana');
+    await otel.reset();
+    // What a parent-based sampler leaves when the host's request was not sampled: a valid, unsampled span.
+    const unsampled = otel.api.trace.wrapSpanContext({
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'eee19b7ec3c1b174',
+      traceFlags: otel.api.TraceFlags.NONE,
+    });
+    const result = await otel.api.context.with(
+      otel.api.trace.setSpan(otel.api.context.active(), unsampled),
+      () => h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now())),
+    );
+    expect(result).toMatchObject({ ok: true });
+    expect(otel.spans()).toEqual([]);
+    const points = await otel.metrics();
+    expect(total(points, 'factorkit.verifications', { 'factorkit.outcome': 'success' })).toBe(1);
+    expect(total(points, 'factorkit.store.duration', { 'factorkit.store.operation': 'commit' })).toBe(2);
+  });
+
+  it('with no tracer registered (metrics only): no context switch, the metrics still count', async () => {
+    const store = await storesUnderTest()[0]!.make();
+    const registered = (otel.api.trace.getTracerProvider() as ProxyTracerProvider).getDelegate();
+    otel.api.trace.disable();
+    const contexts: unknown[] = [];
+    try {
+      // An API object of its own: factorkit keeps a tracer per API object, this one the no-op tracer.
+      const h = makeTwoFactor(store, {
+        openTelemetry: { ...otel.api },
+        onEvent: () => {
+          contexts.push(otel.api.context.active());
+        },
+      });
+      const { secret } = await enrollTotp(h, 'ana');
+      const { challengeId } = await startChallenge(h, 'ana');
+      await otel.reset();
+      contexts.length = 0;
+      const caller = otel.api.context.active().setValue(otel.api.createContextKey('host'), 'request');
+      const result = await otel.api.context.with(caller, () =>
+        h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now())),
+      );
+      expect(result).toMatchObject({ ok: true });
+      // The verify's events saw the caller's own context: the no-op span was not made active.
+      expect(contexts.length).toBeGreaterThan(0);
+      expect(contexts.every((context) => context === caller)).toBe(true);
+    } finally {
+      otel.api.trace.setGlobalTracerProvider(registered);
+    }
+    expect(otel.spans()).toEqual([]);
+    // The histograms (the counters are observed per API object, and this test's second object's
+    // observations of the same series would only blur theirs).
+    const points = await otel.metrics();
+    expect(total(points, 'factorkit.operation.duration', { 'factorkit.operation': 'login.verify' })).toBe(1);
+    expect(total(points, 'factorkit.store.duration', { 'factorkit.store.operation': 'commit' })).toBe(2);
   });
 
   it('finds @opentelemetry/api by itself; `false` records nothing', async () => {
