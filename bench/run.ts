@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
  * the HTTP verify endpoint, key rotation, import. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|telemetry|ui-size|import|cold-start|methods`
- * runs one part. Every part is
+ * runs one part (`telemetry-parts` and `telemetry-instructions` only when named). Every part is
  * bounded in count and time.
  */
 import { benchTotp } from './totp.js';
@@ -20,7 +20,12 @@ if (!only || only === 'http') await (await import('./http.js')).benchHttp();
 if (!only || only === 'rekey') await (await import('./rekey.js')).benchRekey();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();
 if (!only || only === 'cold-start') await (await import('./cold-start.js')).benchColdStart();
-if (!only || only === 'telemetry') await (await import('./telemetry.js')).benchTelemetry();
+if (!only || only === 'telemetry')
+  await (await import('./telemetry.js')).benchTelemetry(process.argv.slice(3));
 if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();
 if (!only || only === 'import') await (await import('./import.js')).benchImport();
 if (!only || only === 'methods') await (await import('./methods.js')).benchMethods();
+if (only === 'telemetry-parts') await (await import('./telemetry-parts.js')).benchTelemetryParts();
+// Minutes under valgrind: only when asked for.
+if (only === 'telemetry-instructions')
+  await (await import('./telemetry-instructions.js')).benchTelemetryInstructions(process.argv.slice(3));

@@ -27,7 +27,7 @@ import { eventMetrics } from '../telemetry/event-metrics.js';
 import { instrumentFacade } from '../telemetry/instrument-facade.js';
 import { instrumentMailer } from '../telemetry/instrument-mailer.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
-import { type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
+import { isOpenTelemetryApi, type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
 import { type AdminApi, createAdminApi, denyEveryAdminAction } from './admin.js';
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
@@ -159,10 +159,7 @@ const coreOptions = {
   openTelemetry: z
     .union([
       z.literal(false),
-      z.custom<OpenTelemetryApi>(
-        (value) => typeof value === 'object' && value !== null && 'trace' in value && 'metrics' in value,
-        { message: 'must be the @opentelemetry/api module' },
-      ),
+      z.custom<OpenTelemetryApi>(isOpenTelemetryApi, { message: 'must be the @opentelemetry/api module' }),
     ])
     .optional(),
 };
