@@ -17,6 +17,9 @@ import {
   failed,
   refused,
   refusedEvent,
+  SESSION_CLOSED,
+  type SessionBinding,
+  type SessionVerifyResult,
   type VerifyResult,
 } from './verify-outcomes.js';
 
@@ -38,14 +41,30 @@ const verifyOptionsSchema = z
  * (challenge and account, atomically) together with the read of the user's records the proof may
  * need (one round trip), refuses without evaluating while locked, evaluates the proof against every
  * method the registry knows, and on a match ends the challenge in one atomic step (the second
- * round trip).
+ * round trip). Bound to a session, the session's open check is read in the first round trip (and
+ * refused there, before any evaluation) and a login's signed-in session opens in the second.
  */
 async function verifyProof(
   ctx: Context,
   challengeId: string,
   proof: Proof,
   optionsInput: VerifyOptions | undefined,
-): Promise<VerifyResult> {
+  session: null,
+): Promise<VerifyResult>;
+async function verifyProof(
+  ctx: Context,
+  challengeId: string,
+  proof: Proof,
+  optionsInput: VerifyOptions | undefined,
+  session: SessionBinding,
+): Promise<SessionVerifyResult>;
+async function verifyProof(
+  ctx: Context,
+  challengeId: string,
+  proof: Proof,
+  optionsInput: VerifyOptions | undefined,
+  session: SessionBinding | null,
+): Promise<SessionVerifyResult> {
   const options = parseInput(verifyOptionsSchema, optionsInput, 'options') ?? {};
   const parsed = parseChallengeId(challengeId);
   if (!parsed) return { ok: false, reason: 'unknown-challenge' };
@@ -53,14 +72,22 @@ async function verifyProof(
   const policy = await ctx.policy();
   const now = ctx.now();
   const reads = ctx.methods.reads(userId, proof);
+  // Named under the challenge's user: a session of another user reads as closed.
+  const sessionKeys = session ? ctx.sessions.checkKeys(userId, session.key) : [];
   // A step-up started with a session counts against its budget, never the account's sign-in lock.
-  const taken = await ctx.limiter.take(key, userId, policy, { read: reads.keys, now, stepUp: budget });
+  const taken = await ctx.limiter.take(key, userId, policy, {
+    read: [...reads.keys, ...sessionKeys],
+    now,
+    stepUp: budget,
+  });
   const { verdict } = taken;
   if (!verdict.ok) {
     await ctx.emit(refusedEvent(userId, verdict));
     if (verdict.reason === 'session-ended' && budget) return endBudget(ctx, userId, budget);
     return refused(verdict, now);
   }
+  // Closed before this attempt: refused before the proof is evaluated (the attempt stays counted).
+  if (session && !ctx.sessions.openIn(taken.read.slice(reads.keys.length))) return SESSION_CLOSED;
   const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
   const attempt = {
     userId,
@@ -90,16 +117,31 @@ async function verifyProof(
         : { reason: 'invalid', ...('code' in proof ? {} : { method: 'webauthn' }) };
     return failed(ctx, userId, verdict, now, failure, budget);
   }
-  return finishChallenge(ctx, { userId, key, budget, purpose, policy, verdict, match, now, options });
+  return finishChallenge(ctx, {
+    userId,
+    key,
+    budget,
+    purpose,
+    policy,
+    verdict,
+    match,
+    now,
+    options,
+    session,
+  });
+}
+
+/** A typed code as a proof; anything but a string of at most 256 characters is bad input. */
+function codeProof(code: unknown): { code: string } {
+  if (typeof code !== 'string') throw new InvalidInputError('code', 'must be a string');
+  if (code.length > 256) throw new InvalidInputError('code', 'is too long');
+  return { code };
 }
 
 /** `login.verify`: a typed code (an app's, the email's, a backup code or, at login, an admin-issued one). */
 export function createVerify(ctx: Context) {
-  return async (challengeId: string, code: string, options?: VerifyOptions): Promise<VerifyResult> => {
-    if (typeof code !== 'string') throw new InvalidInputError('code', 'must be a string');
-    if (code.length > 256) throw new InvalidInputError('code', 'is too long');
-    return verifyProof(ctx, challengeId, { code }, options);
-  };
+  return async (challengeId: string, code: string, options?: VerifyOptions): Promise<VerifyResult> =>
+    verifyProof(ctx, challengeId, codeProof(code), options, null);
 }
 
 /**
@@ -113,6 +155,23 @@ export function createVerifyWebauthn(ctx: Context) {
     options?: VerifyOptions,
   ): Promise<VerifyResult> => {
     const response = parseInput(assertionResponseSchema, responseInput, 'response');
-    return verifyProof(ctx, challengeId, { response }, options);
+    return verifyProof(ctx, challengeId, { response }, options, null);
   };
+}
+
+/**
+ * A verify bound to the session it comes from (the HTTP layer's): `login.verify` or
+ * `login.verifyWebauthn` as the proof says, with the session's check and, at a login, the signed-in
+ * session in the same two round trips.
+ */
+export async function verifyInSession(
+  ctx: Context,
+  challengeId: string,
+  proof: { code: string } | { response: WebauthnAssertionResponse },
+  options: VerifyOptions,
+  session: SessionBinding,
+): Promise<SessionVerifyResult> {
+  if ('code' in proof) return verifyProof(ctx, challengeId, codeProof(proof.code), options, session);
+  const response = parseInput(assertionResponseSchema, proof.response, 'response');
+  return verifyProof(ctx, challengeId, { response }, options, session);
 }

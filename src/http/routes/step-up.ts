@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { VerifyResult } from '../../app/login/verify-outcomes.js';
+import type { SessionVerifyResult } from '../../app/login/verify-outcomes.js';
 import type { WebauthnAssertionResponse } from '../../methods/webauthn/webauthn-json.js';
 import { json, keyRefusalWording, refusal, resultAnswer } from '../answers.js';
 import * as bodies from '../response-schemas.js';
 import type { SignedInState } from '../session.js';
-import { leaveSession } from '../session-flow.js';
+import { leaveSession, verifyFromSession } from '../session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const signedIn = (ctx: RouteContext) => ctx.state as SignedInState;
@@ -68,6 +68,7 @@ export const stepUpRoutes: Route[] = [
     method: 'POST',
     path: '/step-up/verify',
     guard: 'signedIn',
+    checksSessionInCommit: true,
     body: z.object({ code: z.string().min(1).max(256) }),
     summary: 'Verifies the step-up code: the session has a fresh second factor',
     responses: {
@@ -80,7 +81,11 @@ export const stepUpRoutes: Route[] = [
       const state = signedIn(ctx);
       if (!state.stepUp) return refusal(409, 'no-step-up');
       const { code } = ctx.body as { code: string };
-      return stepUpAnswer(ctx, await ctx.tf.login.verify(state.stepUp.challengeId, code));
+      const options = { signIn: false };
+      return stepUpAnswer(
+        ctx,
+        await verifyFromSession(ctx.tf, state, state.stepUp.challengeId, { code }, options),
+      );
     },
   },
   {
@@ -108,6 +113,7 @@ export const stepUpRoutes: Route[] = [
     method: 'POST',
     path: '/step-up/webauthn',
     guard: 'signedIn',
+    checksSessionInCommit: true,
     body: z.object({ response: z.unknown() }),
     summary: "Verifies a security key's response for the step-up: the session has a fresh second factor",
     responses: {
@@ -122,19 +128,26 @@ export const stepUpRoutes: Route[] = [
       const state = signedIn(ctx);
       if (!state.stepUp) return refusal(409, 'no-step-up');
       const { response } = ctx.body as { response: unknown };
-      const result = await ctx.tf.login.verifyWebauthn(
-        state.stepUp.challengeId,
-        response as WebauthnAssertionResponse,
-      );
+      const proof = { response: response as WebauthnAssertionResponse };
+      const result = await verifyFromSession(ctx.tf, state, state.stepUp.challengeId, proof, {
+        signIn: false,
+      });
       return keyRefusalWording(await stepUpAnswer(ctx, result));
     },
   },
 ];
 
-/** The answer to a step-up proof: a fresh second factor for this user only, or the refusal. */
-async function stepUpAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
+/**
+ * The answer to a step-up proof: a fresh second factor for this user only, or the refusal; a session
+ * found closed is signed out as the guard would have.
+ */
+async function stepUpAnswer(ctx: RouteContext, result: SessionVerifyResult): Promise<HttpAnswer> {
   const state = signedIn(ctx);
   const now = ctx.options.now();
+  if (!result.ok && result.reason === 'session-closed') {
+    await ctx.req.session.set(undefined);
+    return refusal(401, 'not-signed-in');
+  }
   if (result.ok) {
     // The proof counts only for the user it was made for, and only as a step-up.
     if (result.userId !== state.userId || result.purpose !== 'step-up') {
