@@ -39,8 +39,9 @@ for (const storeUnderTest of storesUnderTest()) {
         beforeAll(async () => {
           const counting = countingStore(await storeUnderTest.make());
           calls = counting.calls;
-          // The policy as apps run it: cached (the harness reads it fresh on every call).
-          h = makeTwoFactor(counting.store, { policyCacheMs: 60_000 });
+          // The policy as apps run it: cached (the harness reads it fresh on every call). Security
+          // notices go out after the answer, off the request's path: off here, so none lands mid-count.
+          h = makeTwoFactor(counting.store, { policyCacheMs: 60_000, notify: false });
           host = await app.start(h);
         });
         afterAll(() => host.close());
@@ -75,8 +76,11 @@ for (const storeUnderTest of storesUnderTest()) {
           });
         });
 
-        it('setup confirm of a first method: 1 call for a wrong code, 2 for a right one', async () => {
-          await h.tf.policy.set({ required: true } as never).catch(() => undefined);
+        // Not at the floor yet (issue 24): the guard's check, the status read of the step-up rule, the
+        // attempt | the enable commit, the session's `since` read and its open. Pinned where they are,
+        // so that a call added still fails.
+        it('setup confirm of a required first method: 3 calls for a wrong code, 6 for a right one', async () => {
+          await h.tf.policy.set({ required: true });
           const client = new TestClient(host.base);
           await client.call('POST', '/password/ben', {});
           const setup = await client.call('POST', '/2fa/totp/setup', {});
@@ -84,10 +88,10 @@ for (const storeUnderTest of storesUnderTest()) {
           const secret = String(setup.json['secret']);
           expect(await measured(client, '/2fa/totp/confirm', { code: '000000' })).toEqual({
             status: 401,
-            calls: 1,
+            calls: 3,
           });
           const code = h.totp.generateCode(secret, h.clock.now());
-          expect(await measured(client, '/2fa/totp/confirm', { code })).toEqual({ status: 200, calls: 2 });
+          expect(await measured(client, '/2fa/totp/confirm', { code })).toEqual({ status: 200, calls: 6 });
         });
       },
     );

@@ -1,0 +1,160 @@
+/**
+ * The HTTP verify endpoint with a right code on Redis and PostgreSQL (issue 24): each adapter beside
+ * `login.verify` through the facade on the same store, at 1 and 32 connections, in the same run.
+ * A sign-in over HTTP is the facade's verify plus the adapter, the HTTP layer and the session: its
+ * store round trips are the facade's two (the session's check and the signed-in session ride in
+ * them). autocannon in the same process; every request is a distinct pending login, every answer
+ * must be 200. Bounded: 2 stores x 4 subjects x (300 + 500 + 2,000) sign-ins.
+ */
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { type Store, TotpVerifier, type TwoFactor } from '../src/entries/index.js';
+import { PostgresStore } from '../src/entries/postgres.js';
+import { RedisStore } from '../src/entries/redis.js';
+import { createTwoFactorHttp } from '../src/http/create-http.js';
+import { startPostgres, startRedis } from '../test/helpers/servers.js';
+import { benchTwoFactor, CLOCK_MS } from './bench-facade.js';
+import { measureAsync, table } from './harness.js';
+import { type Sessions, type Start, startExpress, startFastify, startHono } from './http-adapters.js';
+import { prepare } from './stores.js';
+
+const RUNS = [
+  { connections: 1, total: 500 },
+  { connections: 32, total: 2000 },
+];
+const WARM_UP = 300;
+const totp = new TotpVerifier();
+
+type Figures = { rps: number; p50: number; p99: number };
+
+/** Pending logins made by the HTTP layer itself (so their state has the shape it expects): session ids. */
+async function pendingLogins(tf: TwoFactor, sessions: Sessions, prefix: string, count: number) {
+  const layer = createTwoFactorHttp(tf, { now: () => CLOCK_MS });
+  const ids: string[] = [];
+  const codes = new Map<string, string>();
+  for (let from = 0; from < count; from += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, count - from) }, async (_, k) => {
+        const id = `${prefix}-${from + k}`;
+        const setup = await tf.totp.beginSetup(id, { accountName: id });
+        await tf.totp.confirmSetup(id, totp.generateCode(setup.secret, CLOCK_MS - 30_000));
+        const request = {
+          method: 'POST',
+          params: {},
+          body: undefined,
+          header: () => undefined,
+          native: null,
+        };
+        const start = await layer.beginLogin({ ...request, session: sessions(id) }, id);
+        if (start.status !== 'challenge') throw new Error(start.status);
+        ids.push(id);
+        codes.set(id, totp.generateCode(setup.secret, CLOCK_MS));
+      }),
+    );
+  }
+  return { ids, codes };
+}
+
+/** `ids.length` right-code verifies over HTTP at `connections`: every answer must be 200. */
+async function signIns(
+  url: string,
+  connections: number,
+  logins: { ids: string[]; codes: Map<string, string> },
+) {
+  let i = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    amount: logins.ids.length,
+    sampleInt: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/2fa/login/verify',
+        setupRequest: (request) => {
+          const id = logins.ids[i++]!;
+          return {
+            ...request,
+            headers: { 'content-type': 'application/json', 'x-session': id },
+            body: JSON.stringify({ code: logins.codes.get(id) }),
+          };
+        },
+      },
+    ],
+  });
+  const statuses = Object.keys(result.statusCodeStats ?? {});
+  if (result.errors > 0 || statuses.some((status) => status !== '200'))
+    throw new Error(`statuses ${statuses.join(', ')}, ${result.errors} errors: not the run intended`);
+  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function benchStore(name: string, store: Store, rows: Array<Array<string | number>>) {
+  const tf = benchTwoFactor(store);
+  const states = new Map<string, unknown>();
+  const sessions: Sessions = (id) => ({
+    get: () => states.get(id),
+    set: (state) => void states.set(id, state),
+    rotate: () => undefined,
+  });
+  for (const { connections, total } of RUNS) {
+    const facade = await prepare(store, WARM_UP + total, `${name}-facade-${connections}`);
+    await measureAsync((i) => facade.tf.login.verify(facade.users[i]!.challengeId, facade.users[i]!.code), {
+      total: WARM_UP,
+      concurrency: connections,
+    });
+    const measured = await measureAsync(
+      (i) => facade.tf.login.verify(facade.users[WARM_UP + i]!.challengeId, facade.users[WARM_UP + i]!.code),
+      { total, concurrency: connections },
+    );
+    const floor: Figures = { rps: measured.opsPerSecond, p50: measured.p50, p99: measured.p99 };
+    rows.push([
+      name,
+      connections,
+      'login.verify (facade)',
+      floor.rps,
+      floor.p50,
+      floor.p99,
+      '1.00 / 1.00 / 1.00',
+    ]);
+    for (const [adapter, start] of [
+      ['Express 5', startExpress],
+      ['Fastify 5', startFastify],
+      ['Hono 4', startHono],
+    ] as Array<[string, Start]>) {
+      const warm = await pendingLogins(tf, sessions, `${name}-${adapter}-${connections}-warm`, WARM_UP);
+      const logins = await pendingLogins(tf, sessions, `${name}-${adapter}-${connections}`, total);
+      const server = await start(tf, sessions);
+      await signIns(server.url, connections, warm);
+      const http = await signIns(server.url, connections, logins);
+      await server.close();
+      const ratio = `${(http.p50 / floor.p50).toFixed(2)} / ${(http.p99 / floor.p99).toFixed(2)} / ${(floor.rps / http.rps).toFixed(2)}`;
+      rows.push([name, connections, `HTTP verify, ${adapter}`, http.rps, http.p50, http.p99, ratio]);
+    }
+  }
+}
+
+export async function benchHttpStores(): Promise<void> {
+  const [redisServer, postgresServer] = await Promise.all([startRedis(), startPostgres()]);
+  const rows: Array<Array<string | number>> = [];
+  if (redisServer) {
+    const client = new Redis({ host: '127.0.0.1', port: redisServer.port });
+    await benchStore('redis', new RedisStore({ client, prefix: 'bench:' }), rows);
+    await client.quit();
+    await redisServer.stop();
+  }
+  if (postgresServer) {
+    const pool = new pg.Pool({ host: '127.0.0.1', port: postgresServer.port, user: 'postgres', max: 32 });
+    const store = new PostgresStore({ pool });
+    await store.createSchema();
+    await benchStore('postgres', store, rows);
+    await pool.end();
+    await postgresServer.destroy();
+  }
+  console.log(
+    '## HTTP verify, right code, beside login.verify on the same store (autocannon in process; p50/p99 ms; ratios HTTP ÷ facade: p50 / p99 / time per sign-in)\n',
+  );
+  table(['store', 'connections', 'subject', 'ops/s', 'p50 ms', 'p99 ms', 'p50 / p99 / 1÷ops ratio'], rows);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchHttpStores();
