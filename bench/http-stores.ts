@@ -4,7 +4,7 @@
  * A sign-in over HTTP is the facade's verify plus the adapter, the HTTP layer and the session: its
  * store round trips are the facade's two (the session's check and the signed-in session ride in
  * them). autocannon in the same process; every request is a distinct pending login, every answer
- * must be 200. Bounded: 2 stores x 4 subjects x (300 + 500 + 2,000) sign-ins.
+ * must be 200. Bounded: 2 stores x 4 subjects x (100 + 200 + 100 + 1,000) sign-ins.
  */
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
@@ -20,10 +20,10 @@ import { type Sessions, type Start, startExpress, startFastify, startHono } from
 import { prepare } from './stores.js';
 
 const RUNS = [
-  { connections: 1, total: 500 },
-  { connections: 32, total: 2000 },
+  { connections: 1, total: 200 },
+  { connections: 32, total: 1000 },
 ];
-const WARM_UP = 300;
+const WARM_UP = 100;
 const totp = new TotpVerifier();
 
 type Figures = { rps: number; p50: number; p99: number };
