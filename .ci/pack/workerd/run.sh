@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # hono-login.mjs inside Cloudflare's workerd with nodejs_compat: worker.mjs bundled by esbuild (as
-# wrangler does, Node's modules left to the runtime), served on a free port, asked once.
+# wrangler does with nodejs_compat: Node's modules, with or without the node: prefix, left to the
+# runtime), served on a free port, asked once.
 # Usage: run.sh <scratch project> <folder with workerd and esbuild installed>
 set -euo pipefail
 scratch=$1
 tools=$(cd "$2" && pwd)
 cd "$scratch/workerd"
+# bcryptjs (loaded only for imported bcrypt hashes) imports bare "crypto", as many packages do.
+node_builtins=$(node -p "require('module').builtinModules.map((name) => '--external:' + name).join(' ')")
 "$tools/node_modules/.bin/esbuild" worker.mjs --bundle --format=esm --platform=neutral \
-  --main-fields=module,main --conditions=workerd,worker,import --external:'node:*' \
+  --main-fields=module,main --conditions=workerd,worker,import --external:'node:*' $node_builtins \
   --outfile=worker.js --log-level=warning
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 sed "s/PORT/$port/" config.capnp > run.capnp
