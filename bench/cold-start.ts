@@ -97,7 +97,7 @@ export function benchFirstVerifies(runs = 7): void {
   for (let run = 0; run < runs; run++) {
     const out = execFileSync(process.execPath, [script, `${root}dist`, '10'], { encoding: 'utf8' });
     (JSON.parse(out) as number[]).forEach((us, block) => {
-      (blocks[block] ??= []).push(us);
+      blocks[block] = [...(blocks[block] ?? []), us];
     });
   }
   console.log(`\n## A fresh process's first verifies: CPU µs per verifyCode, median of ${runs} processes\n`);

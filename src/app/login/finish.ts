@@ -4,7 +4,7 @@ import type { CodeMatch } from '../../methods/method-module.js';
 import type { ProofMethod } from '../../methods/registry.js';
 import type { AttemptVerdict, StepUpBudget } from '../../services/attempt-limiter.js';
 import { sessionTtlMs } from '../../services/session-registry.js';
-import type { StoreOp } from '../../store/store.js';
+import type { StoredRecord, StoreOp } from '../../store/store.js';
 import type { Context } from '../context.js';
 import {
   endBudget,
@@ -30,6 +30,8 @@ export interface ProvenChallenge {
   options: { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined };
   /** The session the proof came from (the HTTP layer's), or null. */
   session: SessionBinding | null;
+  /** With `rememberDevice`: the user's trusted browsers, as read in the attempt's commit. */
+  devices: { record: StoredRecord | null } | undefined;
 }
 
 /**
@@ -56,7 +58,12 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
   const days = trustDays(policy);
   const device =
     proven.options.rememberDevice && days !== null && purpose === 'login'
-      ? await ctx.devices.issue(userId, proven.options.deviceLabel ?? 'Unknown browser', days * DAY_MS)
+      ? await ctx.devices.issue(
+          userId,
+          proven.options.deviceLabel ?? 'Unknown browser',
+          days * DAY_MS,
+          proven.devices,
+        )
       : null;
   if (device) ops.push(device.op);
   // A success starts the budget's count again; a session closed meanwhile fails the commit.

@@ -8,6 +8,7 @@ import {
   type WebauthnAssertionResponse,
 } from '../../methods/webauthn/webauthn-json.js';
 import { storableDeviceLabel } from '../../services/trusted-device-store.js';
+import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
@@ -74,9 +75,11 @@ async function verifyProof(
   const reads = ctx.methods.reads(userId, proof);
   // Named under the challenge's user: a session of another user reads as closed.
   const sessionKeys = session ? ctx.sessions.checkKeys(userId, session.key) : [];
+  // The browser to trust on success is recorded beside the others: their record, read now.
+  const devicesKeys = options.rememberDevice ? [storeKeys.devices(userId)] : [];
   // A step-up started with a session counts against its budget, never the account's sign-in lock.
   const taken = await ctx.limiter.take(key, userId, policy, {
-    read: [...reads.keys, ...sessionKeys],
+    read: [...reads.keys, ...sessionKeys, ...devicesKeys],
     now,
     stepUp: budget,
   });
@@ -87,7 +90,11 @@ async function verifyProof(
     return refused(verdict, now);
   }
   // Closed before this attempt: refused before the proof is evaluated (the attempt stays counted).
-  if (session && !ctx.sessions.openIn(taken.read.slice(reads.keys.length))) return SESSION_CLOSED;
+  const sessionRead = taken.read.slice(reads.keys.length, reads.keys.length + sessionKeys.length);
+  if (session && !ctx.sessions.openIn(sessionRead)) return SESSION_CLOSED;
+  const devices = options.rememberDevice
+    ? { record: taken.read[reads.keys.length + sessionKeys.length] ?? null }
+    : undefined;
   const purpose = verdict.fields['purpose'] === 'step-up' ? 'step-up' : 'login';
   const attempt = {
     userId,
@@ -128,6 +135,7 @@ async function verifyProof(
     now,
     options,
     session,
+    devices,
   });
 }
 
