@@ -1,10 +1,10 @@
 /**
  * The HTTP verify endpoint with a right code on Redis and PostgreSQL (issue 24): each adapter beside
- * `login.verify` through the facade on the same store, at 1 and 32 connections, in the same run.
+ * `login.verify` through the facade on the same store, at 32 connections, in the same run.
  * A sign-in over HTTP is the facade's verify plus the adapter, the HTTP layer and the session: its
  * store round trips are the facade's two (the session's check and the signed-in session ride in
  * them). autocannon in the same process; every request is a distinct pending login, every answer
- * must be 200. Bounded: 2 stores x 4 subjects x (100 + 200 + 100 + 1,000) sign-ins.
+ * must be 200. Bounded: 2 stores x 4 subjects x 1,100 sign-ins.
  */
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
@@ -19,10 +19,9 @@ import { measureAsync, table } from './harness.js';
 import { type Sessions, type Start, startExpress, startFastify, startHono } from './http-adapters.js';
 import { prepare } from './stores.js';
 
-const RUNS = [
-  { connections: 1, total: 200 },
-  { connections: 32, total: 1000 },
-];
+// One connection is not measured: there autocannon reported 13-28 ms per sign-in where the facade
+// took 0.6 ms (2026-12-06, load 30), a wait outside the code under test that hid what this compares.
+const RUNS = [{ connections: 32, total: 1000 }];
 const WARM_UP = 100;
 const totp = new TotpVerifier();
 
