@@ -15,6 +15,7 @@ import { RedisStore } from '../src/entries/redis.js';
 import { createTwoFactorHttp } from '../src/http/create-http.js';
 import { startPostgres, startRedis } from '../test/helpers/servers.js';
 import { benchTwoFactor, CLOCK_MS } from './bench-facade.js';
+import { benchBetterAuth } from './better-auth-side.js';
 import { measureAsync, table } from './harness.js';
 import { type Sessions, type Start, startExpress, startFastify, startHono } from './http-adapters.js';
 import { prepare } from './stores.js';
@@ -136,6 +137,8 @@ async function benchStore(name: string, store: Store, rows: Array<Array<string |
 export async function benchHttpStores(): Promise<void> {
   const [redisServer, postgresServer] = await Promise.all([startRedis(), startPostgres()]);
   const rows: Array<Array<string | number>> = [];
+  /** factorkit's HTTP sign-ins per second ÷ better-auth's, per adapter (PostgreSQL). */
+  let betterAuthRatios: string[] = [];
   if (redisServer) {
     const client = new Redis({ host: '127.0.0.1', port: redisServer.port });
     await benchStore('redis', new RedisStore({ client, prefix: 'bench:' }), rows);
@@ -148,12 +151,31 @@ export async function benchHttpStores(): Promise<void> {
     await store.createSchema();
     await benchStore('postgres', store, rows);
     await pool.end();
+    const [{ connections, total }] = RUNS as [(typeof RUNS)[number]];
+    const peer = await benchBetterAuth(postgresServer.port, WARM_UP, total, connections);
+    rows.push([
+      'postgres',
+      connections,
+      'better-auth 1: POST /two-factor/verify-totp',
+      peer.rps,
+      peer.p50,
+      peer.p99,
+      '-',
+    ]);
+    const ours = rows.filter((row) => row[0] === 'postgres' && String(row[2]).startsWith('HTTP verify'));
+    betterAuthRatios = ours.map(
+      (row) => `${String(row[2]).slice(13)} ${(Number(row[3]) / peer.rps).toFixed(2)}x`,
+    );
     await postgresServer.destroy();
   }
   console.log(
     '## HTTP verify, right code, beside login.verify on the same store (autocannon in process; p50/p99 ms; ratios HTTP ÷ facade: p50 / p99 / time per sign-in)\n',
   );
   table(['store', 'connections', 'subject', 'ops/s', 'p50 ms', 'p99 ms', 'p50 / p99 / 1÷ops ratio'], rows);
+  if (betterAuthRatios.length > 0)
+    console.log(
+      `\nfactorkit's sign-ins per second ÷ better-auth's (PostgreSQL): ${betterAuthRatios.join(', ')}\n`,
+    );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchHttpStores();
