@@ -32,8 +32,9 @@ import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
 import { eventMethod } from './event-method.js';
-import { attachContext } from './internals.js';
+import { attachContext, type SessionVerifiers } from './internals.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
+import { verifyInSession } from './login/verify.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
@@ -227,7 +228,19 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     notices: { settled: notifier.settled },
   };
   const instrumented = instrumentFacade(facade, telemetry, ['notices']);
+  // The HTTP layer's verifies, bound to a session: the same operations as the facade's.
+  const bound = instrumentFacade(
+    {
+      login: {
+        verify: (challengeId, code, options, session) =>
+          verifyInSession(ctx, challengeId, { code }, options, session),
+        verifyWebauthn: (challengeId, response, options, session) =>
+          verifyInSession(ctx, challengeId, { response }, options, session),
+      } satisfies SessionVerifiers,
+    },
+    telemetry,
+  );
   // factorkit/import works on the facade a host holds: the instrumented one.
-  attachContext(instrumented, ctx);
+  attachContext(instrumented, ctx, bound.login);
   return instrumented;
 }

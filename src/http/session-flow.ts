@@ -1,6 +1,6 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
-import { contextOf } from '../app/internals.js';
-import { type VerifyOptions, verifyInSession } from '../app/login/verify.js';
+import { sessionVerifiersOf } from '../app/internals.js';
+import type { VerifyOptions } from '../app/login/verify.js';
 import type { SessionVerifyResult } from '../app/login/verify-outcomes.js';
 import type { WebauthnAssertionResponse } from '../methods/webauthn/webauthn-json.js';
 import { type NewState, type SessionState, storedState, type TwoFactorSessionAccess } from './session.js';
@@ -80,7 +80,11 @@ export function verifyFromSession(
   options: VerifyOptions & { signIn: boolean },
 ): Promise<SessionVerifyResult> {
   const { signIn, ...verifyOptions } = options;
-  return verifyInSession(contextOf(tf), challengeId, proof, verifyOptions, { key: state.sessionKey, signIn });
+  const binding = { key: state.sessionKey, signIn };
+  const verifiers = sessionVerifiersOf(tf);
+  return 'code' in proof
+    ? verifiers.verify(challengeId, proof.code, verifyOptions, binding)
+    : verifiers.verifyWebauthn(challengeId, proof.response, verifyOptions, binding);
 }
 
 /**
