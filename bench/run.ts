@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|http-adapters|http-stores|pg-statements|telemetry|ui-size|import|cold-start`
+ * the HTTP verify endpoint, key rotation, import. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|http-stores|pg-statements|telemetry|ui-size|import|cold-start`
  * runs one part. Every part is
  * bounded in count and time.
  */
@@ -17,6 +17,7 @@ if (!only || only === 'footprint') await (await import('./footprint.js')).benchF
 if (!only || only === 'scale') await (await import('./scale.js')).benchScale();
 if (!only || only === 'guard') await (await import('./guard.js')).benchGuard();
 if (!only || only === 'http') await (await import('./http.js')).benchHttp();
+if (!only || only === 'rekey') await (await import('./rekey.js')).benchRekey();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();
 if (!only || only === 'http-stores') await (await import('./http-stores.js')).benchHttpStores();
 if (!only || only === 'pg-statements') await (await import('./pg-statements.js')).benchPgStatements();

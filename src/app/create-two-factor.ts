@@ -33,6 +33,7 @@ import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
 import { eventMethod } from './event-method.js';
 import { attachContext, type SessionVerifiers } from './internals.js';
+import { createKeysApi, type KeysApi } from './keys/keys-api.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { verifyInSession } from './login/verify.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
@@ -47,7 +48,10 @@ export interface TwoFactorOptions {
   issuer: string;
   store: Store;
   mailer: Mailer;
-  /** 32-byte secrets (hex or base64url); `{ current, ...older }` to rotate. */
+  /**
+   * The application key: 32 random bytes or more as hex or base64url text (`npx factorkit keygen`),
+   * or a `Buffer`; `{ current, ...older }` during a rotation (docs/keys.md).
+   */
   keys: KeysInput;
   /** Org defaults; `policy.set` overrides are kept in the store. */
   policy?: PolicyInput;
@@ -105,6 +109,8 @@ export interface TwoFactor extends MethodApis {
   policy: PolicyApi;
   login: LoginApi;
   sessions: SessionsApi;
+  /** Which keys the records still need, and moving them to the current key (docs/keys.md). */
+  keys: KeysApi;
   notices: {
     /** Resolves once every security notice begun so far is sent, refused or failed (tests, shutdown). */
     settled(): Promise<void>;
@@ -137,7 +143,8 @@ const optionsSchema = z.strictObject({
       message: 'must have a send(message) method',
     },
   ),
-  keys: z.union([z.string(), z.record(z.string(), z.string())]),
+  // The keyring checks the keys itself, with messages that say how to make a good one.
+  keys: z.unknown(),
   policy: settings('PolicyInput: { required, frequency, ... }, see docs/policy.md').optional(),
   now: fn('now').optional(),
   random: fn('random').optional(),
@@ -167,7 +174,7 @@ const optionsSchema = z.strictObject({
 /**
  * Creates the 2FA facade over a store, a mailer and the application keys.
  *
- * @throws {FactorkitError} `CONFIG` naming the first bad option (a key shorter than 32 bytes included).
+ * @throws {FactorkitError} `CONFIG` naming the first bad option (a missing, short or weak key included).
  * @example
  * const tf = createTwoFactor({ issuer: 'CloudFon CX', store: new MemoryStore(), mailer: new MemoryMailer(), keys: process.env.FACTORKIT_KEY! });
  * const start = await tf.login.start(user.id, { deviceToken: req.cookies.tf_device });
@@ -225,6 +232,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     policy: createPolicyApi(ctx),
     login: createLoginApi(ctx),
     sessions: createSessionsApi(ctx),
+    keys: createKeysApi(ctx),
     notices: { settled: notifier.settled },
   };
   const instrumented = instrumentFacade(facade, telemetry, ['notices']);

@@ -28,6 +28,8 @@ export type TwoFactorEventType =
   | 'backup-codes.generated'
   | 'backup-code.used'
   | 'code.replayed'
+  /** A sealed secret could not be opened (its key is not configured, or it is damaged): that method fails closed. */
+  | 'secret.unreadable'
   | 'admin.backup-code-issued'
   | 'admin.reset'
   | 'challenge.started'
@@ -92,7 +94,7 @@ export type RaisedEvent = Pick<TwoFactorEvent, 'type' | 'userId' | 'actor' | 'or
 /** A subscriber to events: the host's `onEvent`, the metrics, the notices. */
 export type EventListener = (event: TwoFactorEvent) => void | Promise<void>;
 
-const FAILURE = /\.(failed|replayed|counter-regressed)$/;
+const FAILURE = /\.(failed|replayed|counter-regressed|unreadable)$/;
 const REFUSED = /\.(refused|locked|limited)$|^challenge\.ended$/;
 
 /** The outcome an event type stands for, read from its name so a new event needs no table entry. */

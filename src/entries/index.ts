@@ -4,6 +4,13 @@ export type { AdminApi } from '../app/admin.js';
 export type { AdminAction } from '../app/context.js';
 export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../app/create-two-factor.js';
 export type { DevicesApi } from '../app/devices.js';
+export type {
+  KeyIdUsage,
+  KeyInventory,
+  KeysApi,
+  RekeyOptions,
+  RekeyResult,
+} from '../app/keys/keys-api.js';
 export type { LoginApi } from '../app/login/login-api.js';
 export type { LoginStart, StartOptions } from '../app/login/start.js';
 export type { VerifyOptions } from '../app/login/verify.js';
@@ -119,6 +126,7 @@ export type {
   CommitResult,
   Fields,
   OpFailure,
+  ScanPage,
   Store,
   StoredRecord,
   StoreOp,

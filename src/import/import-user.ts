@@ -1,5 +1,6 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
 import { contextOf } from '../app/internals.js';
+import { fingerprintMatches, sealFingerprint } from '../app/keys/import-fingerprint.js';
 import type { MethodContext } from '../methods/context.js';
 import type { UserRecords } from '../methods/method-module.js';
 import { storeKeys } from '../store/keys.js';
@@ -35,8 +36,6 @@ export type ImportResult = {
 /** Rounds of read-decide-commit when the user changes between the read and the commit. */
 const ROUNDS = 4;
 
-const fingerprintContext = (userId: string) => `import\0${userId}`;
-
 /**
  * Imports one user's enrolments from another system: validated (a bad field is `INVALID_INPUT`
  * naming it), secrets sealed with the keyring like any enrolment, written in one atomic commit (the
@@ -61,7 +60,7 @@ export async function importUser(
   const writes = await Promise.all(present.map((t) => t.write(ctx, userId, user.methods[t.field], now)));
   const base = { userId, methods: present.map((t) => t.method), dryRun: options.dryRun === true };
   const fields: Fields = Object.assign({}, ...writes.map((w) => w.fields));
-  fields[userFields.imported] = ctx.keyring.hash(canonical, fingerprintContext(userId)) as string;
+  fields[userFields.imported] = sealFingerprint(ctx.keyring, userId, canonical);
   const written = writes.flatMap((w) => w.ops);
   const done = async (outcome: 'imported' | 'replaced'): Promise<ImportResult> => {
     const detail = { methods: base.methods.join(','), replaced: outcome === 'replaced' };
@@ -79,11 +78,7 @@ export async function importUser(
     const records = await ctx.methods.loadUser(userId);
     const enrolled = ctx.methods.enabledFactors(records).length > 0;
     const prior = records['user']?.fields[userFields.imported];
-    if (
-      enrolled &&
-      prior !== undefined &&
-      ctx.keyring.hashAll(canonical, fingerprintContext(userId)).includes(prior)
-    )
+    if (enrolled && prior !== undefined && fingerprintMatches(ctx.keyring, userId, prior, canonical))
       return { ...base, outcome: 'unchanged' };
     if (enrolled && options.replace !== true)
       return { ...base, outcome: 'skipped', reason: 'already-enrolled' };

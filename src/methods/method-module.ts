@@ -1,4 +1,5 @@
 import type { TwoFactorEventType } from '../core/events.js';
+import type { KeyUse } from '../store/key-use.js';
 import type { Fields, StoredRecord, StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
 import type { WebauthnAssertionResponse } from './webauthn/webauthn-json.js';
@@ -128,6 +129,8 @@ export interface MethodModule {
   ): Promise<ChallengeAddition | null>;
   /** Its part of `status` (the registry sets `enabled`). */
   status?(ctx: MethodContext, user: UserRecords): Partial<TwoFactorStatus>;
+  /** What it keeps under the application keys, for `tf.keys` (usage and rekey). */
+  readonly keyUses?: readonly KeyUse[];
   /** The facade namespace it adds (`tf.totp`), if any. */
   readonly api?: { readonly name: string; create(ctx: MethodContext): object };
 }

@@ -1,4 +1,5 @@
 import { FactorkitError } from '../core/errors.js';
+import type { KeyUse } from '../store/key-use.js';
 import { storeKeys } from '../store/keys.js';
 import type { StoredRecord, StoreOp } from '../store/store.js';
 import { adminCodeModule } from './admin-code/admin-code-module.js';
@@ -107,6 +108,8 @@ export interface MethodRegistry {
   status(user: UserRecords): TwoFactorStatus;
   /** The facade namespaces of the methods. */
   apis(): MethodApis;
+  /** What every method keeps under the application keys (`tf.keys`). */
+  keyUses(): KeyUse[];
 }
 
 /** The registry over `modules`, answering with the context `ctx()` returns (built after it). */
@@ -223,6 +226,7 @@ export function createMethodRegistry(
       // Recovery codes mean nothing without a factor.
       return { ...parts, enabled, ...(enabled ? {} : { backupCodesRemaining: 0 }) } as TwoFactorStatus;
     },
+    keyUses: () => modules.flatMap((m) => m.keyUses ?? []),
     apis: () =>
       Object.fromEntries(
         modules.flatMap((m) => (m.api ? [[m.api.name, m.api.create(ctx())]] : [])),

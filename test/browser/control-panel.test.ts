@@ -7,7 +7,7 @@ import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
-import { fakeClock, MINUTE } from '../helpers/harness.js';
+import { fakeClock, MINUTE, testKey } from '../helpers/harness.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
 
 const ADMIN = { email: 'admin@cloudfon.example', password: 'admin-demo-1' };
@@ -37,7 +37,7 @@ beforeEach(async () => {
     issuer: 'CloudFon CX',
     store: new MemoryStore(),
     mailer: outbox,
-    keys: 'b'.repeat(64),
+    keys: testKey('b'),
     now: clock.now,
     policyCacheMs: 0,
     policy: { backupCodes: { storage: 'viewable' } },

@@ -150,10 +150,14 @@ for (const target of storesUnderTest()) {
       expect((await signInWithKey(h, 'gus', authenticator)).ok).toBe(true);
       authenticator.held[0]!.userHandle = Buffer.from('someone-else').toString('base64url');
       expect((await signInWithKey(h, 'gus', authenticator)).ok).toBe(false);
-      // A system that kept no handle (better-auth's passkeys): any handle, the key still proven by its signature.
+      // A system that kept no handle (better-auth's passkeys): the first verified sign-in records the
+      // handle the key shows (the signature proves the key); later sign-ins must show the same.
       const unknown = foreignKey(Buffer.from('random-per-registration').toString('base64url'));
       await importUser(h.tf, { userId: 'hal', securityKeys: [{ ...unknown.record, userHandle: null }] });
       expect((await signInWithKey(h, 'hal', unknown.authenticator)).ok).toBe(true);
+      expect((await signInWithKey(h, 'hal', unknown.authenticator)).ok).toBe(true);
+      unknown.authenticator.held[0]!.userHandle = Buffer.from('someone-else').toString('base64url');
+      expect((await signInWithKey(h, 'hal', unknown.authenticator)).ok).toBe(false);
     });
 
     it('writes a user fully or not at all: a bad second key leaves the user untouched', async () => {

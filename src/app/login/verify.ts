@@ -10,6 +10,7 @@ import {
 import { storableDeviceLabel } from '../../services/trusted-device-store.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
+import { refreshKeys } from '../keys/refresh-keys.js';
 import { parseChallengeId } from './challenge-id.js';
 import { finishChallenge } from './finish.js';
 import {
@@ -124,7 +125,7 @@ async function verifyProof(
         : { reason: 'invalid', ...('code' in proof ? {} : { method: 'webauthn' }) };
     return failed(ctx, userId, verdict, now, failure, budget);
   }
-  return finishChallenge(ctx, {
+  const result = await finishChallenge(ctx, {
     userId,
     key,
     budget,
@@ -137,6 +138,9 @@ async function verifyProof(
     session,
     devices,
   });
+  // A secret read under an older key is sealed again under the current one (docs/keys.md).
+  if (result.ok) await refreshKeys(ctx, reads.keys, taken.read);
+  return result;
 }
 
 /** A typed code as a proof; anything but a string of at most 256 characters is bad input. */

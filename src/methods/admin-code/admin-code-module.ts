@@ -59,6 +59,20 @@ export const adminCodeModule = defineMethod({
   keys: () => [],
   pendingKeys: () => [],
   usable: (ctx: MethodContext, user: UserRecords) => adminCodeLive(user, ctx.now()),
+  // Its keyed hash cannot be moved to another key (the code is not kept): it lapses in 30 minutes.
+  keyUses: [
+    {
+      kind: 'admin-code',
+      life: 'lapses',
+      records: ['user'],
+      keyIds: (fields, now) => {
+        const keyId = fields[userFields.adminKid];
+        const live =
+          fields[userFields.adminCode] !== undefined && now < Number(fields[userFields.adminUntil] ?? 0);
+        return live && keyId !== undefined ? [keyId] : [];
+      },
+    },
+  ],
   matchCode(ctx: MethodContext, { userId, code, purpose, now, user }) {
     const stored = userField(user, userFields.adminCode);
     if (stored === undefined || purpose !== 'login' || !adminCodeLive(user, now)) return null;

@@ -1,9 +1,11 @@
+import { lastingSealedField } from '../../store/key-use.js';
 import { storeKeys } from '../../store/keys.js';
 import type { StoreOp } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
 import { type CodeMatch, defineMethod, type Proof, type UserRecords } from '../method-module.js';
+import { recordKeyIds, rekeyRecord } from './backup-code-record.js';
 import { createBackupCodesApi } from './backup-codes-api.js';
-import { formOf, mayBeForeignCode } from './foreign-codes.js';
+import { bcryptEntries, formOf, mayBeForeignCode, PEPPER_FIELD, pepperContext } from './foreign-codes.js';
 
 const codesOf = (user: UserRecords) => user['backupCodes']?.fields ?? null;
 
@@ -12,7 +14,8 @@ const matchOf = (redeem: StoreOp | null): CodeMatch | null =>
 
 /**
  * Ten single-use recovery codes, issued with the first factor and taken with the last. Record:
- * `backup-codes` (each code's keyed hash, or its sealed text in `viewable` storage).
+ * `backup-codes` (each code sealed: its digest, or its text in `viewable` storage; imported
+ * bcrypt hashes as they came, with their pepper sealed).
  */
 export const backupCodesModule = defineMethod({
   id: 'backup-code',
@@ -36,5 +39,24 @@ export const backupCodesModule = defineMethod({
   status: (ctx: MethodContext, user: UserRecords) => ({
     backupCodesRemaining: ctx.vault.remaining(codesOf(user)),
   }),
+  keyUses: [
+    {
+      kind: 'backup-codes',
+      life: 'lasting',
+      records: ['backup-codes'],
+      keyIds: (fields) => recordKeyIds(fields),
+      rekey: rekeyRecord,
+    },
+    // Devise's pepper, imported with bcrypt-hashed codes: sealed, so it moves like a code.
+    lastingSealedField('backup-code-pepper', 'backup-codes', PEPPER_FIELD, pepperContext),
+    // Imported bcrypt hashes are under no application key: counted apart, never moved.
+    {
+      kind: 'backup-codes-bcrypt',
+      life: 'lasting',
+      records: ['backup-codes'],
+      keyIds: () => [],
+      unkeyed: (fields) => formOf(fields) === 'bcrypt' && bcryptEntries(fields).length > 0,
+    },
+  ],
   api: { name: 'backupCodes', create: createBackupCodesApi },
 });

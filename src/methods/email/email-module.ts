@@ -30,5 +30,19 @@ export const emailModule = defineMethod({
     const address = userField(user, userFields.email);
     return { email: address ? maskEmail(address) : null };
   },
+  // A code's keyed hash, in a login challenge or a pending setup: it cannot be moved to another
+  // key (the code is not kept) and lapses with its code (10 minutes by default).
+  keyUses: [
+    {
+      kind: 'email-code',
+      life: 'lapses',
+      records: ['challenge:', 'email-pending'],
+      keyIds: (fields, now) => {
+        const { code, codeKid } = fields;
+        const live = code !== undefined && code !== 'void' && now < Number(fields['codeExpiresAt'] ?? 0);
+        return live && codeKid !== undefined ? [codeKid] : [];
+      },
+    },
+  ],
   api: { name: 'email', create: createEmailApi },
 });

@@ -1,8 +1,10 @@
+import { lastingSealedField, sealedKeyIds } from '../../store/key-use.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { wholeNumberField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { defineMethod, type UserRecords, userField } from '../method-module.js';
+import { openSealed } from '../open-sealed.js';
 import { userVerifier } from './totp-profile.js';
 import { createTotpApi } from './totp-setup.js';
 
@@ -35,7 +37,9 @@ export const totpModule = defineMethod({
   matchCode(ctx: MethodContext, { userId, code, now, user }) {
     const sealed = userField(user, userFields.totp);
     if (sealed === undefined) return null;
-    const secret = ctx.keyring.open(sealed, totpSealContext(userId));
+    // Unreadable (its key removed): no code of it matches, and the other methods are still tried.
+    const secret = openSealed(ctx, { sealed, context: totpSealContext(userId), userId, method: 'totp' });
+    if (secret === null) return null;
     const afterStep = lastStep(user);
     const { verifier, at } = userVerifier(ctx, user);
     const hit = verifier.verifyCode(
@@ -61,5 +65,16 @@ export const totpModule = defineMethod({
   status: (_ctx: MethodContext, user: UserRecords) => ({
     totp: userField(user, userFields.totp) !== undefined,
   }),
+  // The linked secret is sealed again on rekey. A pending one is left to lapse with its setup (15
+  // minutes): sealing it again would make a confirm in flight, which takes it only as read, fail.
+  keyUses: [
+    lastingSealedField('totp', 'user', userFields.totp, totpSealContext),
+    {
+      kind: 'totp-setup',
+      life: 'lapses',
+      records: ['totp-pending'],
+      keyIds: (fields) => sealedKeyIds(fields, 'secret'),
+    },
+  ],
   api: { name: 'totp', create: createTotpApi },
 });

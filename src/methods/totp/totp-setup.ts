@@ -6,6 +6,7 @@ import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
 import { userField } from '../method-module.js';
+import { openSealed } from '../open-sealed.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { lastStep, totpSealContext } from './totp-module.js';
 
@@ -82,7 +83,10 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
       const user = reads.records(taken.read);
       const now = ctx.now();
       const sealed = requiredField(verdict.fields, 'secret', 'totp-pending');
-      const secret = ctx.keyring.open(sealed, totpSealContext(userId));
+      const context = totpSealContext(userId);
+      // Sealed under a key removed since the setup began: the setup must start again.
+      const secret = openSealed(ctx, { sealed, context, userId, method: 'totp' });
+      if (secret === null) return { ok: false, reason: 'no-pending-setup' };
       // An imported app's floor counted steps of its own period: it says nothing of the new app.
       const imported = userField(user, userFields.totpParams) !== undefined;
       const afterStep = imported ? undefined : lastStep(user);
@@ -93,7 +97,11 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
         afterStep === undefined ? undefined : { afterStep },
       );
       if (!match.ok) return setupVerdict(verdict, now);
-      const fields = { [userFields.totp]: sealed, [userFields.totpAt]: String(now) };
+      // Written anyway: under the current key, should the setup have begun under an older one.
+      const fields = {
+        [userFields.totp]: ctx.keyring.reseal(sealed, context) ?? sealed,
+        [userFields.totpAt]: String(now),
+      };
       const enabled = await commitEnable(ctx, userId, 'totp', user, {
         take: { type: 'take', key: pendingKey, match: { secret: sealed } },
         ...(imported

@@ -12,7 +12,7 @@ import {
 } from './webauthn-credentials.js';
 import { knownTransports, type WebauthnRequestOptions } from './webauthn-json.js';
 import { webauthnLibrary } from './webauthn-library.js';
-import { userHandleOf } from './webauthn-user-handle.js';
+import { handleFits } from './webauthn-user-handle.js';
 
 /** How long a ceremony's challenge may be answered. */
 export const CEREMONY_TTL_MS = 300_000;
@@ -69,11 +69,9 @@ export async function matchAssertion(
   if (expected === undefined || !(now < Number(challenge[UNTIL_FIELD]))) return null;
   const key = keysOf(attempt.user).find((candidate) => candidate.id === response.id);
   if (!key || ranEmbedded(response.response.clientDataJSON)) return null;
-  // A discoverable credential names its user: the one this challenge is for, or it is refused.
-  // An imported key names the handle its first system gave it (null: that system kept none).
+  // A discoverable credential names its user: the handle it was registered with, or it is refused.
   const { userHandle } = response.response;
-  const expectedHandle = key.userHandle === undefined ? userHandleOf(ctx, userId) : key.userHandle;
-  if (userHandle !== undefined && expectedHandle !== null && userHandle !== expectedHandle) return null;
+  if (!handleFits(key, userHandle)) return null;
   const library = webauthnLibrary(ctx.webauthn).server;
   let verified: Awaited<ReturnType<typeof library.verifyAuthenticationResponse>>;
   try {
@@ -102,6 +100,8 @@ export async function matchAssertion(
     counter: newCounter,
     backedUp: credentialBackedUp,
     lastUsedAt: now,
+    // A key registered before handles were kept records the one it shows, once verified.
+    userHandle: key.userHandle ?? userHandle,
   });
   return {
     kind: 'match',

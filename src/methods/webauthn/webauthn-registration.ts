@@ -28,7 +28,7 @@ import {
 } from './webauthn-json.js';
 import { webauthnLibrary } from './webauthn-library.js';
 import { statementAllowed } from './webauthn-statement.js';
-import { userHandleOf } from './webauthn-user-handle.js';
+import { userHandleFor } from './webauthn-user-handle.js';
 
 /**
  * Where a registration happens, and for whom. The site (`rpId`, `rpName`, `origin`) defaults to
@@ -119,12 +119,13 @@ export async function beginRegistration(
   const site = siteOf(ctx, parseInput(siteSchema, siteInput, 'site'));
   const library = webauthnLibrary(ctx.webauthn).server;
   const [policy, user] = await Promise.all([ctx.policy(), ctx.methods.loadUser(userId)]);
+  const userHandle = userHandleFor(ctx, userId, keysOf(user));
   const options = await library.generateRegistrationOptions({
     rpName: site.rpName,
     rpID: site.rpId,
     userName: site.userName,
     userDisplayName: site.userDisplayName ?? site.userName,
-    userID: Buffer.from(userHandleOf(ctx, userId), 'base64url') as Uint8Array<ArrayBuffer>,
+    userID: Buffer.from(userHandle, 'base64url') as Uint8Array<ArrayBuffer>,
     challenge: ctx.random(32) as Uint8Array<ArrayBuffer>,
     timeout: CEREMONY_TTL_MS,
     attestationType: ctx.webauthn.attestation,
@@ -150,6 +151,7 @@ export async function beginRegistration(
           rpId: site.rpId,
           origin: site.origin,
           deadline: String(deadline),
+          userHandle,
           attempts: '0',
           lockedUntil: '0',
         },
@@ -231,6 +233,8 @@ export async function finishRegistration(
     label,
     createdAt: now,
     lastUsedAt: null,
+    // What the authenticator keeps (a ceremony begun before handles were kept: learnt at first use).
+    userHandle: verdict.fields['userHandle'],
   };
   const field = credentialField(stored.id);
   const enabled = await commitEnable(ctx, userId, 'webauthn', user, {
