@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint, key rotation, import. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|http-stores|pg-statements|telemetry|ui-size|import|cold-start`
+ * the HTTP verify endpoint, key rotation, import. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|http-stores|pg-statements|telemetry|ui-size|import|cold-start|methods`
  * runs one part. Every part is
  * bounded in count and time.
  */
@@ -29,3 +29,4 @@ if (!only || only === 'cold-start') {
 if (!only || only === 'telemetry') await (await import('./telemetry.js')).benchTelemetry();
 if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();
 if (!only || only === 'import') await (await import('./import.js')).benchImport();
+if (!only || only === 'methods') await (await import('./methods.js')).benchMethods();

@@ -1,4 +1,4 @@
-import type { MailMessage, SecurityKey } from 'factorkit';
+import type { MailMessage, PhoneMessage, SecurityKey } from 'factorkit';
 import type { DemoUser } from './users.js';
 
 /** Escapes text for HTML. */
@@ -48,6 +48,7 @@ export function codePage(options: { methods: string[]; trustDays: number | null 
       ${options.trustDays ? `<label class="inline"><input type="checkbox" id="remember"> Trust this browser for ${options.trustDays} days</label>` : ''}
       <div class="row"><button id="verify" data-action="verify-login">Verify</button>
       ${hasEmail ? '<button id="send-email" class="secondary" data-action="send-login-email">Send code by email</button>' : ''}
+      ${options.methods.includes('phone') ? '<button id="send-text" class="secondary" data-action="send-login-text">Send code by text message</button>' : ''}
       ${options.methods.includes('webauthn') ? '<button id="use-key" class="secondary" data-action="use-security-key">Use a security key</button>' : ''}</div>
       <p id="message" role="alert" class="message"></p>
     </section>`,
@@ -57,7 +58,14 @@ export function codePage(options: { methods: string[]; trustDays: number | null 
 
 interface ProfileView {
   user: DemoUser;
-  status: { totp: boolean; email: string | null; backupCodesRemaining: number; enabled: boolean };
+  /** `phone` is there while text-message codes are on (option `phone`). */
+  status: {
+    totp: boolean;
+    email: string | null;
+    phone?: string | null | undefined;
+    backupCodesRemaining: number;
+    enabled: boolean;
+  };
   /** The security keys, or null when the app does not offer them. */
   keys: SecurityKey[] | null;
   devices: Array<{ id: string; label: string; createdAt: number; lastUsedAt: number; expiresAt: number }>;
@@ -70,11 +78,14 @@ const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(
 
 export function profilePage(view: ProfileView): string {
   const { status } = view;
-  const method = (id: string, name: string, on: boolean, detail: string) => `
-    <div class="method" id="${id}">
-      <div><h3>${name}</h3><p class="muted">${on ? `Enabled${detail ? ` · ${esc(detail)}` : ''}` : 'Not set up'}</p></div>
-      ${on ? `<button class="secondary" data-action="turn-off" data-method="${id === 'method-email' ? 'email' : 'totp'}">Turn off</button>` : `<button data-action="${id === 'method-email' ? 'setup-email' : 'setup-totp'}">Set up</button>`}
+  const method = (id: 'email' | 'totp' | 'phone', name: string, on: boolean, detail: string, note = '') => `
+    <div class="method" id="method-${id}">
+      <div><h3>${name}</h3><p class="muted">${on ? `Enabled${detail ? ` · ${esc(detail)}` : ''}` : 'Not set up'}</p>${note}</div>
+      ${on ? `<button class="secondary" data-action="turn-off" data-method="${id}">Turn off</button>` : `<button data-action="setup-${id}" data-number="${esc(view.user.phone)}">Set up</button>`}
     </div>`;
+  // NIST calls codes by text message "restricted": the page says so, beside the stronger methods.
+  const textNote =
+    '<p class="muted">The weakest method: a thief who moves your number to their SIM receives the codes. Prefer the app or a security key.</p>';
   const devices = view.devices.length
     ? `<table><thead><tr><th>Browser</th><th>Trusted since</th><th>Last used</th><th>Expires</th><th></th></tr></thead><tbody>${view.devices
         .map(
@@ -90,8 +101,9 @@ export function profilePage(view: ProfileView): string {
     `${view.setupOnly ? '<p class="warning">Your organisation requires two-factor authentication: set up a method to continue.</p>' : ''}
     <p class="muted">Profile &gt; User Setting &gt; Two-Factor Authentication(2FA)</p>
     <section class="card">
-      ${method('method-email', 'Email authentication', Boolean(status.email), status.email ?? '')}
-      ${method('method-totp', 'Authenticator app authentication', status.totp, '')}
+      ${method('email', 'Email authentication', Boolean(status.email), status.email ?? '')}
+      ${method('totp', 'Authenticator app authentication', status.totp, '')}
+      ${status.phone !== undefined ? method('phone', 'Text message (SMS) authentication', status.phone !== null, status.phone ?? '', textNote) : ''}
       ${view.keys ? securityKeysSection(view.keys) : ''}
     </section>
     <section class="card" id="backup-codes">
@@ -159,7 +171,11 @@ export function agentsPage(user: DemoUser, agents: DemoUser[]): string {
   );
 }
 
-export function outboxPage(user: DemoUser | null, sent: readonly MailMessage[]): string {
+export function outboxPage(
+  user: DemoUser | null,
+  sent: readonly MailMessage[],
+  texts: readonly PhoneMessage[] = [],
+): string {
   const items = [...sent]
     .reverse()
     .map(
@@ -167,9 +183,17 @@ export function outboxPage(user: DemoUser | null, sent: readonly MailMessage[]):
         `<article class="card mail"><header><b>To:</b> ${esc(m.to)}<br><b>Subject:</b> ${esc(m.subject)}</header><pre>${esc(m.text)}</pre></article>`,
     )
     .join('');
+  const phone = [...texts]
+    .reverse()
+    .map(
+      (t) =>
+        `<article class="card text"><header><b>To:</b> ${esc(t.to)} (${t.kind === 'voice' ? 'call' : 'text message'})</header><pre>${esc(t.text)}</pre></article>`,
+    )
+    .join('');
   return layout(
     'Outbox',
-    `<p class="muted">Emails the app sent (development mailer).</p>${items || '<p class="muted">No email yet.</p>'}`,
+    `<p class="muted">Emails the app sent (development mailer).</p>${items || '<p class="muted">No email yet.</p>'}
+    <p class="muted">Text messages and calls to your number (development sender).</p>${phone || '<p class="muted">No text yet.</p>'}`,
     user,
   );
 }

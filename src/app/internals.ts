@@ -1,26 +1,19 @@
 import { FactorkitError } from '../core/errors.js';
-import type { WebauthnAssertionResponse } from '../methods/webauthn/webauthn-json.js';
 import type { Context } from './context.js';
-import type { VerifyOptions } from './login/verify.js';
+import type { LoginProof, VerifyOptions } from './login/verify.js';
 import type { SessionBinding, SessionVerifyResult } from './login/verify-outcomes.js';
 
 /** Each facade's context, for the layers that build on a facade (`factorkit/import`), never exposed. */
 const contexts = new WeakMap<object, Context>();
 
 /**
- * The login's verifies bound to the session they come from (the HTTP layer's), instrumented as the
- * facade's `login.verify` and `login.verifyWebauthn` are (same operation, span and metrics).
+ * The login's verify bound to the session it comes from (the HTTP layer's), instrumented as the
+ * facade's `login.verify` is (same operation, span and metrics).
  */
 export interface SessionVerifiers {
   verify(
     challengeId: string,
-    code: string,
-    options: VerifyOptions,
-    session: SessionBinding,
-  ): Promise<SessionVerifyResult>;
-  verifyWebauthn(
-    challengeId: string,
-    response: WebauthnAssertionResponse,
+    proof: LoginProof,
     options: VerifyOptions,
     session: SessionBinding,
   ): Promise<SessionVerifyResult>;

@@ -1,8 +1,7 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
 import { sessionVerifiersOf } from '../app/internals.js';
-import type { VerifyOptions } from '../app/login/verify.js';
+import type { LoginProof, VerifyOptions } from '../app/login/verify.js';
 import type { SessionVerifyResult } from '../app/login/verify-outcomes.js';
-import type { WebauthnAssertionResponse } from '../methods/webauthn/webauthn-json.js';
 import { type NewState, type SessionState, storedState, type TwoFactorSessionAccess } from './session.js';
 
 /**
@@ -76,15 +75,11 @@ export function verifyFromSession(
   tf: TwoFactor,
   state: SessionState,
   challengeId: string,
-  proof: { code: string } | { response: WebauthnAssertionResponse },
+  proof: LoginProof,
   options: VerifyOptions & { signIn: boolean },
 ): Promise<SessionVerifyResult> {
   const { signIn, ...verifyOptions } = options;
-  const binding = { key: state.sessionKey, signIn };
-  const verifiers = sessionVerifiersOf(tf);
-  return 'code' in proof
-    ? verifiers.verify(challengeId, proof.code, verifyOptions, binding)
-    : verifiers.verifyWebauthn(challengeId, proof.response, verifyOptions, binding);
+  return sessionVerifiersOf(tf).verify(challengeId, proof, verifyOptions, { key: state.sessionKey, signIn });
 }
 
 /**

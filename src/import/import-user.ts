@@ -2,7 +2,7 @@ import type { TwoFactor } from '../app/create-two-factor.js';
 import { contextOf } from '../app/internals.js';
 import { fingerprintMatches, sealFingerprint } from '../app/keys/import-fingerprint.js';
 import type { MethodContext } from '../methods/context.js';
-import type { UserRecords } from '../methods/method-module.js';
+import type { UserRecords } from '../methods/user-records.js';
 import { storeKeys } from '../store/keys.js';
 import { userFields } from '../store/layout.js';
 import type { Fields, StoreOp } from '../store/store.js';
@@ -93,7 +93,7 @@ export async function importUser(
 
 /**
  * The one commit of an import: `{tag}:user` set to the imported fields (every other field an import
- * owns removed), guarded by no method being on or, when replacing, by the record being exactly as
+ * owns, and every factor's enabled field, removed), guarded by no method being on or, when replacing, by the record being exactly as
  * read; the imported records written; every other record of an import's methods and every
  * pending setup deleted; when replacing, trusted browsers and sessions end as after a reset.
  */
@@ -105,7 +105,12 @@ async function importOps(
   written: StoreOp[],
 ): Promise<StoreOp[]> {
   const read = replacing?.['user'];
-  const owned = [...new Set(transfers.flatMap((t) => t.clears))].filter((name) => !(name in fields));
+  // Every factor goes unless imported: the transfers' fields, and a factor no transfer carries (text
+  // messages, a host's own method) turned off by its enabled field, so a replaced user keeps only
+  // what the import brought.
+  const owned = [...new Set([...transfers.flatMap((t) => t.clears), ...ctx.methods.factorFields()])].filter(
+    (name) => !(name in fields),
+  );
   const userOp: StoreOp = {
     type: 'merge',
     key: storeKeys.user(userId),

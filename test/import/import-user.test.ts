@@ -1,6 +1,7 @@
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { FactorkitError } from '../../src/core/errors.js';
+import { MemorySender } from '../../src/entries/index.js';
 import { importUser } from '../../src/import/import-user.js';
 import { enrollTotp, makeTwoFactor } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
@@ -82,6 +83,22 @@ for (const target of storesUnderTest()) {
       expect((await signInWith(h, 'cy', native.backupCodes[0]!)).ok).toBe(false);
       expect((await signInWith(h, 'cy', appCode(h, SECRET))).ok).toBe(true);
       expect(await importUser(h.tf, imported, { replace: true })).toMatchObject({ outcome: 'unchanged' });
+    });
+
+    it('replacing a user turns off the methods an import does not carry (text messages): only the imported ones stay', async () => {
+      const sender = new MemorySender();
+      const h = makeTwoFactor(await target.make(), { phone: { sender } });
+      await h.tf.phone.beginSetup('fay', '+442079460958');
+      const texted = sender.lastTo('+442079460958')?.text.match(/\b(\d{6})\b/)?.[1] ?? '';
+      expect((await h.tf.phone.confirmSetup('fay', texted)).ok).toBe(true);
+      expect(
+        await importUser(h.tf, { userId: 'fay', totp: { secret: SECRET } }, { replace: true }),
+      ).toMatchObject({
+        outcome: 'replaced',
+      });
+      expect(await h.tf.status('fay')).toMatchObject({ enabled: true, totp: true, phone: null });
+      const start = await h.tf.login.start('fay');
+      expect(start.status === 'challenge' && start.methods).not.toContain('phone');
     });
 
     it("keeps an app's own profile (SHA256, 8 digits, 60 s, an epoch) and an 80-bit key, with its replay floor", async () => {

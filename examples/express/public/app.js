@@ -144,6 +144,9 @@ async function withStepUp(action) {
   const key = start.body.methods.includes('webauthn')
     ? [{ value: 'key', label: 'Use a security key', secondary: true }]
     : [];
+  const text = start.body.methods.includes('phone')
+    ? [{ value: 'text', label: 'Send code by text message', secondary: true }]
+    : [];
   const dialog = openDialog(
     'Confirm it’s you',
     '<p>Enter a code from your authenticator app, your email or a backup code to change your 2FA settings.</p><label>Authentication code <input id="step-up-code" autocomplete="one-time-code"></label>',
@@ -151,6 +154,7 @@ async function withStepUp(action) {
       { value: 'verify', label: 'Verify' },
       ...key,
       ...email,
+      ...text,
       { value: 'cancel', label: 'Cancel', secondary: true },
     ],
   );
@@ -160,8 +164,8 @@ async function withStepUp(action) {
       dialog.close();
       return result;
     }
-    if (choice === 'email') {
-      const sent = await api('POST', '/2fa/step-up/email', {});
+    if (choice === 'email' || choice === 'text') {
+      const sent = await api('POST', `/2fa/step-up/${choice === 'email' ? 'email' : 'phone'}`, {});
       dialog.say(
         sent.status === 200 ? `Code sent to ${sent.body.sentTo}.` : explain(sent.body),
         sent.status === 200 ? 'info' : 'error',
@@ -332,6 +336,42 @@ const actions = {
       result.status === 200 ? 'info' : 'error',
     );
   },
+  async 'send-login-text'() {
+    const result = await api('POST', '/2fa/login/phone', {});
+    say(
+      result.status === 200 ? `We sent a six-digit code to ${result.body.sentTo}.` : explain(result.body),
+      result.status === 200 ? 'info' : 'error',
+    );
+  },
+  async 'setup-phone'(button) {
+    const dialog = openDialog(
+      'Text message authentication',
+      `<p>A code by text message is the weakest method: prefer the app or a security key if you can.</p>
+       <label>Mobile number (international, like +1 415 555 0101) <input id="phone-number" type="tel" autocomplete="tel" value="${esc(button.dataset.number || '')}"></label>`,
+      [
+        { value: 'send', label: 'Send code' },
+        { value: 'cancel', label: 'Cancel', secondary: true },
+      ],
+    );
+    for (;;) {
+      const choice = await dialog.choose();
+      if (!choice || choice === 'cancel') return void dialog.close();
+      const number = dialog.element.querySelector('#phone-number').value;
+      const sent = await withStepUp(() => api('POST', '/2fa/phone/setup', { number }));
+      if (sent.status !== 200) {
+        dialog.say(explain(sent.body));
+        continue;
+      }
+      dialog.close();
+      const confirmed = await confirmCode(
+        '/2fa/phone/confirm',
+        `Enter the six-digit numeric code we sent to ${sent.body.sentTo}.`,
+      );
+      if (!confirmed) return;
+      if (confirmed.backupCodes) await showNewBackupCodes(confirmed.backupCodes);
+      return void location.reload();
+    }
+  },
   async 'setup-totp'() {
     const setup = await withStepUp(() => api('POST', '/2fa/totp/setup', {}));
     if (setup.status !== 200) return say(explain(setup.body), 'error');
@@ -383,12 +423,14 @@ const actions = {
     }
   },
   async 'turn-off'(button) {
-    const app = button.dataset.method === 'totp';
+    const wording = {
+      totp: ['Turn off the authenticator app?', 'accept codes from your authenticator app'],
+      email: ['Turn off email authentication?', 'send codes to your email'],
+      phone: ['Turn off text message authentication?', 'send codes to your phone'],
+    }[button.dataset.method];
     const confirmed = await confirmAction(
-      app ? 'Turn off the authenticator app?' : 'Turn off email authentication?',
-      app
-        ? 'Sign-in will no longer accept codes from your authenticator app. Trusted browsers will be asked again.'
-        : 'Sign-in will no longer send codes to your email. Trusted browsers will be asked again.',
+      wording[0],
+      `Sign-in will no longer ${wording[1]}. Trusted browsers will be asked again.`,
       'Turn off',
     );
     if (!confirmed) return;

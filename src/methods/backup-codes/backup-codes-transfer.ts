@@ -5,6 +5,7 @@ import { storeKeys } from '../../store/keys.js';
 import type { MethodContext } from '../context.js';
 import type { MethodTransfer } from '../transfer.js';
 import { openCode, sealContext } from './backup-code-record.js';
+import type { BackupCodesContext } from './backup-codes-api.js';
 import {
   BCRYPT_HASH,
   foreignCanonical,
@@ -89,7 +90,7 @@ function sealedValues(ctx: MethodContext, userId: string, values: string[]): str
 }
 
 /** Plain codes, checked beyond the schema: their form. @throws `INVALID_INPUT` naming the code. */
-function plainForm(ctx: MethodContext, codes: string[], path: string): 'plain' | 'plain-nocase' {
+function plainForm(ctx: BackupCodesContext, codes: string[], path: string): 'plain' | 'plain-nocase' {
   const form = plainFormOf(codes);
   codes.forEach((code, i) => {
     if (ctx.vault.normalize(code) !== null) return;
@@ -111,7 +112,7 @@ function plainForm(ctx: MethodContext, codes: string[], path: string): 'plain' |
 }
 
 /** The set to store, checked beyond the schema. @throws `INVALID_INPUT` naming `backupCodes`. */
-function codeSet(ctx: MethodContext, userId: string, value: Parsed, now: number): ImportedCodeSet {
+function codeSet(ctx: BackupCodesContext, userId: string, value: Parsed, now: number): ImportedCodeSet {
   const object = Array.isArray(value) ? { codes: value } : value;
   const described = (codes: readonly unknown[]) => ({
     total: object.total ?? codes.length,
@@ -145,12 +146,12 @@ export const backupCodesTransfer: MethodTransfer<Parsed> = {
   factor: false,
   clears: [],
   keys: (userId) => [storeKeys.backupCodes(userId)],
-  async write(ctx, userId, value, now) {
+  async write(ctx: BackupCodesContext, userId, value, now) {
     const set = codeSet(ctx, userId, value, now);
     const policy = await ctx.policy();
     return { fields: {}, ops: [importedCodesOp(ctx, userId, set, policy.backupCodes.storage)] };
   },
-  read(ctx, userId, user) {
+  read(ctx: BackupCodesContext, userId, user) {
     const set = exportedCodes(ctx, userId, user['backupCodes']?.fields ?? null);
     if (!set) return undefined;
     const extras = { total: set.total, generatedAt: set.generatedAt };

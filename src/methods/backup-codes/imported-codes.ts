@@ -1,9 +1,9 @@
 import { Keyring } from '../../core/keyring.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Fields, StoreOp } from '../../store/store.js';
-import type { MethodContext } from '../context.js';
 import { codeEntries, FIELD_PREFIX, isHashNamed } from './backup-code-record.js';
 import type { BackupCodeStorage } from './backup-code-vault.js';
+import type { BackupCodesContext } from './backup-codes-api.js';
 import {
   BCRYPT_PREFIX,
   bcryptEntries,
@@ -33,7 +33,7 @@ export type ImportedCodeSet = { total: number; generatedAt: number } & (
 
 /** The op that stores codes another system issued, replacing any older ones. */
 export function importedCodesOp(
-  ctx: MethodContext,
+  ctx: BackupCodesContext,
   userId: string,
   codes: ImportedCodeSet,
   storage: BackupCodeStorage,
@@ -78,7 +78,7 @@ const inOrder = (entries: Array<[string, string]>) =>
  * a 0.1 set's HMACs). Only codes that can still be checked (their key is configured) go.
  */
 export function exportedCodes(
-  ctx: MethodContext,
+  ctx: BackupCodesContext,
   userId: string,
   record: Fields | null,
 ): ImportedCodeSet | null {

@@ -1,14 +1,18 @@
 import { z } from 'zod';
+import type { TotpVerifier } from '../../core/otp/totp-verifier.js';
 import { parseInput, storableText, userIdSchema } from '../../core/validation.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
-import { userField } from '../method-module.js';
 import { openSealed } from '../open-sealed.js';
 import { setupVerdict } from '../setup-verdict.js';
-import { lastStep, totpSealContext } from './totp-module.js';
+import { userField } from '../user-records.js';
+import { lastStep, totpSealContext } from './totp-secret.js';
+
+/** The TOTP method's context: the shared one and its verifier (option `totp`). */
+export type TotpContext = MethodContext & { totp: TotpVerifier };
 
 /** Goes into the otpauth URI (a lone surrogate cannot be encoded) and the user's app: storable text. */
 const accountNameSchema = z.object({ accountName: storableText().min(1).max(256) });
@@ -44,7 +48,7 @@ async function withLazyQr<T extends { uri: string }>(result: T): Promise<T & { q
   }) as T & { qrSvg: string };
 }
 
-export function createTotpApi(ctx: MethodContext): TotpApi {
+export function createTotpApi(ctx: TotpContext): TotpApi {
   return {
     async beginSetup(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');

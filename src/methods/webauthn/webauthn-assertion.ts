@@ -1,16 +1,21 @@
 import { randomToken } from '../../core/random.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Fields } from '../../store/store.js';
-import type { MethodContext } from '../context.js';
-import type { ChallengeAddition, CodeMatch, ResponseAttempt, UserRecords } from '../method-module.js';
+import type { ChallengeAddition, CodeMatch, ResponseAttempt } from '../proof.js';
+import type { UserRecords } from '../user-records.js';
 import { ranEmbedded } from './webauthn-client-data.js';
+import type { WebauthnContext } from './webauthn-context.js';
 import {
   credentialField,
   credentialsOf,
   credentialValue,
   type StoredCredential,
 } from './webauthn-credentials.js';
-import { knownTransports, type WebauthnRequestOptions } from './webauthn-json.js';
+import {
+  knownTransports,
+  type WebauthnAssertionResponse,
+  type WebauthnRequestOptions,
+} from './webauthn-json.js';
 import { webauthnLibrary } from './webauthn-library.js';
 import { handleFits } from './webauthn-user-handle.js';
 
@@ -29,10 +34,12 @@ export const keysOf = (user: UserRecords): StoredCredential[] => credentialsOf(u
  * record, and the options for `navigator.credentials.get()` naming the user's keys.
  */
 export function assertionCeremony(
-  ctx: MethodContext,
+  ctx: WebauthnContext,
   user: UserRecords,
   now: number,
-): (ChallengeAddition & { options: WebauthnRequestOptions }) | null {
+):
+  | (ChallengeAddition<{ webauthnOptions: WebauthnRequestOptions }> & { options: WebauthnRequestOptions })
+  | null {
   const keys = keysOf(user);
   const rpId = keys[0]?.rpId;
   if (rpId === undefined) return null;
@@ -61,8 +68,8 @@ export function assertionCeremony(
  * being this one. A counter that did not grow is a cloned key: refused, reported.
  */
 export async function matchAssertion(
-  ctx: MethodContext,
-  attempt: ResponseAttempt,
+  ctx: WebauthnContext,
+  attempt: ResponseAttempt<WebauthnAssertionResponse>,
 ): Promise<CodeMatch | null> {
   const { challenge, response, now, userId } = attempt;
   const expected = challenge[CHALLENGE_FIELD];
@@ -92,7 +99,10 @@ export async function matchAssertion(
   // Backup eligibility is fixed when a credential is made: a key that now says otherwise is not it.
   if ((credentialDeviceType === 'multiDevice') !== key.backupEligible) return null;
   if ((newCounter > 0 || key.counter > 0) && newCounter <= key.counter) {
-    return { kind: 'counter-regressed', credentialId: key.id };
+    return {
+      kind: 'refused',
+      event: { type: 'webauthn.counter-regressed', detail: { credentialId: key.id } },
+    };
   }
   const field = credentialField(key.id);
   const used = credentialValue({

@@ -4,11 +4,11 @@ import { parseInput, storableText, userIdSchema } from '../../core/validation.js
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
-import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { CEREMONY_TTL_MS, keysOf } from './webauthn-assertion.js';
 import { ranEmbedded } from './webauthn-client-data.js';
+import type { WebauthnContext } from './webauthn-context.js';
 import {
   credentialField,
   credentialValue,
@@ -73,7 +73,7 @@ const siteSchema = z
   .strict();
 
 /** The site of a registration: the call's, else the facade's; a missing part is a configuration error. */
-function siteOf(ctx: MethodContext, input: z.output<typeof siteSchema>) {
+function siteOf(ctx: WebauthnContext, input: z.output<typeof siteSchema>) {
   const rpId = input.rpId ?? ctx.webauthn.rpId;
   const rpName = input.rpName ?? ctx.webauthn.rpName;
   const origin = input.origin ?? ctx.webauthn.origin;
@@ -111,7 +111,7 @@ const MAX_CREDENTIAL_ID_BYTES = 1023;
  * are excluded, so one key is never registered twice.
  */
 export async function beginRegistration(
-  ctx: MethodContext,
+  ctx: WebauthnContext,
   userIdInput: string,
   siteInput: RegistrationSite,
 ): Promise<RegistrationStart> {
@@ -171,7 +171,7 @@ export async function beginRegistration(
  * ends the ceremony. The first factor also brings backup codes.
  */
 export async function finishRegistration(
-  ctx: MethodContext,
+  ctx: WebauthnContext,
   userIdInput: string,
   responseInput: WebauthnRegistrationResponse,
   optionsInput: { label?: string | undefined } = {},

@@ -3,9 +3,9 @@ import { InvalidInputError } from '../../core/errors.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import type { Fields } from '../../store/store.js';
-import type { MethodContext } from '../context.js';
 import type { MethodTransfer } from '../transfer.js';
 import { keysOf } from './webauthn-assertion.js';
+import type { WebauthnContext } from './webauthn-context.js';
 import { coseKeyProblem } from './webauthn-cose.js';
 import {
   credentialField,
@@ -67,7 +67,7 @@ type Parsed = z.output<typeof importedKeysSchema>;
 
 /** One imported key as stored. @throws `INVALID_INPUT` naming `securityKeys.<i>.<field>`. */
 async function storedKey(
-  ctx: MethodContext,
+  ctx: WebauthnContext,
   key: Parsed[number],
   i: number,
   now: number,
@@ -119,7 +119,7 @@ export const webauthnTransfer: MethodTransfer<Parsed> = {
   factor: true,
   clears: [userFields.webauthn],
   keys: (userId) => [storeKeys.webauthn(userId), storeKeys.webauthnPending(userId)],
-  async write(ctx, userId, value, now) {
+  async write(ctx: WebauthnContext, userId, value, now) {
     const fields: Fields = {};
     for (const [i, key] of value.entries()) {
       const stored = await storedKey(ctx, key, i, now);
