@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint, key rotation, import. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|telemetry|ui-size|import|cold-start|methods`
+ * the HTTP verify endpoint, key rotation, import. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|http-stores|pg-statements|telemetry|ui-size|import|cold-start|methods`
  * runs one part (`telemetry-parts` and `telemetry-instructions` only when named). Every part is
  * bounded in count and time.
  */
@@ -19,7 +19,13 @@ if (!only || only === 'guard') await (await import('./guard.js')).benchGuard();
 if (!only || only === 'http') await (await import('./http.js')).benchHttp();
 if (!only || only === 'rekey') await (await import('./rekey.js')).benchRekey();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();
-if (!only || only === 'cold-start') await (await import('./cold-start.js')).benchColdStart();
+if (!only || only === 'http-stores') await (await import('./http-stores.js')).benchHttpStores();
+if (!only || only === 'pg-statements') await (await import('./pg-statements.js')).benchPgStatements();
+if (!only || only === 'cold-start') {
+  const coldStart = await import('./cold-start.js');
+  await coldStart.benchColdStart();
+  coldStart.benchFirstVerifies();
+}
 if (!only || only === 'telemetry')
   await (await import('./telemetry.js')).benchTelemetry(process.argv.slice(3));
 if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();

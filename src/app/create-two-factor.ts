@@ -34,9 +34,10 @@ import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
 import { eventMethodOf } from './event-method.js';
 import { attachMethods } from './facade-methods.js';
-import { attachContext } from './internals.js';
+import { attachContext, type SessionVerifiers } from './internals.js';
 import { createKeysApi, type KeysApi } from './keys/keys-api.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
+import { verifyInSession } from './login/verify.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
@@ -242,8 +243,18 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     notices: { settled: notifier.settled },
   } as unknown as TwoFactor;
   const instrumented = instrumentFacade(facade, telemetry, ['notices']);
+  // The HTTP layer's verify, bound to a session: the same operation as the facade's `login.verify`.
+  const bound = instrumentFacade(
+    {
+      login: {
+        verify: (challengeId, proof, options, session) =>
+          verifyInSession(ctx, challengeId, proof, options, session),
+      } satisfies SessionVerifiers,
+    },
+    telemetry,
+  );
   // factorkit/import and the HTTP layer work on the facade a host holds: the instrumented one.
-  attachContext(instrumented, ctx);
+  attachContext(instrumented, ctx, bound.login);
   return attachMethods(instrumented, modules, ctx.methods);
 }
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { VerifyResult } from '../../app/login/verify-outcomes.js';
+import type { SessionVerifyResult } from '../../app/login/verify-outcomes.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
 import { deviceLabel } from '../../services/trusted-device-store.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { setCookie } from '../cookies.js';
 import * as bodies from '../response-schemas.js';
 import { type SessionState, signedIn } from '../session.js';
-import { enterState } from '../session-flow.js';
+import { settleState, verifyFromSession } from '../session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const pending = (ctx: RouteContext) => ctx.state as Extract<SessionState, { stage: 'pending' }>;
@@ -15,17 +15,18 @@ const pending = (ctx: RouteContext) => ctx.state as Extract<SessionState, { stag
 export const verifyOptions = (ctx: RouteContext, body: { rememberDevice?: boolean | undefined }) => ({
   rememberDevice: body.rememberDevice === true,
   deviceLabel: deviceLabel(ctx.req.header('user-agent')),
+  signIn: true,
 });
 
 /**
- * The answer to a login proof (a code or a key): signed in (new session id, the trusted-browser
- * cookie when asked), or the refusal; an ended, expired or unknown challenge sends the user back
- * to the password.
+ * The answer to a login proof (a code or a key), whose success commit opened the signed-in session:
+ * signed in (new session id, the trusted-browser cookie when asked), or the refusal; an ended,
+ * expired or unknown challenge, or a session closed meanwhile, sends the user back to the password.
  */
-export async function signInAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
+export async function signInAnswer(ctx: RouteContext, result: SessionVerifyResult): Promise<HttpAnswer> {
   const state = pending(ctx);
   const now = ctx.options.now();
-  if (result.ok && result.userId === state.userId && result.purpose === 'login') {
+  if (result.ok && result.userId === state.userId && result.purpose === 'login' && result.sessionKey) {
     const headers: Array<[string, string]> = [];
     if (result.deviceToken && result.deviceExpiresAt) {
       const { cookieName, cookieAttributes } = ctx.options;
@@ -35,16 +36,15 @@ export async function signInAnswer(ctx: RouteContext, result: VerifyResult): Pro
       ]);
     }
     const deviceId = result.deviceId ?? null;
-    await enterState(
-      ctx.tf,
+    await settleState(
       ctx.req.session,
       signedIn(state.userId, { secondFactorAt: now, deviceId }),
-      result.provenAt,
+      result.sessionKey,
     );
     return json(200, { ok: true, method: result.method }, headers);
   }
-  if (result.ok) {
-    // Never happens with a server-side challenge id; refused all the same.
+  if (result.ok || result.reason === 'session-closed') {
+    // A success for another user or purpose never happens with a server-side challenge id; refused all the same.
     await ctx.req.session.set(undefined);
     return refusal(401, 'no-pending-login');
   }
@@ -72,6 +72,7 @@ export const loginRoutes: Route[] = [
     method: 'POST',
     path: '/login/verify',
     guard: 'pending',
+    checksSessionInCommit: true,
     body: z.object({ code: z.string().min(1).max(256), rememberDevice: z.boolean().optional() }),
     summary: 'Verifies the code; signs the session in (new session id) and may trust the browser',
     responses: {
@@ -87,7 +88,15 @@ export const loginRoutes: Route[] = [
     },
     async handle(ctx) {
       const body = ctx.body as { code: string; rememberDevice?: boolean };
-      const result = await ctx.tf.login.verify(pending(ctx).challengeId, body.code, verifyOptions(ctx, body));
+      const state = pending(ctx);
+      const proof = { code: body.code };
+      const result = await verifyFromSession(
+        ctx.tf,
+        state,
+        state.challengeId,
+        proof,
+        verifyOptions(ctx, body),
+      );
       return signInAnswer(ctx, result);
     },
   },
