@@ -1,3 +1,4 @@
+import { askFirst } from './ask-first.js';
 import { FactorkitElement } from './base-element.js';
 import { h } from './dom.js';
 import { backupSection, devicesSection, keysSection } from './settings-sections.js';
@@ -78,8 +79,10 @@ export class FactorkitSettings extends FactorkitElement implements SettingsHost 
     );
   }
 
-  /** Turns a method off (after a step-up), then refreshes. */
+  /** Turns a method off (asked first, then after a step-up), then refreshes. */
   private async turnOff(method: 'email' | 'totp', say: (text: string) => void) {
+    const title = this.t('turnOffTitle', { method: this.t(method) });
+    if (!(await askFirst(this, title, this.t('turnOffIntro'), this.t('turnOff')))) return;
     const answer = await withStepUp(this, () => this.client.disable({ method }));
     if (answer.status !== 200) return say(this.explain(answer));
     await this.changed(method);

@@ -363,12 +363,19 @@ for (const adapter of ['express', 'fastify', 'hono']) {
       expect(await page.locator('[part=codes] li').count()).toBe(10);
       const regenerated = nextEvent(page, 'factorkit-settings', 'changed');
       await button(page, 'Generate new codes').click();
+      const ask = dialog(page, 'Generate new backup codes?');
+      await ask.getByText('will stop working').waitFor();
+      await expectAccessible(page, 'generate new codes, asked first');
+      await ask.getByRole('button', { name: 'Generate new codes' }).click();
       await saveNewCodes(page, 'regenerated');
       expect(await regenerated).toEqual({ what: 'backup-codes' });
       await page.getByText('10 of 10 backup codes remaining.').waitFor();
       h.clock.advance(11 * 60_000);
       const changed = nextEvent(page, 'factorkit-settings', 'changed');
       await button(page, 'Turn off: Authenticator app authentication').click();
+      await dialog(page, 'Turn off Authenticator app authentication?')
+        .getByRole('button', { name: 'Turn off' })
+        .click();
       await stepUp(page, appCode(h, secret), 'turn off');
       expect(await changed).toEqual({ what: 'totp' });
       await methodRow(page, 'totp').getByText('Not set up').waitFor();
