@@ -350,6 +350,40 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
   });
 });
 
+/**
+ * Where the numbers ("10.") of a code list reach into a code of another item: each item's number
+ * measured in its font, placed as its list style places it, against every code's box. `list` is a
+ * selector inside the shadow root of `<factorkit-settings>`.
+ */
+function codeListOverlaps(page: Page, list: string): Promise<string[]> {
+  // Runs in the page (the test's own types have no DOM): written as the script the page evaluates.
+  return page.evaluate(`(() => {
+    const root = document.querySelector('factorkit-settings').shadowRoot;
+    const items = [...root.querySelectorAll(${JSON.stringify(`${list} li`)})];
+    const canvas = document.createElement('canvas').getContext('2d');
+    const boxes = items.map((li, i) => {
+      const style = getComputedStyle(li);
+      canvas.font = style.font;
+      const markerWidth = canvas.measureText((i + 1) + '. ').width;
+      const item = li.getBoundingClientRect();
+      const code = li.querySelector('code').getBoundingClientRect();
+      const inside = style.listStylePosition === 'inside' || style.listStyleType === 'none';
+      const marker = inside
+        ? { left: item.left, right: item.left + markerWidth }
+        : { left: item.left - markerWidth, right: item.left };
+      return { n: i + 1, marker, code, top: item.top, bottom: item.bottom };
+    });
+    const found = [];
+    for (const a of boxes)
+      for (const b of boxes) {
+        const sameRow = a.top < b.bottom && b.top < a.bottom;
+        if (a !== b && sameRow && a.marker.left < b.code.right && b.code.left < a.marker.right)
+          found.push(a.n + '. overlaps code ' + b.n);
+      }
+    return items.length === 10 ? found : ['not 10 codes: ' + items.length];
+  })()`);
+}
+
 /** The open pop-ups of the page (in the elements' shadow roots too). */
 const openDialogs = (page: Page) => page.locator('dialog[open]').count();
 
@@ -411,6 +445,26 @@ describe.skipIf(!hasChromium)("the control panel's dialogs", () => {
     await codeInput(page).waitFor();
     await enterCode(page, ` ${backupCodes[1]!.toUpperCase().replace(/-/g, ' ')} `);
     await page.waitForURL(`${base}/profile`);
+    await context.close();
+  });
+
+  it('the backup-code list\'s two columns do not overlap, in the pop-up and on the page (at "10." they did)', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, base, ANA);
+    await button(page, 'Set up: Authenticator app authentication').click();
+    const link = dialog(page, 'Link the app to your account');
+    const secret = (await link.locator('code').innerText()).replace(/\s/g, '');
+    await link.getByRole('button', { name: 'Next' }).click();
+    const enter = dialog(page, 'Enter the Authentication Code');
+    await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(totp.generateCode(secret, clock.now()));
+    await enter.getByRole('button', { name: 'Verify' }).click();
+    await dialog(page, 'Your backup codes').locator('li').first().waitFor();
+    await screenshot(page, 'backup-code-columns-pop-up');
+    expect(await codeListOverlaps(page, 'dialog[open] [part=codes]')).toEqual([]);
+    await saveNewCodes(page, 'the example: columns');
+    await button(page, 'View Backup Codes').click();
+    await page.locator('factorkit-settings [part=codes-box] li').first().waitFor();
+    expect(await codeListOverlaps(page, '[part=codes-box] [part=codes]')).toEqual([]);
     await context.close();
   });
 });
