@@ -350,6 +350,74 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
   });
 });
 
+/** The name of the focused control, through the elements' shadow roots. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    if (element instanceof HTMLInputElement) return `input ${element.name}`;
+    return element?.getAttribute('aria-label') ?? element?.textContent?.trim();
+  });
+
+/** Presses Tab (or `key`) until `name` has the focus (a user tabbing through the frame's links). */
+async function tabTo(page: Page, name: string, key = 'Tab'): Promise<void> {
+  for (let presses = 0; presses < 12 && (await focused(page)) !== name; presses++) {
+    await page.keyboard.press(key);
+  }
+  expect(await focused(page)).toBe(name);
+}
+
+describe.skipIf(!hasChromium)('the control panel from the keyboard alone', () => {
+  it('signs in, sets up email (the codes saved), signs out and signs in with the emailed code', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${base}/login`);
+    await tabTo(page, 'input email');
+    await page.keyboard.type(ANA.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ANA.password);
+    await Promise.all([page.waitForURL(`${base}/profile`), page.keyboard.press('Enter')]);
+    await ready(page, 'Two-Factor Authentication (2FA)');
+    await tabTo(page, 'Set up: Email authentication');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('ana@cloudfon.example');
+    await page.keyboard.press('Enter');
+    await dialog(page, 'Enter the Authentication Code').getByText('we sent to').waitFor();
+    await page.keyboard.type(await outboxCode(context, base, 'ana@cloudfon.example'));
+    await page.keyboard.press('Enter');
+    await dialog(page, 'Your backup codes').waitFor();
+    await page.keyboard.press('Space'); // "I have saved these codes"
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('Done');
+    await page.keyboard.press('Enter');
+    await methodRow(page, 'email')
+      .getByText(/^Enabled/)
+      .waitFor();
+    expect(await focused(page)).toBe('Turn off: Email authentication');
+    clock.advance(61_000); // past the resend cooldown
+
+    await tabTo(page, 'Sign out', 'Shift+Tab');
+    await Promise.all([page.waitForURL(`${base}/login`), page.keyboard.press('Enter')]);
+    await tabTo(page, 'input email');
+    await page.keyboard.type(ANA.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ANA.password);
+    await Promise.all([page.waitForURL(`${base}/login/code`), page.keyboard.press('Enter')]);
+    await ready(page, 'Input Authentication Code');
+    await tabTo(page, 'Send code by email');
+    await page.keyboard.press('Enter');
+    await alert(page)
+      .getByText(/^We sent a six-digit code/)
+      .waitFor();
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)).toBe('Verify');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)).toBe('input code');
+    await page.keyboard.type(await outboxCode(context, base, 'ana@cloudfon.example'));
+    await Promise.all([page.waitForURL(`${base}/profile`), page.keyboard.press('Enter')]);
+    await context.close();
+  });
+});
+
 /**
  * Where the numbers ("10.") of a code list reach into a code of another item: each item's number
  * measured in its font, placed as its list style places it, against every code's box. `list` is a
