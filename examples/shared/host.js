@@ -25,3 +25,9 @@ document.querySelector('form[data-json-sign-in]')?.addEventListener('submit', as
   if (res.ok) return location.assign(answer.status === 'challenge' ? form.dataset.code : form.dataset.next);
   form.querySelector('[role=alert]').textContent = 'The email or password is incorrect.';
 });
+
+// A sign-out button (the Fastify and Hono examples): POST /logout, then the sign-in page.
+document.querySelector('[data-sign-out]')?.addEventListener('click', async () => {
+  await fetch('/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  location.assign('/');
+});
