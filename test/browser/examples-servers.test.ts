@@ -65,6 +65,8 @@ for (const name of ['fastify', 'hono']) {
       await page.getByRole('textbox', { name: 'Authentication code' }).fill(code());
       await Promise.all([page.waitForURL(`${url}/settings`), button(page, 'Verify').click()]);
       await page.getByText('this browser').waitFor();
+      const cookies = await page.context().cookies();
+      expect(cookies.find((cookie) => cookie.name === 'factorkit_device')).toMatchObject({ httpOnly: true });
 
       // The admin (2FA set up first: admin actions need a fresh second factor) gives Ben a code.
       const ben = await newPage();
