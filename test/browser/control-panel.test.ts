@@ -329,6 +329,28 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
     await admin.context.close();
   });
 
+  it('with 2FA required, a password-only session sets up a method on the setup page, then reaches its profile', async () => {
+    await tf.policy.set({ required: true });
+    const { context, page } = await newPage();
+    await signIn(page, base, BEN);
+    expect(page.url()).toBe(`${base}/setup`);
+    await page.getByText('Your organisation requires two-factor authentication').waitFor();
+    await button(page, 'Set up: Authenticator app authentication').click();
+    const link = dialog(page, 'Link the app to your account');
+    const secret = (await link.locator('code').innerText()).replace(/\s/g, '');
+    await link.getByRole('button', { name: 'Next' }).click();
+    const enter = dialog(page, 'Enter the Authentication Code');
+    await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(appCode(secret));
+    await enter.getByRole('button', { name: 'Verify' }).click();
+    await Promise.all([
+      page.waitForURL(`${base}/profile`),
+      saveNewCodes(page, 'the example: required setup'),
+    ]);
+    await methodRow(page, 'totp').getByText('Enabled').waitFor();
+    expect((await tf.status('u-ben')).enabled).toBe(true);
+    await context.close();
+  });
+
   it('turning a method off asks first, then for a fresh second factor (step-up)', async () => {
     const { context, page } = await newPage();
     await signIn(page, base, ANA);
