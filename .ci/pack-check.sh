@@ -21,6 +21,13 @@ key=$(npx --no-install factorkit keygen)
 FACTORKIT_KEY="$key" node --input-type=module -e \
   "import { keysFromEnv, Keyring } from 'factorkit'; new Keyring(keysFromEnv(process.env));"
 echo "npx factorkit keygen from the packed tarball: ok"
+# A rotation with the CLI from the tarball: a user enrolled under key A, rekeyed under B, checked.
+new_key=$(npx --no-install factorkit keygen)
+cp "$root/.ci/pack/seed-rotation.mjs" .
+FACTORKIT_KEY="$key" node seed-rotation.mjs rotation.db
+FACTORKIT_KEY="$new_key" FACTORKIT_OLD_KEYS="$key" npx --no-install factorkit rekey --store sqlite:./rotation.db
+FACTORKIT_KEY="$new_key" FACTORKIT_OLD_KEYS="$key" npx --no-install factorkit keys --store sqlite:./rotation.db --check
+echo "npx factorkit rekey and keys --check from the packed tarball: ok"
 # factorkit/hono on the web-standard runtimes it promises, Bun, Deno and Cloudflare's workerd as well
 # as Node, and the bundlers an app builds it with: all from the npm registry (binaries in platform
 # packages), in a folder of their own (an install into this project would rebuild the linked

@@ -20,7 +20,7 @@ export function benchTwoFactor(store: Store, policy?: PolicyInput, options: Part
     issuer: 'Bench',
     store,
     mailer: new MemoryMailer(),
-    keys: '7'.repeat(64),
+    keys: 'ab3c76b8fb9f7d4b303acca329e741f070e961eb57c958ceb03ff196061dc74a', // a fixed bench key
     now: () => CLOCK_MS,
     ...(policy ? { policy } : {}),
     ...options,

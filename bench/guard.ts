@@ -1,7 +1,7 @@
-import { createTwoFactor, MemoryMailer, MemoryStore, TotpVerifier } from '../src/entries/index.js';
+import { MemoryStore, TotpVerifier } from '../src/entries/index.js';
 import { createTwoFactorHttp } from '../src/http/create-http.js';
 import type { TwoFactorSessionAccess } from '../src/http/session.js';
-import { CLOCK_MS } from './bench-facade.js';
+import { benchTwoFactor, CLOCK_MS } from './bench-facade.js';
 import { table } from './harness.js';
 
 const CALLS = 50_000;
@@ -9,14 +9,7 @@ const ROUNDS = 5;
 
 /** CPU time (user + system) per call of the guard a host puts on its own routes, median of rounds. */
 async function guardMicroseconds(required: boolean): Promise<number> {
-  const tf = createTwoFactor({
-    issuer: 'Bench',
-    store: new MemoryStore(),
-    mailer: new MemoryMailer(),
-    keys: '7'.repeat(64),
-    now: () => CLOCK_MS,
-    ...(required ? { policy: { required: true } } : {}),
-  });
+  const tf = benchTwoFactor(new MemoryStore(), required ? { required: true } : undefined);
   const totp = new TotpVerifier();
   const setup = await tf.totp.beginSetup('ana', { accountName: 'ana' });
   await tf.totp.confirmSetup('ana', totp.generateCode(setup.secret, CLOCK_MS - 30_000));

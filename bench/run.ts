@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|http-adapters|telemetry|ui-size|import|cold-start`
+ * the HTTP verify endpoint, key rotation, import. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|telemetry|ui-size|import|cold-start|methods`
  * runs one part. Every part is
  * bounded in count and time.
  */
@@ -17,8 +17,10 @@ if (!only || only === 'footprint') await (await import('./footprint.js')).benchF
 if (!only || only === 'scale') await (await import('./scale.js')).benchScale();
 if (!only || only === 'guard') await (await import('./guard.js')).benchGuard();
 if (!only || only === 'http') await (await import('./http.js')).benchHttp();
+if (!only || only === 'rekey') await (await import('./rekey.js')).benchRekey();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();
 if (!only || only === 'cold-start') await (await import('./cold-start.js')).benchColdStart();
 if (!only || only === 'telemetry') await (await import('./telemetry.js')).benchTelemetry();
 if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();
 if (!only || only === 'import') await (await import('./import.js')).benchImport();
+if (!only || only === 'methods') await (await import('./methods.js')).benchMethods();

@@ -51,7 +51,8 @@ export async function prepare(store: Store, count: number, prefix = 'bench') {
   return { tf, users };
 }
 
-async function targets(): Promise<{ list: Target[]; stop: () => Promise<unknown> }> {
+/** Every store on its own fresh server (when installed), and how to stop them. */
+export async function targets(): Promise<{ list: Target[]; stop: () => Promise<unknown> }> {
   const [redisServer, clusterServer, postgresServer] = await Promise.all([
     startRedis(),
     startRedisCluster(),

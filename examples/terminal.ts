@@ -2,6 +2,7 @@
  * The smallest factorkit program: enroll a user in an authenticator app and sign in with a code.
  * Run with `npm run example:terminal`; scan the QR code with any authenticator app to follow along.
  */
+import { randomBytes } from 'node:crypto';
 import { createTwoFactor, MemoryMailer, MemoryStore, TotpVerifier } from 'factorkit';
 import { qrTerminal } from 'factorkit/qr';
 
@@ -9,7 +10,8 @@ const tf = createTwoFactor({
   issuer: 'CloudFon CX',
   store: new MemoryStore(),
   mailer: new MemoryMailer(),
-  keys: process.env['FACTORKIT_KEY'] ?? 'a'.repeat(64), // demo key: use 32 random bytes in production
+  // A memory store forgets everything at exit, so a new key each run is enough for this demo.
+  keys: process.env['FACTORKIT_KEY'] ?? randomBytes(32),
 });
 
 const setup = await tf.totp.beginSetup('agent-1', { accountName: 'agent@cloudfon.example' });

@@ -17,7 +17,7 @@ export async function renderNoticeShots(images: string): Promise<void> {
     issuer: 'CloudFon CX',
     store: new MemoryStore(),
     mailer: outbox,
-    keys: '6'.repeat(64),
+    keys: 'e4a838bcbd34a6f5ee6bca14a1e3ee92050e901cc600def81be49c121b73a763', // a fixed key for the pictures
     policy: { frequency: { trustDays: 14 } },
     noticeAddress: (id) => DEMO_ACCOUNTS.find((a) => a.id === id)?.email ?? null,
   });

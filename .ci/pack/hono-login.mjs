@@ -16,7 +16,7 @@ export async function honoLogin() {
     now,
     store: new MemoryStore(),
     mailer: new MemoryMailer(),
-    keys: '5'.repeat(64),
+    keys: '37384e49369e64f63188b924920c14541f8b3c564202e2f7c90bc60afeece76d', // a fixed test key
   });
   const totp = new TotpVerifier();
   const setup = await tf.totp.beginSetup('ana', { accountName: 'ana@example.com' });

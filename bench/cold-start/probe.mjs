@@ -10,7 +10,7 @@ const fromPeers = async (name) => (await import(pathToFileURL(`${peers}/load.mjs
 /** factorkit's own zod, as its import loads it (this file sits in the repository). */
 const fromRepo = (name) => import(name);
 const factorkitEntry = new URL('../../dist/index.js', import.meta.url).href;
-const KEY = 'c'.repeat(64);
+const KEY = 'bf12f5db83e64f6dfee36fa09c52b537186911213f0f632246f58acba043ca43'; // a fixed bench key
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 const subjects = {

@@ -1,4 +1,11 @@
-import { type CommitResult, planCommit, type Store, type StoredRecord, type StoreOp } from 'factorkit';
+import {
+  type CommitResult,
+  planCommit,
+  type ScanPage,
+  type Store,
+  type StoredRecord,
+  type StoreOp,
+} from 'factorkit';
 
 /**
  * A complete store of your own, over a Map: the shape of any store on a backend with transactions.
@@ -30,5 +37,12 @@ export class MapStore implements Store {
       else this.records.delete(key);
     }
     return result;
+  }
+
+  /** Optional (`tf.keys` needs it): live keys after `cursor`, the last key of the previous page. */
+  async scan(cursor: string, limit: number, now: number): Promise<ScanPage> {
+    const after = [...this.records.keys()].filter((key) => key > cursor && this.live(key, now)).sort();
+    const keys = after.slice(0, limit);
+    return { keys, cursor: after.length > keys.length ? keys[keys.length - 1]! : '' };
   }
 }

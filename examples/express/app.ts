@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import session from 'express-session';
-import { FactorkitError, type MemoryMailer, type TwoFactor } from 'factorkit';
+import { FactorkitError, type MemoryMailer, type MemorySender, type TwoFactor } from 'factorkit';
 import { twoFactorRouter } from 'factorkit/express';
 import { exampleAssets } from '../shared/elements.js';
 import { agentsPage, codePage, outboxPage, profilePage, securityPage, signInPage } from './pages.js';
@@ -13,6 +13,8 @@ export interface ExampleOptions {
   tf: TwoFactor;
   /** Shown on the development outbox page when it is a MemoryMailer. */
   outbox?: MemoryMailer;
+  /** The text messages and calls the phone method sent, shown on the outbox page (development). */
+  texts?: MemorySender;
   /** Secure cookies (true behind HTTPS; false for http://127.0.0.1). */
   secureCookies?: boolean;
   /** The clock of the facade, so that step-up freshness uses the same time (tests pass a fake one). */
@@ -141,7 +143,8 @@ export function createExampleApp(options: ExampleOptions) {
     const state = await twoFactor.state(req);
     const owner = users.byIdOrNull(state?.userId);
     const mine = owner ? (outbox?.sent ?? []).filter((mail) => mail.to === owner.email) : [];
-    res.type('html').send(outboxPage(await currentUser(req), mine));
+    const texts = owner ? (options.texts?.sent ?? []).filter((text) => text.to === owner.phone) : [];
+    res.type('html').send(outboxPage(await currentUser(req), mine, texts));
   });
   app.use(answerErrors);
   return app;

@@ -1,4 +1,4 @@
-import type { MailMessage } from 'factorkit';
+import type { MailMessage, PhoneMessage } from 'factorkit';
 import type { DemoUser } from './users.js';
 
 /** Escapes text for HTML. */
@@ -55,13 +55,13 @@ export function codePage(): string {
 
 /** Profile > User Setting > Two-Factor Authentication, or the only page of a session that must set it up. */
 export function profilePage(user: DemoUser, setupOnly: boolean): string {
+  // What the directory knows is offered in the setup pop-ups.
+  const settings = `<factorkit-settings email-address="${esc(user.email)}" phone-number="${esc(user.phone)}"${setupOnly ? ' data-changed="/profile"' : ''}></factorkit-settings>`;
   return layout(
     setupOnly ? 'Set up two-factor authentication' : 'Profile',
     setupOnly
-      ? `<p class="warning">Your organisation requires two-factor authentication: set up a method to continue.</p>
-        <factorkit-settings data-changed="/profile"></factorkit-settings>`
-      : `<p class="muted">Profile &gt; User Setting &gt; Two-Factor Authentication(2FA)</p>
-        <factorkit-settings></factorkit-settings>`,
+      ? `<p class="warning">Your organisation requires two-factor authentication: set up a method to continue.</p>${settings}`
+      : `<p class="muted">Profile &gt; User Setting &gt; Two-Factor Authentication(2FA)</p>${settings}`,
     user,
     setupOnly,
   );
@@ -92,7 +92,11 @@ export function agentsPage(user: DemoUser, agents: DemoUser[]): string {
   );
 }
 
-export function outboxPage(user: DemoUser | null, sent: readonly MailMessage[]): string {
+export function outboxPage(
+  user: DemoUser | null,
+  sent: readonly MailMessage[],
+  texts: readonly PhoneMessage[] = [],
+): string {
   const items = [...sent]
     .reverse()
     .map(
@@ -100,9 +104,17 @@ export function outboxPage(user: DemoUser | null, sent: readonly MailMessage[]):
         `<article class="card mail"><header><b>To:</b> ${esc(m.to)}<br><b>Subject:</b> ${esc(m.subject)}</header><pre>${esc(m.text)}</pre></article>`,
     )
     .join('');
+  const phone = [...texts]
+    .reverse()
+    .map(
+      (t) =>
+        `<article class="card text"><header><b>To:</b> ${esc(t.to)} (${t.kind === 'voice' ? 'call' : 'text message'})</header><pre>${esc(t.text)}</pre></article>`,
+    )
+    .join('');
   return layout(
     'Outbox',
-    `<p class="muted">Emails the app sent (development mailer).</p>${items || '<p class="muted">No email yet.</p>'}`,
+    `<p class="muted">Emails the app sent (development mailer).</p>${items || '<p class="muted">No email yet.</p>'}
+    <p class="muted">Text messages and calls to your number (development sender).</p>${phone || '<p class="muted">No text yet.</p>'}`,
     user,
   );
 }

@@ -6,13 +6,14 @@
  *   FACTORKIT_KEY (32 bytes hex/base64url; default: a key generated once into the data folder)
  *   FACTORKIT_STORE=sqlite (default) | memory | redis (REDIS_URL) | postgres (DATABASE_URL)
  *   SMTP_URL (e.g. smtp://127.0.0.1:2525) with SMTP_FROM to send real email
+ * Text-message codes are on, over a memory sender: the texts appear on the outbox page too.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTwoFactor, type Mailer, MemoryMailer, MemoryStore, type Store } from 'factorkit';
+import { createTwoFactor, type Mailer, MemoryMailer, MemorySender, MemoryStore, type Store } from 'factorkit';
 import { simpleWebauthn } from 'factorkit/webauthn';
 import { createExampleApp } from './app.js';
 import { DEMO_ACCOUNTS } from './users.js';
@@ -65,6 +66,8 @@ async function mailerFromEnv(): Promise<Mailer> {
 mkdirSync(dataDir, { recursive: true });
 const mailer = await mailerFromEnv();
 const { store, where } = await storeFromEnv();
+// Text messages and calls, kept in memory for the outbox page (a real app passes its provider's sender).
+const texts = new MemorySender();
 const tf = createTwoFactor({
   issuer: 'CloudFon CX',
   store,
@@ -72,6 +75,7 @@ const tf = createTwoFactor({
   keys: keyFromEnv(),
   // "View Backup Codes" shows the codes again, as the help page describes: keep them sealed, not hashed.
   policy: { backupCodes: { storage: 'viewable' } },
+  phone: { sender: texts },
   authorize: (actor) => actor.roles?.includes('admin') === true,
   // Security keys and passkeys: @simplewebauthn/server verifies them.
   webauthn: { library: simpleWebauthn },
@@ -104,6 +108,7 @@ server.listen(port, host, () => {
   const app = createExampleApp({
     tf,
     ...(mailer instanceof MemoryMailer ? { outbox: mailer } : {}),
+    texts,
     webauthn: { rpId: new URL(origin).hostname, origin },
   });
   server.on('request', app);
@@ -112,6 +117,8 @@ server.listen(port, host, () => {
   console.log('Demo users (email / password):');
   for (const account of DEMO_ACCOUNTS)
     console.log(`  ${account.email.padEnd(26)} ${account.password.padEnd(14)} ${account.role}`);
-  console.log(`\nEmails appear at http://${host}:${listening}/dev/outbox (development mailer).`);
+  console.log(
+    `\nEmails and texts appear at http://${host}:${listening}/dev/outbox (development mailer and sender).`,
+  );
   console.log(`Security keys and passkeys work at ${origin} (WebAuthn needs a domain, not an IP address).\n`);
 });

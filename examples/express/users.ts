@@ -5,6 +5,8 @@ export interface DemoUser {
   id: string;
   name: string;
   email: string;
+  /** The mobile number the directory knows (E.164): text-message codes go to it in the demo. */
+  phone: string;
   role: 'admin' | 'agent';
   passwordHash: string;
 }
@@ -15,11 +17,26 @@ export const DEMO_ACCOUNTS = [
     id: 'u-admin',
     name: 'Site Admin',
     email: 'admin@cloudfon.example',
+    phone: '+14155550100',
     role: 'admin',
     password: 'admin-demo-1',
   },
-  { id: 'u-ana', name: 'Ana Agent', email: 'ana@cloudfon.example', role: 'agent', password: 'agent-demo-1' },
-  { id: 'u-ben', name: 'Ben Agent', email: 'ben@cloudfon.example', role: 'agent', password: 'agent-demo-2' },
+  {
+    id: 'u-ana',
+    name: 'Ana Agent',
+    email: 'ana@cloudfon.example',
+    phone: '+14155550101',
+    role: 'agent',
+    password: 'agent-demo-1',
+  },
+  {
+    id: 'u-ben',
+    name: 'Ben Agent',
+    email: 'ben@cloudfon.example',
+    phone: '+14155550102',
+    role: 'agent',
+    password: 'agent-demo-2',
+  },
 ] as const;
 
 /** scrypt (N=2^14, r=8, p=1) with a random salt: `scrypt$salt$hash`. */

@@ -1,23 +1,19 @@
 import { FactorkitError } from '../core/errors.js';
 import type { Actor } from '../core/events.js';
 import { actorSchema, parseInput, userIdSchema } from '../core/validation.js';
-import { issueAdminCodeOp } from '../methods/admin-code/admin-code-module.js';
+import type { MethodContributions } from '../methods/method-registry.js';
+import type { MethodAdminCalls } from '../methods/registry.js';
 import { storeKeys } from '../store/keys.js';
 import type { AdminAction, Context } from './context.js';
 
-/** Admin actions; each is checked with `authorize` (default: deny). */
-export interface AdminApi {
-  /**
-   * A one-time code for an agent: 30 minutes, single use, newest wins, login step only.
-   * @throws {FactorkitError} `NOT_ENABLED` when the user has no method (no login would ask for it).
-   */
-  issueBackupCode(actor: Actor, userId: string): Promise<{ code: string; expiresAt: number }>;
+/** Admin actions (the facade's own and the methods'); each is checked with `authorize` (default: deny). */
+export type AdminApi = MethodAdminCalls & {
   /**
    * Turns every method off and voids backup codes, admin codes, pending setups and trusted browsers,
    * and lifts an account lock, atomically.
    */
   reset(actor: Actor, userId: string): Promise<void>;
-}
+};
 
 /** `authorize` when the host gave none: every admin action is refused, and the refusal says why. */
 export const denyEveryAdminAction = (): boolean => false;
@@ -41,29 +37,23 @@ async function authorizeOrThrow(
   return actor;
 }
 
-export function createAdminApi(ctx: Context): AdminApi {
-  return {
-    async issueBackupCode(actorInput, userIdInput) {
-      const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const actor = await authorizeOrThrow(ctx, actorInput, 'issue-backup-code', userId);
-      // A user with no factor is never asked for a code, so a code would only linger. If the last
-      // factor goes between this read and the write, the code is as harmless: nothing asks for it.
-      const user = await ctx.methods.loadUser(userId);
-      if (ctx.methods.enabledFactors(user).length === 0) {
-        throw new FactorkitError(
-          'NOT_ENABLED',
-          'the user has no 2FA method: no login would ask for this code',
-        );
-      }
-      const policy = await ctx.policy();
-      const now = ctx.now();
-      const expiresAt = now + policy.adminCodeTtlMs;
-      const { code, op } = issueAdminCodeOp(ctx, userId, actor.id, expiresAt);
-      await ctx.store.commit([op], now);
-      await ctx.emit({ type: 'admin.backup-code-issued', userId, actor, detail: { expiresAt } });
-      return { code, expiresAt };
-    },
-    async reset(actorInput, userIdInput) {
+/**
+ * `tf.admin`: `reset`, and the methods' admin calls (`issueBackupCode`), each run only after the
+ * user id is checked and `authorize` allowed the actor its action.
+ */
+export function createAdminApi(ctx: Context, methodCalls: MethodContributions['admin']): AdminApi {
+  const authorized = Object.fromEntries(
+    Object.entries(methodCalls).map(([name, { action, call }]) => [
+      name,
+      async (actorInput: Actor, userIdInput: string) => {
+        const userId = parseInput(userIdSchema, userIdInput, 'userId');
+        const actor = await authorizeOrThrow(ctx, actorInput, action as AdminAction, userId);
+        return (call as (actor: Actor, userId: string) => Promise<unknown>)(actor, userId);
+      },
+    ]),
+  ) as unknown as MethodAdminCalls;
+  return Object.assign(authorized, {
+    async reset(actorInput: Actor, userIdInput: string) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const actor = await authorizeOrThrow(ctx, actorInput, 'reset-2fa', userId);
       const keys = [
@@ -83,5 +73,5 @@ export function createAdminApi(ctx: Context): AdminApi {
       );
       await ctx.emit({ type: 'admin.reset', userId, actor });
     },
-  };
+  });
 }

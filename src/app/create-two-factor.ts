@@ -1,22 +1,23 @@
 import { z } from 'zod';
-import { type Actor, createEmitter, type TwoFactorEvent } from '../core/events.js';
+import { type Actor, createEmitter } from '../core/events.js';
 import { Keyring, type KeysInput } from '../core/keyring.js';
-import { type TotpOptions, TotpVerifier } from '../core/otp/totp-verifier.js';
 import type { PolicyInput } from '../core/policy/policy-schema.js';
 import { type RandomSource, secureRandom } from '../core/random.js';
-import { parseOptions, storableText } from '../core/validation.js';
+import { isFunction, parseOptions, storableText } from '../core/validation.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { NoticeCatalogue } from '../mail/notice-messages.js';
-import type { CodeMessageTemplate } from '../mail/templates.js';
-import { BackupCodeVault } from '../methods/backup-codes/backup-code-vault.js';
-import { EmailCodeIssuer } from '../methods/email/email-code-issuer.js';
-import type { TwoFactorStatus } from '../methods/method-module.js';
-import { createMethodRegistry, type FactorId, type MethodApis } from '../methods/registry.js';
+import { checkModules } from '../methods/check-modules.js';
+import { createMethodRegistry } from '../methods/create-registry.js';
+import type { MethodModule } from '../methods/method-module.js';
+import type { OptionsOf } from '../methods/method-types.js';
 import {
-  WEBAUTHN_OFF,
-  type WebauthnSettings,
-  webauthnSettingsSchema,
-} from '../methods/webauthn/webauthn-json.js';
+  type FactorId,
+  type MethodApis,
+  type MethodOptions,
+  methodModules,
+  type TwoFactorEvent,
+  type TwoFactorStatus,
+} from '../methods/registry.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
 import { SessionRegistry } from '../services/session-registry.js';
 import { TrustedDeviceStore } from '../services/trusted-device-store.js';
@@ -31,8 +32,10 @@ import { type AdminApi, createAdminApi, denyEveryAdminAction } from './admin.js'
 import type { AdminAction, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
-import { eventMethod } from './event-method.js';
+import { eventMethodOf } from './event-method.js';
+import { attachMethods } from './facade-methods.js';
 import { attachContext } from './internals.js';
+import { createKeysApi, type KeysApi } from './keys/keys-api.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
@@ -40,13 +43,20 @@ import { createPolicyAccess } from './policy-store.js';
 import { createSessionsApi, type SessionsApi } from './sessions-api.js';
 import { createStatus } from './status.js';
 
-/** Options of {@link createTwoFactor}. */
-export interface TwoFactorOptions {
+/**
+ * Options of {@link createTwoFactor}: the facade's own, and each method's (`emailTemplate` for
+ * email codes, `totp`, `webauthn`, `phone`: see `MethodOptions`).
+ */
+export interface TwoFactorOptions extends MethodOptions {
   /** Shown in authenticator apps and emails. */
   issuer: string;
   store: Store;
+  /** Sends the emails: codes (the email method) and security notices. */
   mailer: Mailer;
-  /** 32-byte secrets (hex or base64url); `{ current, ...older }` to rotate. */
+  /**
+   * The application key: 32 random bytes or more as hex or base64url text (`npx factorkit keygen`),
+   * or a `Buffer`; `{ current, ...older }` during a rotation (docs/keys.md).
+   */
   keys: KeysInput;
   /** Org defaults; `policy.set` overrides are kept in the store. */
   policy?: PolicyInput;
@@ -60,18 +70,8 @@ export interface TwoFactorOptions {
     | undefined;
   /** Audit events and notifications; a throwing hook is reported as a warning and ignored. */
   onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
-  /** TOTP parameters (defaults: SHA1, 6 digits, 30 s, window 1). */
-  totp?: TotpOptions;
-  /** Replaces the email that carries codes. */
-  emailTemplate?: CodeMessageTemplate;
   /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
   policyCacheMs?: number;
-  /**
-   * Security keys and passkeys: the verifier (`library`: `simpleWebauthn` from `factorkit/webauthn`),
-   * user verification, attestation, resident keys, the site (see `WebauthnSettings`). Without it,
-   * security keys are off.
-   */
-  webauthn?: Partial<WebauthnSettings>;
   /**
    * Security notices to users (docs/operations.md): each kind is an email through `mailer` by
    * default; `false` silences a kind, a function replaces its delivery. `false` silences them all.
@@ -89,11 +89,17 @@ export interface TwoFactorOptions {
    * call, or `false` to record nothing.
    */
   openTelemetry?: false | OpenTelemetryApi;
+  /**
+   * Methods of the host's own (`defineMethod`): their options (typed from the modules), facade
+   * namespace (`methodApi(tf, module)`), routes and status part join the built-in ones'. Factors
+   * are offered after the built-in factors, and before the recovery methods.
+   */
+  methods?: readonly MethodModule[];
 }
 
 /**
  * The facade: every 2FA operation a host app needs. Each method adds its own namespace (`totp`,
- * `email`, `backupCodes`: see `MethodApis` and `src/methods/registry.ts`).
+ * `email`, `backupCodes`, `webauthn`: see `MethodApis` and `src/methods/registry.ts`).
  */
 export interface TwoFactor extends MethodApis {
   status(userId: string): Promise<TwoFactorStatus>;
@@ -104,13 +110,14 @@ export interface TwoFactor extends MethodApis {
   policy: PolicyApi;
   login: LoginApi;
   sessions: SessionsApi;
+  /** Which keys the records still need, and moving them to the current key (docs/keys.md). */
+  keys: KeysApi;
   notices: {
     /** Resolves once every security notice begun so far is sent, refused or failed (tests, shutdown). */
     settled(): Promise<void>;
   };
 }
 
-const isFunction = (value: unknown) => typeof value === 'function';
 const fn = (name: string) =>
   z.custom<(...args: never[]) => unknown>(isFunction, { message: `${name} must be a function` });
 
@@ -120,7 +127,7 @@ const settings = (what: string) =>
     message: `must be an object (${what})`,
   });
 
-const optionsSchema = z.strictObject({
+const coreOptions = {
   // In every otpauth URI and email subject: storable text (a lone surrogate broke encodeURIComponent).
   issuer: storableText({ trim: true }).min(1).max(100),
   store: z.custom<Store>(
@@ -132,20 +139,17 @@ const optionsSchema = z.strictObject({
   ),
   mailer: z.custom<Mailer>(
     (value) => typeof value === 'object' && value !== null && isFunction((value as Mailer).send),
-    {
-      message: 'must have a send(message) method',
-    },
+    { message: 'must have a send(message) method' },
   ),
-  keys: z.union([z.string(), z.record(z.string(), z.string())]),
+  // The keyring checks the keys itself, with messages that say how to make a good one.
+  keys: z.unknown(),
   policy: settings('PolicyInput: { required, frequency, ... }, see docs/policy.md').optional(),
   now: fn('now').optional(),
   random: fn('random').optional(),
   authorize: fn('authorize').optional(),
   onEvent: fn('onEvent').optional(),
-  totp: settings('{ algorithm, digits, periodSeconds, windowSteps }').optional(),
-  emailTemplate: fn('emailTemplate').optional(),
   policyCacheMs: z.number().int().min(0).max(60_000).optional(),
-  webauthn: webauthnSettingsSchema.optional(),
+  methods: z.array(z.custom<MethodModule>((value) => typeof value === 'object' && value !== null)).optional(),
   notify: z
     .union([z.literal(false), z.record(z.string(), z.union([z.literal(false), fn('notify')]))])
     .optional(),
@@ -161,18 +165,34 @@ const optionsSchema = z.strictObject({
       ),
     ])
     .optional(),
-});
+};
+
+/** The options' schema: the facade's own and every method's, checked together (an unknown one is CONFIG). */
+function optionsSchema(modules: readonly MethodModule[]) {
+  return z.strictObject(Object.assign({}, coreOptions, ...modules.map((m) => m.options ?? {})));
+}
 
 /**
  * Creates the 2FA facade over a store, a mailer and the application keys.
  *
- * @throws {FactorkitError} `CONFIG` naming the first bad option (a key shorter than 32 bytes included).
+ * @throws {FactorkitError} `CONFIG` naming the first bad option (a missing, short or weak key included).
  * @example
  * const tf = createTwoFactor({ issuer: 'CloudFon CX', store: new MemoryStore(), mailer: new MemoryMailer(), keys: process.env.FACTORKIT_KEY! });
  * const start = await tf.login.start(user.id, { deviceToken: req.cookies.tf_device });
  */
+export function createTwoFactor<const Ms extends readonly MethodModule[]>(
+  options: TwoFactorOptions & { methods: Ms } & OptionsOf<Ms>,
+): TwoFactor;
+export function createTwoFactor(options: TwoFactorOptions): TwoFactor;
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
-  const parsed = parseOptions(optionsSchema, options, 'options');
+  const every = [...methodModules, ...parseHostMethods(options.methods)];
+  // Factors first (the login page offers them in this order), then the recovery methods.
+  const modules: readonly MethodModule[] = [
+    ...every.filter((m) => m.role === 'factor'),
+    ...every.filter((m) => m.role !== 'factor'),
+  ];
+  checkModules(modules, Object.keys(coreOptions));
+  const parsed = parseOptions(optionsSchema(modules), options, 'options') as Record<string, unknown>;
   const now = options.now ?? Date.now;
   const random = options.random ?? secureRandom;
   const keyring = new Keyring(options.keys);
@@ -184,50 +204,53 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     address: options.noticeAddress,
     perHour: options.noticesPerHour ?? 3,
     mailer: instrumentMailer(options.mailer, 'notice', telemetry),
+    modules,
   });
-  const ctx: Context = {
+  const ctx = {
     issuer: options.issuer.trim(),
     store,
     now,
     random,
     keyring,
-    totp: new TotpVerifier({ ...(options.totp as TotpOptions | undefined), random }),
-    emailCodes: new EmailCodeIssuer({
-      store,
-      mailer: instrumentMailer(options.mailer, 'code', telemetry),
-      keys: keyring,
-      issuer: options.issuer.trim(),
-      now,
-      random,
-      ...(options.emailTemplate ? { template: options.emailTemplate } : {}),
-    }),
-    vault: new BackupCodeVault({ keys: keyring, random, now }),
+    mailer: instrumentMailer(options.mailer, 'code', telemetry),
     devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
     limiter: new AttemptLimiter({ store, now }),
     sessions: new SessionRegistry({ store, now, random }),
-    webauthn: parsed.webauthn ?? WEBAUTHN_OFF,
-    methods: createMethodRegistry(() => ctx),
     emit: createEmitter(
-      [options.onEvent, eventMetrics(telemetry), options.notify === false ? undefined : notifier.listener],
+      // The host's hook takes the facade's event types; the emitter forwards any.
+      [
+        options.onEvent as ((event: unknown) => void) | undefined,
+        eventMetrics(telemetry),
+        options.notify === false ? undefined : notifier.listener,
+      ],
       now,
-      eventMethod,
+      eventMethodOf(modules),
     ),
     authorize: options.authorize ?? denyEveryAdminAction,
     ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
-  };
-  const facade: TwoFactor = {
-    ...ctx.methods.apis(),
+  } as Context;
+  ctx.methods = createMethodRegistry(ctx, modules, parsed);
+  const login = createLoginApi(ctx);
+  const contributed = ctx.methods.contributions(login);
+  const facade = {
+    ...contributed.apis,
     status: createStatus(ctx),
     disable: createDisable(ctx),
-    admin: createAdminApi(ctx),
+    admin: createAdminApi(ctx, contributed.admin),
     devices: createDevicesApi(ctx),
     policy: createPolicyApi(ctx),
-    login: createLoginApi(ctx),
+    login: Object.assign(login, contributed.login),
     sessions: createSessionsApi(ctx),
+    keys: createKeysApi(ctx),
     notices: { settled: notifier.settled },
-  };
+  } as unknown as TwoFactor;
   const instrumented = instrumentFacade(facade, telemetry, ['notices']);
-  // factorkit/import works on the facade a host holds: the instrumented one.
+  // factorkit/import and the HTTP layer work on the facade a host holds: the instrumented one.
   attachContext(instrumented, ctx);
-  return instrumented;
+  return attachMethods(instrumented, modules, ctx.methods);
+}
+
+/** The host's own methods: a list of modules (checked further with the built-in ones). */
+function parseHostMethods(methods: unknown): readonly MethodModule[] {
+  return parseOptions(coreOptions.methods, methods, 'options.methods') ?? [];
 }

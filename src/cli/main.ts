@@ -3,10 +3,12 @@ import { type CliIo, type Command, commandHelp, parseCommandArgs } from './comma
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { keygenCommand } from './commands/keygen.js';
+import { keysCommand } from './commands/keys.js';
+import { rekeyCommand } from './commands/rekey.js';
 import { EXIT, type ExitCode, UsageError } from './exit-codes.js';
 
 /** Every command, in the order `--help` lists them: one file each under `src/cli/commands/`. */
-const commands: readonly Command[] = [keygenCommand, importCommand, exportCommand];
+const commands: readonly Command[] = [keygenCommand, keysCommand, rekeyCommand, importCommand, exportCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

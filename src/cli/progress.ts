@@ -5,6 +5,9 @@ const LINE_EVERY_MS = 5000;
 /** Redraws of the bar at most this often. */
 const DRAW_EVERY_MS = 100;
 
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** `m:ss`, or `h:mm:ss` past an hour. */
 const duration = (seconds: number) => {
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
@@ -12,45 +15,58 @@ const duration = (seconds: number) => {
   return `${h > 0 ? `${h}:${String(m).padStart(2, '0')}` : m}:${String(s % 60).padStart(2, '0')}`;
 };
 
+/** What a progress reports at its end. */
+export interface ProgressEnd {
+  done: number;
+  seconds: number;
+  /** Items per second. */
+  rate: number;
+}
+
 /**
- * Progress of a long command on stderr: on a terminal a bar redrawn in place with the rate and the
- * time left; otherwise a plain line every few seconds (for logs). `say` prints a message above it.
+ * Progress of a long command (`import`, `export`, `rekey`) on stderr: on a terminal a bar redrawn
+ * in place with the rate and the time left; otherwise a plain line every few seconds (for logs).
+ * `total` is null when unknown (no bar, no time left). `unit` names what is counted.
  */
-export function createProgress(io: CliIo, total: number | null, now: () => number = Date.now) {
+export function createProgress(
+  io: CliIo,
+  options: { total: number | null; unit: string; now?: () => number },
+) {
+  const { total, unit } = options;
+  const now = options.now ?? Date.now;
   const started = now();
   let done = 0;
-  let drawn = 0;
+  let drawn = Number.NEGATIVE_INFINITY;
   let shown = false;
-  const text = () => {
+  const line = () => {
     const seconds = (now() - started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
-    const left = total !== null && rate > 0 ? (total - done) / rate : null;
-    const count = total === null ? `${done}` : `${done}/${total}`;
-    return { seconds, rate, left, count };
+    const share = total === null ? null : total > 0 ? Math.min(1, done / total) : 1;
+    const left = total !== null && rate > 0 ? Math.max(0, total - done) / rate : null;
+    const counted = total === null ? count(done) : `${count(done)}/${count(total)}`;
+    const eta = left === null ? '' : ` ETA ${duration(left)}`;
+    return { share, text: `${counted} ${unit}, ${count(rate)} ${unit}/s${eta}` };
   };
   const draw = (force: boolean) => {
     const at = now();
     if (!force && at - drawn < (io.tty ? DRAW_EVERY_MS : LINE_EVERY_MS)) return;
     drawn = at;
-    const { rate, left, count } = text();
-    const eta = left === null ? '' : ` ETA ${duration(left)}`;
-    const perSecond = `${Math.round(rate)} users/s`;
+    const { share, text } = line();
+    const percent = share === null ? '' : `${String(Math.floor(share * 100)).padStart(3)}% `;
     if (!io.tty) {
-      io.err(
-        `${count} records${total ? ` (${Math.floor((done / total) * 100)}%)` : ''}, ${perSecond}${eta}\n`,
-      );
+      io.err(`${percent.trimStart()}${text}\n`);
       return;
     }
-    const width = Math.max(10, Math.min(40, io.tty.columns - 50));
-    const filled = total ? Math.round((done / Math.max(total, 1)) * width) : 0;
-    const bar = total ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : '';
-    io.err(`\r\x1b[K${bar}${count} ${perSecond}${eta}`);
+    const width = Math.max(10, Math.min(40, io.tty.columns - text.length - 10));
+    const filled = share === null ? 0 : Math.round(share * width);
+    const bar = share === null ? '' : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] `;
+    io.err(`\r\x1b[K${bar}${percent}${text}`);
     shown = true;
   };
   return {
-    /** One more record finished. */
-    tick(count = 1) {
-      done += count;
+    /** `n` more items finished. */
+    tick(n = 1) {
+      done += n;
       draw(false);
     },
     /** A message on its own line (the bar is redrawn after it). */
@@ -59,11 +75,14 @@ export function createProgress(io: CliIo, total: number | null, now: () => numbe
       io.err(`${message}\n`);
       if (shown) draw(true);
     },
-    /** The last state, and the bar's line ended. */
-    end() {
+    /** The last state drawn, the bar's line ended, and how long it took said. */
+    end(): ProgressEnd {
       draw(true);
       if (io.tty) io.err('\n');
-      return text();
+      const seconds = (now() - started) / 1000;
+      const rate = seconds > 0 ? done / seconds : 0;
+      io.err(`${count(done)} ${unit} in ${duration(seconds)} (${count(rate)} ${unit}/s)\n`);
+      return { done, seconds, rate };
     },
   };
 }

@@ -5,36 +5,40 @@ import type { Answer, ErrorBody } from './answer.js';
 /** Every endpoint, as `METHOD /path` under the mount point and the statuses it answers, in table order. */
 export const endpoints = [
   'GET /login 200 401 500 503',
-  'POST /login/email 200 400 401 403 409 413 415 429 500 502 503',
   'POST /login/verify 200 400 401 403 413 415 429 500 503',
   'POST /login/webauthn/options 200 400 401 403 404 409 413 415 500 503',
   'POST /login/webauthn 200 400 401 403 404 413 415 429 500 503',
+  'POST /login/email 200 400 401 403 409 413 415 429 500 502 503',
+  'POST /login/phone 200 400 401 403 404 409 413 415 429 500 502 503',
   'GET /status 200 401 500 503',
-  'POST /totp/setup 200 400 401 403 413 415 500 503',
-  'POST /totp/confirm 200 400 401 403 409 413 415 429 500 503',
-  'POST /email/setup 200 400 401 403 413 415 429 500 502 503',
-  'POST /email/confirm 200 400 401 403 409 413 415 429 500 503',
-  'POST /disable 200 400 401 403 413 415 500 503',
   'POST /webauthn/register/options 200 400 401 403 404 413 415 500 503',
   'POST /webauthn/register 200 400 401 403 404 409 413 415 429 500 503',
   'GET /webauthn/keys 200 401 403 500 503',
   'PUT /webauthn/keys/:keyId 200 400 401 403 404 413 415 500 503',
   'DELETE /webauthn/keys/:keyId 200 400 401 403 404 413 415 500 503',
+  'POST /totp/setup 200 400 401 403 413 415 500 503',
+  'POST /totp/confirm 200 400 401 403 409 413 415 429 500 503',
+  'POST /email/setup 200 400 401 403 413 415 429 500 502 503',
+  'POST /email/confirm 200 400 401 403 409 413 415 429 500 503',
+  'POST /phone/setup 200 400 401 403 404 413 415 429 500 502 503',
+  'POST /phone/confirm 200 400 401 403 404 409 413 415 429 500 503',
   'GET /backup-codes 200 401 500 503',
   'POST /backup-codes/regenerate 200 400 401 403 409 413 415 500 503',
   'POST /backup-codes/download 200 400 401 403 413 415 500 503',
+  'POST /disable 200 400 401 403 413 415 500 503',
   'GET /devices 200 401 403 500 503',
   'DELETE /devices/:deviceId 200 400 401 403 404 413 415 500 503',
   'POST /devices/revoke-all 200 400 401 403 413 415 500 503',
   'POST /step-up/start 200 400 401 403 409 413 415 500 503',
-  'POST /step-up/email 200 400 401 403 409 413 415 429 500 502 503',
   'POST /step-up/verify 200 400 401 403 409 413 415 429 500 503',
   'POST /step-up/webauthn/options 200 400 401 403 404 409 413 415 500 503',
   'POST /step-up/webauthn 200 400 401 403 404 409 413 415 429 500 503',
+  'POST /step-up/email 200 400 401 403 409 413 415 429 500 502 503',
+  'POST /step-up/phone 200 400 401 403 404 409 413 415 429 500 502 503',
   'GET /policy 200 401 500 503',
   'PUT /policy 200 400 401 403 413 415 500 503',
-  'POST /admin/users/:userId/backup-code 200 400 401 403 409 413 415 500 503',
   'POST /admin/users/:userId/reset 200 400 401 403 413 415 500 503',
+  'POST /admin/users/:userId/backup-code 200 400 401 403 409 413 415 500 503',
 ] as const;
 
 /** A call per endpoint, named after its path (see `endpointName`); answers typed by status. */
@@ -53,20 +57,6 @@ export interface TwoFactorClient {
       };
       401: ErrorBody;
       500: ErrorBody;
-      503: ErrorBody;
-    }>>;
-    /** POST /login/email: Sends the login code by email (Guard: pending.) */
-    email(): Promise<Answer<{
-      200: LoginEmail200;
-      400: ErrorBody;
-      401: ErrorBody;
-      403: ErrorBody;
-      409: LoginEmail200;
-      413: ErrorBody;
-      415: ErrorBody;
-      429: LoginEmail200;
-      500: ErrorBody;
-      502: ErrorBody;
       503: ErrorBody;
     }>>;
     /** POST /login/verify: Verifies the code; signs the session in (new session id) and may trust the browser (Guard: pending.) */
@@ -119,64 +109,13 @@ export interface TwoFactorClient {
         503: ErrorBody;
       }>>;
     };
-  };
-  status: {
-    /** GET /status: What the signed-in user has enabled (Guard: setup.) */
-    get(): Promise<Answer<{
-      200: {
-        enabled: boolean;
-        totp: boolean;
-        /** masked */ email: string | null;
-        /** security keys and passkeys registered */ securityKeys: number;
-        backupCodesRemaining: number;
-      };
-      401: ErrorBody;
-      500: ErrorBody;
-      503: ErrorBody;
-    }>>;
-  };
-  totp: {
-    /** POST /totp/setup: Starts linking an authenticator app: secret, otpauth URI and QR code (Guard: setup.) */
-    setup(): Promise<Answer<{
-      200: {
-        /** base32, for typing into the app */ secret: string;
-        /** otpauth://totp/... */ uri: string;
-        /** an SVG QR code of the URI */ qrSvg: string;
-        expiresAt: number;
-      };
-      400: ErrorBody;
-      401: ErrorBody;
-      403: ErrorBody;
-      413: ErrorBody;
-      415: ErrorBody;
-      500: ErrorBody;
-      503: ErrorBody;
-    }>>;
-    /** POST /totp/confirm: Confirms the app with its first code; the first method returns the backup codes (Guard: setup.) */
-    confirm(body: {
-      code: string;
-    }): Promise<Answer<{
-      200: TotpConfirm200;
-      400: ErrorBody;
-      401: TotpConfirm401;
-      403: ErrorBody;
-      409: TotpConfirm200;
-      413: ErrorBody;
-      415: ErrorBody;
-      429: TotpConfirm200;
-      500: ErrorBody;
-      503: ErrorBody;
-    }>>;
-  };
-  email: {
-    /** POST /email/setup: Sends a code to the address to enable email authentication (Guard: setup.) */
-    setup(body: {
-      address: string;
-    }): Promise<Answer<{
+    /** POST /login/email: Sends the login code by email (Guard: pending.) */
+    email(): Promise<Answer<{
       200: LoginEmail200;
       400: ErrorBody;
       401: ErrorBody;
       403: ErrorBody;
+      409: LoginEmail200;
       413: ErrorBody;
       415: ErrorBody;
       429: LoginEmail200;
@@ -184,35 +123,40 @@ export interface TwoFactorClient {
       502: ErrorBody;
       503: ErrorBody;
     }>>;
-    /** POST /email/confirm: Confirms the emailed code; the first method returns the backup codes (Guard: setup.) */
-    confirm(body: {
-      code: string;
+    /** POST /login/phone: Sends the login code by text message (or a call) (Guard: pending.) */
+    phone(body?: {
+      /** a text message (default) or a call */ kind?: "sms" | "voice";
     }): Promise<Answer<{
-      200: TotpConfirm200;
+      200: LoginPhone200;
       400: ErrorBody;
-      401: TotpConfirm401;
+      401: ErrorBody;
       403: ErrorBody;
-      409: TotpConfirm200;
+      404: ErrorBody;
+      409: LoginPhone200;
       413: ErrorBody;
       415: ErrorBody;
-      429: TotpConfirm200;
+      429: LoginPhone200;
+      500: ErrorBody;
+      502: ErrorBody;
+      503: ErrorBody;
+    }>>;
+  };
+  status: {
+    /** GET /status: What the signed-in user has enabled (Guard: setup.) */
+    get(): Promise<Answer<{
+      200: {
+        enabled: boolean;
+        /** security keys and passkeys registered */ securityKeys: number;
+        totp: boolean;
+        /** masked */ email: string | null;
+        /** masked; present when text-message codes are on */ phone?: string | null;
+        backupCodesRemaining: number;
+      };
+      401: ErrorBody;
       500: ErrorBody;
       503: ErrorBody;
     }>>;
   };
-  /** POST /disable: Turns a method off (ends every trusted browser and the user's other sessions) (Guard: stepUp.) */
-  disable(body: {
-    method: "webauthn" | "totp" | "email";
-  }): Promise<Answer<{
-    200: Disable200;
-    400: ErrorBody;
-    401: ErrorBody;
-    403: ErrorBody;
-    413: ErrorBody;
-    415: ErrorBody;
-    500: ErrorBody;
-    503: ErrorBody;
-  }>>;
   webauthn: {
     register: {
       /** POST /webauthn/register: Verifies the browser's response and adds the key; the first method returns the backup codes (Guard: setup.) */
@@ -294,7 +238,7 @@ export interface TwoFactorClient {
       update(keyId: string, body: {
         label: string;
       }): Promise<Answer<{
-        200: Disable200;
+        200: WebauthnKeysUpdate200;
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;
@@ -306,7 +250,7 @@ export interface TwoFactorClient {
       }>>;
       /** DELETE /webauthn/keys/:keyId: Removes a key; the last one turns the method off (and ends the user's other sessions) (Guard: stepUp.) */
       remove(keyId: string): Promise<Answer<{
-        200: Disable200;
+        200: WebauthnKeysUpdate200;
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;
@@ -317,6 +261,106 @@ export interface TwoFactorClient {
         503: ErrorBody;
       }>>;
     };
+  };
+  totp: {
+    /** POST /totp/setup: Starts linking an authenticator app: secret, otpauth URI and QR code (Guard: setup.) */
+    setup(): Promise<Answer<{
+      200: {
+        /** base32, for typing into the app */ secret: string;
+        /** otpauth://totp/... */ uri: string;
+        /** an SVG QR code of the URI */ qrSvg: string;
+        expiresAt: number;
+      };
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      413: ErrorBody;
+      415: ErrorBody;
+      500: ErrorBody;
+      503: ErrorBody;
+    }>>;
+    /** POST /totp/confirm: Confirms the app with its first code; the first method returns the backup codes (Guard: setup.) */
+    confirm(body: {
+      code: string;
+    }): Promise<Answer<{
+      200: TotpConfirm200;
+      400: ErrorBody;
+      401: TotpConfirm401;
+      403: ErrorBody;
+      409: TotpConfirm200;
+      413: ErrorBody;
+      415: ErrorBody;
+      429: TotpConfirm200;
+      500: ErrorBody;
+      503: ErrorBody;
+    }>>;
+  };
+  email: {
+    /** POST /email/setup: Sends a code to the address to enable email authentication (Guard: setup.) */
+    setup(body: {
+      address: string;
+    }): Promise<Answer<{
+      200: LoginEmail200;
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      413: ErrorBody;
+      415: ErrorBody;
+      429: LoginEmail200;
+      500: ErrorBody;
+      502: ErrorBody;
+      503: ErrorBody;
+    }>>;
+    /** POST /email/confirm: Confirms the emailed code; the first method returns the backup codes (Guard: setup.) */
+    confirm(body: {
+      code: string;
+    }): Promise<Answer<{
+      200: TotpConfirm200;
+      400: ErrorBody;
+      401: TotpConfirm401;
+      403: ErrorBody;
+      409: TotpConfirm200;
+      413: ErrorBody;
+      415: ErrorBody;
+      429: TotpConfirm200;
+      500: ErrorBody;
+      503: ErrorBody;
+    }>>;
+  };
+  phone: {
+    /** POST /phone/setup: Sends a code to the number (a text, or a call) to enable text-message codes (Guard: setup.) */
+    setup(body: {
+      number: string;
+      /** a text message (default) or a call */ kind?: "sms" | "voice";
+    }): Promise<Answer<{
+      200: LoginPhone200;
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      413: ErrorBody;
+      415: ErrorBody;
+      429: LoginPhone200;
+      500: ErrorBody;
+      502: ErrorBody;
+      503: ErrorBody;
+    }>>;
+    /** POST /phone/confirm: Confirms the code sent to the number; the first method returns the backup codes (Guard: setup.) */
+    confirm(body: {
+      code: string;
+    }): Promise<Answer<{
+      200: TotpConfirm200;
+      400: ErrorBody;
+      401: TotpConfirm401;
+      403: ErrorBody;
+      404: ErrorBody;
+      409: TotpConfirm200;
+      413: ErrorBody;
+      415: ErrorBody;
+      429: TotpConfirm200;
+      500: ErrorBody;
+      503: ErrorBody;
+    }>>;
   };
   backupCodes: {
     /** GET /backup-codes: Counts; the unused codes too (viewable storage) when the second factor is fresh (Guard: setup.) */
@@ -361,6 +405,19 @@ export interface TwoFactorClient {
       503: ErrorBody;
     }>>;
   };
+  /** POST /disable: Turns a method off (ends every trusted browser and the user's other sessions) (Guard: stepUp.) */
+  disable(body: {
+    method: "webauthn" | "totp" | "email" | "phone";
+  }): Promise<Answer<{
+    200: WebauthnKeysUpdate200;
+    400: ErrorBody;
+    401: ErrorBody;
+    403: ErrorBody;
+    413: ErrorBody;
+    415: ErrorBody;
+    500: ErrorBody;
+    503: ErrorBody;
+  }>>;
   devices: {
     /** GET /devices: The user's trusted browsers; `current` is this browser's id (Guard: signedIn.) */
     get(): Promise<Answer<{
@@ -393,7 +450,7 @@ export interface TwoFactorClient {
     }>>;
     /** POST /devices/revoke-all: Forgets every trusted browser of the user and ends the user's other sessions (Guard: stepUp.) */
     revokeAll(): Promise<Answer<{
-      200: Disable200;
+      200: WebauthnKeysUpdate200;
       400: ErrorBody;
       401: ErrorBody;
       403: ErrorBody;
@@ -417,33 +474,6 @@ export interface TwoFactorClient {
       413: ErrorBody;
       415: ErrorBody;
       500: ErrorBody;
-      503: ErrorBody;
-    }>>;
-    /** POST /step-up/email: Sends the step-up code by email (Guard: signedIn.) */
-    email(): Promise<Answer<{
-      200: LoginEmail200;
-      400: ErrorBody;
-      401: ErrorBody;
-      403: ErrorBody;
-      409: {
-        ok: true;
-        /** masked: a***@example.com */ sentTo: string;
-        expiresAt: number;
-      } | {
-        ok: false;
-        reason: "cooldown";
-        retryAt: number;
-        /** a user-facing sentence from the message catalogue */ message: string;
-      } | {
-        ok: false;
-        reason: "no-email" | "challenge-ended" | "expired" | "unknown-challenge";
-        /** a user-facing sentence from the message catalogue */ message: string;
-      } | ErrorBody;
-      413: ErrorBody;
-      415: ErrorBody;
-      429: LoginEmail200;
-      500: ErrorBody;
-      502: ErrorBody;
       503: ErrorBody;
     }>>;
     /** POST /step-up/verify: Verifies the step-up code: the session has a fresh second factor (Guard: signedIn.) */
@@ -496,6 +526,63 @@ export interface TwoFactorClient {
         503: ErrorBody;
       }>>;
     };
+    /** POST /step-up/email: Sends the step-up code by email (Guard: signedIn.) */
+    email(): Promise<Answer<{
+      200: LoginEmail200;
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      409: {
+        ok: true;
+        /** masked: a***@example.com */ sentTo: string;
+        expiresAt: number;
+      } | {
+        ok: false;
+        reason: "cooldown";
+        retryAt: number;
+        /** a user-facing sentence from the message catalogue */ message: string;
+      } | {
+        ok: false;
+        reason: "no-email" | "challenge-ended" | "expired" | "unknown-challenge";
+        /** a user-facing sentence from the message catalogue */ message: string;
+      } | ErrorBody;
+      413: ErrorBody;
+      415: ErrorBody;
+      429: LoginEmail200;
+      500: ErrorBody;
+      502: ErrorBody;
+      503: ErrorBody;
+    }>>;
+    /** POST /step-up/phone: Sends the step-up code by text message (or a call) (Guard: signedIn.) */
+    phone(body?: {
+      /** a text message (default) or a call */ kind?: "sms" | "voice";
+    }): Promise<Answer<{
+      200: LoginPhone200;
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      409: {
+        ok: true;
+        /** masked: +*******0123 */ sentTo: string;
+        expiresAt: number;
+      } | {
+        ok: false;
+        reason: "cooldown";
+        retryAt: number;
+        /** a user-facing sentence from the message catalogue */ message: string;
+      } | {
+        ok: false;
+        reason: "no-phone" | "challenge-ended" | "expired" | "unknown-challenge";
+        /** a user-facing sentence from the message catalogue */ message: string;
+      } | ErrorBody;
+      413: ErrorBody;
+      415: ErrorBody;
+      429: LoginPhone200;
+      500: ErrorBody;
+      502: ErrorBody;
+      503: ErrorBody;
+    }>>;
   };
   policy: {
     /** GET /policy: The org policy (Guard: setup.) */
@@ -524,6 +611,17 @@ export interface TwoFactorClient {
   };
   admin: {
     users: {
+      /** POST /admin/users/:userId/reset: Turns every method of the user off; voids codes and trusted browsers; ends the user's sessions (Guard: admin.) */
+      reset(userId: string): Promise<Answer<{
+        200: WebauthnKeysUpdate200;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        500: ErrorBody;
+        503: ErrorBody;
+      }>>;
       /** POST /admin/users/:userId/backup-code: A one-time code for an agent: 30 minutes, single use, login only (Guard: admin.) */
       backupCode(userId: string): Promise<Answer<{
         200: {
@@ -539,36 +637,9 @@ export interface TwoFactorClient {
         500: ErrorBody;
         503: ErrorBody;
       }>>;
-      /** POST /admin/users/:userId/reset: Turns every method of the user off; voids codes and trusted browsers; ends the user's sessions (Guard: admin.) */
-      reset(userId: string): Promise<Answer<{
-        200: Disable200;
-        400: ErrorBody;
-        401: ErrorBody;
-        403: ErrorBody;
-        413: ErrorBody;
-        415: ErrorBody;
-        500: ErrorBody;
-        503: ErrorBody;
-      }>>;
     };
   };
 }
-
-/** An answer's body that several endpoints give (first: LoginEmail200). */
-export type LoginEmail200 = {
-  ok: true;
-  /** masked: a***@example.com */ sentTo: string;
-  expiresAt: number;
-} | {
-  ok: false;
-  reason: "cooldown";
-  retryAt: number;
-  /** a user-facing sentence from the message catalogue */ message: string;
-} | {
-  ok: false;
-  reason: "no-email" | "challenge-ended" | "expired" | "unknown-challenge";
-  /** a user-facing sentence from the message catalogue */ message: string;
-};
 
 /** An answer's body that several endpoints give (first: LoginVerify200). */
 export type LoginVerify200 = {
@@ -613,33 +684,36 @@ export type LoginWebauthnOptions200 = {
   };
 };
 
-/** An answer's body that several endpoints give (first: TotpConfirm200). */
-export type TotpConfirm200 = {
+/** An answer's body that several endpoints give (first: LoginEmail200). */
+export type LoginEmail200 = {
   ok: true;
-  /** the first method: 10 codes, shown once */ backupCodes?: Array<string>;
+  /** masked: a***@example.com */ sentTo: string;
+  expiresAt: number;
 } | {
   ok: false;
-  reason: "invalid-code";
-  attemptsLeft: number;
-  /** a user-facing sentence from the message catalogue */ message: string;
-} | {
-  ok: false;
-  reason: "locked";
+  reason: "cooldown";
   retryAt: number;
-  attemptsLeft: number;
   /** a user-facing sentence from the message catalogue */ message: string;
 } | {
   ok: false;
-  reason: "no-pending-setup" | "expired";
+  reason: "no-email" | "challenge-ended" | "expired" | "unknown-challenge";
   /** a user-facing sentence from the message catalogue */ message: string;
 };
 
-/** An answer's body that several endpoints give (first: TotpConfirm401). */
-export type TotpConfirm401 = TotpConfirm200 | ErrorBody;
-
-/** An answer's body that several endpoints give (first: Disable200). */
-export type Disable200 = {
+/** An answer's body that several endpoints give (first: LoginPhone200). */
+export type LoginPhone200 = {
   ok: true;
+  /** masked: +*******0123 */ sentTo: string;
+  expiresAt: number;
+} | {
+  ok: false;
+  reason: "cooldown";
+  retryAt: number;
+  /** a user-facing sentence from the message catalogue */ message: string;
+} | {
+  ok: false;
+  reason: "no-phone" | "challenge-ended" | "expired" | "unknown-challenge";
+  /** a user-facing sentence from the message catalogue */ message: string;
 };
 
 /** An answer's body that several endpoints give (first: WebauthnRegister200). */
@@ -677,6 +751,35 @@ export type WebauthnRegister200 = {
   maxKeys: number;
   /** a user-facing sentence from the message catalogue */ message: string;
 };
+
+/** An answer's body that several endpoints give (first: WebauthnKeysUpdate200). */
+export type WebauthnKeysUpdate200 = {
+  ok: true;
+};
+
+/** An answer's body that several endpoints give (first: TotpConfirm200). */
+export type TotpConfirm200 = {
+  ok: true;
+  /** the first method: 10 codes, shown once */ backupCodes?: Array<string>;
+} | {
+  ok: false;
+  reason: "invalid-code";
+  attemptsLeft: number;
+  /** a user-facing sentence from the message catalogue */ message: string;
+} | {
+  ok: false;
+  reason: "locked";
+  retryAt: number;
+  attemptsLeft: number;
+  /** a user-facing sentence from the message catalogue */ message: string;
+} | {
+  ok: false;
+  reason: "no-pending-setup" | "expired";
+  /** a user-facing sentence from the message catalogue */ message: string;
+};
+
+/** An answer's body that several endpoints give (first: TotpConfirm401). */
+export type TotpConfirm401 = TotpConfirm200 | ErrorBody;
 
 /** An answer's body that several endpoints give (first: DevicesRemove200). */
 export type DevicesRemove200 = {

@@ -6,6 +6,8 @@ export type FactorkitErrorCode =
   | 'CROSS_SLOT'
   | 'CONFIG'
   | 'MAIL_FAILED'
+  /** A method's own channel (a text message, a call, a push) could not deliver a code. */
+  | 'DELIVERY_FAILED'
   | 'DECRYPT_FAILED'
   | 'NOT_ENABLED'
   /** A stored record that does not parse: data damaged or written by something else. */
@@ -14,8 +16,8 @@ export type FactorkitErrorCode =
   | 'BUG';
 
 /**
- * The one error type factorkit throws: misuse, bad input, denied admin actions, mail and storage
- * outages. A wrong code is never an error; it is an `{ ok: false }` result.
+ * The one error type factorkit throws: misuse, bad input, denied admin actions, mail, delivery and
+ * storage outages. A wrong code is never an error; it is an `{ ok: false }` result.
  *
  * @example
  * try { await tf.admin.issueBackupCode(actor, 'u1') }

@@ -8,27 +8,14 @@ export interface Actor {
   org?: string;
 }
 
-/** Every state change and security signal factorkit reports through `onEvent`. */
-export type TwoFactorEventType =
-  | 'totp.setup-started'
-  | 'totp.enabled'
-  | 'totp.disabled'
-  | 'email.setup-started'
-  | 'email.enabled'
-  | 'email.disabled'
-  | 'email.code-sent'
-  | 'email.code-refused'
-  | 'email.code-failed'
-  | 'webauthn.setup-started'
-  | 'webauthn.registered'
-  | 'webauthn.renamed'
-  | 'webauthn.removed'
-  | 'webauthn.disabled'
-  | 'webauthn.counter-regressed'
-  | 'backup-codes.generated'
-  | 'backup-code.used'
+/**
+ * The events of the facade itself. Each method adds its own (`MethodModule.events`: `totp.enabled`,
+ * `backup-code.used`); `TwoFactorEventType` from `factorkit` is the union of both.
+ */
+export type CoreEventType =
   | 'code.replayed'
-  | 'admin.backup-code-issued'
+  /** A sealed secret could not be opened (its key is not configured, or it is damaged): that method fails closed. */
+  | 'secret.unreadable'
   | 'admin.reset'
   | 'challenge.started'
   | 'verify.succeeded'
@@ -48,6 +35,9 @@ export type TwoFactorEventType =
   | 'notice.limited'
   /** `factorkit/import` wrote a user (detail: `methods`, `replaced`); never a secret. */
   | 'import.user';
+
+/** An event's type: `<subject>.<what happened>`. */
+export type EventName = `${string}.${string}`;
 
 /** The version of the event shape (`docs/audit-event.schema.json`); it grows only by optional fields. */
 export const EVENT_SCHEMA_VERSION = 1;
@@ -70,10 +60,13 @@ export type EventOutcome = 'success' | 'failure' | 'refused';
  * public (every login's options list it) and a client may register a key of its own under any id,
  * another user's included. Key audit trails by `userId` and `credentialId` together, never by the
  * id alone (docs/webauthn.md, "Credential ids are unique per user only").
+ *
+ * `Type` is the event's type: the facade's events are `TwoFactorEvent<TwoFactorEventType>` (as
+ * `factorkit` exports it), the facade's own types and its methods'.
  */
-export interface TwoFactorEvent {
+export interface TwoFactorEvent<Type extends string = string> {
   version: typeof EVENT_SCHEMA_VERSION;
-  type: TwoFactorEventType;
+  type: Type;
   /** When, in ms since the epoch (the facade's clock). */
   at: number;
   outcome: EventOutcome;
@@ -87,12 +80,15 @@ export interface TwoFactorEvent {
 }
 
 /** What a use case raises; the emitter adds the version, time, outcome, method and request. */
-export type RaisedEvent = Pick<TwoFactorEvent, 'type' | 'userId' | 'actor' | 'org' | 'detail'>;
+export type RaisedEvent = Pick<
+  TwoFactorEvent<CoreEventType | EventName>,
+  'type' | 'userId' | 'actor' | 'org' | 'detail'
+>;
 
 /** A subscriber to events: the host's `onEvent`, the metrics, the notices. */
 export type EventListener = (event: TwoFactorEvent) => void | Promise<void>;
 
-const FAILURE = /\.(failed|replayed|counter-regressed)$/;
+const FAILURE = /\.(failed|replayed|counter-regressed|unreadable)$/;
 const REFUSED = /\.(refused|locked|limited)$|^challenge\.ended$/;
 
 /** The outcome an event type stands for, read from its name so a new event needs no table entry. */

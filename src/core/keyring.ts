@@ -6,32 +6,19 @@ import {
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
-import { ConfigError, FactorkitError } from './errors.js';
+import { FactorkitError } from './errors.js';
+import { decodeKey, type KeyMaterial, namedKeys } from './key-material.js';
 
-/** 32-byte secrets (hex or base64url): one string, or `{ current, ...older }` for rotation. */
-export type KeysInput = string | ({ current: string } & Record<string, string>);
+/**
+ * The application keys: one key (hex or base64url text of 32 random bytes or more, or the bytes),
+ * or `{ current, ...older }` during a rotation (an older key left `undefined` is ignored).
+ */
+export type KeysInput = KeyMaterial | ({ current: KeyMaterial } & Record<string, KeyMaterial | undefined>);
 
 interface DerivedKey {
   id: string;
   aead: Buffer;
   mac: Buffer;
-}
-
-const MIN_KEY_BYTES = 32;
-
-function decodeKey(name: string, text: unknown): Buffer {
-  if (typeof text !== 'string') throw new ConfigError(`keys.${name}`, 'must be a string');
-  const bytes =
-    /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0
-      ? Buffer.from(text, 'hex')
-      : Buffer.from(text, 'base64url');
-  if (bytes.length < MIN_KEY_BYTES) {
-    throw new ConfigError(
-      `keys.${name}`,
-      `must decode to at least ${MIN_KEY_BYTES} bytes (got ${bytes.length})`,
-    );
-  }
-  return bytes;
 }
 
 function derive(secret: Buffer): DerivedKey {
@@ -43,27 +30,46 @@ function derive(secret: Buffer): DerivedKey {
   };
 }
 
+/** The shape of a sealed value: `v1.<key id>.<iv>.<ciphertext and tag>`. */
+const SEALED = /^v1\.([A-Za-z0-9_-]{8})\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 /**
  * The application keys: AES-256-GCM for secrets at rest and HMAC-SHA256 for codes, both derived
  * with HKDF from each configured key. Every sealed value and keyed hash names the key it used, so
- * rotating `current` never re-enrolls anyone.
+ * rotating `current` never re-enrolls anyone, and `tf.keys` can tell which key each record still
+ * needs.
  */
 export class Keyring {
   private readonly current: DerivedKey;
   private readonly byId = new Map<string, DerivedKey>();
 
-  /** @throws {FactorkitError} `CONFIG` when a key is missing or shorter than 32 bytes. */
+  /**
+   * @throws {FactorkitError} `CONFIG` when `keys` is missing (saying how to make a key), not hex or
+   *   base64url exactly, shorter than 32 bytes, or an obvious pattern or passphrase.
+   */
   constructor(keys: KeysInput) {
-    const named: Record<string, unknown> =
-      typeof keys === 'string' ? { current: keys } : typeof keys === 'object' && keys ? keys : {};
-    if (named['current'] === undefined) {
-      throw new ConfigError('keys', 'must be a 32-byte secret or an object with a `current` key');
-    }
-    this.current = derive(decodeKey('current', named['current']));
-    for (const [name, text] of Object.entries(named)) {
-      const key = name === 'current' ? this.current : derive(decodeKey(name, text));
+    for (const [name, material] of namedKeys(keys)) {
+      const key = derive(decodeKey(name, material));
+      if (name === 'current') this.current = key;
       this.byId.set(key.id, key);
     }
+    // namedKeys puts `current` first, so it is set.
+    this.current ??= this.byId.values().next().value as DerivedKey;
+  }
+
+  /** The key id a sealed value names, or null for a value that is not sealed. */
+  static keyIdOf(sealed: string): string | null {
+    return SEALED.exec(sealed)?.[1] ?? null;
+  }
+
+  /** Ids of every configured key, the current one first. */
+  get ids(): string[] {
+    return [this.current.id, ...[...this.byId.keys()].filter((id) => id !== this.current.id)];
+  }
+
+  /** Whether a key with this id is configured (values under any other cannot be opened or checked). */
+  has(keyId: string | null | undefined): boolean {
+    return keyId != null && this.byId.has(keyId);
   }
 
   /** Id of the key new values are sealed and hashed with. */
@@ -98,6 +104,15 @@ export class Keyring {
     } catch (cause) {
       throw new FactorkitError('DECRYPT_FAILED', 'sealed value failed authentication', { cause });
     }
+  }
+
+  /**
+   * The value sealed again under the current key (same plaintext, same context), or null when it
+   * already is. @throws `DECRYPT_FAILED` as {@link open} does.
+   */
+  reseal(sealed: string, context: string): string | null {
+    if (Keyring.keyIdOf(sealed) === this.current.id) return null;
+    return this.seal(this.open(sealed, context), context);
   }
 
   /** Keyed hash (HMAC-SHA256, base64url) of a code under a given key id (default: current). */

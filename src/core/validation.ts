@@ -51,3 +51,7 @@ export const actorSchema = z.object({
   // Kept for the audit events (`org`); organisations themselves are issue 21's.
   org: storableText().min(1).max(256).optional(),
 });
+
+/** Whether `value` is a function (options that are callbacks). */
+export const isFunction = (value: unknown): value is (...args: never[]) => unknown =>
+  typeof value === 'function';

@@ -4,7 +4,7 @@ import { h } from './dom.js';
 
 /**
  * `<factorkit-challenge>`: the "Input Authentication Code" page of a login. It offers what the
- * pending login offers (a code; the email code, with its cooldown; a security key; "trust this
+ * pending login offers (a code; the email or text-message code, with its cooldown; a security key; "trust this
  * browser" when the org policy skips trusted browsers), shows the attempts left, and on a lock
  * "Please try again in five minutes." with a live countdown from `Retry-After`: at once when the
  * page opens during a lock (the pending login reports it).
@@ -45,7 +45,16 @@ export class FactorkitChallenge extends FactorkitElement {
         )
       : null;
     const email = methods.includes('email')
-      ? this.button(this.t('sendEmail'), () => void this.busy(form, () => this.sendEmail()))
+      ? this.button(
+          this.t('sendEmail'),
+          () => void this.busy(form, () => this.sendCode(this.client.login.email)),
+        )
+      : null;
+    const text = methods.includes('phone')
+      ? this.button(
+          this.t('sendText'),
+          () => void this.busy(form, () => this.sendCode(this.client.login.phone)),
+        )
       : null;
     const form = h(
       'form',
@@ -58,7 +67,7 @@ export class FactorkitChallenge extends FactorkitElement {
       ),
       code.field,
       remember && h('label', { class: 'inline' }, remember, this.t('remember', { days: trustDays ?? 0 })),
-      h('div', { class: 'row' }, verify, key, email),
+      h('div', { class: 'row' }, verify, key, email, text),
       timer,
     );
     this.say = this.show('challengeTitle', form);
@@ -89,10 +98,11 @@ export class FactorkitChallenge extends FactorkitElement {
     }
   }
 
-  private async sendEmail() {
-    const sent = await this.client.login.email();
-    if (sent.status === 200 && sent.body.ok)
-      this.say(this.t('emailSent', { sentTo: sent.body.sentTo }), 'info');
+  /** "Send code by email" or "by text message": where it went, or why not. */
+  private async sendCode(send: () => Promise<AnyAnswer>) {
+    const sent = await send();
+    const body = sent.body as { ok?: boolean; sentTo?: string };
+    if (sent.status === 200 && body.ok) this.say(this.t('emailSent', { sentTo: body.sentTo ?? '' }), 'info');
     else if (!this.end(this.say, sent)) this.say(this.explain(sent));
   }
 

@@ -2,18 +2,24 @@ import { askFirst } from './ask-first.js';
 import { FactorkitElement } from './base-element.js';
 import { h } from './dom.js';
 import { backupSection, devicesSection, keysSection } from './settings-sections.js';
-import { type SettingsHost, setUpApp, setUpEmail } from './setup-flows.js';
+import { type SettingsHost, setUpApp, setUpEmail, setUpPhone } from './setup-flows.js';
 import { withStepUp } from './step-up.js';
+
+/** The methods shown as a row with Set up / Turn off. */
+type MethodRow = 'email' | 'totp' | 'phone';
 
 /**
  * `<factorkit-settings>`: Profile > User Setting > Two-Factor Authentication. Each method with
  * Set up / Turn off (email: the address and its code; the app: "Link the app to your account"
- * with its QR code and typed secret, then its first code), security keys (add, rename, remove)
- * when the host offers them, backup codes (view, download as the API's file, generate new ones,
+ * with its QR code and typed secret, then its first code; text messages: the number and its code,
+ * when the host offers them), security keys (add, rename, remove) when the host offers them, backup codes (view, download as the API's file, generate new ones,
  * "I have saved these codes" before a new set goes), trusted browsers (revoke one or all). A
  * change that needs a fresh second factor asks for one ("Confirm it's you") first.
  *
- * Event: `changed` (`detail.what`: `email`, `totp`, `webauthn`, `backup-codes`, `devices`).
+ * Attributes `email-address` and `phone-number` offer what the host knows in the setup pop-ups
+ * (the user may change it).
+ *
+ * Event: `changed` (`detail.what`: `email`, `totp`, `phone`, `webauthn`, `backup-codes`, `devices`).
  */
 export class FactorkitSettings extends FactorkitElement implements SettingsHost {
   async refresh(): Promise<void> {
@@ -28,10 +34,10 @@ export class FactorkitSettings extends FactorkitElement implements SettingsHost 
       return;
     }
     const now = Date.now();
-    const { email, totp, enabled, backupCodesRemaining } = status.body;
+    const { email, totp, phone, enabled, backupCodesRemaining } = status.body;
     let say = (_text: string, _kind?: 'error' | 'info') => {};
     const tell = (text: string, kind?: 'error' | 'info') => say(text, kind);
-    const method = (id: 'email' | 'totp', on: boolean, detail: string | null, setUp: () => void) =>
+    const method = (id: MethodRow, on: boolean, detail: string | null, setUp: () => void) =>
       h(
         'div',
         { class: 'method', part: 'method', 'data-method': id },
@@ -70,6 +76,8 @@ export class FactorkitSettings extends FactorkitElement implements SettingsHost 
           null,
           this.act(() => setUpApp(this, tell)),
         ),
+        // Absent while the host has not turned text messages on.
+        phone !== undefined ? method('phone', phone !== null, phone, () => setUpPhone(this)) : null,
         keys.status === 200 ? keysSection(this, keys.body.keys, now, tell) : null,
       ),
       backupSection(this, { enabled, backupCodesRemaining }, tell),
@@ -80,7 +88,7 @@ export class FactorkitSettings extends FactorkitElement implements SettingsHost 
   }
 
   /** Turns a method off (asked first, then after a step-up), then refreshes. */
-  private async turnOff(method: 'email' | 'totp', say: (text: string) => void) {
+  private async turnOff(method: MethodRow, say: (text: string) => void) {
     const title = this.t('turnOffTitle', { method: this.t(method) });
     if (!(await askFirst(this, title, this.t('turnOffIntro'), this.t('turnOff')))) return;
     const answer = await withStepUp(this, () => this.client.disable({ method }));

@@ -1,5 +1,5 @@
 import type { AnyAnswer, FactorkitElement } from './base-element.js';
-import { h, saveFile } from './dom.js';
+import { type Child, h, saveFile } from './dom.js';
 import { withStepUp } from './step-up.js';
 
 /** Where a settings flow reports back: refresh and tell the page what changed. */
@@ -13,24 +13,58 @@ type Confirmed = { ok: boolean; backupCodes?: string[] };
 
 /** "Email authentication > Set up": the address, a code sent to it, the code confirmed. */
 export function setUpEmail(el: SettingsHost): void {
-  const address = h('input', {
-    type: 'email',
-    name: 'address',
-    autocomplete: 'email',
+  const address = destination('email', 'address', 'email', el.getAttribute('email-address'));
+  setUpSentCode(el, 'email', address, [h('label', null, el.t('address'), address)], {
+    send: (to) => el.client.email.setup({ address: to }),
+    confirm: (code) => el.client.email.confirm({ code }),
+  });
+}
+
+/** "Text message (SMS) authentication > Set up": the number (the weakest method, said), its code. */
+export function setUpPhone(el: SettingsHost): void {
+  const number = destination('tel', 'number', 'tel', el.getAttribute('phone-number'));
+  const fields = [
+    h('p', { class: 'muted' }, el.t('phoneNote')),
+    h('label', null, el.t('phoneNumber'), number),
+  ];
+  setUpSentCode(el, 'phone', number, fields, {
+    send: (to) => el.client.phone.setup({ number: to }),
+    confirm: (code) => el.client.phone.confirm({ code }),
+  });
+}
+
+/** Where a code goes: typed, or offered from the host's attribute (`email-address`, `phone-number`). */
+const destination = (type: string, name: string, autocomplete: string, offered: string | null) =>
+  h('input', {
+    type,
+    name,
+    autocomplete,
+    value: offered ?? '',
     required: true,
     autofocus: true,
     part: 'input',
   });
+
+/** A method whose setup sends a code to what the user typed (an address, a number), then confirms it. */
+function setUpSentCode(
+  el: SettingsHost,
+  method: 'email' | 'phone',
+  to: HTMLInputElement,
+  fields: Child[],
+  calls: { send(to: string): Promise<AnyAnswer>; confirm(code: string): Promise<AnyAnswer> },
+): void {
   const popup = el.dialog(
-    el.t('email'),
-    [h('label', null, el.t('address'), address)],
+    el.t(method),
+    fields,
     [el.button(el.t('sendCode'), null, 'submit'), el.button(el.t('cancel'), () => popup.close())],
     async (say, close) => {
-      const sent = await withStepUp(el, () => el.client.email.setup({ address: address.value.trim() }));
-      if (sent.status !== 200 || !sent.body.ok) return say(el.explain(sent));
+      const sent = await withStepUp(el, () => calls.send(to.value.trim()));
+      const body = sent.body as { ok?: boolean; sentTo?: string };
+      if (sent.status !== 200 || !body.ok) return say(el.explain(sent));
       close();
-      const intro = el.t('emailCodeIntro', { sentTo: sent.body.sentTo });
-      await confirmCode(el, 'email', intro, (code) => el.client.email.confirm({ code }));
+      // These words say where the code went, whichever the channel.
+      const intro = el.t('emailCodeIntro', { sentTo: body.sentTo ?? '' });
+      await confirmCode(el, method, intro, calls.confirm);
     },
   );
 }

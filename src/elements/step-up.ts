@@ -17,7 +17,7 @@ export async function withStepUp<A extends AnyAnswer>(
   return asked && (await stepUp(el)) ? action() : first;
 }
 
-/** The "Confirm it's you" pop-up: a code, an email code or a security key. Resolves true once proven. */
+/** The "Confirm it's you" pop-up: a code, an email or text-message code, or a security key. Resolves true once proven. */
 export async function stepUp(el: FactorkitElement): Promise<boolean> {
   const started = await el.client.stepUp.start();
   if (started.status !== 200) return false;
@@ -38,10 +38,10 @@ export async function stepUp(el: FactorkitElement): Promise<boolean> {
       popup.say(el.t('keyNoAnswer'));
     }
   };
-  const sendEmail = async () => {
-    const sent = await el.client.stepUp.email();
-    if (sent.status === 200 && sent.body.ok)
-      popup.say(el.t('emailSent', { sentTo: sent.body.sentTo }), 'info');
+  const sendCode = (send: () => Promise<AnyAnswer>) => async () => {
+    const sent = await send();
+    const body = sent.body as { ok?: boolean; sentTo?: string };
+    if (sent.status === 200 && body.ok) popup.say(el.t('emailSent', { sentTo: body.sentTo ?? '' }), 'info');
     else popup.say(el.explain(sent));
   };
   const popup = el.dialog(
@@ -50,7 +50,10 @@ export async function stepUp(el: FactorkitElement): Promise<boolean> {
     [
       el.button(el.t('verify'), null, 'submit'),
       methods.includes('webauthn') && el.button(el.t('useKey'), () => void el.busy(popup.element, useKey)),
-      methods.includes('email') && el.button(el.t('sendEmail'), () => void el.busy(popup.element, sendEmail)),
+      methods.includes('email') &&
+        el.button(el.t('sendEmail'), () => void el.busy(popup.element, sendCode(el.client.stepUp.email))),
+      methods.includes('phone') &&
+        el.button(el.t('sendText'), () => void el.busy(popup.element, sendCode(el.client.stepUp.phone))),
       el.button(el.t('cancel'), () => popup.close()),
     ],
     async () => finish(await el.client.stepUp.verify({ code: code.code() })),

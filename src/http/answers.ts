@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Partial<Record<string, number>> = {
   NOT_AUTHORIZED: 403,
   NOT_ENABLED: 409,
   MAIL_FAILED: 502,
+  DELIVERY_FAILED: 502,
   STORE_UNAVAILABLE: 503,
 };
 
@@ -72,10 +73,4 @@ export function resultAnswer(
     return tooManyRequests(result, result.retryAt, now);
   }
   return json(status, result);
-}
-
-/** A refused key is worded as one ("The security key was not accepted."), not as a wrong code. */
-export function keyRefusalWording(answer: HttpAnswer): HttpAnswer {
-  const body = answer.body as { reason?: unknown } | null;
-  return body?.reason === 'invalid-code' ? { ...answer, messageCode: 'key-refused' } : answer;
 }

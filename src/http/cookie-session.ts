@@ -1,6 +1,7 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
 import { contextOf } from '../app/internals.js';
 import { FactorkitError } from '../core/errors.js';
+import { Keyring } from '../core/keyring.js';
 import { clearCookie, cookieAttributes, readCookie } from './cookies.js';
 import type { TwoFactorHttp } from './create-http.js';
 import type { HostHelpers } from './native-binding.js';
@@ -16,6 +17,7 @@ export interface SessionCookieOptions {
 
 /** What the built-in session seals with: the facade's keyring. */
 interface Sealer {
+  readonly currentId: string;
   seal(plaintext: string, context: string): string;
   open(sealed: string, context: string): string;
 }
@@ -36,7 +38,9 @@ interface RequestSession extends TwoFactorSessionAccess {
  * by factorkit's registry (`tf.sessions`) on every request, so a copied or replayed cookie of a
  * session that was signed out, rotated away (every privilege change opens a new registry key and
  * closes the old one) or ended by a 2FA change is signed out; and each state names its one user.
- * A rotation seals anew. A cookie that does not open (tampered, of a removed key) is no session.
+ * A rotation seals anew. A cookie that does not open (tampered, of a removed key) is no session;
+ * one sealed under an older key opens and goes back sealed under the current key (docs/keys.md), so
+ * a key rotation signs no one out, and the old key can go once the browsers in use came back.
  */
 export function cookieSessions<Native extends object>(
   tf: TwoFactor,
@@ -65,6 +69,7 @@ export function cookieSessions<Native extends object>(
       if (!read && sent !== undefined) {
         try {
           state = JSON.parse(sealer.open(sent, context));
+          changed = Keyring.keyIdOf(sent) !== sealer.currentId;
         } catch {
           state = undefined;
         }

@@ -1,17 +1,16 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
+import { methodsOf } from '../app/facade-methods.js';
 import { maybeContextOf } from '../app/internals.js';
 import type { LoginStart } from '../app/login/start.js';
-import { ConfigError } from '../core/errors.js';
 import { withRequest } from '../core/request-scope.js';
 import { parseOptions } from '../core/validation.js';
-import { LIBRARY_HOW_TO, webauthnSiteSchema } from '../methods/webauthn/webauthn-json.js';
 import { errorAnswer, isServerError, refusal } from './answers.js';
 import { cookieAttributes, readCookie } from './cookies.js';
 import { passGuard, signedInOr } from './guards.js';
-import { renderMessage } from './messages.js';
+import { messageData, messagesOf, renderMessage } from './messages.js';
 import { requestInfo } from './request-context.js';
 import { BODY_LIMIT_BYTES, csrfRefusal, originRefusal, readBody } from './request-rules.js';
-import { routes } from './routes/index.js';
+import { routeTable } from './routes/index.js';
 import { openApiRoute } from './routes/openapi.js';
 import { type NewState, type SessionState, signedIn, type TwoFactorSessionAccess } from './session.js';
 import { currentState, enterState, leaveSession } from './session-flow.js';
@@ -51,13 +50,18 @@ export function createTwoFactorHttp<Native>(
   tf: TwoFactor,
   options: TwoFactorHttpOptions<Native> = {},
 ): TwoFactorHttp<Native> {
-  // A site the browser would refuse shows at start-up, not as a 400 on every registration.
-  if (options.webauthn !== undefined) {
-    parseOptions(webauthnSiteSchema, options.webauthn, 'webauthn');
-    // The endpoints would exist and every registration throw: said once, at start-up.
-    const ctx = maybeContextOf(tf);
-    if (ctx && ctx.webauthn.library === undefined) throw new ConfigError('webauthn', LIBRARY_HOW_TO);
+  const { modules } = methodsOf(tf);
+  // A method's adapter option that is wrong (a site the browser would refuse, a facade without the
+  // library the endpoints need) shows at start-up, not as a 400 or a throw on every request.
+  const ctx = maybeContextOf(tf);
+  for (const option of modules.flatMap((m) => (m.http?.option ? [m.http.option] : []))) {
+    const value = (options as Record<string, unknown>)[option.name];
+    if (value === undefined) continue;
+    parseOptions(option.schema, value, option.name);
+    if (ctx) option.check?.(ctx);
   }
+  const table = routeTable(modules);
+  const english = messagesOf(modules);
   const resolved: ResolvedOptions<Native> = {
     ...options,
     now: options.now ?? Date.now,
@@ -75,23 +79,17 @@ export function createTwoFactorHttp<Native>(
         : undefined;
     const headers: HttpAnswer['headers'] = [...answer.headers, ['Cache-Control', 'no-store']];
     if (typeof code !== 'string' || !body) return { ...answer, headers };
-    const data = {
-      now: resolved.now(),
-      ...(typeof body['attemptsLeft'] === 'number' ? { attemptsLeft: body['attemptsLeft'] } : {}),
-      ...(typeof body['retryAt'] === 'number' ? { retryAt: body['retryAt'] } : {}),
-      ...(typeof body['field'] === 'string' ? { field: body['field'] } : {}),
-      ...(typeof body['maxKeys'] === 'number' ? { maxKeys: body['maxKeys'] } : {}),
-    };
+    const data = messageData(body, resolved.now());
     let message: string | null;
     try {
       const catalogue =
         typeof resolved.messages === 'function' ? resolved.messages(native) : resolved.messages;
-      message = renderMessage(answer.messageCode ?? code, data, catalogue ?? undefined);
+      message = renderMessage(answer.messageCode ?? code, data, catalogue ?? undefined, english);
     } catch (error) {
       // The host's catalogue failed (a locale it cannot format, say): English, and the operator is told.
       // `finish` must not throw: it words the answer to every error, its own included.
       report(resolved, error, native);
-      message = renderMessage(answer.messageCode ?? code, data, undefined);
+      message = renderMessage(answer.messageCode ?? code, data, undefined, english);
     }
     return { ...answer, body: message === null ? body : { ...body, message }, headers };
   };
@@ -142,7 +140,7 @@ export function createTwoFactorHttp<Native>(
   };
 
   return {
-    routes: resolved.openApi ? [...routes, openApiRoute(resolved.openApi.prefix ?? '')] : routes,
+    routes: resolved.openApi ? [...table, openApiRoute(table, resolved.openApi.prefix ?? '')] : table,
     bodyLimitBytes: BODY_LIMIT_BYTES,
     tooLarge: (native) => finish(refusal(413, 'too-large'), native),
     fail,

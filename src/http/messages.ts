@@ -1,43 +1,28 @@
+import type { Message, MessageData } from '../methods/method-http.js';
+import type { MethodModule } from '../methods/method-module.js';
+import { type MethodMessageCode, methodModules } from '../methods/registry.js';
 import { lockMessage } from '../services/attempt-limiter.js';
 
-/** What a message may say: the numbers of the answer it goes with. */
-export interface MessageData {
-  now: number;
-  attemptsLeft?: number;
-  retryAt?: number;
-  field?: string;
-  /** The most security keys a user may hold (`too-many-keys`). */
-  maxKeys?: number;
-}
-
-/** One user-facing message: fixed text, or text made from the answer's numbers. */
-export type Message = string | ((data: MessageData) => string);
+export type { Message, MessageData };
 
 /** The reasons and error codes the HTTP layer answers with, each with its user-facing message. */
-export type MessageCode = keyof typeof englishMessages;
+export type MessageCode = keyof typeof layerMessages | MethodMessageCode;
 
 /** A full catalogue: one message per code. */
 export type MessageCatalogue = Record<MessageCode, Message>;
 
 const seconds = (data: MessageData) => Math.max(1, Math.ceil(((data.retryAt ?? data.now) - data.now) / 1000));
 
-/** English, worded as the help page words it ("Please try again in five minutes."). */
-export const englishMessages = {
+/** The layer's own messages, worded as the help page words them ("Please try again in five minutes."). */
+const layerMessages = {
   'invalid-code': (d: MessageData) =>
     `Invalid authentication code. ${d.attemptsLeft} attempt${d.attemptsLeft === 1 ? '' : 's'} left.`,
   locked: (d: MessageData) => lockMessage((d.retryAt ?? d.now) - d.now),
-  'key-refused': (d: MessageData) =>
-    `The security key was not accepted. ${d.attemptsLeft} attempt${d.attemptsLeft === 1 ? '' : 's'} left.`,
-  'unknown-key': 'This security key is not registered to your account.',
-  'no-webauthn': 'No security key is registered for this account.',
-  'too-many-keys': (d: MessageData) =>
-    `You have ${d.maxKeys} security keys, the most an account may have. Remove one to add another.`,
   'challenge-ended': 'Too many failed attempts. Please sign in again.',
   expired: 'This code has expired. Please start again.',
   'unknown-challenge': 'This sign-in is no longer valid. Please sign in again.',
   'session-ended': 'Too many failed attempts. You have been signed out: please sign in again.',
   cooldown: (d: MessageData) => `Please wait ${seconds(d)} seconds before sending another code.`,
-  'no-email': 'No email address is set up for this account.',
   'no-pending-setup': 'Nothing to confirm: please start the setup again.',
   'not-signed-in': 'Please sign in.',
   'second-factor-required': 'Enter your authentication code to continue.',
@@ -56,17 +41,39 @@ export const englishMessages = {
   'too-large': 'The request is too large.',
   'bad-request': 'The request could not be read.',
   'mail-failed': 'The email could not be sent. Please try again later.',
+  'delivery-failed': 'The code could not be sent. Please try again later.',
   'store-unavailable': 'The service is unavailable. Please try again shortly.',
   internal: 'Something went wrong. Please try again.',
 } satisfies Record<string, Message>;
 
-/** The message for `code`, from `catalogue` when it has one, else English; null for an unknown code. */
+/** The English catalogue of the layer and of `modules`' routes. */
+export function messagesOf(modules: readonly MethodModule[]): Readonly<Record<string, Message>> {
+  return Object.assign({}, layerMessages, ...modules.map((m) => m.http?.messages ?? {}));
+}
+
+/** English, worded as the help page words it: the layer's messages and the built-in methods'. */
+export const englishMessages = messagesOf(methodModules) as MessageCatalogue;
+
+/** What a message may use of an answer's body: its numbers, and the field at fault. */
+export function messageData(body: Record<string, unknown>, now: number): MessageData {
+  const data: Record<string, number | string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === 'number' || (name === 'field' && typeof value === 'string')) data[name] = value;
+  }
+  return { ...data, now } as MessageData;
+}
+
+/**
+ * The message for `code`, from `catalogue` when it has one, else from `english` (the built-in
+ * methods' by default); null for an unknown code.
+ */
 export function renderMessage(
   code: string,
   data: MessageData,
   catalogue: Partial<MessageCatalogue> | undefined,
+  english: Readonly<Record<string, Message>> = englishMessages,
 ): string | null {
-  const message = catalogue?.[code as MessageCode] ?? englishMessages[code as MessageCode];
+  const message = (catalogue as Record<string, Message | undefined> | undefined)?.[code] ?? english[code];
   if (message === undefined) return null;
   return typeof message === 'function' ? message(data) : message;
 }

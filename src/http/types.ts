@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { TwoFactor } from '../app/create-two-factor.js';
 import type { Actor } from '../core/events.js';
+import type { MethodAnswer } from '../methods/method-http.js';
+import type { MethodHttpOptions } from '../methods/registry.js';
 import type { MessageCatalogue } from './messages.js';
 import type { RequestContextOptions } from './request-context.js';
 import type { SessionState, TwoFactorSessionAccess } from './session.js';
@@ -23,21 +25,15 @@ export interface HttpRequest<Native = unknown> {
   native: Native;
 }
 
-/** An answer as the HTTP layer gives it: adapters copy it onto their response. */
-export interface HttpAnswer {
-  status: number;
-  /** The JSON body (ignored when `attachment` is set). */
-  body: unknown;
-  /** A file download instead of JSON (its `Content-Disposition` is among the headers). */
-  attachment?: { contentType: string; text: string };
-  /** Extra headers, in order; `Set-Cookie` may repeat. */
-  headers: Array<[string, string]>;
-  /** The catalogue entry for the body's `message` when not its reason or error code (a refused key). */
-  messageCode?: string;
-}
+/** An answer as the HTTP layer gives it (a method's route gives the same): adapters copy it onto their response. */
+export type HttpAnswer = MethodAnswer;
 
-/** Options shared by every adapter; `Native` is the framework's request type. */
-export interface TwoFactorHttpOptions<Native> {
+/**
+ * Options shared by every adapter; `Native` is the framework's request type. The methods add theirs
+ * (`webauthn`: the relying party and the page origin registrations happen on, `rpId` `example.com`,
+ * `origin` `https://app.example.com`; without it the security-key endpoints answer 404).
+ */
+export interface TwoFactorHttpOptions<Native> extends MethodHttpOptions {
   /** The admin acting, for admin endpoints; null when not an admin. */
   getActor?(req: Native): Actor | null | undefined | Promise<Actor | null | undefined>;
   /** Label for the authenticator app entry and the backup-codes file (default: the user id). */
@@ -50,11 +46,6 @@ export interface TwoFactorHttpOptions<Native> {
   csrf?(req: Native): unknown;
   /** Origins allowed to send state-changing requests besides the request's own host. */
   trustedOrigins?: readonly string[];
-  /**
-   * Security keys: the relying party and the page origin registrations happen on (`rpId`
-   * `example.com`, `origin` `https://app.example.com`). Without it the WebAuthn endpoints answer 404.
-   */
-  webauthn?: { rpId: string; rpName: string; origin: string } | undefined;
   /** Trusted-browser cookie. */
   cookie?: { name?: string; secure?: boolean; path?: string; domain?: string };
   /**

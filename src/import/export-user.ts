@@ -3,6 +3,7 @@ import { contextOf } from '../app/internals.js';
 import { FactorkitError } from '../core/errors.js';
 import { parseInput, userIdSchema } from '../core/validation.js';
 import { userIdFromTag } from '../store/keys.js';
+import type { Store } from '../store/store.js';
 import type { ImportedUser } from './imported-user.js';
 import { transfers } from './transfers.js';
 
@@ -27,23 +28,19 @@ export async function exportUser(tf: TwoFactor, userIdInput: string): Promise<Im
   return user as unknown as ImportedUser;
 }
 
-/** A store that can list its keys (`Store.scan`, where the store has it). */
-interface ScanningStore {
-  scan(cursor: string, limit: number, now: number): Promise<{ keys: string[]; cursor: string }>;
-}
-
 const USER_KEY = /\{([A-Za-z0-9_-]+)\}:user$/;
 
 /** Every user id with a `{tag}:user` record, a page at a time, from the store's scan. */
-async function* scannedUserIds(store: Partial<ScanningStore>, now: () => number): AsyncGenerator<string> {
-  if (typeof store.scan !== 'function')
+async function* scannedUserIds(store: Store, now: () => number): AsyncGenerator<string> {
+  const scan = store.scan;
+  if (!scan)
     throw new FactorkitError(
       'CONFIG',
       'this store cannot list its users (no scan): pass the user ids to export',
     );
   let cursor = '';
   do {
-    const page = await store.scan(cursor, 500, now());
+    const page = await scan.call(store, cursor, 500, now());
     for (const key of page.keys) {
       const tag = USER_KEY.exec(key)?.[1];
       const userId = tag === undefined ? null : userIdFromTag(tag);
@@ -64,7 +61,7 @@ export async function* exportUsers(
   userIds?: AsyncIterable<string> | Iterable<string>,
 ): AsyncGenerator<ImportedUser> {
   const ctx = contextOf(tf);
-  const ids = userIds ?? scannedUserIds(ctx.store as Partial<ScanningStore>, ctx.now);
+  const ids = userIds ?? scannedUserIds(ctx.store, ctx.now);
   for await (const userId of ids) {
     const user = await exportUser(tf, userId);
     if (user) yield user;

@@ -1,7 +1,8 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
 import { contextOf } from '../app/internals.js';
+import { fingerprintMatches, sealFingerprint } from '../app/keys/import-fingerprint.js';
 import type { MethodContext } from '../methods/context.js';
-import type { UserRecords } from '../methods/method-module.js';
+import type { UserRecords } from '../methods/user-records.js';
 import { storeKeys } from '../store/keys.js';
 import { userFields } from '../store/layout.js';
 import type { Fields, StoreOp } from '../store/store.js';
@@ -35,8 +36,6 @@ export type ImportResult = {
 /** Rounds of read-decide-commit when the user changes between the read and the commit. */
 const ROUNDS = 4;
 
-const fingerprintContext = (userId: string) => `import\0${userId}`;
-
 /**
  * Imports one user's enrolments from another system: validated (a bad field is `INVALID_INPUT`
  * naming it), secrets sealed with the keyring like any enrolment, written in one atomic commit (the
@@ -61,7 +60,7 @@ export async function importUser(
   const writes = await Promise.all(present.map((t) => t.write(ctx, userId, user.methods[t.field], now)));
   const base = { userId, methods: present.map((t) => t.method), dryRun: options.dryRun === true };
   const fields: Fields = Object.assign({}, ...writes.map((w) => w.fields));
-  fields[userFields.imported] = ctx.keyring.hash(canonical, fingerprintContext(userId)) as string;
+  fields[userFields.imported] = sealFingerprint(ctx.keyring, userId, canonical);
   const written = writes.flatMap((w) => w.ops);
   const done = async (outcome: 'imported' | 'replaced'): Promise<ImportResult> => {
     const detail = { methods: base.methods.join(','), replaced: outcome === 'replaced' };
@@ -79,11 +78,7 @@ export async function importUser(
     const records = await ctx.methods.loadUser(userId);
     const enrolled = ctx.methods.enabledFactors(records).length > 0;
     const prior = records['user']?.fields[userFields.imported];
-    if (
-      enrolled &&
-      prior !== undefined &&
-      ctx.keyring.hashAll(canonical, fingerprintContext(userId)).includes(prior)
-    )
+    if (enrolled && prior !== undefined && fingerprintMatches(ctx.keyring, userId, prior, canonical))
       return { ...base, outcome: 'unchanged' };
     if (enrolled && options.replace !== true)
       return { ...base, outcome: 'skipped', reason: 'already-enrolled' };
@@ -98,7 +93,7 @@ export async function importUser(
 
 /**
  * The one commit of an import: `{tag}:user` set to the imported fields (every other field an import
- * owns removed), guarded by no method being on or, when replacing, by the record being exactly as
+ * owns, and every factor's enabled field, removed), guarded by no method being on or, when replacing, by the record being exactly as
  * read; the imported records written; every other record of an import's methods and every
  * pending setup deleted; when replacing, trusted browsers and sessions end as after a reset.
  */
@@ -110,7 +105,12 @@ async function importOps(
   written: StoreOp[],
 ): Promise<StoreOp[]> {
   const read = replacing?.['user'];
-  const owned = [...new Set(transfers.flatMap((t) => t.clears))].filter((name) => !(name in fields));
+  // Every factor goes unless imported: the transfers' fields, and a factor no transfer carries (text
+  // messages, a host's own method) turned off by its enabled field, so a replaced user keeps only
+  // what the import brought.
+  const owned = [...new Set([...transfers.flatMap((t) => t.clears), ...ctx.methods.factorFields()])].filter(
+    (name) => !(name in fields),
+  );
   const userOp: StoreOp = {
     type: 'merge',
     key: storeKeys.user(userId),

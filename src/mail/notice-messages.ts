@@ -35,8 +35,10 @@ export interface Notice {
   at: number;
   /** Where the default email goes: `noticeAddress(userId)`, else the user's 2FA email; null when neither. */
   to: string | null;
-  /** The method added or removed (`totp`, `email`, `webauthn`). */
+  /** The method added or removed (`totp`, `email`, `webauthn`, `phone`, a host's own). */
   method?: string;
+  /** How that method is named in a sentence ("a security key"): its module's `notices.name`. */
+  methodName?: string;
   /** The admin who issued a code or reset 2FA. */
   actor?: Actor;
   /** The new trusted browser's label ("Chrome on macOS"). */
@@ -57,12 +59,8 @@ export type NoticeMessage = (notice: Notice & { issuer: string }) => {
 /** A catalogue of notice emails: one message per kind. */
 export type NoticeCatalogue = Record<NoticeKind, NoticeMessage>;
 
-const METHOD_NAMES: Record<string, string> = {
-  totp: 'an authenticator app',
-  email: 'email codes',
-  webauthn: 'a security key',
-};
-const methodName = (method: string | undefined) => METHOD_NAMES[method ?? ''] ?? 'a sign-in method';
+/** The method as its module names it (a host's own method without a name: "a sign-in method"). */
+const methodName = (notice: Notice) => notice.methodName ?? 'a sign-in method';
 
 /** "28 Nov 2026, 09:00 UTC". */
 export function noticeTime(at: number): string {
@@ -95,14 +93,14 @@ const origin = (n: Notice) => {
 /** English notices, in the words of the help page. */
 export const englishNotices: NoticeCatalogue = {
   'method-added': (n) =>
-    message(`${n.issuer}: ${methodName(n.method)} was added to your account`, [
-      `${methodName(n.method)[0]!.toUpperCase()}${methodName(n.method).slice(1)} was added to the two-factor authentication of your ${n.issuer} account on ${noticeTime(n.at)}.`,
+    message(`${n.issuer}: ${methodName(n)} was added to your account`, [
+      `${methodName(n)[0]!.toUpperCase()}${methodName(n).slice(1)} was added to the two-factor authentication of your ${n.issuer} account on ${noticeTime(n.at)}.`,
       ...origin(n),
       NOT_YOU,
     ]),
   'method-removed': (n) =>
-    message(`${n.issuer}: ${methodName(n.method)} was removed from your account`, [
-      `${methodName(n.method)[0]!.toUpperCase()}${methodName(n.method).slice(1)} was removed from the two-factor authentication of your ${n.issuer} account on ${noticeTime(n.at)}.`,
+    message(`${n.issuer}: ${methodName(n)} was removed from your account`, [
+      `${methodName(n)[0]!.toUpperCase()}${methodName(n).slice(1)} was removed from the two-factor authentication of your ${n.issuer} account on ${noticeTime(n.at)}.`,
       ...origin(n),
       NOT_YOU,
     ]),

@@ -1,7 +1,7 @@
 import { storeKeys } from '../store/keys.js';
 import type { Fields, StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
-import type { UserRecords } from './method-module.js';
+import type { UserRecords } from './user-records.js';
 
 /** Result of confirming a method's setup (`totp.confirmSetup`, `email.confirmSetup`). */
 export type SetupResult =
@@ -27,8 +27,8 @@ export interface EnableWrite {
 /**
  * Enables factor `method` in one atomic step: the take of its pending setup, its fields of
  * `{tag}:user`, and the end of the other factors' pending setups (a setup begun under one set of
- * methods is never confirmed under another). When it is the user's first factor, ten backup codes
- * come in the same step, guarded by "every other factor is still off" inside the `{tag}:user`
+ * methods is never confirmed under another). When it is the user's first factor, what the recovery
+ * methods issue with it (ten backup codes) comes in the same step, guarded by "every other factor is still off" inside the `{tag}:user`
  * write (so two factors enabled at once issue one set), and every session ends (2FA turns on; the
  * caller renews its own). `pendingGone`: the setup was already used or ended, nothing changed;
  * otherwise a refusal is a replayed TOTP step.
@@ -52,20 +52,20 @@ export async function commitEnable(
   const pending = [...(write.also ?? []), ...ctx.methods.pendingDeletes(userId, method)];
   if (ctx.methods.enabledFactors(user).length === 0) {
     const policy = await ctx.policy();
-    const codes = ctx.vault.generate();
+    const issued = ctx.methods.issueWithFirstFactor(userId, policy);
     const result = await ctx.store.commit(
       [
         write.take,
         enableOp(ctx.methods.factorFields(method)),
         ...pending,
-        ctx.vault.storeOp(userId, codes, policy.backupCodes.storage),
+        ...issued.ops,
         ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs),
       ],
       ctx.now(),
     );
     if (result.ok) {
-      await ctx.emit({ type: 'backup-codes.generated', userId, detail: { count: codes.length } });
-      return { ok: true, backupCodes: codes };
+      for (const event of issued.events) await ctx.emit(event);
+      return { ok: true, ...issued.result };
     }
     // Another factor was enabled meanwhile (it issued the codes): enable this one alone.
     if (!(result.index === 1 && result.reason === 'mismatch'))

@@ -1,92 +1,26 @@
-import type { TwoFactorEventType } from '../core/events.js';
-import type { Fields, StoredRecord, StoreOp } from '../store/store.js';
+import type { z } from 'zod';
+import type { EventName } from '../core/events.js';
+import type { Policy } from '../core/policy/policy-schema.js';
+import type { KeyUse } from '../store/key-use.js';
 import type { MethodContext } from './context.js';
-import type { WebauthnAssertionResponse } from './webauthn/webauthn-json.js';
-
-/**
- * A user's records as a login reads them: `user` (the `{tag}:user` record, where every method keeps
- * its fields) and the methods' own records by the names they give them (`backupCodes`).
- */
-export type UserRecords = Readonly<Record<string, StoredRecord | null>>;
-
-/** A field of the user's `{tag}:user` record (own fields only), or undefined. */
-export function userField(user: UserRecords, name: string): string | undefined {
-  const fields = user['user']?.fields;
-  return fields && Object.hasOwn(fields, name) ? fields[name] : undefined;
-}
-
-/** What a login step proves the second factor with: a typed code, or a security key's response. */
-export type Proof = { code: string } | { response: WebauthnAssertionResponse };
-
-/** One attempt on a challenge, with what evaluating it may use. */
-interface ChallengeAttempt {
-  userId: string;
-  /** The challenge's nonce: email codes are bound to it. */
-  nonce: string;
-  purpose: 'login' | 'step-up';
-  now: number;
-  /** The challenge record's fields after this attempt was counted. */
-  challenge: Fields;
-  user: UserRecords;
-}
-
-/** A code typed in the login step. */
-export interface CodeAttempt extends ChallengeAttempt {
-  code: string;
-}
-
-/** A security key's assertion in the login step (validated JSON). */
-export interface ResponseAttempt extends ChallengeAttempt {
-  response: WebauthnAssertionResponse;
-}
-
-/** What a method adds to a challenge it is offered in: fields of the record, extras of the answer. */
-export interface ChallengeAddition {
-  fields: Fields;
-  /** Merged into `login.start`'s challenge answer (WebAuthn: `webauthnOptions`, the request options). */
-  extras: Record<string, unknown>;
-}
-
-/** What a method found in a code: the ops that consume it, committed with the challenge's end. */
-/** The events a proof's module may ask for, all with `userId` and no detail. */
-export type ProofEventType = Extract<TwoFactorEventType, 'backup-code.used' | 'code.replayed'>;
-
-export type CodeMatch<Id extends string = string> =
-  | {
-      kind: 'match';
-      method: Id;
-      ops: StoreOp[];
-      challengeMatch?: Fields;
-      /** Reported when the proof ends the challenge. */
-      usedEvent?: ProofEventType;
-      /** Reported when its ops lost to a concurrent use of the same proof. */
-      raceLostEvent?: ProofEventType;
-    }
-  /** A TOTP code for a step already used: refused, and reported as a replay. */
-  | { kind: 'replayed' }
-  /** A security key whose signature counter went back (a cloned authenticator): refused, and reported. */
-  | { kind: 'counter-regressed'; credentialId: string };
-
-/** What `status` reports; each method adds its part. */
-export interface TwoFactorStatus {
-  /** Whether any factor (a method that turns 2FA on) is on. */
-  enabled: boolean;
-  /** The authenticator app is linked. */
-  totp: boolean;
-  /** The enabled address, masked (`a***@example.com`), or null. */
-  email: string | null;
-  backupCodesRemaining: number;
-  /** Security keys and passkeys registered. */
-  securityKeys: number;
-}
+import type { MethodHttp } from './method-http.js';
+import type { FirstFactorIssue } from './method-registry.js';
+import type { ChallengeAddition, CodeAttempt, CodeMatch, Proof, ResponseAttempt } from './proof.js';
+import type { UserRecords } from './user-records.js';
+import type { CoreLogin } from './verify-result.js';
 
 /**
  * One way to prove the second factor, as a module: what it stores, when it counts as on, how it
- * matches a typed code, what turning it off or resetting the user removes, and what it adds to the
- * facade. The facade, the login step, `status`, the policy and the HTTP layer ask the registry
- * (`src/methods/registry.ts`) instead of naming methods: adding one is a folder and a registry line.
+ * matches a proof, what turning it off or resetting the user removes, and everything it adds above
+ * itself (its facade options and namespace, its login and admin calls, its part of `status`, its
+ * HTTP routes and messages, its events). The facade, the login step, `status` and the HTTP layer ask
+ * the registry built from these modules instead of naming methods: a method is one folder and one
+ * line in `src/methods/registry.ts` (or, for a host's own method, `createTwoFactor({ methods })`).
+ *
+ * Each hook gets the shared context with the module's own {@link MethodModule.services} added.
  */
 export interface MethodModule {
+  /** The method's id (`login.verify`'s `method`, `disable`'s argument, a challenge's `methods`). */
   readonly id: string;
   /**
    * `factor`: turning it on turns 2FA on (an app, an email address). `recovery`: used instead of a
@@ -95,29 +29,48 @@ export interface MethodModule {
   readonly role: 'factor' | 'recovery';
   /** Listed among a challenge's methods (an admin-issued code is accepted but never offered). */
   readonly offered: boolean;
+  /**
+   * Bound to the site's origin, so a phishing page cannot relay it (security keys). A challenge
+   * that demands phishing resistance offers and accepts only such methods.
+   */
+  readonly phishingResistant?: boolean;
   /** The fields it keeps in the user's `{tag}:user` record (turning it off or a reset removes them). */
   readonly userFields: readonly string[];
   /** For factors: the field of `{tag}:user` whose presence means "on". */
   readonly enabledField?: string;
   /** Records of its own read at login and for `status` besides `{tag}:user`, by name. */
   readonly records: Readonly<Record<string, (userId: string) => string>>;
-  /**
-   * Whether evaluating `proof` may need its own records (backup codes: only codes of their shape;
-   * security keys: only responses). Without it, a login always reads them.
-   */
-  readsFor?(ctx: MethodContext, proof: Proof): boolean;
   /** Every record of its own it keeps for a user (an admin reset removes them all). */
   keys(userId: string): string[];
   /** Keys of a setup in progress: removed whenever the set of methods changes. */
   pendingKeys(userId: string): string[];
-  /** Whether this user can use it now (a factor that is on; codes left). */
+  /**
+   * The facade options it reads (`createTwoFactor({ totp })`), as zod schemas by option name,
+   * validated with the others (`CONFIG` naming the option).
+   */
+  readonly options?: Readonly<Record<string, z.ZodType>>;
+  /** Its own services, built once per facade from the shared context and its parsed options. */
+  services?(ctx: MethodContext, options: Readonly<Record<string, unknown>>): object;
+  /**
+   * Whether the host turned it on (default: always). Off, it is never offered nor accepted, has no
+   * part in `status`, and its routes answer 404; a user who had it keeps it as a factor that is on.
+   */
+  available?(ctx: MethodContext): boolean;
+  /**
+   * Whether evaluating `proof` may need its own records (backup codes: only codes of their shape;
+   * security keys: only their responses). Without it, a login always reads them.
+   */
+  readsFor?(ctx: MethodContext, proof: Proof): boolean;
+  /** Whether this user has it now (a factor that is on; codes left). */
   usable(ctx: MethodContext, user: UserRecords): boolean;
   /**
    * Evaluates a typed code: a match, a replay, or null (not this method's code). Synchronous for
    * keyed hashes and HMACs; a promise only where the check is slow by design (imported bcrypt codes).
    */
   matchCode?(ctx: MethodContext, attempt: CodeAttempt): CodeMatch | null | Promise<CodeMatch | null>;
-  /** Evaluates a security key's response: a match, a refusal to report, or null (not verified). */
+  /** The schema of its own proof's `response` (`login.verify(id, { method, response })`). */
+  readonly response?: z.ZodType;
+  /** Evaluates its own response (validated by `response`): a match, a refusal to report, or null. */
   matchResponse?(ctx: MethodContext, attempt: ResponseAttempt): Promise<CodeMatch | null>;
   /** What it adds to a challenge that offers it (WebAuthn: a ceremony challenge and request options). */
   challenge?(
@@ -125,14 +78,50 @@ export interface MethodModule {
     userId: string,
     user: UserRecords,
     now: number,
-  ): Promise<ChallengeAddition | null>;
-  /** Its part of `status` (the registry sets `enabled`). */
-  status?(ctx: MethodContext, user: UserRecords): Partial<TwoFactorStatus>;
+  ): Promise<ChallengeAddition<object> | null>;
+  /** Its part of `status` (`factorOn`: whether any factor of the user is on). */
+  status?(ctx: MethodContext, user: UserRecords, factorOn: boolean): object;
+  /** For recovery methods: what it issues with a user's first factor (ten backup codes). */
+  issueWithFirstFactor?(ctx: MethodContext, userId: string, policy: Policy): FirstFactorIssue;
+  /** What it keeps under the application keys, for `tf.keys` (usage and rekey). */
+  readonly keyUses?: readonly KeyUse[];
   /** The facade namespace it adds (`tf.totp`), if any. */
   readonly api?: { readonly name: string; create(ctx: MethodContext): object };
+  /** Calls it adds to `tf.login` (`sendEmailCode`); `core` is the facade's own (`verify`). */
+  readonly login?: { create(ctx: MethodContext, core: CoreLogin): object };
+  /**
+   * Calls it adds to `tf.admin`, each `(actor, userId, ...)` and authorized by the host's
+   * `authorize(actor, action, userId)` before it runs (`issueBackupCode`: `issue-backup-code`).
+   */
+  readonly admin?: {
+    readonly actions: Readonly<Record<string, string>>;
+    /** The calls, by name: each `(actor: Actor, userId: string) => Promise<...>`. */
+    create(ctx: MethodContext): object;
+  };
+  /** The events it raises besides the facade's own (`totp.enabled`); `TwoFactorEventType` lists them. */
+  readonly events?: readonly EventName[];
+  /**
+   * How the security notices speak of it: its name in a sentence ("a security key"), and which of
+   * its events add it to an account or remove it (default: `<id>.enabled` and `<id>.disabled`). A
+   * factor's `<id>.disabled` also tells "2FA is off" when it was the last factor.
+   */
+  readonly notices?: {
+    readonly name: string;
+    readonly added?: readonly EventName[];
+    readonly removed?: readonly EventName[];
+  };
+  /** Its HTTP routes, adapter option and messages. */
+  readonly http?: MethodHttp;
 }
 
-/** Declares a module, keeping its literal `id`, `role`, `offered` and `api` types for the registry. */
+/**
+ * Declares a method module, keeping its literal types (`id`, `role`, `api`, `events`, ...) so that
+ * the facade's types (`MethodId`, `TwoFactorStatus`, `tf.<api>`) are built from it.
+ *
+ * @example
+ * export const pinModule = defineMethod({ id: 'pin', role: 'factor', offered: true, ... });
+ * const tf = createTwoFactor({ ...options, methods: [pinModule] });
+ */
 export function defineMethod<const M extends MethodModule>(module: M): M {
   return module;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Fields, StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
-import type { UserRecords } from './method-module.js';
+import type { UserRecords } from './user-records.js';
 
 /** What enrolling a method for an imported user writes. */
 export interface TransferWrite {

@@ -1,19 +1,17 @@
-import { storeKeys } from '../store/keys.js';
 import type { StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
-import type { FactorId } from './registry.js';
 
 /**
  * Turns factor `method` off in one atomic step, under `guards` (false when one fails: nothing
  * changed): its fields and records go, and so do every trusted browser, every pending setup (the
- * set of methods changed) and every session of the user (the caller renews its own). The backup
- * codes go with the last factor, decided inside a commit ("every factor is off"), so two factors
+ * set of methods changed) and every session of the user (the caller renews its own). The recovery
+ * methods' records (the backup codes) go with the last factor, decided inside a commit ("every factor is off"), so two factors
  * turned off at once cannot both leave them behind.
  */
 export async function turnFactorOff(
   ctx: MethodContext,
   userId: string,
-  method: FactorId,
+  method: string,
   guards: StoreOp[] = [],
 ): Promise<boolean> {
   const policy = await ctx.policy();
@@ -31,7 +29,7 @@ export async function turnFactorOff(
   );
   if (!done.ok) return false;
   await ctx.store.commit(
-    [ctx.methods.factorsOffGuard(userId), { type: 'delete', key: storeKeys.backupCodes(userId) }],
+    [ctx.methods.factorsOffGuard(userId), ...ctx.methods.lastFactorDeletes(userId)],
     ctx.now(),
   );
   await ctx.emit({ type: `${method}.disabled`, userId });

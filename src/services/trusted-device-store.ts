@@ -1,5 +1,6 @@
 import { Keyring, type KeysInput } from '../core/keyring.js';
 import { type RandomSource, randomToken, secureRandom } from '../core/random.js';
+import type { KeyUse } from '../store/key-use.js';
 import { storeKeys } from '../store/keys.js';
 import { parseStoredJson } from '../store/record-fields.js';
 import type { Fields, Store, StoreOp } from '../store/store.js';
@@ -18,6 +19,8 @@ interface DeviceEntry {
   createdAt: number;
   lastUsedAt: number;
   expiresAt: number;
+  /** The key its id (a keyed hash of the token) was made with; absent in entries of factorkit 0.1. */
+  kid?: string;
 }
 
 const TOKEN_BYTES = 32; // 256 bits
@@ -121,6 +124,7 @@ export class TrustedDeviceStore {
       createdAt: now,
       lastUsedAt: now,
       expiresAt: now + ttlMs,
+      kid: this.keyring.currentId,
     };
     const op: StoreOp = {
       type: 'merge',
@@ -135,34 +139,42 @@ export class TrustedDeviceStore {
 
   /**
    * The device a token proves for this user, or null. Marks it used (compare-and-set on the entry,
-   * so a concurrent revoke is never undone).
+   * so a concurrent revoke is never undone); an entry found under an older key moves to the
+   * current key's id in the same step (the token is at hand only now), so a key rotation leaves
+   * no browser in use behind.
    */
   async check(userId: string, token: unknown): Promise<TrustedDevice | null> {
     if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
     const now = this.now();
     const record = await this.options.store.get(storeKeys.devices(userId), now);
     if (!record) return null;
-    for (const id of this.idOf(userId, token)) {
+    const ids = this.idOf(userId, token);
+    for (const id of ids) {
       const raw = Object.hasOwn(record.fields, id) ? record.fields[id] : undefined;
       if (raw === undefined) continue;
-      const entry = parseStoredJson<DeviceEntry>(raw, 'devices');
+      const { kid: _kid, ...entry } = parseStoredJson<DeviceEntry>(raw, 'devices');
       if (now >= entry.expiresAt) return null;
-      const used = JSON.stringify({ ...entry, lastUsedAt: now });
-      // The write that marks it used drops the expired entries too.
-      const unset = prunable(record.fields, now, Number.POSITIVE_INFINITY);
+      const current = ids[0]!;
+      const used = JSON.stringify({ ...entry, lastUsedAt: now, kid: this.keyring.currentId });
+      // The write that marks it used drops the expired entries too, and an id under an older key.
+      const unset = [
+        ...prunable(record.fields, now, Number.POSITIVE_INFINITY),
+        ...(id === current ? [] : [id]),
+      ];
       await this.options.store.commit(
         [
           {
             type: 'merge',
             key: storeKeys.devices(userId),
-            fields: { [id]: used },
+            fields: { [current]: used },
             match: { [id]: raw },
             ...(unset.length > 0 ? { unset } : {}),
+            ...(id === current ? {} : { absent: [current] }),
           },
         ],
         now,
       );
-      return { id, ...entry, lastUsedAt: now };
+      return { id: current, ...entry, lastUsedAt: now };
     }
     return null;
   }
@@ -214,8 +226,27 @@ function prunable(fields: Fields, now: number, keep: number): string[] {
 function parseDevices(fields: Fields, now: number): TrustedDevice[] {
   const out: TrustedDevice[] = [];
   for (const [id, raw] of Object.entries(fields)) {
-    const entry = parseStoredJson<DeviceEntry>(raw, 'devices');
+    const { kid: _kid, ...entry } = parseStoredJson<DeviceEntry>(raw, 'devices');
     if (now < entry.expiresAt) out.push({ id, ...entry });
   }
   return out.sort((a, b) => b.createdAt - a.createdAt);
 }
+
+/**
+ * Trusted browsers' ids are keyed hashes of tokens only the browsers hold: they cannot be moved to
+ * another key, except when the browser comes back (`check`). They lapse with their trust (the
+ * policy's `trustDays`, 365 at most). Entries of factorkit 0.1 name no key: counted as key `?`.
+ */
+export const trustedDeviceKeyUse: KeyUse = {
+  kind: 'trusted-browser',
+  life: 'lapses',
+  records: ['devices'],
+  keyIds(fields, now) {
+    const ids = new Set<string>();
+    for (const raw of Object.values(fields)) {
+      const entry = parseStoredJson<DeviceEntry>(raw, 'devices');
+      if (now < entry.expiresAt) ids.add(entry.kid ?? '?');
+    }
+    return [...ids];
+  },
+};

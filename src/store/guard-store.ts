@@ -16,9 +16,11 @@ export function guardStore(store: Store): Store {
           cause: error,
         });
       });
+  const scan = store.scan?.bind(store);
   return {
     get: (key, now) => wrap(() => store.get(key, now)),
     getMany: (keys, now) => wrap(() => store.getMany(keys, now)),
     commit: (ops, now, read) => wrap(() => store.commit(ops, now, read)),
+    ...(scan ? { scan: (cursor, limit, now) => wrap(() => scan(cursor, limit, now)) } : {}),
   };
 }

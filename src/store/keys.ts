@@ -29,7 +29,13 @@ export function userIdFromTag(tag: string): string | null {
 /** The key `name` of the user whose tag is `tag`: `{tag}:name`. */
 export const tagKey = (tag: string, name: string): string => `{${tag}}:${name}`;
 
-const user = (userId: string, name: string) => tagKey(userTag(userId), name);
+/**
+ * The key of a record `name` of one user, `{tag}:name`: a method names its own records with it
+ * (`{tag}:phone-pending`), in the user's Redis Cluster slot.
+ */
+export const userRecordKey = (userId: string, name: string): string => tagKey(userTag(userId), name);
+
+const user = userRecordKey;
 
 const encoder = new TextEncoder();
 

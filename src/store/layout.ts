@@ -27,7 +27,7 @@ export const userFields = {
   adminBy: 'adminBy',
   adminAt: 'adminAt',
   adminUntil: 'adminUntil',
-  /** A keyed fingerprint of the import that wrote this user (`factorkit/import`: importing it again changes nothing). */
+  /** The sealed fingerprint of the import that wrote this user (`factorkit/import`: importing it again changes nothing). */
   imported: 'imported',
 } as const;
 

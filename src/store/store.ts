@@ -20,6 +20,22 @@ export interface Store {
    * the user's records".
    */
   commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult>;
+  /**
+   * Optional: the keys of the records, a page at a time, for maintenance that visits every record
+   * (`tf.keys.usage`, `tf.keys.rekey`; without it they refuse with `CONFIG`, and nothing else
+   * needs it). Start with `cursor` `''`, then pass the cursor each page returns until it is `''`.
+   * Every key whose record stays live for the whole scan comes at least once; a key may come twice;
+   * a record that expired, or was deleted or created during the scan, may or may not come (`get`
+   * says). A page holds about `limit` keys (a store may return more, fewer or none before the
+   * end). The cursor is plain text: a later call, in another process too, resumes from it.
+   */
+  scan?(cursor: string, limit: number, now: number): Promise<ScanPage>;
+}
+
+/** One page of {@link Store.scan}: keys, and the cursor of the next page (`''`: the scan is done). */
+export interface ScanPage {
+  keys: string[];
+  cursor: string;
 }
 
 /** Record fields. */

@@ -1,11 +1,12 @@
 import type { Store } from '../store/store.js';
 import { errorFacts, type TelemetrySource } from './telemetry.js';
 
-type Operation = 'get' | 'getMany' | 'commit';
+type Operation = 'get' | 'getMany' | 'commit' | 'scan';
 const BASE = {
   get: { 'factorkit.store.operation': 'get' },
   getMany: { 'factorkit.store.operation': 'getMany' },
   commit: { 'factorkit.store.operation': 'commit' },
+  scan: { 'factorkit.store.operation': 'scan' },
 } as const;
 
 /**
@@ -41,7 +42,10 @@ export function instrumentStore(store: Store, telemetry: TelemetrySource): Store
     );
   };
   const never = () => false;
+  // The optional scan (tf.keys) passes through, observed like the others; a store without it has none.
+  const scan = store.scan?.bind(store);
   return {
+    ...(scan ? { scan: (cursor, limit, now) => observe('scan', () => scan(cursor, limit, now), never) } : {}),
     get: (key, now) => observe('get', () => store.get(key, now), never),
     getMany: (keys, now) => observe('getMany', () => store.getMany(keys, now), never),
     commit: (ops, now, read) =>

@@ -3,6 +3,7 @@ import { FactorkitError } from '../core/errors.js';
 import { commitCases } from './contract-commits.js';
 import { concurrencyCases } from './contract-concurrency.js';
 import { recordCases } from './contract-records.js';
+import { scanCases } from './contract-scan.js';
 import type { ContractTools, StoreFactory } from './contract-tools.js';
 
 /** Options of {@link storeContract}. */
@@ -29,8 +30,8 @@ export function toolsFrom(options: StoreContractOptions): ContractTools {
 /**
  * The store conformance suite: every store factorkit ships passes it, and a store of your own
  * proves itself with it. It checks each op's semantics and refusals, expiry to the millisecond
- * against the caller's clock, all-or-nothing commits, same-step reads, and single use and attempt
- * limits under concurrency. Call it in a test file; `makeStore` gives a fresh, empty store per test.
+ * against the caller's clock, all-or-nothing commits, same-step reads, single use and attempt
+ * limits under concurrency, and the optional `scan` (skipped for a store without it). Call it in a test file; `makeStore` gives a fresh, empty store per test.
  *
  * @example
  * import * as vitest from 'vitest';
@@ -47,5 +48,6 @@ export function storeContract(
     recordCases(tools, makeStore);
     commitCases(tools, makeStore);
     concurrencyCases(tools, makeStore);
+    scanCases(tools, makeStore);
   });
 }

@@ -1,5 +1,6 @@
 import { planCommit } from '../store/apply-ops.js';
 import type { CommitResult, Store, StoredRecord, StoreOp } from '../store/store.js';
+import { scanAll } from './contract-scan.js';
 import { type ContractTools, type StoreFactory, T0 } from './contract-tools.js';
 import {
   type FastCheckApi,
@@ -111,6 +112,16 @@ async function replay(store: Store, steps: Step[], expect: ContractTools['expect
   const keys = KEY_NAMES.map(keyOf);
   const final = await store.getMany(keys, now);
   narrow('final state', final, (reference) => keys.map((key) => reference.live(key, now)));
+  if (store.scan) {
+    // The scan finds every key the reference holds live, and any other key of this run is dead.
+    const scanned = (await scanAll(store, 100, now)).filter((key) => key.startsWith(`${tag}:`));
+    const live = keys.filter((key) => candidates[0]!.live(key, now) !== null);
+    for (const key of live) expect(scanned, `scan misses ${key}`).toContain(key);
+    const extra = scanned.filter((key) => !live.includes(key));
+    expect(await store.getMany(extra, now), 'scan gave keys of records that are live').toEqual(
+      extra.map(() => null),
+    );
+  }
 }
 
 /** Equal as JSON, whatever the order of object keys. */
@@ -134,7 +145,8 @@ function sorted(value: unknown): unknown {
  * The differential property test: fast-check generates random histories of commits and reads
  * (every op with its options, a moving fake clock, expiries, concurrent commits) and each must give
  * exactly what the reference semantics (`planCommit`) give, concurrent commits the results of one
- * of their serial orders. Example tests check what we thought of; this checks the rest. Call it in
+ * of their serial orders; a store with `scan` must then list every key the reference holds live.
+ * Example tests check what we thought of; this checks the rest. Call it in
  * a test file; each history runs under its own key tag in one store.
  *
  * @example

@@ -7,6 +7,7 @@ import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { testKey } from '../helpers/harness.js';
 import { previousStepCode } from '../helpers/servers.js';
 import { hasChromium, launchChromium } from './chromium.js';
 import { button, dialog } from './elements/flows.js';
@@ -34,7 +35,7 @@ it.skipIf(!hasChromium)(
       issuer: 'CloudFon CX',
       store: new MemoryStore(),
       mailer: new MemoryMailer(),
-      keys: 'e'.repeat(64),
+      keys: testKey('e'),
       authorize: (actor) => actor.roles?.includes('admin') === true,
     });
     const app = createExampleApp({ tf });

@@ -8,7 +8,7 @@ import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { simpleWebauthn } from '../../src/methods/webauthn/simple-webauthn.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
-import { fakeClock } from '../helpers/harness.js';
+import { fakeClock, testKey } from '../helpers/harness.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
 import { button, dialog, methodRow, saveNewCodes } from './elements/flows.js';
 import { expectAccessible } from './elements/support.js';
@@ -66,7 +66,7 @@ async function startExample(options: Pick<TwoFactorOptions, 'webauthn'>) {
     issuer: 'CloudFon CX',
     store: new MemoryStore(),
     mailer: new MemoryMailer(),
-    keys: 'c'.repeat(64),
+    keys: testKey('c'),
     now: clock.now,
     policyCacheMs: 0,
     webauthn: { library: simpleWebauthn, ...options.webauthn },

@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { CliIo } from '../../src/cli/command.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { keyTable } from '../../src/cli/key-table.js';
 import { maskPassword, openStore } from '../../src/cli/open-store.js';
+import { createProgress } from '../../src/cli/progress.js';
 import { Keyring } from '../../src/core/keyring.js';
 import { keysFromEnv } from '../../src/core/keys-from-env.js';
+import { enrollTotp, makeTwoFactor, testKey } from '../helpers/harness.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'factorkit-cli-'));
@@ -135,5 +139,108 @@ describe('--store URLs', () => {
 
   it('a Redis Cluster URL needs host:port pairs', async () => {
     await expect(openStore('redis-cluster://h1:1,h2')).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+});
+
+describe('npx factorkit keys and rekey', () => {
+  const A = testKey('cli A');
+  const B = testKey('cli B');
+
+  async function storeUnderA(name: string) {
+    const path = join(dir, `${name}.db`);
+    const opened = await openStore(`sqlite:${path}`, { create: true });
+    const h = makeTwoFactor(opened.store, { keys: A });
+    for (const userId of ['ana', 'ben', 'cy']) await enrollTotp(h, userId);
+    await opened.close();
+    return `sqlite:${path}`;
+  }
+
+  it('keys counts records per key id; --check exits 4 until rekey has moved them; rekey prints lines off a terminal', async () => {
+    const store = await storeUnderA('rotate');
+    const env = { FACTORKIT_KEY: B, FACTORKIT_OLD_KEYS: A };
+    const before = await runCli(['keys', '--store', store], { env });
+    expect(before.code).toBe(EXIT.ok);
+    expect(before.stdout).toMatch(/older\s+6\s+6\s+backup-codes 3, totp 3/);
+    expect(before.stdout).toContain('run `npx factorkit rekey`');
+    expect((await runCli(['keys', '--store', store, '--check'], { env })).code).toBe(EXIT.check);
+    const rekey = await runCli(['rekey', '--store', store, '--page-size', '2'], { env });
+    expect(rekey.code).toBe(EXIT.ok);
+    expect(rekey.stdout).toContain('Rewritten under key');
+    expect(rekey.stdout).toContain('6 records');
+    expect(rekey.stderr).toMatch(/6 records in 0:0\d/);
+    expect(rekey.stderr).not.toContain('\r');
+    const after = await runCli(['keys', '--store', store, '--check', '--json'], { env });
+    expect(after.code).toBe(EXIT.ok);
+    const inventory = JSON.parse(after.stdout) as { keys: Array<{ status: string; lasting: number }> };
+    expect(inventory.keys.find((key) => key.status === 'older')?.lasting).toBe(0);
+    // Secrets never printed: neither key, in any output.
+    for (const output of [before, rekey, after]) {
+      expect(output.stdout + output.stderr).not.toContain(A);
+      expect(output.stdout + output.stderr).not.toContain(B);
+    }
+  });
+
+  it('rekey stopped by Ctrl-C exits 130 and says how to go on; the next run finishes', async () => {
+    const store = await storeUnderA('stopped');
+    const env = { FACTORKIT_KEY: B, FACTORKIT_OLD_KEYS: A };
+    const stop = new AbortController();
+    stop.abort();
+    const stopped = await runCli(['rekey', '--store', store], { env, signal: stop.signal });
+    expect(stopped.code).toBe(EXIT.interrupted);
+    expect(stopped.stderr).toContain('run the same command again');
+    const done = await runCli(['rekey', '--store', store], { env });
+    expect(done.code).toBe(EXIT.ok);
+    expect(done.stdout).toContain('No record needs the older keys');
+  });
+
+  it('without FACTORKIT_KEY, with a weak one or without --store: exit 3, 3 and 2, saying what to do', async () => {
+    const store = await storeUnderA('config');
+    const unset = await runCli(['rekey', '--store', store]);
+    expect(unset).toMatchObject({
+      code: EXIT.config,
+      stderr: expect.stringMatching(/FACTORKIT_KEY is not set/),
+    });
+    const weak = await runCli(['keys', '--store', store], { env: { FACTORKIT_KEY: 'z'.repeat(64) } });
+    expect(weak).toMatchObject({ code: EXIT.config, stderr: expect.stringMatching(/npx factorkit keygen/) });
+    expect((await runCli(['keys'], { env: { FACTORKIT_KEY: B } })).code).toBe(EXIT.usage);
+    expect(
+      (await runCli(['keys', '--store', `sqlite:${join(dir, 'none.db')}`], { env: { FACTORKIT_KEY: B } }))
+        .code,
+    ).toBe(EXIT.config);
+  });
+
+  it('the progress bar redraws in place on a terminal, with the rate and the time left', () => {
+    let clock = 0;
+    let err = '';
+    const io = {
+      err: (text: string) => {
+        err += text;
+      },
+      tty: { columns: 100 },
+    } as unknown as CliIo;
+    const progress = createProgress(io, { total: 1000, unit: 'records', now: () => clock });
+    clock = 2000;
+    progress.tick(500);
+    expect(err.startsWith('\r\x1b[K')).toBe(true);
+    expect(err).toMatch(/\[#+-+\] {2}50% 500\/1,000 records, 250 records\/s ETA 0:02$/);
+    clock = 4000;
+    progress.tick(500);
+    progress.end();
+    expect(err).toContain('100% 1,000/1,000');
+    expect(err.endsWith('\n1,000 records in 0:04 (250 records/s)\n')).toBe(true);
+  });
+});
+
+describe('npx factorkit keys: what no key holds', () => {
+  it('the table says which records are under no key (imported bcrypt hashes), apart from the key ids', () => {
+    const inventory = {
+      current: 'AAAAAAAA',
+      keys: [{ keyId: 'AAAAAAAA', status: 'current' as const, records: 2, kinds: { totp: 2 }, lasting: 2 }],
+      unkeyed: { 'backup-codes-bcrypt': 1 },
+    };
+    expect(keyTable(inventory)).toMatch(
+      /AAAAAAAA\s+current\s+2\s+2\s+totp 2\n\nUnder no key: backup-codes-bcrypt 1 records/,
+    );
+    expect(keyTable({ ...inventory, unkeyed: {} })).not.toContain('Under no key');
   });
 });

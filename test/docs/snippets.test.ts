@@ -33,8 +33,14 @@ describe('documentation', () => {
     expect(all.length).toBeGreaterThan(10);
     for (const { name, code } of all) writeFileSync(join(out, `${name}.ts`), `${code}\nexport {};\n`);
     // Files the snippets import as their neighbours.
-    const neighbours = readFileSync(join(root, 'examples/custom-store/map-store.ts'), 'utf8');
-    writeFileSync(join(out, 'map-store.ts'), neighbours);
+    for (const file of [
+      'custom-store/map-store.ts',
+      'custom-method/hotp-codes.ts',
+      'custom-method/hotp-token.ts',
+      'custom-method/hotp-token-setup.ts',
+    ]) {
+      writeFileSync(join(out, file.split('/')[1]!), readFileSync(join(root, 'examples', file), 'utf8'));
+    }
     writeFileSync(
       join(out, 'tsconfig.json'),
       JSON.stringify({

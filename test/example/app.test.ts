@@ -5,6 +5,7 @@ import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import type { Store } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { testKey } from '../helpers/harness.js';
 import { TestClient } from '../http/support/client.js';
 import { storeWithOutage } from '../http/support/store-outage.js';
 
@@ -22,7 +23,7 @@ async function startExample(options: { required?: boolean; store?: Store; env?: 
     issuer: 'CloudFon CX',
     store: options.store ?? new MemoryStore(),
     mailer: new MemoryMailer(),
-    keys: 'd'.repeat(64),
+    keys: testKey('d'),
     policyCacheMs: 0,
     policy: { required: options.required ?? false },
     authorize: (actor) => actor.roles?.includes('admin') === true,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { enrollEmail, enrollTotp, MINUTE, makeTwoFactor, startChallenge } from '../helpers/harness.js';
+import {
+  enrollEmail,
+  enrollTotp,
+  MINUTE,
+  makeTwoFactor,
+  startChallenge,
+  testKey,
+} from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 
 for (const target of storesUnderTest()) {
@@ -110,6 +117,8 @@ for (const target of storesUnderTest()) {
     it('a mailer failure is MAIL_FAILED and the unsent code is void', async () => {
       const h = makeTwoFactor(await target.make());
       await enrollEmail(h, 'agent', 'a@example.com');
+      // The "method added" notice goes out in the background: it must not reach the failing mailer below.
+      await h.tf.notices.settled();
       const { challengeId } = await startChallenge(h, 'agent');
       let captured = '';
       const original = h.mailer.send.bind(h.mailer);
@@ -138,7 +147,7 @@ describe('EmailCodeIssuer codes', () => {
     const issuer = new EmailCodeIssuer({
       store: new MemoryStore(),
       mailer: new MemoryMailer(),
-      keys: 'a'.repeat(64),
+      keys: testKey('a'),
       issuer: 'X',
     });
     const firstDigits = new Array(10).fill(0);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { FactorkitError } from '../../src/core/errors.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
-import { enrollEmail, enrollTotp, MINUTE, makeTwoFactor, startChallenge } from '../helpers/harness.js';
+import {
+  enrollEmail,
+  enrollTotp,
+  MINUTE,
+  makeTwoFactor,
+  startChallenge,
+  testKey,
+} from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 
 for (const target of storesUnderTest()) {
@@ -167,9 +174,9 @@ describe('secrets at rest', () => {
 
   it('rotating keys keeps existing users working', async () => {
     const store = new MemoryStore();
-    const old = makeTwoFactor(store, { keys: 'a'.repeat(64) });
+    const old = makeTwoFactor(store, { keys: testKey('a') });
     const { secret, backupCodes } = await enrollTotp(old, 'u');
-    const rotated = makeTwoFactor(store, { keys: { current: 'b'.repeat(64), previous: 'a'.repeat(64) } });
+    const rotated = makeTwoFactor(store, { keys: { current: testKey('b'), previous: testKey('a') } });
     rotated.clock.set(old.clock.now());
     const challenge = await startChallenge(rotated, 'u');
     expect(

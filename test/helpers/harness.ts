@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createTwoFactor, type TwoFactorOptions } from '../../src/app/create-two-factor.js';
 import type { TwoFactorEvent } from '../../src/core/events.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
@@ -5,7 +6,11 @@ import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { simpleWebauthn } from '../../src/methods/webauthn/simple-webauthn.js';
 import type { Store } from '../../src/store/store.js';
 
-export const KEY = 'a'.repeat(64);
+/** A fixed application key for a test, random-looking (the keyring refuses patterns), one per label. */
+export const testKey = (label: string): string =>
+  createHash('sha256').update(`factorkit test key ${label}`).digest('hex');
+
+export const KEY = testKey('a');
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
 

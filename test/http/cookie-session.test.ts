@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { twoFactorApp } from '../../src/adapters/hono.js';
 import type { TwoFactor } from '../../src/app/create-two-factor.js';
+import { Keyring } from '../../src/core/keyring.js';
 import type { SessionState } from '../../src/http/session.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
-import { enrollTotp, type Harness, KEY, makeTwoFactor } from '../helpers/harness.js';
+import { enrollTotp, type Harness, KEY, makeTwoFactor, testKey } from '../helpers/harness.js';
 
 /** A Hono host with the built-in session, driven by app.fetch with a cookie jar of one cookie. */
 function host(h: Harness, options: Parameters<typeof twoFactorApp>[1] = {}) {
@@ -128,15 +129,45 @@ describe('the built-in cookie session (factorkit/hono)', () => {
     const h = makeTwoFactor(store);
     const ana = await enrollTotp(h, 'ana');
     const b = await signIn(h, host(h).app, 'ana', ana.secret);
-    const stranger = makeTwoFactor(store, { keys: 'b'.repeat(64) });
+    const stranger = makeTwoFactor(store, { keys: testKey('b') });
     const elsewhere = browser(host(stranger).app);
     elsewhere.jar.cookie = b.jar.cookie;
     expect((await elsewhere.call('GET', '/app')).status).toBe(401);
-    const rotated = makeTwoFactor(store, { keys: { current: 'b'.repeat(64), old: KEY } });
+    const rotated = makeTwoFactor(store, { keys: { current: testKey('b'), old: KEY } });
     rotated.clock.set(h.clock.now());
     const after = browser(host(rotated).app);
     after.jar.cookie = b.jar.cookie;
     expect(await after.call('GET', '/app')).toEqual({ status: 200, json: { id: 'ana' } });
+  });
+
+  it('a key rotation signs no one out: a cookie of the old key opens, goes back sealed under the new key, and opens once the old key is removed (issue 19 item 1)', async () => {
+    const store = new MemoryStore();
+    const h = makeTwoFactor(store);
+    const ana = await enrollTotp(h, 'ana');
+    const b = await signIn(h, host(h).app, 'ana', ana.secret);
+    const before = b.jar.cookie!;
+    const newKeyId = new Keyring(testKey('b')).currentId;
+    expect(Keyring.keyIdOf(before)).not.toBe(newKeyId);
+    const rotated = makeTwoFactor(store, { keys: { current: testKey('b'), old: KEY } });
+    rotated.clock.set(h.clock.now());
+    const during = browser(host(rotated).app);
+    during.jar.cookie = before;
+    expect(await during.call('GET', '/app')).toEqual({ status: 200, json: { id: 'ana' } });
+    expect(during.jar.lines).toHaveLength(1);
+    expect(Keyring.keyIdOf(during.jar.cookie!)).toBe(newKeyId);
+    // Sealed under the current key already: the next request sets no cookie.
+    expect((await during.call('GET', '/app')).status).toBe(200);
+    expect(during.jar.lines).toHaveLength(0);
+    // The old key removed: the re-sealed cookie is still signed in; one never brought back is not.
+    const done = makeTwoFactor(store, { keys: testKey('b') });
+    done.clock.set(h.clock.now());
+    const { app } = host(done);
+    const after = browser(app);
+    after.jar.cookie = during.jar.cookie;
+    expect(await after.call('GET', '/app')).toEqual({ status: 200, json: { id: 'ana' } });
+    const stale = browser(app);
+    stale.jar.cookie = before;
+    expect((await stale.call('GET', '/app')).status).toBe(401);
   });
 
   it('stateOf reads a web-standard Request or its Headers (a Next.js proxy, a server component)', async () => {

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { TwoFactor } from '../../src/app/create-two-factor.js';
 import { FactorkitError } from '../../src/core/errors.js';
+import { Keyring } from '../../src/core/keyring.js';
 import { importUser } from '../../src/import/import-user.js';
 import type { ImportedUser } from '../../src/import/imported-user.js';
+import { sealContext } from '../../src/methods/backup-codes/backup-code-record.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
-import { makeTwoFactor } from '../helpers/harness.js';
+import { KEY, makeTwoFactor, testKey } from '../helpers/harness.js';
 import { foreignKey, ORIGIN, RP_ID } from './support.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const key = foreignKey('aGFuZGxl').record;
 const totp = { secret: SECRET };
+const otherKeySealed = new Keyring(testKey('another app')).seal('k7pq-3mzx-9ahd-2wfr', sealContext('u'));
+const otherUserSealed = new Keyring(KEY).seal('k7pq-3mzx-9ahd-2wfr', sealContext('someone else'));
 
 /** Each field's bad values, and the field the error must name. */
 const cases: Array<[string, unknown, string]> = [
@@ -56,6 +60,22 @@ const cases: Array<[string, unknown, string]> = [
     'bcrypt of cost 15',
     { userId: 'u', totp, backupCodes: { bcrypt: [`$2b$15$${'a'.repeat(53)}`] } },
     'backupCodes.bcrypt.0',
+  ],
+  [
+    'sealed codes that are not sealed values',
+    { userId: 'u', totp, backupCodes: { sealed: ['v1.abc'] } },
+    'backupCodes.sealed.0',
+  ],
+  [
+    // Sealed with another key, and with this key for another user: neither opens for u here.
+    'sealed codes that do not open for this user with these keys',
+    { userId: 'u', totp, backupCodes: { sealed: [otherKeySealed] } },
+    'backupCodes.sealed.0',
+  ],
+  [
+    'sealed codes of another user',
+    { userId: 'u', totp, backupCodes: { sealed: [otherUserSealed] } },
+    'backupCodes.sealed.0',
   ],
   [
     'keyed hashes of a key not held',

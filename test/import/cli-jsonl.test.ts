@@ -133,6 +133,17 @@ describe('npx factorkit export', () => {
       env: ENV,
     });
     expect(again.code).toBe(EXIT.usage);
+    // Without --users the store lists its users itself (Store.scan).
+    const all = join(dir, 'exported-all.jsonl');
+    const scanned = await runCli(['export', '--store', `sqlite:${source}`, '--out', all], { env: ENV });
+    expect(scanned.code).toBe(EXIT.ok);
+    expect(scanned.stderr).toContain('exported: 3 users');
+    const lines = readFileSync(all, 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { userId: string }).userId).sort()).toEqual([
+      'user-0',
+      'user-1',
+      'user-2',
+    ]);
 
     const dest = join(dir, 'export-dest.db');
     const imported = await runCli(['import', '--from', 'jsonl', out, '--store', `sqlite:${dest}`], {
@@ -195,14 +206,14 @@ describe('npx factorkit import: progress', () => {
     });
     // Each redraw returns to the line's start and clears it (CR, ESC [K) before the bar.
     expect(tty.stderr).toContain('\r\u001b[K[');
-    expect(tty.stderr).toMatch(/\[#+\] 20\/20 \d+ users\/s ETA 0:00/);
+    expect(tty.stderr).toMatch(/\[#+\] 100% 20\/20 users, [\d,]+ users\/s ETA 0:00/);
     const plain = await runCli(
       ['import', '--from', 'jsonl', path, '--store', `sqlite:${join(dir, 'p2.db')}`],
       {
         env: ENV,
       },
     );
-    expect(plain.stderr).toMatch(/^20\/20 records \(100%\), \d+ users\/s ETA 0:00$/m);
+    expect(plain.stderr).toMatch(/^100% 20\/20 users, [\d,]+ users\/s ETA 0:00$/m);
     expect(plain.stderr).not.toContain('\r');
   });
 });

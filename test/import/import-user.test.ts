@@ -1,6 +1,7 @@
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { FactorkitError } from '../../src/core/errors.js';
+import { MemorySender } from '../../src/entries/index.js';
 import { importUser } from '../../src/import/import-user.js';
 import { enrollTotp, makeTwoFactor } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
@@ -84,6 +85,22 @@ for (const target of storesUnderTest()) {
       expect(await importUser(h.tf, imported, { replace: true })).toMatchObject({ outcome: 'unchanged' });
     });
 
+    it('replacing a user turns off the methods an import does not carry (text messages): only the imported ones stay', async () => {
+      const sender = new MemorySender();
+      const h = makeTwoFactor(await target.make(), { phone: { sender } });
+      await h.tf.phone.beginSetup('fay', '+442079460958');
+      const texted = sender.lastTo('+442079460958')?.text.match(/\b(\d{6})\b/)?.[1] ?? '';
+      expect((await h.tf.phone.confirmSetup('fay', texted)).ok).toBe(true);
+      expect(
+        await importUser(h.tf, { userId: 'fay', totp: { secret: SECRET } }, { replace: true }),
+      ).toMatchObject({
+        outcome: 'replaced',
+      });
+      expect(await h.tf.status('fay')).toMatchObject({ enabled: true, totp: true, phone: null });
+      const start = await h.tf.login.start('fay');
+      expect(start.status === 'challenge' && start.methods).not.toContain('phone');
+    });
+
     it("keeps an app's own profile (SHA256, 8 digits, 60 s, an epoch) and an 80-bit key, with its replay floor", async () => {
       const h = makeTwoFactor(await target.make());
       const periodMs = 60_000;
@@ -150,10 +167,14 @@ for (const target of storesUnderTest()) {
       expect((await signInWithKey(h, 'gus', authenticator)).ok).toBe(true);
       authenticator.held[0]!.userHandle = Buffer.from('someone-else').toString('base64url');
       expect((await signInWithKey(h, 'gus', authenticator)).ok).toBe(false);
-      // A system that kept no handle (better-auth's passkeys): any handle, the key still proven by its signature.
+      // A system that kept no handle (better-auth's passkeys): the first verified sign-in records the
+      // handle the key shows (the signature proves the key); later sign-ins must show the same.
       const unknown = foreignKey(Buffer.from('random-per-registration').toString('base64url'));
       await importUser(h.tf, { userId: 'hal', securityKeys: [{ ...unknown.record, userHandle: null }] });
       expect((await signInWithKey(h, 'hal', unknown.authenticator)).ok).toBe(true);
+      expect((await signInWithKey(h, 'hal', unknown.authenticator)).ok).toBe(true);
+      unknown.authenticator.held[0]!.userHandle = Buffer.from('someone-else').toString('base64url');
+      expect((await signInWithKey(h, 'hal', unknown.authenticator)).ok).toBe(false);
     });
 
     it('writes a user fully or not at all: a bad second key leaves the user untouched', async () => {

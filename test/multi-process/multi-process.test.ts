@@ -16,10 +16,11 @@ import type { Store } from '../../src/store/store.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
 import { RedisStore } from '../../src/stores/redis/redis-store.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
+import { testKey } from '../helpers/harness.js';
 import { previousStepCode } from '../helpers/servers.js';
 
 const run = promisify(execFile);
-const KEY = 'c'.repeat(64);
+const KEY = testKey('c');
 const redisPort = inject('redisPort');
 const postgresPort = inject('postgresPort');
 const closers: Array<() => Promise<unknown>> = [];

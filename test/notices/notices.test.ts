@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { withRequest } from '../../src/core/request-scope.js';
+import { MemorySender } from '../../src/entries/index.js';
 import type { MailMessage } from '../../src/mail/mailer.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import type { Notice } from '../../src/mail/notice-messages.js';
@@ -49,6 +50,20 @@ for (const target of storesUnderTest().filter((t) => t.name === 'memory' || t.na
         'CloudFon CX: email codes was removed from your account',
         'CloudFon CX: two-factor authentication is off',
       ]);
+    });
+
+    it('a method named by its own module: text-message codes added, then removed', async () => {
+      const sender = new MemorySender();
+      const h = await harness(await target.make(), { phone: { sender } });
+      await enrollTotp(h, 'ana');
+      await h.tf.phone.beginSetup('ana', '+442079460958');
+      const code = sender.lastTo('+442079460958')?.text.match(/\b(\d{6})\b/)?.[1] ?? '';
+      expect((await h.tf.phone.confirmSetup('ana', code)).ok).toBe(true);
+      await h.tf.disable('ana', 'phone');
+      const [added, removed] = (await h.notices('ana')).slice(1);
+      expect(added!.subject).toBe('CloudFon CX: text-message codes was added to your account');
+      expect(added!.text).toContain('Text-message codes was added to the two-factor authentication');
+      expect(removed!.subject).toBe('CloudFon CX: text-message codes was removed from your account');
     });
 
     it('backup codes regenerated, and running low (2 or fewer left)', async () => {

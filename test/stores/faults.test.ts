@@ -8,6 +8,7 @@ import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import type { Store } from '../../src/store/store.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
 import { RedisStore } from '../../src/stores/redis/redis-store.js';
+import { testKey } from '../helpers/harness.js';
 import {
   type PostgresServer,
   previousStepCode,
@@ -66,7 +67,7 @@ async function loginFlowSurvives(tf: TwoFactor, server: { stop(): Promise<void>;
 }
 
 const make = (store: Store) =>
-  createTwoFactor({ issuer: 'CloudFon CX', store, mailer: new MemoryMailer(), keys: 'd'.repeat(64) });
+  createTwoFactor({ issuer: 'CloudFon CX', store, mailer: new MemoryMailer(), keys: testKey('d') });
 
 describe('faults: the server stops in the middle of a login', () => {
   it('Redis (append-only file on): fails closed, then works again, nothing lost', async () => {

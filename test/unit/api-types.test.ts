@@ -37,7 +37,7 @@ describe('public types', () => {
     const handle = (result: VerifyResult) => {
       if (result.ok)
         expectTypeOf(result.method).toEqualTypeOf<
-          'webauthn' | 'totp' | 'email' | 'backup-code' | 'admin-code'
+          'webauthn' | 'totp' | 'email' | 'phone' | 'backup-code' | 'admin-code'
         >();
       else if (result.reason === 'locked') expectTypeOf(result.message).toEqualTypeOf<string>();
       else if (result.reason === 'invalid-code') expectTypeOf(result.attemptsLeft).toEqualTypeOf<number>();

@@ -82,6 +82,46 @@ function imports(file: string): string[] {
 
 const layerOf = (file: string) => relative(src, file).split('/')[0]!;
 
+/** The file an import names, with its `.ts` source path (imports name `.js`). */
+const target = (file: string, spec: string) => resolve(dirname(file), spec).replace(/\.js$/, '.ts');
+
+/** A method folder: a directory of src/methods/ (one per method). */
+const methodsDir = join(src, 'methods');
+const methodFolderOf = (file: string): string | null => {
+  const parts = relative(methodsDir, file).split('/');
+  return parts.length > 1 && !parts[0]!.startsWith('..') ? parts[0]! : null;
+};
+
+/** Every cycle of an import graph, each as the files on it (Tarjan's strongly connected components). */
+function cycles(graph: Map<string, string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, next);
+    low.set(node, next++);
+    stack.push(node);
+    for (const to of graph.get(node) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (stack.includes(to)) low.set(node, Math.min(low.get(node)!, index.get(to)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) found.push(component.sort());
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return found;
+}
+
 describe('architecture', () => {
   const all = files(src).filter((file) => layerOf(file) !== 'types');
 
@@ -156,5 +196,64 @@ describe('architecture', () => {
   it('the check sees imports: a known import of a lower layer is found', () => {
     const http = files(join(src, 'http')).flatMap(imports);
     expect(http.some((spec) => spec.includes('/app/'))).toBe(true);
+  });
+});
+
+describe('methods: one folder each, all the way up', () => {
+  const all = files(src);
+  const relativeImports = (file: string) =>
+    imports(file)
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => target(file, spec));
+
+  it('no import from src/app/ or src/http/ names a method folder: they ask the registry', () => {
+    const violations = all
+      .filter((file) => ['app', 'http'].includes(layerOf(file)))
+      .flatMap((file) =>
+        relativeImports(file)
+          .filter((to) => methodFolderOf(to) !== null)
+          .map((to) => `${relative(src, file)} -> ${relative(src, to)}`),
+      );
+    expect(violations).toEqual([]);
+  });
+
+  it('modules do not import the registry: it is built from them', () => {
+    const registry = ['registry.ts', 'create-registry.ts'].map((name) => join(methodsDir, name));
+    const violations = all
+      .filter((file) => methodFolderOf(file) !== null)
+      .flatMap((file) =>
+        relativeImports(file)
+          .filter((to) => registry.includes(to))
+          .map((to) => `${relative(src, file)} -> ${relative(src, to)}`),
+      );
+    expect(violations).toEqual([]);
+  });
+
+  it('src/methods/ has no import cycle (type imports included)', () => {
+    const graph = new Map(
+      all
+        .filter((file) => file.startsWith(`${methodsDir}/`))
+        .map((file) => [
+          relative(src, file),
+          relativeImports(file)
+            .filter((to) => to.startsWith(`${methodsDir}/`))
+            .map((to) => relative(src, to)),
+        ]),
+    );
+    expect(graph.size).toBeGreaterThan(20);
+    expect(cycles(graph)).toEqual([]);
+  });
+
+  it('the checks see what they look for: a method folder, and a cycle', () => {
+    expect(methodFolderOf(join(methodsDir, 'totp/totp-module.ts'))).toBe('totp');
+    expect(methodFolderOf(join(methodsDir, 'registry.ts'))).toBeNull();
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
+    expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
+    expect(cycles(new Map([['a', ['a']]]))).toEqual([['a']]);
   });
 });

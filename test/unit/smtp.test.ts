@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { SmtpMailer } from '../../src/mail/smtp-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { testKey } from '../helpers/harness.js';
 import { freePort } from '../helpers/servers.js';
 import { type ReceivedMail, startSmtpServer } from '../helpers/smtp-server.js';
 
@@ -25,7 +26,7 @@ describe('SmtpMailer against a real SMTP server on 127.0.0.1', () => {
       issuer: 'CloudFon CX',
       store: new MemoryStore(),
       mailer,
-      keys: 'e'.repeat(64),
+      keys: testKey('e'),
     });
     const sent = await tf.email.beginSetup('agent', 'agent@cloudfon.example');
     expect(sent.ok).toBe(true);
@@ -60,7 +61,7 @@ describe('SmtpMailer against a real SMTP server on 127.0.0.1', () => {
       issuer: 'CloudFon CX',
       store: new MemoryStore(),
       mailer: new SmtpMailer({ transport, from: 'no-reply@cloudfon.example' }),
-      keys: 'e'.repeat(64),
+      keys: testKey('e'),
     });
     await expect(tf.email.beginSetup('agent', 'agent@cloudfon.example')).rejects.toMatchObject({
       code: 'MAIL_FAILED',

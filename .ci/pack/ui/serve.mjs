@@ -17,7 +17,7 @@ const tf = createTwoFactor({
   issuer: 'Pack',
   store: new MemoryStore(),
   mailer: new MemoryMailer(),
-  keys: 'e'.repeat(64),
+  keys: '8971eb57bb181771a9d6d10393571aca6f4a531707e0a00b52f286f65b86660d', // a fixed test key
 });
 const totp = new TotpVerifier();
 const setup = await tf.totp.beginSetup('u', { accountName: 'u@example.com' });

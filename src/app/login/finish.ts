@@ -1,6 +1,6 @@
 import type { Policy } from '../../core/policy/policy-schema.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
-import type { CodeMatch } from '../../methods/method-module.js';
+import type { CodeMatch } from '../../methods/proof.js';
 import type { ProofMethod } from '../../methods/registry.js';
 import type { AttemptVerdict, StepUpBudget } from '../../services/attempt-limiter.js';
 import type { StoreOp } from '../../store/store.js';

@@ -1,38 +1,32 @@
-import type { SendCodeResult } from '../../methods/email/email-delivery.js';
-import type { WebauthnAssertionResponse } from '../../methods/webauthn/webauthn-json.js';
+import type { MethodLoginCalls } from '../../methods/registry.js';
+import type { VerifyResultOf } from '../../methods/verify-result.js';
 import type { Context } from '../context.js';
-import { createSendEmailCode } from './send-email-code.js';
 import { createStart, type LoginStart, type StartOptions } from './start.js';
-import { createVerify, createVerifyWebauthn, type VerifyOptions, type VerifyResult } from './verify.js';
-import { createWebauthnOptions, type WebauthnOptionsResult } from './webauthn-options.js';
+import { createVerify, type LoginProof, type VerifyOptions, type VerifyResult } from './verify.js';
 
-/** The "Input Authentication Code" step. */
-export interface LoginApi {
+/** A method's login call that resolves to a verify result is typed with the facade's method ids. */
+type WithVerifyResult<Calls> = {
+  [K in keyof Calls]: Calls[K] extends (...args: infer A) => Promise<VerifyResultOf>
+    ? (...args: A) => Promise<VerifyResult>
+    : Calls[K];
+};
+
+/** The "Input Authentication Code" step: the facade's own calls, and the methods' (`sendEmailCode`). */
+export type LoginApi = WithVerifyResult<MethodLoginCalls> & {
   /**
    * After the password: whether to ask for a code. `stepUp` always asks (re-verification before a
    * sensitive change), ignoring trusted browsers, and never accepts an admin-issued code.
    */
   start(userId: string, options?: StartOptions): Promise<LoginStart>;
-  /** "Send code by email": a new code for the challenge, voiding the previous one. */
-  sendEmailCode(challengeId: string): Promise<SendCodeResult>;
-  /** "Verify": an app code, the email code, a backup code or (at login) an admin-issued code. */
-  verify(challengeId: string, code: string, options?: VerifyOptions): Promise<VerifyResult>;
-  /** "Use a security key": new options for `navigator.credentials.get()` on an open challenge. */
-  webauthnOptions(challengeId: string): Promise<WebauthnOptionsResult>;
-  /** A security key's response: ends the challenge exactly as a code does. */
-  verifyWebauthn(
-    challengeId: string,
-    response: WebauthnAssertionResponse,
-    options?: VerifyOptions,
-  ): Promise<VerifyResult>;
-}
+  /**
+   * "Verify": a proof on the challenge, ending it on a match. A typed code (`'123456'` or
+   * `{ code }`: an app's, the email's, a backup code or, at login, an admin-issued one), or a
+   * method's own response (`{ method: 'webauthn', response }`).
+   */
+  verify(challengeId: string, proof: LoginProof, options?: VerifyOptions): Promise<VerifyResult>;
+};
 
-export function createLoginApi(ctx: Context): LoginApi {
-  return {
-    start: createStart(ctx),
-    sendEmailCode: createSendEmailCode(ctx),
-    verify: createVerify(ctx),
-    webauthnOptions: createWebauthnOptions(ctx),
-    verifyWebauthn: createVerifyWebauthn(ctx),
-  };
+/** The facade's own login calls; `createTwoFactor` adds the methods' to the same object. */
+export function createLoginApi(ctx: Context): Pick<LoginApi, 'start' | 'verify'> {
+  return { start: createStart(ctx), verify: createVerify(ctx) };
 }

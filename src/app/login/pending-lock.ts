@@ -1,7 +1,7 @@
+import { parseChallengeId } from '../../methods/challenge-id.js';
 import { storeKeys } from '../../store/keys.js';
 import { attemptState } from '../../store/store.js';
 import type { Context } from '../context.js';
-import { parseChallengeId } from './challenge-id.js';
 
 /** A pending login's lock: until when, and the attempts its challenge has left after it. */
 export interface PendingLock {

@@ -3,43 +3,36 @@ import { decideLogin } from '../../core/policy/decide-login.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
 import { randomToken } from '../../core/random.js';
 import { parseInput, userIdSchema } from '../../core/validation.js';
-import type { ChallengeMethod } from '../../methods/registry.js';
-import type { WebauthnRequestOptions } from '../../methods/webauthn/webauthn-json.js';
+import { challengeIdOf, challengeKeyOf } from '../../methods/challenge-id.js';
+import type { MethodDemand } from '../../methods/proof.js';
+import type { ChallengeExtras, ChallengeMethod } from '../../methods/registry.js';
 import { sessionRef } from '../../store/keys.js';
 import type { Context } from '../context.js';
-import { challengeIdOf, challengeKeyOf } from './challenge-id.js';
+import { PHISHING_RESISTANT_FIELD } from './verify.js';
 
 const DAY_MS = 86_400_000;
 /** Challenge records outlive their deadline this long, so a late verify says `expired`, not `unknown-challenge`. */
 const CHALLENGE_GRACE_MS = 3_600_000;
 
-/** What `login.start` decides (a decision, not a success or failure: hence `status`). */
+/**
+ * What `login.start` decides (a decision, not a success or failure: hence `status`). A challenge
+ * carries what its offered methods add (`webauthnOptions`: the options for
+ * `navigator.credentials.get()`, 5 minutes, when security keys are offered).
+ */
 export type LoginStart =
   | { status: 'not-required' }
   | { status: 'setup-required' }
   | { status: 'trusted-device'; deviceId: string }
-  | {
+  | ({
       status: 'challenge';
       challengeId: string;
       methods: ChallengeMethod[];
       expiresAt: number;
-      /** When `webauthn` is offered: the options for `navigator.credentials.get()` (5 minutes). */
-      webauthnOptions?: WebauthnRequestOptions;
-    };
-
-const token = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a key factorkit issued');
-const startOptionsSchema = z
-  .object({
-    deviceToken: z.string().max(256).optional(),
-    stepUp: z.boolean().optional(),
-    session: token.optional(),
-    deviceId: token.optional(),
-  })
-  .optional();
+    } & ChallengeExtras);
 
 /** Options of `login.start`. */
 export interface StartOptions {
-  /** The trusted-browser cookie's token (a login on a trusted browser asks for no code). */
+  /** The trusted-browser cookie's token, if the browser sent one. */
   deviceToken?: string | undefined;
   /** A re-verification of a signed-in user: always asks, never takes an admin-issued code. */
   stepUp?: boolean | undefined;
@@ -55,7 +48,23 @@ export interface StartOptions {
    * it is forgotten), so the password and the cookie cannot buy guesses by opening more sessions.
    */
   deviceId?: string | undefined;
+  /**
+   * Offer and accept only phishing-resistant methods (security keys) on this challenge: a code a
+   * phishing page could relay is refused. A user without one gets a challenge no method can end.
+   */
+  phishingResistant?: boolean | undefined;
 }
+
+const token = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a key factorkit issued');
+const startOptionsSchema = z
+  .object({
+    deviceToken: z.string().max(256).optional(),
+    stepUp: z.boolean().optional(),
+    session: token.optional(),
+    deviceId: token.optional(),
+    phishingResistant: z.boolean().optional(),
+  })
+  .optional();
 
 /** Who counts a step-up's wrong codes, as its challenge id names it (null: the account). */
 function budgetOf(options: z.output<typeof startOptionsSchema>): string | null {
@@ -79,8 +88,12 @@ export function createStart(ctx: Context) {
       device !== null &&
       device.createdAt > policy.devicesTrustedFrom &&
       now < device.createdAt + (days ?? 0) * DAY_MS;
-    const decision = decideLogin(policy, ctx.methods.offered(user), deviceTrusted, {
+    const demand: MethodDemand = { phishingResistant: options.phishingResistant === true };
+    // A user with a factor is always asked, even when none is offered now (turned off by the host,
+    // or not admitted by the demand): 2FA never falls away because a method did.
+    const decision = decideLogin(policy, ctx.methods.offered(user, demand), deviceTrusted, {
       stepUp: options.stepUp ?? false,
+      enrolled: ctx.methods.enabledFactors(user).length > 0,
     });
     if (decision.status === 'trusted-device') return { status: 'trusted-device', deviceId: device!.id };
     if (decision.status !== 'challenge') return decision;
@@ -96,17 +109,17 @@ export function createStart(ctx: Context) {
       deadline: String(deadline),
       attempts: '0',
       lockedUntil: '0',
+      ...(demand.phishingResistant ? { [PHISHING_RESISTANT_FIELD]: '1' } : {}),
     };
     const budget = budgetOf(options);
     const key = challengeKeyOf(userId, nonce, budget);
     await ctx.store.commit([{ type: 'put', key, fields, expiresAt: deadline + CHALLENGE_GRACE_MS }], now);
     await ctx.emit({ type: 'challenge.started', userId, detail: { purpose } });
-    return {
-      ...(added.extras as { webauthnOptions?: WebauthnRequestOptions }),
-      status: 'challenge',
+    return Object.assign(added.extras as ChallengeExtras, {
+      status: 'challenge' as const,
       challengeId: challengeIdOf(userId, nonce, budget),
-      methods: decision.methods,
+      methods: decision.methods as ChallengeMethod[],
       expiresAt: deadline,
-    };
+    });
   };
 }

@@ -1,33 +1,10 @@
 import type { ProofMethod } from '../../methods/registry.js';
+import type { VerifyResultOf } from '../../methods/verify-result.js';
 import { type AttemptVerdict, lockMessage, type StepUpBudget } from '../../services/attempt-limiter.js';
 import type { Context } from '../context.js';
 
 /** What `login.verify` answers: one variant per reason. */
-export type VerifyResult =
-  | {
-      ok: true;
-      userId: string;
-      method: ProofMethod;
-      purpose: 'login' | 'step-up';
-      /**
-       * When the proof was accepted (ms, the facade's clock). Open the session with it
-       * (`sessions.open(userId, { provenAt })`): a change that ended the user's sessions after the
-       * proof, while this request was on its way, ends this session too.
-       */
-      provenAt: number;
-      deviceToken?: string;
-      deviceExpiresAt?: number;
-      deviceId?: string;
-    }
-  | { ok: false; reason: 'invalid-code'; attemptsLeft: number }
-  | { ok: false; reason: 'locked'; retryAt: number; attemptsLeft: number; message: string }
-  | { ok: false; reason: 'challenge-ended' | 'expired' | 'unknown-challenge' }
-  /**
-   * A step-up started with `session`: its budget of wrong codes is spent (or the session is gone).
-   * The session is ended (and a trusted browser that opened it without a second factor forgotten):
-   * sign it out. The account's sign-in is untouched.
-   */
-  | { ok: false; reason: 'session-ended' };
+export type VerifyResult = VerifyResultOf<ProofMethod>;
 
 /** The answer to an attempt refused before any code was evaluated. */
 export function refused(verdict: Extract<AttemptVerdict, { ok: false }>, now: number): VerifyResult {

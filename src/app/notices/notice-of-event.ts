@@ -2,6 +2,7 @@ import type { TwoFactorEvent } from '../../core/events.js';
 import { currentOperation } from '../../core/request-scope.js';
 import type { Notice, NoticeKind } from '../../mail/notice-messages.js';
 import type { MethodContext } from '../../methods/context.js';
+import type { MethodChange } from './method-notices.js';
 
 /** A notice before its address is known. */
 export type DraftNotice = Omit<Notice, 'to'>;
@@ -18,19 +19,21 @@ const draft = (event: TwoFactorEvent, kind: NoticeKind, facts: Partial<DraftNoti
 });
 
 /**
- * The notice an event calls for, if any. Reads the user's records only where the event alone
- * cannot tell (the last factor gone, how many backup codes are left). The failures that end in a
- * lock come after `login.start`, so after the correct password ("someone has your password"); a
- * step-up's are the signed-in user's own.
+ * The notice an event calls for, if any. `changes` says which events add or remove a method (from
+ * the modules). Reads the user's records only where the event alone cannot tell (the last factor
+ * gone, how many backup codes are left). The failures that end in a lock come after `login.start`,
+ * so after the correct password ("someone has your password"); a step-up's are the signed-in
+ * user's own.
  */
-export async function noticeOfEvent(ctx: MethodContext, event: TwoFactorEvent): Promise<DraftNotice | null> {
+export async function noticeOfEvent(
+  ctx: MethodContext,
+  event: TwoFactorEvent,
+  changes: ReadonlyMap<string, MethodChange>,
+): Promise<DraftNotice | null> {
   if (!event.userId) return null;
-  const method = event.method ? { method: event.method } : {};
+  const change = changes.get(event.type);
+  if (change) return methodNotice(ctx, event, change);
   switch (event.type) {
-    case 'webauthn.registered':
-      return draft(event, 'method-added', method);
-    case 'webauthn.removed':
-      return draft(event, 'method-removed', method);
     case 'backup-codes.generated':
       // With a first method the codes come in the same step: that method's notice tells the user.
       return currentOperation() === 'backupCodes.regenerate'
@@ -38,7 +41,7 @@ export async function noticeOfEvent(ctx: MethodContext, event: TwoFactorEvent): 
         : null;
     case 'backup-code.used': {
       const user = await ctx.methods.loadUser(event.userId);
-      const remaining = ctx.methods.status(user).backupCodesRemaining;
+      const remaining = Number(ctx.methods.status(user)['backupCodesRemaining'] ?? 0);
       return remaining <= LOW_BACKUP_CODES
         ? draft(event, 'backup-codes-low', { backupCodesRemaining: remaining })
         : null;
@@ -56,14 +59,24 @@ export async function noticeOfEvent(ctx: MethodContext, event: TwoFactorEvent): 
     case 'challenge.ended':
       return event.detail?.['purpose'] === 'login' ? draft(event, 'suspicious-sign-in') : null;
     default:
-      break;
+      return null;
   }
-  if (event.type.endsWith('.enabled')) return draft(event, 'method-added', method);
-  if (event.type.endsWith('.disabled')) {
-    const user = await ctx.methods.loadUser(event.userId);
-    if (ctx.methods.enabledFactors(user).length === 0) return draft(event, 'two-factor-off', method);
-    // A security key's removal was told when it happened.
-    return event.method === 'webauthn' ? null : draft(event, 'method-removed', method);
+}
+
+/** A method added or removed, or the last factor gone (then only that is told). */
+async function methodNotice(
+  ctx: MethodContext,
+  event: TwoFactorEvent,
+  change: MethodChange,
+): Promise<DraftNotice | null> {
+  const facts = {
+    ...(event.method ? { method: event.method } : {}),
+    ...(change.name ? { methodName: change.name } : {}),
+  };
+  if (change.off) {
+    const user = await ctx.methods.loadUser(event.userId!);
+    if (ctx.methods.enabledFactors(user).length === 0) return draft(event, 'two-factor-off', facts);
   }
-  return null;
+  if (change.added) return draft(event, 'method-added', facts);
+  return change.removed ? draft(event, 'method-removed', facts) : null;
 }

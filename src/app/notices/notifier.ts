@@ -8,10 +8,12 @@ import {
   type NoticeKind,
 } from '../../mail/notice-messages.js';
 import type { MethodContext } from '../../methods/context.js';
-import { userField } from '../../methods/method-module.js';
+import type { MethodModule } from '../../methods/method-module.js';
+import { userField } from '../../methods/user-records.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import type { StoreOp } from '../../store/store.js';
+import { methodChangesOf } from './method-notices.js';
 import { noticeOfEvent } from './notice-of-event.js';
 
 /** Per kind: `false` silences it; a function replaces the email (an SMS, your own template). */
@@ -28,6 +30,8 @@ export interface NotifierOptions {
   perHour: number;
   /** The mailer for the default emails. */
   mailer: Mailer;
+  /** The facade's methods: their events say when one was added or removed. */
+  modules: readonly MethodModule[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -47,6 +51,7 @@ export interface Notifier {
  */
 export function createNotifier(ctx: () => MethodContext, options: NotifierOptions): Notifier {
   const inFlight = new Set<Promise<void>>();
+  const changes = methodChangesOf(options.modules);
   // One notice of a kind per facade call (a lock can arm the challenge's and the account's at once).
   const told = new WeakMap<object, Set<string>>();
   const report = (event: RaisedEvent) => ctx().emit(event);
@@ -78,7 +83,7 @@ export function createNotifier(ctx: () => MethodContext, options: NotifierOption
     seen: { kind?: NoticeKind },
   ): Promise<void> => {
     const c = ctx();
-    const draft = await noticeOfEvent(c, event);
+    const draft = await noticeOfEvent(c, event, changes);
     if (!draft) return;
     seen.kind = draft.kind;
     const handler = options.notify?.[draft.kind];

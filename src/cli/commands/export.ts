@@ -1,9 +1,8 @@
 import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'node:fs';
 import { exportUsers, linesOf } from '../../entries/import.js';
-import { createTwoFactor, keysFromEnv, MemoryMailer } from '../../entries/index.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { openStore } from '../open-store.js';
+import { openTwoFactor, storeFlag } from '../open-two-factor.js';
 import { createProgress } from '../progress.js';
 
 /** The user ids of a file, one per line (blank lines skipped). */
@@ -28,7 +27,7 @@ export const exportCommand: Command = {
     "store's scan, or from --users (one id per line) for a store that cannot list its keys.",
   ].join('\n'),
   flags: {
-    store: { type: 'string', description: 'the factorkit store URL (docs/cli.md)' },
+    ...storeFlag,
     out: { type: 'string', description: 'the file to write (created 0600; an existing file is refused)' },
     users: {
       type: 'string',
@@ -36,8 +35,6 @@ export const exportCommand: Command = {
     },
   },
   async run(flags, _positionals, io) {
-    const storeUrl = flags['store'];
-    if (typeof storeUrl !== 'string') throw new UsageError('--store is required');
     const out = flags['out'];
     if (typeof out !== 'string' && io.tty && process.stdout.isTTY)
       throw new UsageError('the export holds secrets: write it to a file with --out, or pipe it');
@@ -45,18 +42,11 @@ export const exportCommand: Command = {
       throw new UsageError(`${out} exists: the export never overwrites a file`);
     const users = flags['users'];
     if (typeof users === 'string' && !existsSync(users)) throw new UsageError(`no file at ${users}`);
-    const keys = keysFromEnv(io.env);
-    const opened = await openStore(storeUrl);
+    const { tf, close } = await openTwoFactor(flags, io);
     const fd = typeof out === 'string' ? openSync(out, 'wx', 0o600) : null;
     const write = (text: string) => (fd === null ? io.out(text) : writeSync(fd, text));
     try {
-      const tf = createTwoFactor({
-        issuer: 'factorkit export',
-        store: opened.store,
-        mailer: new MemoryMailer(),
-        keys,
-      });
-      const progress = createProgress(io, null);
+      const progress = createProgress(io, { total: null, unit: 'users' });
       let count = 0;
       for await (const user of exportUsers(tf, typeof users === 'string' ? idsOf(users) : undefined)) {
         write(`${JSON.stringify(user)}\n`);
@@ -71,7 +61,7 @@ export const exportCommand: Command = {
       return io.signal.aborted ? EXIT.interrupted : EXIT.ok;
     } finally {
       if (fd !== null) closeSync(fd);
-      await opened.close();
+      await close();
     }
   },
 };

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { createTwoFactor, keysFromEnv, MemoryMailer } from '../../entries/index.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { ImportJournal, type OutcomeCounts } from '../import-journal.js';
 import { runImport } from '../import-run.js';
 import { openSource, SOURCES } from '../import-source.js';
-import { openStore } from '../open-store.js';
+import { openTwoFactor, storeFlag } from '../open-two-factor.js';
 import { createProgress } from '../progress.js';
 
 /** The final report, one line per outcome: what a script reads from stdout. */
@@ -59,7 +58,7 @@ export const importCommand: Command = {
   positionals: '[file]',
   flags: {
     from: { type: 'string', description: `the source: ${SOURCES.join(' | ')}` },
-    store: { type: 'string', description: 'the factorkit store URL (docs/cli.md)' },
+    ...storeFlag,
     'database-url': {
       type: 'string',
       description: "better-auth's database: sqlite:./app.db or postgres://...",
@@ -83,32 +82,30 @@ export const importCommand: Command = {
   },
   async run(flags, positionals, io) {
     const from = flags['from'];
-    const storeUrl = flags['store'];
     if (typeof from !== 'string') throw new UsageError(`--from is required: ${SOURCES.join(', ')}`);
-    if (typeof storeUrl !== 'string') throw new UsageError('--store is required');
     const concurrency = positiveInteger(flags['concurrency'], 'concurrency', 16);
     const storage = flags['backup-codes'];
     if (storage !== undefined && storage !== 'hashed' && storage !== 'viewable')
       throw new UsageError('--backup-codes must be hashed or viewable');
-    const keys = keysFromEnv(io.env);
     const dryRun = flags['dry-run'] === true;
+    const rpId = flags['rp-id'];
+    const origin = flags['origin'];
+    const site = typeof rpId === 'string' || typeof origin === 'string';
+    // Security keys' verifier, only for an import that names a site (the peer may be absent otherwise);
+    // loaded before the source opens, so that a missing peer leaves nothing open.
+    const library = site ? (await import('../../entries/webauthn.js')).simpleWebauthn : undefined;
     const source = await openSource(from, positionals, flags, io.env);
-    const opened = await openStore(storeUrl, { create: !dryRun }).catch(async (error: unknown) => {
+    const { tf, opened, close } = await openTwoFactor(flags, io, {
+      create: !dryRun,
+      facade: {
+        ...(storage ? { policy: { backupCodes: { storage } } } : {}),
+        ...(site ? { webauthn: { rpId, origin, library } as never } : {}),
+      },
+    }).catch(async (error: unknown) => {
       await source.close();
       throw error;
     });
     try {
-      const site = typeof flags['rp-id'] === 'string' || typeof flags['origin'] === 'string';
-      // Security keys' verifier, only for an import that names a site (the peer may be absent otherwise).
-      const library = site ? (await import('../../entries/webauthn.js')).simpleWebauthn : undefined;
-      const tf = createTwoFactor({
-        issuer: 'factorkit import',
-        store: opened.store,
-        mailer: new MemoryMailer(),
-        keys,
-        ...(storage ? { policy: { backupCodes: { storage } } } : {}),
-        ...(site ? { webauthn: { rpId: flags['rp-id'], origin: flags['origin'], library } as never } : {}),
-      });
       const path =
         typeof flags['journal'] === 'string'
           ? flags['journal']
@@ -116,7 +113,7 @@ export const importCommand: Command = {
       const journal = await ImportJournal.open(path, { write: !dryRun, restart: flags['restart'] === true });
       if (journal.resumed > 0)
         io.err(`resuming: ${journal.resumed} records were done by an earlier run (${path})\n`);
-      const progress = createProgress(io, source.total);
+      const progress = createProgress(io, { total: source.total, unit: 'users' });
       progress.tick(journal.resumed);
       const end = await runImport({
         tf,
@@ -128,11 +125,9 @@ export const importCommand: Command = {
         dryRun,
         signal: io.signal,
       });
-      const { seconds, rate } = progress.end();
+      progress.end();
       io.out(report(journal.counts, dryRun));
-      io.err(
-        `${Math.round(rate)} users/s over ${seconds.toFixed(1)} s${dryRun ? '; dry run: nothing was written' : ''}\n`,
-      );
+      if (dryRun) io.err('dry run: nothing was written\n');
       if (end.kind !== 'complete') journal.close(false);
       if (end.kind === 'interrupted') {
         io.err('interrupted: nothing is lost; run the same command again to go on\n');
@@ -146,7 +141,7 @@ export const importCommand: Command = {
       return journal.counts.refused > 0 ? EXIT.failed : EXIT.ok;
     } finally {
       await source.close();
-      await opened.close();
+      await close();
     }
   },
 };

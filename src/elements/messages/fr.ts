@@ -18,6 +18,7 @@ export const fr = {
   codeLabel: 'Code d’authentification',
   verify: 'Vérifier',
   sendEmail: 'Recevoir un code par e-mail',
+  sendText: 'Recevoir un code par SMS',
   emailSent: (a) => `Nous avons envoyé un code à six chiffres à ${a['sentTo']}.`,
   useKey: 'Utiliser une clé de sécurité',
   keyNoAnswer: 'La clé de sécurité n’a pas répondu. Réessayez ou saisissez un code.',
@@ -30,6 +31,9 @@ export const fr = {
   email: 'Authentification par e-mail',
   totp: 'Authentification par application',
   webauthn: 'Clés de sécurité',
+  phone: 'Authentification par SMS',
+  phoneNumber: 'Numéro de téléphone',
+  phoneNote: 'Le SMS est la méthode la plus faible : un numéro peut être transféré sur une autre carte SIM.',
   enabled: 'Activée',
   notSetUp: 'Non configurée',
   setUp: 'Configurer',
@@ -126,6 +130,7 @@ export const fr = {
     return `Veuillez patienter ${seconds} ${plural(seconds, f, 'seconde', 'secondes')} avant de demander un autre code.`;
   },
   'no-email': 'Aucune adresse e-mail n’est configurée pour ce compte.',
+  'no-phone': 'Aucun numéro de téléphone n’est configuré pour ce compte.',
   'no-pending-setup': 'Rien à confirmer : recommencez la configuration.',
   'not-signed-in': 'Veuillez vous connecter.',
   'second-factor-required': 'Saisissez votre code d’authentification pour continuer.',
@@ -145,6 +150,7 @@ export const fr = {
   'too-large': 'La requête est trop volumineuse.',
   'bad-request': 'La requête n’a pas pu être lue.',
   'mail-failed': 'L’e-mail n’a pas pu être envoyé. Veuillez réessayer plus tard.',
+  'delivery-failed': 'Le code n’a pas pu être envoyé. Veuillez réessayer plus tard.',
   'store-unavailable': 'Le service est indisponible. Veuillez réessayer dans un instant.',
   internal: 'Une erreur est survenue. Veuillez réessayer.',
 } satisfies Catalogue & Record<MessageCode | 'key-refused', Text>;

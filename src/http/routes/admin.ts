@@ -41,18 +41,6 @@ export const adminRoutes: Route[] = [
   },
   {
     method: 'POST',
-    path: '/admin/users/:userId/backup-code',
-    guard: 'admin',
-    permission: 'actor',
-    summary: 'A one-time code for an agent: 30 minutes, single use, login only',
-    responses: {
-      200: { description: 'the code, to hand over once', body: bodies.adminCode },
-      409: { description: 'not-enabled: the agent has no method', body: bodies.errorBody },
-    },
-    handle: async (ctx) => json(200, await ctx.tf.admin.issueBackupCode(ctx.actor as Actor, target(ctx))),
-  },
-  {
-    method: 'POST',
     path: '/admin/users/:userId/reset',
     guard: 'admin',
     permission: 'actor',

@@ -3,9 +3,8 @@ import { maybeContextOf } from '../../app/internals.js';
 import { pendingLock } from '../../app/login/pending-lock.js';
 import type { VerifyResult } from '../../app/login/verify-outcomes.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
-import type { WebauthnAssertionResponse } from '../../methods/webauthn/webauthn-json.js';
 import { deviceLabel } from '../../services/trusted-device-store.js';
-import { json, keyRefusalWording, refusal, resultAnswer, retryAfter } from '../answers.js';
+import { json, refusal, resultAnswer, retryAfter } from '../answers.js';
 import { setCookie } from '../cookies.js';
 import * as bodies from '../response-schemas.js';
 import { type SessionState, signedIn } from '../session.js';
@@ -14,7 +13,8 @@ import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const pending = (ctx: RouteContext) => ctx.state as Extract<SessionState, { stage: 'pending' }>;
 
-const verifyOptions = (ctx: RouteContext, body: { rememberDevice?: boolean }) => ({
+/** A login proof's verify options: trust the browser when asked, under its user agent's label. */
+export const verifyOptions = (ctx: RouteContext, body: { rememberDevice?: boolean | undefined }) => ({
   rememberDevice: body.rememberDevice === true,
   deviceLabel: deviceLabel(ctx.req.header('user-agent')),
 });
@@ -24,7 +24,7 @@ const verifyOptions = (ctx: RouteContext, body: { rememberDevice?: boolean }) =>
  * cookie when asked), or the refusal; an ended, expired or unknown challenge sends the user back
  * to the password.
  */
-async function signInAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
+export async function signInAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
   const state = pending(ctx);
   const now = ctx.options.now();
   if (result.ok && result.userId === state.userId && result.purpose === 'login') {
@@ -84,22 +84,6 @@ export const loginRoutes: Route[] = [
   },
   {
     method: 'POST',
-    path: '/login/email',
-    guard: 'pending',
-    summary: 'Sends the login code by email',
-    responses: {
-      200: { description: 'sent', body: bodies.sendCodeResult },
-      409: { description: 'no email method, or the challenge ended', body: bodies.sendCodeResult },
-      429: { description: 'cooldown (Retry-After)', body: bodies.sendCodeResult },
-      502: { description: 'mail-failed: the mailer failed (the code is void)', body: bodies.errorBody },
-    },
-    async handle(ctx) {
-      const result = await ctx.tf.login.sendEmailCode(pending(ctx).challengeId);
-      return resultAnswer(result, ctx.options.now(), 409);
-    },
-  },
-  {
-    method: 'POST',
     path: '/login/verify',
     guard: 'pending',
     body: z.object({ code: z.string().min(1).max(256), rememberDevice: z.boolean().optional() }),
@@ -119,48 +103,6 @@ export const loginRoutes: Route[] = [
       const body = ctx.body as { code: string; rememberDevice?: boolean };
       const result = await ctx.tf.login.verify(pending(ctx).challengeId, body.code, verifyOptions(ctx, body));
       return signInAnswer(ctx, result);
-    },
-  },
-  {
-    method: 'POST',
-    path: '/login/webauthn/options',
-    guard: 'pending',
-    summary: 'A security-key ceremony for the pending login: options for navigator.credentials.get()',
-    responses: {
-      200: { description: 'the request options (5 minutes)', body: bodies.webauthnRequest },
-      404: { description: 'security keys are not configured', body: bodies.errorBody },
-      409: { description: 'no key registered, or the challenge ended', body: bodies.webauthnRequestFailure },
-    },
-    async handle(ctx) {
-      if (!ctx.options.webauthn) return refusal(404, 'not-found');
-      const result = await ctx.tf.login.webauthnOptions(pending(ctx).challengeId);
-      return result.ok ? json(200, result) : json(409, result);
-    },
-  },
-  {
-    method: 'POST',
-    path: '/login/webauthn',
-    guard: 'pending',
-    body: z.object({ response: z.unknown(), rememberDevice: z.boolean().optional() }),
-    summary: "Verifies a security key's response; signs the session in as a code does",
-    responses: {
-      200: { description: 'signed in; Set-Cookie for the trusted browser when asked', body: bodies.verified },
-      401: {
-        description: 'the key was refused (attempts left), or the challenge ended',
-        body: bodies.verifyFailure,
-      },
-      404: { description: 'security keys are not configured', body: bodies.errorBody },
-      429: { description: 'locked (Retry-After)', body: bodies.verifyFailure },
-    },
-    async handle(ctx) {
-      if (!ctx.options.webauthn) return refusal(404, 'not-found');
-      const body = ctx.body as { response: unknown; rememberDevice?: boolean };
-      const result = await ctx.tf.login.verifyWebauthn(
-        pending(ctx).challengeId,
-        body.response as WebauthnAssertionResponse,
-        verifyOptions(ctx, body),
-      );
-      return keyRefusalWording(await signInAnswer(ctx, result));
     },
   },
 ];

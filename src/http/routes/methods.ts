@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { SetupResult } from '../../methods/enable.js';
-import { type FactorId, factorIds } from '../../methods/registry.js';
-import type { RegistrationResult } from '../../methods/webauthn/webauthn-registration.js';
+import type { MethodModule } from '../../methods/method-module.js';
+import type { FactorId } from '../../methods/registry.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { clearCookie } from '../cookies.js';
 import { hasFreshFactor } from '../guards.js';
@@ -11,7 +10,6 @@ import { enterState, keepSession } from '../session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const bound = (ctx: RouteContext) => ctx.state as Exclude<SessionState, { stage: 'pending' }>;
-const codeBody = z.object({ code: z.string().min(1).max(256) });
 
 /** The label the user knows the account by (authenticator app entry, download file). */
 export async function accountNameOf(ctx: RouteContext): Promise<string> {
@@ -36,7 +34,7 @@ export async function stepUpMissing(ctx: RouteContext): Promise<HttpAnswer | nul
  */
 export async function confirmed(
   ctx: RouteContext,
-  result: SetupResult | RegistrationResult,
+  result: { ok: boolean; reason?: string; backupCodes?: string[] | undefined },
 ): Promise<HttpAnswer> {
   const now = ctx.options.now();
   const state = bound(ctx);
@@ -50,101 +48,40 @@ export async function confirmed(
   return resultAnswer(result, now, !result.ok && result.reason === 'invalid-code' ? 401 : 409);
 }
 
-/** Status, setup of each method, and turning one off. */
-export const methodRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/status',
-    guard: 'setup',
-    summary: 'What the signed-in user has enabled',
-    responses: { 200: { description: 'the status', body: bodies.status } },
-    handle: async (ctx) => json(200, await ctx.tf.status(bound(ctx).userId)),
-  },
-  {
-    method: 'POST',
-    path: '/totp/setup',
-    guard: 'setup',
-    summary: 'Starts linking an authenticator app: secret, otpauth URI and QR code',
-    responses: { 200: { description: 'pending until confirmed', body: bodies.totpSetup } },
-    async handle(ctx) {
-      const missing = await stepUpMissing(ctx);
-      if (missing) return missing;
-      const accountName = await accountNameOf(ctx);
-      return json(200, await ctx.tf.totp.beginSetup(bound(ctx).userId, { accountName }));
+/** The schema of `GET /status`: `enabled`, and each method's part. */
+function statusBody(modules: readonly MethodModule[]) {
+  return z.object(Object.assign({ enabled: z.boolean() }, ...modules.map((m) => m.http?.status ?? {})));
+}
+
+/** `GET /status` and `POST /disable`: the methods' own setup routes come from their modules. */
+export function methodRoutes(modules: readonly MethodModule[]): { status: Route; disable: Route } {
+  const factorIds = modules.filter((m) => m.role === 'factor').map((m) => m.id) as [string, ...string[]];
+  return {
+    status: {
+      method: 'GET',
+      path: '/status',
+      guard: 'setup',
+      summary: 'What the signed-in user has enabled',
+      responses: { 200: { description: 'the status', body: statusBody(modules) } },
+      handle: async (ctx) => json(200, await ctx.tf.status(bound(ctx).userId)),
     },
-  },
-  {
-    method: 'POST',
-    path: '/totp/confirm',
-    guard: 'setup',
-    body: codeBody,
-    summary: 'Confirms the app with its first code; the first method returns the backup codes',
-    responses: {
-      200: { description: 'enabled', body: bodies.setupResult },
-      401: { description: 'a wrong code', body: bodies.setupResult },
-      409: { description: 'nothing pending, or it expired', body: bodies.setupResult },
-      429: { description: 'locked (Retry-After)', body: bodies.setupResult },
+    disable: {
+      method: 'POST',
+      path: '/disable',
+      guard: 'stepUp',
+      body: z.object({ method: z.enum(factorIds) }),
+      summary: "Turns a method off (ends every trusted browser and the user's other sessions)",
+      responses: {
+        200: { description: 'off; Set-Cookie clears the trusted-browser cookie', body: bodies.done },
+      },
+      async handle(ctx) {
+        const { method } = ctx.body as { method: FactorId };
+        await ctx.tf.disable(bound(ctx).userId, method);
+        await keepSession(ctx.tf, bound(ctx));
+        return json(200, { ok: true }, [
+          ['Set-Cookie', clearCookie(ctx.options.cookieName, ctx.options.cookieAttributes)],
+        ]);
+      },
     },
-    async handle(ctx) {
-      const missing = await stepUpMissing(ctx);
-      if (missing) return missing;
-      const { code } = ctx.body as { code: string };
-      return confirmed(ctx, await ctx.tf.totp.confirmSetup(bound(ctx).userId, code));
-    },
-  },
-  {
-    method: 'POST',
-    path: '/email/setup',
-    guard: 'setup',
-    body: z.object({ address: z.string().min(3).max(254) }),
-    summary: 'Sends a code to the address to enable email authentication',
-    responses: {
-      200: { description: 'sent', body: bodies.sendCodeResult },
-      429: { description: 'cooldown (Retry-After)', body: bodies.sendCodeResult },
-      502: { description: 'mail-failed: the mailer failed (the code is void)', body: bodies.errorBody },
-    },
-    async handle(ctx) {
-      const missing = await stepUpMissing(ctx);
-      if (missing) return missing;
-      const { address } = ctx.body as { address: string };
-      return resultAnswer(await ctx.tf.email.beginSetup(bound(ctx).userId, address), ctx.options.now(), 409);
-    },
-  },
-  {
-    method: 'POST',
-    path: '/email/confirm',
-    guard: 'setup',
-    body: codeBody,
-    summary: 'Confirms the emailed code; the first method returns the backup codes',
-    responses: {
-      200: { description: 'enabled', body: bodies.setupResult },
-      401: { description: 'a wrong code', body: bodies.setupResult },
-      409: { description: 'nothing pending, or it expired', body: bodies.setupResult },
-      429: { description: 'locked (Retry-After)', body: bodies.setupResult },
-    },
-    async handle(ctx) {
-      const missing = await stepUpMissing(ctx);
-      if (missing) return missing;
-      const { code } = ctx.body as { code: string };
-      return confirmed(ctx, await ctx.tf.email.confirmSetup(bound(ctx).userId, code));
-    },
-  },
-  {
-    method: 'POST',
-    path: '/disable',
-    guard: 'stepUp',
-    body: z.object({ method: z.enum(factorIds) }),
-    summary: "Turns a method off (ends every trusted browser and the user's other sessions)",
-    responses: {
-      200: { description: 'off; Set-Cookie clears the trusted-browser cookie', body: bodies.done },
-    },
-    async handle(ctx) {
-      const { method } = ctx.body as { method: FactorId };
-      await ctx.tf.disable(bound(ctx).userId, method);
-      await keepSession(ctx.tf, bound(ctx));
-      return json(200, { ok: true }, [
-        ['Set-Cookie', clearCookie(ctx.options.cookieName, ctx.options.cookieAttributes)],
-      ]);
-    },
-  },
-];
+  };
+}

@@ -1,11 +1,10 @@
 import { json } from '../answers.js';
 import { openApiDocument } from '../openapi.js';
 import type { Route } from '../types.js';
-import { routes } from './index.js';
 
-/** `GET /openapi.json`: the document of every endpoint, when the host turns it on (`openApi`). */
-export function openApiRoute(prefix: string): Route {
-  const document = openApiDocument(routes, { prefix });
+/** `GET /openapi.json`: the document of every endpoint in `table`, when the host turns it on (`openApi`). */
+export function openApiRoute(table: readonly Route[], prefix: string): Route {
+  const document = openApiDocument(table, { prefix });
   return {
     method: 'GET',
     path: '/openapi.json',

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { VerifyResult } from '../../app/login/verify-outcomes.js';
-import type { WebauthnAssertionResponse } from '../../methods/webauthn/webauthn-json.js';
-import { json, keyRefusalWording, refusal, resultAnswer } from '../answers.js';
+import { json, refusal, resultAnswer } from '../answers.js';
 import * as bodies from '../response-schemas.js';
 import type { SignedInState } from '../session.js';
 import { leaveSession } from '../session-flow.js';
@@ -46,26 +45,6 @@ export const stepUpRoutes: Route[] = [
   },
   {
     method: 'POST',
-    path: '/step-up/email',
-    guard: 'signedIn',
-    summary: 'Sends the step-up code by email',
-    responses: {
-      200: { description: 'sent', body: bodies.sendCodeResult },
-      409: {
-        description: 'no-step-up, no email method, or the challenge ended',
-        body: z.union([...bodies.sendCodeResult.options, bodies.errorBody]),
-      },
-      429: { description: 'cooldown (Retry-After)', body: bodies.sendCodeResult },
-      502: { description: 'mail-failed: the mailer failed (the code is void)', body: bodies.errorBody },
-    },
-    async handle(ctx) {
-      const stepUp = signedIn(ctx).stepUp;
-      if (!stepUp) return refusal(409, 'no-step-up');
-      return resultAnswer(await ctx.tf.login.sendEmailCode(stepUp.challengeId), ctx.options.now(), 409);
-    },
-  },
-  {
-    method: 'POST',
     path: '/step-up/verify',
     guard: 'signedIn',
     body: z.object({ code: z.string().min(1).max(256) }),
@@ -83,56 +62,10 @@ export const stepUpRoutes: Route[] = [
       return stepUpAnswer(ctx, await ctx.tf.login.verify(state.stepUp.challengeId, code));
     },
   },
-  {
-    method: 'POST',
-    path: '/step-up/webauthn/options',
-    guard: 'signedIn',
-    summary: 'A security-key ceremony for the open step-up: options for navigator.credentials.get()',
-    responses: {
-      200: { description: 'the request options (5 minutes)', body: bodies.webauthnRequest },
-      404: { description: 'security keys are not configured', body: bodies.errorBody },
-      409: {
-        description: 'no-step-up, no key, or the challenge ended',
-        body: z.union([bodies.webauthnRequestFailure, bodies.errorBody]),
-      },
-    },
-    async handle(ctx) {
-      if (!ctx.options.webauthn) return refusal(404, 'not-found');
-      const stepUp = signedIn(ctx).stepUp;
-      if (!stepUp) return refusal(409, 'no-step-up');
-      const result = await ctx.tf.login.webauthnOptions(stepUp.challengeId);
-      return result.ok ? json(200, result) : json(409, result);
-    },
-  },
-  {
-    method: 'POST',
-    path: '/step-up/webauthn',
-    guard: 'signedIn',
-    body: z.object({ response: z.unknown() }),
-    summary: "Verifies a security key's response for the step-up: the session has a fresh second factor",
-    responses: {
-      200: { description: 'a fresh second factor', body: bodies.verified },
-      401: { description: 'the key was refused, or the challenge ended', body: bodies.verifyFailure },
-      404: { description: 'security keys are not configured', body: bodies.errorBody },
-      409: { description: 'no-step-up: none was started', body: bodies.errorBody },
-      429: { description: 'locked (Retry-After)', body: bodies.verifyFailure },
-    },
-    async handle(ctx) {
-      if (!ctx.options.webauthn) return refusal(404, 'not-found');
-      const state = signedIn(ctx);
-      if (!state.stepUp) return refusal(409, 'no-step-up');
-      const { response } = ctx.body as { response: unknown };
-      const result = await ctx.tf.login.verifyWebauthn(
-        state.stepUp.challengeId,
-        response as WebauthnAssertionResponse,
-      );
-      return keyRefusalWording(await stepUpAnswer(ctx, result));
-    },
-  },
 ];
 
 /** The answer to a step-up proof: a fresh second factor for this user only, or the refusal. */
-async function stepUpAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
+export async function stepUpAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
   const state = signedIn(ctx);
   const now = ctx.options.now();
   if (result.ok) {

@@ -3,40 +3,18 @@ import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { wholeNumberField } from '../../store/record-fields.js';
 import type { StoreOp } from '../../store/store.js';
+import { BackupCodeVault } from '../backup-codes/backup-code-vault.js';
 import type { MethodContext } from '../context.js';
-import { defineMethod, type UserRecords, userField } from '../method-module.js';
-
-/** Hash context of admin-issued codes. */
-const adminCodeContext = (userId: string) => `admin-code\0${userId}`;
-
-const ADMIN_FIELDS = [
-  userFields.adminCode,
-  userFields.adminKid,
-  userFields.adminBy,
-  userFields.adminAt,
-  userFields.adminUntil,
-];
-
-/**
- * The op that stores a new admin-issued code for `userId` (newest wins: it replaces any older one)
- * and the code to hand over. Only its keyed hash is stored.
- */
-export function issueAdminCodeOp(
-  ctx: MethodContext,
-  userId: string,
-  actorId: string,
-  expiresAt: number,
-): { code: string; op: StoreOp } {
-  const code = ctx.vault.generate()[0]!;
-  const fields = {
-    [userFields.adminCode]: ctx.keyring.hash(ctx.vault.normalize(code)!, adminCodeContext(userId)) as string,
-    [userFields.adminKid]: ctx.keyring.currentId,
-    [userFields.adminBy]: actorId,
-    [userFields.adminAt]: String(ctx.now()),
-    [userFields.adminUntil]: String(expiresAt),
-  };
-  return { code, op: { type: 'merge', key: storeKeys.user(userId), fields, create: true } };
-}
+import { defineMethod } from '../method-module.js';
+import type { CodeAttempt } from '../proof.js';
+import { type UserRecords, userField } from '../user-records.js';
+import {
+  ADMIN_FIELDS,
+  type AdminCodeContext,
+  adminCodeContext,
+  createAdminCodeCalls,
+} from './admin-code-calls.js';
+import { adminCodeRoutes } from './admin-code-routes.js';
 
 /** Whether the user holds an admin-issued code still valid at `now`. */
 function adminCodeLive(user: UserRecords, now: number): boolean {
@@ -48,7 +26,8 @@ function adminCodeLive(user: UserRecords, now: number): boolean {
 /**
  * One-time codes an administrator issues for an agent who lost their factor: 30 minutes, single
  * use, newest wins, accepted at login only (never for step-up) and never offered by name. In
- * `{tag}:user`: the code's keyed hash, key id, issuer, issue time and end (`adminUntil`).
+ * `{tag}:user`: the code's keyed hash, key id, issuer, issue time and end (`adminUntil`). Shaped
+ * like a backup code.
  */
 export const adminCodeModule = defineMethod({
   id: 'admin-code',
@@ -58,11 +37,28 @@ export const adminCodeModule = defineMethod({
   records: {},
   keys: () => [],
   pendingKeys: () => [],
+  services: (ctx: MethodContext) => ({
+    codeFormat: new BackupCodeVault({ keys: ctx.keyring, random: ctx.random, now: ctx.now }),
+  }),
   usable: (ctx: MethodContext, user: UserRecords) => adminCodeLive(user, ctx.now()),
-  matchCode(ctx: MethodContext, { userId, code, purpose, now, user }) {
+  // Its keyed hash cannot be moved to another key (the code is not kept): it lapses in 30 minutes.
+  keyUses: [
+    {
+      kind: 'admin-code',
+      life: 'lapses',
+      records: ['user'],
+      keyIds: (fields, now) => {
+        const keyId = fields[userFields.adminKid];
+        const live =
+          fields[userFields.adminCode] !== undefined && now < Number(fields[userFields.adminUntil] ?? 0);
+        return live && keyId !== undefined ? [keyId] : [];
+      },
+    },
+  ],
+  matchCode(ctx: AdminCodeContext, { userId, code, purpose, now, user }: CodeAttempt) {
     const stored = userField(user, userFields.adminCode);
     if (stored === undefined || purpose !== 'login' || !adminCodeLive(user, now)) return null;
-    const canonical = ctx.vault.normalize(code);
+    const canonical = ctx.codeFormat.normalize(code);
     if (canonical === null) return null;
     const hash = ctx.keyring.hash(canonical, adminCodeContext(userId), userField(user, userFields.adminKid));
     if (hash === null || !safeEqual(hash, stored)) return null;
@@ -74,6 +70,9 @@ export const adminCodeModule = defineMethod({
       match: { [userFields.adminCode]: hash },
       unset: ADMIN_FIELDS,
     };
-    return { kind: 'match', method: 'admin-code', ops: [op] };
+    return { kind: 'match', method: 'admin-code', ops: [op] } as const;
   },
+  admin: { actions: { issueBackupCode: 'issue-backup-code' }, create: createAdminCodeCalls },
+  events: ['admin.backup-code-issued'],
+  http: { routes: adminCodeRoutes },
 });

@@ -2,20 +2,29 @@ import { Keyring, type KeysInput } from '../../core/keyring.js';
 import { type RandomSource, secureRandom } from '../../core/random.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Fields, StoreOp } from '../../store/store.js';
+import {
+  codeEntries,
+  FIELD_PREFIX,
+  hashContext,
+  isHashNamed,
+  openCode,
+  provesCode,
+  sealedCode,
+} from './backup-code-record.js';
 import { findBcryptCode } from './bcrypt-check.js';
 import {
-  BCRYPT_PREFIX,
+  bcryptEntries,
   type CodeForm,
   FORM_FIELD,
   foreignCanonical,
   formOf,
   PEPPER_FIELD,
+  pepperOf,
 } from './foreign-codes.js';
 
 /** Crockford's base32 alphabet: no i, l, o, u; typed o/i/l read as 0/1. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const CODE_CHARS = 16; // 80 bits
-const FIELD_PREFIX = 'c:';
 
 /** How backup codes are kept: hashed (default, counts only) or sealed (viewable again). */
 export type BackupCodeStorage = 'hashed' | 'viewable';
@@ -29,10 +38,12 @@ export interface BackupCodeView {
 }
 
 /**
- * Ten single-use recovery codes of 80 bits each (`k7pq-3mzx-9ahd-2wfr`), kept as one record whose
- * fields are the codes' keyed hashes. Redeeming removes one field in one atomic step; generating
- * replaces the whole record, so every older code dies at once. A code costs one HMAC to check,
- * whatever the number of codes.
+ * Ten single-use recovery codes of 80 bits each (`k7pq-3mzx-9ahd-2wfr`), kept as one record with a
+ * sealed field per code (`backup-code-record.ts`: the code, or only its digest). Redeeming removes
+ * one field in one atomic step; generating replaces the whole record, so every older code dies at
+ * once. Checking a code opens at most ten seals (microseconds); the seals are what a key rotation
+ * can move to a new key. Codes another system issued (`factorkit/import`) keep their own shape
+ * and matching (`foreign-codes.ts`).
  */
 export class BackupCodeVault {
   /** Codes per generation (the help page: 10). */
@@ -68,124 +79,94 @@ export class BackupCodeVault {
 
   /** The op that stores `codes` for a user, replacing (voiding) every older code. */
   storeOp(userId: string, codes: string[], storage: BackupCodeStorage): StoreOp {
-    const fields: Fields = {
-      kid: this.keyring.currentId,
-      total: String(codes.length),
-      generatedAt: String(this.now()),
-    };
-    for (const code of codes) {
-      const canonical = this.normalize(code) as string;
-      fields[FIELD_PREFIX + this.hashOf(userId, canonical)] =
-        storage === 'viewable' ? this.keyring.seal(code, sealContext(userId)) : '1';
-    }
+    return this.sealedSetOp(userId, codes, storage, {
+      form: null,
+      total: codes.length,
+      generatedAt: this.now(),
+    });
+  }
+
+  /**
+   * The op that stores a set of codes sealed one per field, as `storeOp` does: factorkit's own
+   * (`form` null) or codes another system issued in clear, matched as `form` says.
+   */
+  sealedSetOp(
+    userId: string,
+    codes: readonly string[],
+    storage: BackupCodeStorage,
+    set: { form: Exclude<CodeForm, 'bcrypt'> | null; total: number; generatedAt: number },
+  ): StoreOp {
+    const fields: Fields = { storage, total: String(set.total), generatedAt: String(set.generatedAt) };
+    if (set.form) fields[FORM_FIELD] = set.form;
+    const canonicalOf = this.canonicalizer(set.form);
+    codes.forEach((code, i) => {
+      const canonical = canonicalOf(code) as string;
+      fields[`${FIELD_PREFIX}${i + 1}`] = sealedCode(
+        this.keyring,
+        userId,
+        code,
+        canonical,
+        storage === 'viewable',
+      );
+    });
     return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
   }
 
   /**
    * The op that redeems one code (fails when it is not an unused code of this user), or null for
-   * junk input. Codes imported in clear match as their record's form says (`foreign-codes.ts`).
+   * junk input. Codes imported in clear match as their record's form says (`foreign-codes.ts`);
+   * bcrypt-hashed ones are {@link redeemHashedOp}'s.
    */
   redeemOp(userId: string, input: unknown, record: Fields | null): StoreOp | null {
     const form = formOf(record);
     if (!record || form === 'bcrypt') return null;
-    const canonical = form === null ? this.normalize(input) : foreignCanonical(input, form);
+    const canonicalOf = this.canonicalizer(form);
+    const canonical = canonicalOf(input);
     if (canonical === null) return null;
-    const hash = this.keyring.hash(canonical, hashContext(userId), record['kid']);
-    if (hash === null || record[FIELD_PREFIX + hash] === undefined) return null;
-    return { type: 'takeField', key: storeKeys.backupCodes(userId), field: FIELD_PREFIX + hash };
+    const field = isHashNamed(record)
+      ? this.hashNamedField(userId, canonical, record)
+      : this.sealedField(userId, canonical, record, canonicalOf);
+    return field === null ? null : { type: 'takeField', key: storeKeys.backupCodes(userId), field };
   }
 
   /** {@link redeemOp} for codes imported as bcrypt hashes: the compares run off the login's fast path. */
   async redeemHashedOp(userId: string, input: unknown, record: Fields | null): Promise<StoreOp | null> {
     if (!record || formOf(record) !== 'bcrypt') return null;
     const typed = foreignCanonical(input, 'plain');
-    if (typed === null || typeof input !== 'string') return null;
-    const sealedPepper = record[PEPPER_FIELD];
-    const pepper = sealedPepper === undefined ? '' : this.keyring.open(sealedPepper, pepperContext(userId));
+    // A pepper whose key is gone: no code of the set can be checked (they no longer count either).
+    const pepper = pepperOf(this.keyring, userId, record);
+    if (typed === null || typeof input !== 'string' || pepper === null) return null;
     const field = await findBcryptCode(record, input.trim(), pepper);
     return field === null ? null : { type: 'takeField', key: storeKeys.backupCodes(userId), field };
   }
 
-  /**
-   * The op that stores codes another system issued, replacing any older ones: in clear (factorkit's
-   * own shape is kept as factorkit's; others as `plain` forms), as bcrypt hashes (kept as they are),
-   * or as keyed hashes a factorkit export wrote (`keyId` must be one of this keyring's).
-   */
-  importOp(userId: string, codes: ImportedCodeSet, storage: BackupCodeStorage): StoreOp {
-    const fields: Fields = {
-      kid: this.keyring.currentId,
-      total: String(codes.total),
-      generatedAt: String(codes.generatedAt),
-    };
-    if (codes.kind === 'bcrypt') {
-      fields[FORM_FIELD] = 'bcrypt';
-      codes.hashes.forEach((hash, i) => {
-        fields[BCRYPT_PREFIX + i] = hash;
-      });
-      if (codes.pepper) fields[PEPPER_FIELD] = this.keyring.seal(codes.pepper, pepperContext(userId));
-    } else if (codes.kind === 'keyed') {
-      fields['kid'] = codes.keyId;
-      if (codes.form) fields[FORM_FIELD] = codes.form;
-      for (const hash of codes.hashes) fields[FIELD_PREFIX + hash] = '1';
-    } else {
-      const native = codes.codes.every((code) => this.normalize(code) !== null);
-      const form = native ? null : codes.form;
-      if (form) fields[FORM_FIELD] = form;
-      for (const code of codes.codes) {
-        const canonical = (form ? foreignCanonical(code, form) : this.normalize(code)) as string;
-        fields[FIELD_PREFIX + this.hashOf(userId, canonical)] =
-          storage === 'viewable' ? this.keyring.seal(code, sealContext(userId)) : '1';
-      }
-    }
-    return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
-  }
-
-  /** A record's unused codes as an export writes them: in clear when viewable, else as stored. */
-  exportOf(userId: string, record: Fields | null): ImportedCodeSet | null {
-    if (!record || this.remaining(record) === 0) return null;
-    const total = Number(record['total'] ?? 0);
-    const generatedAt = Number(record['generatedAt'] ?? 0);
-    const form = formOf(record);
-    // Sorted, so an export of the same codes reads the same from every store.
-    const entries = Object.entries(record).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-    if (form === 'bcrypt') {
-      const sealedPepper = record[PEPPER_FIELD];
-      return {
-        kind: 'bcrypt',
-        hashes: entries.filter(([name]) => name.startsWith(BCRYPT_PREFIX)).map(([, hash]) => hash),
-        ...(sealedPepper ? { pepper: this.keyring.open(sealedPepper, pepperContext(userId)) } : {}),
-        total,
-        generatedAt,
-      };
-    }
-    const codes = this.view(userId, record).codes;
-    if (codes) return { kind: 'plain', codes: codes.sort(), form: form ?? 'plain', total, generatedAt };
-    return {
-      kind: 'keyed',
-      keyId: record['kid'] ?? '',
-      hashes: entries.filter(([name]) => name.startsWith(FIELD_PREFIX)).map(([name]) => name.slice(2)),
-      ...(form ? { form } : {}),
-      total,
-      generatedAt,
-    };
-  }
-
-  /** Counts, and in `viewable` storage the unused codes. */
+  /** Counts, and in `viewable` storage the unused codes (those whose key is still configured). */
   view(userId: string, record: Fields | null): BackupCodeView {
     if (!record) return { total: 0, remaining: 0, codes: null };
-    const sealed = Object.entries(record).filter(([name]) => isCodeField(name));
-    const viewable =
-      formOf(record) !== 'bcrypt' && sealed.length > 0 && sealed.every(([, value]) => value !== '1');
-    return {
-      total: Number(record['total'] ?? 0),
-      remaining: sealed.length,
-      codes: viewable ? sealed.map(([, value]) => this.keyring.open(value, sealContext(userId))) : null,
-    };
+    const entries = codeEntries(record);
+    const viewable = isHashNamed(record)
+      ? entries.length > 0 && entries.every(([, value]) => value !== '1')
+      : record['storage'] === 'viewable' && formOf(record) !== 'bcrypt';
+    const codes = viewable
+      ? entries.flatMap(([, value]) => openCode(this.keyring, userId, value) ?? [])
+      : null;
+    return { total: Number(record['total'] ?? 0), remaining: this.remaining(record), codes };
   }
 
-  /** Unused codes left in a record. */
+  /**
+   * Unused codes left in a record that can still be checked: their key is configured (for a
+   * bcrypt set, the key of its pepper; a set without one needs no key).
+   */
   remaining(record: Fields | null): number {
-    return record ? Object.keys(record).filter(isCodeField).length : 0;
+    if (!record) return 0;
+    const entries = codeEntries(record);
+    if (isHashNamed(record)) return this.keyring.has(record['kid']) ? entries.length : 0;
+    if (formOf(record) === 'bcrypt') {
+      const pepper = record[PEPPER_FIELD];
+      const checkable = pepper === undefined || this.keyring.has(Keyring.keyIdOf(pepper));
+      return checkable ? bcryptEntries(record).length : 0;
+    }
+    return entries.filter(([, value]) => this.keyring.has(Keyring.keyIdOf(value))).length;
   }
 
   /** The downloadable text file: issuer, account, date, the codes one per line, and how to use them. */
@@ -205,21 +186,29 @@ export class BackupCodeVault {
     ].join('\n');
   }
 
-  private hashOf(userId: string, canonical: string): string {
-    return this.keyring.hash(canonical, hashContext(userId)) as string;
+  /** A 0.1 record: the field named by the code's HMAC under the record's key, if it is there. */
+  private hashNamedField(userId: string, canonical: string, record: Fields): string | null {
+    const hash = this.keyring.hash(canonical, hashContext(userId), record['kid']);
+    const field = hash === null ? null : FIELD_PREFIX + hash;
+    return field !== null && Object.hasOwn(record, field) ? field : null;
+  }
+
+  /** The field whose sealed value proves the code, if any: each value opened (a removed key's are skipped). */
+  private sealedField(
+    userId: string,
+    canonical: string,
+    record: Fields,
+    canonicalOf: (text: unknown) => string | null,
+  ): string | null {
+    for (const [name, value] of codeEntries(record)) {
+      const opened = openCode(this.keyring, userId, value);
+      if (opened !== null && provesCode(opened, userId, canonical, canonicalOf)) return name;
+    }
+    return null;
+  }
+
+  /** How typed (or viewable) text of a set's form becomes the form its digest covers, or null. */
+  private canonicalizer(form: Exclude<CodeForm, 'bcrypt'> | null): (text: unknown) => string | null {
+    return form === null ? (text) => this.normalize(text) : (text) => foreignCanonical(text, form);
   }
 }
-
-const hashContext = (userId: string) => `backup-code\0${userId}`;
-const sealContext = (userId: string) => `backup-code-sealed\0${userId}`;
-const pepperContext = (userId: string) => `backup-code-pepper\0${userId}`;
-
-/** A field holding one unused code: a keyed hash (`c:`) or an imported bcrypt hash (`b:`). */
-const isCodeField = (name: string) => name.startsWith(FIELD_PREFIX) || name.startsWith(BCRYPT_PREFIX);
-
-/** A set of codes to store as another system (or a factorkit export) had them; `generatedAt` in ms. */
-export type ImportedCodeSet = { total: number; generatedAt: number } & (
-  | { kind: 'plain'; codes: string[]; form: 'plain' | 'plain-nocase' }
-  | { kind: 'bcrypt'; hashes: string[]; pepper?: string }
-  | { kind: 'keyed'; keyId: string; hashes: string[]; form?: Exclude<CodeForm, 'bcrypt'> }
-);

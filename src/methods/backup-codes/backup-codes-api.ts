@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { FactorkitError } from '../../core/errors.js';
+import type { TotpVerifier } from '../../core/otp/totp-verifier.js';
 import { parseInput, storableText, userIdSchema } from '../../core/validation.js';
 import type { StoreOp } from '../../store/store.js';
 import type { MethodContext } from '../context.js';
-import type { BackupCodeView } from './backup-code-vault.js';
+import type { BackupCodeVault, BackupCodeView } from './backup-code-vault.js';
+
+/**
+ * The backup codes' context: the shared one, the vault, and the app's verifier (a code of an app's
+ * length is never read as an imported backup code).
+ */
+export type BackupCodesContext = MethodContext & { vault: BackupCodeVault; totp: TotpVerifier };
 
 /** Backup codes: "View Backup Codes", "Download", "Generate new codes". */
 export interface BackupCodesApi {
@@ -19,7 +26,7 @@ export interface BackupCodesApi {
   toText(codes: string[], options: { accountName: string }): string;
 }
 
-export function createBackupCodesApi(ctx: MethodContext): BackupCodesApi {
+export function createBackupCodesApi(ctx: BackupCodesContext): BackupCodesApi {
   return {
     async regenerate(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.js';
+import { Keyring } from '../../core/keyring.js';
 import { storeKeys } from '../../store/keys.js';
 import type { MethodContext } from '../context.js';
 import type { MethodTransfer } from '../transfer.js';
-import type { ImportedCodeSet } from './backup-code-vault.js';
+import { openCode, sealContext } from './backup-code-record.js';
+import type { BackupCodesContext } from './backup-codes-api.js';
 import {
   BCRYPT_HASH,
   foreignCanonical,
@@ -11,6 +13,7 @@ import {
   MAX_IMPORTED_CODES,
   plainFormOf,
 } from './foreign-codes.js';
+import { exportedCodes, type ImportedCodeSet, importedCodesOp } from './imported-codes.js';
 
 const instant = z.number().int().min(0).max(8.64e15);
 const codeList = z.array(z.string().min(1).max(100)).min(1).max(MAX_IMPORTED_CODES);
@@ -18,8 +21,9 @@ const extra = { total: z.number().int().min(1).max(100).optional(), generatedAt:
 
 /**
  * Backup codes as another system kept them: in clear (a list, or `{ codes }`), hashed with bcrypt
- * (`{ bcrypt, pepper? }`: Devise appends a pepper before hashing), or as the keyed hashes a
- * factorkit export writes (`{ keyed, keyId }`, only into a store with the same keys).
+ * (`{ bcrypt, pepper? }`: Devise appends a pepper before hashing), or as a factorkit export wrote
+ * a `hashed` set (`{ sealed, form? }`, or a 0.1 set's `{ keyed, keyId }`: only into a store with
+ * the same keys).
  */
 export const importedCodesSchema = z.union([
   codeList,
@@ -36,12 +40,29 @@ export const importedCodesSchema = z.union([
     .strict(),
   z
     .object({
+      sealed: z
+        .array(
+          z
+            .string()
+            .max(400)
+            .refine(
+              (value) => Keyring.keyIdOf(value) !== null,
+              'must be a sealed code from factorkit export',
+            ),
+        )
+        .min(1)
+        .max(MAX_IMPORTED_CODES),
+      form: z.enum(['plain', 'plain-nocase']).optional(),
+      ...extra,
+    })
+    .strict(),
+  z
+    .object({
       keyed: z
         .array(z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a keyed hash from factorkit export'))
         .min(1)
         .max(MAX_IMPORTED_CODES),
       keyId: z.string().min(1).max(64),
-      form: z.enum(['plain', 'plain-nocase']).optional(),
       ...extra,
     })
     .strict(),
@@ -50,54 +71,71 @@ export const importedCodesSchema = z.union([
 export type ImportedCodes = z.input<typeof importedCodesSchema>;
 type Parsed = z.output<typeof importedCodesSchema>;
 
+/**
+ * Sealed codes of an export, each opened for this user (so a value that cannot be checked here is
+ * refused now, not at sign-in) and kept as it is, or sealed again when under an older key.
+ */
+function sealedValues(ctx: MethodContext, userId: string, values: string[]): string[] {
+  return values.map((value, i) => {
+    const opened = openCode(ctx.keyring, userId, value);
+    if (opened === null)
+      throw new InvalidInputError(
+        `backupCodes.sealed.${i}`,
+        'does not open for this user with these keys: import with the keys and user ids the export was made with',
+      );
+    return Keyring.keyIdOf(value) === ctx.keyring.currentId
+      ? value
+      : ctx.keyring.seal(opened, sealContext(userId));
+  });
+}
+
+/** Plain codes, checked beyond the schema: their form. @throws `INVALID_INPUT` naming the code. */
+function plainForm(ctx: BackupCodesContext, codes: string[], path: string): 'plain' | 'plain-nocase' {
+  const form = plainFormOf(codes);
+  codes.forEach((code, i) => {
+    if (ctx.vault.normalize(code) !== null) return;
+    const canonical = foreignCanonical(code, form);
+    if (canonical === null)
+      throw new InvalidInputError(
+        `${path}.${i}`,
+        'must be 6 to 64 letters and digits (spaces and dashes aside)',
+      );
+    // A login reads the codes only for what cannot be an app's code.
+    if (looksLikeAppCode(canonical, ctx.totp.digits))
+      throw new InvalidInputError(
+        `${path}.${i}`,
+        `looks like an authenticator app's code (${ctx.totp.digits} digits)`,
+      );
+  });
+  if (new Set(codes).size !== codes.length) throw new InvalidInputError(path, 'has a code twice');
+  return form;
+}
+
 /** The set to store, checked beyond the schema. @throws `INVALID_INPUT` naming `backupCodes`. */
-function codeSet(ctx: MethodContext, value: Parsed, now: number): ImportedCodeSet {
+function codeSet(ctx: BackupCodesContext, userId: string, value: Parsed, now: number): ImportedCodeSet {
   const object = Array.isArray(value) ? { codes: value } : value;
-  const base = { generatedAt: object.generatedAt ?? now };
+  const described = (codes: readonly unknown[]) => ({
+    total: object.total ?? codes.length,
+    generatedAt: object.generatedAt ?? now,
+  });
   if ('bcrypt' in object) {
-    return {
-      kind: 'bcrypt',
-      hashes: object.bcrypt,
-      ...(object.pepper ? { pepper: object.pepper } : {}),
-      total: object.total ?? object.bcrypt.length,
-      ...base,
-    };
+    const pepper = object.pepper ? { pepper: object.pepper } : {};
+    return { kind: 'bcrypt', hashes: object.bcrypt, ...pepper, ...described(object.bcrypt) };
+  }
+  if ('sealed' in object) {
+    const values = sealedValues(ctx, userId, object.sealed);
+    return { kind: 'sealed', values, ...(object.form ? { form: object.form } : {}), ...described(values) };
   }
   if ('keyed' in object) {
-    if (ctx.keyring.hash('', '', object.keyId) === null)
+    if (!ctx.keyring.has(object.keyId))
       throw new InvalidInputError(
         'backupCodes.keyId',
         'names a key this keyring does not hold: import with the keys the export was made with',
       );
-    return {
-      kind: 'keyed',
-      keyId: object.keyId,
-      hashes: object.keyed,
-      ...(object.form ? { form: object.form } : {}),
-      total: object.total ?? object.keyed.length,
-      ...base,
-    };
+    return { kind: 'keyed', keyId: object.keyId, hashes: object.keyed, ...described(object.keyed) };
   }
-  const form = plainFormOf(object.codes);
-  object.codes.forEach((code, i) => {
-    const field = Array.isArray(value) ? `backupCodes.${i}` : `backupCodes.codes.${i}`;
-    if (ctx.vault.normalize(code) !== null) return;
-    const canonical = foreignCanonical(code, form);
-    if (canonical === null)
-      throw new InvalidInputError(field, 'must be 6 to 64 letters and digits (spaces and dashes aside)');
-    // A login reads the codes only for what cannot be an app's code.
-    if (looksLikeAppCode(canonical, ctx.totp.digits))
-      throw new InvalidInputError(
-        field,
-        `looks like an authenticator app's code (${ctx.totp.digits} digits)`,
-      );
-  });
-  if (new Set(object.codes).size !== object.codes.length)
-    throw new InvalidInputError(
-      Array.isArray(value) ? 'backupCodes' : 'backupCodes.codes',
-      'has a code twice',
-    );
-  return { kind: 'plain', codes: object.codes, form, total: object.total ?? object.codes.length, ...base };
+  const form = plainForm(ctx, object.codes, Array.isArray(value) ? 'backupCodes' : 'backupCodes.codes');
+  return { kind: 'plain', codes: object.codes, form, ...described(object.codes) };
 }
 
 /** Backup codes: one record of unused codes, stored as the org policy says (hashed or viewable). */
@@ -108,19 +146,20 @@ export const backupCodesTransfer: MethodTransfer<Parsed> = {
   factor: false,
   clears: [],
   keys: (userId) => [storeKeys.backupCodes(userId)],
-  async write(ctx, userId, value, now) {
-    const set = codeSet(ctx, value, now);
+  async write(ctx: BackupCodesContext, userId, value, now) {
+    const set = codeSet(ctx, userId, value, now);
     const policy = await ctx.policy();
-    return { fields: {}, ops: [ctx.vault.importOp(userId, set, policy.backupCodes.storage)] };
+    return { fields: {}, ops: [importedCodesOp(ctx, userId, set, policy.backupCodes.storage)] };
   },
-  read(ctx, userId, user) {
-    const set = ctx.vault.exportOf(userId, user['backupCodes']?.fields ?? null);
+  read(ctx: BackupCodesContext, userId, user) {
+    const set = exportedCodes(ctx, userId, user['backupCodes']?.fields ?? null);
     if (!set) return undefined;
     const extras = { total: set.total, generatedAt: set.generatedAt };
     if (set.kind === 'bcrypt')
       return { bcrypt: set.hashes, ...(set.pepper ? { pepper: set.pepper } : {}), ...extras };
-    if (set.kind === 'keyed')
-      return { keyed: set.hashes, keyId: set.keyId, ...(set.form ? { form: set.form } : {}), ...extras };
+    if (set.kind === 'sealed')
+      return { sealed: set.values, ...(set.form ? { form: set.form } : {}), ...extras };
+    if (set.kind === 'keyed') return { keyed: set.hashes, keyId: set.keyId, ...extras };
     return { codes: set.codes, ...extras };
   },
 };

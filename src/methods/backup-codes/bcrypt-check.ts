@@ -1,6 +1,6 @@
 import { FactorkitError } from '../../core/errors.js';
 import type { Fields } from '../../store/store.js';
-import { BCRYPT_PREFIX } from './foreign-codes.js';
+import { bcryptEntries } from './foreign-codes.js';
 
 type Bcrypt = Pick<typeof import('bcryptjs'), 'compare'>;
 
@@ -33,8 +33,7 @@ export function findBcryptCode(record: Fields, typed: string, pepper: string): P
       loading = null;
       throw new FactorkitError('BUG', 'bcryptjs, a dependency of factorkit, could not be loaded', { cause });
     });
-    for (const [field, hash] of Object.entries(record)) {
-      if (!field.startsWith(BCRYPT_PREFIX)) continue;
+    for (const [field, hash] of bcryptEntries(record)) {
       if (await bcrypt.compare(typed + pepper, hash)) return field;
     }
     return null;

@@ -1,22 +1,40 @@
+import type { Keyring } from '../../core/keyring.js';
 import type { Fields } from '../../store/store.js';
+import { openOrNull } from './backup-code-record.js';
 
 /**
  * Backup codes another system issued, kept so the user's saved list keeps working after an import.
  * A record's `form` field says how its codes are matched:
  * - absent: factorkit's own codes (Crockford base32, `k7pq-3mzx-9ahd-2wfr`);
  * - `plain`, `plain-nocase`: codes imported in clear (better-auth's `AbCd1-EfGh2`, django-otp's
- *   static tokens), kept as keyed hashes like factorkit's own, matched with spaces and dashes
- *   ignored, and case too when the imported set was all one case;
+ *   static tokens), sealed like factorkit's own (`backup-code-record.ts`), matched with spaces and
+ *   dashes ignored, and case too when the imported set was all one case;
  * - `bcrypt`: codes imported already hashed (Devise, Rails and PHP apps), kept as they came
- *   (`b:<n>` fields) and checked with bcrypt at use: never re-hashed with anything weaker.
+ *   (`b:<n>` fields) and checked with bcrypt at use: never re-hashed with anything weaker. A bcrypt
+ *   hash is under no application key (a rotation neither needs nor moves it); Devise's pepper is
+ *   sealed (`pepper`) and moves like any sealed value.
  */
 export type CodeForm = 'plain' | 'plain-nocase' | 'bcrypt';
 
 export const FORM_FIELD = 'form';
-/** A bcrypt-hashed code's field prefix (keyed hashes use `c:`). */
+/** A bcrypt-hashed code's field prefix (sealed codes use `c:`). */
 export const BCRYPT_PREFIX = 'b:';
 /** The sealed pepper Devise appends to each code before hashing, when the import gave one. */
 export const PEPPER_FIELD = 'pepper';
+export const pepperContext = (userId: string) => `backup-code-pepper\0${userId}`;
+
+/** The bcrypt hashes of a record, `[name, hash]`. */
+export const bcryptEntries = (record: Fields) =>
+  Object.entries(record).filter(([name]) => name.startsWith(BCRYPT_PREFIX));
+
+/**
+ * The pepper a bcrypt set's codes were hashed with: `''` when the import gave none, null when it
+ * cannot be opened (its key is no longer configured): then no code of the set can be checked.
+ */
+export function pepperOf(keyring: Keyring, userId: string, record: Fields): string | null {
+  const sealed = record[PEPPER_FIELD];
+  return sealed === undefined ? '' : openOrNull(keyring, sealed, pepperContext(userId));
+}
 
 /** The most codes an import may bring: each bcrypt code costs a hash at every wrong guess. */
 export const MAX_IMPORTED_CODES = 20;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { userFields } from '../../store/layout.js';
 import { wholeNumberField } from '../../store/record-fields.js';
-import { userField } from '../method-module.js';
 import type { MethodTransfer } from '../transfer.js';
+import { userField } from '../user-records.js';
 import { emailAddressSchema } from './email-address.js';
 
 /** An address to enable as the email method: the address, or the address and when it was enabled. */

@@ -1,26 +1,24 @@
+import { z } from 'zod';
+import { type TotpOptions, TotpVerifier } from '../../core/otp/totp-verifier.js';
+import { lastingSealedField, sealedKeyIds } from '../../store/key-use.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
-import { wholeNumberField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
-import { defineMethod, type UserRecords, userField } from '../method-module.js';
+import { defineMethod } from '../method-module.js';
+import { openSealed } from '../open-sealed.js';
+import type { CodeAttempt } from '../proof.js';
+import { type UserRecords, userField } from '../user-records.js';
 import { userVerifier } from './totp-profile.js';
-import { createTotpApi } from './totp-setup.js';
-
-/** The AEAD context that binds a sealed TOTP secret to its user. */
-export const totpSealContext = (userId: string) => `totp-secret\0${userId}`;
-
-/** The user's replay floor: the last accepted TOTP step, if any. */
-export function lastStep(user: UserRecords): number | undefined {
-  const step = userField(user, userFields.totpStep);
-  return step === undefined ? undefined : wholeNumberField(step, userFields.totpStep, 'user');
-}
+import { totpRoutes, totpStatusBody } from './totp-routes.js';
+import { lastStep, totpSealContext } from './totp-secret.js';
+import { createTotpApi, type TotpContext } from './totp-setup.js';
 
 /**
  * Authenticator apps (TOTP). In `{tag}:user`: `totp` (the sealed secret; on while present),
  * `totpAt`, `totpStep` (the replay floor, kept when the app is unlinked so an old code never
  * comes back) and, for an app linked by another system, `totpParams` (`totp-profile.ts`: the units
  * of that floor, so it stays with it; linking a new app replaces both). A setup in progress:
- * `{tag}:totp-pending`.
+ * `{tag}:totp-pending`. Option `totp`: the code parameters.
  */
 export const totpModule = defineMethod({
   id: 'totp',
@@ -31,12 +29,26 @@ export const totpModule = defineMethod({
   records: {},
   keys: (userId: string) => [storeKeys.totpPending(userId)],
   pendingKeys: (userId: string) => [storeKeys.totpPending(userId)],
+  options: {
+    /** TOTP parameters (defaults: SHA1, 6 digits, 30 s, window 1), checked by `TotpVerifier`. */
+    totp: z
+      .custom<TotpOptions>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+        message: 'must be an object ({ algorithm, digits, periodSeconds, windowSteps })',
+      })
+      .optional(),
+  },
+  services: (ctx: MethodContext, options: { totp?: TotpOptions | undefined }) => ({
+    totp: new TotpVerifier({ ...options.totp, random: ctx.random }),
+  }),
   usable: (_ctx: MethodContext, user: UserRecords) => userField(user, userFields.totp) !== undefined,
-  matchCode(ctx: MethodContext, { userId, code, now, user }) {
+  matchCode(ctx: TotpContext, { userId, code, now, user }: CodeAttempt) {
     const sealed = userField(user, userFields.totp);
     if (sealed === undefined) return null;
-    const secret = ctx.keyring.open(sealed, totpSealContext(userId));
+    // Unreadable (its key removed): no code of it matches, and the other methods are still tried.
+    const secret = openSealed(ctx, { sealed, context: totpSealContext(userId), userId, method: 'totp' });
+    if (secret === null) return null;
     const afterStep = lastStep(user);
+    // An app linked by another system may count its codes differently (totp-profile.ts).
     const { verifier, at } = userVerifier(ctx, user);
     const hit = verifier.verifyCode(
       secret,
@@ -53,13 +65,29 @@ export const totpModule = defineMethod({
         ops: [{ type: 'merge', key: storeKeys.user(userId), fields: {}, advance }],
         // The floor moved under it: the same step was used at the same time.
         raceLostEvent: 'code.replayed',
-      };
+      } as const;
     }
-    if (afterStep !== undefined && verifier.verifyCode(secret, code, at(now)).ok) return { kind: 'replayed' };
+    if (afterStep !== undefined && ctx.totp.verifyCode(secret, code, now).ok)
+      return { kind: 'replayed' } as const;
     return null;
   },
   status: (_ctx: MethodContext, user: UserRecords) => ({
+    /** The authenticator app is linked. */
     totp: userField(user, userFields.totp) !== undefined,
   }),
+  // The linked secret is sealed again on rekey. A pending one is left to lapse with its setup (15
+  // minutes): sealing it again would make a confirm in flight, which takes it only as read, fail.
+  keyUses: [
+    lastingSealedField('totp', 'user', userFields.totp, totpSealContext),
+    {
+      kind: 'totp-setup',
+      life: 'lapses',
+      records: ['totp-pending'],
+      keyIds: (fields) => sealedKeyIds(fields, 'secret'),
+    },
+  ],
   api: { name: 'totp', create: createTotpApi },
+  events: ['totp.setup-started', 'totp.enabled', 'totp.disabled'],
+  notices: { name: 'an authenticator app', added: ['totp.enabled'], removed: ['totp.disabled'] },
+  http: { routes: totpRoutes, status: totpStatusBody },
 });

@@ -2,8 +2,8 @@ import { FactorkitError } from '../../core/errors.js';
 import type { OtpAlgorithm } from '../../core/otp/hotp.js';
 import { TotpVerifier } from '../../core/otp/totp-verifier.js';
 import { userFields } from '../../store/layout.js';
-import type { MethodContext } from '../context.js';
-import { type UserRecords, userField } from '../method-module.js';
+import { type UserRecords, userField } from '../user-records.js';
+import type { TotpContext } from './totp-setup.js';
 
 /**
  * How one user's app computes its codes, when that is not the facade's way: an app linked by
@@ -40,7 +40,7 @@ export function parseProfile(text: string): TotpProfile {
 }
 
 /** The facade's own profile: what an app linked by `totp.beginSetup` uses. */
-export function facadeProfile(ctx: MethodContext): TotpProfile {
+export function facadeProfile(ctx: TotpContext): TotpProfile {
   const { algorithm, digits, periodSeconds } = ctx.totp;
   return { algorithm, digits, periodSeconds, epochSeconds: 0 };
 }
@@ -50,7 +50,7 @@ const verifiers = new WeakMap<TotpVerifier, Map<string, TotpVerifier>>();
 
 /** How to check this user's codes: a verifier, and the clock it reads (shifted by the profile's epoch). */
 export function userVerifier(
-  ctx: MethodContext,
+  ctx: TotpContext,
   user: UserRecords,
 ): { verifier: TotpVerifier; at: (nowMs: number) => number } {
   const text = userField(user, userFields.totpParams);

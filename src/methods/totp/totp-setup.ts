@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TotpVerifier } from '../../core/otp/totp-verifier.js';
 import { qrSvg } from '../../core/qr.js';
 import { parseInput, storableText, userIdSchema } from '../../core/validation.js';
 import { storeKeys } from '../../store/keys.js';
@@ -6,9 +7,13 @@ import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
-import { userField } from '../method-module.js';
+import { openSealed } from '../open-sealed.js';
 import { setupVerdict } from '../setup-verdict.js';
-import { lastStep, totpSealContext } from './totp-module.js';
+import { userField } from '../user-records.js';
+import { lastStep, totpSealContext } from './totp-secret.js';
+
+/** The TOTP method's context: the shared one and its verifier (option `totp`). */
+export type TotpContext = MethodContext & { totp: TotpVerifier };
 
 /** Goes into the otpauth URI (a lone surrogate cannot be encoded) and the user's app: storable text. */
 const accountNameSchema = z.object({ accountName: storableText().min(1).max(256) });
@@ -42,7 +47,7 @@ function withLazyQr<T extends { uri: string }>(result: T): T & { qrSvg: string }
   }) as T & { qrSvg: string };
 }
 
-export function createTotpApi(ctx: MethodContext): TotpApi {
+export function createTotpApi(ctx: TotpContext): TotpApi {
   return {
     async beginSetup(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
@@ -81,7 +86,10 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
       const user = reads.records(taken.read);
       const now = ctx.now();
       const sealed = requiredField(verdict.fields, 'secret', 'totp-pending');
-      const secret = ctx.keyring.open(sealed, totpSealContext(userId));
+      const context = totpSealContext(userId);
+      // Sealed under a key removed since the setup began: the setup must start again.
+      const secret = openSealed(ctx, { sealed, context, userId, method: 'totp' });
+      if (secret === null) return { ok: false, reason: 'no-pending-setup' };
       // An imported app's floor counted steps of its own period: it says nothing of the new app.
       const imported = userField(user, userFields.totpParams) !== undefined;
       const afterStep = imported ? undefined : lastStep(user);
@@ -92,7 +100,11 @@ export function createTotpApi(ctx: MethodContext): TotpApi {
         afterStep === undefined ? undefined : { afterStep },
       );
       if (!match.ok) return setupVerdict(verdict, now);
-      const fields = { [userFields.totp]: sealed, [userFields.totpAt]: String(now) };
+      // Written anyway: under the current key, should the setup have begun under an older one.
+      const fields = {
+        [userFields.totp]: ctx.keyring.reseal(sealed, context) ?? sealed,
+        [userFields.totpAt]: String(now),
+      };
       const enabled = await commitEnable(ctx, userId, 'totp', user, {
         take: { type: 'take', key: pendingKey, match: { secret: sealed } },
         ...(imported

@@ -4,11 +4,11 @@ import { fromBase32, toBase32 } from '../../core/otp/base32.js';
 import { userFields } from '../../store/layout.js';
 import { wholeNumberField } from '../../store/record-fields.js';
 import type { Fields } from '../../store/store.js';
-import type { MethodContext } from '../context.js';
-import { userField } from '../method-module.js';
 import type { MethodTransfer } from '../transfer.js';
-import { lastStep, totpSealContext } from './totp-module.js';
+import { userField } from '../user-records.js';
 import { facadeProfile, parseProfile, profileText, type TotpProfile } from './totp-profile.js';
+import { lastStep, totpSealContext } from './totp-secret.js';
+import type { TotpContext } from './totp-setup.js';
 
 /** Secrets apps hold: 80 bits (Google Authenticator's old default) to 1024. */
 const MIN_BYTES = 10;
@@ -61,7 +61,7 @@ export const totpTransfer: MethodTransfer<z.output<typeof importedTotpSchema>> =
   factor: true,
   clears: [userFields.totp, userFields.totpAt, userFields.totpStep, userFields.totpParams],
   keys: () => [],
-  write(ctx: MethodContext, userId: string, value, now) {
+  write(ctx: TotpContext, userId: string, value, now) {
     const bytes = secretBytes(value);
     const profile: TotpProfile = {
       algorithm: value.algorithm,
@@ -79,7 +79,7 @@ export const totpTransfer: MethodTransfer<z.output<typeof importedTotpSchema>> =
       fields[userFields.totpParams] = profileText(profile);
     return { fields, ops: [] };
   },
-  read(ctx: MethodContext, userId: string, user) {
+  read(ctx: TotpContext, userId: string, user) {
     const sealed = userField(user, userFields.totp);
     if (sealed === undefined) return undefined;
     const params = userField(user, userFields.totpParams);

@@ -1,4 +1,4 @@
-import type { MethodContext } from '../context.js';
+import type { WebauthnContext } from './webauthn-context.js';
 import type { SecurityKey } from './webauthn-credentials.js';
 import type { WebauthnRegistrationResponse } from './webauthn-json.js';
 import { type KeyChangeResult, listKeys, removeKey, renameKey } from './webauthn-keys.js';
@@ -33,7 +33,7 @@ export interface WebauthnApi {
   remove(userId: string, id: string): Promise<KeyChangeResult>;
 }
 
-export function createWebauthnApi(ctx: MethodContext): WebauthnApi {
+export function createWebauthnApi(ctx: WebauthnContext): WebauthnApi {
   return {
     beginRegistration: (userId, site) => beginRegistration(ctx, userId, site),
     finishRegistration: (userId, response, options) => finishRegistration(ctx, userId, response, options),

@@ -1,18 +1,23 @@
 import { randomToken } from '../../core/random.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Fields } from '../../store/store.js';
-import type { MethodContext } from '../context.js';
-import type { ChallengeAddition, CodeMatch, ResponseAttempt, UserRecords } from '../method-module.js';
+import type { ChallengeAddition, CodeMatch, ResponseAttempt } from '../proof.js';
+import type { UserRecords } from '../user-records.js';
 import { ranEmbedded } from './webauthn-client-data.js';
+import type { WebauthnContext } from './webauthn-context.js';
 import {
   credentialField,
   credentialsOf,
   credentialValue,
   type StoredCredential,
 } from './webauthn-credentials.js';
-import { knownTransports, type WebauthnRequestOptions } from './webauthn-json.js';
+import {
+  knownTransports,
+  type WebauthnAssertionResponse,
+  type WebauthnRequestOptions,
+} from './webauthn-json.js';
 import { webauthnLibrary } from './webauthn-library.js';
-import { userHandleOf } from './webauthn-user-handle.js';
+import { handleFits } from './webauthn-user-handle.js';
 
 /** How long a ceremony's challenge may be answered. */
 export const CEREMONY_TTL_MS = 300_000;
@@ -29,10 +34,12 @@ export const keysOf = (user: UserRecords): StoredCredential[] => credentialsOf(u
  * record, and the options for `navigator.credentials.get()` naming the user's keys.
  */
 export function assertionCeremony(
-  ctx: MethodContext,
+  ctx: WebauthnContext,
   user: UserRecords,
   now: number,
-): (ChallengeAddition & { options: WebauthnRequestOptions }) | null {
+):
+  | (ChallengeAddition<{ webauthnOptions: WebauthnRequestOptions }> & { options: WebauthnRequestOptions })
+  | null {
   const keys = keysOf(user);
   const rpId = keys[0]?.rpId;
   if (rpId === undefined) return null;
@@ -61,19 +68,17 @@ export function assertionCeremony(
  * being this one. A counter that did not grow is a cloned key: refused, reported.
  */
 export async function matchAssertion(
-  ctx: MethodContext,
-  attempt: ResponseAttempt,
+  ctx: WebauthnContext,
+  attempt: ResponseAttempt<WebauthnAssertionResponse>,
 ): Promise<CodeMatch | null> {
   const { challenge, response, now, userId } = attempt;
   const expected = challenge[CHALLENGE_FIELD];
   if (expected === undefined || !(now < Number(challenge[UNTIL_FIELD]))) return null;
   const key = keysOf(attempt.user).find((candidate) => candidate.id === response.id);
   if (!key || ranEmbedded(response.response.clientDataJSON)) return null;
-  // A discoverable credential names its user: the one this challenge is for, or it is refused.
-  // An imported key names the handle its first system gave it (null: that system kept none).
+  // A discoverable credential names its user: the handle it was registered with, or it is refused.
   const { userHandle } = response.response;
-  const expectedHandle = key.userHandle === undefined ? userHandleOf(ctx, userId) : key.userHandle;
-  if (userHandle !== undefined && expectedHandle !== null && userHandle !== expectedHandle) return null;
+  if (!handleFits(key, userHandle)) return null;
   const library = webauthnLibrary(ctx.webauthn).server;
   let verified: Awaited<ReturnType<typeof library.verifyAuthenticationResponse>>;
   try {
@@ -94,7 +99,10 @@ export async function matchAssertion(
   // Backup eligibility is fixed when a credential is made: a key that now says otherwise is not it.
   if ((credentialDeviceType === 'multiDevice') !== key.backupEligible) return null;
   if ((newCounter > 0 || key.counter > 0) && newCounter <= key.counter) {
-    return { kind: 'counter-regressed', credentialId: key.id };
+    return {
+      kind: 'refused',
+      event: { type: 'webauthn.counter-regressed', detail: { credentialId: key.id } },
+    };
   }
   const field = credentialField(key.id);
   const used = credentialValue({
@@ -102,6 +110,8 @@ export async function matchAssertion(
     counter: newCounter,
     backedUp: credentialBackedUp,
     lastUsedAt: now,
+    // A key registered before handles were kept records the one it shows, once verified.
+    userHandle: key.userHandle ?? userHandle,
   });
   return {
     kind: 'match',

@@ -31,12 +31,13 @@ export interface StoredCredential {
   createdAt: number;
   lastUsedAt: number | null;
   /**
-   * The user handle (base64url) the authenticator keeps, when another system registered the key
-   * (imported): a key registered here carries the handle factorkit derives (absent); null when the
-   * importing system did not keep it (better-auth's passkeys), so any handle is accepted: the key
-   * is found among this user's keys by its id and proven by its signature.
+   * The user handle the authenticator keeps (base64url): the one it was given at registration,
+   * kept because the authenticator keeps it forever while the key it was derived with may rotate
+   * away; for an imported key, the one its first system gave it. Absent for keys registered
+   * before it was kept and for imported keys whose system kept none (better-auth's passkeys): the
+   * first sign-in that shows one records it, once the signature has proven the key.
    */
-  userHandle?: string | null | undefined;
+  userHandle?: string | undefined;
 }
 
 const storedSchema = z.object({
@@ -50,7 +51,7 @@ const storedSchema = z.object({
   origin: z.string(),
   createdAt: z.number(),
   lastUsedAt: z.number().nullable(),
-  userHandle: z.string().nullable().optional(),
+  userHandle: z.string().optional(),
 });
 
 /** The field of `{tag}:webauthn` holding credential `id`. */

@@ -4,11 +4,11 @@ import { parseInput, storableText, userIdSchema } from '../../core/validation.js
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
-import type { MethodContext } from '../context.js';
 import { commitEnable, type SetupResult } from '../enable.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { CEREMONY_TTL_MS, keysOf } from './webauthn-assertion.js';
 import { ranEmbedded } from './webauthn-client-data.js';
+import type { WebauthnContext } from './webauthn-context.js';
 import {
   credentialField,
   credentialValue,
@@ -28,7 +28,7 @@ import {
 } from './webauthn-json.js';
 import { webauthnLibrary } from './webauthn-library.js';
 import { statementAllowed } from './webauthn-statement.js';
-import { userHandleOf } from './webauthn-user-handle.js';
+import { userHandleFor } from './webauthn-user-handle.js';
 
 /**
  * Where a registration happens, and for whom. The site (`rpId`, `rpName`, `origin`) defaults to
@@ -73,7 +73,7 @@ const siteSchema = z
   .strict();
 
 /** The site of a registration: the call's, else the facade's; a missing part is a configuration error. */
-function siteOf(ctx: MethodContext, input: z.output<typeof siteSchema>) {
+function siteOf(ctx: WebauthnContext, input: z.output<typeof siteSchema>) {
   const rpId = input.rpId ?? ctx.webauthn.rpId;
   const rpName = input.rpName ?? ctx.webauthn.rpName;
   const origin = input.origin ?? ctx.webauthn.origin;
@@ -111,7 +111,7 @@ const MAX_CREDENTIAL_ID_BYTES = 1023;
  * are excluded, so one key is never registered twice.
  */
 export async function beginRegistration(
-  ctx: MethodContext,
+  ctx: WebauthnContext,
   userIdInput: string,
   siteInput: RegistrationSite,
 ): Promise<RegistrationStart> {
@@ -119,12 +119,13 @@ export async function beginRegistration(
   const site = siteOf(ctx, parseInput(siteSchema, siteInput, 'site'));
   const library = webauthnLibrary(ctx.webauthn).server;
   const [policy, user] = await Promise.all([ctx.policy(), ctx.methods.loadUser(userId)]);
+  const userHandle = userHandleFor(ctx, userId, keysOf(user));
   const options = await library.generateRegistrationOptions({
     rpName: site.rpName,
     rpID: site.rpId,
     userName: site.userName,
     userDisplayName: site.userDisplayName ?? site.userName,
-    userID: Buffer.from(userHandleOf(ctx, userId), 'base64url') as Uint8Array<ArrayBuffer>,
+    userID: Buffer.from(userHandle, 'base64url') as Uint8Array<ArrayBuffer>,
     challenge: ctx.random(32) as Uint8Array<ArrayBuffer>,
     timeout: CEREMONY_TTL_MS,
     attestationType: ctx.webauthn.attestation,
@@ -150,6 +151,7 @@ export async function beginRegistration(
           rpId: site.rpId,
           origin: site.origin,
           deadline: String(deadline),
+          userHandle,
           attempts: '0',
           lockedUntil: '0',
         },
@@ -169,7 +171,7 @@ export async function beginRegistration(
  * ends the ceremony. The first factor also brings backup codes.
  */
 export async function finishRegistration(
-  ctx: MethodContext,
+  ctx: WebauthnContext,
   userIdInput: string,
   responseInput: WebauthnRegistrationResponse,
   optionsInput: { label?: string | undefined } = {},
@@ -231,6 +233,8 @@ export async function finishRegistration(
     label,
     createdAt: now,
     lastUsedAt: null,
+    // What the authenticator keeps (a ceremony begun before handles were kept: learnt at first use).
+    userHandle: verdict.fields['userHandle'],
   };
   const field = credentialField(stored.id);
   const enabled = await commitEnable(ctx, userId, 'webauthn', user, {

@@ -3,9 +3,9 @@ import { InvalidInputError } from '../../core/errors.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import type { Fields } from '../../store/store.js';
-import type { MethodContext } from '../context.js';
 import type { MethodTransfer } from '../transfer.js';
 import { keysOf } from './webauthn-assertion.js';
+import type { WebauthnContext } from './webauthn-context.js';
 import { coseKeyProblem } from './webauthn-cose.js';
 import {
   credentialField,
@@ -15,7 +15,6 @@ import {
 } from './webauthn-credentials.js';
 import { originOnSite, originSchema, rpIdSchema } from './webauthn-json.js';
 import { DEFAULT_KEY_LABEL, labelSchema, MAX_KEYS_PER_USER } from './webauthn-registration.js';
-import { userHandleOf } from './webauthn-user-handle.js';
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
 /** Bytes as a string: base64url, or base64 as many libraries keep them (better-auth's passkeys). */
@@ -46,7 +45,10 @@ export const importedKeySchema = z
     label: labelSchema.optional(),
     createdAt: instant.optional(),
     lastUsedAt: instant.nullable().default(null),
-    /** The user handle the old system gave the authenticator (base64url); null when it kept none. */
+    /**
+     * The user handle the old system gave the authenticator (base64url); null (or absent) when it
+     * kept none: the first sign-in that shows one records it.
+     */
     userHandle: base64url.max(128).nullable().optional(),
     /** The relying party and origin the key was registered on; default: `createTwoFactor({ webauthn })`'s. */
     rpId: rpIdSchema.optional(),
@@ -65,8 +67,7 @@ type Parsed = z.output<typeof importedKeysSchema>;
 
 /** One imported key as stored. @throws `INVALID_INPUT` naming `securityKeys.<i>.<field>`. */
 async function storedKey(
-  ctx: MethodContext,
-  userId: string,
+  ctx: WebauthnContext,
   key: Parsed[number],
   i: number,
   now: number,
@@ -91,11 +92,8 @@ async function storedKey(
     );
   if (!originOnSite(origin, rpId))
     throw new InvalidInputError(field('origin'), 'must be on rpId or a subdomain of it');
-  // A handle equal to the one factorkit derives is factorkit's own: kept as a native key is.
-  const handle =
-    key.userHandle === undefined || key.userHandle === userHandleOf(ctx, userId)
-      ? {}
-      : { userHandle: key.userHandle };
+  // Without a handle (the old system kept none), the first sign-in records the one the key shows.
+  const handle = key.userHandle == null ? {} : { userHandle: key.userHandle };
   return {
     id: key.id,
     publicKey: Buffer.from(publicKey).toString('base64url'),
@@ -121,10 +119,10 @@ export const webauthnTransfer: MethodTransfer<Parsed> = {
   factor: true,
   clears: [userFields.webauthn],
   keys: (userId) => [storeKeys.webauthn(userId), storeKeys.webauthnPending(userId)],
-  async write(ctx, userId, value, now) {
+  async write(ctx: WebauthnContext, userId, value, now) {
     const fields: Fields = {};
     for (const [i, key] of value.entries()) {
-      const stored = await storedKey(ctx, userId, key, i, now);
+      const stored = await storedKey(ctx, key, i, now);
       fields[credentialField(stored.id)] = credentialValue(stored);
       fields[labelField(stored.id)] = stored.label;
     }
@@ -133,7 +131,7 @@ export const webauthnTransfer: MethodTransfer<Parsed> = {
       ops: [{ type: 'put', key: storeKeys.webauthn(userId), fields, expiresAt: null }],
     };
   },
-  read(ctx, userId, user) {
+  read(_ctx, _userId, user) {
     const keys = keysOf(user);
     if (keys.length === 0) return undefined;
     return keys.map((key) => ({
@@ -147,7 +145,7 @@ export const webauthnTransfer: MethodTransfer<Parsed> = {
       label: key.label,
       createdAt: key.createdAt,
       lastUsedAt: key.lastUsedAt,
-      userHandle: key.userHandle === undefined ? userHandleOf(ctx, userId) : key.userHandle,
+      userHandle: key.userHandle ?? null,
       rpId: key.rpId,
       origin: key.origin,
     }));

@@ -1,5 +1,5 @@
 import { planCommit } from '../../store/apply-ops.js';
-import type { CommitResult, Store, StoredRecord, StoreOp } from '../../store/store.js';
+import type { CommitResult, ScanPage, Store, StoredRecord, StoreOp } from '../../store/store.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -73,6 +73,13 @@ export class MemoryStore implements Store {
 
   async getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
     return Promise.all(keys.map((key) => this.get(key, now)));
+  }
+
+  /** Live keys after `cursor` (the last key of the previous page), in order. */
+  async scan(cursor: string, limit: number, now: number): Promise<ScanPage> {
+    const after = [...this.records.keys()].filter((key) => key > cursor && this.live(key, now) !== null);
+    const keys = after.sort().slice(0, Math.max(1, limit));
+    return { keys, cursor: after.length > keys.length ? keys[keys.length - 1]! : '' };
   }
 
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {

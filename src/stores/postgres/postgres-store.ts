@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { FactorkitError } from '../../core/errors.js';
 import { assertDistinctKeys } from '../../store/apply-ops.js';
-import type { CommitResult, Fields, Store, StoredRecord, StoreOp } from '../../store/store.js';
+import type { CommitResult, Fields, ScanPage, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import { PostgresCalls } from './postgres-calls.js';
 import { RETRY_SQLSTATE } from './postgres-commit-sql.js';
 import { sqlState } from './postgres-failures.js';
@@ -59,7 +59,7 @@ export class PostgresStore implements Store {
   private readonly table: string;
   private readonly calls: PostgresCalls;
   /** The texts of the store's two statements (named: each connection plans them once). */
-  private readonly statements: { read: string; commit: string };
+  private readonly statements: { read: string; commit: string; scan: string };
 
   /** @throws {FactorkitError} `CONFIG` for a bad table name or a missing pool. */
   constructor(options: PostgresStoreOptions) {
@@ -87,6 +87,9 @@ export class PostgresStore implements Store {
       read: `SELECT key, fields, expires_at FROM ${n.records}
         WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2::float8)`,
       commit: `SELECT ${n.commit}($1::float8, $2::text[], $3::jsonb, $4::text[], $5::int[]) AS r`,
+      // The primary key's order, so a page is one index range.
+      scan: `SELECT key FROM ${n.records}
+        WHERE key > $1 AND (expires_at IS NULL OR expires_at > $2::float8) ORDER BY key LIMIT $3`,
     };
   }
 
@@ -141,6 +144,16 @@ export class PostgresStore implements Store {
         ? { fields: row.fields, expiresAt: row.expires_at === null ? null : Number(row.expires_at) }
         : null;
     });
+  }
+
+  /** Live keys after `cursor` (the last key of the previous page), in key order. */
+  async scan(cursor: string, limit: number, now: number): Promise<ScanPage> {
+    const size = Math.max(1, limit);
+    const result = await this.calls.run('scan', (client) =>
+      client.query<{ key: string }>(prepared(this.statements.scan, [cursor, now, size])),
+    );
+    const keys = result.rows.map((row) => row.key);
+    return { keys, cursor: keys.length === size ? keys[size - 1]! : '' };
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { FactorkitError, StoreUnavailableError } from '../../core/errors.js';
 import { assertDistinctKeys } from '../../store/apply-ops.js';
-import type { CommitResult, Store, StoredRecord, StoreOp } from '../../store/store.js';
+import type { CommitResult, ScanPage, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import { boundedCall } from '../bounded-call.js';
 import { type CommitReply, commitArgs, type FlatRecord, parseCommit, parseRecord } from './redis-codec.js';
 import {
@@ -11,6 +11,7 @@ import {
   judgeEvictionPolicies,
 } from './redis-eviction.js';
 import { checkLayout, type LayoutIo, migrateToCurrentLayout } from './redis-layout.js';
+import { scanKeys } from './redis-scan.js';
 import { COMMIT_LUA, GET_MANY_LUA } from './redis-scripts.js';
 import { assertOneSlot } from './redis-slots.js';
 
@@ -160,6 +161,14 @@ export class RedisStore implements Store {
 
   commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     return this.apply(ops, now, read, true);
+  }
+
+  /**
+   * The keys under the prefix, a page at a time (Redis SCAN; every master of a cluster in turn).
+   * Keys of records expired by the caller's clock may come too: Redis drops them in real time.
+   */
+  scan(cursor: string, limit: number, _now: number): Promise<ScanPage> {
+    return this.call('scan', () => scanKeys(this.client, this.prefix, cursor, limit));
   }
 
   /**

@@ -10,7 +10,7 @@ export interface Row {
 }
 
 /** The store's statements on one table, prepared once per store. */
-export type Statements = Record<'one' | 'many' | 'upsert' | 'remove' | 'sweep', SqliteStatement>;
+export type Statements = Record<'one' | 'many' | 'upsert' | 'remove' | 'sweep' | 'scan', SqliteStatement>;
 
 /** A row as a record (the fields are JSON text), or null for no row. */
 export function toRecord(row: Row | undefined): StoredRecord | null {
@@ -41,5 +41,7 @@ export function prepareStatements(db: SqliteDatabase, table: string): Statements
     remove: db.prepare(`DELETE FROM ${t} WHERE key = ?`),
     // (now)
     sweep: db.prepare(`DELETE FROM ${t} WHERE expires_at <= ?`),
+    // (after key, now, limit): the primary key's order, so a page is one index range.
+    scan: db.prepare(`SELECT key FROM ${t} WHERE key > ? AND ${live} ORDER BY key LIMIT ?`),
   };
 }

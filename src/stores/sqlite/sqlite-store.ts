@@ -1,6 +1,6 @@
 import { StoreUnavailableError } from '../../core/errors.js';
 import { planCommit } from '../../store/apply-ops.js';
-import type { CommitResult, Store, StoredRecord, StoreOp } from '../../store/store.js';
+import type { CommitResult, ScanPage, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import {
   isUnavailable,
   type OwnedSqliteDatabase,
@@ -134,6 +134,17 @@ export class SqliteStore implements Store {
     const rows = this.call('read', () => this.statements().many.all(JSON.stringify(keys), now) as Row[]);
     const byKey = new Map(rows.map((row) => [row.key, row]));
     return keys.map((key) => toRecord(byKey.get(key)));
+  }
+
+  /** Live keys after `cursor` (the last key of the previous page), in key order. */
+  async scan(cursor: string, limit: number, now: number): Promise<ScanPage> {
+    const size = Math.max(1, limit);
+    const rows = this.call(
+      'scan',
+      () => this.statements().scan.all(cursor, now, size) as Array<{ key: string }>,
+    );
+    const keys = rows.map((row) => row.key);
+    return { keys, cursor: keys.length === size ? keys[size - 1]! : '' };
   }
 
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MemorySender } from '../../../src/methods/phone/phone-sender.js';
 import { enrollEmail, enrollTotp, type Harness } from '../../helpers/harness.js';
 import type { TestHost } from '../../http/support/hosts.js';
 import { ARTIFACTS, hasChromium, launchChromium } from '../chromium.js';
@@ -37,6 +38,7 @@ for (const adapter of ['express', 'fastify', 'hono']) {
     let h: Harness;
     let host: TestHost;
     let url = '';
+    let sender: MemorySender;
     const contexts: BrowserContext[] = [];
     const open = async (admin = false): Promise<Page> => {
       const context = await browser.newContext({
@@ -56,7 +58,7 @@ for (const adapter of ['express', 'fastify', 'hono']) {
 
     beforeAll(async () => {
       if (!hasChromium) return;
-      ({ h, host, url } = await startUiHost(adapter, PAGES));
+      ({ h, host, url, sender } = await startUiHost(adapter, PAGES));
       await h.tf.policy.set({ backupCodes: { storage: 'viewable' } });
     });
     afterAll(async () => {
@@ -115,6 +117,37 @@ for (const adapter of ['express', 'fastify', 'hono']) {
       await expectAccessible(page, 'settings, email and app on');
       await shot(page, 'settings');
       expect(await h.tf.status('ana')).toMatchObject({ totp: true });
+    });
+
+    it('sets up text messages (the weakest method, said) and signs in with a code by text', async () => {
+      const NUMBER = '+442079460958';
+      const texted = () => sender.lastTo(NUMBER)?.text.match(/\b(\d{6})\b/)?.[1] ?? '';
+      const page = await open();
+      expect(await signInAt(page, url, 'tia', '/settings')).toBe('not-required');
+      await button(page, 'Set up: Text message (SMS) authentication').click();
+      const setup = dialog(page, 'Text message (SMS) authentication');
+      await setup.getByText('Text messages are the weakest method').waitFor();
+      await setup.getByRole('textbox', { name: 'Phone number' }).fill('+44 20 7946 0958');
+      await expectAccessible(page, 'phone number pop-up');
+      await button(page, 'Send code').click();
+      const enter = dialog(page, 'Enter the Authentication Code');
+      await enter.getByText('we sent to +********0958').waitFor();
+      await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(texted());
+      await enter.getByRole('button', { name: 'Verify' }).click();
+      await saveNewCodes(page, 'text messages as the first method');
+      await methodRow(page, 'phone').getByText('Enabled · +********0958').waitFor();
+      expect(await h.tf.status('tia')).toMatchObject({ enabled: true, phone: '+********0958' });
+
+      h.clock.advance(61_000);
+      const byText = await open();
+      expect(await signInAt(byText, url, 'tia', '/code')).toBe('challenge');
+      await button(byText, 'Send code by text message').click();
+      await byText.getByRole('alert').getByText('We sent a six-digit code to +********0958.').waitFor();
+      await expectAccessible(byText, 'code page, text sent');
+      await byText.getByRole('textbox', { name: 'Authentication code' }).fill(texted());
+      const signedIn = nextEvent(byText, 'factorkit-challenge', 'signed-in');
+      await button(byText, 'Verify').click();
+      expect(await signedIn).toEqual({ method: 'phone' });
     });
 
     it('sets the frequency: 14 days skip, saved by an administrator after a step-up', async () => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { MemorySender } from '../../../src/methods/phone/phone-sender.js';
 import { MemoryStore } from '../../../src/stores/memory/memory-store.js';
 import { type Harness, makeTwoFactor } from '../../helpers/harness.js';
 import { hostApps } from '../../http/support/host-list.js';
@@ -50,15 +51,17 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * A host app (one adapter) serving the elements' pages, on a fresh facade with a fake clock.
- * `url` is http://localhost:<port> (WebAuthn wants a domain), the security keys' origin.
+ * A host app (one adapter) serving the elements' pages, on a fresh facade with a fake clock and
+ * text messages on (`sender` holds them). `url` is http://localhost:<port> (WebAuthn wants a
+ * domain), the security keys' origin.
  */
 export async function startUiHost(
   adapter: string,
   pages: Record<string, string>,
-): Promise<{ h: Harness; host: TestHost; url: string }> {
+): Promise<{ h: Harness; host: TestHost; url: string; sender: MemorySender }> {
   const app = hostApps.find((candidate) => candidate.name === adapter)!;
-  const h = makeTwoFactor(new MemoryStore());
+  const sender = new MemorySender();
+  const h = makeTwoFactor(new MemoryStore(), { phone: { sender } });
   h.clock.set(Date.now()); // the times the elements show are near the page's own
   const port = await freePort();
   const url = `http://localhost:${port}`;
@@ -70,7 +73,7 @@ export async function startUiHost(
       ...Object.fromEntries(Object.entries(pages).map(([path, body]) => [path, page(body)])),
     },
   });
-  return { h, host, url };
+  return { h, host, url, sender };
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { StepUpBudget } from '../../services/attempt-limiter.js';
-import { storeKeys, userIdFromTag, userTag } from '../../store/keys.js';
+import type { StepUpBudget } from '../services/attempt-limiter.js';
+import { storeKeys, userIdFromTag, userTag } from '../store/keys.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 

@@ -1,0 +1,52 @@
+import {
+  createTwoFactor,
+  keysFromEnv,
+  MemoryMailer,
+  type TwoFactor,
+  type TwoFactorOptions,
+} from '../entries/index.js';
+import type { CliIo } from './command.js';
+import { UsageError } from './exit-codes.js';
+import { type OpenedStore, openStore } from './open-store.js';
+
+/** The `--store` flag every command that works on a store takes. */
+export const storeFlag = {
+  store: {
+    type: 'string',
+    description:
+      'the store: sqlite:./2fa.db, redis://..., redis-cluster://h1:p1,h2:p2, postgres://... (docs/cli.md)',
+  },
+} as const;
+
+/** What a command may set beyond the store and the keys (`import`: the backup-code policy, the relying party). */
+type FacadeExtras = Pick<TwoFactorOptions, 'policy' | 'webauthn'>;
+
+/**
+ * The facade over the `--store` URL with the keys from `FACTORKIT_KEY` / `FACTORKIT_OLD_KEYS`, as
+ * the app builds it (the CLI sends no mail): every command that works on a store opens it here.
+ * `create` makes a SQLite file or a table that is not there yet (`import`). Close it with `close()`.
+ * @throws {UsageError} without `--store`; `CONFIG` for a bad URL or key.
+ */
+export async function openTwoFactor(
+  flags: Record<string, string | boolean | undefined>,
+  io: CliIo,
+  options: { create?: boolean; facade?: FacadeExtras } = {},
+): Promise<{ tf: TwoFactor; opened: OpenedStore; close(): Promise<void> }> {
+  const url = flags['store'];
+  if (typeof url !== 'string' || url === '') throw new UsageError('--store <url> is required');
+  const keys = keysFromEnv(io.env);
+  const opened = await openStore(url, { create: options.create === true });
+  try {
+    const tf = createTwoFactor({
+      issuer: 'factorkit CLI',
+      store: opened.store,
+      mailer: new MemoryMailer(),
+      keys,
+      ...options.facade,
+    });
+    return { tf, opened, close: () => opened.close() };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+}

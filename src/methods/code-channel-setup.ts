@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { parseInput, userIdSchema } from '../core/validation.js';
+import { requiredField } from '../store/record-fields.js';
+import type { Fields } from '../store/store.js';
+import { type CodeChannel, deliverOrVoid, refusedSend, type SentCodeResult } from './code-channel.js';
+import type { MethodContext } from './context.js';
+import { commitEnable, type SetupResult } from './enable.js';
+import { setupVerdict } from './setup-verdict.js';
+
+/** The scope a setup's code is bound to. */
+const setupScope = (channel: CodeChannel<string, unknown>) => `${channel.method}-setup`;
+
+/**
+ * Sends a code to `destination` (validated and normalised by the caller); the method is enabled
+ * once the code is confirmed. Within the send budget; a failed delivery voids the code.
+ */
+export async function beginCodeSetup<Extra>(
+  ctx: MethodContext,
+  channel: CodeChannel<string, Extra>,
+  userId: string,
+  destination: string,
+  extra: Extra,
+): Promise<SentCodeResult<never>> {
+  const policy = await ctx.policy();
+  const limits = channel.limits(policy);
+  const now = ctx.now();
+  const expiresAt = now + limits.ttlMs;
+  const code = channel.codes.generateCode();
+  const binding = { purpose: 'setup' as const, userId, scope: setupScope(channel) };
+  const fields: Fields = {
+    ...channel.codes.codeFields(code, binding, expiresAt),
+    [channel.detailName]: destination,
+    deadline: String(expiresAt),
+  };
+  const key = channel.pendingKey(userId);
+  const result = await ctx.store.commit(
+    [
+      channel.codes.sendLimitOp(userId, limits),
+      { type: 'put', key, fields, expiresAt: expiresAt + policy.attempts.lockMs * 2 },
+    ],
+    now,
+  );
+  if (!result.ok) return refusedSend(ctx, channel, userId, 'setup', result);
+  await deliverOrVoid(ctx, channel, {
+    userId,
+    key,
+    fields,
+    to: destination,
+    code,
+    purpose: 'setup',
+    expiresAt,
+    extra,
+  });
+  const sentTo = channel.mask(destination);
+  await ctx.emit({ type: `${channel.method}.setup-started`, userId, detail: { sentTo, purpose: 'setup' } });
+  return { ok: true, sentTo, expiresAt };
+}
+
+/** Confirms the code a setup sent; enables the method (the first factor brings backup codes). */
+export async function confirmCodeSetup(
+  ctx: MethodContext,
+  channel: CodeChannel<string, unknown>,
+  userIdInput: string,
+  code: string,
+): Promise<SetupResult> {
+  const userId = parseInput(userIdSchema, userIdInput, 'userId');
+  parseInput(z.string().max(256), code, 'code');
+  const policy = await ctx.policy();
+  const key = channel.pendingKey(userId);
+  // One round trip: take the attempt and read the user's records in the same step.
+  const reads = ctx.methods.reads(userId);
+  const taken = await ctx.limiter.take(key, null, policy, { read: reads.keys });
+  const { verdict } = taken;
+  if (!verdict.ok) return setupVerdict(verdict);
+  const binding = { purpose: 'setup' as const, userId, scope: setupScope(channel) };
+  if (!channel.codes.matches(verdict.fields, code, binding)) return setupVerdict(verdict, ctx.now());
+  const pending = `${channel.method}-pending`;
+  const destination = requiredField(verdict.fields, channel.detailName, pending);
+  const stored = requiredField(verdict.fields, channel.codes.fieldNames.code, pending);
+  const enabled = await commitEnable(ctx, userId, channel.method, reads.records(taken.read), {
+    take: { type: 'take', key, match: { [channel.codes.fieldNames.code]: stored } },
+    fields: { [channel.destinationField]: destination, [channel.enabledAtField]: String(ctx.now()) },
+  });
+  if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
+  if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
+  const detail = { [channel.detailName]: channel.mask(destination) };
+  await ctx.emit({ type: `${channel.method}.enabled`, userId, detail });
+  return enabled;
+}
