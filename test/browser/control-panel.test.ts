@@ -17,6 +17,7 @@ import {
   BEN,
   codeInput,
   enterCode,
+  linkApp,
   outboxCode,
   setUpApp,
   setUpEmail,
@@ -90,6 +91,23 @@ function appCode(secret: string): string {
 
 /** The message the code page announces. */
 const alert = (page: Page) => page.locator('factorkit-challenge').getByRole('alert');
+
+/**
+ * Ana with the app, signed in again with its code and "Trust this browser for 14 days" (the policy
+ * set to it first, unless the test's administrator did).
+ */
+async function signedInTrusted(setPolicy = true): Promise<{ context: BrowserContext; page: Page }> {
+  if (setPolicy) await tf.policy.set({ frequency: { trustDays: 14 } });
+  const { context, page } = await newPage();
+  await signIn(page, base, ANA);
+  const { secret } = await setUpApp(page, base, clock.now());
+  clock.advance(30_000);
+  await signOut(page, base);
+  await signIn(page, base, ANA);
+  await enterCode(page, appCode(secret), { remember: true });
+  await page.waitForURL(`${base}/profile`);
+  return { context, page };
+}
 
 describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', () => {
   it('sets up email authentication with the code from the outbox; the codes are saved and downloaded', async () => {
@@ -215,15 +233,7 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
   });
 
   it('trusts this browser for 14 days; a fresh browser is asked again', async () => {
-    await tf.policy.set({ frequency: { trustDays: 14 } });
-    const { context, page } = await newPage();
-    await signIn(page, base, ANA);
-    const { secret } = await setUpApp(page, base, clock.now());
-    clock.advance(30_000);
-    await signOut(page, base);
-    await signIn(page, base, ANA);
-    await enterCode(page, appCode(secret), { remember: true });
-    await page.waitForURL(`${base}/profile`);
+    const { context, page } = await signedInTrusted();
     const cookie = (await context.cookies()).find((c) => c.name === 'factorkit_device');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     await signOut(page, base);
@@ -239,15 +249,7 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
   });
 
   it('revokes one trusted browser with its Revoke button; the next sign-in asks for a code', async () => {
-    await tf.policy.set({ frequency: { trustDays: 14 } });
-    const { context, page } = await newPage();
-    await signIn(page, base, ANA);
-    const { secret } = await setUpApp(page, base, clock.now());
-    clock.advance(30_000);
-    await signOut(page, base);
-    await signIn(page, base, ANA);
-    await enterCode(page, appCode(secret), { remember: true });
-    await page.waitForURL(`${base}/profile`);
+    const { context, page } = await signedInTrusted();
     await button(page, /^Revoke: /).click();
     await page.getByText('No trusted browsers.').waitFor();
     await signOut(page, base);
@@ -306,14 +308,7 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
     await button(admin.page, 'Save').click();
     await admin.page.getByRole('alert').getByText('Saved.').waitFor();
 
-    const { context, page } = await newPage();
-    await signIn(page, base, ANA);
-    const { secret } = await setUpApp(page, base, clock.now());
-    clock.advance(30_000);
-    await signOut(page, base);
-    await signIn(page, base, ANA);
-    await enterCode(page, appCode(secret), { remember: true });
-    await page.waitForURL(`${base}/profile`);
+    const { context, page } = await signedInTrusted(false);
     await signOut(page, base);
 
     await admin.page.getByRole('radio', { name: 'Every login' }).check();
@@ -335,13 +330,7 @@ describe.skipIf(!hasChromium)('the control panel in a real browser (Chromium)', 
     await signIn(page, base, BEN);
     expect(page.url()).toBe(`${base}/setup`);
     await page.getByText('Your organisation requires two-factor authentication').waitFor();
-    await button(page, 'Set up: Authenticator app authentication').click();
-    const link = dialog(page, 'Link the app to your account');
-    const secret = (await link.locator('code').innerText()).replace(/\s/g, '');
-    await link.getByRole('button', { name: 'Next' }).click();
-    const enter = dialog(page, 'Enter the Authentication Code');
-    await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(appCode(secret));
-    await enter.getByRole('button', { name: 'Verify' }).click();
+    await linkApp(page, clock.now());
     await Promise.all([
       page.waitForURL(`${base}/profile`),
       saveNewCodes(page, 'the example: required setup'),
@@ -543,13 +532,7 @@ describe.skipIf(!hasChromium)("the control panel's dialogs", () => {
   it('the backup-code list\'s two columns do not overlap, in the pop-up and on the page (at "10." they did)', async () => {
     const { context, page } = await newPage();
     await signIn(page, base, ANA);
-    await button(page, 'Set up: Authenticator app authentication').click();
-    const link = dialog(page, 'Link the app to your account');
-    const secret = (await link.locator('code').innerText()).replace(/\s/g, '');
-    await link.getByRole('button', { name: 'Next' }).click();
-    const enter = dialog(page, 'Enter the Authentication Code');
-    await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(totp.generateCode(secret, clock.now()));
-    await enter.getByRole('button', { name: 'Verify' }).click();
+    await linkApp(page, clock.now());
     await dialog(page, 'Your backup codes').locator('li').first().waitFor();
     await screenshot(page, 'backup-code-columns-pop-up');
     expect(await codeListOverlaps(page, 'dialog[open] [part=codes]')).toEqual([]);

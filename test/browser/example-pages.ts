@@ -47,24 +47,35 @@ export async function enterCode(page: Page, code: string, options: { remember?: 
 
 /**
  * Links the authenticator app in `<factorkit-settings>` on the profile page: reads the typed
- * secret off "Link the app to your account" and types the app's code (at `now`); the first method
- * shows the backup codes, saved and downloaded. Returns the secret and those codes.
+ * secret off "Link the app to your account" and types the app's code (at `now`, or `codeOf` the
+ * secret); the first method shows the backup codes, saved and downloaded. Returns the secret and
+ * those codes.
  */
 export async function setUpApp(
   page: Page,
   base: string,
-  now: number,
+  now: number | ((secret: string) => Promise<string>),
 ): Promise<{ secret: string; backupCodes: string[] }> {
   await page.goto(`${base}/profile`);
+  const secret = await linkApp(page, now);
+  const backupCodes = await firstCodesIfShown(page, 'totp');
+  return { secret, backupCodes };
+}
+
+/** "Set up" the app on the settings shown, through its code: returns the secret it read. */
+export async function linkApp(
+  page: Page,
+  now: number | ((secret: string) => Promise<string>),
+): Promise<string> {
   await button(page, 'Set up: Authenticator app authentication').click();
   const link = dialog(page, 'Link the app to your account');
   const secret = (await link.locator('code').innerText()).replace(/\s/g, '');
   await link.getByRole('button', { name: 'Next' }).click();
   const enter = dialog(page, 'Enter the Authentication Code');
-  await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(totp.generateCode(secret, now));
+  const code = typeof now === 'number' ? totp.generateCode(secret, now) : await now(secret);
+  await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(code);
   await enter.getByRole('button', { name: 'Verify' }).click();
-  const backupCodes = await firstCodesIfShown(page, 'totp');
-  return { secret, backupCodes };
+  return secret;
 }
 
 /** Sets up email with the code read off the development outbox; the codes when it is the first method. */

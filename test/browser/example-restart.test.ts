@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { previousStepCode } from '../helpers/servers.js';
 import { hasChromium, launchChromium } from './chromium.js';
-import { button, dialog, methodRow, saveNewCodes } from './elements/flows.js';
-import { ADMIN, ANA, codeInput, signIn, signOut } from './example-pages.js';
+import { button, methodRow } from './elements/flows.js';
+import { ADMIN, ANA, codeInput, setUpApp, signIn, signOut } from './example-pages.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const totp = new TotpVerifier();
@@ -63,17 +63,9 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Links an authenticator app on the profile page with the previous step's code; returns the secret. */
-async function linkApp(page: Page, base: string): Promise<string> {
-  await page.goto(`${base}/profile`);
-  await button(page, 'Set up: Authenticator app authentication').click();
-  const link = dialog(page, 'Link the app to your account');
-  const secret = (await link.locator('code').innerText()).replace(/\s/g, '');
-  await link.getByRole('button', { name: 'Next' }).click();
+async function linkAppBefore(page: Page, base: string): Promise<string> {
   // The previous step's code: the current one stays free for the sign-in after the restart.
-  const enter = dialog(page, 'Enter the Authentication Code');
-  await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(await previousStepCode(secret, totp));
-  await enter.getByRole('button', { name: 'Verify' }).click();
-  await saveNewCodes(page, 'the example after a restart');
+  const { secret } = await setUpApp(page, base, (typed) => previousStepCode(typed, totp));
   return secret;
 }
 
@@ -92,14 +84,14 @@ describe.skipIf(!hasChromium)('the example persists (SQLite by default)', () => 
       const adminPage = await admin.newPage();
       adminPage.setDefaultTimeout(15_000);
       await signIn(adminPage, first.base, ADMIN);
-      await linkApp(adminPage, first.base);
+      await linkAppBefore(adminPage, first.base);
       await adminPage.goto(`${first.base}/settings/security`);
       await adminPage.getByRole('radio', { name: '14 days skip (trusted browsers)' }).check();
       await button(adminPage, 'Save').click();
       await adminPage.getByRole('alert').getByText('Saved.').waitFor();
 
       await signIn(page, first.base, ANA);
-      const secret = await linkApp(page, first.base);
+      const secret = await linkAppBefore(page, first.base);
       await stop(first.child);
 
       // After a restart: the app's code signs in, and the browser is trusted for 14 days.
