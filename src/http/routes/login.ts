@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { maybeContextOf } from '../../app/internals.js';
+import { pendingLock } from '../../app/login/pending-lock.js';
 import type { SessionVerifyResult } from '../../app/login/verify-outcomes.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
 import { deviceLabel } from '../../services/trusted-device-store.js';
-import { json, refusal, resultAnswer } from '../answers.js';
+import { json, refusal, resultAnswer, retryAfter } from '../answers.js';
 import { setCookie } from '../cookies.js';
 import * as bodies from '../response-schemas.js';
 import { type SessionState, signedIn } from '../session.js';
@@ -58,14 +60,26 @@ export const loginRoutes: Route[] = [
     method: 'GET',
     path: '/login',
     guard: 'pending',
-    summary: 'The pending login: the methods offered and the trusted-browser days',
-    responses: { 200: { description: 'a code is pending', body: bodies.pendingLogin } },
+    summary: 'The pending login: the methods offered, the trusted-browser days, and its lock if any',
+    responses: {
+      200: {
+        description:
+          'a code is pending; while it is locked, Retry-After and "Please try again in five minutes."',
+        body: bodies.pendingLogin,
+      },
+    },
     async handle(ctx) {
-      return json(200, {
-        pending: true,
-        methods: pending(ctx).methods,
-        trustDays: trustDays(await ctx.tf.policy.get()),
-      });
+      const { methods, challengeId } = pending(ctx);
+      // The lock as the store has it (a reload of the code page keeps its countdown).
+      const facade = maybeContextOf(ctx.tf);
+      const [policy, lock] = await Promise.all([
+        ctx.tf.policy.get(),
+        facade ? pendingLock(facade, challengeId) : null,
+      ]);
+      const body = { pending: true, methods, trustDays: trustDays(policy), locked: lock !== null };
+      if (!lock) return json(200, body);
+      const headers = [retryAfter(lock.retryAt, ctx.options.now())];
+      return { ...json(200, { ...body, ...lock }, headers), messageCode: 'locked' };
     },
   },
   {
