@@ -3,6 +3,7 @@ import {
   MemoryMailer,
   type PolicyInput,
   type Store,
+  TotpVerifier,
   type TwoFactorOptions,
 } from '../src/entries/index.js';
 
@@ -25,4 +26,27 @@ export function benchTwoFactor(store: Store, policy?: PolicyInput, options: Part
     ...(policy ? { policy } : {}),
     ...options,
   });
+}
+
+const totp = new TotpVerifier();
+
+/** Users enrolled in TOTP, each with an open login challenge and the code to send (made without telemetry). */
+export async function prepare(store: Store, count: number, prefix = 'bench') {
+  const tf = benchTwoFactor(store, undefined, { openTelemetry: false });
+  const users: Array<{ challengeId: string; code: string }> = [];
+  const batch = 50;
+  for (let from = 0; from < count; from += batch) {
+    const created = await Promise.all(
+      Array.from({ length: Math.min(batch, count - from) }, async (_, k) => {
+        const userId = `${prefix}-${from + k}`;
+        const setup = await tf.totp.beginSetup(userId, { accountName: userId });
+        await tf.totp.confirmSetup(userId, totp.generateCode(setup.secret, CLOCK_MS - 30_000));
+        const start = await tf.login.start(userId);
+        if (start.status !== 'challenge') throw new Error(start.status);
+        return { challengeId: start.challengeId, code: totp.generateCode(setup.secret, CLOCK_MS) };
+      }),
+    );
+    users.push(...created);
+  }
+  return { tf, users };
 }

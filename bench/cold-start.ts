@@ -86,4 +86,28 @@ export async function benchColdStart(rounds = 15): Promise<void> {
 
 const total = (p: Phases) => p.import + (p.create ?? 0) + (p.verify ?? 0);
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchColdStart();
+/**
+ * A fresh process's first 10,000 verifies in blocks of 1,000 (bench/cold-start/first-verifies.mjs):
+ * CPU µs per verify, median of `runs` processes per block. Before issue 24 the first five blocks
+ * paid Node's deprecated-`Buffer()` check (a stack trace per call).
+ */
+export function benchFirstVerifies(runs = 7): void {
+  const script = fileURLToPath(new URL('./cold-start/first-verifies.mjs', import.meta.url));
+  const blocks: number[][] = [];
+  for (let run = 0; run < runs; run++) {
+    const out = execFileSync(process.execPath, [script, `${root}dist`, '10'], { encoding: 'utf8' });
+    (JSON.parse(out) as number[]).forEach((us, block) => {
+      blocks[block] = [...(blocks[block] ?? []), us];
+    });
+  }
+  console.log(`\n## A fresh process's first verifies: CPU µs per verifyCode, median of ${runs} processes\n`);
+  table(
+    ['verifies', 'CPU µs per verify'],
+    blocks.map((values, block) => [`${block * 1000 + 1}-${(block + 1) * 1000}`, quantile(values, 0.5)]),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchColdStart();
+  benchFirstVerifies();
+}

@@ -25,10 +25,13 @@ const BARE_ANSWER = { ok: false, reason: 'invalid-code', attemptsLeft: 4 };
 const VERIFY = '/2fa/login/verify';
 
 /** Sessions keyed by the `x-session` header: thousands of pending logins without cookies. */
-type Sessions = (id: string) => TwoFactorSessionAccess;
-type Start = (tf: TwoFactor, sessions: Sessions) => Promise<{ url: string; close(): Promise<unknown> }>;
+export type Sessions = (id: string) => TwoFactorSessionAccess;
+export type Start = (
+  tf: TwoFactor,
+  sessions: Sessions,
+) => Promise<{ url: string; close(): Promise<unknown> }>;
 
-const startExpress: Start = async (tf, sessions) => {
+export const startExpress: Start = async (tf, sessions) => {
   const app = express();
   const router = twoFactorRouter(tf, {
     session: (req) => sessions(String(req.headers['x-session'])),
@@ -44,7 +47,7 @@ const startExpress: Start = async (tf, sessions) => {
   };
 };
 
-const startFastify: Start = async (tf, sessions) => {
+export const startFastify: Start = async (tf, sessions) => {
   const app = Fastify();
   await app.register(twoFactorPlugin, {
     tf,
@@ -56,7 +59,7 @@ const startFastify: Start = async (tf, sessions) => {
   return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
 };
 
-const startHono: Start = async (tf, sessions) => {
+export const startHono: Start = async (tf, sessions) => {
   const app = new Hono();
   app.route(
     '/2fa',

@@ -6,8 +6,8 @@ import { Redis } from 'ioredis';
 import { MemoryStore, type Store } from '../src/entries/index.js';
 import { RedisStore } from '../src/entries/redis.js';
 import { startRedis } from '../test/helpers/servers.js';
+import { prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
-import { prepare } from './stores.js';
 
 const RUNS = [
   { concurrency: 1, total: 1500 },

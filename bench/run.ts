@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint, key rotation, import, statusMany. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|telemetry|ui-size|import|cold-start|methods|status-many`
- * runs one part. Every part is
+ * the HTTP verify endpoint, key rotation, import, statusMany. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|http-stores|pg-statements|telemetry|ui-size|import|cold-start|methods|status-many`
+ * runs one part (`telemetry-parts` and `telemetry-instructions` only when named). Every part is
  * bounded in count and time.
  */
 import { benchTotp } from './totp.js';
@@ -19,9 +19,20 @@ if (!only || only === 'guard') await (await import('./guard.js')).benchGuard();
 if (!only || only === 'http') await (await import('./http.js')).benchHttp();
 if (!only || only === 'rekey') await (await import('./rekey.js')).benchRekey();
 if (!only || only === 'http-adapters') await (await import('./http-adapters.js')).benchHttpAdapters();
-if (!only || only === 'cold-start') await (await import('./cold-start.js')).benchColdStart();
-if (!only || only === 'telemetry') await (await import('./telemetry.js')).benchTelemetry();
+if (!only || only === 'http-stores') await (await import('./http-stores.js')).benchHttpStores();
+if (!only || only === 'pg-statements') await (await import('./pg-statements.js')).benchPgStatements();
+if (!only || only === 'cold-start') {
+  const coldStart = await import('./cold-start.js');
+  await coldStart.benchColdStart();
+  coldStart.benchFirstVerifies();
+}
+if (!only || only === 'telemetry')
+  await (await import('./telemetry.js')).benchTelemetry(process.argv.slice(3));
 if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();
 if (!only || only === 'import') await (await import('./import.js')).benchImport();
 if (!only || only === 'methods') await (await import('./methods.js')).benchMethods();
 if (!only || only === 'status-many') await (await import('./status-many.js')).benchStatusMany();
+if (only === 'telemetry-parts') await (await import('./telemetry-parts.js')).benchTelemetryParts();
+// Minutes under valgrind: only when asked for.
+if (only === 'telemetry-instructions')
+  await (await import('./telemetry-instructions.js')).benchTelemetryInstructions(process.argv.slice(3));

@@ -2,8 +2,8 @@ import pg from 'pg';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { storeKeys, userTag } from '../src/store/keys.js';
 import { startPostgres } from '../test/helpers/servers.js';
+import { prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
-import { prepare } from './stores.js';
 
 /** Enrolled users seeded by SQL beside the measured ones. */
 const SEEDED_USERS = 1_000_000;

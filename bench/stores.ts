@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
-import { MemoryStore, type Store, TotpVerifier } from '../src/entries/index.js';
+import { MemoryStore, type Store } from '../src/entries/index.js';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { RedisStore } from '../src/entries/redis.js';
 import { SqliteStore } from '../src/entries/sqlite.js';
 import { startRedisCluster } from '../test/helpers/redis-cluster.js';
 import { startPostgres, startRedis } from '../test/helpers/servers.js';
-import { benchTwoFactor, CLOCK_MS } from './bench-facade.js';
+import { prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
 
 const RUNS = [
@@ -19,7 +19,6 @@ const RUNS = [
 ];
 /** Calls before each measured series, not counted: JIT, pools and server caches warm up. */
 const WARM_UP = 300;
-const totp = new TotpVerifier();
 
 interface Target {
   name: string;
@@ -28,27 +27,6 @@ interface Target {
   roundTrip: (() => Promise<unknown>) | null;
   roundTripName: string;
   close: () => Promise<unknown>;
-}
-
-/** Users enrolled in TOTP, each with an open login challenge and the code to send. */
-export async function prepare(store: Store, count: number, prefix = 'bench') {
-  const tf = benchTwoFactor(store);
-  const users: Array<{ challengeId: string; code: string }> = [];
-  const batch = 50;
-  for (let from = 0; from < count; from += batch) {
-    const created = await Promise.all(
-      Array.from({ length: Math.min(batch, count - from) }, async (_, k) => {
-        const userId = `${prefix}-${from + k}`;
-        const setup = await tf.totp.beginSetup(userId, { accountName: userId });
-        await tf.totp.confirmSetup(userId, totp.generateCode(setup.secret, CLOCK_MS - 30_000));
-        const start = await tf.login.start(userId);
-        if (start.status !== 'challenge') throw new Error(start.status);
-        return { challengeId: start.challengeId, code: totp.generateCode(setup.secret, CLOCK_MS) };
-      }),
-    );
-    users.push(...created);
-  }
-  return { tf, users };
 }
 
 /** Every store on its own fresh server (when installed), and how to stop them. */

@@ -1,159 +1,168 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as api from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
 import { Redis } from 'ioredis';
 import { MemoryStore, type Store } from '../src/entries/index.js';
 import { RedisStore } from '../src/entries/redis.js';
 import { startRedis } from '../test/helpers/servers.js';
-import { benchTwoFactor } from './bench-facade.js';
-import { table } from './harness.js';
-import { prepare } from './stores.js';
+import { benchTwoFactor, prepare } from './bench-facade.js';
+import { format, table } from './harness.js';
+import { startCollector, startSdk } from './telemetry-sdk.js';
 
 /** Verifies per block; blocks alternate between the two facades so drift on the machine hits both. */
 const BLOCK = 250;
-const BLOCKS = 16;
+const BLOCKS = 20;
 const WARM_UP = 300;
 
-/**
- * A real SDK with real exporters: spans batched to an OTLP/HTTP collector on loopback (a sink that
- * reads and drops each request), metrics pulled by a scraper from the Prometheus exporter every
- * second, as a Prometheus server would. `sampleRatio` is the head sampler's ratio for new traces.
- */
-async function startSdk(sampleRatio: number) {
-  const sink = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const sinkPort = (sink.address() as AddressInfo).port;
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const tracerProvider = new BasicTracerProvider({
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),
-    spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${sinkPort}/v1/traces` })),
-    ],
-  });
-  api.trace.setGlobalTracerProvider(tracerProvider);
-  const prometheus = new PrometheusExporter({ port: 0, host: '127.0.0.1', preventServerStart: true });
-  await prometheus.startServer();
-  const meterProvider = new MeterProvider({ readers: [prometheus] });
-  api.metrics.setGlobalMeterProvider(meterProvider);
-  const metricsUrl = `http://127.0.0.1:${(prometheus as unknown as { _server: { address(): AddressInfo } })._server.address().port}/metrics`;
-  let scrapes = 0;
-  const scraper = setInterval(() => {
-    void fetch(metricsUrl)
-      .then((r) => r.text())
-      .then(() => scrapes++)
-      .catch(() => undefined);
-  }, 1000);
-  return {
-    scrapes: () => scrapes,
-    async stop() {
-      clearInterval(scraper);
-      await tracerProvider.shutdown();
-      await meterProvider.shutdown();
-      await new Promise((resolve) => sink.close(resolve));
-      api.trace.disable();
-      api.metrics.disable();
-      api.context.disable();
-    },
-  };
-}
+type Side = 'without' | 'with';
 
 const pick = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-
-/** `login.verify` with a correct code, without and with the SDK, alternating blocks; latency and CPU per call. */
-async function compare(name: string, store: Store, label: string) {
-  // Fresh users per series: a code verified once is a replay the next time.
-  const { users } = await prepare(
-    store,
-    2 * (WARM_UP + BLOCK * BLOCKS),
-    `otel-${name}-${label.length}-${Date.now()}`,
+const median = (values: number[]) =>
+  pick(
+    [...values].sort((a, b) => a - b),
+    0.5,
   );
+
+/**
+ * `login.verify` with a correct code through two facades on one store, without and with
+ * telemetry, in alternating blocks (ABBA). With `host`, each call runs inside a request span, as a
+ * host's HTTP instrumentation makes it (on both sides: the host's span is not factorkit's cost).
+ * Per block pair: the ratio of CPU per call and of p50; their median and range are the spread.
+ */
+async function compare(name: string, store: Store, host: boolean) {
+  // Fresh users per series: a code verified once is a replay the next time.
+  const { users } = await prepare(store, 2 * (WARM_UP + BLOCK * BLOCKS), `otel-${name}-${Date.now()}`);
   const facades = {
     without: benchTwoFactor(store, undefined, { openTelemetry: false }),
     with: benchTwoFactor(store, undefined, { openTelemetry: api }),
   };
+  const tracer = api.trace.getTracer('host');
   const samples = { without: [] as number[], with: [] as number[] };
-  const cpuUs = { without: 0, with: 0 };
+  const blocks = {
+    without: [] as Array<{ cpuUs: number; p50: number }>,
+    with: [] as Array<{ cpuUs: number; p50: number }>,
+  };
   let next = 0;
-  const run = async (which: 'without' | 'with', count: number, keep: boolean) => {
+  const verify = async (which: Side) => {
+    const user = users[next++]!;
+    const result = await facades[which].login.verify(user.challengeId, user.code);
+    if (!result.ok) throw new Error(`verify failed on ${name}: ${JSON.stringify(result)}`);
+  };
+  const call = (which: Side) =>
+    host
+      ? tracer.startActiveSpan('POST /2fa/login/verify', async (span) => {
+          await verify(which);
+          span.end();
+        })
+      : verify(which);
+  const run = async (which: Side, count: number, keep: boolean) => {
+    const block: number[] = [];
     const cpu = process.cpuUsage();
     for (let i = 0; i < count; i++) {
-      const user = users[next++]!;
       const t0 = process.hrtime.bigint();
-      const result = await facades[which].login.verify(user.challengeId, user.code);
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (!result.ok) throw new Error(`verify failed on ${name}`);
-      if (keep) samples[which].push(ms);
+      await call(which);
+      block.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     const used = process.cpuUsage(cpu);
-    if (keep) cpuUs[which] += used.user + used.system;
+    if (!keep) return;
+    samples[which].push(...block);
+    blocks[which].push({ cpuUs: (used.user + used.system) / count, p50: median(block) });
   };
   await run('without', WARM_UP, false);
   await run('with', WARM_UP, false);
   for (let block = 0; block < BLOCKS; block++) {
-    // ABBA order: neither side always runs first.
-    const order: Array<'without' | 'with'> = block % 2 === 0 ? ['without', 'with'] : ['with', 'without'];
+    const order: Side[] = block % 2 === 0 ? ['without', 'with'] : ['with', 'without'];
     for (const which of order) await run(which, BLOCK, true);
   }
-  const rows = (['without', 'with'] as const).map((which) => {
+  const side = (which: Side) => {
     const sorted = [...samples[which]].sort((a, b) => a - b);
-    return {
-      which,
-      p50: pick(sorted, 0.5),
-      p99: pick(sorted, 0.99),
-      cpu: cpuUs[which] / samples[which].length,
-    };
-  });
-  const [off, on] = rows as [(typeof rows)[0], (typeof rows)[0]];
-  return [
-    [name, 'without (openTelemetry: false)', off.p50, off.p99, off.cpu, '1.00 / 1.00 / 1.00'],
-    [
-      name,
-      label,
-      on.p50,
-      on.p99,
-      on.cpu,
-      `${(on.p50 / off.p50).toFixed(3)} / ${(on.p99 / off.p99).toFixed(3)} / ${(on.cpu / off.cpu).toFixed(3)}`,
-    ],
-  ];
+    const cpu = blocks[which].reduce((sum, b) => sum + b.cpuUs, 0) / BLOCKS;
+    return { p50: pick(sorted, 0.5), p99: pick(sorted, 0.99), cpu };
+  };
+  const [off, on] = [side('without'), side('with')];
+  const pairs = (key: 'cpuUs' | 'p50') =>
+    blocks.with.map((b, i) => b[key] / blocks.without[i]![key]).sort((a, b) => a - b);
+  const range = (ratios: number[]) =>
+    `${median(ratios).toFixed(3)} (${ratios[0]!.toFixed(2)}-${ratios.at(-1)!.toFixed(2)})`;
+  return { off, on, cpuPairs: range(pairs('cpuUs')), p50Pairs: range(pairs('p50')) };
 }
 
 /**
- * `npm run bench -- telemetry`: the cost of OpenTelemetry on `login.verify` (correct TOTP code, one
- * connection), the same calls in one process without and with a real SDK and exporters attached.
+ * The SDK's configurations: metrics alone (no tracer provider registered); traces through a
+ * parent-based head sampler at 1% of new traces (a realistic production ratio), inside a host's
+ * request span (as HTTP instrumentation makes it) and outside any; traces at 100%.
  */
-export async function benchTelemetry(): Promise<void> {
+const CONFIGURATIONS: Array<{ traces: number | null; host: boolean }> = [
+  { traces: null, host: false },
+  { traces: 0.01, host: true },
+  { traces: 0.01, host: false },
+  { traces: 1, host: true },
+];
+
+/**
+ * `npm run bench -- telemetry`: the cost of OpenTelemetry on `login.verify` (correct TOTP code, one
+ * connection), the same calls in one process without and with a real SDK and exporters attached:
+ * spans batched to an OTLP/HTTP collector (its own process), metrics scraped from the Prometheus
+ * exporter every second. Wall and CPU time on a shared machine move; `npm run bench --
+ * telemetry-instructions` counts instructions instead.
+ */
+export async function benchTelemetry(only: string[] = []): Promise<void> {
   const redisServer = await startRedis();
   const client = redisServer ? new Redis({ host: '127.0.0.1', port: redisServer.port }) : null;
+  const collector = await startCollector();
   console.log(
     `## login.verify without and with the OpenTelemetry SDK (${BLOCKS} alternating blocks of ${BLOCK} per side; p50 and p99 in ms, CPU in µs per call)\n`,
   );
   const rows: Array<Array<string | number>> = [];
   let scrapes = 0;
-  for (const ratio of [0, 0.1, 1]) {
-    const sdk = await startSdk(ratio);
-    const label = `SDK: metrics to Prometheus, ${ratio * 100}% of traces to OTLP/HTTP`;
-    if (client) rows.push(...(await compare('redis', new RedisStore({ client }), label)));
-    else console.log('redis-server not installed: Redis rows skipped\n');
-    rows.push(...(await compare('memory', new MemoryStore(), label)));
+  const name = ({ traces, host }: (typeof CONFIGURATIONS)[number]) =>
+    traces === null ? 'metrics' : `${traces}/${host ? 'host' : 'bare'}`;
+  // `metrics`, `0.01/host`, `0.01/bare`, `1/host`: only those configurations.
+  for (const { traces, host } of CONFIGURATIONS.filter((c) => only.length === 0 || only.includes(name(c)))) {
+    const sdk = await startSdk({ sampleRatio: traces, collectorUrl: collector.url });
+    const scraper = setInterval(() => void sdk.scrape().catch(() => undefined), 1000);
+    const targets: Array<[string, Store]> = [['memory', new MemoryStore()]];
+    if (client) targets.unshift(['redis', new RedisStore({ client })]);
+    for (const [name, store] of targets) {
+      const { off, on, cpuPairs, p50Pairs } = await compare(name, store, host);
+      rows.push([
+        name,
+        traces === null ? 'metrics only' : host ? 'in a host span' : 'no parent span',
+        traces === null ? 'no tracer' : `${traces * 100}%`,
+        `${format(off.p50)} / ${format(on.p50)}`,
+        `${format(off.p99)} / ${format(on.p99)}`,
+        `${format(off.cpu)} / ${format(on.cpu)}`,
+        (on.p50 / off.p50).toFixed(3),
+        (on.p99 / off.p99).toFixed(3),
+        (on.cpu / off.cpu).toFixed(3),
+        p50Pairs,
+        cpuPairs,
+      ]);
+      console.log(rows.at(-1)!.join(' | '));
+    }
+    clearInterval(scraper);
     scrapes += sdk.scrapes();
     await sdk.stop();
   }
-  table(['store', 'telemetry', 'p50 ms', 'p99 ms', 'CPU µs/call', 'with ÷ without (p50 / p99 / CPU)'], rows);
+  if (!client) console.log('redis-server not installed: Redis rows skipped\n');
+  console.log('');
+  table(
+    [
+      'store',
+      'caller',
+      'traces',
+      'p50 ms without / with',
+      'p99 ms',
+      'CPU µs/call',
+      'p50 ratio',
+      'p99 ratio',
+      'CPU ratio',
+      'p50 ratio per block pair: median (range)',
+      'CPU ratio per block pair',
+    ],
+    rows,
+  );
   console.log(`(${scrapes} Prometheus scrapes during the runs)\n`);
+  collector.stop();
   await client?.quit();
   await redisServer?.stop();
 }

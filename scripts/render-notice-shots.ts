@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
 import { createExampleApp } from '../examples/express/app.js';
 import { DEMO_ACCOUNTS } from '../examples/express/users.js';
 import { createTwoFactor, MemoryMailer, MemoryStore, TotpVerifier } from '../src/entries/index.js';
@@ -48,9 +49,10 @@ export async function renderNoticeShots(images: string): Promise<void> {
   };
   const ana = DEMO_ACCOUNTS.find((a) => a.id === 'u-ana')!;
   const attacker = await signIn(ana.email, ana.password);
+  const codeInput = (page: Page) => page.getByRole('textbox', { name: 'Authentication code' });
   for (const code of ['111111', '222222', '333333']) {
-    await attacker.fill('#code', code);
-    await attacker.click('#verify');
+    await codeInput(attacker).fill(code);
+    await attacker.getByRole('button', { name: 'Verify', exact: true }).click();
     await attacker.waitForTimeout(300);
   }
   await tf.notices.settled();
@@ -62,9 +64,12 @@ export async function renderNoticeShots(images: string): Promise<void> {
 
   const ben = DEMO_ACCOUNTS.find((a) => a.id === 'u-ben')!;
   const page = await signIn(ben.email, ben.password);
-  await page.fill('#code', totp.generateCode(secrets.get('u-ben')!, Date.now()));
-  await page.check('#remember');
-  await Promise.all([page.waitForURL('**/profile'), page.click('#verify')]);
+  await codeInput(page).fill(totp.generateCode(secrets.get('u-ben')!, Date.now()));
+  await page.getByRole('checkbox', { name: 'Trust this browser for 14 days' }).check();
+  await Promise.all([
+    page.waitForURL('**/profile'),
+    page.getByRole('button', { name: 'Verify', exact: true }).click(),
+  ]);
   await tf.notices.settled();
   await page.goto(`${base}/dev/outbox`);
   await page

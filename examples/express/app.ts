@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import session from 'express-session';
 import { FactorkitError, type MemoryMailer, type MemorySender, type TwoFactor } from 'factorkit';
 import { twoFactorRouter } from 'factorkit/express';
+import { exampleAssets } from '../shared/elements.js';
 import { agentsPage, codePage, outboxPage, profilePage, securityPage, signInPage } from './pages.js';
 import { sameOriginPosts } from './same-origin.js';
 import { type DemoUser, UserDirectory } from './users.js';
@@ -29,14 +28,6 @@ export interface ExampleOptions {
   webauthn?: { rpId: string; origin: string };
 }
 
-/** `@simplewebauthn/browser`'s ready-made bundle (the global `SimpleWebAuthnBrowser`): no build step. */
-function webauthnBrowserBundle(): string {
-  const main = createRequire(import.meta.url).resolve('@simplewebauthn/browser');
-  let dir = dirname(main);
-  while (!dir.endsWith('@simplewebauthn/browser')) dir = dirname(dir);
-  return `${dir}/dist/bundle/index.umd.min.js`;
-}
-
 /** Sessions idle longer than this end. */
 const IDLE_MS = 8 * 3_600_000;
 
@@ -47,8 +38,12 @@ export function createExampleApp(options: ExampleOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.use('/static', express.static(fileURLToPath(new URL('./public/', import.meta.url))));
-  const bundle = webauthnBrowserBundle();
-  app.get('/static/vendor/simplewebauthn-browser.js', (_req, res) => res.sendFile(bundle));
+  // The 2FA screens: factorkit's elements, and the host's script saying where each one leads.
+  const assets = exampleAssets();
+  app.get(['/static/factorkit/elements.js', '/static/app.js'], async (req, res) => {
+    const asset = (await assets).find((candidate) => candidate.path === req.path)!;
+    res.type(asset.type).send(asset.body);
+  });
   app.use(
     session({
       name: 'example_sid',
@@ -80,9 +75,6 @@ export function createExampleApp(options: ExampleOptions) {
     ...(options.webauthn ? { webauthn: { ...options.webauthn, rpName: 'CloudFon CX' } } : {}),
     now,
   });
-  /** The user's security keys, or null when the app has none configured. */
-  const securityKeys = (userId: string) =>
-    options.webauthn ? tf.webauthn.list(userId) : Promise.resolve(null);
   app.use('/2fa', twoFactor);
   const currentUser = async (req: Request): Promise<DemoUser | null> =>
     users.byIdOrNull(await twoFactor.userId(req));
@@ -113,9 +105,7 @@ export function createExampleApp(options: ExampleOptions) {
   app.get('/login/code', async (req, res) => {
     const state = await twoFactor.state(req);
     if (state?.stage !== 'pending') return res.redirect('/login');
-    const policy = await tf.policy.get();
-    const trustDays = policy.frequency === 'every-login' ? null : policy.frequency.trustDays;
-    return res.type('html').send(codePage({ methods: state.methods, trustDays }));
+    return res.type('html').send(codePage());
   });
   app.post('/logout', async (req, res) => {
     await twoFactor.signOut(req);
@@ -128,27 +118,15 @@ export function createExampleApp(options: ExampleOptions) {
     if (state?.stage !== 'setup') return res.redirect('/profile');
     const user = users.byIdOrNull(state.userId);
     if (!user) return res.redirect('/login');
-    const [status, keys] = await Promise.all([tf.status(user.id), securityKeys(user.id)]);
-    res
-      .type('html')
-      .send(profilePage({ user, status, keys, devices: [], currentDeviceId: null, setupOnly: true }));
+    res.type('html').send(profilePage(user, true));
   });
   app.get(
     '/profile',
-    page(async (req, user) => {
-      const [status, keys, devices, state] = await Promise.all([
-        tf.status(user.id),
-        securityKeys(user.id),
-        tf.devices.list(user.id),
-        twoFactor.state(req),
-      ]);
-      const currentDeviceId = state?.stage === 'signed-in' ? state.deviceId : null;
-      return profilePage({ user, status, keys, devices, currentDeviceId, setupOnly: false });
-    }),
+    page((_req, user) => profilePage(user, false)),
   );
   app.get(
     '/settings/security',
-    page(async (_req, user) => securityPage(user, (await tf.policy.get()).frequency), true),
+    page((_req, user) => securityPage(user), true),
   );
   app.get(
     '/settings/agents',

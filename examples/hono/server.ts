@@ -1,8 +1,9 @@
 /**
- * factorkit on Hono in one file: a JSON sign-in, the 2FA endpoints under /2fa and a protected route,
- * on @hono/node-server (the app itself is web-standard: Bun, Deno and Cloudflare Workers serve it
- * too). No session code: the adapter's built-in session keeps the 2FA state in a sealed cookie.
- * `npx tsx examples/hono/server.ts`:
+ * factorkit on Hono in one file: a JSON sign-in, the 2FA endpoints under /2fa, a protected route,
+ * and pages whose 2FA screens are factorkit's elements (sign in at /, the code page, /settings, and
+ * for the admin /agents and /policy), on @hono/node-server (the app itself is web-standard: Bun,
+ * Deno and Cloudflare Workers serve it too). No session code: the adapter's built-in session keeps
+ * the 2FA state in a sealed cookie. `npx tsx examples/hono/server.ts`, then open the URL it prints:
  *   POST /login { email, password } -> { status: 'challenge' } -> POST /2fa/login/verify { code }
  *   GET /me (signed in), POST /logout, and every /2fa endpoint of docs/http.md.
  * Environment: PORT (3002; 0 picks a free one), HOST (127.0.0.1), SECURE_COOKIES=1 behind HTTPS.
@@ -10,10 +11,12 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { serve } from '@hono/node-server';
-import { createTwoFactor, MemoryMailer, MemoryStore } from 'factorkit';
+import { type Actor, createTwoFactor, MemoryMailer, MemoryStore } from 'factorkit';
 import { twoFactorApp } from 'factorkit/hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { exampleAssets } from '../shared/elements.js';
+import { agentsPage, codePage, policyPage, settingsPage, signInPage } from '../shared/pages.js';
 
 const secure = process.env['SECURE_COOKIES'] === '1';
 
@@ -23,19 +26,25 @@ const tf = createTwoFactor({
   mailer: new MemoryMailer(),
   keys: process.env['FACTORKIT_KEY'] ?? randomBytes(32).toString('hex'),
   policy: { frequency: { trustDays: 14 } }, // "Trust this browser for 14 days" is offered
+  authorize: (actor) => actor.roles?.includes('admin') === true,
 });
 
 /** The demo users; a real app has its own directory. scrypt, with a random salt per user. */
 const hash = (password: string, salt: Buffer) => scryptSync(password, salt, 32);
 const DEMO_USERS = [
-  { id: 'u-ana', email: 'ana@example.com', password: 'ana-demo-1' },
-  { id: 'u-ben', email: 'ben@example.com', password: 'ben-demo-1' },
+  { id: 'u-admin', email: 'admin@example.com', password: 'admin-demo-1', admin: true },
+  { id: 'u-ana', email: 'ana@example.com', password: 'ana-demo-1', admin: false },
+  { id: 'u-ben', email: 'ben@example.com', password: 'ben-demo-1', admin: false },
 ];
 const users = DEMO_USERS.map(({ password, ...user }) => {
   const salt = randomBytes(16);
   return { ...user, salt, hash: hash(password, salt) };
 });
 const decoy = { salt: randomBytes(16), hash: randomBytes(32) };
+
+/** The signed-in user's actor for the admin endpoints: an administrator, or null. */
+const actorOf = (userId: string | null) =>
+  users.find((u) => u.id === userId && u.admin) ? { id: userId!, roles: ['admin'] } : null;
 
 /** The user with this email and password, or null; an unknown email costs the same scrypt run. */
 function authenticate(email: string, password: string) {
@@ -47,6 +56,7 @@ function authenticate(email: string, password: string) {
 const app = new Hono();
 const twoFactor = twoFactorApp(tf, {
   accountName: (userId) => users.find((u) => u.id === userId)?.email ?? userId,
+  getActor: async (c): Promise<Actor | null> => actorOf(await twoFactor.userId(c)),
   cookie: { secure },
 });
 app.route('/2fa', twoFactor);
@@ -74,6 +84,21 @@ app.get('/me', twoFactor.requireSignedIn, async (c) => {
   const id = await twoFactor.userId(c);
   return c.json({ id, email: users.find((u) => u.id === id)?.email });
 });
+
+// The pages: the elements' script and the host's, then HTML (never cached: codes and personal data).
+for (const asset of await exampleAssets()) {
+  app.get(asset.path, (c) => c.body(asset.body, 200, { 'content-type': asset.type }));
+}
+const html = (body: string) =>
+  new Response(body, {
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+  });
+app.get('/', () => html(signInPage()));
+app.get('/code', () => html(codePage()));
+const pages = { '/settings': settingsPage, '/agents': () => agentsPage(users), '/policy': policyPage };
+for (const [path, render] of Object.entries(pages)) {
+  app.get(path, async (c) => ((await twoFactor.userId(c)) ? html(render()) : c.redirect('/')));
+}
 
 const hostname = process.env['HOST'] ?? '127.0.0.1';
 serve({ fetch: app.fetch, port: Number(process.env['PORT'] ?? 3002), hostname }, (info) => {

@@ -27,7 +27,7 @@ import { eventMetrics } from '../telemetry/event-metrics.js';
 import { instrumentFacade } from '../telemetry/instrument-facade.js';
 import { instrumentMailer } from '../telemetry/instrument-mailer.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
-import { type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
+import { isOpenTelemetryApi, type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
 import { type AdminApi, createAdminApi } from './admin.js';
 import { denyEveryAdminAction } from './admin-scope.js';
 import type { AdminAction, AuthorizeAnswer, Context } from './context.js';
@@ -35,9 +35,10 @@ import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
 import { eventMethodOf } from './event-method.js';
 import { attachMethods } from './facade-methods.js';
-import { attachContext } from './internals.js';
+import { attachContext, type SessionVerifiers } from './internals.js';
 import { createKeysApi, type KeysApi } from './keys/keys-api.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
+import { verifyInSession } from './login/verify.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
 import { createOrgAccess, type OrgOf, type RolesOf } from './orgs.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
@@ -187,10 +188,7 @@ const coreOptions = {
   openTelemetry: z
     .union([
       z.literal(false),
-      z.custom<OpenTelemetryApi>(
-        (value) => typeof value === 'object' && value !== null && 'trace' in value && 'metrics' in value,
-        { message: 'must be the @opentelemetry/api module' },
-      ),
+      z.custom<OpenTelemetryApi>(isOpenTelemetryApi, { message: 'must be the @opentelemetry/api module' }),
     ])
     .optional(),
 };
@@ -278,8 +276,18 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     notices: { settled: notifier.settled },
   } as unknown as TwoFactor;
   const instrumented = instrumentFacade(facade, telemetry, ['notices']);
+  // The HTTP layer's verify, bound to a session: the same operation as the facade's `login.verify`.
+  const bound = instrumentFacade(
+    {
+      login: {
+        verify: (challengeId, proof, options, session) =>
+          verifyInSession(ctx, challengeId, proof, options, session),
+      } satisfies SessionVerifiers,
+    },
+    telemetry,
+  );
   // factorkit/import and the HTTP layer work on the facade a host holds: the instrumented one.
-  attachContext(instrumented, ctx);
+  attachContext(instrumented, ctx, bound.login);
   return attachMethods(instrumented, modules, ctx.methods);
 }
 

@@ -1,12 +1,36 @@
 import { FactorkitError } from '../core/errors.js';
 import type { Context } from './context.js';
+import type { LoginProof, VerifyOptions } from './login/verify.js';
+import type { SessionBinding, SessionVerifyResult } from './login/verify-outcomes.js';
 
 /** Each facade's context, for the layers that build on a facade (`factorkit/import`), never exposed. */
 const contexts = new WeakMap<object, Context>();
 
-/** Records the context of a facade `createTwoFactor` made. */
-export function attachContext(facade: object, ctx: Context): void {
+/**
+ * The login's verify bound to the session it comes from (the HTTP layer's), instrumented as the
+ * facade's `login.verify` is (same operation, span and metrics).
+ */
+export interface SessionVerifiers {
+  verify(
+    challengeId: string,
+    proof: LoginProof,
+    options: VerifyOptions,
+    session: SessionBinding,
+  ): Promise<SessionVerifyResult>;
+}
+const sessionVerifiers = new WeakMap<object, SessionVerifiers>();
+
+/** Records the context of a facade `createTwoFactor` made, and its session-bound verifies. */
+export function attachContext(facade: object, ctx: Context, verifiers: SessionVerifiers): void {
   contexts.set(facade, ctx);
+  sessionVerifiers.set(facade, verifiers);
+}
+
+/** The session-bound verifies of a facade. @throws `CONFIG` for anything `createTwoFactor` did not return. */
+export function sessionVerifiersOf(facade: unknown): SessionVerifiers {
+  const verifiers = typeof facade === 'object' && facade !== null ? sessionVerifiers.get(facade) : undefined;
+  if (!verifiers) throw new FactorkitError('CONFIG', 'expected the facade createTwoFactor returned');
+  return verifiers;
 }
 
 /** The context of a facade. @throws `CONFIG` for anything `createTwoFactor` did not return. */

@@ -46,12 +46,16 @@ export const endpoints = [
 /** A call per endpoint, named after its path (see `endpointName`); answers typed by status. */
 export interface TwoFactorClient {
   login: {
-    /** GET /login: The pending login: the methods offered and the trusted-browser days (Guard: pending.) */
+    /** GET /login: The pending login: the methods offered, the trusted-browser days, and its lock if any (Guard: pending.) */
     get(): Promise<Answer<{
       200: {
         pending: true;
         methods: Array<string>;
         /** null under every-login */ trustDays: number | null;
+        /** the login is locked now (after wrong codes): a code is refused until retryAt */ locked: boolean;
+        /** while locked: ms since the epoch; also sent as Retry-After (seconds) */ retryAt?: number;
+        /** while locked: the attempts the challenge has left */ attemptsLeft?: number;
+        /** while locked: "Please try again in five minutes." */ message?: string;
       };
       401: ErrorBody;
       500: ErrorBody;

@@ -10,10 +10,12 @@ export interface RequestInfo {
   userAgent?: string;
 }
 
-/** What a facade call runs inside: the request that caused it, and the operation (`login.verify`). */
+/** What a facade call runs inside: the request that caused it, the operation (`login.verify`), its trace. */
 interface Scope {
   request: RequestInfo | undefined;
   operation: string | undefined;
+  /** The telemetry of the call (its span, when it has one), opaque here: `src/telemetry/` reads it. */
+  trace: object | undefined;
 }
 
 /*
@@ -32,12 +34,26 @@ const scope = new AsyncLocalStorage<Scope>();
  * await withRequest({ id: req.id, clientAddress: req.ip }, () => tf.admin.reset(actor, userId));
  */
 export function withRequest<T>(request: RequestInfo, fn: () => T): T {
-  return scope.run({ request, operation: scope.getStore()?.operation }, fn);
+  const outer = scope.getStore();
+  return scope.run({ request, operation: outer?.operation, trace: outer?.trace }, fn);
 }
 
-/** Runs `fn` as facade operation `operation` (set by the facade itself). */
-export function withOperation<T>(operation: string, fn: () => T): T {
-  return scope.run({ request: scope.getStore()?.request, operation }, fn);
+/**
+ * Runs `fn(...args)` as facade operation `operation` with its `trace` (set by the facade itself).
+ * The arguments are passed on, not closed over: this runs on every facade call.
+ */
+export function withOperation<A extends unknown[], T>(
+  operation: string,
+  trace: object | undefined,
+  fn: (...args: A) => T,
+  ...args: A
+): T {
+  return scope.run({ request: scope.getStore()?.request, operation, trace }, fn, ...args);
+}
+
+/** The telemetry of the current facade call, if any (see {@link withOperation}). */
+export function currentTrace(): object | undefined {
+  return scope.getStore()?.trace;
 }
 
 /** The request of the current call, if any. */

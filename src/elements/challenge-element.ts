@@ -6,7 +6,8 @@ import { h } from './dom.js';
  * `<factorkit-challenge>`: the "Input Authentication Code" page of a login. It offers what the
  * pending login offers (a code; the email or text-message code, with its cooldown; a security key; "trust this
  * browser" when the org policy skips trusted browsers), shows the attempts left, and on a lock
- * "Please try again in five minutes." with a live countdown from `Retry-After`.
+ * "Please try again in five minutes." with a live countdown from `Retry-After`: at once when the
+ * page opens during a lock (the pending login reports it).
  *
  * Events: `signed-in` (`detail.method`) once the code is accepted; `ended` (`detail.reason`) when
  * the login must start again from the password (the challenge ended, expired, or there is none).
@@ -73,6 +74,9 @@ export class FactorkitChallenge extends FactorkitElement {
     this.#lockable = [verify, ...(key ? [key] : [])];
     this.#countdown = timer;
     code.input.focus();
+    // Locked already (the page was reloaded during a lock): the words and the countdown at once.
+    if (pending.body.locked)
+      this.answered({ ...pending, status: 429, body: { reason: 'locked', ...pending.body } });
   }
 
   private say: Say = () => {};

@@ -1,3 +1,4 @@
+import { askFirst } from './ask-first.js';
 import { FactorkitElement } from './base-element.js';
 import { h } from './dom.js';
 import { backupSection, devicesSection, keysSection } from './settings-sections.js';
@@ -14,6 +15,9 @@ type MethodRow = 'email' | 'totp' | 'phone';
  * when the host offers them), security keys (add, rename, remove) when the host offers them, backup codes (view, download as the API's file, generate new ones,
  * "I have saved these codes" before a new set goes), trusted browsers (revoke one or all). A
  * change that needs a fresh second factor asks for one ("Confirm it's you") first.
+ *
+ * Attributes `email-address` and `phone-number` offer what the host knows in the setup pop-ups
+ * (the user may change it).
  *
  * Event: `changed` (`detail.what`: `email`, `totp`, `phone`, `webauthn`, `backup-codes`, `devices`).
  */
@@ -83,8 +87,10 @@ export class FactorkitSettings extends FactorkitElement implements SettingsHost 
     );
   }
 
-  /** Turns a method off (after a step-up), then refreshes. */
+  /** Turns a method off (asked first, then after a step-up), then refreshes. */
   private async turnOff(method: MethodRow, say: (text: string) => void) {
+    const title = this.t('turnOffTitle', { method: this.t(method) });
+    if (!(await askFirst(this, title, this.t('turnOffIntro'), this.t('turnOff')))) return;
     const answer = await withStepUp(this, () => this.client.disable({ method }));
     if (answer.status !== 200) return say(this.explain(answer));
     await this.changed(method);

@@ -1,4 +1,5 @@
 import { addSecurityKey } from '../client/security-key.js';
+import { askFirst } from './ask-first.js';
 import { h } from './dom.js';
 import { afterSetup, codeList, downloadCodes, type SettingsHost, showNewCodes } from './setup-flows.js';
 import { withStepUp } from './step-up.js';
@@ -142,6 +143,7 @@ export function backupSection(
     );
   };
   const regenerate = async () => {
+    if (!(await askFirst(el, el.t('regenerateTitle'), el.t('regenerateIntro'), el.t('regenerate')))) return;
     const answer = await withStepUp(el, () => el.client.backupCodes.regenerate({}));
     if (answer.status !== 200) return say(el.explain(answer));
     await showNewCodes(el, answer.body.codes, el.t('regenerated'));

@@ -13,7 +13,7 @@ type Confirmed = { ok: boolean; backupCodes?: string[] };
 
 /** "Email authentication > Set up": the address, a code sent to it, the code confirmed. */
 export function setUpEmail(el: SettingsHost): void {
-  const address = destination('email', 'address', 'email');
+  const address = destination('email', 'address', 'email', el.getAttribute('email-address'));
   setUpSentCode(el, 'email', address, [h('label', null, el.t('address'), address)], {
     send: (to) => el.client.email.setup({ address: to }),
     confirm: (code) => el.client.email.confirm({ code }),
@@ -22,7 +22,7 @@ export function setUpEmail(el: SettingsHost): void {
 
 /** "Text message (SMS) authentication > Set up": the number (the weakest method, said), its code. */
 export function setUpPhone(el: SettingsHost): void {
-  const number = destination('tel', 'number', 'tel');
+  const number = destination('tel', 'number', 'tel', el.getAttribute('phone-number'));
   const fields = [
     h('p', { class: 'muted' }, el.t('phoneNote')),
     h('label', null, el.t('phoneNumber'), number),
@@ -33,8 +33,17 @@ export function setUpPhone(el: SettingsHost): void {
   });
 }
 
-const destination = (type: string, name: string, autocomplete: string) =>
-  h('input', { type, name, autocomplete, required: true, autofocus: true, part: 'input' });
+/** Where a code goes: typed, or offered from the host's attribute (`email-address`, `phone-number`). */
+const destination = (type: string, name: string, autocomplete: string, offered: string | null) =>
+  h('input', {
+    type,
+    name,
+    autocomplete,
+    value: offered ?? '',
+    required: true,
+    autofocus: true,
+    part: 'input',
+  });
 
 /** A method whose setup sends a code to what the user typed (an address, a number), then confirms it. */
 function setUpSentCode(

@@ -31,8 +31,9 @@ button:disabled{opacity:.55;cursor:not-allowed}
 .method:first-of-type{border-top:0}
 ul,ol{margin:.5rem 0;padding-left:1.25rem}
 li{margin:.25rem 0}
-.codes li{white-space:nowrap}
-.codes{columns:2;font-family:ui-monospace,monospace;font-size:1.05rem}
+.codes{display:grid;grid-template-rows:repeat(5,auto);grid-auto-flow:column;justify-content:start;column-gap:1.5em;list-style:none;padding-left:0;counter-reset:code;font-family:ui-monospace,monospace;font-size:1.05rem}
+.codes li{counter-increment:code;white-space:nowrap}
+.codes li::before{content:counter(code) ".";display:inline-block;min-width:1.6em;margin-right:.3em;text-align:right}
 code,.secret{font-family:ui-monospace,monospace;font-size:1.1rem;letter-spacing:.05em}
 .qr{display:block;width:12rem;height:12rem;background:#fff;padding:.5rem;border-radius:4px}
 .message:empty{display:none}

@@ -5,6 +5,7 @@ export {
   type ImportedCodes,
   type ImportedEmail,
   type ImportedKey,
+  type ImportedPhone,
   type ImportedTotp,
   type ImportedUser,
   parseImportedUser,

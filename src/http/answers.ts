@@ -49,10 +49,14 @@ export function errorAnswer(error: unknown): HttpAnswer {
 /** Whether an answer hides an error the operator should see. */
 export const isServerError = (answer: HttpAnswer) => answer.status >= 500;
 
-/** A refusal until `retryAt`: 429 with `Retry-After` in whole seconds (at least 1). */
+/** The `Retry-After` header for `retryAt`: whole seconds from `now` (at least 1). */
+export function retryAfter(retryAt: number, now: number): [string, string] {
+  return ['Retry-After', String(Math.max(1, Math.ceil((retryAt - now) / 1000)))];
+}
+
+/** A refusal until `retryAt`: 429 with `Retry-After`. */
 export function tooManyRequests(body: unknown, retryAt: number, now: number): HttpAnswer {
-  const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
-  return json(429, body, [['Retry-After', String(seconds)]]);
+  return json(429, body, [retryAfter(retryAt, now)]);
 }
 
 /**

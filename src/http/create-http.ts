@@ -72,9 +72,10 @@ export function createTwoFactorHttp<Native>(
   /** The catalogue's message for the answer's reason or error code; `Cache-Control: no-store`. */
   const finish = (answer: HttpAnswer, native: Native): HttpAnswer => {
     const body = answer.body as Record<string, unknown> | null;
+    // A refusal's code words it; an answer may also name its words (a pending login's lock).
     const code =
       body && typeof body === 'object'
-        ? (body['error'] ?? (body['ok'] === false ? body['reason'] : undefined))
+        ? (body['error'] ?? (body['ok'] === false ? body['reason'] : undefined) ?? answer.messageCode)
         : undefined;
     const headers: HttpAnswer['headers'] = [...answer.headers, ['Cache-Control', 'no-store']];
     if (typeof code !== 'string' || !body) return { ...answer, headers };

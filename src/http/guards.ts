@@ -1,7 +1,7 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
 import type { Actor } from '../core/events.js';
 import { refusal } from './answers.js';
-import type { SessionState, SignedInState } from './session.js';
+import { type SessionState, type SignedInState, storedState } from './session.js';
 import { currentState } from './session-flow.js';
 import type { HttpAnswer, HttpRequest, ResolvedOptions, Route } from './types.js';
 
@@ -45,7 +45,8 @@ export async function signedInOr(
 /**
  * Runs a route's guard: the session state it lets through (and the actor of admin routes), or
  * the refusal. 401 not signed in, 403 setup-required / step-up-required / not-authorized. A state
- * whose session key is no longer open (signed out, ended by a 2FA change) counts as none.
+ * whose session key is no longer open (signed out, ended by a 2FA change) counts as none; a route
+ * that checks that in its own commit (`checksSessionInCommit`) is given the state as stored.
  */
 export async function passGuard<Native>(
   tf: TwoFactor,
@@ -53,7 +54,12 @@ export async function passGuard<Native>(
   req: HttpRequest<Native>,
   options: ResolvedOptions<Native>,
 ): Promise<{ state: SessionState | null; actor: Actor | null } | HttpAnswer> {
-  const state = route.guard === 'none' ? null : await currentState(tf, req.session);
+  const state =
+    route.guard === 'none'
+      ? null
+      : route.checksSessionInCommit
+        ? await storedState(req.session)
+        : await currentState(tf, req.session);
   if (route.guard === 'none') return { state, actor: null };
   if (route.guard === 'pending') {
     return state?.stage === 'pending' ? { state, actor: null } : refusal(401, 'no-pending-login');

@@ -9,7 +9,7 @@ import { signInAnswer, verifyOptions } from './routes/login.js';
 import { accountNameOf, confirmed, stepUpMissing } from './routes/methods.js';
 import { stepUpAnswer } from './routes/step-up.js';
 import type { SessionState } from './session.js';
-import { keepSession } from './session-flow.js';
+import { keepSession, verifyFromSession } from './session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from './types.js';
 
 /**
@@ -39,12 +39,20 @@ function routeContext(ctx: RouteContext, module: MethodModule): MethodRouteConte
     freshFactor: async () => state.stage === 'signed-in' && (await hasFreshFactor(tf, state, options.now())),
     confirmed: (result) => confirmed(ctx, result),
     async verify(proof, verify = {}): Promise<HttpAnswer> {
+      // Bound to the session: its check and, at a login, the signed-in session ride in the verify's commits.
       if (state.stage === 'pending') {
-        const result = await tf.login.verify(state.challengeId, proof as never, verifyOptions(ctx, verify));
-        return signInAnswer(ctx, result);
+        const options = verifyOptions(ctx, verify);
+        return signInAnswer(
+          ctx,
+          await verifyFromSession(tf, state, state.challengeId, proof as never, options),
+        );
       }
       if (!stepUp) return refusal(409, 'no-step-up');
-      return stepUpAnswer(ctx, await tf.login.verify(stepUp.challengeId, proof as never));
+      const options = { signIn: false };
+      return stepUpAnswer(
+        ctx,
+        await verifyFromSession(tf, state, stepUp.challengeId, proof as never, options),
+      );
     },
     keepSession: () => keepSession(tf, state),
     clearDeviceCookie: () => ['Set-Cookie', clearCookie(options.cookieName, options.cookieAttributes)],

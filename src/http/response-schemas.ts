@@ -11,6 +11,15 @@ export const pendingLogin = z.object({
   pending: z.literal(true),
   methods: z.array(z.string()),
   trustDays: z.number().nullable().describe('null under every-login'),
+  locked: z
+    .boolean()
+    .describe('the login is locked now (after wrong codes): a code is refused until retryAt'),
+  retryAt: z
+    .number()
+    .optional()
+    .describe('while locked: ms since the epoch; also sent as Retry-After (seconds)'),
+  attemptsLeft: z.number().optional().describe('while locked: the attempts the challenge has left'),
+  message: z.string().optional().describe('while locked: "Please try again in five minutes."'),
 });
 
 export const devices = z.object({

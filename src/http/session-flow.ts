@@ -1,4 +1,7 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
+import { sessionVerifiersOf } from '../app/internals.js';
+import type { LoginProof, VerifyOptions } from '../app/login/verify.js';
+import type { SessionVerifyResult } from '../app/login/verify-outcomes.js';
 import { type NewState, type SessionState, storedState, type TwoFactorSessionAccess } from './session.js';
 
 /**
@@ -46,8 +49,37 @@ export async function enterState(
     provenAt,
     waitsFor,
   });
+  await settleState(session, next, sessionKey);
+}
+
+/**
+ * The new state under its session key, then a new session id: the host's side of a privilege change
+ * (after a sign-in whose success commit opened the session, the whole of it).
+ */
+export async function settleState(
+  session: TwoFactorSessionAccess,
+  next: NewState,
+  sessionKey: string,
+): Promise<void> {
   await session.set({ ...next, sessionKey });
   await session.rotate();
+}
+
+/**
+ * A proof from the session holding `state` (a route with `checksSessionInCommit`): the session's
+ * open check rides in the verify's first commit and, with `signIn`, the signed-in session opens in
+ * its success commit. A `session-closed` answer means the guard would have refused: the caller
+ * wipes the state.
+ */
+export function verifyFromSession(
+  tf: TwoFactor,
+  state: SessionState,
+  challengeId: string,
+  proof: LoginProof,
+  options: VerifyOptions & { signIn: boolean },
+): Promise<SessionVerifyResult> {
+  const { signIn, ...verifyOptions } = options;
+  return sessionVerifiersOf(tf).verify(challengeId, proof, verifyOptions, { key: state.sessionKey, signIn });
 }
 
 /**

@@ -100,6 +100,12 @@ export interface Route {
   /** Express-style path (`/devices/:deviceId`), relative to where the routes are mounted. */
   path: string;
   guard: Guard;
+  /**
+   * The route checks that the session is still open in its own first commit (a verify's attempt):
+   * the guard then reads the state without a round trip of its own. Its handler must refuse a
+   * session found closed as the guard would have.
+   */
+  checksSessionInCommit?: true;
   /** For `admin` routes: which permission the host grants (`getActor` or `canManagePolicy`). */
   permission?: 'actor' | 'policy';
   /** The body schema (zod); requests without one take no body. */

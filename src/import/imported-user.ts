@@ -3,11 +3,12 @@ import { InvalidInputError } from '../core/errors.js';
 import { userIdSchema } from '../core/validation.js';
 import type { ImportedCodes } from '../methods/backup-codes/backup-codes-transfer.js';
 import type { ImportedEmail } from '../methods/email/email-transfer.js';
+import type { ImportedPhone } from '../methods/phone/phone-transfer.js';
 import type { ImportedTotp } from '../methods/totp/totp-transfer.js';
 import type { ImportedKey } from '../methods/webauthn/webauthn-transfer.js';
 import { transfers } from './transfers.js';
 
-export type { ImportedCodes, ImportedEmail, ImportedKey, ImportedTotp };
+export type { ImportedCodes, ImportedEmail, ImportedKey, ImportedPhone, ImportedTotp };
 
 /**
  * One user's enrolments as another system (or a factorkit export) kept them: the line format of
@@ -23,6 +24,8 @@ export interface ImportedUser {
   securityKeys?: ImportedKey[] | undefined;
   /** An address to enable as the email method. */
   email?: ImportedEmail | undefined;
+  /** A number to enable for text-message codes (the facade must have option `phone`). */
+  phone?: ImportedPhone | undefined;
 }
 
 /** A validated user: the fields of the transfers it carries, by field name. */

@@ -1,5 +1,6 @@
 import { backupCodesTransfer } from '../methods/backup-codes/backup-codes-transfer.js';
 import { emailTransfer } from '../methods/email/email-transfer.js';
+import { phoneTransfer } from '../methods/phone/phone-transfer.js';
 import { totpTransfer } from '../methods/totp/totp-transfer.js';
 import type { MethodTransfer } from '../methods/transfer.js';
 import { webauthnTransfer } from '../methods/webauthn/webauthn-transfer.js';
@@ -12,5 +13,6 @@ export const transfers = [
   totpTransfer,
   webauthnTransfer,
   emailTransfer,
+  phoneTransfer,
   backupCodesTransfer,
 ] as unknown as readonly MethodTransfer[];

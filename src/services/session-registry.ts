@@ -53,9 +53,9 @@ export class SessionRegistry {
    * When a session made now starts: now, or, when an {@link SessionRegistry.endAllOp} of this very
    * millisecond came first, just past it (a session made after "end them all" is not one of them).
    */
-  private async since(userId: string, now: number): Promise<string> {
+  private async since(userId: string, now: number): Promise<number> {
     const from = await this.store.get(storeKeys.sessionsFrom(userId), now);
-    return String(Math.max(now, Number(from?.fields['from'] ?? 0)));
+    return Math.max(now, Number(from?.fields['from'] ?? 0));
   }
 
   /**
@@ -65,18 +65,61 @@ export class SessionRegistry {
    * the request was on its way, opens ended.
    */
   async open(userId: string, ttlMs: number, replaces?: string | null, provenAt?: number): Promise<string> {
-    const key = randomToken(this.random, 16);
     const now = this.now();
     // An end in the very millisecond of the proof counts as before it (endAllOp ends sessions
     // dated before its millisecond + 1): the tie goes to the session, as for one made now.
-    const fields = { since: provenAt === undefined ? await this.since(userId, now) : String(provenAt + 1) };
+    const since = provenAt === undefined ? await this.since(userId, now) : provenAt + 1;
+    const opening = this.openOps(userId, { ttlMs, since, now, replaces: replaces ?? null });
+    await this.store.commit(opening.ops, now);
+    return opening.key;
+  }
+
+  /**
+   * The ops that open a session (dated `since`) in a commit of the caller's, and its new key: the
+   * sign-in committed with the proof that earns it. `replaces` is closed in the same step; with
+   * `replacedMustBeOpen` a session closed meanwhile fails the commit (`missing` at `replacedAt`).
+   */
+  openOps(
+    userId: string,
+    opening: {
+      ttlMs: number;
+      since: number;
+      now: number;
+      replaces: string | null;
+      replacedMustBeOpen?: boolean;
+    },
+  ): { key: string; ops: StoreOp[]; replacedAt: number } {
+    const key = randomToken(this.random, 16);
     const ops: StoreOp[] = [
-      { type: 'put', key: storeKeys.session(userId, key), fields, expiresAt: now + ttlMs },
+      {
+        type: 'put',
+        key: storeKeys.session(userId, key),
+        fields: { since: String(opening.since) },
+        expiresAt: opening.now + opening.ttlMs,
+      },
     ];
-    if (replaces && SESSION_KEY.test(replaces))
-      ops.push({ type: 'delete', key: storeKeys.session(userId, replaces) });
-    await this.store.commit(ops, now);
-    return key;
+    const { replaces } = opening;
+    if (replaces && SESSION_KEY.test(replaces)) {
+      const replaced = storeKeys.session(userId, replaces);
+      ops.push(
+        opening.replacedMustBeOpen ? { type: 'take', key: replaced } : { type: 'delete', key: replaced },
+      );
+    }
+    return { key, ops, replacedAt: ops.length - 1 };
+  }
+
+  /**
+   * The keys whose records say whether a session is open, for a read in a commit of the caller's
+   * (the attempt of a verify); {@link SessionRegistry.openIn} judges what was read.
+   */
+  checkKeys(userId: string, key: string): string[] {
+    return SESSION_KEY.test(key) ? [storeKeys.session(userId, key), storeKeys.sessionsFrom(userId)] : [];
+  }
+
+  /** Whether the records {@link SessionRegistry.checkKeys} named, read in that order, show an open session. */
+  openIn(read: ReadonlyArray<StoredRecord | null>): boolean {
+    const [session, from] = read;
+    return session ? Number(session.fields['since'] ?? 0) >= Number(from?.fields['from'] ?? 0) : false;
   }
 
   /** Whether the session is open: not closed, not expired, not ended by {@link SessionRegistry.endAllOp}. */
@@ -93,20 +136,17 @@ export class SessionRegistry {
     key: string,
     also: readonly string[] = [],
   ): Promise<{ open: boolean; records: Array<StoredRecord | null> }> {
-    if (!SESSION_KEY.test(key)) return { open: false, records: also.map(() => null) };
-    const [session, from, ...records] = await this.store.getMany(
-      [storeKeys.session(userId, key), storeKeys.sessionsFrom(userId), ...also],
-      this.now(),
-    );
-    const open = session ? Number(session.fields['since'] ?? 0) >= Number(from?.fields['from'] ?? 0) : false;
-    return { open, records };
+    const checked = this.checkKeys(userId, key);
+    if (checked.length === 0) return { open: false, records: also.map(() => null) };
+    const read = await this.store.getMany([...checked, ...also], this.now());
+    return { open: this.openIn(read), records: read.slice(checked.length) };
   }
 
   /** Keeps this session open after a change that ended the user's sessions (the one that made it). */
   async renew(userId: string, key: string): Promise<boolean> {
     if (!SESSION_KEY.test(key)) return false;
     const now = this.now();
-    const fields = { since: await this.since(userId, now) };
+    const fields = { since: String(await this.since(userId, now)) };
     return (await this.store.commit([{ type: 'merge', key: storeKeys.session(userId, key), fields }], now))
       .ok;
   }

@@ -3,7 +3,7 @@ import { type RandomSource, randomToken, secureRandom } from '../core/random.js'
 import type { KeyUse } from '../store/key-use.js';
 import { storeKeys } from '../store/keys.js';
 import { parseStoredJson } from '../store/record-fields.js';
-import type { Fields, Store, StoreOp } from '../store/store.js';
+import type { Fields, Store, StoredRecord, StoreOp } from '../store/store.js';
 
 /** A trusted browser as `devices.list` shows it. */
 export interface TrustedDevice {
@@ -107,18 +107,20 @@ export class TrustedDeviceStore {
   /**
    * A new token and the op that records it; the token goes to the cookie and nowhere else. The op
    * also removes the expired entries and, past {@link MAX_TRUSTED_BROWSERS}, the oldest ones (read
-   * here: one more read, only when a browser is to be trusted). Two issued at once may leave one
-   * over the cap until the next write.
+   * here: one more read, only when a browser is to be trusted, unless the caller read
+   * `storeKeys.devices(userId)` in a commit of its own and passes it as `read`). Two issued
+   * at once may leave one over the cap until the next write.
    */
   async issue(
     userId: string,
     label: string,
     ttlMs: number,
+    read?: { record: StoredRecord | null },
   ): Promise<{ token: string; deviceId: string; expiresAt: number; op: StoreOp }> {
     const token = randomToken(this.random, TOKEN_BYTES);
     const deviceId = this.idOf(userId, token)[0]!;
     const now = this.now();
-    const record = await this.options.store.get(storeKeys.devices(userId), now);
+    const record = read ? read.record : await this.options.store.get(storeKeys.devices(userId), now);
     const entry: DeviceEntry = {
       label: storableDeviceLabel(label),
       createdAt: now,

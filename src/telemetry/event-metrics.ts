@@ -1,92 +1,75 @@
 import type { EventListener, TwoFactorEvent } from '../core/events.js';
-import type { InstrumentName } from './instruments.js';
-import type { Attributes, TelemetrySource } from './telemetry.js';
-
-type Count = [InstrumentName, Attributes];
+import type { Telemetry, TelemetrySource } from './telemetry.js';
 
 /** A detail value that is one of a few fixed words (never an id, an address or a label). */
 const word = (value: unknown, fallback: string): string =>
   typeof value === 'string' && /^[a-z][a-z-]{0,39}$/.test(value) ? value : fallback;
 
-const purpose = (event: TwoFactorEvent) => word(event.detail?.['purpose'], 'login');
+const detail = (event: TwoFactorEvent, key: string, fallback: string) => word(event.detail?.[key], fallback);
 
-/** How each security signal counts. Events carry the facts; the metrics are a view of them. */
-function countsOf(event: TwoFactorEvent): Count[] {
+/** A code channel's delivery events (`email.code-sent`, `phone.code-refused`, a host method's ...). */
+const CODE_DELIVERY = /^[a-z][a-z0-9-]*\.(code-sent|setup-started|code-refused|code-failed)$/;
+
+/** A sent code's outcome: sent, refused (cooldown, hourly cap) or failed (the mailer or sender threw). */
+function countCodeSend(t: Telemetry, event: TwoFactorEvent, method: string, delivery: string): void {
+  const outcome =
+    delivery === 'code-failed'
+      ? 'failed'
+      : delivery === 'code-refused'
+        ? detail(event, 'reason', 'cooldown')
+        : 'sent';
+  const purpose = detail(event, 'purpose', delivery === 'setup-started' ? 'setup' : 'login');
+  t.count('factorkit.code.sends', method, outcome, purpose);
+}
+
+/**
+ * How each security signal counts (attribute values in the order `instruments` lists them).
+ * Events carry the facts; the metrics are a view of them.
+ */
+function countEvent(t: Telemetry, event: TwoFactorEvent): void {
   const method = event.method ?? 'unknown';
   switch (event.type) {
     case 'verify.succeeded': {
-      const counts: Count[] = [
-        [
-          'factorkit.verifications',
-          { 'factorkit.method': method, 'factorkit.outcome': 'success', 'factorkit.purpose': purpose(event) },
-        ],
-      ];
-      if (purpose(event) === 'step-up')
-        counts.push(['factorkit.step_ups', { 'factorkit.outcome': 'success' }]);
-      return counts;
+      const purpose = detail(event, 'purpose', 'login');
+      t.count('factorkit.verifications', method, 'success', purpose);
+      if (purpose === 'step-up') t.count('factorkit.step_ups', 'success');
+      return;
     }
     case 'verify.failed':
-    case 'verify.refused': {
-      const outcome = word(event.detail?.['reason'], 'invalid');
-      return [
-        [
-          'factorkit.verifications',
-          { 'factorkit.method': method, 'factorkit.outcome': outcome, 'factorkit.purpose': purpose(event) },
-        ],
-      ];
-    }
+    case 'verify.refused':
+      t.count(
+        'factorkit.verifications',
+        method,
+        detail(event, 'reason', 'invalid'),
+        detail(event, 'purpose', 'login'),
+      );
+      return;
     case 'challenge.locked':
     case 'account.locked':
-      return [
-        [
-          'factorkit.locks',
-          { 'factorkit.lock.scope': event.type.split('.')[0]!, 'factorkit.purpose': purpose(event) },
-        ],
-      ];
-    case 'email.code-sent':
-    case 'email.setup-started':
-      return [
-        [
-          'factorkit.email.codes',
-          { 'factorkit.outcome': 'sent', 'factorkit.purpose': word(event.detail?.['purpose'], 'setup') },
-        ],
-      ];
-    case 'email.code-refused':
-    case 'email.code-failed':
-      return [
-        [
-          'factorkit.email.codes',
-          {
-            'factorkit.outcome':
-              event.type === 'email.code-failed' ? 'failed' : word(event.detail?.['reason'], 'cooldown'),
-            'factorkit.purpose': word(event.detail?.['purpose'], 'login'),
-          },
-        ],
-      ];
+      t.count('factorkit.locks', event.type.split('.')[0]!, detail(event, 'purpose', 'login'));
+      return;
     case 'admin.backup-code-issued':
-      return [['factorkit.admin.codes', {}]];
+      t.count('factorkit.admin.codes');
+      return;
     case 'admin.reset':
-      return [['factorkit.admin.resets', {}]];
+      t.count('factorkit.admin.resets');
+      return;
     case 'challenge.started':
-      return purpose(event) === 'step-up' ? [['factorkit.step_ups', { 'factorkit.outcome': 'started' }]] : [];
+      if (detail(event, 'purpose', 'login') === 'step-up') t.count('factorkit.step_ups', 'started');
+      return;
     case 'notice.sent':
+    case 'notice.limited':
+      t.count('factorkit.notices', detail(event, 'kind', 'unknown'), event.type.slice(7));
+      return;
     case 'notice.failed':
-    case 'notice.limited': {
-      const outcome =
-        event.type === 'notice.failed' ? word(event.detail?.['reason'], 'failed') : event.type.slice(7);
-      return [
-        [
-          'factorkit.notices',
-          { 'factorkit.notice.kind': word(event.detail?.['kind'], 'unknown'), 'factorkit.outcome': outcome },
-        ],
-      ];
+      t.count('factorkit.notices', detail(event, 'kind', 'unknown'), detail(event, 'reason', 'failed'));
+      return;
+    default: {
+      const delivery = CODE_DELIVERY.exec(event.type)?.[1];
+      if (delivery) countCodeSend(t, event, method, delivery);
+      else if (/\.(enabled|registered)$/.test(event.type)) t.count('factorkit.enrolments', method);
+      else if (event.type.endsWith('.disabled')) t.count('factorkit.disablements', method);
     }
-    default:
-      if (/\.(enabled|registered)$/.test(event.type))
-        return [['factorkit.enrolments', { 'factorkit.method': method }]];
-      if (event.type.endsWith('.disabled'))
-        return [['factorkit.disablements', { 'factorkit.method': method }]];
-      return [];
   }
 }
 
@@ -94,7 +77,6 @@ function countsOf(event: TwoFactorEvent): Count[] {
 export function eventMetrics(telemetry: TelemetrySource): EventListener {
   return (event) => {
     const t = telemetry();
-    if (!t) return;
-    for (const [name, attributes] of countsOf(event)) t.add(name, attributes);
+    if (t) countEvent(t, event);
   };
 }

@@ -1,72 +1,68 @@
 import { withOperation } from '../core/request-scope.js';
-import {
-  type Attributes,
-  errorFacts,
-  type SpanHandle,
-  type Telemetry,
-  type TelemetrySource,
-} from './telemetry.js';
+import { errorFacts, type Telemetry, type TelemetrySource, type TracedCall } from './telemetry.js';
 
 /** A bounded outcome: a result's reason or status is one of a few fixed words; anything else is not kept. */
 const WORD = /^[a-z][a-z-]{0,39}$/;
 
+type Result = { ok?: unknown; reason?: unknown; status?: unknown; method?: unknown } | null;
+
 /** The outcome of a facade call, read from what it returned (`ok`, `reason`, `status`). */
-export function resultOutcome(result: unknown): { outcome: string; method?: string } {
-  if (typeof result !== 'object' || result === null) return { outcome: 'success' };
-  const r = result as { ok?: unknown; reason?: unknown; status?: unknown; method?: unknown };
-  const method = typeof r.method === 'string' && WORD.test(r.method) ? r.method : undefined;
-  let outcome = 'success';
-  if (r.ok === false) outcome = typeof r.reason === 'string' && WORD.test(r.reason) ? r.reason : 'failure';
-  else if (typeof r.status === 'string' && WORD.test(r.status)) outcome = r.status;
-  return method ? { outcome, method } : { outcome };
+function resultOutcome(result: unknown): string {
+  if (typeof result !== 'object' || result === null) return 'success';
+  const r = result as Result & object;
+  if (r.ok === false) return typeof r.reason === 'string' && WORD.test(r.reason) ? r.reason : 'failure';
+  return typeof r.status === 'string' && WORD.test(r.status) ? r.status : 'success';
 }
 
-function observe(t: Telemetry, operation: string, call: () => unknown): unknown {
-  const base: Attributes = { 'factorkit.operation': operation };
-  return t.span(`factorkit.${operation}`, base, (span: SpanHandle) => {
-    const started = performance.now();
-    const finish = (attributes: Attributes, error?: { type: string; message: string }) => {
-      const all = { ...base, ...attributes };
-      t.record('factorkit.operation.duration', (performance.now() - started) / 1000, {
-        ...base,
-        'factorkit.outcome': all['factorkit.outcome']!,
-      });
-      span.end(all, error);
-    };
-    const threw = (error: unknown) => {
-      const facts = errorFacts(error);
-      finish({ 'factorkit.outcome': facts.type.toLowerCase().replace(/_/g, '-') }, facts);
-    };
-    const returned = (value: unknown) => {
-      const { outcome, method } = resultOutcome(value);
-      finish(
-        method
-          ? { 'factorkit.outcome': outcome, 'factorkit.method': method }
-          : { 'factorkit.outcome': outcome },
-      );
-    };
-    let result: unknown;
-    try {
-      result = call();
-    } catch (error) {
-      threw(error);
+/** The method a facade call's result names (a verify that succeeded), if it is a fixed word. */
+function resultMethod(result: unknown): string | undefined {
+  const method = typeof result === 'object' && result !== null ? (result as Result)?.method : undefined;
+  return typeof method === 'string' && WORD.test(method) ? method : undefined;
+}
+
+type Method = (...args: unknown[]) => unknown;
+
+function failed(t: Telemetry, call: TracedCall, error: unknown): void {
+  const facts = errorFacts(error);
+  t.end(call, facts.type.toLowerCase().replace(/_/g, '-'), undefined, facts);
+}
+
+/**
+ * Ends the call when its promise settles. A `then`, not an `async` function: with an
+ * AsyncLocalStorage on, every promise runs a hook, and an `await` makes two more.
+ */
+function settled(t: Telemetry, call: TracedCall, pending: Promise<unknown>): Promise<unknown> {
+  return pending.then(
+    (value) => {
+      t.end(call, resultOutcome(value), resultMethod(value));
+      return value;
+    },
+    (error: unknown) => {
+      failed(t, call, error);
       throw error;
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (value) => {
-          returned(value);
-          return value;
-        },
-        (error: unknown) => {
-          threw(error);
-          throw error;
-        },
-      );
-    }
-    returned(result);
-    return result;
-  });
+    },
+  );
+}
+
+/** Runs `fn` in the call's trace context: inside the operation's scope, so events raised know both. */
+const traced = (t: Telemetry, call: TracedCall, fn: Method, self: unknown, args: unknown[]) =>
+  t.run(call, Reflect.apply, fn, self, args);
+
+/** One facade call as operation `operation`: no closure is made, the arguments are passed on. */
+function invoke(telemetry: TelemetrySource, operation: string, fn: Method, self: unknown, args: unknown[]) {
+  const t = telemetry();
+  if (!t) return withOperation(operation, undefined, Reflect.apply, fn, self, args);
+  const call = t.begin(operation);
+  let result: unknown;
+  try {
+    result = withOperation(operation, call, traced, t, call, fn, self, args);
+  } catch (error) {
+    failed(t, call, error);
+    throw error;
+  }
+  if (result instanceof Promise) return settled(t, call, result);
+  t.end(call, resultOutcome(result), resultMethod(result));
+  return result;
 }
 
 /**
@@ -86,12 +82,8 @@ export function instrumentFacade<T extends object>(
     const path = prefix + name;
     if (untraced.includes(path)) wrapped[name] = value;
     else if (typeof value === 'function') {
-      const fn = value as (...args: unknown[]) => unknown;
-      wrapped[name] = (...args: unknown[]) =>
-        withOperation(path, () => {
-          const t = telemetry();
-          return t ? observe(t, path, () => fn.apply(facade, args)) : fn.apply(facade, args);
-        });
+      const fn = value as Method;
+      wrapped[name] = (...args: unknown[]) => invoke(telemetry, path, fn, facade, args);
     } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       wrapped[name] = instrumentFacade(value, telemetry, untraced, `${path}.`);
     } else wrapped[name] = value;

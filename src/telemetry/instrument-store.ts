@@ -1,14 +1,59 @@
 import type { Store } from '../store/store.js';
-import { errorFacts, type TelemetrySource } from './telemetry.js';
+import { errorFacts, type SpanHandle, type Telemetry, type TelemetrySource } from './telemetry.js';
 
 type Operation = 'get' | 'getMany' | 'getAcross' | 'commit' | 'scan';
-const BASE = {
-  get: { 'factorkit.store.operation': 'get' },
-  getMany: { 'factorkit.store.operation': 'getMany' },
-  getAcross: { 'factorkit.store.operation': 'getAcross' },
-  commit: { 'factorkit.store.operation': 'commit' },
-  scan: { 'factorkit.store.operation': 'scan' },
+const SPAN = {
+  get: { name: 'factorkit.store.get', attributes: { 'factorkit.store.operation': 'get' } },
+  getMany: { name: 'factorkit.store.getMany', attributes: { 'factorkit.store.operation': 'getMany' } },
+  getAcross: {
+    name: 'factorkit.store.getAcross',
+    attributes: { 'factorkit.store.operation': 'getAcross' },
+  },
+  commit: { name: 'factorkit.store.commit', attributes: { 'factorkit.store.operation': 'commit' } },
+  scan: { name: 'factorkit.store.scan', attributes: { 'factorkit.store.operation': 'scan' } },
 } as const;
+
+function finish(
+  t: Telemetry,
+  operation: Operation,
+  span: SpanHandle | null,
+  startedMs: number,
+  outcome: string,
+  error?: { type: string; message: string },
+): void {
+  t.record('factorkit.store.duration', (performance.now() - startedMs) / 1000, operation, outcome);
+  span?.end({ 'factorkit.store.operation': operation, 'factorkit.outcome': outcome }, error);
+}
+
+/**
+ * Records one round trip when it settles. A `then`, not an `async` function: with an
+ * AsyncLocalStorage on, every promise runs a hook, and an `await` makes two more.
+ */
+function observed<T>(
+  t: Telemetry,
+  operation: Operation,
+  span: SpanHandle | null,
+  startedMs: number,
+  pending: Promise<T>,
+  refused: ((result: T) => boolean) | null,
+): Promise<T> {
+  return pending.then(
+    (result) => {
+      // A conditional op that did not hold (a code already used, a lock): an answer, not an error.
+      finish(t, operation, span, startedMs, refused?.(result) ? 'refused' : 'ok');
+      return result;
+    },
+    (error: unknown) => {
+      const facts = errorFacts(error);
+      const unavailable = facts.type === 'STORE_UNAVAILABLE';
+      if (unavailable) t.count('factorkit.store.outages', operation);
+      finish(t, operation, span, startedMs, unavailable ? 'unavailable' : 'error', facts);
+      throw error;
+    },
+  );
+}
+
+const commitRefused = (result: { ok: boolean }) => !result.ok;
 
 /**
  * The store with a span per round trip (`factorkit.store.commit` ...), its duration in
@@ -16,47 +61,51 @@ const BASE = {
  * so every failure is already a `FactorkitError`. With telemetry off, a call costs one branch.
  */
 export function instrumentStore(store: Store, telemetry: TelemetrySource): Store {
-  const observe = <T>(operation: Operation, call: () => Promise<T>, refused: (result: T) => boolean) => {
-    const t = telemetry();
-    if (!t) return call();
-    const base = BASE[operation];
-    const span = t.leafSpan(`factorkit.store.${operation}`, base);
-    const started = performance.now();
-    const finish = (outcome: string, error?: { type: string; message: string }) => {
-      const attributes = { ...base, 'factorkit.outcome': outcome };
-      t.record('factorkit.store.duration', (performance.now() - started) / 1000, attributes);
-      span?.end(attributes, error);
-    };
-    return call().then(
-      (result) => {
-        // A conditional op that did not hold (a code already used, a lock): an answer, not an error.
-        finish(refused(result) ? 'refused' : 'ok');
-        return result;
-      },
-      (error: unknown) => {
-        const facts = errorFacts(error);
-        const unavailable = facts.type === 'STORE_UNAVAILABLE';
-        if (unavailable) t.add('factorkit.store.outages', base);
-        finish(unavailable ? 'unavailable' : 'error', facts);
-        throw error;
-      },
-    );
-  };
-  const never = () => false;
+  // The span starts and the clock runs before the call; the guarded store never throws, it rejects.
+  const begin = (t: Telemetry, operation: Operation) =>
+    t.leafSpan(SPAN[operation].name, SPAN[operation].attributes);
   // The optional scan (tf.keys) passes through, observed like the others; a store without it has none.
   const scan = store.scan?.bind(store);
+  // The optional getAcross (statusMany) too.
+  const getAcross = store.getAcross?.bind(store);
   return {
-    ...(scan ? { scan: (cursor, limit, now) => observe('scan', () => scan(cursor, limit, now), never) } : {}),
-    get: (key, now) => observe('get', () => store.get(key, now), never),
-    getMany: (keys, now) => observe('getMany', () => store.getMany(keys, now), never),
-    commit: (ops, now, read) =>
-      observe(
-        'commit',
-        () => store.commit(ops, now, read),
-        (r) => !r.ok,
-      ),
-    ...(store.getAcross
-      ? { getAcross: (keys, now) => observe('getAcross', () => store.getAcross!(keys, now), never) }
+    ...(getAcross
+      ? {
+          getAcross(keys, now) {
+            const t = telemetry();
+            if (!t) return getAcross(keys, now);
+            const span = begin(t, 'getAcross');
+            return observed(t, 'getAcross', span, performance.now(), getAcross(keys, now), null);
+          },
+        }
       : {}),
+    ...(scan
+      ? {
+          scan(cursor, limit, now) {
+            const t = telemetry();
+            if (!t) return scan(cursor, limit, now);
+            const span = begin(t, 'scan');
+            return observed(t, 'scan', span, performance.now(), scan(cursor, limit, now), null);
+          },
+        }
+      : {}),
+    get(key, now) {
+      const t = telemetry();
+      if (!t) return store.get(key, now);
+      const span = begin(t, 'get');
+      return observed(t, 'get', span, performance.now(), store.get(key, now), null);
+    },
+    getMany(keys, now) {
+      const t = telemetry();
+      if (!t) return store.getMany(keys, now);
+      const span = begin(t, 'getMany');
+      return observed(t, 'getMany', span, performance.now(), store.getMany(keys, now), null);
+    },
+    commit(ops, now, read) {
+      const t = telemetry();
+      if (!t) return store.commit(ops, now, read);
+      const span = begin(t, 'commit');
+      return observed(t, 'commit', span, performance.now(), store.commit(ops, now, read), commitRefused);
+    },
   };
 }

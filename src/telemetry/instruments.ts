@@ -17,11 +17,12 @@ export const instruments = {
     description: 'Locks armed by failed proofs: on one challenge, or on the account',
     attributes: ['factorkit.lock.scope', 'factorkit.purpose'],
   },
-  'factorkit.email.codes': {
+  'factorkit.code.sends': {
     kind: 'counter',
     unit: '{code}',
-    description: 'Email codes sent, refused (cooldown, hourly cap) or failed (the mailer threw)',
-    attributes: ['factorkit.outcome', 'factorkit.purpose'],
+    description:
+      'One-time codes sent by a code channel (email, text message, voice), refused (cooldown, hourly cap) or failed (the mailer or sender threw)',
+    attributes: ['factorkit.method', 'factorkit.outcome', 'factorkit.purpose'],
   },
   'factorkit.admin.codes': {
     kind: 'counter',
@@ -94,6 +95,13 @@ export interface InstrumentDefinition {
 }
 
 export type InstrumentName = keyof typeof instruments;
+type Defined = typeof instruments;
+/** The counters (counted in factorkit, read by the SDK at collection time). */
+export type CounterName = {
+  [K in InstrumentName]: Defined[K]['kind'] extends 'counter' ? K : never;
+}[InstrumentName];
+/** The histograms (recorded as each value comes). */
+export type HistogramName = Exclude<InstrumentName, CounterName>;
 
 /** Histogram buckets in seconds: 100 µs (an in-memory verify) to 5 s (a store at its timeout). */
 export const DURATION_BUCKETS_S = [

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { previousStepCode } from '../helpers/servers.js';
 import { hasChromium, launchChromium } from './chromium.js';
+import { button, methodRow } from './elements/flows.js';
+import { ADMIN, ANA, codeInput, setUpApp, signIn, signOut } from './example-pages.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const totp = new TotpVerifier();
@@ -60,23 +62,10 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function signIn(page: Page, base: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=email]', 'ana@cloudfon.example');
-  await page.fill('input[name=password]', 'agent-demo-1');
-  await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Sign In")')]);
-}
-
 /** Links an authenticator app on the profile page with the previous step's code; returns the secret. */
-async function linkApp(page: Page, base: string): Promise<string> {
-  await page.goto(`${base}/profile`);
-  await page.click('#method-totp button:has-text("Set up")');
-  const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
-  await page.click('dialog button:has-text("Next")');
+async function linkAppBefore(page: Page, base: string): Promise<string> {
   // The previous step's code: the current one stays free for the sign-in after the restart.
-  await page.fill('#setup-code', await previousStepCode(secret, totp));
-  await page.click('dialog button:has-text("Verify")');
-  await page.waitForSelector('#backup-code-list');
+  const { secret } = await setUpApp(page, base, (typed) => previousStepCode(typed, totp));
   return secret;
 }
 
@@ -86,38 +75,36 @@ describe.skipIf(!hasChromium)('the example persists (SQLite by default)', () => 
     expect(first.output()).toContain(`SQLite ${join(dataDir, 'factorkit.sqlite')}`);
     // On a free port (PORT=0), security keys are set up for the port actually listened on.
     expect(first.output()).toContain(`work at http://localhost:${new URL(first.base).port} `);
-    const admin = await browser.newContext();
-    const context = await browser.newContext();
+    const admin = await browser.newContext({ acceptDownloads: true });
+    const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
     try {
       // The admin turns on "14 days skip (trusted browsers)" (their fresh factor needs no step-up).
       const adminPage = await admin.newPage();
-      await adminPage.goto(`${first.base}/login`);
-      await adminPage.fill('input[name=email]', 'admin@cloudfon.example');
-      await adminPage.fill('input[name=password]', 'admin-demo-1');
-      await Promise.all([adminPage.waitForLoadState('load'), adminPage.click('button:has-text("Sign In")')]);
-      await linkApp(adminPage, first.base);
+      adminPage.setDefaultTimeout(15_000);
+      await signIn(adminPage, first.base, ADMIN);
+      await linkAppBefore(adminPage, first.base);
       await adminPage.goto(`${first.base}/settings/security`);
-      await adminPage.check('input[value="14"]');
-      await adminPage.click('button:has-text("Save")');
-      await expect.poll(() => adminPage.locator('#message').innerText()).toBe('Saved.');
+      await adminPage.getByRole('radio', { name: '14 days skip (trusted browsers)' }).check();
+      await button(adminPage, 'Save').click();
+      await adminPage.getByRole('alert').getByText('Saved.').waitFor();
 
-      await signIn(page, first.base);
-      const secret = await linkApp(page, first.base);
+      await signIn(page, first.base, ANA);
+      const secret = await linkAppBefore(page, first.base);
       await stop(first.child);
 
       // After a restart: the app's code signs in, and the browser is trusted for 14 days.
       const second = await startExample();
       try {
-        await signIn(page, second.base);
+        await signIn(page, second.base, ANA);
         await page.waitForURL(`${second.base}/login/code`);
-        await page.check('#remember');
-        await page.fill('#code', totp.generateCode(secret, Date.now()));
-        await page.click('#verify');
-        await page.waitForURL(`${second.base}/profile`);
-        await expect.poll(() => page.locator('#method-totp').innerText()).toContain('Enabled');
-        await expect.poll(() => page.locator('#backup-count').innerText()).toContain('10 of 10');
-        await Promise.all([page.waitForURL(/\/login$/), page.click('nav button:has-text("Sign out")')]);
+        await page.getByRole('checkbox', { name: 'Trust this browser for 14 days' }).check();
+        await codeInput(page).fill(totp.generateCode(secret, Date.now()));
+        await Promise.all([page.waitForURL(`${second.base}/profile`), button(page, 'Verify').click()]);
+        await methodRow(page, 'totp').getByText('Enabled').waitFor();
+        await page.getByText('10 of 10 backup codes remaining.').waitFor();
+        await signOut(page, second.base);
       } finally {
         await stop(second.child);
       }
@@ -125,7 +112,7 @@ describe.skipIf(!hasChromium)('the example persists (SQLite by default)', () => 
       // After another: the trusted browser signs in with the password alone.
       const third = await startExample();
       try {
-        await signIn(page, third.base);
+        await signIn(page, third.base, ANA);
         await page.waitForURL(`${third.base}/profile`);
       } finally {
         await stop(third.child);

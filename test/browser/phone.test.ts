@@ -1,10 +1,12 @@
 import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
 import { createTwoFactor, MemoryMailer, MemorySender, MemoryStore } from '../../src/entries/index.js';
 import { fakeClock, testKey } from '../helpers/harness.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
+import { button, dialog, methodRow, saveNewCodes } from './elements/flows.js';
+import { ANA, codeInput, signIn, signOut } from './example-pages.js';
 
 let browser: Browser;
 let server: Server;
@@ -37,13 +39,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 });
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=email]', 'ana@cloudfon.example');
-  await page.fill('input[name=password]', 'agent-demo-1');
-  await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Sign In")')]);
-}
-
 /** The newest code texted to Ana, read off the development outbox page. */
 async function textedCode(context: BrowserContext): Promise<string> {
   const outbox = await context.newPage();
@@ -55,33 +50,36 @@ async function textedCode(context: BrowserContext): Promise<string> {
 }
 
 describe.skipIf(!hasChromium)('example control panel: text messages', () => {
-  it('the settings page sets them up with the code from the outbox; the code page sends one at sign-in', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  it('the settings element sets them up with the code from the outbox; the code page sends one at sign-in', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 760 },
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
-    await signIn(page);
-    await page.goto(`${base}/profile`);
-    await expect.poll(() => page.locator('#method-phone').innerText()).toContain('Not set up');
-    await page.click('#method-phone button:has-text("Set up")');
+    page.setDefaultTimeout(15_000);
+    await signIn(page, base, ANA);
+    await methodRow(page, 'phone').getByText('Not set up').waitFor();
+    await button(page, 'Set up: Text message (SMS) authentication').click();
+    const setup = dialog(page, 'Text message (SMS) authentication');
     // The number the directory knows is offered; the user may change it.
-    expect(await page.inputValue('#phone-number')).toBe('+14155550101');
-    await page.click('dialog button:has-text("Send code")');
-    await page.waitForSelector('#setup-code');
-    await page.fill('#setup-code', await textedCode(context));
-    await page.click('dialog button:has-text("Verify")');
-    await page.waitForSelector('#backup-code-list');
-    await page.click('dialog button:has-text("Done")');
-    await expect.poll(() => page.locator('#method-phone').innerText()).toContain('Enabled · +*******0101');
+    expect(await setup.getByRole('textbox', { name: 'Phone number' }).inputValue()).toBe('+14155550101');
+    await setup.getByRole('button', { name: 'Send code' }).click();
+    const enter = dialog(page, 'Enter the Authentication Code');
+    await enter.getByText('we sent to').waitFor();
+    await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(await textedCode(context));
+    await enter.getByRole('button', { name: 'Verify' }).click();
+    await saveNewCodes(page, 'the example: text messages');
+    await methodRow(page, 'phone').getByText('Enabled · +*******0101').waitFor();
     await page.screenshot({ path: `${ARTIFACTS}phone-settings.png`, fullPage: true });
 
-    await page.click('nav button:has-text("Sign out")');
-    await page.waitForURL(`${base}/login`);
+    await signOut(page, base);
     clock.advance(61_000);
-    await signIn(page);
+    await signIn(page, base, ANA);
     await page.waitForURL(`${base}/login/code`);
-    await page.click('#send-text');
-    await expect.poll(() => page.locator('#message').innerText()).toContain('+*******0101');
-    await page.fill('#code', await textedCode(context));
-    await Promise.all([page.waitForURL(`${base}/profile`), page.click('#verify')]);
+    await button(page, 'Send code by text message').click();
+    await page.locator('factorkit-challenge').getByRole('alert').getByText('+*******0101').waitFor();
+    await codeInput(page).fill(await textedCode(context));
+    await Promise.all([page.waitForURL(`${base}/profile`), button(page, 'Verify').click()]);
     await context.close();
   });
 });

@@ -10,8 +10,10 @@ import { simpleWebauthn } from '../../src/methods/webauthn/simple-webauthn.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { fakeClock, testKey } from '../helpers/harness.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
+import { button, dialog, methodRow, saveNewCodes } from './elements/flows.js';
+import { expectAccessible } from './elements/support.js';
+import { ANA, codeInput, setUpApp, signIn, signOut } from './example-pages.js';
 
-const ANA = { email: 'ana@cloudfon.example', password: 'agent-demo-1' };
 const totp = new TotpVerifier();
 
 let browser: Browser;
@@ -77,16 +79,8 @@ async function startExample(options: Pick<TwoFactorOptions, 'webauthn'>) {
   return { url, tf: facade, close };
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=email]', ANA.email);
-  await page.fill('input[name=password]', ANA.password);
-  await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Sign In")')]);
-}
-
-async function signOut(page: Page): Promise<void> {
-  await Promise.all([page.waitForURL(/\/login$/), page.click('nav button:has-text("Sign out")')]);
-}
+/** The code page's message. */
+const alert = (page: Page) => page.locator('factorkit-challenge').getByRole('alert');
 
 describe.skipIf(!hasChromium)(
   'security keys in the example control panel (Chromium virtual authenticator)',
@@ -94,58 +88,60 @@ describe.skipIf(!hasChromium)(
     it('adds a key, signs in with it, refuses an unknown key, and after removal asks for a code again', async () => {
       const context: BrowserContext = await browser.newContext({ viewport: { width: 1100, height: 760 } });
       const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
       const cdp = await context.newCDPSession(page);
       await cdp.send('WebAuthn.enable');
       const first = await plugInKey(cdp);
 
       // Ana links her authenticator app, then adds a security key (her factor is fresh: no step-up).
-      await signIn(page);
+      await signIn(page, base, ANA);
       expect(page.url()).toBe(`${base}/profile`);
-      await page.click('#method-totp button:has-text("Set up")');
-      const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
-      await page.click('dialog button:has-text("Next")');
-      await page.fill('#setup-code', totp.generateCode(secret, clock.now()));
-      await page.click('dialog button:has-text("Verify")');
-      await page.click('dialog button:has-text("Done")');
-      await page.waitForSelector('#method-totp button:has-text("Turn off")');
+      const { secret } = await setUpApp(page, base, clock.now());
       clock.advance(30_000);
-      await page.click('#method-webauthn button:has-text("Add a security key")');
-      await page.fill('#key-label', 'My YubiKey');
-      await page.click('dialog button:has-text("Add")');
-      await page.waitForSelector('#method-webauthn .key-label');
-      expect(await page.locator('#method-webauthn .key-label').allInnerTexts()).toEqual(['My YubiKey']);
+      await button(page, 'Add a security key').click();
+      const add = dialog(page, 'Add a security key');
+      await add.getByRole('textbox', { name: 'Name' }).fill('My YubiKey');
+      await add.getByRole('button', { name: 'Add' }).click();
+      await methodRow(page, 'webauthn').getByText('My YubiKey').waitFor();
+      expect(await methodRow(page, 'webauthn').locator('[part=key-label]').allInnerTexts()).toEqual([
+        'My YubiKey',
+      ]);
       const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId: first });
       expect(credentials).toHaveLength(1);
+      await expectAccessible(page, 'the example: a security key');
       await page.screenshot({ path: `${ARTIFACTS}security-key-added.png`, fullPage: true });
 
       // Signing in again: "Use a security key" on the Input Authentication Code page.
-      await signOut(page);
-      await signIn(page);
+      await signOut(page, base);
+      await signIn(page, base, ANA);
       expect(page.url()).toBe(`${base}/login/code`);
-      await Promise.all([page.waitForURL(`${base}/profile`), page.click('#use-key')]);
+      await Promise.all([page.waitForURL(`${base}/profile`), button(page, 'Use a security key').click()]);
       expect((await tf.webauthn.list('u-ana'))[0]?.lastUsedAt).toBe(clock.now());
 
       // Another key, never registered: refused; a code still works.
-      await signOut(page);
+      await signOut(page, base);
       await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: first });
       await plugInKey(cdp);
-      await signIn(page);
-      await page.click('#use-key');
-      await expect.poll(() => page.locator('#message').innerText()).toMatch(/did not answer|not accepted/);
+      await signIn(page, base, ANA);
+      await button(page, 'Use a security key').click();
+      await alert(page)
+        .getByText(/did not answer|not accepted/)
+        .waitFor();
       expect(page.url()).toBe(`${base}/login/code`);
       await page.screenshot({ path: `${ARTIFACTS}security-key-refused.png`, fullPage: true });
-      await page.fill('#code', totp.generateCode(secret, clock.now()));
-      await Promise.all([page.waitForURL(`${base}/profile`), page.click('#verify')]);
+      await codeInput(page).fill(totp.generateCode(secret, clock.now()));
+      await Promise.all([page.waitForURL(`${base}/profile`), button(page, 'Verify').click()]);
       clock.advance(30_000);
 
-      // Removing the key: the next login asks for a code, with no key button.
-      await page.click('#method-webauthn button:has-text("Remove")');
-      await page.waitForSelector('#method-webauthn:not(:has(.key-label))');
+      // Removing the key (the factor is fresh): the next login asks for a code, with no key button.
+      await button(page, 'Remove: My YubiKey').click();
+      await methodRow(page, 'webauthn').getByText('Not set up').waitFor();
       expect(await tf.webauthn.list('u-ana')).toEqual([]);
-      await signOut(page);
-      await signIn(page);
+      await signOut(page, base);
+      await signIn(page, base, ANA);
       expect(page.url()).toBe(`${base}/login/code`);
-      expect(await page.locator('#use-key').count()).toBe(0);
+      await codeInput(page).waitFor();
+      expect(await button(page, 'Use a security key').count()).toBe(0);
       await context.close();
     });
 
@@ -153,28 +149,28 @@ describe.skipIf(!hasChromium)(
       const site = await startExample({
         webauthn: { residentKey: 'required', userVerification: 'required' },
       });
-      const context: BrowserContext = await browser.newContext();
+      const context: BrowserContext = await browser.newContext({ acceptDownloads: true });
       const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
       const cdp = await context.newCDPSession(page);
       await cdp.send('WebAuthn.enable');
       const device = await plugInKey(cdp, 'passkey');
       try {
-        await page.goto(`${site.url}/login`);
-        await page.fill('input[name=email]', ANA.email);
-        await page.fill('input[name=password]', ANA.password);
-        await Promise.all([page.waitForURL(`${site.url}/profile`), page.click('button:has-text("Sign In")')]);
+        await signIn(page, site.url, ANA);
+        expect(page.url()).toBe(`${site.url}/profile`);
         // The passkey is Ana's first method: it turns 2FA on.
-        await page.click('#method-webauthn button:has-text("Add a security key")');
-        await page.fill('#key-label', 'This laptop');
+        await button(page, 'Add a security key').click();
+        const add = dialog(page, 'Add a security key');
+        await add.getByRole('textbox', { name: 'Name' }).fill('This laptop');
         const [served] = await Promise.all([
           page.waitForResponse((response) => response.url().endsWith('/2fa/webauthn/register/options')),
-          page.click('dialog button:has-text("Add")'),
+          add.getByRole('button', { name: 'Add' }).click(),
         ]);
         expect((await served.json()).authenticatorSelection).toMatchObject({
           residentKey: 'required',
           userVerification: 'required',
         });
-        await page.waitForSelector('dialog:has-text("backup codes")');
+        await saveNewCodes(page, 'the example: a passkey first');
         const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId: device });
         expect(credentials).toMatchObject([{ isResidentCredential: true }]);
         const [passkey] = await site.tf.webauthn.list('u-ana');
@@ -182,15 +178,13 @@ describe.skipIf(!hasChromium)(
         expect(passkey?.transports).toContain('internal');
         expect(await site.tf.status('u-ana')).toMatchObject({ enabled: true, securityKeys: 1 });
 
-        await page.goto(`${site.url}/profile`);
-        await Promise.all([page.waitForURL(/\/login$/), page.click('nav button:has-text("Sign out")')]);
-        await page.fill('input[name=email]', ANA.email);
-        await page.fill('input[name=password]', ANA.password);
+        await signOut(page, site.url);
+        await signIn(page, site.url, ANA);
+        expect(page.url()).toBe(`${site.url}/login/code`);
         await Promise.all([
-          page.waitForURL(`${site.url}/login/code`),
-          page.click('button:has-text("Sign In")'),
+          page.waitForURL(`${site.url}/profile`),
+          button(page, 'Use a security key').click(),
         ]);
-        await Promise.all([page.waitForURL(`${site.url}/profile`), page.click('#use-key')]);
         expect((await site.tf.webauthn.list('u-ana'))[0]?.lastUsedAt).toBe(clock.now());
         await page.screenshot({ path: `${ARTIFACTS}passkey-signed-in.png`, fullPage: true });
       } finally {

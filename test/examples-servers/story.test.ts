@@ -1,69 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { TestClient } from '../http/support/client.js';
+import { phone, startExample, stopExample } from './start.js';
 
 /**
  * examples/fastify and examples/hono as users run them (`tsx`, a free port), driven over HTTP by a
  * browser with a cookie jar through a whole 2FA story.
  */
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const STARTUP_MS = 30_000;
-const STEP_MS = 30_000;
-
-let child: ChildProcess | null = null;
-afterEach(async () => {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child?.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-  child = null;
-});
-
-/** Starts an example on port 0 and resolves with the URL it prints. */
-function startExample(file: string): Promise<string> {
-  const started = spawn(process.execPath, ['--import', 'tsx', file], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = started;
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${file}: no URL in ${STARTUP_MS} ms\n${output}`)),
-      STARTUP_MS,
-    );
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = output.match(/example: (http:\/\/[\d.]+:\d+)/)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    };
-    started.stdout?.on('data', read);
-    started.stderr?.on('data', read);
-    started.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${file} exited (${code})\n${output}`));
-    });
-  });
-}
-
-/**
- * The phone: the authenticator app's next code. Each code is for a later time step than the last
- * (a step is used once), starting one step back: the server accepts one step either side.
- */
-function phone(secret: string) {
-  const totp = new TotpVerifier();
-  let lastStep = -1;
-  return () => {
-    lastStep = Math.max(lastStep + 1, Math.floor(Date.now() / STEP_MS) - 1);
-    return totp.generateCode(secret, lastStep * STEP_MS);
-  };
-}
+afterEach(stopExample);
 
 const ANA = { email: 'ana@example.com', password: 'ana-demo-1' };
 

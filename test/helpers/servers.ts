@@ -106,8 +106,11 @@ function postgresBin(): string | null {
   return initdb ? initdb.replace(/\/initdb$/, '') : null;
 }
 
-/** initdb into a temporary folder and pg_ctl start on a free loopback port (as `postgres` when root). */
-export async function startPostgres(): Promise<PostgresServer | null> {
+/**
+ * initdb into a temporary folder and pg_ctl start on a free loopback port (as `postgres` when root),
+ * `fsync=off`. `settings` are more `-c` options (a bench preloads `pg_stat_statements`).
+ */
+export async function startPostgres(extra: { settings?: string[] } = {}): Promise<PostgresServer | null> {
   const bin = postgresBin();
   if (!bin) return null;
   const asRoot = process.getuid?.() === 0;
@@ -121,7 +124,7 @@ export async function startPostgres(): Promise<PostgresServer | null> {
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${(extra.settings ?? []).map((setting) => ` -c ${setting}`).join('')}`;
   const start = async () => {
     run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   };

@@ -94,6 +94,70 @@ forEachHost(
       expect((await again.call('GET', '/2fa/devices')).json['current']).toEqual(expect.any(String));
     });
 
+    it('the pending login reports its lock (Retry-After, the words, the attempts left): a reload of the code page keeps the countdown', async () => {
+      await enrollTotp(ctx.h, 'ana');
+      const client = ctx.browser();
+      await client.call('POST', '/password/ana', {});
+      expect((await client.call('GET', '/2fa/login')).json).toEqual({
+        pending: true,
+        methods: ['totp', 'backup-code'],
+        trustDays: 14,
+        locked: false,
+      });
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await client.call('POST', '/2fa/login/verify', { code: '000000' });
+      }
+      const lockedAt = ctx.h.clock.now();
+      ctx.h.clock.advance(MINUTE);
+      const reloaded = await client.call('GET', '/2fa/login');
+      expect(reloaded.status).toBe(200);
+      expect(reloaded.headers.get('retry-after')).toBe('240');
+      expect(reloaded.headers.get('cache-control')).toBe('no-store');
+      expect(reloaded.json).toEqual({
+        pending: true,
+        methods: ['totp', 'backup-code'],
+        trustDays: 14,
+        locked: true,
+        retryAt: lockedAt + 5 * MINUTE,
+        attemptsLeft: 2,
+        message: 'Please try again in four minutes.',
+      });
+      // Reading the lock takes no attempt: the next code still gets its two.
+      ctx.h.clock.advance(4 * MINUTE);
+      const after = await client.call('GET', '/2fa/login');
+      expect(after.json['locked']).toBe(false);
+      expect(after.headers.get('retry-after')).toBeNull();
+      expect((await client.call('POST', '/2fa/login/verify', { code: '000000' })).json['attemptsLeft']).toBe(
+        1,
+      );
+    });
+
+    it('the account lock shows on the pending login of another session (a lock armed elsewhere)', async () => {
+      await enrollTotp(ctx.h, 'ana');
+      // Guessing across fresh challenges: each takes three before its own lock; the account's budget
+      // runs out first (the schedule of docs/policy.md), and a new login inherits that lock.
+      let retryAt = 0;
+      for (let round = 0; round < 10 && retryAt === 0; round++) {
+        const guesser = ctx.browser();
+        await guesser.call('POST', '/password/ana', {});
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          const answer = await guesser.call('POST', '/2fa/login/verify', { code: '000000' });
+          if (answer.status === 429) ctx.h.clock.advance(5 * MINUTE + 1000);
+        }
+        const fresh = ctx.browser();
+        await fresh.call('POST', '/password/ana', {});
+        const state = await fresh.call('GET', '/2fa/login');
+        if (state.json['locked'] === true) {
+          retryAt = Number(state.json['retryAt']);
+          expect(state.json['attemptsLeft']).toBe(5);
+          expect(Number(state.headers.get('retry-after'))).toBeGreaterThan(0);
+          const refused = await fresh.call('POST', '/2fa/login/verify', { code: '000000' });
+          expect(refused).toMatchObject({ status: 429, json: { reason: 'locked', retryAt } });
+        }
+      }
+      expect(retryAt).toBeGreaterThan(ctx.h.clock.now());
+    });
+
     it('bodies: 400 naming the field, 400 invalid-json, 413 too-large, 415 for a form, 403 for a cross-site origin and for the csrf hook', async () => {
       const { secret } = await enrollTotp(ctx.h, 'ana');
       const client = ctx.browser();

@@ -101,6 +101,32 @@ for (const target of storesUnderTest()) {
       expect(start.status === 'challenge' && start.methods).not.toContain('phone');
     });
 
+    it('imports a phone number (normalised) for text-message codes: offered and signed in with; CONFIG while the method is off, a country codes do not go to refused', async () => {
+      const sender = new MemorySender();
+      const h = makeTwoFactor(await target.make(), { phone: { sender, allowedPrefixes: ['+44'] } });
+      expect(
+        await importUser(h.tf, { userId: 'gus', phone: { number: '0044 20 7946 0958', enabledAt: 5 } }),
+      ).toMatchObject({ outcome: 'imported', methods: ['phone'] });
+      expect(await h.tf.status('gus')).toMatchObject({ enabled: true, phone: '+********0958' });
+      const start = await h.tf.login.start('gus');
+      if (start.status !== 'challenge') throw new Error(start.status);
+      expect(start.methods).toContain('phone');
+      expect(await h.tf.login.sendPhoneCode(start.challengeId)).toMatchObject({ ok: true });
+      const texted = sender.lastTo('+442079460958')?.text.match(/\b(\d{6})\b/)?.[1] ?? '';
+      expect((await h.tf.login.verify(start.challengeId, texted)).ok).toBe(true);
+
+      await expect(importUser(h.tf, { userId: 'hal', phone: '+14155550123' })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        field: 'phone',
+      });
+      const off = makeTwoFactor(await target.make());
+      await expect(importUser(off.tf, { userId: 'hal', phone: '+442079460958' })).rejects.toMatchObject({
+        code: 'CONFIG',
+        field: 'options.phone',
+      });
+      expect(await off.tf.status('hal')).toMatchObject({ enabled: false });
+    });
+
     it("keeps an app's own profile (SHA256, 8 digits, 60 s, an epoch) and an 80-bit key, with its replay floor", async () => {
       const h = makeTwoFactor(await target.make());
       const periodMs = 60_000;

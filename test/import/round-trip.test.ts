@@ -1,6 +1,7 @@
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { Keyring } from '../../src/core/keyring.js';
+import { MemorySender } from '../../src/entries/index.js';
 import { exportUser, exportUsers } from '../../src/import/export-user.js';
 import { importUser } from '../../src/import/import-user.js';
 import type { ImportedUser } from '../../src/import/imported-user.js';
@@ -28,9 +29,11 @@ for (const target of storesUnderTest()) {
     for (const storage of ['hashed', 'viewable'] as const) {
       it(`round-trips every user exactly into a fresh store (backup codes ${storage})`, async () => {
         const policy = { backupCodes: { storage } };
-        const source = makeTwoFactor(await target.make(), { webauthn: WEBAUTHN, policy });
+        const phone = { sender: new MemorySender() };
+        const source = makeTwoFactor(await target.make(), { webauthn: WEBAUTHN, policy, phone });
         const native = await enrollTotp(source, 'native');
         await enrollEmail(source, 'mailer');
+        await importUser(source.tf, { userId: 'texted', phone: '+442079460958', email: 't@example.com' });
         const key = foreignKey(Buffer.from('old-17').toString('base64url'));
         await importUser(source.tf, {
           userId: 'keyed',
@@ -43,9 +46,21 @@ for (const target of storesUnderTest()) {
           backupCodes: { bcrypt: [bcrypt.hashSync('0123abcdp', 4)], pepper: 'p' },
         });
         await importUser(source.tf, { userId: 'short', totp: { secret: 'JBSWY3DPEHPK3PXP' } });
-        const ids = ['native', 'mailer', 'keyed', 'profiled', 'short', 'nobody'];
+        const ids = ['native', 'mailer', 'texted', 'keyed', 'profiled', 'short', 'nobody'];
         const exported = await exportAll(source, ids);
-        expect(exported.map((u) => u.userId)).toEqual(['native', 'mailer', 'keyed', 'profiled', 'short']);
+        expect(exported.map((u) => u.userId)).toEqual([
+          'native',
+          'mailer',
+          'texted',
+          'keyed',
+          'profiled',
+          'short',
+        ]);
+        expect(exported[2]).toEqual({
+          userId: 'texted',
+          email: { address: 't@example.com', enabledAt: source.clock.now() },
+          phone: { number: '+442079460958', enabledAt: source.clock.now() },
+        });
         expect(exported[0]).toMatchObject({ totp: { secret: native.secret, algorithm: 'SHA1', digits: 6 } });
 
         // Without user ids, the store lists its users itself (Store.scan; a user may come twice).
@@ -54,7 +69,7 @@ for (const target of storesUnderTest()) {
           scanned.set(user.userId, JSON.parse(JSON.stringify(user)));
         expect(Object.fromEntries(scanned)).toEqual(Object.fromEntries(exported.map((u) => [u.userId, u])));
 
-        const dest = makeTwoFactor(await target.make(), { webauthn: WEBAUTHN, policy });
+        const dest = makeTwoFactor(await target.make(), { webauthn: WEBAUTHN, policy, phone });
         for (const user of exported) expect((await importUser(dest.tf, user)).outcome).toBe('imported');
         expect(await exportAll(dest, ids)).toEqual(exported);
         for (const id of ids) expect(await dest.tf.status(id)).toEqual(await source.tf.status(id));

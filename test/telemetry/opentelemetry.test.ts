@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
+import type { ProxyTracerProvider } from '@opentelemetry/api';
 import express from 'express';
 import session from 'express-session';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { twoFactorRouter } from '../../src/adapters/express.js';
+import { MemorySender } from '../../src/entries/index.js';
 import { RedisStore } from '../../src/stores/redis/redis-store.js';
 import { detectOpenTelemetry } from '../../src/telemetry/opentelemetry.js';
 import { enrollEmail, enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
@@ -113,9 +115,18 @@ for (const target of storesUnderTest().filter((t) => t.name !== 'memory' && t.na
       expect(await h.tf.login.sendEmailCode(challengeId)).toMatchObject({ ok: false, reason: 'cooldown' });
       const points = await otel.metrics();
       expect(
-        total(points, 'factorkit.email.codes', { 'factorkit.outcome': 'sent', 'factorkit.purpose': 'login' }),
+        total(points, 'factorkit.code.sends', {
+          'factorkit.method': 'email',
+          'factorkit.outcome': 'sent',
+          'factorkit.purpose': 'login',
+        }),
       ).toBe(1);
-      expect(total(points, 'factorkit.email.codes', { 'factorkit.outcome': 'cooldown' })).toBe(1);
+      expect(
+        total(points, 'factorkit.code.sends', {
+          'factorkit.method': 'email',
+          'factorkit.outcome': 'cooldown',
+        }),
+      ).toBe(1);
       expect(
         total(points, 'factorkit.mail.sends', {
           'factorkit.mail.purpose': 'code',
@@ -123,6 +134,26 @@ for (const target of storesUnderTest().filter((t) => t.name !== 'memory' && t.na
         }),
       ).toBe(1);
       attributesNeverCarry(points, [SECRET_USER, h.lastEmailCode(SECRET_USER)]);
+    });
+
+    it('a text-message code: counted by its method, as email codes are (a channel named nowhere in telemetry)', async () => {
+      const sender = new MemorySender();
+      const h = makeTwoFactor(await target.make(), { openTelemetry: otel.api, phone: { sender } });
+      const number = '+442079460958';
+      expect(await h.tf.phone.beginSetup(SECRET_USER, number)).toMatchObject({ ok: true });
+      expect(await h.tf.phone.beginSetup(SECRET_USER, number)).toMatchObject({
+        ok: false,
+        reason: 'cooldown',
+      });
+      const points = await otel.metrics();
+      const sends = (outcome: string) =>
+        total(points, 'factorkit.code.sends', {
+          'factorkit.method': 'phone',
+          'factorkit.outcome': outcome,
+          'factorkit.purpose': 'setup',
+        });
+      expect([sends('sent'), sends('cooldown')]).toEqual([1, 1]);
+      attributesNeverCarry(points, [SECRET_USER, number]);
     });
 
     it('an admin code: counted, and its span carries no one', async () => {
@@ -193,6 +224,64 @@ describe('OpenTelemetry wiring', () => {
     });
     const host = otel.span('POST /2fa/login/verify');
     expect(otel.span('factorkit.status').parentSpanContext?.spanId).toBe(host.spanContext().spanId);
+  });
+
+  it('inside a trace the host sampled out: no span at all, the metrics still count', async () => {
+    const h = makeTwoFactor(await storesUnderTest()[0]!.make(), { openTelemetry: otel.api });
+    const { secret } = await enrollTotp(h, 'ana');
+    const { challengeId } = await startChallenge(h, 'ana');
+    await otel.reset();
+    // What a parent-based sampler leaves when the host's request was not sampled: a valid, unsampled span.
+    const unsampled = otel.api.trace.wrapSpanContext({
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'eee19b7ec3c1b174',
+      traceFlags: otel.api.TraceFlags.NONE,
+    });
+    const result = await otel.api.context.with(
+      otel.api.trace.setSpan(otel.api.context.active(), unsampled),
+      () => h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now())),
+    );
+    expect(result).toMatchObject({ ok: true });
+    expect(otel.spans()).toEqual([]);
+    const points = await otel.metrics();
+    expect(total(points, 'factorkit.verifications', { 'factorkit.outcome': 'success' })).toBe(1);
+    expect(total(points, 'factorkit.store.duration', { 'factorkit.store.operation': 'commit' })).toBe(2);
+  });
+
+  it('with no tracer registered (metrics only): no context switch, the metrics still count', async () => {
+    const store = await storesUnderTest()[0]!.make();
+    const registered = (otel.api.trace.getTracerProvider() as ProxyTracerProvider).getDelegate();
+    otel.api.trace.disable();
+    const contexts: unknown[] = [];
+    try {
+      // An API object of its own: factorkit keeps a tracer per API object, this one the no-op tracer.
+      const h = makeTwoFactor(store, {
+        openTelemetry: { ...otel.api },
+        onEvent: () => {
+          contexts.push(otel.api.context.active());
+        },
+      });
+      const { secret } = await enrollTotp(h, 'ana');
+      const { challengeId } = await startChallenge(h, 'ana');
+      await otel.reset();
+      contexts.length = 0;
+      const caller = otel.api.context.active().setValue(otel.api.createContextKey('host'), 'request');
+      const result = await otel.api.context.with(caller, () =>
+        h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now())),
+      );
+      expect(result).toMatchObject({ ok: true });
+      // The verify's events saw the caller's own context: the no-op span was not made active.
+      expect(contexts.length).toBeGreaterThan(0);
+      expect(contexts.every((context) => context === caller)).toBe(true);
+    } finally {
+      otel.api.trace.setGlobalTracerProvider(registered);
+    }
+    expect(otel.spans()).toEqual([]);
+    // The histograms (the counters are observed per API object, and this test's second object's
+    // observations of the same series would only blur theirs).
+    const points = await otel.metrics();
+    expect(total(points, 'factorkit.operation.duration', { 'factorkit.operation': 'login.verify' })).toBe(1);
+    expect(total(points, 'factorkit.store.duration', { 'factorkit.store.operation': 'commit' })).toBe(2);
   });
 
   it('finds @opentelemetry/api by itself; `false` records nothing', async () => {

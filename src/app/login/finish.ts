@@ -3,11 +3,18 @@ import { trustDays } from '../../core/policy/policy-schema.js';
 import type { CodeMatch } from '../../methods/proof.js';
 import type { ProofMethod } from '../../methods/registry.js';
 import type { AttemptVerdict, StepUpBudget } from '../../services/attempt-limiter.js';
+import { sessionTtlMs } from '../../services/session-registry.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
-import type { StoreOp } from '../../store/store.js';
+import type { StoredRecord, StoreOp } from '../../store/store.js';
 import type { Context } from '../context.js';
-import { endBudget, failed, type VerifyResult } from './verify-outcomes.js';
+import {
+  endBudget,
+  failed,
+  SESSION_CLOSED,
+  type SessionBinding,
+  type SessionVerifyResult,
+} from './verify-outcomes.js';
 
 const DAY_MS = 86_400_000;
 
@@ -23,6 +30,10 @@ export interface ProvenChallenge {
   match: Extract<CodeMatch<ProofMethod>, { kind: 'match' }>;
   now: number;
   options: { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined };
+  /** The session the proof came from (the HTTP layer's), or null. */
+  session: SessionBinding | null;
+  /** With `rememberDevice`: the user's trusted browsers, as read in the attempt's commit. */
+  devices: { record: StoredRecord | null } | undefined;
 }
 
 /**
@@ -46,9 +57,10 @@ function stampedUser(ops: readonly StoreOp[], userId: string, purpose: string, n
  * yet, and only while the matched email code is still its code), the method's single use, the
  * account reset and, at login, the trusted browser. A concurrent success that won leaves this one
  * as `challenge-ended`; a single use another request took first, or a code or ceremony renewed
- * meanwhile, counts as a wrong code.
+ * meanwhile, counts as a wrong code. Bound to a session at a login, the signed-in session opens in the
+ * same step, replacing the one the proof came from, which must still be open.
  */
-export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Promise<VerifyResult> {
+export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Promise<SessionVerifyResult> {
   const { userId, key, budget, purpose, policy, verdict, match, now } = proven;
   const ops: StoreOp[] = [
     {
@@ -64,13 +76,20 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
   const days = trustDays(policy);
   const device =
     proven.options.rememberDevice && days !== null && purpose === 'login'
-      ? await ctx.devices.issue(userId, proven.options.deviceLabel ?? 'Unknown browser', days * DAY_MS)
+      ? await ctx.devices.issue(
+          userId,
+          proven.options.deviceLabel ?? 'Unknown browser',
+          days * DAY_MS,
+          proven.devices,
+        )
       : null;
   if (device) ops.push(device.op);
   // A success starts the budget's count again; a session closed meanwhile fails the commit.
   const budgetAt = budget ? ops.push(ctx.limiter.resetBudgetOp(budget)) - 1 : -1;
+  const signIn = proven.session?.signIn && purpose === 'login' ? openSignedIn(ctx, proven, ops) : null;
   const result = await ctx.store.commit(ops, now);
   if (!result.ok && result.index === budgetAt && budget) return endBudget(ctx, userId, budget);
+  if (!result.ok && signIn && result.index === signIn.replacedAt) return SESSION_CLOSED;
   if (!result.ok) {
     // The challenge ended (or went) meanwhile; otherwise its code or ceremony was renewed under this
     // proof, which is then as good as a wrong one (counted, reported), and the challenge stays open.
@@ -97,8 +116,32 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
     method: match.method,
     purpose,
     provenAt: now,
+    ...(signIn ? { sessionKey: signIn.key } : {}),
     ...(device
       ? { deviceToken: device.token, deviceExpiresAt: device.expiresAt, deviceId: device.deviceId }
       : {}),
   };
+}
+
+/**
+ * Adds to `ops` the signed-in session a login's success opens (dated from the proof, as
+ * `sessions.open` with `provenAt` dates it), closing the session the proof came from, which must
+ * still be open: its new key, and where the close sits in `ops`.
+ */
+function openSignedIn(
+  ctx: Context,
+  proven: ProvenChallenge,
+  ops: StoreOp[],
+): { key: string; replacedAt: number } {
+  const { userId, policy, now } = proven;
+  const opening = ctx.sessions.openOps(userId, {
+    ttlMs: sessionTtlMs(policy),
+    since: now + 1,
+    now,
+    replaces: proven.session?.key ?? null,
+    replacedMustBeOpen: true,
+  });
+  const at = ops.length;
+  ops.push(...opening.ops);
+  return { key: opening.key, replacedAt: at + opening.replacedAt };
 }

@@ -6,6 +6,30 @@ import type { Context } from '../context.js';
 /** What `login.verify` answers: one variant per reason. */
 export type VerifyResult = VerifyResultOf<ProofMethod>;
 
+/**
+ * A verify bound to the session it comes from (the HTTP layer's, never public): the check that the
+ * session is still open rides in the attempt's commit and, at a login, the signed-in session opens in
+ * the success commit, so a sign-in costs the store two round trips.
+ */
+export interface SessionBinding {
+  /** The session's key (`sessions.open` gave it). */
+  key: string;
+  /** At a login: open the signed-in session, replacing `key`, in the commit that ends the challenge. */
+  signIn: boolean;
+}
+
+/**
+ * What a session-bound verify answers: a result (with the signed-in session's key after a login's
+ * success), or `session-closed` (signed out, ended or expired; nothing was evaluated).
+ */
+export type SessionVerifyResult =
+  | (Extract<VerifyResult, { ok: true }> & { sessionKey?: string })
+  | Extract<VerifyResult, { ok: false }>
+  | { ok: false; reason: 'session-closed' };
+
+/** The session a bound verify came from was closed (before the attempt, or before the success). */
+export const SESSION_CLOSED = { ok: false, reason: 'session-closed' } as const;
+
 /** The answer to an attempt refused before any code was evaluated. */
 export function refused(verdict: Extract<AttemptVerdict, { ok: false }>, now: number): VerifyResult {
   if (verdict.reason === 'locked') {

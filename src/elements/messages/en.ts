@@ -44,6 +44,8 @@ export const en = {
   setUp: 'Set up',
   turnOff: 'Turn off',
   turnedOff: 'Turned off.',
+  turnOffTitle: (a) => `Turn off ${a['method']}?`,
+  turnOffIntro: 'Sign-in will no longer accept this method. Trusted browsers will be asked for a code again.',
   address: 'Email address',
   sendCode: 'Send code',
   enterCode: 'Enter the Authentication Code',
@@ -63,6 +65,9 @@ export const en = {
   noCodesYet: 'Backup codes are issued when you enable a method.',
   viewCodes: 'View Backup Codes',
   regenerate: 'Generate new codes',
+  regenerateTitle: 'Generate new backup codes?',
+  regenerateIntro:
+    'Your current backup codes, the ones you downloaded or wrote down included, will stop working.',
   download: 'Download',
   newCodes: 'Your backup codes',
   newCodesIntro:

@@ -39,6 +39,9 @@ export const fr = {
   setUp: 'Configurer',
   turnOff: 'Désactiver',
   turnedOff: 'Désactivée.',
+  turnOffTitle: (a) => `Désactiver : ${a['method']} ?`,
+  turnOffIntro:
+    'La connexion n’acceptera plus cette méthode. Les navigateurs de confiance devront de nouveau saisir un code.',
   address: 'Adresse e-mail',
   sendCode: 'Envoyer le code',
   enterCode: 'Saisir le code d’authentification',
@@ -59,6 +62,9 @@ export const fr = {
   noCodesYet: 'Les codes de secours sont fournis à l’activation d’une méthode.',
   viewCodes: 'Voir les codes de secours',
   regenerate: 'Générer de nouveaux codes',
+  regenerateTitle: 'Générer de nouveaux codes de secours ?',
+  regenerateIntro:
+    'Vos codes de secours actuels, y compris ceux téléchargés ou notés, cesseront de fonctionner.',
   download: 'Télécharger',
   newCodes: 'Vos codes de secours',
   newCodesIntro:

@@ -26,7 +26,10 @@ declare module 'react' {
         'onsigned-in'?: (event: CustomEvent<{ method: string }>) => void;
         onended?: (event: CustomEvent<{ reason: string }>) => void;
       };
-      'factorkit-settings': ElementProps<FactorkitSettings>;
+      'factorkit-settings': ElementProps<FactorkitSettings> & {
+        'email-address'?: string;
+        'phone-number'?: string;
+      };
       'factorkit-admin-agent': ElementProps<FactorkitAdminAgent> & {
         'user-id': string;
         'user-name'?: string;

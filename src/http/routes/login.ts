@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import type { VerifyResult } from '../../app/login/verify-outcomes.js';
+import { maybeContextOf } from '../../app/internals.js';
+import { pendingLock } from '../../app/login/pending-lock.js';
+import type { SessionVerifyResult } from '../../app/login/verify-outcomes.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
 import { deviceLabel } from '../../services/trusted-device-store.js';
-import { json, refusal, resultAnswer } from '../answers.js';
+import { json, refusal, resultAnswer, retryAfter } from '../answers.js';
 import { setCookie } from '../cookies.js';
 import * as bodies from '../response-schemas.js';
 import { type SessionState, signedIn } from '../session.js';
-import { enterState } from '../session-flow.js';
+import { settleState, verifyFromSession } from '../session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const pending = (ctx: RouteContext) => ctx.state as Extract<SessionState, { stage: 'pending' }>;
@@ -15,17 +17,18 @@ const pending = (ctx: RouteContext) => ctx.state as Extract<SessionState, { stag
 export const verifyOptions = (ctx: RouteContext, body: { rememberDevice?: boolean | undefined }) => ({
   rememberDevice: body.rememberDevice === true,
   deviceLabel: deviceLabel(ctx.req.header('user-agent')),
+  signIn: true,
 });
 
 /**
- * The answer to a login proof (a code or a key): signed in (new session id, the trusted-browser
- * cookie when asked), or the refusal; an ended, expired or unknown challenge sends the user back
- * to the password.
+ * The answer to a login proof (a code or a key), whose success commit opened the signed-in session:
+ * signed in (new session id, the trusted-browser cookie when asked), or the refusal; an ended,
+ * expired or unknown challenge, or a session closed meanwhile, sends the user back to the password.
  */
-export async function signInAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
+export async function signInAnswer(ctx: RouteContext, result: SessionVerifyResult): Promise<HttpAnswer> {
   const state = pending(ctx);
   const now = ctx.options.now();
-  if (result.ok && result.userId === state.userId && result.purpose === 'login') {
+  if (result.ok && result.userId === state.userId && result.purpose === 'login' && result.sessionKey) {
     const headers: Array<[string, string]> = [];
     if (result.deviceToken && result.deviceExpiresAt) {
       const { cookieName, cookieAttributes } = ctx.options;
@@ -35,16 +38,15 @@ export async function signInAnswer(ctx: RouteContext, result: VerifyResult): Pro
       ]);
     }
     const deviceId = result.deviceId ?? null;
-    await enterState(
-      ctx.tf,
+    await settleState(
       ctx.req.session,
       signedIn(state.userId, { secondFactorAt: now, deviceId }),
-      result.provenAt,
+      result.sessionKey,
     );
     return json(200, { ok: true, method: result.method }, headers);
   }
-  if (result.ok) {
-    // Never happens with a server-side challenge id; refused all the same.
+  if (result.ok || result.reason === 'session-closed') {
+    // A success for another user or purpose never happens with a server-side challenge id; refused all the same.
     await ctx.req.session.set(undefined);
     return refusal(401, 'no-pending-login');
   }
@@ -58,20 +60,33 @@ export const loginRoutes: Route[] = [
     method: 'GET',
     path: '/login',
     guard: 'pending',
-    summary: 'The pending login: the methods offered and the trusted-browser days',
-    responses: { 200: { description: 'a code is pending', body: bodies.pendingLogin } },
+    summary: 'The pending login: the methods offered, the trusted-browser days, and its lock if any',
+    responses: {
+      200: {
+        description:
+          'a code is pending; while it is locked, Retry-After and "Please try again in five minutes."',
+        body: bodies.pendingLogin,
+      },
+    },
     async handle(ctx) {
-      return json(200, {
-        pending: true,
-        methods: pending(ctx).methods,
-        trustDays: trustDays(await ctx.tf.policy.get({ userId: pending(ctx).userId })),
-      });
+      const { methods, challengeId } = pending(ctx);
+      // The lock as the store has it (a reload of the code page keeps its countdown).
+      const facade = maybeContextOf(ctx.tf);
+      const [policy, lock] = await Promise.all([
+        ctx.tf.policy.get({ userId: pending(ctx).userId }),
+        facade ? pendingLock(facade, challengeId) : null,
+      ]);
+      const body = { pending: true, methods, trustDays: trustDays(policy), locked: lock !== null };
+      if (!lock) return json(200, body);
+      const headers = [retryAfter(lock.retryAt, ctx.options.now())];
+      return { ...json(200, { ...body, ...lock }, headers), messageCode: 'locked' };
     },
   },
   {
     method: 'POST',
     path: '/login/verify',
     guard: 'pending',
+    checksSessionInCommit: true,
     body: z.object({ code: z.string().min(1).max(256), rememberDevice: z.boolean().optional() }),
     summary: 'Verifies the code; signs the session in (new session id) and may trust the browser',
     responses: {
@@ -87,7 +102,15 @@ export const loginRoutes: Route[] = [
     },
     async handle(ctx) {
       const body = ctx.body as { code: string; rememberDevice?: boolean };
-      const result = await ctx.tf.login.verify(pending(ctx).challengeId, body.code, verifyOptions(ctx, body));
+      const state = pending(ctx);
+      const proof = { code: body.code };
+      const result = await verifyFromSession(
+        ctx.tf,
+        state,
+        state.challengeId,
+        proof,
+        verifyOptions(ctx, body),
+      );
       return signInAnswer(ctx, result);
     },
   },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { VerifyResult } from '../../app/login/verify-outcomes.js';
+import type { SessionVerifyResult } from '../../app/login/verify-outcomes.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import * as bodies from '../response-schemas.js';
 import type { SignedInState } from '../session.js';
-import { leaveSession } from '../session-flow.js';
+import { leaveSession, verifyFromSession } from '../session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const signedIn = (ctx: RouteContext) => ctx.state as SignedInState;
@@ -47,6 +47,7 @@ export const stepUpRoutes: Route[] = [
     method: 'POST',
     path: '/step-up/verify',
     guard: 'signedIn',
+    checksSessionInCommit: true,
     body: z.object({ code: z.string().min(1).max(256) }),
     summary: 'Verifies the step-up code: the session has a fresh second factor',
     responses: {
@@ -59,15 +60,26 @@ export const stepUpRoutes: Route[] = [
       const state = signedIn(ctx);
       if (!state.stepUp) return refusal(409, 'no-step-up');
       const { code } = ctx.body as { code: string };
-      return stepUpAnswer(ctx, await ctx.tf.login.verify(state.stepUp.challengeId, code));
+      const options = { signIn: false };
+      return stepUpAnswer(
+        ctx,
+        await verifyFromSession(ctx.tf, state, state.stepUp.challengeId, { code }, options),
+      );
     },
   },
 ];
 
-/** The answer to a step-up proof: a fresh second factor for this user only, or the refusal. */
-export async function stepUpAnswer(ctx: RouteContext, result: VerifyResult): Promise<HttpAnswer> {
+/**
+ * The answer to a step-up proof: a fresh second factor for this user only, or the refusal; a session
+ * found closed is signed out as the guard would have.
+ */
+export async function stepUpAnswer(ctx: RouteContext, result: SessionVerifyResult): Promise<HttpAnswer> {
   const state = signedIn(ctx);
   const now = ctx.options.now();
+  if (!result.ok && result.reason === 'session-closed') {
+    await ctx.req.session.set(undefined);
+    return refusal(401, 'not-signed-in');
+  }
   if (result.ok) {
     // The proof counts only for the user it was made for, and only as a step-up.
     if (result.userId !== state.userId || result.purpose !== 'step-up') {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { TotpVerifier } from '../../core/otp/totp-verifier.js';
-import { qrSvg } from '../../core/qr.js';
 import { parseInput, storableText, userIdSchema } from '../../core/validation.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
@@ -34,9 +33,11 @@ export interface TotpApi {
 
 /**
  * Adds `qrSvg`, drawn on first read (a QR code costs milliseconds of CPU; a host that draws its own
- * from `uri` never pays it). Enumerable, so spreads and JSON carry it.
+ * from `uri` never pays it). Enumerable, so spreads and JSON carry it. The QR module (and
+ * `qrcode-generator`) is imported by the first setup, not when the library loads: only setup draws.
  */
-function withLazyQr<T extends { uri: string }>(result: T): T & { qrSvg: string } {
+async function withLazyQr<T extends { uri: string }>(result: T): Promise<T & { qrSvg: string }> {
+  const { qrSvg } = await import('../../core/qr.js');
   let svg: string | undefined;
   return Object.defineProperty(result, 'qrSvg', {
     enumerable: true,

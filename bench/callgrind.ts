@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Whether valgrind's callgrind and its control tool are installed. */
+export function hasCallgrind(): boolean {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+    execFileSync('callgrind_control', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The instructions of one dump, split by who ran them. */
+export interface Instructions {
+  total: number;
+  /** V8's garbage collector (scavenges, marking, sweeping, the write barrier while marking). */
+  gc: number;
+  /** V8's parsers and compilers: warm-up work that lands in a phase by chance, not a cost per call. */
+  compiler: number;
+}
+
+const GC =
+  /HeapObject::SizeFromMap|__popcountdi2|Marking|Marker|MarkCompact|Scaveng|Sweep|Evacuat|RememberedSet|SlotSet|PointersUpdat|GCTracer|GlobalHandles|IterateObjectCache|RootVisitor|BodyDescriptor|Builtins_RecordWrite|heap::base::|v8::internal::Heap::|MemoryChunk|MemoryAllocator|FreeList|ArrayBufferSweeper|CodeFlush/;
+const COMPILER =
+  /v8::internal::(compiler::|maglev::|baseline::|interpreter::|Parser|PreParser|ParserBase|Scanner|AstValueFactory|AstRawString|AstNodeFactory|DeclarationScope|Scope::|VariableMap|FunctionLiteral|Zone|Compiler::|OptimizedCompilationInfo|Assembler|MacroAssembler|SafepointTableBuilder|TranslationArrayBuilder|SourcePositionTableBuilder|CodeGenerator|Deoptimizer|ParseInfo|PerfectKeywordHash|Utf16CharacterStream|BytecodeArrayBuilder|HandlerTableBuilder|RelocIterator|UnoptimizedCompil|ExpressionScope|ScopeInfo|OptimizingCompileDispatcher)|Scanner::|ParserTypes/;
+
+/**
+ * Reads callgrind's dumps of one run, in order (names are compressed: a name is spelled out once,
+ * in whichever dump first met it, and referred to by number after).
+ */
+export function dumpReader() {
+  const names = new Map<string, string>();
+  return (file: string): Instructions => {
+    const out: Instructions = { total: 0, gc: 0, compiler: 0 };
+    let kind: keyof Instructions = 'total';
+    let inclusiveNext = false;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (inclusiveNext) {
+        // The line after `calls=` is the callee's inclusive cost, already counted as its own.
+        inclusiveNext = false;
+        continue;
+      }
+      const named = /^c?fn=\((\d+)\)(?: (.*))?$/.exec(line);
+      if (named) {
+        if (named[2] !== undefined) names.set(named[1]!, named[2]);
+        if (line.startsWith('fn=')) {
+          const name = names.get(named[1]!) ?? '';
+          kind = GC.test(name) ? 'gc' : COMPILER.test(name) ? 'compiler' : 'total';
+        }
+      } else if (line.startsWith('calls=')) inclusiveNext = true;
+      else if (/^[0-9+\-*]/.test(line)) {
+        const cost = Number(line.slice(line.lastIndexOf(' ') + 1));
+        out.total += cost;
+        if (kind !== 'total') out[kind] += cost;
+      }
+    }
+    return out;
+  };
+}
