@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
- * the HTTP verify endpoint, key rotation, import. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|http-stores|pg-statements|telemetry|ui-size|import|cold-start|methods`
+ * the HTTP verify endpoint, key rotation, import, statusMany. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|http-stores|pg-statements|telemetry|ui-size|import|cold-start|methods|status-many`
  * runs one part (`telemetry-parts` and `telemetry-instructions` only when named). Every part is
  * bounded in count and time.
  */
@@ -31,6 +31,7 @@ if (!only || only === 'telemetry')
 if (!only || only === 'ui-size') await (await import('./ui-size.js')).benchUiSize();
 if (!only || only === 'import') await (await import('./import.js')).benchImport();
 if (!only || only === 'methods') await (await import('./methods.js')).benchMethods();
+if (!only || only === 'status-many') await (await import('./status-many.js')).benchStatusMany();
 if (only === 'telemetry-parts') await (await import('./telemetry-parts.js')).benchTelemetryParts();
 // Minutes under valgrind: only when asked for.
 if (only === 'telemetry-instructions')

@@ -28,8 +28,9 @@ import { instrumentFacade } from '../telemetry/instrument-facade.js';
 import { instrumentMailer } from '../telemetry/instrument-mailer.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { isOpenTelemetryApi, type OpenTelemetryApi, telemetrySource } from '../telemetry/opentelemetry.js';
-import { type AdminApi, createAdminApi, denyEveryAdminAction } from './admin.js';
-import type { AdminAction, Context } from './context.js';
+import { type AdminApi, createAdminApi } from './admin.js';
+import { denyEveryAdminAction } from './admin-scope.js';
+import type { AdminAction, AuthorizeAnswer, Context } from './context.js';
 import { createDevicesApi, type DevicesApi } from './devices.js';
 import { createDisable } from './disable.js';
 import { eventMethodOf } from './event-method.js';
@@ -39,10 +40,12 @@ import { createKeysApi, type KeysApi } from './keys/keys-api.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { verifyInSession } from './login/verify.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
+import { createOrgAccess, type OrgOf, type RolesOf } from './orgs.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
 import { createSessionsApi, type SessionsApi } from './sessions-api.js';
 import { createStatus } from './status.js';
+import { createStatusMany, type UserStatus } from './status-many.js';
 
 /**
  * Options of {@link createTwoFactor}: the facade's own, and each method's (`emailTemplate` for
@@ -65,10 +68,27 @@ export interface TwoFactorOptions extends MethodOptions {
   now?: () => number;
   /** Random bytes. Default node:crypto. */
   random?: RandomSource;
-  /** Decides admin actions. Default: deny everything. */
+  /**
+   * Decides admin actions. Default: deny everything. With `orgOf`, it is asked only for a target in
+   * the actor's own org (`scope.org`); `'any-org'` is the answer that lets an actor with `org: '*'`
+   * (a platform operator) act in every org.
+   */
   authorize?:
-    | ((actor: Actor, action: AdminAction, targetUserId: string) => boolean | Promise<boolean>)
+    | ((
+        actor: Actor,
+        action: AdminAction,
+        targetUserId: string,
+        scope: { org: string | null },
+      ) => AuthorizeAnswer | Promise<AuthorizeAnswer>)
     | undefined;
+  /**
+   * Organizations (docs/organizations.md): the org a user belongs to, or null. Asked where a policy
+   * or an admin's scope is needed, at most once per user per facade call and never cached across
+   * calls. Without it there is one org and everything behaves as before.
+   */
+  orgOf?: OrgOf;
+  /** A user's roles, for policy rules that name roles (`required.roles`, `methods.byRole`). */
+  rolesOf?: RolesOf;
   /** Audit events and notifications; a throwing hook is reported as a warning and ignored. */
   onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
   /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
@@ -104,6 +124,12 @@ export interface TwoFactorOptions extends MethodOptions {
  */
 export interface TwoFactor extends MethodApis {
   status(userId: string): Promise<TwoFactorStatus>;
+  /**
+   * The status of up to 1,000 users (an admin's list): methods, backup codes, lock, trusted
+   * browsers, last second-factor sign-in, and where each stands against the `required` rule. One
+   * store read for all of them (`getAcross`), plus each org's policy.
+   */
+  statusMany(userIds: readonly string[]): Promise<Map<string, UserStatus>>;
   /** Turns a factor off; ends every trusted browser and pending setup; voids backup codes with the last one. */
   disable(userId: string, method: FactorId): Promise<void>;
   admin: AdminApi;
@@ -148,6 +174,8 @@ const coreOptions = {
   now: fn('now').optional(),
   random: fn('random').optional(),
   authorize: fn('authorize').optional(),
+  orgOf: fn('orgOf').optional(),
+  rolesOf: fn('rolesOf').optional(),
   onEvent: fn('onEvent').optional(),
   policyCacheMs: z.number().int().min(0).max(60_000).optional(),
   methods: z.array(z.custom<MethodModule>((value) => typeof value === 'object' && value !== null)).optional(),
@@ -204,6 +232,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     mailer: instrumentMailer(options.mailer, 'notice', telemetry),
     modules,
   });
+  const orgs = createOrgAccess(options.orgOf, options.rolesOf);
   const ctx = {
     issuer: options.issuer.trim(),
     store,
@@ -225,16 +254,20 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       eventMethodOf(modules),
     ),
     authorize: options.authorize ?? denyEveryAdminAction,
-    ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000),
+    orgs,
+    modules,
+    ...createPolicyAccess(store, now, options.policy, options.policyCacheMs ?? 5000, orgs),
   } as Context;
   ctx.methods = createMethodRegistry(ctx, modules, parsed);
   const login = createLoginApi(ctx);
   const contributed = ctx.methods.contributions(login);
+  const statusMany = createStatusMany(ctx);
   const facade = {
     ...contributed.apis,
     status: createStatus(ctx),
+    statusMany,
     disable: createDisable(ctx),
-    admin: createAdminApi(ctx, contributed.admin),
+    admin: createAdminApi(ctx, contributed.admin, statusMany),
     devices: createDevicesApi(ctx),
     policy: createPolicyApi(ctx),
     login: Object.assign(login, contributed.login),

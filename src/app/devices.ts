@@ -33,7 +33,7 @@ export function createDevicesApi(ctx: Context): DevicesApi {
     },
     async revokeAll(userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       // Every browser is forgotten, and every session signed in on one ends (the caller renews its own).
       await ctx.store.commit(
         [ctx.devices.revokeAllOp(userId), ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs)],

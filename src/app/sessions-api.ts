@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { mustSetUp } from '../core/policy/decide-login.js';
 import { parseInput, userIdSchema } from '../core/validation.js';
 import { type SessionWait, sessionTtlMs } from '../services/session-registry.js';
 import { storeKeys } from '../store/keys.js';
 import type { Context } from './context.js';
+import { userRules } from './method-rules.js';
 
 const keySchema = z.string().max(64);
 /** An instant in ms (a verify result's `provenAt`). */
@@ -70,7 +70,7 @@ export function createSessionsApi(ctx: Context): SessionsApi {
     async open(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const { replaces, provenAt, waitsFor } = parseInput(openOptionsSchema, options, 'options') ?? {};
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       return ctx.sessions.open(userId, sessionTtlMs(policy, waitsFor), replaces ?? null, provenAt);
     },
     async isOpen(userIdInput, keyInput) {
@@ -79,15 +79,17 @@ export function createSessionsApi(ctx: Context): SessionsApi {
     },
     async check(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);
-      const policy = await ctx.policy();
-      // The rule asks for the user's methods only when it can refuse (2FA required).
-      const asks = mustSetUp(policy, 0);
+      const policy = await ctx.policy({ userId });
+      // The rule asks for the user's methods only when it can refuse (2FA required of someone).
+      const asks = policy.required !== false;
       const { open, records } = await ctx.sessions.inspect(userId, key, asks ? [storeKeys.user(userId)] : []);
       if (!open) return 'closed';
-      if (asks && mustSetUp(policy, ctx.methods.enabledFactors({ user: records[0] ?? null }).length)) {
-        return 'setup-required';
-      }
-      return 'open';
+      if (!asks) return 'open';
+      const user = { user: records[0] ?? null };
+      const rules = await userRules(ctx, userId, policy, user, { now: ctx.now() });
+      const allowedOn = ctx.methods.enabledFactors(user).some((factor) => rules.permits(factor));
+      // In grace the session stays open; past it, or with no grace, setup comes first.
+      return !allowedOn && rules.requirement.kind === 'required' ? 'setup-required' : 'open';
     },
     async renew(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);
@@ -99,7 +101,7 @@ export function createSessionsApi(ctx: Context): SessionsApi {
     },
     async endAll(userIdInput) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       await ctx.store.commit([ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs)], ctx.now());
       await ctx.emit({ type: 'sessions.ended', userId });
     },

@@ -37,7 +37,9 @@ export const endpoints = [
   'POST /step-up/phone 200 400 401 403 404 409 413 415 429 500 502 503',
   'GET /policy 200 401 500 503',
   'PUT /policy 200 400 401 403 413 415 500 503',
+  'GET /admin/overview 200 401 403 404 500 503',
   'POST /admin/users/:userId/reset 200 400 401 403 413 415 500 503',
+  'GET /admin/users/:userId/status 200 400 401 403 500 503',
   'POST /admin/users/:userId/backup-code 200 400 401 403 409 413 415 500 503',
 ] as const;
 
@@ -144,14 +146,7 @@ export interface TwoFactorClient {
   status: {
     /** GET /status: What the signed-in user has enabled (Guard: setup.) */
     get(): Promise<Answer<{
-      200: {
-        enabled: boolean;
-        /** security keys and passkeys registered */ securityKeys: number;
-        totp: boolean;
-        /** masked */ email: string | null;
-        /** masked; present when text-message codes are on */ phone?: string | null;
-        backupCodesRemaining: number;
-      };
+      200: StatusGet200;
       401: ErrorBody;
       500: ErrorBody;
       503: ErrorBody;
@@ -585,19 +580,27 @@ export interface TwoFactorClient {
     }>>;
   };
   policy: {
-    /** GET /policy: The org policy (Guard: setup.) */
+    /** GET /policy: The policy of the signed-in user's org (Guard: setup.) */
     get(): Promise<Answer<{
       200: PolicyGet200;
       401: ErrorBody;
       500: ErrorBody;
       503: ErrorBody;
     }>>;
-    /** PUT /policy: Changes the org policy (frequency, required) (Guard: admin.) */
+    /** PUT /policy: Changes the policy of the admin's own org (frequency, required and its rollout, methods) (Guard: admin.) */
     update(body?: {
       frequency?: "every-login" | {
         trustDays: number;
       };
-      required?: boolean;
+      required?: boolean | {
+        roles?: Array<string>;
+        graceDays?: number;
+        deadline?: number;
+      };
+      methods?: {
+        allowed?: Array<string>;
+        phishingResistantFor?: Array<string>;
+      };
     }): Promise<Answer<{
       200: PolicyGet200;
       400: ErrorBody;
@@ -610,6 +613,26 @@ export interface TwoFactorClient {
     }>>;
   };
   admin: {
+    overview: {
+      /** GET /admin/overview: Who is covered in the admin's org: counts by method, without 2FA, in grace, locked, low backup codes (Guard: admin.) */
+      get(): Promise<Answer<{
+        200: {
+          users: number;
+          enrolled: number;
+          /** users per method on (registry ids) */ byMethod: Record<string, number>;
+          withoutTwoFactor: number;
+          inGrace: number;
+          required: number;
+          lockedNow: number;
+          lowBackupCodes: number;
+        };
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        500: ErrorBody;
+        503: ErrorBody;
+      }>>;
+    };
     users: {
       /** POST /admin/users/:userId/reset: Turns every method of the user off; voids codes and trusted browsers; ends the user's sessions (Guard: admin.) */
       reset(userId: string): Promise<Answer<{
@@ -622,6 +645,17 @@ export interface TwoFactorClient {
         500: ErrorBody;
         503: ErrorBody;
       }>>;
+      status: {
+        /** GET /admin/users/:userId/status: An agent's 2FA status (the agents page's 2FA column) (Guard: admin.) */
+        get(userId: string): Promise<Answer<{
+          200: StatusGet200;
+          400: ErrorBody;
+          401: ErrorBody;
+          403: ErrorBody;
+          500: ErrorBody;
+          503: ErrorBody;
+        }>>;
+      };
       /** POST /admin/users/:userId/backup-code: A one-time code for an agent: 30 minutes, single use, login only (Guard: admin.) */
       backupCode(userId: string): Promise<Answer<{
         200: {
@@ -716,6 +750,16 @@ export type LoginPhone200 = {
   /** a user-facing sentence from the message catalogue */ message: string;
 };
 
+/** An answer's body that several endpoints give (first: StatusGet200). */
+export type StatusGet200 = {
+  enabled: boolean;
+  /** security keys and passkeys registered */ securityKeys: number;
+  totp: boolean;
+  /** masked */ email: string | null;
+  /** masked; present when text-message codes are on */ phone?: string | null;
+  backupCodesRemaining: number;
+};
+
 /** An answer's body that several endpoints give (first: WebauthnRegister200). */
 export type WebauthnRegister200 = {
   ok: true;
@@ -788,7 +832,11 @@ export type DevicesRemove200 = {
 
 /** An answer's body that several endpoints give (first: PolicyGet200). */
 export type PolicyGet200 = {
-  required: boolean;
+  required: boolean | {
+    roles?: Array<string>;
+    graceDays?: number;
+    deadline?: number;
+  };
   frequency: "every-login" | {
     trustDays: number;
   };
@@ -801,6 +849,11 @@ export type PolicyGet200 = {
   stepUpMaxAgeMs: number;
   sessionMaxAgeMs: number;
   devicesTrustedFrom: number;
+  requiredSince: number;
+  methods: {
+    allowed?: Array<string>;
+    phishingResistantFor?: Array<string>;
+  };
   attempts: {
     perChallenge: number;
     lockAfterFailures: Array<number>;

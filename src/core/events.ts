@@ -30,6 +30,10 @@ export type CoreEventType =
   | 'sessions.ended'
   | 'session.ended'
   | 'policy.changed'
+  /** A sign-in under the `required` rule in grace: setup recommended, skipped for now (detail: `deadline`). */
+  | 'setup.deferred'
+  /** A sign-in under the `required` rule past grace: setup required before anything else. */
+  | 'setup.enforced'
   | 'notice.sent'
   | 'notice.failed'
   | 'notice.limited'

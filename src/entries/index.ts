@@ -1,7 +1,8 @@
 // The facade.
 
 export type { AdminApi } from '../app/admin.js';
-export type { AdminAction } from '../app/context.js';
+export type { Overview } from '../app/admin-overview.js';
+export type { AdminAction, AuthorizeAnswer } from '../app/context.js';
 export { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../app/create-two-factor.js';
 export type { DevicesApi } from '../app/devices.js';
 export { methodApi } from '../app/facade-methods.js';
@@ -17,8 +18,10 @@ export type { LoginStart, StartOptions } from '../app/login/start.js';
 export type { LoginProof, VerifyOptions } from '../app/login/verify.js';
 export type { VerifyResult } from '../app/login/verify-outcomes.js';
 export type { NotifyOptions } from '../app/notices/notifier.js';
-export type { PolicyApi } from '../app/policy-api.js';
+export type { OrgOf, RolesOf } from '../app/orgs.js';
+export type { PolicyApi, PolicyScope } from '../app/policy-api.js';
 export type { SessionCheck, SessionsApi } from '../app/sessions-api.js';
+export type { UserStatus } from '../app/status-many.js';
 // Errors and events.
 export {
   ConfigError,

@@ -8,7 +8,7 @@ import type { HttpAnswer, HttpRequest, ResolvedOptions, Route } from './types.js
 /** Whether the session verified a second factor within the policy's `stepUpMaxAgeMs`. */
 export async function hasFreshFactor(tf: TwoFactor, state: SignedInState, now: number): Promise<boolean> {
   if (state.secondFactorAt === null) return false;
-  const policy = await tf.policy.get();
+  const policy = await tf.policy.get({ userId: state.userId });
   return now - state.secondFactorAt <= policy.stepUpMaxAgeMs;
 }
 

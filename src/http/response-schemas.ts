@@ -40,3 +40,14 @@ export const revoked = z.object({ ok: z.boolean() });
 export const stepUpStarted = z.object({ methods: z.array(z.string()), expiresAt: z.number() });
 
 export const policy = policySchema;
+
+export const overview = z.object({
+  users: z.number(),
+  enrolled: z.number(),
+  byMethod: z.record(z.string(), z.number()).describe('users per method on (registry ids)'),
+  withoutTwoFactor: z.number(),
+  inGrace: z.number(),
+  required: z.number(),
+  lockedNow: z.number(),
+  lowBackupCodes: z.number(),
+});

@@ -40,6 +40,11 @@ export interface TwoFactorHttpOptions<Native> extends MethodHttpOptions {
   accountName?(userId: string, req: Native): string | Promise<string>;
   /** Whether this request may change the org policy (default: when `getActor` returns an actor). */
   canManagePolicy?(req: Native): unknown;
+  /**
+   * The users of the admin's org, from the host's directory (`GET /admin/overview` counts them; at
+   * most 1,000). Without it, the overview endpoint answers 404.
+   */
+  usersOf?(req: Native): readonly string[] | Promise<readonly string[]>;
   /** Admin actions (issue a code, reset, change the policy) need a fresh second factor (default true). */
   adminStepUp?: boolean;
   /** Extra CSRF check for state-changing requests, after the built-in rules (see docs/http.md). */

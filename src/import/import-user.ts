@@ -127,7 +127,7 @@ async function importOps(
   ];
   for (const key of new Set(deletes)) if (!touched.has(key)) ops.push({ type: 'delete', key });
   if (read) {
-    const policy = await ctx.policy();
+    const policy = await ctx.policy({ userId });
     ops.push(ctx.devices.revokeAllOp(userId), ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs));
   }
   return ops;

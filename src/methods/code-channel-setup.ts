@@ -21,7 +21,7 @@ export async function beginCodeSetup<Extra>(
   destination: string,
   extra: Extra,
 ): Promise<SentCodeResult<never>> {
-  const policy = await ctx.policy();
+  const policy = await ctx.policy({ userId });
   const limits = channel.limits(policy);
   const now = ctx.now();
   const expiresAt = now + limits.ttlMs;
@@ -65,7 +65,7 @@ export async function confirmCodeSetup(
 ): Promise<SetupResult> {
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
   parseInput(z.string().max(256), code, 'code');
-  const policy = await ctx.policy();
+  const policy = await ctx.policy({ userId });
   const key = channel.pendingKey(userId);
   // One round trip: take the attempt and read the user's records in the same step.
   const reads = ctx.methods.reads(userId);

@@ -110,7 +110,7 @@ export async function sendChallengeCode<Missing extends string, Extra>(
   const { userId, nonce, key } = parsed;
   const now = ctx.now();
   const [policy, [challenge, user]] = await Promise.all([
-    ctx.policy(),
+    ctx.policy({ userId }),
     ctx.store.getMany([key, storeKeys.user(userId)], now),
   ]);
   if (!challenge) return { ok: false, reason: 'unknown-challenge' };

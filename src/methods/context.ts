@@ -28,6 +28,9 @@ export interface MethodContext {
   /** The methods, as the registry answers for them. */
   methods: MethodRegistry;
   emit: (event: RaisedEvent) => Promise<void>;
-  /** The org policy: `fresh` reads the store; otherwise a copy at most `policyCacheMs` old. */
-  policy(options?: { fresh?: boolean }): Promise<Policy>;
+  /**
+   * The policy that applies: the user's org's (`userId`), an org's (`org`), or the platform's
+   * (neither). `fresh` reads the store; otherwise a copy at most `policyCacheMs` old.
+   */
+  policy(options?: { fresh?: boolean; userId?: string; org?: string | null }): Promise<Policy>;
 }

@@ -1,4 +1,5 @@
 import { storeKeys } from '../store/keys.js';
+import { userFields } from '../store/layout.js';
 import type { Fields, StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
 import type { UserRecords } from './user-records.js';
@@ -43,7 +44,8 @@ export async function commitEnable(
   const enableOp = (absent?: string[]): StoreOp => ({
     type: 'merge',
     key: storeKeys.user(userId),
-    fields: write.fields,
+    // Stamped beside the factor's own fields, and kept when it goes: a required rule's grace is over.
+    fields: { ...write.fields, [userFields.enrolledAt]: String(ctx.now()) },
     create: true,
     ...(write.advance ? { advance: write.advance } : {}),
     ...(write.unset ? { unset: write.unset } : {}),
@@ -51,7 +53,7 @@ export async function commitEnable(
   });
   const pending = [...(write.also ?? []), ...ctx.methods.pendingDeletes(userId, method)];
   if (ctx.methods.enabledFactors(user).length === 0) {
-    const policy = await ctx.policy();
+    const policy = await ctx.policy({ userId });
     const issued = ctx.methods.issueWithFirstFactor(userId, policy);
     const result = await ctx.store.commit(
       [

@@ -14,7 +14,7 @@ export async function turnFactorOff(
   method: string,
   guards: StoreOp[] = [],
 ): Promise<boolean> {
-  const policy = await ctx.policy();
+  const policy = await ctx.policy({ userId });
   // A key a guard holds absent needs no delete (and a commit touches a key once).
   const guarded = new Set(guards.map((op) => op.key));
   const done = await ctx.store.commit(

@@ -224,8 +224,8 @@ function prunable(fields: Fields, now: number, keep: number): string[] {
   return [...gone, ...live.slice(keep).map((entry) => entry.id)];
 }
 
-/** Unexpired devices in a devices record, newest first. */
-function parseDevices(fields: Fields, now: number): TrustedDevice[] {
+/** Unexpired devices in a devices record, newest first (`statusMany` counts them). */
+export function parseDevices(fields: Fields, now: number): TrustedDevice[] {
   const out: TrustedDevice[] = [];
   for (const [id, raw] of Object.entries(fields)) {
     const { kid: _kid, ...entry } = parseStoredJson<DeviceEntry>(raw, 'devices');

@@ -21,6 +21,9 @@ export function guardStore(store: Store): Store {
     get: (key, now) => wrap(() => store.get(key, now)),
     getMany: (keys, now) => wrap(() => store.getMany(keys, now)),
     commit: (ops, now, read) => wrap(() => store.commit(ops, now, read)),
+    ...(store.getAcross
+      ? { getAcross: (keys, now) => wrap(() => store.getAcross!.call(store, keys, now)) }
+      : {}),
     ...(scan ? { scan: (cursor, limit, now) => wrap(() => scan(cursor, limit, now)) } : {}),
   };
 }

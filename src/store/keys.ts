@@ -80,7 +80,10 @@ export const storeKeys = {
   sessionsFrom: (userId: string) => user(userId, 'sessions-from'),
   /** The hourly budget of one kind of security notice (an attempt counter, expiring with its hour). */
   notices: (userId: string, kind: string) => user(userId, `notices:${kind}`),
+  /** The platform policy (what `policy.set` stored before organizations: the same record). */
   policy: () => 'policy',
+  /** One org's policy: only what the org changed over the platform's. The id in base64url (any id is a safe key). */
+  orgPolicy: (org: string) => `policy:org:${Buffer.from(org, 'utf8').toString('base64url')}`,
 } as const;
 
 /**

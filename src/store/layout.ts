@@ -27,6 +27,12 @@ export const userFields = {
   adminBy: 'adminBy',
   adminAt: 'adminAt',
   adminUntil: 'adminUntil',
+  /** When the user last turned a factor on (the `required` rule: a user who enrolled has no grace left). */
+  enrolledAt: 'enrolledAt',
+  /** When the user's grace under the `required` rule began (their first sign-in under it). */
+  graceAt: 'graceAt',
+  /** When the user last proved a second factor at sign-in (`statusMany`), written by the success commit. */
+  lastSecondFactorAt: 'lastSecondFactorAt',
   /** The sealed fingerprint of the import that wrote this user (`factorkit/import`: importing it again changes nothing). */
   imported: 'imported',
 } as const;

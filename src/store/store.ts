@@ -15,6 +15,12 @@ export interface Store {
   /** Live records for many keys, in order; one round trip. */
   getMany(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>>;
   /**
+   * Optional: live records for keys of many users (any tags, any cluster slots), in order, in as
+   * few round trips as the store can (`statusMany`). Without it, the facade reads each user's
+   * keys with `getMany`, all at once.
+   */
+  getAcross?(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>>;
+  /**
    * Applies `ops` atomically, all or nothing. `read` keys are read in the same step, before the ops
    * apply, and returned with a successful result: one round trip for "count this attempt and give me
    * the user's records".

@@ -1,10 +1,14 @@
 import type { Store } from '../store/store.js';
 import { errorFacts, type SpanHandle, type Telemetry, type TelemetrySource } from './telemetry.js';
 
-type Operation = 'get' | 'getMany' | 'commit' | 'scan';
+type Operation = 'get' | 'getMany' | 'getAcross' | 'commit' | 'scan';
 const SPAN = {
   get: { name: 'factorkit.store.get', attributes: { 'factorkit.store.operation': 'get' } },
   getMany: { name: 'factorkit.store.getMany', attributes: { 'factorkit.store.operation': 'getMany' } },
+  getAcross: {
+    name: 'factorkit.store.getAcross',
+    attributes: { 'factorkit.store.operation': 'getAcross' },
+  },
   commit: { name: 'factorkit.store.commit', attributes: { 'factorkit.store.operation': 'commit' } },
   scan: { name: 'factorkit.store.scan', attributes: { 'factorkit.store.operation': 'scan' } },
 } as const;
@@ -62,7 +66,19 @@ export function instrumentStore(store: Store, telemetry: TelemetrySource): Store
     t.leafSpan(SPAN[operation].name, SPAN[operation].attributes);
   // The optional scan (tf.keys) passes through, observed like the others; a store without it has none.
   const scan = store.scan?.bind(store);
+  // The optional getAcross (statusMany) too.
+  const getAcross = store.getAcross?.bind(store);
   return {
+    ...(getAcross
+      ? {
+          getAcross(keys, now) {
+            const t = telemetry();
+            if (!t) return getAcross(keys, now);
+            const span = begin(t, 'getAcross');
+            return observed(t, 'getAcross', span, performance.now(), getAcross(keys, now), null);
+          },
+        }
+      : {}),
     ...(scan
       ? {
           scan(cursor, limit, now) {

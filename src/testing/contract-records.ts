@@ -19,6 +19,24 @@ export function recordCases({ it, expect }: ContractTools, makeStore: StoreFacto
     expect(two).toBeNull();
   });
 
+  it('getAcross (when the store has it) reads keys of many users, any slots, in order', async () => {
+    const store = await makeStore();
+    if (!store.getAcross) return;
+    const keys = Array.from({ length: 300 }, (_, i) => `{user-${i}}:user`);
+    // One commit per user: a commit stays within one user's keys.
+    const written = keys.filter((_, i) => i % 3 === 0);
+    await Promise.all(
+      written.map((key) => store.commit([{ type: 'put', key, fields: { k: key }, expiresAt: null }], T0)),
+    );
+    const read = await store.getAcross([...keys, 'policy'], T0);
+    expect(read).toHaveLength(301);
+    read.slice(0, 300).forEach((record, i) => {
+      expect(record?.fields['k'] ?? null).toBe(i % 3 === 0 ? keys[i] : null);
+    });
+    expect(read[300]).toBeNull();
+    expect(await store.getAcross([], T0)).toEqual([]);
+  });
+
   it('expires records at their expiry by the caller clock, to the millisecond', async () => {
     const store = await makeStore();
     await store.commit([{ type: 'put', key: '{u}:e', fields: { v: '1' }, expiresAt: T0 + 1000 }], T0);

@@ -72,7 +72,7 @@ describe('option messages say what was expected', () => {
       'policy.required',
       { policy: { required: 'yes' } },
       'policy.required',
-      /expected boolean, received string/,
+      /expected true or false or an object \{ roles, graceDays, deadline \}, received "yes"/,
     ],
     [
       'policy.frequency.trustDays',

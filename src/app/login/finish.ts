@@ -4,6 +4,8 @@ import type { CodeMatch } from '../../methods/proof.js';
 import type { ProofMethod } from '../../methods/registry.js';
 import type { AttemptVerdict, StepUpBudget } from '../../services/attempt-limiter.js';
 import { sessionTtlMs } from '../../services/session-registry.js';
+import { storeKeys } from '../../store/keys.js';
+import { userFields } from '../../store/layout.js';
 import type { StoredRecord, StoreOp } from '../../store/store.js';
 import type { Context } from '../context.js';
 import {
@@ -35,6 +37,22 @@ export interface ProvenChallenge {
 }
 
 /**
+ * The method's ops with the sign-in's time on `{tag}:user` (`lastSecondFactorAt`, for `statusMany`):
+ * on the method's own merge of that record when it has one (a commit touches a key once), else as
+ * a merge of its own, in the same commit either way. A step-up is no sign-in.
+ */
+function stampedUser(ops: readonly StoreOp[], userId: string, purpose: string, now: number): StoreOp[] {
+  if (purpose !== 'login') return [...ops];
+  const key = storeKeys.user(userId);
+  const stamp = { [userFields.lastSecondFactorAt]: String(now) };
+  const own = ops.findIndex((op) => op.key === key);
+  if (own === -1) return [...ops, { type: 'merge', key, fields: stamp }];
+  return ops.map((op, index) =>
+    index === own && op.type === 'merge' ? { ...op, fields: { ...op.fields, ...stamp } } : op,
+  );
+}
+
+/**
  * Ends a challenge whose proof matched, in one atomic step: the challenge's end (only if not ended
  * yet, and only while the matched email code is still its code), the method's single use, the
  * account reset and, at login, the trusted browser. A concurrent success that won leaves this one
@@ -52,7 +70,7 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
       absent: ['ended'],
       ...(match.challengeMatch ? { match: match.challengeMatch } : {}),
     },
-    ...match.ops,
+    ...stampedUser(match.ops, userId, purpose, now),
   ];
   if (policy.attempts.resetAccountOnSuccess) ops.push(ctx.limiter.resetAccountOp(userId, policy, now));
   const days = trustDays(policy);

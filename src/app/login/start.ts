@@ -8,6 +8,8 @@ import type { MethodDemand } from '../../methods/proof.js';
 import type { ChallengeExtras, ChallengeMethod } from '../../methods/registry.js';
 import { sessionRef } from '../../store/keys.js';
 import type { Context } from '../context.js';
+import { userRules } from '../method-rules.js';
+import { noteSetupRule } from './setup-rule.js';
 import { PHISHING_RESISTANT_FIELD } from './verify.js';
 
 const DAY_MS = 86_400_000;
@@ -22,6 +24,11 @@ const CHALLENGE_GRACE_MS = 3_600_000;
 export type LoginStart =
   | { status: 'not-required' }
   | { status: 'setup-required' }
+  /**
+   * The policy requires 2FA of this user, who has no allowed method yet, and grants grace until
+   * `deadline` (ms): recommend setup; the user may skip it and is signed in.
+   */
+  | { status: 'setup-recommended'; deadline: number }
   | { status: 'trusted-device'; deviceId: string }
   | ({
       status: 'challenge';
@@ -48,6 +55,8 @@ export interface StartOptions {
    * it is forgotten), so the password and the cookie cannot buy guesses by opening more sessions.
    */
   deviceId?: string | undefined;
+  /** The user's roles, for policy rules that name roles (default: `rolesOf`, asked only when a rule needs it). */
+  roles?: readonly string[] | undefined;
   /**
    * Offer and accept only phishing-resistant methods (security keys) on this challenge: a code a
    * phishing page could relay is refused. A user without one gets a challenge no method can end.
@@ -63,6 +72,7 @@ const startOptionsSchema = z
     session: token.optional(),
     deviceId: token.optional(),
     phishingResistant: z.boolean().optional(),
+    roles: z.array(z.string().max(100)).max(100).optional(),
   })
   .optional();
 
@@ -77,7 +87,10 @@ export function createStart(ctx: Context) {
   return async (userIdInput: string, optionsInput?: StartOptions): Promise<LoginStart> => {
     const userId = parseInput(userIdSchema, userIdInput, 'userId');
     const options = parseInput(startOptionsSchema, optionsInput, 'options') ?? {};
-    const [policy, user] = await Promise.all([ctx.policy({ fresh: true }), ctx.methods.loadUser(userId)]);
+    const [policy, user] = await Promise.all([
+      ctx.policy({ fresh: true, userId }),
+      ctx.methods.loadUser(userId),
+    ]);
     const days = trustDays(policy);
     const device =
       days !== null && options.deviceToken && !options.stepUp
@@ -89,13 +102,19 @@ export function createStart(ctx: Context) {
       device.createdAt > policy.devicesTrustedFrom &&
       now < device.createdAt + (days ?? 0) * DAY_MS;
     const demand: MethodDemand = { phishingResistant: options.phishingResistant === true };
-    // A user with a factor is always asked, even when none is offered now (turned off by the host,
-    // or not admitted by the demand): 2FA never falls away because a method did.
-    const decision = decideLogin(policy, ctx.methods.offered(user, demand), deviceTrusted, {
+    const rules = await userRules(ctx, userId, policy, user, { roles: options.roles, now, demand });
+    // A user with an allowed factor is always asked, even when none is offered now (turned off by
+    // the host, or not admitted by the demand): 2FA never falls away because a method did. A user
+    // whose factors the policy forbids is asked to set up an allowed one instead.
+    const decision = decideLogin(policy, rules.offered, deviceTrusted, {
       stepUp: options.stepUp ?? false,
-      enrolled: ctx.methods.enabledFactors(user).length > 0,
+      enrolled: ctx.methods.enabledFactors(user).some((factor) => rules.permits(factor)),
+      requirement: rules.requirement,
     });
     if (decision.status === 'trusted-device') return { status: 'trusted-device', deviceId: device!.id };
+    if (decision.status === 'setup-recommended' || decision.status === 'setup-required') {
+      await noteSetupRule(ctx, userId, user, decision, policy, now);
+    }
     if (decision.status !== 'challenge') return decision;
     const nonce = randomToken(ctx.random, 16);
     const deadline = now + policy.challengeTtlMs;

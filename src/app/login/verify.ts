@@ -8,6 +8,7 @@ import { storableDeviceLabel } from '../../services/trusted-device-store.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { refreshKeys } from '../keys/refresh-keys.js';
+import { proofCounts } from '../method-rules.js';
 import { finishChallenge } from './finish.js';
 import {
   endBudget,
@@ -94,7 +95,7 @@ async function verifyProof(
   const parsed = parseChallengeId(challengeId);
   if (!parsed) return { ok: false, reason: 'unknown-challenge' };
   const { userId, nonce, key, budget } = parsed;
-  const policy = await ctx.policy();
+  const policy = await ctx.policy({ userId });
   const now = ctx.now();
   const reads = ctx.methods.reads(userId, proof);
   // Named under the challenge's user: a session of another user reads as closed.
@@ -132,7 +133,9 @@ async function verifyProof(
   const match = await ctx.methods.match(attempt, proof, demand);
   if (match?.kind === 'replayed') await ctx.emit({ type: 'code.replayed', userId });
   if (match?.kind === 'refused') await ctx.emit({ ...match.event, userId });
-  if (match?.kind !== 'match') {
+  // A forbidden method's proof fails exactly as a wrong code does (and costs the attempt).
+  const counts = match?.kind === 'match' && proofCounts(ctx, policy, verdict.fields, match.method);
+  if (match?.kind !== 'match' || !counts) {
     // A typed code that matched nothing names no method; a method's own response does.
     const failure: FailedProof =
       match?.kind === 'replayed'

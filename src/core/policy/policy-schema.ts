@@ -41,11 +41,36 @@ const attemptsSchema = z
   })
   .strict();
 
+const roleName = z.string().min(1).max(100);
+/** A method's id as the registry lists it (`totp`, `email`, `webauthn`, ...). */
+const methodId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a method id');
+
+/**
+ * Who must use 2FA, and from when: everyone (`true`) or the users with one of `roles`, after a
+ * grace period of `graceDays` from each user's first sign-in under the rule and/or until
+ * `deadline` (ms); the earlier of the two ends it. Without either, at once.
+ */
+export const requiredRuleSchema = z
+  .object({
+    roles: z.array(roleName).min(1).max(100).optional(),
+    graceDays: z.number().int().min(0).max(365).optional(),
+    deadline: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+/** Which methods count: `allowed` factors (default: every one), and the roles that need a phishing-resistant one. */
+export const methodRulesSchema = z
+  .object({
+    allowed: z.array(methodId).min(1).max(20).optional(),
+    phishingResistantFor: z.array(roleName).max(100).optional(),
+  })
+  .strict();
+
 /** Zod schema of the org policy; every field has a default. */
 export const policySchema = z
   .object({
-    /** true: every user must use 2FA; false: optional per user. */
-    required: z.boolean().default(false),
+    /** true: every user must use 2FA; false: optional per user; a rule: some roles, with a rollout. */
+    required: z.union([z.boolean(), requiredRuleSchema]).default(false),
     /** How often 2FA is asked: every login, or skipped on a trusted browser for `trustDays`. */
     frequency: frequencySchema.default('every-login'),
     challengeTtlMs: z
@@ -93,6 +118,10 @@ export const policySchema = z
       .default(30 * DAY_MS),
     /** Trusted browsers issued before this instant (ms) are not trusted; set when switching to every-login. */
     devicesTrustedFrom: z.number().int().min(0).default(0),
+    /** When `required` last changed (set by `policy.set`): grace counts from sign-ins after it. */
+    requiredSince: z.number().int().min(0).default(0),
+    /** The methods a user may use (a forbidden one is neither offered nor accepted). */
+    methods: methodRulesSchema.default({}),
     attempts: attemptsSchema.default(attemptsSchema.parse({})),
     backupCodes: z
       .object({ storage: z.enum(['hashed', 'viewable']).default('hashed') })
@@ -122,6 +151,9 @@ export function mergePolicy(base: Policy, input: PolicyInput): unknown {
       : base.backupCodes;
   return { ...base, ...patch, attempts, backupCodes };
 }
+
+/** The `required` rule of a policy. */
+export type RequiredRule = Policy['required'];
 
 /** Trust days of a policy, or null under `every-login`. */
 export function trustDays(policy: Policy): number | null {

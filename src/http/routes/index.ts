@@ -2,10 +2,10 @@ import type { MethodModule } from '../../methods/method-module.js';
 import { methodModules } from '../../methods/registry.js';
 import { methodRoute } from '../method-routes.js';
 import type { Route } from '../types.js';
-import { adminRoutes } from './admin.js';
+import { adminRoutes, adminStatusRoute } from './admin.js';
 import { deviceRoutes } from './devices.js';
 import { loginRoutes } from './login.js';
-import { methodRoutes } from './methods.js';
+import { methodRoutes, statusBody } from './methods.js';
 import { stepUpRoutes } from './step-up.js';
 
 type Section = 'login' | 'methods' | 'step-up' | 'admin';
@@ -37,6 +37,7 @@ export function routeTable(modules: readonly MethodModule[]): Route[] {
     ...stepUpRoutes,
     ...section('step-up'),
     ...adminRoutes,
+    adminStatusRoute(statusBody(modules)),
     ...section('admin'),
   ];
 }

@@ -73,7 +73,7 @@ export const loginRoutes: Route[] = [
       // The lock as the store has it (a reload of the code page keeps its countdown).
       const facade = maybeContextOf(ctx.tf);
       const [policy, lock] = await Promise.all([
-        ctx.tf.policy.get(),
+        ctx.tf.policy.get({ userId: pending(ctx).userId }),
         facade ? pendingLock(facade, challengeId) : null,
       ]);
       const body = { pending: true, methods, trustDays: trustDays(policy), locked: lock !== null };

@@ -49,7 +49,7 @@ export async function confirmed(
 }
 
 /** The schema of `GET /status`: `enabled`, and each method's part. */
-function statusBody(modules: readonly MethodModule[]) {
+export function statusBody(modules: readonly MethodModule[]) {
   return z.object(Object.assign({ enabled: z.boolean() }, ...modules.map((m) => m.http?.status ?? {})));
 }
 

@@ -44,7 +44,7 @@ export function createAdminCodeCalls(ctx: AdminCodeContext): AdminCodeCalls {
           'the user has no 2FA method: no login would ask for this code',
         );
       }
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       const now = ctx.now();
       const expiresAt = now + policy.adminCodeTtlMs;
       const code = ctx.codeFormat.generate()[0]!;

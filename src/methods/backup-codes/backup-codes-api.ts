@@ -33,7 +33,7 @@ export function createBackupCodesApi(ctx: BackupCodesContext): BackupCodesApi {
       const user = await ctx.methods.loadUser(userId);
       if (ctx.methods.enabledFactors(user).length === 0)
         throw new FactorkitError('NOT_ENABLED', 'backup codes need an enabled method');
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       const codes = ctx.vault.generate();
       const ops: StoreOp[] = [ctx.vault.storeOp(userId, codes, policy.backupCodes.storage)];
       if (options?.revokeDevices)

@@ -148,7 +148,7 @@ export const backupCodesTransfer: MethodTransfer<Parsed> = {
   keys: (userId) => [storeKeys.backupCodes(userId)],
   async write(ctx: BackupCodesContext, userId, value, now) {
     const set = codeSet(ctx, userId, value, now);
-    const policy = await ctx.policy();
+    const policy = await ctx.policy({ userId });
     return { fields: {}, ops: [importedCodesOp(ctx, userId, set, policy.backupCodes.storage)] };
   },
   read(ctx: BackupCodesContext, userId, user) {

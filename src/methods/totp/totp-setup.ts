@@ -53,7 +53,7 @@ export function createTotpApi(ctx: TotpContext): TotpApi {
     async beginSetup(userIdInput, options) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       const { accountName } = parseInput(accountNameSchema, options, 'options');
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       const secret = ctx.totp.generateSecret();
       const now = ctx.now();
       const expiresAt = now + policy.setupTtlMs;
@@ -77,7 +77,7 @@ export function createTotpApi(ctx: TotpContext): TotpApi {
     async confirmSetup(userIdInput, code) {
       const userId = parseInput(userIdSchema, userIdInput, 'userId');
       parseInput(z.string().max(256), code, 'code');
-      const policy = await ctx.policy();
+      const policy = await ctx.policy({ userId });
       const pendingKey = storeKeys.totpPending(userId);
       // One round trip: take the attempt and read the user's records in the same step.
       const reads = ctx.methods.reads(userId);

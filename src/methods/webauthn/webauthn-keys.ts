@@ -69,7 +69,7 @@ export async function removeKey(
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
   const id = parseInput(keyIdSchema, idInput, 'id');
   const record = storeKeys.webauthn(userId);
-  const policy = await ctx.policy();
+  const policy = await ctx.policy({ userId });
   const done = await changeKey(
     ctx,
     userId,

@@ -118,7 +118,7 @@ export async function beginRegistration(
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
   const site = siteOf(ctx, parseInput(siteSchema, siteInput, 'site'));
   const library = webauthnLibrary(ctx.webauthn).server;
-  const [policy, user] = await Promise.all([ctx.policy(), ctx.methods.loadUser(userId)]);
+  const [policy, user] = await Promise.all([ctx.policy({ userId }), ctx.methods.loadUser(userId)]);
   const userHandle = userHandleFor(ctx, userId, keysOf(user));
   const options = await library.generateRegistrationOptions({
     rpName: site.rpName,
@@ -184,7 +184,7 @@ export async function finishRegistration(
     'options',
   );
   const library = webauthnLibrary(ctx.webauthn).server;
-  const policy = await ctx.policy();
+  const policy = await ctx.policy({ userId });
   const pendingKey = storeKeys.webauthnPending(userId);
   const reads = ctx.methods.reads(userId);
   const taken = await ctx.limiter.take(pendingKey, null, policy, { read: reads.keys });

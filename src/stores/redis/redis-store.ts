@@ -13,7 +13,7 @@ import {
 import { checkLayout, type LayoutIo, migrateToCurrentLayout } from './redis-layout.js';
 import { scanKeys } from './redis-scan.js';
 import { COMMIT_LUA, GET_MANY_LUA } from './redis-scripts.js';
-import { assertOneSlot } from './redis-slots.js';
+import { assertOneSlot, clusterSlot } from './redis-slots.js';
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -161,6 +161,34 @@ export class RedisStore implements Store {
 
   commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     return this.apply(ops, now, read, true);
+  }
+
+  /**
+   * Live records of many users' keys, in order: one read script per cluster slot, all sent at once
+   * (Redis answers them in the order they came: one round trip's wait on a server; a cluster's
+   * nodes answer theirs side by side).
+   */
+  async getAcross(keys: readonly string[], now: number): Promise<Array<StoredRecord | null>> {
+    const bySlot = new Map<number, number[]>();
+    keys.forEach((key, index) => {
+      const slot = clusterSlot(this.prefix + key);
+      const indexes = bySlot.get(slot);
+      if (indexes) indexes.push(index);
+      else bySlot.set(slot, [index]);
+    });
+    const out = new Array<StoredRecord | null>(keys.length).fill(null);
+    await this.call('read', () =>
+      Promise.all(
+        [...bySlot.values()].map(async (indexes) => {
+          const prefixed = indexes.map((index) => this.prefix + keys[index]);
+          const raw = await this.client.factorkitGetMany([String(prefixed.length), ...prefixed, String(now)]);
+          raw.forEach((record, i) => {
+            out[indexes[i]!] = parseRecord(record);
+          });
+        }),
+      ),
+    );
+    return out;
   }
 
   /**

@@ -3,7 +3,7 @@ import express, { type Request } from 'express';
 import session from 'express-session';
 import { twoFactorRouter } from '../../../src/adapters/express.js';
 import type { Harness } from '../../helpers/harness.js';
-import { adapterMessages, type HostOptions } from './hosts.js';
+import { adapterMessages, type HostOptions, testActor } from './hosts.js';
 
 /**
  * A host app as docs/express.md tells people to write one: express-session, a password route that
@@ -25,7 +25,8 @@ export async function startExpressHost(h: Harness, options: HostOptions = {}) {
   );
   const twoFactor = twoFactorRouter(h.tf, {
     session: (req) => req.session,
-    getActor: (req) => (req.headers['x-admin'] === '1' ? { id: 'boss', roles: ['admin'] } : null),
+    usersOf: (req) => (req.get('x-users') ?? '').split(',').filter(Boolean),
+    getActor: (req) => testActor((name) => req.get(name)),
     canManagePolicy: (req) => req.headers['x-admin'] === '1',
     cookie: { secure: false },
     now: h.clock.now,

@@ -3,7 +3,7 @@ import fastifySession from '@fastify/session';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { twoFactorPlugin } from '../../../src/adapters/fastify.js';
 import type { Harness } from '../../helpers/harness.js';
-import { adapterMessages, type HostOptions, type TestHost } from './hosts.js';
+import { adapterMessages, type HostOptions, type TestHost, testActor } from './hosts.js';
 
 /**
  * The Express host's twin on Fastify 5, as docs/http.md tells people to write one: @fastify/cookie
@@ -28,7 +28,9 @@ export async function startFastifyHost(h: Harness, options: HostOptions = {}): P
   await app.register(twoFactorPlugin, {
     tf: h.tf,
     prefix: '/2fa',
-    getActor: (request) => (request.headers['x-admin'] === '1' ? { id: 'boss', roles: ['admin'] } : null),
+    usersOf: (request) =>
+      ((request.headers['x-users'] as string | undefined) ?? '').split(',').filter(Boolean),
+    getActor: (request) => testActor((name) => request.headers[name] as string | undefined),
     canManagePolicy: (request) => request.headers['x-admin'] === '1',
     cookie: { secure: false },
     now: h.clock.now,

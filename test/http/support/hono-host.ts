@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { twoFactorApp } from '../../../src/adapters/hono.js';
 import type { Harness } from '../../helpers/harness.js';
-import { adapterMessages, type HostOptions, type TestHost } from './hosts.js';
+import { adapterMessages, type HostOptions, type TestHost, testActor } from './hosts.js';
 
 /**
  * The Express host's twin on Hono (@hono/node-server), as docs/http.md tells people to write one:
@@ -15,7 +15,8 @@ export async function startHonoHost(h: Harness, options: HostOptions = {}): Prom
   const app = new Hono();
   const twoFactor = twoFactorApp(h.tf, {
     sessionCookie: { name: 'sid' },
-    getActor: (c) => (c.req.header('x-admin') === '1' ? { id: 'boss', roles: ['admin'] } : null),
+    usersOf: (c) => (c.req.header('x-users') ?? '').split(',').filter(Boolean),
+    getActor: (c) => testActor((name) => c.req.header(name)),
     canManagePolicy: (c) => c.req.header('x-admin') === '1',
     cookie: { secure: false },
     now: h.clock.now,

@@ -44,3 +44,13 @@ export interface TestHost {
   base: string;
   close(): Promise<void>;
 }
+
+/**
+ * The actor a test host's `getActor` returns: `x-admin: 1` marks an administrator, `x-org` the org
+ * it administers (organizations' tests), `x-operator: 1` a platform operator (`org: '*'`).
+ */
+export function testActor(header: (name: string) => string | undefined) {
+  if (header('x-admin') !== '1') return null;
+  const org = header('x-operator') === '1' ? '*' : header('x-org');
+  return { id: 'boss', roles: ['admin'], ...(org ? { org } : {}) };
+}
