@@ -38,7 +38,7 @@ async function linkApp(page: Page, state: string): Promise<() => string> {
   await ready(page, 'Two-Factor Authentication (2FA)');
   await button(page, 'Set up: Authenticator app authentication').click();
   const link = dialog(page, 'Link the app to your account');
-  const code = phone((await link.locator('code').innerText()).replace(/\s/g, ''));
+  const code = phone((await link.locator('code').innerText()).replace(/\s/g, ''), true);
   await link.getByRole('button', { name: 'Next' }).click();
   const enter = dialog(page, 'Enter the Authentication Code');
   await enter.getByRole('textbox', { name: 'Six-digit code' }).fill(code());
