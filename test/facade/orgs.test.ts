@@ -212,6 +212,8 @@ for (const target of storesUnderTest()) {
       });
       const h = twoSites(store);
       await enrollTotp(h, 'a1');
+      // The enrolment's security notice reads the user's address in the background: let it finish first.
+      await h.tf.notices.settled();
       calls.length = 0;
       mostInFlight = 0;
       await startChallenge(h, 'a1');
