@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- import`: 100,000 users from a JSONL file (a TOTP key and ten better-auth-style
  * backup codes each) through `npx factorkit import` into SQLite, Redis and PostgreSQL, beside the
- * floor: the same rows written with one bare commit per user (two puts, values precomputed: no
- * validation, no sealing, no read). The process's RSS is sampled all along: it stays flat while the
- * file streams. Bounded: one pass per store. `IMPORT_USERS` and `IMPORT_CONCURRENCY` change the size.
+ * floor: the same rows written with bare commits (two puts, values precomputed: no validation, no
+ * sealing, no read), one per user and, as the import sends them, `IMPORT_BATCH` users per
+ * `commitEach`. The process's RSS is sampled all along: it stays flat while the file streams.
+ * Bounded: one pass per store. `IMPORT_USERS`, `IMPORT_CONCURRENCY` and `IMPORT_BATCH` change it.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { CliIo } from '../src/cli/command.js';
 import { main } from '../src/cli/main.js';
-import type { Store } from '../src/entries/index.js';
+import type { Store, StoreOp } from '../src/entries/index.js';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { RedisStore } from '../src/entries/redis.js';
 import { SqliteStore } from '../src/entries/sqlite.js';
@@ -23,6 +24,7 @@ import { table } from './harness.js';
 
 const USERS = Number(process.env['IMPORT_USERS'] ?? 100_000);
 const CONCURRENCY = Number(process.env['IMPORT_CONCURRENCY'] ?? 32);
+const BATCH = Number(process.env['IMPORT_BATCH'] ?? 16);
 const KEY = randomBytes(32).toString('base64url');
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -71,6 +73,7 @@ async function cliImport(file: string, storeUrl: string, dir: string): Promise<n
   };
   const started = performance.now();
   const args = ['import', '--from', 'jsonl', file, '--store', storeUrl, '--concurrency', String(CONCURRENCY)];
+  args.push('--batch', String(BATCH));
   const code = await main(
     [...args, '--journal', join(dir, `journal-${randomBytes(4).toString('hex')}.jsonl`)],
     io,
@@ -81,36 +84,44 @@ async function cliImport(file: string, storeUrl: string, dir: string): Promise<n
   return USERS / seconds;
 }
 
-/** The floor: the same two rows per user with one bare commit each, at the same concurrency; users/s. */
-async function bareCommits(store: Store): Promise<number> {
+/**
+ * The floor: the same two rows per user with bare commits, values precomputed, `CONCURRENCY` users
+ * in flight: one commit per user (`batch` 1), or `batch` users per `commitEach` as the import sends
+ * them; users/s.
+ */
+async function bareCommits(store: Store, prefix: string, batch: number): Promise<number> {
   const codes = Object.fromEntries(
     Array.from({ length: 10 }, (_, i) => [`c:${randomBytes(32).toString('base64url')}${i}`, '1']),
   );
   const sealed = `v1.kid.${randomBytes(12).toString('base64url')}.${randomBytes(48).toString('base64url')}`;
+  const rows = (n: number): StoreOp[] => {
+    const tag = Buffer.from(`${prefix}-${n}`).toString('base64url');
+    return [
+      {
+        type: 'put',
+        key: `{${tag}}:user`,
+        fields: { totp: sealed, totpAt: '1', imported: 'x' },
+        expiresAt: null,
+      },
+      {
+        type: 'put',
+        key: `{${tag}}:backup-codes`,
+        fields: { kid: 'k', total: '10', generatedAt: '1', form: 'plain', ...codes },
+        expiresAt: null,
+      },
+    ];
+  };
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: Math.max(1, Math.ceil(CONCURRENCY / batch)) }, async () => {
       while (next < USERS) {
-        const tag = Buffer.from(`bare-${next++}`).toString('base64url');
-        const result = await store.commit(
-          [
-            {
-              type: 'put',
-              key: `{${tag}}:user`,
-              fields: { totp: sealed, totpAt: '1', imported: 'x' },
-              expiresAt: null,
-            },
-            {
-              type: 'put',
-              key: `{${tag}}:backup-codes`,
-              fields: { kid: 'k', total: '10', generatedAt: '1', form: 'plain', ...codes },
-              expiresAt: null,
-            },
-          ],
-          Date.now(),
-        );
-        if (!result.ok) throw new Error('bare commit failed');
+        const users = Array.from({ length: Math.min(batch, USERS - next) }, () => rows(next++));
+        const results =
+          batch === 1
+            ? [await store.commit(users[0]!, Date.now())]
+            : await store.commitEach!(users, Date.now());
+        if (!results.every((result) => result.ok)) throw new Error('bare commit failed');
       }
     }),
   );
@@ -124,7 +135,9 @@ export async function benchImport(): Promise<void> {
     const file = join(dir, 'users.jsonl');
     await writeUsers(file);
     const sizeMb = statSync(file).size / 2 ** 20;
-    console.log(`## import: ${USERS} users (${sizeMb.toFixed(0)} MB of JSONL), concurrency ${CONCURRENCY}\n`);
+    console.log(
+      `## import: ${USERS} users (${sizeMb.toFixed(0)} MB of JSONL), concurrency ${CONCURRENCY}, batch ${BATCH}\n`,
+    );
     const rows: Array<Array<string | number>> = [];
     const targets: Array<{
       name: string;
@@ -171,7 +184,8 @@ export async function benchImport(): Promise<void> {
       const { store, close } = target.store();
       if ('createSchema' in store && target.name === 'postgres')
         await (store as PostgresStore).createSchema();
-      const bare = await bareCommits(store);
+      const bare = await bareCommits(store, 'bare', 1);
+      const batched = await bareCommits(store, 'batched', BATCH);
       await close();
       const quarter = Math.floor(imported.samplesMb.length / 4);
       const at = (i: number) => (imported.samplesMb[i] ?? 0).toFixed(0);
@@ -180,16 +194,27 @@ export async function benchImport(): Promise<void> {
         Math.round(imported.result),
         Math.round(bare),
         `${(imported.result / bare).toFixed(2)}x`,
+        Math.round(batched),
+        `${(imported.result / batched).toFixed(2)}x`,
         `${at(quarter)} / ${at(2 * quarter)} / ${at(imported.samplesMb.length - 1)}`,
         `${imported.peakMb.toFixed(0)} MB`,
       ]);
       console.log(
-        `${target.name}: ${Math.round(imported.result)} users/s imported, ${Math.round(bare)} bare`,
+        `${target.name}: ${Math.round(imported.result)} users/s imported, ${Math.round(bare)} bare, ${Math.round(batched)} bare batched`,
       );
     }
     console.log('');
     table(
-      ['store', 'import users/s', 'bare commits users/s', 'ratio', 'RSS MB at 1/4, 1/2, end', 'peak RSS'],
+      [
+        'store',
+        'import users/s',
+        'bare commits users/s',
+        'ratio',
+        `bare, ${BATCH} per commitEach`,
+        'ratio',
+        'RSS MB at 1/4, 1/2, end',
+        'peak RSS',
+      ],
       rows,
     );
   } finally {
