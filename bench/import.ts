@@ -9,7 +9,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -59,8 +59,20 @@ async function withRss<T>(
   }
 }
 
-/** `npx factorkit import --from jsonl` in this process; users/s. */
-async function cliImport(file: string, storeUrl: string, dir: string): Promise<number> {
+/** `run`'s users/s and this process's CPU per user (µs: user + system), which a busy machine does not inflate. */
+async function timed(run: () => Promise<void>): Promise<{ perSecond: number; cpuUs: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run();
+  const spent = process.cpuUsage(cpu);
+  return {
+    perSecond: USERS / ((performance.now() - started) / 1000),
+    cpuUs: (spent.user + spent.system) / USERS,
+  };
+}
+
+/** `npx factorkit import --from jsonl` in this process. */
+async function cliImport(file: string, storeUrl: string, dir: string): Promise<void> {
   let stdout = '';
   const io: CliIo = {
     out: (text) => {
@@ -71,17 +83,14 @@ async function cliImport(file: string, storeUrl: string, dir: string): Promise<n
     tty: null,
     signal: new AbortController().signal,
   };
-  const started = performance.now();
   const args = ['import', '--from', 'jsonl', file, '--store', storeUrl, '--concurrency', String(CONCURRENCY)];
   args.push('--batch', String(BATCH));
   const code = await main(
     [...args, '--journal', join(dir, `journal-${randomBytes(4).toString('hex')}.jsonl`)],
     io,
   );
-  const seconds = (performance.now() - started) / 1000;
   if (code !== 0 || !stdout.includes(`imported: ${USERS}\n`))
     throw new Error(`import failed (${code}): ${stdout}`);
-  return USERS / seconds;
 }
 
 /**
@@ -89,7 +98,7 @@ async function cliImport(file: string, storeUrl: string, dir: string): Promise<n
  * in flight: one commit per user (`batch` 1), or `batch` users per `commitEach` as the import sends
  * them; users/s.
  */
-async function bareCommits(store: Store, prefix: string, batch: number): Promise<number> {
+async function bareCommits(store: Store, prefix: string, batch: number): Promise<void> {
   const codes = Object.fromEntries(
     Array.from({ length: 10 }, (_, i) => [`c:${randomBytes(32).toString('base64url')}${i}`, '1']),
   );
@@ -112,7 +121,6 @@ async function bareCommits(store: Store, prefix: string, batch: number): Promise
     ];
   };
   let next = 0;
-  const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.max(1, Math.ceil(CONCURRENCY / batch)) }, async () => {
       while (next < USERS) {
@@ -125,7 +133,6 @@ async function bareCommits(store: Store, prefix: string, batch: number): Promise
       }
     }),
   );
-  return USERS / ((performance.now() - started) / 1000);
 }
 
 export async function benchImport(): Promise<void> {
@@ -180,28 +187,30 @@ export async function benchImport(): Promise<void> {
         },
       });
     for (const target of targets) {
-      const imported = await withRss(() => cliImport(file, target.url, dir));
+      const imported = await withRss(() => timed(() => cliImport(file, target.url, dir)));
       const { store, close } = target.store();
       if ('createSchema' in store && target.name === 'postgres')
         await (store as PostgresStore).createSchema();
-      const bare = await bareCommits(store, 'bare', 1);
-      const batched = await bareCommits(store, 'batched', BATCH);
+      const bare = await timed(() => bareCommits(store, 'bare', 1));
+      const batched = await timed(() => bareCommits(store, 'batched', BATCH));
+      const load = loadavg()[0]!.toFixed(1);
       await close();
       const quarter = Math.floor(imported.samplesMb.length / 4);
       const at = (i: number) => (imported.samplesMb[i] ?? 0).toFixed(0);
+      const rate = imported.result.perSecond;
       rows.push([
         target.name,
-        Math.round(imported.result),
-        Math.round(bare),
-        `${(imported.result / bare).toFixed(2)}x`,
-        Math.round(batched),
-        `${(imported.result / batched).toFixed(2)}x`,
+        Math.round(rate),
+        Math.round(bare.perSecond),
+        `${(rate / bare.perSecond).toFixed(2)}x`,
+        Math.round(batched.perSecond),
+        `${(rate / batched.perSecond).toFixed(2)}x`,
+        `${Math.round(imported.result.cpuUs)} / ${Math.round(bare.cpuUs)} / ${Math.round(batched.cpuUs)}`,
         `${at(quarter)} / ${at(2 * quarter)} / ${at(imported.samplesMb.length - 1)}`,
         `${imported.peakMb.toFixed(0)} MB`,
+        load,
       ]);
-      console.log(
-        `${target.name}: ${Math.round(imported.result)} users/s imported, ${Math.round(bare)} bare, ${Math.round(batched)} bare batched`,
-      );
+      console.log(`${target.name}: ${rows.at(-1)!.join(', ')}`);
     }
     console.log('');
     table(
@@ -212,8 +221,10 @@ export async function benchImport(): Promise<void> {
         'ratio',
         `bare, ${BATCH} per commitEach`,
         'ratio',
+        'CPU µs/user: import / bare / batched',
         'RSS MB at 1/4, 1/2, end',
         'peak RSS',
+        'load (1 min)',
       ],
       rows,
     );

@@ -59,16 +59,17 @@ export async function runImport(o: RunOptions): Promise<RunEnd> {
   let failure: string | null = null;
   let index = -1;
   let pending: Numbered[] = [];
-  const settle = (entry: JournalEntry) => {
-    o.journal.record(entry);
-    o.progress.tick();
-    if (entry.o === 'refused' || entry.o === 'skipped') o.progress.say(describe(entry));
+  const settle = (entries: JournalEntry[]) => {
+    o.journal.record(entries);
+    o.progress.tick(entries.length);
+    for (const entry of entries)
+      if (entry.o === 'refused' || entry.o === 'skipped') o.progress.say(describe(entry));
   };
   const send = async () => {
     const batch = pending;
     pending = [];
     const task = importBatch(o, batch)
-      .then((entries) => entries.forEach(settle))
+      .then(settle)
       .catch((error: unknown) => {
         failure ??= error instanceof Error ? error.message.replace(/^\[factorkit\] /, '') : String(error);
       })
