@@ -15,14 +15,13 @@ export type SiteId = keyof typeof SITES;
 export const siteName = (site: string): string => SITES[site as SiteId]?.name ?? site;
 
 /**
- * Gives each site its default rules (distinct frequencies, so the difference shows at sign-in),
- * unless the site's admin changed its frequency already: a restart on the SQLite file keeps what
- * the admins saved.
+ * Gives each site its default rules (distinct frequencies, so the difference shows at sign-in)
+ * while the site's policy is still the platform's in every field: a restart on the SQLite file
+ * keeps what the site's admin saved.
  */
 export async function seedSitePolicies(tf: TwoFactor): Promise<void> {
-  const platform = JSON.stringify((await tf.policy.get()).frequency);
+  const platform = JSON.stringify(await tf.policy.get());
   for (const [org, site] of Object.entries(SITES)) {
-    const own = JSON.stringify((await tf.policy.get({ org })).frequency);
-    if (own === platform) await tf.policy.set(site.policy, { org });
+    if (JSON.stringify(await tf.policy.get({ org })) === platform) await tf.policy.set(site.policy, { org });
   }
 }
