@@ -124,7 +124,9 @@ export function createExampleApp(options: ExampleOptions) {
   });
   app.get(
     '/profile',
-    page((_req, user) => profilePage(user, false)),
+    page(async (_req, user) =>
+      profilePage(user, false, (await tf.statusMany([user.id])).get(user.id)!.graceUntil),
+    ),
   );
   const offered = [
     'totp',

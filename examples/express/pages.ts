@@ -1,6 +1,6 @@
 import type { MailMessage, PhoneMessage, UserStatus } from 'factorkit';
 import { esc } from '../shared/html.js';
-import { agentsTable, demoAccountsTable } from '../shared/people.js';
+import { agentsTable, demoAccountsTable, time } from '../shared/people.js';
 import { siteName } from '../shared/sites.js';
 import { DEMO_ACCOUNTS, type DemoUser } from './users.js';
 
@@ -51,14 +51,19 @@ export function codePage(): string {
 }
 
 /** Profile > User Setting > Two-Factor Authentication, or the only page of a session that must set it up. */
-export function profilePage(user: DemoUser, setupOnly: boolean): string {
+export function profilePage(user: DemoUser, setupOnly: boolean, graceUntil: number | null = null): string {
   // What the directory knows is offered in the setup pop-ups.
+  // Signed in during the site's grace (`setup-recommended`): the rule and its deadline, set up below or later.
+  const grace =
+    graceUntil === null
+      ? ''
+      : `<p class="warning" id="grace">${esc(siteName(user.site))} requires two-factor authentication: set up a method before ${time(graceUntil)}.</p>`;
   const settings = `<factorkit-settings email-address="${esc(user.email)}" phone-number="${esc(user.phone)}"${setupOnly ? ' data-changed="/profile"' : ''}></factorkit-settings>`;
   return layout(
     setupOnly ? 'Set up two-factor authentication' : 'Profile',
     setupOnly
       ? `<p class="warning">Your organisation requires two-factor authentication: set up a method to continue.</p>${settings}`
-      : `<p class="muted">Profile &gt; User Setting &gt; Two-Factor Authentication(2FA)</p>${settings}`,
+      : `<p class="muted">Profile &gt; User Setting &gt; Two-Factor Authentication(2FA)</p>${grace}${settings}`,
     user,
     setupOnly,
   );

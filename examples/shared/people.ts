@@ -20,7 +20,7 @@ export const METHOD_NAMES: Record<string, string> = {
 };
 
 /** A time in the server's words: `2026-12-06 10:30 UTC`, with the machine-readable one beside it. */
-const time = (ms: number) => {
+export const time = (ms: number) => {
   const iso = new Date(ms).toISOString();
   return `<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 };

@@ -181,6 +181,15 @@ describe.skipIf(!hasChromium)('the example as two sites (Chromium)', () => {
       .poll(() => chart.getAttribute('aria-label'))
       .toBe('Adoption: 1 enrolled, 2 in grace, 0 not enrolled');
 
+    // Iris signs in with her password only: told the rule and its deadline, she may set up later.
+    const iris = await newPage();
+    await signIn(iris, base, { email: 'iris@cloudfon.example', password: 'agent-demo-4' });
+    await iris.waitForURL(`${base}/profile`);
+    await iris
+      .getByText(/^Globex Sales requires two-factor authentication: set up a method before /)
+      .waitFor();
+    await iris.context().close();
+
     // Hugo enrols: one more enrolled, one fewer in grace, on the page's next load.
     await withApp('u-hugo');
     await page.reload();
