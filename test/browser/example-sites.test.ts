@@ -12,7 +12,7 @@ import { fakeClock, testKey } from '../helpers/harness.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
 import { button, dialog, ready } from './elements/flows.js';
 import { expectAccessible } from './elements/support.js';
-import { ADMIN, ANA, enterCode, setUpApp, signIn, signOut } from './example-pages.js';
+import { ADMIN, ANA, agentRowIds, enterCode, fromPage, setUpApp, signIn, signOut } from './example-pages.js';
 
 /**
  * The example's two sites (Acme Support, Globex Sales) in Chromium: each admin sees and acts on
@@ -87,20 +87,6 @@ async function admin(who: { email: string; password: string }): Promise<Page> {
   return page;
 }
 
-/** A request the admin's page sends itself, with its session cookie (what a forged call would be). */
-const fromPage = (page: Page, method: 'GET' | 'POST', path: string) =>
-  page.evaluate(
-    async ({ method, path }) => {
-      const post = { method, headers: { 'content-type': 'application/json' }, body: '{}' };
-      const res = await fetch(path, method === 'GET' ? {} : post);
-      return { status: res.status, body: await res.json() };
-    },
-    { method, path },
-  );
-
-const rowIds = (page: Page) =>
-  page.locator('tr[data-agent]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-agent')));
-
 describe.skipIf(!hasChromium)('the example as two sites (Chromium)', () => {
   it("Acme's admin sees Acme's agents with their 2FA, gets a code for one, and is refused on a Globex agent", async () => {
     const benSecret = await withApp('u-ben');
@@ -113,7 +99,7 @@ describe.skipIf(!hasChromium)('the example as two sites (Chromium)', () => {
 
     const page = await admin(ADMIN);
     await page.goto(`${base}/settings/agents`);
-    expect(await rowIds(page)).toEqual(['u-admin', 'u-ana', 'u-ben']);
+    expect(await agentRowIds(page)).toEqual(['u-admin', 'u-ana', 'u-ben']);
     const benRow = page.locator('tr[data-agent="u-ben"]');
     await expect.poll(() => benRow.locator('[data-methods]').innerText()).toBe('App');
     expect(await benRow.innerText()).toMatch(/Last 2FA sign-in: \d{4}-\d\d-\d\d \d\d:\d\d UTC/);

@@ -4,6 +4,7 @@ import { phone, startExample, stopExample } from '../examples-servers/start.js';
 import { hasChromium, launchChromium } from './chromium.js';
 import { button, dialog, ready, saveNewCodes } from './elements/flows.js';
 import { checkedElsewhere, expectAccessible } from './elements/support.js';
+import { agentRowIds, fromPage } from './example-pages.js';
 
 /**
  * examples/fastify and examples/hono as users run them, in Chromium: their sign-in page, then
@@ -80,18 +81,10 @@ for (const name of ['fastify', 'hono']) {
       await linkApp(admin, `${name} example, admin`);
       // Acme's admin: Acme's people only, Ben's 2FA in his row; a Globex agent is out of reach.
       await admin.goto(`${url}/agents`);
-      const rows = admin.locator('tr[data-agent]');
-      expect(await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-agent')))).toEqual([
-        'u-admin',
-        'u-ana',
-        'u-ben',
-      ]);
+      expect(await agentRowIds(admin)).toEqual(['u-admin', 'u-ana', 'u-ben']);
       expect(await admin.locator('tr[data-agent="u-ben"] [data-methods]').innerText()).toBe('App');
-      const forged = await admin.evaluate(async () => {
-        const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
-        return (await fetch('/2fa/admin/users/u-hugo/backup-code', init)).status;
-      });
-      expect(forged).toBe(403);
+      const forged = await fromPage(admin, 'POST', '/2fa/admin/users/u-hugo/backup-code');
+      expect(forged.status).toBe(403);
       await button(admin, 'Get Backup Code for Ben').click();
       const popup = dialog(admin, 'Get Backup Code');
       await popup.getByRole('button', { name: 'Generate a Code' }).click();
