@@ -1,5 +1,6 @@
 // The enforcement rule form and the adoption chart of Security > 2FA Authentication (see
-// rollout.ts; served as /static/rollout.js). Plain JavaScript, no build step and no chart library: the chart is SVG made here.
+// rollout.ts; served as /static/rollout.js). Plain JavaScript, no build step and no chart
+// library: the chart is SVG made here with DOM calls, so every label is text, never markup.
 import { withStepUp } from '/static/factorkit/elements.js';
 
 const form = document.querySelector('form[data-rule]');

@@ -6,11 +6,12 @@ const check = (on: boolean) => (on ? ' checked' : '');
 const ROLES = ['admin', 'agent'];
 
 /**
- * Security > 2FA Authentication, below the frequency (`methodIds`: the methods the host turned on): the enforcement rule (who, grace days or a
- * deadline, allowed methods, phishing-resistant methods for admins) as the site's policy holds it,
- * saved by `/static/rollout.js` through `PUT /2fa/policy`; and the adoption chart that script draws
- * from the site's overview (`tf.admin.overview`, in the page: opening it asks for no fresh second
- * factor), then from `GET /2fa/admin/overview` after each save.
+ * Security > 2FA Authentication, below the frequency: the enforcement rule (who, grace days or a
+ * deadline, allowed methods among `methodIds`, the ones the host turned on; phishing-resistant
+ * methods for admins) as the site's policy holds it, saved by `/static/rollout.js` through
+ * `PUT /2fa/policy`; and the adoption chart that script draws from the site's overview
+ * (`tf.admin.overview`, in the page: opening it asks for no fresh second factor), then from
+ * `GET /2fa/admin/overview` after each save.
  */
 export function rolloutSection(policy: Policy, methodIds: readonly string[], overview: Overview): string {
   const rule = typeof policy.required === 'object' ? policy.required : null;
