@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImportResult } from '../../src/import/import-user.js';
 import { importUser } from '../../src/import/import-user.js';
 import { importUsers } from '../../src/import/import-users.js';
-import type { Store } from '../../src/store/store.js';
+import { countedStore } from '../helpers/counted-store.js';
 import { enrollTotp, makeTwoFactor } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 import { appCode, signInWith } from './support.js';
@@ -10,30 +10,13 @@ import { appCode, signInWith } from './support.js';
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const OTHER = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
-/** The store behind a proxy that counts each method's calls (the real store does the work). */
-function counted(store: Store, without?: 'commitEach') {
-  const calls: Record<string, number> = {};
-  const proxy = new Proxy(store, {
-    get(object, property) {
-      if (property === without) return undefined;
-      const value: unknown = Reflect.get(object, property, object);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls[String(property)] = (calls[String(property)] ?? 0) + 1;
-        return Reflect.apply(value, object, args);
-      };
-    },
-  });
-  return { store: proxy, calls };
-}
-
 const value = (settled: PromiseSettledResult<ImportResult> | undefined) =>
   settled?.status === 'fulfilled' ? settled.value : settled?.reason;
 
 for (const target of storesUnderTest()) {
   describe.skipIf(target.skip)(`importUsers (${target.name})`, () => {
     it('writes a batch of new users in one store call; a user refused or enrolled is decided alone and undoes no other', async () => {
-      const { store, calls } = counted(await target.make());
+      const { store, calls } = countedStore(await target.make());
       const h = makeTwoFactor(store);
       const own = await enrollTotp(h, 'bo'); // enrolled in factorkit already: skipped
       await importUser(h.tf, { userId: 'cy', totp: { secret: SECRET } }); // imported before: unchanged
@@ -70,7 +53,7 @@ for (const target of storesUnderTest()) {
     });
 
     it('without commitEach (a store of your own), commits each user on its own, all at once', async () => {
-      const { store, calls } = counted(await target.make(), 'commitEach');
+      const { store, calls } = countedStore(await target.make(), 'commitEach');
       const h = makeTwoFactor(store);
       await enrollTotp(h, 'bo');
       for (const key of Object.keys(calls)) delete calls[key];
