@@ -1,4 +1,4 @@
-import { importUsers, type SourceRecord } from '../entries/import.js';
+import { type ImportedUser, importUsers, type SourceRecord } from '../entries/import.js';
 import type { FactorkitError, TwoFactor } from '../entries/index.js';
 import type { ImportJournal, JournalEntry } from './import-journal.js';
 import type { createProgress } from './progress.js';
@@ -26,7 +26,7 @@ type Numbered = { index: number; record: SourceRecord };
 
 /** Imports a batch of records in one store call; what became of each (an outage is thrown). */
 async function importBatch(o: RunOptions, batch: Numbered[]): Promise<JournalEntry[]> {
-  const users = batch.flatMap(({ record }) => ('refused' in record ? [] : [record.user]));
+  const users = batch.flatMap(({ record }) => ('refused' in record ? [] : [record.user as ImportedUser]));
   const results = await importUsers(o.tf, users, { replace: o.replace, dryRun: o.dryRun });
   let next = 0;
   return batch.map(({ index, record }): JournalEntry => {

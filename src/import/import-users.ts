@@ -11,6 +11,7 @@ import {
   type PreparedImport,
   prepareImport,
 } from './import-user.js';
+import type { ImportedUser } from './imported-user.js';
 
 /** Refusals are per user; an outage or a bug stops the whole call. */
 const refusal = (error: unknown): PromiseRejectedResult => {
@@ -48,7 +49,7 @@ function commitEach(
  */
 export async function importUsers(
   tf: TwoFactor,
-  inputs: readonly unknown[],
+  inputs: readonly ImportedUser[],
   options: ImportOptions = {},
 ): Promise<Array<PromiseSettledResult<ImportResult>>> {
   const ctx = contextOf(tf);
