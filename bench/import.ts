@@ -1,20 +1,21 @@
 /**
  * `npm run bench -- import`: 100,000 users from a JSONL file (a TOTP key and ten better-auth-style
  * backup codes each) through `npx factorkit import` into SQLite, Redis and PostgreSQL, beside the
- * floor: the same rows written with one bare commit per user (two puts, values precomputed: no
- * validation, no sealing, no read). The process's RSS is sampled all along: it stays flat while the
- * file streams. Bounded: one pass per store. `IMPORT_USERS` and `IMPORT_CONCURRENCY` change the size.
+ * floor: the same rows written with bare commits (two puts, values precomputed: no validation, no
+ * sealing, no read), one per user and, as the import sends them, `IMPORT_BATCH` users per
+ * `commitEach`. The process's RSS is sampled all along: it stays flat while the file streams.
+ * Bounded: one pass per store. `IMPORT_USERS`, `IMPORT_CONCURRENCY` and `IMPORT_BATCH` change it.
  */
 
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { CliIo } from '../src/cli/command.js';
 import { main } from '../src/cli/main.js';
-import type { Store } from '../src/entries/index.js';
+import type { Store, StoreOp } from '../src/entries/index.js';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { RedisStore } from '../src/entries/redis.js';
 import { SqliteStore } from '../src/entries/sqlite.js';
@@ -23,6 +24,7 @@ import { table } from './harness.js';
 
 const USERS = Number(process.env['IMPORT_USERS'] ?? 100_000);
 const CONCURRENCY = Number(process.env['IMPORT_CONCURRENCY'] ?? 32);
+const BATCH = Number(process.env['IMPORT_BATCH'] ?? 16);
 const KEY = randomBytes(32).toString('base64url');
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -57,8 +59,20 @@ async function withRss<T>(
   }
 }
 
-/** `npx factorkit import --from jsonl` in this process; users/s. */
-async function cliImport(file: string, storeUrl: string, dir: string): Promise<number> {
+/** `run`'s users/s and this process's CPU per user (µs: user + system), which a busy machine does not inflate. */
+async function timed(run: () => Promise<void>): Promise<{ perSecond: number; cpuUs: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run();
+  const spent = process.cpuUsage(cpu);
+  return {
+    perSecond: USERS / ((performance.now() - started) / 1000),
+    cpuUs: (spent.user + spent.system) / USERS,
+  };
+}
+
+/** `npx factorkit import --from jsonl` in this process. */
+async function cliImport(file: string, storeUrl: string, dir: string): Promise<void> {
   let stdout = '';
   const io: CliIo = {
     out: (text) => {
@@ -69,52 +83,56 @@ async function cliImport(file: string, storeUrl: string, dir: string): Promise<n
     tty: null,
     signal: new AbortController().signal,
   };
-  const started = performance.now();
   const args = ['import', '--from', 'jsonl', file, '--store', storeUrl, '--concurrency', String(CONCURRENCY)];
+  args.push('--batch', String(BATCH));
   const code = await main(
     [...args, '--journal', join(dir, `journal-${randomBytes(4).toString('hex')}.jsonl`)],
     io,
   );
-  const seconds = (performance.now() - started) / 1000;
   if (code !== 0 || !stdout.includes(`imported: ${USERS}\n`))
     throw new Error(`import failed (${code}): ${stdout}`);
-  return USERS / seconds;
 }
 
-/** The floor: the same two rows per user with one bare commit each, at the same concurrency; users/s. */
-async function bareCommits(store: Store): Promise<number> {
+/**
+ * The floor: the same two rows per user with bare commits, values precomputed, `CONCURRENCY` users
+ * in flight: one commit per user (`batch` 1), or `batch` users per `commitEach` as the import sends
+ * them; users/s.
+ */
+async function bareCommits(store: Store, prefix: string, batch: number): Promise<void> {
   const codes = Object.fromEntries(
     Array.from({ length: 10 }, (_, i) => [`c:${randomBytes(32).toString('base64url')}${i}`, '1']),
   );
   const sealed = `v1.kid.${randomBytes(12).toString('base64url')}.${randomBytes(48).toString('base64url')}`;
+  const rows = (n: number): StoreOp[] => {
+    const tag = Buffer.from(`${prefix}-${n}`).toString('base64url');
+    return [
+      {
+        type: 'put',
+        key: `{${tag}}:user`,
+        fields: { totp: sealed, totpAt: '1', imported: 'x' },
+        expiresAt: null,
+      },
+      {
+        type: 'put',
+        key: `{${tag}}:backup-codes`,
+        fields: { kid: 'k', total: '10', generatedAt: '1', form: 'plain', ...codes },
+        expiresAt: null,
+      },
+    ];
+  };
   let next = 0;
-  const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: Math.max(1, Math.ceil(CONCURRENCY / batch)) }, async () => {
       while (next < USERS) {
-        const tag = Buffer.from(`bare-${next++}`).toString('base64url');
-        const result = await store.commit(
-          [
-            {
-              type: 'put',
-              key: `{${tag}}:user`,
-              fields: { totp: sealed, totpAt: '1', imported: 'x' },
-              expiresAt: null,
-            },
-            {
-              type: 'put',
-              key: `{${tag}}:backup-codes`,
-              fields: { kid: 'k', total: '10', generatedAt: '1', form: 'plain', ...codes },
-              expiresAt: null,
-            },
-          ],
-          Date.now(),
-        );
-        if (!result.ok) throw new Error('bare commit failed');
+        const users = Array.from({ length: Math.min(batch, USERS - next) }, () => rows(next++));
+        const results =
+          batch === 1
+            ? [await store.commit(users[0]!, Date.now())]
+            : await store.commitEach!(users, Date.now());
+        if (!results.every((result) => result.ok)) throw new Error('bare commit failed');
       }
     }),
   );
-  return USERS / ((performance.now() - started) / 1000);
 }
 
 export async function benchImport(): Promise<void> {
@@ -124,7 +142,9 @@ export async function benchImport(): Promise<void> {
     const file = join(dir, 'users.jsonl');
     await writeUsers(file);
     const sizeMb = statSync(file).size / 2 ** 20;
-    console.log(`## import: ${USERS} users (${sizeMb.toFixed(0)} MB of JSONL), concurrency ${CONCURRENCY}\n`);
+    console.log(
+      `## import: ${USERS} users (${sizeMb.toFixed(0)} MB of JSONL), concurrency ${CONCURRENCY}, batch ${BATCH}\n`,
+    );
     const rows: Array<Array<string | number>> = [];
     const targets: Array<{
       name: string;
@@ -167,29 +187,45 @@ export async function benchImport(): Promise<void> {
         },
       });
     for (const target of targets) {
-      const imported = await withRss(() => cliImport(file, target.url, dir));
+      const imported = await withRss(() => timed(() => cliImport(file, target.url, dir)));
       const { store, close } = target.store();
       if ('createSchema' in store && target.name === 'postgres')
         await (store as PostgresStore).createSchema();
-      const bare = await bareCommits(store);
+      const bare = await timed(() => bareCommits(store, 'bare', 1));
+      const batched = await timed(() => bareCommits(store, 'batched', BATCH));
+      const load = loadavg()[0]!.toFixed(1);
       await close();
       const quarter = Math.floor(imported.samplesMb.length / 4);
       const at = (i: number) => (imported.samplesMb[i] ?? 0).toFixed(0);
+      const rate = imported.result.perSecond;
       rows.push([
         target.name,
-        Math.round(imported.result),
-        Math.round(bare),
-        `${(imported.result / bare).toFixed(2)}x`,
+        Math.round(rate),
+        Math.round(bare.perSecond),
+        `${(rate / bare.perSecond).toFixed(2)}x`,
+        Math.round(batched.perSecond),
+        `${(rate / batched.perSecond).toFixed(2)}x`,
+        `${Math.round(imported.result.cpuUs)} / ${Math.round(bare.cpuUs)} / ${Math.round(batched.cpuUs)}`,
         `${at(quarter)} / ${at(2 * quarter)} / ${at(imported.samplesMb.length - 1)}`,
         `${imported.peakMb.toFixed(0)} MB`,
+        load,
       ]);
-      console.log(
-        `${target.name}: ${Math.round(imported.result)} users/s imported, ${Math.round(bare)} bare`,
-      );
+      console.log(`${target.name}: ${rows.at(-1)!.join(', ')}`);
     }
     console.log('');
     table(
-      ['store', 'import users/s', 'bare commits users/s', 'ratio', 'RSS MB at 1/4, 1/2, end', 'peak RSS'],
+      [
+        'store',
+        'import users/s',
+        'bare commits users/s',
+        'ratio',
+        `bare, ${BATCH} per commitEach`,
+        'ratio',
+        'CPU µs/user: import / bare / batched',
+        'RSS MB at 1/4, 1/2, end',
+        'peak RSS',
+        'load (1 min)',
+      ],
       rows,
     );
   } finally {

@@ -69,14 +69,18 @@ export class ImportJournal {
     return index < this.watermark || this.beyond.has(index);
   }
 
-  /** Records that `entry` finished. */
-  record(entry: JournalEntry): void {
+  /**
+   * Records that `entries` finished (a batch the store committed together): one write for all, no
+   * buffering, so what the store committed is in the journal before the next batch is read. A crash
+   * that cuts the write leaves whole lines and at most one cut line, whose record is done again.
+   */
+  record(entries: readonly JournalEntry[]): void {
+    if (entries.length === 0) return;
     if (this.write) {
       this.fd ??= openSync(this.path, 'a', 0o600);
-      // A write per record, no buffering: what the store committed is in the journal before the next.
-      writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+      writeSync(this.fd, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
     }
-    this.mark(entry);
+    for (const entry of entries) this.mark(entry);
   }
 
   /** Closes the file; `complete`: the whole source went through, so nothing is left to resume. */

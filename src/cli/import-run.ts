@@ -1,5 +1,5 @@
-import { importUser, type SourceRecord } from '../entries/import.js';
-import { FactorkitError, type TwoFactor } from '../entries/index.js';
+import { type ImportedUser, importUsers, type SourceRecord } from '../entries/import.js';
+import type { FactorkitError, TwoFactor } from '../entries/index.js';
 import type { ImportJournal, JournalEntry } from './import-journal.js';
 import type { createProgress } from './progress.js';
 
@@ -12,6 +12,8 @@ interface RunOptions {
   journal: ImportJournal;
   progress: ReturnType<typeof createProgress>;
   concurrency: number;
+  /** Users per store call (`commitEach`); `concurrency` users in flight make several batches. */
+  batch: number;
   replace: boolean;
   dryRun: boolean;
   signal: AbortSignal;
@@ -20,23 +22,23 @@ interface RunOptions {
 /** A refusal as a report line: the field and why, never the value (`[factorkit] ` dropped). */
 const reasonOf = (error: FactorkitError) => error.message.replace(/^\[factorkit\] /, '');
 
-/** Imports one record; what became of it (a refusal is an outcome, an outage is thrown). */
-async function importOne(o: RunOptions, index: number, record: SourceRecord): Promise<JournalEntry> {
-  const base = { i: index, p: record.position };
-  if ('refused' in record) return { ...base, o: 'refused', u: record.userId, r: record.refused };
-  const userId = (record.user as { userId?: unknown }).userId;
-  const u = typeof userId === 'string' ? userId : undefined;
-  try {
-    const result = await importUser(o.tf, record.user as Parameters<typeof importUser>[1], {
-      replace: o.replace,
-      dryRun: o.dryRun,
-    });
-    return { ...base, o: result.outcome, u, ...(result.outcome === 'skipped' ? { r: result.reason } : {}) };
-  } catch (error) {
-    if (error instanceof FactorkitError && error.code === 'INVALID_INPUT')
-      return { ...base, o: 'refused', u, r: reasonOf(error) };
-    throw error;
-  }
+type Numbered = { index: number; record: SourceRecord };
+
+/** Imports a batch of records in one store call; what became of each (an outage is thrown). */
+async function importBatch(o: RunOptions, batch: Numbered[]): Promise<JournalEntry[]> {
+  const users = batch.flatMap(({ record }) => ('refused' in record ? [] : [record.user as ImportedUser]));
+  const results = await importUsers(o.tf, users, { replace: o.replace, dryRun: o.dryRun });
+  let next = 0;
+  return batch.map(({ index, record }): JournalEntry => {
+    const base = { i: index, p: record.position };
+    if ('refused' in record) return { ...base, o: 'refused', u: record.userId, r: record.refused };
+    const userId = (record.user as { userId?: unknown }).userId;
+    const u = typeof userId === 'string' ? userId : undefined;
+    const result = results[next++]!;
+    if (result.status === 'rejected') return { ...base, o: 'refused', u, r: reasonOf(result.reason) };
+    const done = result.value;
+    return { ...base, o: done.outcome, u, ...(done.outcome === 'skipped' ? { r: done.reason } : {}) };
+  });
 }
 
 const describe = (entry: JournalEntry) => {
@@ -45,33 +47,44 @@ const describe = (entry: JournalEntry) => {
 };
 
 /**
- * Goes through the source with up to `concurrency` imports at once, skipping what the journal says
- * is done, recording each outcome as it finishes, and saying each refusal and skip as it happens.
- * Ctrl-C (the signal) stops taking records and lets those in flight finish; an outage stops it the
+ * Goes through the source in batches of `batch` records, with up to `concurrency` records in
+ * flight, skipping what the journal says is done, recording each outcome as its batch finishes, and
+ * saying each refusal and skip as it happens. Ctrl-C (the signal) stops taking records and lets the
+ * batches in flight finish (a batch not yet sent is left for the next run); an outage stops it the
  * same way and is reported.
  */
 export async function runImport(o: RunOptions): Promise<RunEnd> {
   const inFlight = new Set<Promise<void>>();
+  const batchesAtOnce = Math.max(1, Math.ceil(o.concurrency / o.batch));
   let failure: string | null = null;
   let index = -1;
-  const settle = (entry: JournalEntry) => {
-    o.journal.record(entry);
-    o.progress.tick();
-    if (entry.o === 'refused' || entry.o === 'skipped') o.progress.say(describe(entry));
+  let pending: Numbered[] = [];
+  const settle = (entries: JournalEntry[]) => {
+    o.journal.record(entries);
+    o.progress.tick(entries.length);
+    for (const entry of entries)
+      if (entry.o === 'refused' || entry.o === 'skipped') o.progress.say(describe(entry));
   };
-  for await (const record of o.records) {
-    index++;
-    if (o.journal.isDone(index)) continue;
-    if (failure !== null || o.signal.aborted) break;
-    const task = importOne(o, index, record)
+  const send = async () => {
+    const batch = pending;
+    pending = [];
+    const task = importBatch(o, batch)
       .then(settle)
       .catch((error: unknown) => {
         failure ??= error instanceof Error ? error.message.replace(/^\[factorkit\] /, '') : String(error);
       })
       .finally(() => inFlight.delete(task));
     inFlight.add(task);
-    if (inFlight.size >= o.concurrency) await Promise.race(inFlight);
+    if (inFlight.size >= batchesAtOnce) await Promise.race(inFlight);
+  };
+  for await (const record of o.records) {
+    index++;
+    if (o.journal.isDone(index)) continue;
+    if (failure !== null || o.signal.aborted) break;
+    pending.push({ index, record });
+    if (pending.length >= o.batch) await send();
   }
+  if (pending.length > 0 && failure === null && !o.signal.aborted) await send();
   await Promise.all(inFlight);
   if (failure !== null) return { kind: 'failed', message: failure };
   return o.signal.aborted ? { kind: 'interrupted' } : { kind: 'complete' };

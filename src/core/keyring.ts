@@ -1,13 +1,7 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { FactorkitError } from './errors.js';
 import { decodeKey, type KeyMaterial, namedKeys } from './key-material.js';
+import { randomNonce } from './random.js';
 
 /**
  * The application keys: one key (hex or base64url text of 32 random bytes or more, or the bytes),
@@ -79,7 +73,7 @@ export class Keyring {
 
   /** Encrypts `plaintext`, binding it to `context` (for example the user and purpose). */
   seal(plaintext: string, context: string): string {
-    const iv = randomBytes(12);
+    const iv = randomNonce(12);
     const cipher = createCipheriv('aes-256-gcm', this.current.aead, iv);
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);

@@ -36,11 +36,82 @@ export type ImportResult = {
 /** Rounds of read-decide-commit when the user changes between the read and the commit. */
 const ROUNDS = 4;
 
+/** One user validated and sealed, and the commit that imports them if they have no method on. */
+export interface PreparedImport {
+  ctx: MethodContext;
+  userId: string;
+  canonical: string;
+  base: Omit<ImportResult, 'outcome'>;
+  fields: Fields;
+  written: StoreOp[];
+  /** The commit guarded by "no method on": what a new user needs, one round trip. */
+  firstOps: StoreOp[];
+}
+
+/**
+ * Validates and seals one user: everything an import does before the store is asked.
+ * @throws `INVALID_INPUT` naming the field.
+ */
+export async function prepareImport(
+  ctx: MethodContext,
+  input: unknown,
+  now: number,
+  options: ImportOptions,
+): Promise<PreparedImport> {
+  const user = parseImportedUser(input);
+  const { userId } = user;
+  const canonical = canonicalText(user);
+  const present = transfers.filter((t) => user.methods[t.field] !== undefined);
+  const writes = await Promise.all(present.map((t) => t.write(ctx, userId, user.methods[t.field], now)));
+  const base = { userId, methods: present.map((t) => t.method), dryRun: options.dryRun === true };
+  const fields: Fields = Object.assign({}, ...writes.map((w) => w.fields));
+  fields[userFields.imported] = sealFingerprint(ctx.keyring, userId, canonical);
+  const written = writes.flatMap((w) => w.ops);
+  const firstOps = await importOps(ctx, userId, null, fields, written);
+  return { ctx, userId, canonical, base, fields, written, firstOps };
+}
+
+/** Reports `import.user` (the methods, never a secret) and answers the outcome. */
+export async function importDone(p: PreparedImport, outcome: 'imported' | 'replaced'): Promise<ImportResult> {
+  const detail = { methods: p.base.methods.join(','), replaced: outcome === 'replaced' };
+  await p.ctx.emit({ type: 'import.user', userId: p.userId, detail });
+  return { ...p.base, outcome };
+}
+
+/**
+ * The user as the store has them decides: the same import done before (`unchanged`), someone else's
+ * methods (`skipped`, or `replaced` with `replace`), or none (`imported`); then the commit guarded
+ * by the record as read. Runs again when the user changed between the read and the commit.
+ */
+export async function decideImport(
+  p: PreparedImport,
+  now: number,
+  options: ImportOptions,
+): Promise<ImportResult> {
+  const { ctx, userId, base } = p;
+  for (let round = 0; round < ROUNDS; round++) {
+    const records = await ctx.methods.loadUser(userId);
+    const enrolled = ctx.methods.enabledFactors(records).length > 0;
+    const prior = records['user']?.fields[userFields.imported];
+    if (enrolled && prior !== undefined && fingerprintMatches(ctx.keyring, userId, prior, p.canonical))
+      return { ...base, outcome: 'unchanged' };
+    if (enrolled && options.replace !== true)
+      return { ...base, outcome: 'skipped', reason: 'already-enrolled' };
+    const outcome = enrolled ? 'replaced' : 'imported';
+    if (options.dryRun) return { ...base, outcome };
+    const ops = enrolled ? await importOps(ctx, userId, records, p.fields, p.written) : p.firstOps;
+    if ((await ctx.store.commit(ops, now)).ok) return importDone(p, outcome);
+    // The user changed between the read and the commit (a setup, a login, another import): decide again.
+  }
+  return { ...base, outcome: 'skipped', reason: 'already-enrolled' };
+}
+
 /**
  * Imports one user's enrolments from another system: validated (a bad field is `INVALID_INPUT`
  * naming it), secrets sealed with the keyring like any enrolment, written in one atomic commit (the
  * user is fully imported or untouched). Idempotent; a user already enrolled is skipped unless
- * `replace`. Reports `import.user` with the methods (never a secret).
+ * `replace`. Reports `import.user` with the methods (never a secret). Many users at once:
+ * {@link importUsers}.
  *
  * @throws {FactorkitError} `INVALID_INPUT` naming the field; `CONFIG` for something other than a facade.
  * @example
@@ -52,43 +123,13 @@ export async function importUser(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const ctx = contextOf(tf);
-  const user = parseImportedUser(input);
-  const { userId } = user;
-  const canonical = canonicalText(user);
   const now = ctx.now();
-  const present = transfers.filter((t) => user.methods[t.field] !== undefined);
-  const writes = await Promise.all(present.map((t) => t.write(ctx, userId, user.methods[t.field], now)));
-  const base = { userId, methods: present.map((t) => t.method), dryRun: options.dryRun === true };
-  const fields: Fields = Object.assign({}, ...writes.map((w) => w.fields));
-  fields[userFields.imported] = sealFingerprint(ctx.keyring, userId, canonical);
-  const written = writes.flatMap((w) => w.ops);
-  const done = async (outcome: 'imported' | 'replaced'): Promise<ImportResult> => {
-    const detail = { methods: base.methods.join(','), replaced: outcome === 'replaced' };
-    await ctx.emit({ type: 'import.user', userId, detail });
-    return { ...base, outcome };
-  };
+  const prepared = await prepareImport(ctx, input, now, options);
   // Most users of an import are new: the commit guarded by "no method on" goes first, one round
   // trip; only when that guard fails is the user read and the case decided.
-  if (
-    !options.dryRun &&
-    (await ctx.store.commit(await importOps(ctx, userId, null, fields, written), now)).ok
-  )
-    return done('imported');
-  for (let round = 0; round < ROUNDS; round++) {
-    const records = await ctx.methods.loadUser(userId);
-    const enrolled = ctx.methods.enabledFactors(records).length > 0;
-    const prior = records['user']?.fields[userFields.imported];
-    if (enrolled && prior !== undefined && fingerprintMatches(ctx.keyring, userId, prior, canonical))
-      return { ...base, outcome: 'unchanged' };
-    if (enrolled && options.replace !== true)
-      return { ...base, outcome: 'skipped', reason: 'already-enrolled' };
-    const outcome = enrolled ? 'replaced' : 'imported';
-    if (options.dryRun) return { ...base, outcome };
-    const ops = await importOps(ctx, userId, enrolled ? records : null, fields, written);
-    if ((await ctx.store.commit(ops, now)).ok) return done(outcome);
-    // The user changed between the read and the commit (a setup, a login, another import): decide again.
-  }
-  return { ...base, outcome: 'skipped', reason: 'already-enrolled' };
+  if (!options.dryRun && (await ctx.store.commit(prepared.firstOps, now)).ok)
+    return importDone(prepared, 'imported');
+  return decideImport(prepared, now, options);
 }
 
 /**

@@ -25,5 +25,8 @@ export function guardStore(store: Store): Store {
       ? { getAcross: (keys, now) => wrap(() => store.getAcross!.call(store, keys, now)) }
       : {}),
     ...(scan ? { scan: (cursor, limit, now) => wrap(() => scan(cursor, limit, now)) } : {}),
+    ...(store.commitEach
+      ? { commitEach: (batches, now) => wrap(() => store.commitEach!.call(store, batches, now)) }
+      : {}),
   };
 }

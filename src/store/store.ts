@@ -27,6 +27,13 @@ export interface Store {
    */
   commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult>;
   /**
+   * Optional: many independent commits (of different users) in as few round trips as the store
+   * can, for bulk imports. Each batch is applied atomically, all or nothing, exactly as `commit`
+   * would apply it; a batch whose condition fails changes nothing and leaves the others applied.
+   * One result per batch, in order. Without it, callers make one `commit` per batch.
+   */
+  commitEach?(batches: readonly (readonly StoreOp[])[], now: number): Promise<CommitResult[]>;
+  /**
    * Optional: the keys of the records, a page at a time, for maintenance that visits every record
    * (`tf.keys.usage`, `tf.keys.rekey`; without it they refuse with `CONFIG`, and nothing else
    * needs it). Start with `cursor` `''`, then pass the cursor each page returns until it is `''`.

@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import { errorFacts, type SpanHandle, type Telemetry, type TelemetrySource } from './telemetry.js';
 
-type Operation = 'get' | 'getMany' | 'getAcross' | 'commit' | 'scan';
+type Operation = 'get' | 'getMany' | 'getAcross' | 'commit' | 'commitEach' | 'scan';
 const SPAN = {
   get: { name: 'factorkit.store.get', attributes: { 'factorkit.store.operation': 'get' } },
   getMany: { name: 'factorkit.store.getMany', attributes: { 'factorkit.store.operation': 'getMany' } },
@@ -10,6 +10,10 @@ const SPAN = {
     attributes: { 'factorkit.store.operation': 'getAcross' },
   },
   commit: { name: 'factorkit.store.commit', attributes: { 'factorkit.store.operation': 'commit' } },
+  commitEach: {
+    name: 'factorkit.store.commitEach',
+    attributes: { 'factorkit.store.operation': 'commitEach' },
+  },
   scan: { name: 'factorkit.store.scan', attributes: { 'factorkit.store.operation': 'scan' } },
 } as const;
 
@@ -68,7 +72,20 @@ export function instrumentStore(store: Store, telemetry: TelemetrySource): Store
   const scan = store.scan?.bind(store);
   // The optional getAcross (statusMany) too.
   const getAcross = store.getAcross?.bind(store);
+  // And the optional commitEach (bulk imports): a refusal of some batches is an answer, not an error.
+  const commitEach = store.commitEach?.bind(store);
   return {
+    ...(commitEach
+      ? {
+          commitEach(batches, now) {
+            const t = telemetry();
+            if (!t) return commitEach(batches, now);
+            const span = begin(t, 'commitEach');
+            const refused = (results: Array<{ ok: boolean }>) => results.some((result) => !result.ok);
+            return observed(t, 'commitEach', span, performance.now(), commitEach(batches, now), refused);
+          },
+        }
+      : {}),
     ...(getAcross
       ? {
           getAcross(keys, now) {

@@ -1,5 +1,6 @@
 import type * as Vitest from 'vitest';
 import { FactorkitError } from '../core/errors.js';
+import { commitEachCases } from './contract-commit-each.js';
 import { commitCases } from './contract-commits.js';
 import { concurrencyCases } from './contract-concurrency.js';
 import { policyCases } from './contract-policies.js';
@@ -32,8 +33,8 @@ export function toolsFrom(options: StoreContractOptions): ContractTools {
  * The store conformance suite: every store factorkit ships passes it, and a store of your own
  * proves itself with it. It checks each op's semantics and refusals, expiry to the millisecond
  * against the caller's clock, all-or-nothing commits, same-step reads, single use and attempt
- * limits under concurrency, the policy records (platform and per org), the optional `getAcross` and
- * the optional `scan` (skipped for a store without them). Call it in a test file; `makeStore` gives a fresh, empty store per test.
+ * limits under concurrency, the policy records (platform and per org), the optional `getAcross`, `commitEach` and
+ * `scan` (skipped for a store without them). Call it in a test file; `makeStore` gives a fresh, empty store per test.
  *
  * @example
  * import * as vitest from 'vitest';
@@ -49,6 +50,7 @@ export function storeContract(
   tools.describe.skipIf(options.skip === true)(`store contract: ${name}`, () => {
     recordCases(tools, makeStore);
     commitCases(tools, makeStore);
+    commitEachCases(tools, makeStore);
     concurrencyCases(tools, makeStore);
     policyCases(tools, makeStore);
     scanCases(tools, makeStore);

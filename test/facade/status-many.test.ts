@@ -1,30 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/store.js';
+import { countedStore } from '../helpers/counted-store.js';
 import { DAY, enrollEmail, enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
-
-/** The store behind a proxy that counts each method's calls (the real store does the work). */
-function counted(store: Store) {
-  const calls: Record<string, number> = {};
-  const proxy = new Proxy(store, {
-    get(object, property) {
-      const value: unknown = Reflect.get(object, property, object);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls[String(property)] = (calls[String(property)] ?? 0) + 1;
-        return Reflect.apply(value, object, args);
-      };
-    },
-  });
-  return { store: proxy, calls };
-}
 
 const site = (userId: string) => (userId.startsWith('b') ? 'site-b' : 'site-a');
 
 for (const target of storesUnderTest()) {
   describe.skipIf(target.skip)(`statusMany and the admin overview (${target.name})`, () => {
     it('1,000 users in one store read, each with methods, codes, lock, browsers, last sign-in and the rule', async () => {
-      const { store, calls } = counted(await target.make());
+      const { store, calls } = countedStore(await target.make());
       const h = makeTwoFactor(store, { orgOf: site, policy: { frequency: { trustDays: 30 } } });
       await h.tf.policy.set({ required: { graceDays: 7 } }, { org: 'site-a' });
       const { secret } = await enrollTotp(h, 'ana');

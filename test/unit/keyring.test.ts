@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { decodeKey } from '../../src/core/key-material.js';
 import { Keyring } from '../../src/core/keyring.js';
+import { randomNonce } from '../../src/core/random.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { testKey } from '../helpers/harness.js';
@@ -99,5 +100,24 @@ describe('keys: weak keys are refused (issue 19 item 3, issue 20 item 6)', () =>
     const rotated = new Keyring({ current: testKey('new'), old: weak, unset: undefined } as never);
     expect(rotated.ids).toEqual([new Keyring(testKey('new')).currentId, 'jPOc6zo2']);
     expect(refusal({ current: testKey('new'), old: 'short' })).toMatchObject({ field: 'keys.old' });
+  });
+});
+
+describe('keys: IVs come from a pooled CSPRNG buffer (issue 23 speed)', () => {
+  it('hands out each nonce once, as a copy, across refills of the pool', () => {
+    const nonces = Array.from({ length: 2000 }, () => randomNonce(12));
+    const first = Buffer.from(nonces[0]!);
+    randomNonce(4096); // larger than the pool: drawn directly
+    Array.from({ length: 400 }, () => randomNonce(12)); // refills the pool past the first draws
+    expect(nonces[0]).toEqual(first);
+    expect(nonces.every((nonce) => nonce.length === 12)).toBe(true);
+    expect(new Set(nonces.map((nonce) => nonce.toString('hex'))).size).toBe(2000);
+  });
+
+  it('seals every value under its own IV', () => {
+    const keyring = new Keyring(testKey('iv'));
+    const ivs = Array.from({ length: 1000 }, () => keyring.seal('same', 'ctx').split('.')[2]);
+    expect(new Set(ivs).size).toBe(1000);
+    expect(keyring.open(keyring.seal('same', 'ctx'), 'ctx')).toBe('same');
   });
 });

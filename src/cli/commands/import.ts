@@ -65,7 +65,8 @@ export const importCommand: Command = {
     },
     'dry-run': { type: 'boolean', description: 'validate and report, write nothing' },
     replace: { type: 'boolean', description: 'replace users already enrolled in factorkit' },
-    concurrency: { type: 'string', description: 'users imported at once (default 16)' },
+    concurrency: { type: 'string', description: 'users imported at once (default 32)' },
+    batch: { type: 'string', description: 'users written per store call (default 16)' },
     journal: {
       type: 'string',
       description: 'the resume journal file (default: derived, in the current folder)',
@@ -83,7 +84,8 @@ export const importCommand: Command = {
   async run(flags, positionals, io) {
     const from = flags['from'];
     if (typeof from !== 'string') throw new UsageError(`--from is required: ${SOURCES.join(', ')}`);
-    const concurrency = positiveInteger(flags['concurrency'], 'concurrency', 16);
+    const concurrency = positiveInteger(flags['concurrency'], 'concurrency', 32);
+    const batch = positiveInteger(flags['batch'], 'batch', 16);
     const storage = flags['backup-codes'];
     if (storage !== undefined && storage !== 'hashed' && storage !== 'viewable')
       throw new UsageError('--backup-codes must be hashed or viewable');
@@ -121,6 +123,7 @@ export const importCommand: Command = {
         journal,
         progress,
         concurrency,
+        batch,
         replace: flags['replace'] === true,
         dryRun,
         signal: io.signal,

@@ -100,4 +100,9 @@ export class MemoryStore implements Store {
       return { ...result, read: result.read.map((record) => this.copyOf(record)) };
     return result;
   }
+
+  /** Each batch as its own commit: in memory a round trip costs nothing to save. */
+  commitEach(batches: readonly (readonly StoreOp[])[], now: number): Promise<CommitResult[]> {
+    return Promise.all(batches.map((ops) => this.commit(ops, now)));
+  }
 }

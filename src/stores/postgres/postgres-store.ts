@@ -3,6 +3,7 @@ import { FactorkitError } from '../../core/errors.js';
 import { assertDistinctKeys } from '../../store/apply-ops.js';
 import type { CommitResult, Fields, ScanPage, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import { PostgresCalls } from './postgres-calls.js';
+import { queryCommitEach } from './postgres-commit-each.js';
 import { RETRY_SQLSTATE } from './postgres-commit-sql.js';
 import { sqlState } from './postgres-failures.js';
 import { createOrMigrate } from './postgres-migrate.js';
@@ -177,15 +178,30 @@ export class PostgresStore implements Store {
       read ?? null,
       lockOrder(keys, read),
     ]);
-    return this.calls.run('commit', async (client) => {
-      for (let run = 1; ; run++) {
-        try {
-          const answer = await client.query<{ r: CommitReply }>(statement);
-          return decodeReply(answer.rows[0]!.r, read);
-        } catch (error) {
-          if (!RETRIED.has(sqlState(error) ?? '') || run >= COMMIT_TRIES) throw error;
-        }
-      }
-    });
+    return this.calls.run('commit', (client) =>
+      retried(async () => {
+        const answer = await client.query<{ r: CommitReply }>(statement);
+        return decodeReply(answer.rows[0]!.r, read);
+      }),
+    );
+  }
+
+  /** Many users' commits in one statement, one round trip (postgres-commit-each.ts); retried as a commit. */
+  async commitEach(batches: readonly (readonly StoreOp[])[], now: number): Promise<CommitResult[]> {
+    if (batches.length === 0) return [];
+    return this.calls.run('commit', (client) =>
+      retried(() => queryCommitEach(client, this.table, batches, now)),
+    );
+  }
+}
+
+/** Runs a statement again while it fails with a {@link RETRIED} state, up to {@link COMMIT_TRIES} runs. */
+async function retried<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!RETRIED.has(sqlState(error) ?? '') || attempt >= COMMIT_TRIES) throw error;
+    }
   }
 }

@@ -164,6 +164,15 @@ export class RedisStore implements Store {
   }
 
   /**
+   * One commit script per batch (each atomic on its own, as a commit), all sent at once: Redis
+   * answers them in the order they came, one round trip's wait on a server; a cluster's nodes
+   * answer theirs side by side. A refused batch changes nothing and stops no other.
+   */
+  commitEach(batches: readonly (readonly StoreOp[])[], now: number): Promise<CommitResult[]> {
+    return Promise.all(batches.map((ops) => this.apply(ops, now, undefined, true)));
+  }
+
+  /**
    * Live records of many users' keys, in order: one read script per cluster slot, all sent at once
    * (Redis answers them in the order they came: one round trip's wait on a server; a cluster's
    * nodes answer theirs side by side).

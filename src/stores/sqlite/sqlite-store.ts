@@ -154,19 +154,38 @@ export class SqliteStore implements Store {
 
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     if (ops.length === 0 && !read) return { ok: true, results: [] };
+    return this.call('commit', () => this.transaction(() => this.apply(ops, now, read)));
+  }
+
+  /**
+   * Every batch in one `BEGIN IMMEDIATE` transaction, one commit (and one WAL sync) for all: each
+   * batch is planned against the rows as the batches before it left them and written only when
+   * all its conditions hold, so a refused batch writes nothing and the others still commit. A
+   * throw (the disk, a bug) rolls back every batch.
+   */
+  async commitEach(batches: readonly (readonly StoreOp[])[], now: number): Promise<CommitResult[]> {
+    if (batches.length === 0) return [];
     return this.call('commit', () => {
-      const s = this.statements();
-      return this.transaction(() => {
-        const { result, changes } = planCommit(ops, now, read, (key) =>
-          toRecord(s.one.get(key, now) as Row | undefined),
-        );
-        for (const { key, record } of changes) {
-          if (record) s.upsert.run(key, JSON.stringify(record.fields), record.expiresAt);
-          else s.remove.run(key);
-        }
-        return result;
+      const results: CommitResult[] = [];
+      this.transaction(() => {
+        for (const ops of batches) results.push(this.apply(ops, now, undefined));
+        return { ok: true, results: [] };
       });
+      return results;
     });
+  }
+
+  /** Plans `ops` against the live rows and writes their changes (inside a transaction). */
+  private apply(ops: readonly StoreOp[], now: number, read: readonly string[] | undefined): CommitResult {
+    const s = this.statements();
+    const { result, changes } = planCommit(ops, now, read, (key) =>
+      toRecord(s.one.get(key, now) as Row | undefined),
+    );
+    for (const { key, record } of changes) {
+      if (record) s.upsert.run(key, JSON.stringify(record.fields), record.expiresAt);
+      else s.remove.run(key);
+    }
+    return result;
   }
 
   /**
