@@ -1,12 +1,10 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { FactorkitError } from '../../core/errors.js';
 import { assertDistinctKeys } from '../../store/apply-ops.js';
 import type { CommitResult, Fields, ScanPage, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import { PostgresCalls } from './postgres-calls.js';
 import { RETRY_SQLSTATE } from './postgres-commit-sql.js';
 import { sqlState } from './postgres-failures.js';
-import { expandArrays, hotCommit } from './postgres-hot-commit.js';
-import { attemptStatementSql, mergeStatementSql } from './postgres-hot-sql.js';
 import { createOrMigrate } from './postgres-migrate.js';
 import { isTableName, schemaNames } from './postgres-names.js';
 import { type CommitReply, decodeReply, encodeOp, lockOrder } from './postgres-ops.js';
@@ -60,8 +58,8 @@ const SCHEMA_TIMEOUT_MS = 2 ** 31 - 1;
 export class PostgresStore implements Store {
   private readonly table: string;
   private readonly calls: PostgresCalls;
-  /** The texts of the store's statements (named: each connection plans them once). */
-  private readonly statements: { read: string; commit: string; scan: string; attempt: string; merge: string };
+  /** The texts of the store's two statements (named: each connection plans them once). */
+  private readonly statements: { read: string; commit: string; scan: string };
 
   /** @throws {FactorkitError} `CONFIG` for a bad table name or a missing pool. */
   constructor(options: PostgresStoreOptions) {
@@ -92,8 +90,6 @@ export class PostgresStore implements Store {
       // The primary key's order, so a page is one index range.
       scan: `SELECT key FROM ${n.records}
         WHERE key > $1 AND (expires_at IS NULL OR expires_at > $2::float8) ORDER BY key LIMIT $3`,
-      attempt: attemptStatementSql(table),
-      merge: mergeStatementSql(table),
     };
   }
 
@@ -166,50 +162,13 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * One round trip, one statement: a hot commit (a verify's attempt, a right code's merges) as a
-   * plain statement (postgres-hot-sql.ts), any other as a call of the commit function. A hot
-   * statement that finds one of its keys changed since its snapshot writes nothing, and the commit
-   * function runs the commit instead. A commit that meets a sweep deleting one of its rows, or a
-   * deadlock, rolls back whole and runs again (up to {@link COMMIT_TRIES} times, then
-   * `STORE_UNAVAILABLE`).
+   * One call of the commit function: one round trip, one statement. A commit that meets a sweep
+   * deleting one of its rows, or a deadlock, rolls back whole and runs again (up to
+   * {@link COMMIT_TRIES} times, then `STORE_UNAVAILABLE`).
    */
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     assertDistinctKeys(ops);
     if (ops.length === 0 && !read) return { ok: true, results: [] };
-    const hot = hotCommit(ops, now, read);
-    return this.calls.run('commit', async (client) => {
-      if (hot) {
-        const answer = await this.tryHot(client, hot);
-        if (answer) return decodeReply(answer, read);
-      }
-      return this.runCommitFunction(client, ops, now, read);
-    });
-  }
-
-  /** The hot statement's reply, or null when the commit function must run the commit. */
-  private async tryHot(
-    client: PoolClient,
-    hot: NonNullable<ReturnType<typeof hotCommit>>,
-  ): Promise<CommitReply | null> {
-    try {
-      const statement = expandArrays(this.statements[hot.statement], hot.values);
-      const answer = await client.query<{ r: CommitReply | { retry: 1 } }>(
-        prepared(statement.text, statement.values),
-      );
-      const reply = answer.rows[0]!.r;
-      return 'retry' in reply ? null : reply;
-    } catch (error) {
-      if (RETRIED.has(sqlState(error) ?? '')) return null;
-      throw error;
-    }
-  }
-
-  private async runCommitFunction(
-    client: PoolClient,
-    ops: readonly StoreOp[],
-    now: number,
-    read: readonly string[] | undefined,
-  ): Promise<CommitResult> {
     const keys = ops.map((op) => op.key);
     const statement = prepared(this.statements.commit, [
       now,
@@ -218,13 +177,15 @@ export class PostgresStore implements Store {
       read ?? null,
       lockOrder(keys, read),
     ]);
-    for (let run = 1; ; run++) {
-      try {
-        const answer = await client.query<{ r: CommitReply }>(statement);
-        return decodeReply(answer.rows[0]!.r, read);
-      } catch (error) {
-        if (!RETRIED.has(sqlState(error) ?? '') || run >= COMMIT_TRIES) throw error;
+    return this.calls.run('commit', async (client) => {
+      for (let run = 1; ; run++) {
+        try {
+          const answer = await client.query<{ r: CommitReply }>(statement);
+          return decodeReply(answer.rows[0]!.r, read);
+        } catch (error) {
+          if (!RETRIED.has(sqlState(error) ?? '') || run >= COMMIT_TRIES) throw error;
+        }
       }
-    }
+    });
   }
 }
