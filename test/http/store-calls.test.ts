@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  WebauthnCreationOptions,
-  WebauthnRequestOptions,
-} from '../../src/methods/webauthn/webauthn-json.js';
+import type { WebauthnRequestOptions } from '../../src/methods/webauthn/webauthn-json.js';
 import type { Store } from '../../src/store/store.js';
 import { enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harness.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
@@ -10,6 +7,7 @@ import { storesUnderTest } from '../helpers/stores.js';
 import { TestClient } from './support/client.js';
 import { hostApps } from './support/host-list.js';
 import type { TestHost } from './support/hosts.js';
+import { registerKey } from './support/security-keys.js';
 
 /** `store`, counting its round trips (every `get`, `getMany` and `commit`). */
 function countingStore(store: Store): { store: Store; calls: () => number } {
@@ -91,12 +89,7 @@ for (const storeUnderTest of storesUnderTest()) {
           const key = new SoftAuthenticator();
           const owner = new TestClient(host.base);
           await owner.call('POST', '/password/kim', {});
-          const creation = (await owner.call('POST', '/2fa/webauthn/register/options', {}))
-            .json as unknown as WebauthnCreationOptions;
-          const registered = await owner.call('POST', '/2fa/webauthn/register', {
-            response: key.create(creation, SITE.origin),
-          });
-          expect(registered.status).toBe(200);
+          expect((await registerKey(owner, key, SITE.origin)).status).toBe(200);
           const client = new TestClient(host.base);
           expect((await client.call('POST', '/password/kim', {})).json['status']).toBe('challenge');
           const held = key.held[0]!;

@@ -7,6 +7,7 @@ import type {
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { MINUTE, makeTwoFactor } from '../helpers/harness.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
+import { registerKey } from './support/security-keys.js';
 import { forEachHost } from './support/suite.js';
 
 const SITE = { rpId: 'example.com', rpName: 'CloudFon CX', origin: 'https://cx.example.com' };
@@ -134,9 +135,7 @@ forEachHost((ctx) => {
     const key = new SoftAuthenticator();
     const owner = ctx.browser();
     await owner.call('POST', '/password/ana', {});
-    const creation = (await owner.call('POST', '/2fa/webauthn/register/options', {}))
-      .json as unknown as WebauthnCreationOptions;
-    await owner.call('POST', '/2fa/webauthn/register', { response: key.create(creation, SITE.origin) });
+    expect((await registerKey(owner, key, SITE.origin)).status).toBe(200);
     // The user's sessions end (a 2FA reset, revoke-all elsewhere) between the ceremony and its proof.
     ctx.h.clock.advance(11 * MINUTE);
     expect((await owner.call('POST', '/2fa/step-up/start', {})).status).toBe(200);
