@@ -3,9 +3,12 @@
  * the cluster's processes, from /proc) and the statements' execution time from `pg_stat_statements`
  * (preloaded in the bench's private cluster, nested statements tracked: the commit function's inner
  * statements show). `login.verify` with a right code and with a wrong one beside the floor, two and
- * one `SELECT 1`, through the same pool at 32 connections. Bounded: 3 x 2,000 operations.
+ * one `SELECT 1`, through the same pool at 1 and at 32 connections, with the latency ratios the
+ * targets name (a right code against two round trips, a wrong one against one). The load average
+ * is printed beside the figures: the machine is shared. Bounded: 4 subjects x (1,000 + 2,000) calls.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PostgresStore } from '../src/entries/postgres.js';
@@ -13,9 +16,17 @@ import { startPostgres } from '../test/helpers/servers.js';
 import { prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
 
-const TOTAL = 2000;
-const CONCURRENCY = 32;
+const RUNS = [
+  { concurrency: 1, total: 1000 },
+  { concurrency: 32, total: 2000 },
+];
+const CONNECTIONS = 32;
 const WARM_UP = 300;
+
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' / ');
 
 /** CPU ms the postmaster and its children (this cluster's processes only) have used so far. */
 function clusterCpuMs(postmasterPid: number): number {
@@ -48,21 +59,35 @@ export async function benchPgStatements(): Promise<void> {
     console.log('## PostgreSQL statements: skipped (no PostgreSQL installed)\n');
     return;
   }
-  const pool = new pg.Pool({ host: '127.0.0.1', port: server.port, user: 'postgres', max: CONCURRENCY });
+  // Connections stay open (no idle timeout): a backend that exits takes its CPU time out of the sum.
+  const pool = new pg.Pool({
+    host: '127.0.0.1',
+    port: server.port,
+    user: 'postgres',
+    max: CONNECTIONS,
+    idleTimeoutMillis: 0,
+  });
   await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const dataDirectory = (await pool.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!
     .data_directory;
   const postmasterPid = Number(readFileSync(join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const store = new PostgresStore({ pool });
   await store.createSchema();
-  const right = await prepare(store, WARM_UP + TOTAL, 'right');
-  const wrong = await prepare(store, TOTAL, 'wrong');
-  const subjects: Array<[string, (i: number) => Promise<unknown>]> = [
+  const calls = RUNS.reduce((sum, run) => sum + run.total, 0);
+  const right = await prepare(store, WARM_UP + calls, 'right');
+  const wrong = await prepare(store, calls, 'wrong');
+  // Each right code ends its challenge: every call takes the next user.
+  let nextRight = WARM_UP;
+  let nextWrong = 0;
+  const subjects: Array<[string, () => Promise<unknown>]> = [
     [
       'verify, correct code',
-      (i) => right.tf.login.verify(right.users[WARM_UP + i]!.challengeId, right.users[WARM_UP + i]!.code),
+      () => {
+        const user = right.users[nextRight++]!;
+        return right.tf.login.verify(user.challengeId, user.code);
+      },
     ],
-    ['verify, wrong code', (i) => wrong.tf.login.verify(wrong.users[i]!.challengeId, '000000')],
+    ['verify, wrong code', () => wrong.tf.login.verify(wrong.users[nextWrong++]!.challengeId, '000000')],
     [
       'floor: 2x SELECT 1',
       async () => {
@@ -74,46 +99,79 @@ export async function benchPgStatements(): Promise<void> {
   ];
   await measureAsync((i) => right.tf.login.verify(right.users[i]!.challengeId, right.users[i]!.code), {
     total: WARM_UP,
-    concurrency: CONCURRENCY,
+    concurrency: CONNECTIONS,
   });
   const rows: Array<Array<string | number>> = [];
   const breakdowns: string[] = [];
-  for (const [name, call] of subjects) {
-    await pool.query('SELECT pg_stat_statements_reset()');
-    const cpuBefore = clusterCpuMs(postmasterPid);
-    const figures = await measureAsync(call, { total: TOTAL, concurrency: CONCURRENCY });
-    const cpuMs = clusterCpuMs(postmasterPid) - cpuBefore;
-    const statements = (
-      await pool.query<Statement>(
-        `SELECT query, calls::text, total_exec_time FROM pg_stat_statements
-          WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 6`,
-      )
-    ).rows;
-    const topLevel = statements.filter((s) => /^SELECT (key, fields|\$?1|.*_commit\()/.test(s.query.trim()));
-    const execUs = (topLevel.length ? topLevel : statements).reduce((sum, s) => sum + s.total_exec_time, 0);
-    rows.push([
-      name,
-      figures.opsPerSecond,
-      figures.p50,
-      figures.p99,
-      (cpuMs * 1000) / TOTAL,
-      (execUs * 1000) / TOTAL,
-    ]);
-    breakdowns.push(
-      `${name}:\n${statements
-        .map(
-          (s) =>
-            `  ${((s.total_exec_time * 1000) / TOTAL).toFixed(1)} µs/op, ${s.calls} calls: ${s.query.replace(/\s+/g, ' ').slice(0, 90)}`,
+  for (const { concurrency, total } of RUNS) {
+    const measured = new Map<string, { p50: number; p99: number; row: Array<string | number> }>();
+    for (const [name, call] of subjects) {
+      await pool.query('SELECT pg_stat_statements_reset()');
+      const loadBefore = load();
+      const cpuBefore = clusterCpuMs(postmasterPid);
+      const figures = await measureAsync(call, { total, concurrency });
+      const cpuMs = clusterCpuMs(postmasterPid) - cpuBefore;
+      const statements = (
+        await pool.query<Statement>(
+          `SELECT query, calls::text, total_exec_time FROM pg_stat_statements
+            WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 6`,
         )
-        .join('\n')}`,
-    );
+      ).rows;
+      const topLevel = statements.filter((s) =>
+        /^SELECT (key, fields|\$?1|.*_commit\()/.test(s.query.trim()),
+      );
+      const execUs = (topLevel.length ? topLevel : statements).reduce((sum, s) => sum + s.total_exec_time, 0);
+      const row = [
+        String(concurrency),
+        name,
+        figures.opsPerSecond,
+        figures.p50,
+        figures.p99,
+        (cpuMs * 1000) / total,
+        (execUs * 1000) / total,
+        loadBefore,
+      ];
+      measured.set(name, { ...figures, row });
+      rows.push(row);
+      breakdowns.push(
+        `${name}, ${concurrency} connection(s):\n${statements
+          .map(
+            (s) =>
+              `  ${((s.total_exec_time * 1000) / total).toFixed(1)} µs/op, ${s.calls} calls: ${s.query.replace(/\s+/g, ' ').slice(0, 90)}`,
+          )
+          .join('\n')}`,
+      );
+    }
+    // The issue's targets: a right code against two round trips, a wrong one against one.
+    for (const [name, figures] of measured) {
+      const floorName = name.includes('correct') ? 'floor: 2x SELECT 1' : 'floor: 1x SELECT 1';
+      const floor = measured.get(floorName)!;
+      figures.row.push(
+        name.startsWith('verify')
+          ? `${(figures.p50 / floor.p50).toFixed(2)} / ${(figures.p99 / floor.p99).toFixed(2)}`
+          : '',
+      );
+    }
   }
   await pool.end();
   await server.destroy();
   console.log(
-    `## PostgreSQL's cost per operation (${CONCURRENCY} connections, ${TOTAL} operations; server CPU from /proc, statement time from pg_stat_statements)\n`,
+    `## PostgreSQL's cost per operation (server CPU from /proc, statement time from pg_stat_statements; load average 1 / 5 / 15 min when each series began)\n`,
   );
-  table(['operation', 'ops/s', 'p50 ms', 'p99 ms', 'server CPU µs/op', 'statements' + ' µs/op'], rows);
+  table(
+    [
+      'connections',
+      'operation',
+      'ops/s',
+      'p50 ms',
+      'p99 ms',
+      'server CPU µs/op',
+      'statements µs/op',
+      'load',
+      'p50 / p99 ÷ floor',
+    ],
+    rows,
+  );
   console.log(`\nTop statements (pg_stat_statements, nested included):\n\n${breakdowns.join('\n')}\n`);
 }
 

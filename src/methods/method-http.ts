@@ -56,6 +56,11 @@ export interface MethodRoute<Context = MethodRouteContext> {
    * first method; `signedIn`, `stepUp` (a fresh second factor), `admin` (with `permission`).
    */
   guard: 'pending' | 'setup' | 'signedIn' | 'stepUp' | 'admin';
+  /**
+   * The route's proof checks that the session is still open in the verify's first commit
+   * (`ctx.verify` does): the guard then reads the session's state without a store call of its own.
+   */
+  checksSessionInCommit?: true;
   permission?: 'actor';
   /** The body schema (zod); requests without one take no body. */
   body?: z.ZodType;

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebauthnRequestOptions } from '../../src/methods/webauthn/webauthn-json.js';
 import type { Store } from '../../src/store/store.js';
-import { enrollTotp, type Harness, makeTwoFactor } from '../helpers/harness.js';
+import { enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harness.js';
+import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { storesUnderTest } from '../helpers/stores.js';
 import { TestClient } from './support/client.js';
 import { hostApps } from './support/host-list.js';
 import type { TestHost } from './support/hosts.js';
+import { registerKey } from './support/security-keys.js';
 
 /** `store`, counting its round trips (every `get`, `getMany` and `commit`). */
 function countingStore(store: Store): { store: Store; calls: () => number } {
@@ -22,6 +25,8 @@ function countingStore(store: Store): { store: Store; calls: () => number } {
     },
   };
 }
+
+const SITE = { rpId: 'example.com', rpName: 'CloudFon CX', origin: 'https://cx.example.com' };
 
 /**
  * The floor of a sign-in over HTTP (issue 24): a right code costs two store round trips (the
@@ -42,7 +47,7 @@ for (const storeUnderTest of storesUnderTest()) {
           // The policy as apps run it: cached (the harness reads it fresh on every call). Security
           // notices go out after the answer, off the request's path: off here, so none lands mid-count.
           h = makeTwoFactor(counting.store, { policyCacheMs: 60_000, notify: false });
-          host = await app.start(h);
+          host = await app.start(h, { webauthn: SITE });
         });
         afterAll(() => host.close());
 
@@ -75,6 +80,41 @@ for (const storeUnderTest of storesUnderTest()) {
           });
           const stepUpCode = h.totp.generateCode(secret, h.clock.now());
           expect(await measured(client, '/2fa/step-up/verify', { code: stepUpCode })).toEqual({
+            status: 200,
+            calls: 2,
+          });
+        });
+
+        it('security key: 1 call for a refused key, 2 for a right one, at login and at step-up', async () => {
+          const key = new SoftAuthenticator();
+          const owner = new TestClient(host.base);
+          await owner.call('POST', '/password/kim', {});
+          expect((await registerKey(owner, key, SITE.origin)).status).toBe(200);
+          const client = new TestClient(host.base);
+          expect((await client.call('POST', '/password/kim', {})).json['status']).toBe('challenge');
+          const held = key.held[0]!;
+          /** A ceremony's options, and a response signed for another site (refused, attempt counted). */
+          const ceremony = async (path: string) => {
+            const request = (await client.call('POST', path, {})).json['options'] as WebauthnRequestOptions;
+            held.counter += 1;
+            return { request, foreign: key.sign(held, request.challenge, 'https://evil.test', request.rpId) };
+          };
+          const login = await ceremony('/2fa/login/webauthn/options');
+          expect(await measured(client, '/2fa/login/webauthn', { response: login.foreign })).toEqual({
+            status: 401,
+            calls: 1,
+          });
+          const right = { response: key.get(login.request, SITE.origin) };
+          expect(await measured(client, '/2fa/login/webauthn', right)).toEqual({ status: 200, calls: 2 });
+          h.clock.advance(11 * MINUTE);
+          expect((await client.call('POST', '/2fa/step-up/start', {})).status).toBe(200);
+          const stepUp = await ceremony('/2fa/step-up/webauthn/options');
+          expect(await measured(client, '/2fa/step-up/webauthn', { response: stepUp.foreign })).toEqual({
+            status: 401,
+            calls: 1,
+          });
+          const stepUpRight = { response: key.get(stepUp.request, SITE.origin) };
+          expect(await measured(client, '/2fa/step-up/webauthn', stepUpRight)).toEqual({
             status: 200,
             calls: 2,
           });

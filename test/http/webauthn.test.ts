@@ -7,6 +7,7 @@ import type {
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { MINUTE, makeTwoFactor } from '../helpers/harness.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
+import { registerKey } from './support/security-keys.js';
 import { forEachHost } from './support/suite.js';
 
 const SITE = { rpId: 'example.com', rpName: 'CloudFon CX', origin: 'https://cx.example.com' };
@@ -132,5 +133,27 @@ forEachHost((ctx) => {
     // The last key: 2FA is off, and this session stays signed in.
     expect((await login.call('GET', '/2fa/status')).json).toMatchObject({ enabled: false, securityKeys: 0 });
     expect((await login.call('GET', '/app')).status).toBe(200);
+  });
+
+  it("a key's step-up from a session ended meanwhile is refused as the guard refuses it (checked in the verify's commit)", async () => {
+    await ctx.restart({ webauthn: SITE });
+    const key = new SoftAuthenticator();
+    const owner = ctx.browser();
+    await owner.call('POST', '/password/ana', {});
+    expect((await registerKey(owner, key, SITE.origin)).status).toBe(200);
+    // The user's sessions end (a 2FA reset, revoke-all elsewhere) between the ceremony and its proof.
+    ctx.h.clock.advance(11 * MINUTE);
+    expect((await owner.call('POST', '/2fa/step-up/start', {})).status).toBe(200);
+    const request = (await owner.call('POST', '/2fa/step-up/webauthn/options', {})).json[
+      'options'
+    ] as WebauthnRequestOptions;
+    key.held[0]!.counter += 1;
+    const stepUpProof = key.get(request, SITE.origin);
+    await ctx.h.tf.sessions.endAll('ana');
+    expect(await owner.call('POST', '/2fa/step-up/webauthn', { response: stepUpProof })).toMatchObject({
+      status: 401,
+      json: { error: 'not-signed-in' },
+    });
+    expect((await owner.call('GET', '/app')).status).toBe(401);
   });
 });

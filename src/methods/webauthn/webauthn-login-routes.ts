@@ -52,6 +52,7 @@ export const proofRoutes: MethodRoute<Context>[] = [
     method: 'POST',
     path: '/login/webauthn',
     guard: 'pending',
+    checksSessionInCommit: true,
     body: z.object({ response: z.unknown(), rememberDevice: z.boolean().optional() }),
     summary: "Verifies a security key's response; signs the session in as a code does",
     responses: {
@@ -84,6 +85,7 @@ export const proofRoutes: MethodRoute<Context>[] = [
     method: 'POST',
     path: '/step-up/webauthn',
     guard: 'signedIn',
+    checksSessionInCommit: true,
     body: z.object({ response: z.unknown() }),
     summary: "Verifies a security key's response for the step-up: the session has a fresh second factor",
     responses: {
