@@ -47,6 +47,15 @@ interface Phase {
  */
 async function countInstructions(shape: Shape, where: string, collectorUrl: string, dir: string) {
   const out = join(dir, `cg-${shapeName(shape).replaceAll('/', '-')}`);
+  const calls = PHASE_CALLS * ORDER.length;
+  // Redis's users are enrolled outside valgrind, by a process of their own, into the same server.
+  const usersFile = where === 'memory' ? [] : [`${out}-users.json`];
+  if (where !== 'memory')
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/telemetry-calls.ts', 'prepare', where, String(3 * WARM_UP + calls), usersFile[0]!],
+      { stdio: 'inherit' },
+    );
   const child: ChildProcessWithoutNullStreams = spawn(
     'valgrind',
     [
@@ -55,9 +64,11 @@ async function countInstructions(shape: Shape, where: string, collectorUrl: stri
       `--callgrind-out-file=${out}`,
       process.execPath,
       // One thread (no concurrent GC or compiler threads) and a fixed Math.random seed (trace ids,
-      // so the same calls are sampled): the count is the same from run to run.
+      // so the same calls are sampled): the count is the same from run to run. Bytecode is kept, so
+      // no function is flushed and compiled again by chance in one phase.
       '--single-threaded',
       '--random-seed=7',
+      '--no-flush-bytecode',
       '--import',
       'tsx',
       'bench/telemetry-calls.ts',
@@ -66,7 +77,8 @@ async function countInstructions(shape: Shape, where: string, collectorUrl: stri
       shape.host ? 'host' : 'bare',
       collectorUrl,
       String(WARM_UP),
-      String(PHASE_CALLS * ORDER.length),
+      String(calls),
+      ...usersFile,
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );

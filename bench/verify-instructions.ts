@@ -1,0 +1,139 @@
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startRedis } from '../test/helpers/servers.js';
+import { dumpReader, hasCallgrind } from './callgrind.js';
+import { format, table } from './harness.js';
+
+/** Phases of 100 calls, right and wrong in turn and mirrored; the first cycle settles, uncounted. */
+const PHASE_CALLS = 100;
+const CYCLE = ['right', 'wrong', 'wrong', 'right'] as const;
+const ORDER = [...CYCLE, ...CYCLE, ...CYCLE, ...CYCLE];
+const SETTLING = CYCLE.length;
+const WARM_UP = 1000;
+type Side = (typeof CYCLE)[number];
+/** Users needed: one per right code, one per ten wrong ones, with room. */
+const USERS = WARM_UP + (PHASE_CALLS * ORDER.length) / 2 + (WARM_UP + PHASE_CALLS * ORDER.length) / 10 + 50;
+
+/** Node's flags under valgrind: one thread, fixed seed, bytecode kept (no flush-and-recompile by chance). */
+const NODE_FLAGS = ['--single-threaded', '--random-seed=7', '--no-flush-bytecode', '--import', 'tsx'];
+
+/**
+ * Runs bench/verify-calls.ts (from `tree`: this checkout, or another one's) under callgrind,
+ * instrumentation off for the warm-up, then counts each phase (dumped, which zeroes the counters),
+ * less what a phase of no calls costs (the handshake). Redis's users are prepared outside valgrind.
+ */
+async function countInstructions(tree: string, where: string, dir: string, name: string) {
+  let source = String(USERS);
+  if (where !== 'memory') {
+    source = join(dir, `users-${name}.json`);
+    execFileSync(process.execPath, ['--import', 'tsx', 'bench/verify-calls.ts', 'prepare', where, String(USERS), source], {
+      cwd: tree,
+      stdio: 'inherit',
+    });
+  }
+  const out = join(dir, `cg-${name}`);
+  const child: ChildProcessWithoutNullStreams = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      `--callgrind-out-file=${out}`,
+      process.execPath,
+      ...NODE_FLAGS,
+      'bench/verify-calls.ts',
+      'run',
+      where,
+      source,
+      String(WARM_UP),
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'], cwd: tree },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const line = async () => {
+    const next = await lines.next();
+    if (next.done) throw new Error(`the calls process ended early:\n${stderr.slice(-2000)}`);
+    return next.value;
+  };
+  const control = (...args: string[]) =>
+    execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });
+  let dumps = 0;
+  const read = dumpReader();
+  const phase = async (command: string) => {
+    child.stdin.write(`${command}\n`);
+    await line();
+    control('--dump');
+    const { total, gc, compiler } = read(`${out}.${++dumps}`);
+    return { own: total - gc - compiler, gc };
+  };
+  while ((await line()) !== 'ready');
+  control('--instr=on');
+  const empty: number[] = [];
+  for (let i = 0; i < 3; i++) empty.push((await phase('right 0')).own);
+  const handshake = Math.min(...empty);
+  const counted: Record<Side, Array<{ own: number; gc: number }>> = { right: [], wrong: [] };
+  for (const [i, side] of ORDER.entries()) {
+    const { own, gc } = await phase(`${side} ${PHASE_CALLS}`);
+    if (i >= SETTLING) counted[side].push({ own: own - handshake, gc });
+  }
+  child.stdin.write('end\n');
+  await new Promise((resolve) => child.once('exit', resolve));
+  return counted;
+}
+
+/** Per call: the median phase's own instructions, the phases' range, the GC's mean apart. */
+function perCall(phases: Array<{ own: number; gc: number }>) {
+  const own = phases.map((p) => p.own / PHASE_CALLS).sort((a, b) => a - b);
+  return {
+    own: own[Math.floor(own.length / 2)]!,
+    gc: phases.reduce((sum, p) => sum + p.gc, 0) / phases.length / PHASE_CALLS,
+    range: `${format(own[0]! / 1000)}-${format(own.at(-1)! / 1000)}`,
+  };
+}
+
+/**
+ * `npm run bench -- verify-instructions [memory|redis ...]`: instructions per `login.verify` (a right
+ * and a wrong code), counted by callgrind, on this tree and, with `BENCH_BASE=<checkout>` (its own
+ * node_modules), on that one too. Repeatable whatever load the machine carries. k = thousands.
+ */
+export async function benchVerifyInstructions(only: string[] = []): Promise<void> {
+  if (!hasCallgrind()) {
+    console.log('valgrind (callgrind) is not installed: instruction counts skipped\n');
+    return;
+  }
+  const trees: Array<[string, string]> = [['this tree', process.cwd()]];
+  if (process.env['BENCH_BASE']) trees.unshift(['base', resolve(process.env['BENCH_BASE'])]);
+  const redisServer = await startRedis();
+  const dir = mkdtempSync(join(tmpdir(), 'factorkit-verify-cg-'));
+  const rows: Array<Array<string | number>> = [];
+  try {
+    for (const store of ['memory', 'redis'] as const) {
+      if (only.length > 0 && !only.includes(store)) continue;
+      if (store === 'redis' && !redisServer) continue;
+      for (const [label, tree] of trees) {
+        const where = store === 'redis' ? `redis:${redisServer!.port}` : 'memory';
+        const counted = await countInstructions(tree, where, dir, `${store}-${rows.length}`);
+        for (const side of ['right', 'wrong'] as const) {
+          const { own, gc, range } = perCall(counted[side]);
+          rows.push([store, label, `${side} code`, `${format(own / 1000)} (${range})`, format(gc / 1000)]);
+          console.log(rows.at(-1)!.join(' | '));
+        }
+      }
+    }
+  } finally {
+    await redisServer?.stop();
+    if (!process.env['BENCH_KEEP']) rmSync(dir, { recursive: true, force: true });
+    else console.log(`callgrind files kept in ${dir}`);
+  }
+  const perSide = (ORDER.length - SETTLING) / 2;
+  console.log(
+    `\n## login.verify: instructions per call (callgrind, k = thousands: the median of ${perSide} phases of ${PHASE_CALLS} calls, V8's compilers and GC taken out, the range in brackets; the GC's mean apart)\n`,
+  );
+  table(['store', 'tree', 'call', 'own k', 'GC k'], rows);
+}
