@@ -26,7 +26,11 @@ import { startSdk } from './telemetry-sdk.js';
 if (process.argv[2] === 'prepare') {
   const [, where = '', count = '0', file = ''] = process.argv.slice(2);
   const client = new Redis({ host: '127.0.0.1', port: Number(where.slice(6)) });
-  const { users } = await prepare(new RedisStore({ client }), Number(count), `calls-${process.pid}-${Date.now()}`);
+  const { users } = await prepare(
+    new RedisStore({ client }),
+    Number(count),
+    `calls-${process.pid}-${Date.now()}`,
+  );
   writeFileSync(file, JSON.stringify(users));
   await client.quit();
   process.exit(0);

@@ -53,7 +53,15 @@ async function countInstructions(shape: Shape, where: string, collectorUrl: stri
   if (where !== 'memory')
     execFileSync(
       process.execPath,
-      ['--import', 'tsx', 'bench/telemetry-calls.ts', 'prepare', where, String(3 * WARM_UP + calls), usersFile[0]!],
+      [
+        '--import',
+        'tsx',
+        'bench/telemetry-calls.ts',
+        'prepare',
+        where,
+        String(3 * WARM_UP + calls),
+        usersFile[0]!,
+      ],
       { stdio: 'inherit' },
     );
   const child: ChildProcessWithoutNullStreams = spawn(

@@ -9,16 +9,25 @@ import { format, table } from './harness.js';
 
 /** Phases of 100 calls, right and wrong in turn and mirrored; the first cycle settles, uncounted. */
 const PHASE_CALLS = 100;
-const CYCLE = ['right', 'wrong', 'wrong', 'right'] as const;
-const ORDER = [...CYCLE, ...CYCLE, ...CYCLE, ...CYCLE];
-const SETTLING = CYCLE.length;
+const FACADE = ['right', 'wrong', 'wrong', 'right'] as const;
+/** On a MemoryStore, the HTTP layer's verify route too: a wrong code, and no pending login. */
+const WITH_HTTP = ['right', 'wrong', 'http', 'none', 'none', 'http', 'wrong', 'right'] as const;
 const WARM_UP = 1000;
-type Side = (typeof CYCLE)[number];
+type Side = (typeof WITH_HTTP)[number];
+const orderOf = (cycle: readonly Side[]) => [...cycle, ...cycle, ...cycle, ...cycle];
 /** Users needed: one per right code, one per ten wrong ones, with room. */
-const USERS = WARM_UP + (PHASE_CALLS * ORDER.length) / 2 + (WARM_UP + PHASE_CALLS * ORDER.length) / 10 + 50;
+const USERS = WARM_UP + 8 * PHASE_CALLS + (WARM_UP + 8 * PHASE_CALLS) / 10 + 50;
 
 /** Node's flags under valgrind: one thread, fixed seed, bytecode kept (no flush-and-recompile by chance). */
-const NODE_FLAGS = ['--single-threaded', '--random-seed=7', '--no-flush-bytecode', '--import', 'tsx'];
+const NODE_FLAGS = [
+  '--single-threaded',
+  '--random-seed=7',
+  '--no-flush-bytecode',
+  // V8's memory reducer starts collections on timers: under valgrind their number follows the load.
+  '--no-memory-reducer',
+  '--import',
+  'tsx',
+];
 
 /**
  * Runs bench/verify-calls.ts (from `tree`: this checkout, or another one's) under callgrind,
@@ -29,12 +38,18 @@ async function countInstructions(tree: string, where: string, dir: string, name:
   let source = String(USERS);
   if (where !== 'memory') {
     source = join(dir, `users-${name}.json`);
-    execFileSync(process.execPath, ['--import', 'tsx', 'bench/verify-calls.ts', 'prepare', where, String(USERS), source], {
-      cwd: tree,
-      stdio: 'inherit',
-    });
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/verify-calls.ts', 'prepare', where, String(USERS), source],
+      {
+        cwd: tree,
+        stdio: 'inherit',
+      },
+    );
   }
   const out = join(dir, `cg-${name}`);
+  const cycle: readonly Side[] = where === 'memory' ? WITH_HTTP : FACADE;
+  const order = orderOf(cycle);
   const child: ChildProcessWithoutNullStreams = spawn(
     'valgrind',
     [
@@ -77,15 +92,22 @@ async function countInstructions(tree: string, where: string, dir: string, name:
   const empty: number[] = [];
   for (let i = 0; i < 3; i++) empty.push((await phase('right 0')).own);
   const handshake = Math.min(...empty);
-  const counted: Record<Side, Array<{ own: number; gc: number }>> = { right: [], wrong: [] };
-  for (const [i, side] of ORDER.entries()) {
+  const counted: Record<Side, Array<{ own: number; gc: number }>> = { right: [], wrong: [], http: [], none: [] };
+  for (const [i, side] of order.entries()) {
     const { own, gc } = await phase(`${side} ${PHASE_CALLS}`);
-    if (i >= SETTLING) counted[side].push({ own: own - handshake, gc });
+    if (i >= cycle.length) counted[side].push({ own: own - handshake, gc });
   }
   child.stdin.write('end\n');
   await new Promise((resolve) => child.once('exit', resolve));
   return counted;
 }
+
+const CALLS: Record<Side, string> = {
+  right: 'login.verify, right code',
+  wrong: 'login.verify, wrong code',
+  http: 'HTTP layer verify route, wrong code',
+  none: 'HTTP layer verify route, no pending login',
+};
 
 /** Per call: the median phase's own instructions, the phases' range, the GC's mean apart. */
 function perCall(phases: Array<{ own: number; gc: number }>) {
@@ -119,9 +141,10 @@ export async function benchVerifyInstructions(only: string[] = []): Promise<void
       for (const [label, tree] of trees) {
         const where = store === 'redis' ? `redis:${redisServer!.port}` : 'memory';
         const counted = await countInstructions(tree, where, dir, `${store}-${rows.length}`);
-        for (const side of ['right', 'wrong'] as const) {
+        for (const side of ['right', 'wrong', 'http', 'none'] as const) {
+          if (counted[side].length === 0) continue;
           const { own, gc, range } = perCall(counted[side]);
-          rows.push([store, label, `${side} code`, `${format(own / 1000)} (${range})`, format(gc / 1000)]);
+          rows.push([store, label, CALLS[side], `${format(own / 1000)} (${range})`, format(gc / 1000)]);
           console.log(rows.at(-1)!.join(' | '));
         }
       }
@@ -131,7 +154,7 @@ export async function benchVerifyInstructions(only: string[] = []): Promise<void
     if (!process.env['BENCH_KEEP']) rmSync(dir, { recursive: true, force: true });
     else console.log(`callgrind files kept in ${dir}`);
   }
-  const perSide = (ORDER.length - SETTLING) / 2;
+  const perSide = 6;
   console.log(
     `\n## login.verify: instructions per call (callgrind, k = thousands: the median of ${perSide} phases of ${PHASE_CALLS} calls, V8's compilers and GC taken out, the range in brackets; the GC's mean apart)\n`,
   );

@@ -55,7 +55,10 @@ const facadeWay = new WeakMap<TotpVerifier, { verifier: TotpVerifier; shiftMs: n
  * How to check this user's codes: a verifier, and how far its clock is behind the wall clock (the
  * profile's epoch, in ms: check at `max(0, now - shiftMs)`).
  */
-export function userVerifier(ctx: TotpContext, user: UserRecords): { verifier: TotpVerifier; shiftMs: number } {
+export function userVerifier(
+  ctx: TotpContext,
+  user: UserRecords,
+): { verifier: TotpVerifier; shiftMs: number } {
   const text = userField(user, userFields.totpParams);
   if (text === undefined) {
     let way = facadeWay.get(ctx.totp);
