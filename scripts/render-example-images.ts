@@ -4,6 +4,7 @@
  * Chromium from examples/express. `npx tsx scripts/render-example-images.ts` (needs
  * /usr/bin/chromium, or CHROMIUM_PATH; about twenty seconds) writes docs/images/example/*.png.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
@@ -21,7 +22,7 @@ const tf = createTwoFactor({
   issuer: 'CloudFon CX',
   store: new MemoryStore(),
   mailer: outbox,
-  keys: '7'.repeat(64),
+  keys: randomBytes(32).toString('hex'), // a fixed pattern is refused as a weak key
   policy: { frequency: { trustDays: 14 }, backupCodes: { storage: 'viewable' } },
 });
 // Ana has email and the app (set up through the facade: the pictures are of the screens after).

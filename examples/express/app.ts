@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import session from 'express-session';
-import { FactorkitError, type MemoryMailer, type MemorySender, type TwoFactor } from 'factorkit';
+import type { MemoryMailer, MemorySender, TwoFactor } from 'factorkit';
 import { twoFactorRouter } from 'factorkit/express';
 import { exampleAssets } from '../shared/elements.js';
+import { rolloutSection } from '../shared/rollout.js';
+import { answerErrors } from './answer-errors.js';
 import { agentsPage, codePage, outboxPage, profilePage, securityPage, signInPage } from './pages.js';
 import { sameOriginPosts } from './same-origin.js';
 import { type DemoUser, UserDirectory } from './users.js';
@@ -40,7 +42,7 @@ export function createExampleApp(options: ExampleOptions) {
   app.use('/static', express.static(fileURLToPath(new URL('./public/', import.meta.url))));
   // The 2FA screens: factorkit's elements, and the host's script saying where each one leads.
   const assets = exampleAssets();
-  app.get(['/static/factorkit/elements.js', '/static/app.js'], async (req, res) => {
+  app.get(['/static/factorkit/elements.js', '/static/app.js', '/static/rollout.js'], async (req, res) => {
     const asset = (await assets).find((candidate) => candidate.path === req.path)!;
     res.type(asset.type).send(asset.body);
   });
@@ -64,10 +66,10 @@ export function createExampleApp(options: ExampleOptions) {
   const twoFactor = twoFactorRouter(tf, {
     session: (req) => req.session,
     accountName: (userId) => users.byIdOrNull(userId)?.email ?? userId,
-    getActor: async (req) => {
-      const user = await currentUser(req);
-      return user?.role === 'admin' ? { id: user.id, roles: ['admin'] } : null;
-    },
+    // An admin acts for their own site: factorkit refuses a target in another one (403).
+    getActor: async (req) => actorOf(await currentUser(req)),
+    // The overview counts the admin's own site (the host's directory, not factorkit's).
+    usersOf: async (req) => users.ofSite((await currentUser(req))?.site ?? '').map((person) => person.id),
     cookie: { secure: secureCookies },
     // The audit events (and the notices) say where a request came from: behind a proxy, name its
     // header instead (`{ header: 'x-forwarded-for' }`).
@@ -122,15 +124,30 @@ export function createExampleApp(options: ExampleOptions) {
   });
   app.get(
     '/profile',
-    page((_req, user) => profilePage(user, false)),
+    page(async (_req, user) =>
+      profilePage(user, false, (await tf.statusMany([user.id])).get(user.id)!.graceUntil),
+    ),
   );
+  const offered = [
+    'totp',
+    'email',
+    ...(options.texts ? ['phone'] : []),
+    ...(options.webauthn ? ['webauthn'] : []),
+  ];
   app.get(
     '/settings/security',
-    page((_req, user) => securityPage(user), true),
+    page(async (_req, user) => {
+      const userIds = users.ofSite(user.site).map((person) => person.id);
+      const overview = await tf.admin.overview(actorOf(user)!, { userIds });
+      return securityPage(user, rolloutSection(await tf.policy.get({ userId: user.id }), offered, overview));
+    }, true),
   );
   app.get(
     '/settings/agents',
-    page((_req, user) => agentsPage(user, users.all()), true),
+    page(async (_req, user) => {
+      const agents = users.ofSite(user.site);
+      return agentsPage(user, agents, await tf.statusMany(agents.map((agent) => agent.id)));
+    }, true),
   );
   /**
    * The development outbox: on loopback only (not through a LAN address or a rebound DNS name),
@@ -150,17 +167,6 @@ export function createExampleApp(options: ExampleOptions) {
   return app;
 }
 
-/** Errors answer JSON with a stable code: never a stack trace or a file path. */
-const answerErrors: ErrorRequestHandler = (error, _req, res, _next) => {
-  const type = (error as { type?: string }).type;
-  const [status, code] =
-    type === 'entity.too.large'
-      ? [413, 'too-large']
-      : type === 'entity.parse.failed'
-        ? [400, 'invalid-body']
-        : error instanceof FactorkitError && error.code === 'STORE_UNAVAILABLE'
-          ? [503, 'store-unavailable']
-          : [500, 'internal'];
-  if (status >= 500) console.error('[example]', error);
-  res.status(status).type('application/json').json({ error: code });
-};
+/** The admin's actor, carrying their site: factorkit checks every admin action against it. */
+const actorOf = (user: DemoUser | null) =>
+  user?.role === 'admin' ? { id: user.id, roles: ['admin'], org: user.site } : null;

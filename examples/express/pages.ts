@@ -1,12 +1,8 @@
-import type { MailMessage, PhoneMessage } from 'factorkit';
-import type { DemoUser } from './users.js';
-
-/** Escapes text for HTML. */
-export const esc = (text: unknown) =>
-  String(text ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+import type { MailMessage, PhoneMessage, UserStatus } from 'factorkit';
+import { esc } from '../shared/html.js';
+import { agentsTable, demoAccountsTable, time } from '../shared/people.js';
+import { siteName } from '../shared/sites.js';
+import { DEMO_ACCOUNTS, type DemoUser } from './users.js';
 
 /**
  * The control panel's frame: its navigation and a page. The 2FA screens in it are factorkit's
@@ -17,7 +13,7 @@ function layout(title: string, body: string, user: DemoUser | null, setupOnly = 
     ? `<nav><div class="who">CloudFon CX</div><form method="post" action="/logout"><button class="link">Sign out</button></form></nav>`
     : user
       ? `<nav>
-        <div class="who">${esc(user.name)}<small>${esc(user.email)}</small></div>
+        <div class="who">${esc(user.name)}<small>${esc(user.email)}</small><small>${esc(siteName(user.site))}</small></div>
         <a href="/profile">Profile &gt; User Setting</a>
         ${user.role === 'admin' ? '<div class="group">Global Settings</div><a href="/settings/security">Security &gt; 2FA Authentication</a><a href="/settings/agents">People &gt; Agents</a>' : ''}
         <a href="/dev/outbox">Outbox (development)</a>
@@ -38,7 +34,8 @@ export function signInPage(error?: string): string {
       <label>Email <input name="email" type="email" autocomplete="username" required></label>
       <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
       <button type="submit">Sign In</button>
-    </form>`,
+    </form>
+    <section class="card">${demoAccountsTable(DEMO_ACCOUNTS)}</section>`,
     null,
   );
 }
@@ -54,40 +51,40 @@ export function codePage(): string {
 }
 
 /** Profile > User Setting > Two-Factor Authentication, or the only page of a session that must set it up. */
-export function profilePage(user: DemoUser, setupOnly: boolean): string {
+export function profilePage(user: DemoUser, setupOnly: boolean, graceUntil: number | null = null): string {
   // What the directory knows is offered in the setup pop-ups.
+  // Signed in during the site's grace (`setup-recommended`): the rule and its deadline, set up below or later.
+  const grace =
+    graceUntil === null
+      ? ''
+      : `<p class="warning" id="grace">${esc(siteName(user.site))} requires two-factor authentication: set up a method before ${time(graceUntil)}.</p>`;
   const settings = `<factorkit-settings email-address="${esc(user.email)}" phone-number="${esc(user.phone)}"${setupOnly ? ' data-changed="/profile"' : ''}></factorkit-settings>`;
   return layout(
     setupOnly ? 'Set up two-factor authentication' : 'Profile',
     setupOnly
       ? `<p class="warning">Your organisation requires two-factor authentication: set up a method to continue.</p>${settings}`
-      : `<p class="muted">Profile &gt; User Setting &gt; Two-Factor Authentication(2FA)</p>${settings}`,
+      : `<p class="muted">Profile &gt; User Setting &gt; Two-Factor Authentication(2FA)</p>${grace}${settings}`,
     user,
     setupOnly,
   );
 }
 
-export function securityPage(user: DemoUser): string {
+/** Security > 2FA Authentication: the frequency (the element), then the site's rollout (`rollout`: its HTML). */
+export function securityPage(user: DemoUser, rollout: string): string {
   return layout(
     '2FA Authentication',
-    `<p class="muted">Global Settings &gt; Security &gt; 2FA Authentication</p>
-    <factorkit-policy trust-days="14"></factorkit-policy>`,
+    `<p class="muted">Global Settings &gt; Security &gt; 2FA Authentication · ${esc(siteName(user.site))}</p>
+    <factorkit-policy trust-days="14"></factorkit-policy>${rollout}`,
     user,
   );
 }
 
-/** People > Agents: the host's list, with the admin's 2FA actions of each agent in its row. */
-export function agentsPage(user: DemoUser, agents: DemoUser[]): string {
-  const rows = agents
-    .map(
-      (a) =>
-        `<tr data-agent="${esc(a.id)}"><td>${esc(a.name)}</td><td>${esc(a.email)}</td><td>${esc(a.role)}</td><td><factorkit-admin-agent user-id="${esc(a.id)}" user-name="${esc(a.name)}"></factorkit-admin-agent></td></tr>`,
-    )
-    .join('');
+/** People > Agents: the admin's own site, with the 2FA column and the admin's actions in each row. */
+export function agentsPage(user: DemoUser, agents: DemoUser[], statuses: Map<string, UserStatus>): string {
   return layout(
     'Agents',
-    `<p class="muted">Global Settings &gt; People &gt; Agents</p>
-    <section class="card"><table><thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Two-factor authentication</th></tr></thead><tbody>${rows}</tbody></table></section>`,
+    `<p class="muted">Global Settings &gt; People &gt; Agents · ${esc(siteName(user.site))}</p>
+    <section class="card">${agentsTable(agents, statuses)}</section>`,
     user,
   );
 }

@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTwoFactor, type Mailer, MemoryMailer, MemorySender, MemoryStore, type Store } from 'factorkit';
 import { simpleWebauthn } from 'factorkit/webauthn';
+import { seedSitePolicies, siteName } from '../shared/sites.js';
 import { createExampleApp } from './app.js';
-import { DEMO_ACCOUNTS } from './users.js';
+import { DEMO_ACCOUNTS, rolesOf, siteOf } from './users.js';
 
 const dataDir = process.env['FACTORKIT_DATA_DIR'] ?? fileURLToPath(new URL('./data/', import.meta.url));
 
@@ -76,6 +77,9 @@ const tf = createTwoFactor({
   // "View Backup Codes" shows the codes again, as the help page describes: keep them sealed, not hashed.
   policy: { backupCodes: { storage: 'viewable' } },
   phone: { sender: texts },
+  // Two customer sites: each admin sets their own site's rules and acts on their own site's agents.
+  orgOf: siteOf,
+  rolesOf,
   authorize: (actor) => actor.roles?.includes('admin') === true,
   // Security keys and passkeys: @simplewebauthn/server verifies them.
   webauthn: { library: simpleWebauthn },
@@ -87,6 +91,8 @@ const tf = createTwoFactor({
       console.log(`[event] ${event.type}${event.userId ? ` user=${event.userId}` : ''}`);
   },
 });
+
+await seedSitePolicies(tf);
 
 const host = process.env['HOST'] ?? '127.0.0.1';
 const port = Number(process.env['PORT'] ?? 3000);
@@ -114,9 +120,11 @@ server.listen(port, host, () => {
   server.on('request', app);
   console.log(`\nCloudFon CX example control panel: http://${host}:${listening}/\n`);
   console.log(`Store: ${where}`);
-  console.log('Demo users (email / password):');
+  console.log('Demo users (email / password / role / site):');
   for (const account of DEMO_ACCOUNTS)
-    console.log(`  ${account.email.padEnd(26)} ${account.password.padEnd(14)} ${account.role}`);
+    console.log(
+      `  ${account.email.padEnd(26)} ${account.password.padEnd(14)} ${account.role.padEnd(6)} ${siteName(account.site)}`,
+    );
   console.log(
     `\nEmails and texts appear at http://${host}:${listening}/dev/outbox (development mailer and sender).`,
   );

@@ -1,4 +1,5 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { SiteId } from '../shared/sites.js';
 
 /** A person who can sign in to the example control panel. */
 export interface DemoUser {
@@ -8,36 +9,39 @@ export interface DemoUser {
   /** The mobile number the directory knows (E.164): text-message codes go to it in the demo. */
   phone: string;
   role: 'admin' | 'agent';
+  /** The customer site the person works for (factorkit's org): its admin acts on its agents only. */
+  site: SiteId;
   passwordHash: string;
 }
 
-/** The demo accounts printed at start-up. */
+const account = (
+  id: string,
+  name: string,
+  role: 'admin' | 'agent',
+  site: SiteId,
+  password: string,
+  phone: string,
+) => ({ id, name, email: `${id.slice(2)}@cloudfon.example`, phone, role, site, password });
+
+/** The demo accounts printed at start-up and listed under the sign-in form: two sites, each with an admin. */
 export const DEMO_ACCOUNTS = [
-  {
-    id: 'u-admin',
-    name: 'Site Admin',
-    email: 'admin@cloudfon.example',
-    phone: '+14155550100',
-    role: 'admin',
-    password: 'admin-demo-1',
-  },
-  {
-    id: 'u-ana',
-    name: 'Ana Agent',
-    email: 'ana@cloudfon.example',
-    phone: '+14155550101',
-    role: 'agent',
-    password: 'agent-demo-1',
-  },
-  {
-    id: 'u-ben',
-    name: 'Ben Agent',
-    email: 'ben@cloudfon.example',
-    phone: '+14155550102',
-    role: 'agent',
-    password: 'agent-demo-2',
-  },
-] as const;
+  account('u-admin', 'Site Admin', 'admin', 'acme', 'admin-demo-1', '+14155550100'),
+  account('u-ana', 'Ana Agent', 'agent', 'acme', 'agent-demo-1', '+14155550101'),
+  account('u-ben', 'Ben Agent', 'agent', 'acme', 'agent-demo-2', '+14155550102'),
+  account('u-gina', 'Gina Admin', 'admin', 'globex', 'admin-demo-2', '+14155550103'),
+  account('u-hugo', 'Hugo Agent', 'agent', 'globex', 'agent-demo-3', '+14155550104'),
+  account('u-iris', 'Iris Agent', 'agent', 'globex', 'agent-demo-4', '+14155550105'),
+];
+
+/** `createTwoFactor({ orgOf })`: the user's site, from the directory (null: no such user). */
+export const siteOf = (userId: string): string | null =>
+  DEMO_ACCOUNTS.find((person) => person.id === userId)?.site ?? null;
+
+/** `createTwoFactor({ rolesOf })`: what the enforcement rule's roles are matched against. */
+export const rolesOf = (userId: string): string[] => {
+  const person = DEMO_ACCOUNTS.find((candidate) => candidate.id === userId);
+  return person ? [person.role] : [];
+};
 
 /** scrypt (N=2^14, r=8, p=1) with a random salt: `scrypt$salt$hash`. */
 export function hashPassword(password: string): string {
@@ -67,6 +71,11 @@ export class UserDirectory {
 
   all(): DemoUser[] {
     return [...this.byId.values()];
+  }
+
+  /** The people of one site (an admin's agents list, the overview's users). */
+  ofSite(site: string): DemoUser[] {
+    return this.all().filter((person) => person.site === site);
   }
 
   byIdOrNull(id: string | null | undefined): DemoUser | null {

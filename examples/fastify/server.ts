@@ -1,21 +1,33 @@
 /**
- * factorkit on Fastify 5 in one file: a JSON sign-in, the 2FA endpoints under /2fa, a protected
- * route, on @fastify/session, and pages whose 2FA screens are factorkit's elements (sign in at /,
- * the code page, /settings, and for the admin /agents and /policy). `npx tsx examples/fastify/server.ts`,
+ * factorkit on Fastify 5: a JSON sign-in, the 2FA endpoints under /2fa, a protected route, on
+ * @fastify/session, and pages whose 2FA screens are factorkit's elements (sign in at /, the code
+ * page, /settings, and for a site's admin /agents and /policy). Two sites, Acme Support and Globex
+ * Sales (examples/shared: the directory and the pages the Hono example shares), each admin on
+ * their own site only. `npx tsx examples/fastify/server.ts`,
  * then open the URL it prints, or drive it with curl or fetch:
  *   POST /login { email, password } -> { status: 'challenge' } -> POST /2fa/login/verify { code }
  *   GET /me (signed in), POST /logout, and every /2fa endpoint of docs/http.md.
  * Environment: PORT (3001; 0 picks a free one), HOST (127.0.0.1), SECURE_COOKIES=1 behind HTTPS.
  * MemoryStore and MemoryMailer: nothing survives a restart and no email leaves the process.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import { createTwoFactor, MemoryMailer, MemoryStore } from 'factorkit';
 import { twoFactorPlugin } from 'factorkit/fastify';
 import Fastify, { type FastifyReply } from 'fastify';
+import {
+  actorOf,
+  authenticate,
+  DEMO_USERS,
+  rolesOf,
+  siteOf,
+  siteUserIds,
+  userById,
+} from '../shared/demo-directory.js';
 import { exampleAssets } from '../shared/elements.js';
-import { agentsPage, codePage, policyPage, settingsPage, signInPage } from '../shared/pages.js';
+import { codePage, signedInPages, signInPage } from '../shared/pages.js';
+import { seedSitePolicies, siteName } from '../shared/sites.js';
 
 const secure = process.env['SECURE_COOKIES'] === '1';
 
@@ -25,32 +37,12 @@ const tf = createTwoFactor({
   mailer: new MemoryMailer(),
   keys: process.env['FACTORKIT_KEY'] ?? randomBytes(32).toString('hex'),
   policy: { frequency: { trustDays: 14 } }, // "Trust this browser for 14 days" is offered
+  // Two sites (Acme Support, Globex Sales): each admin acts on their own site's agents only.
+  orgOf: siteOf,
+  rolesOf,
   authorize: (actor) => actor.roles?.includes('admin') === true,
 });
-
-/** The demo users; a real app has its own directory. scrypt, with a random salt per user. */
-const hash = (password: string, salt: Buffer) => scryptSync(password, salt, 32);
-const DEMO_USERS = [
-  { id: 'u-admin', email: 'admin@example.com', password: 'admin-demo-1', admin: true },
-  { id: 'u-ana', email: 'ana@example.com', password: 'ana-demo-1', admin: false },
-  { id: 'u-ben', email: 'ben@example.com', password: 'ben-demo-1', admin: false },
-];
-const users = DEMO_USERS.map(({ password, ...user }) => {
-  const salt = randomBytes(16);
-  return { ...user, salt, hash: hash(password, salt) };
-});
-const decoy = { salt: randomBytes(16), hash: randomBytes(32) };
-
-/** The signed-in user's actor for the admin endpoints: an administrator, or null. */
-const actorOf = (userId: string | null) =>
-  users.find((u) => u.id === userId && u.admin) ? { id: userId!, roles: ['admin'] } : null;
-
-/** The user with this email and password, or null; an unknown email costs the same scrypt run. */
-function authenticate(email: string, password: string) {
-  const user = users.find((u) => u.email === email.trim().toLowerCase());
-  const ok = timingSafeEqual(hash(password, (user ?? decoy).salt), (user ?? decoy).hash);
-  return ok && user ? user : null;
-}
+await seedSitePolicies(tf); // Acme trusts a browser for 14 days, Globex asks every login
 
 const app = Fastify({
   frameworkErrors: (error, request, reply) => request.server.twoFactor.frameworkErrors(error, request, reply),
@@ -66,8 +58,10 @@ await app.register(fastifySession, {
 await app.register(twoFactorPlugin, {
   tf,
   prefix: '/2fa',
-  accountName: (userId) => users.find((u) => u.id === userId)?.email ?? userId,
+  accountName: (userId) => userById(userId)?.email ?? userId,
   getActor: async (request) => actorOf(await request.server.twoFactor.userId(request)),
+  // GET /2fa/admin/overview counts the admin's own site (the host's directory, not factorkit's).
+  usersOf: async (request) => siteUserIds(await request.server.twoFactor.userId(request)),
   cookie: { secure },
 });
 const { twoFactor } = app;
@@ -94,7 +88,7 @@ app.post('/logout', async (request) => {
 });
 app.get('/me', { preHandler: twoFactor.requireSignedIn }, async (request) => {
   const id = await twoFactor.userId(request);
-  return { id, email: users.find((u) => u.id === id)?.email };
+  return { id, email: userById(id)?.email };
 });
 
 // The pages: the elements' script and the host's, then HTML (never cached: codes and personal data).
@@ -105,11 +99,13 @@ const html = (reply: FastifyReply, body: string) =>
   reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 app.get('/', async (_request, reply) => html(reply, signInPage()));
 app.get('/code', async (_request, reply) => html(reply, codePage()));
-const pages = { '/settings': settingsPage, '/agents': () => agentsPage(users), '/policy': policyPage };
-for (const [path, render] of Object.entries(pages)) {
-  app.get(path, async (request, reply) =>
-    (await twoFactor.userId(request)) ? html(reply, render()) : reply.redirect('/'),
-  );
+for (const [path, render] of Object.entries(signedInPages(tf))) {
+  app.get(path, async (request, reply) => {
+    const user = userById(await twoFactor.userId(request));
+    if (!user) return reply.redirect('/');
+    if (path !== '/settings' && user.role !== 'admin') return reply.redirect('/settings');
+    return html(reply, await render(user));
+  });
 }
 
 const url = await app.listen({
@@ -117,4 +113,7 @@ const url = await app.listen({
   host: process.env['HOST'] ?? '127.0.0.1',
 });
 console.log(`factorkit Fastify example: ${url}`);
-for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(18)} ${user.password}`);
+for (const user of DEMO_USERS)
+  console.log(
+    `  ${user.email.padEnd(18)} ${user.password.padEnd(12)} ${user.role.padEnd(6)} ${siteName(user.site)}`,
+  );

@@ -1,7 +1,8 @@
 /**
- * factorkit on Hono in one file: a JSON sign-in, the 2FA endpoints under /2fa, a protected route,
- * and pages whose 2FA screens are factorkit's elements (sign in at /, the code page, /settings, and
- * for the admin /agents and /policy), on @hono/node-server (the app itself is web-standard: Bun,
+ * factorkit on Hono: a JSON sign-in, the 2FA endpoints under /2fa, a protected route, and pages
+ * whose 2FA screens are factorkit's elements (sign in at /, the code page, /settings, and for a
+ * site's admin /agents and /policy; two sites, as in the Fastify example, from examples/shared),
+ * on @hono/node-server (the app itself is web-standard: Bun,
  * Deno and Cloudflare Workers serve it too). No session code: the adapter's built-in session keeps
  * the 2FA state in a sealed cookie. `npx tsx examples/hono/server.ts`, then open the URL it prints:
  *   POST /login { email, password } -> { status: 'challenge' } -> POST /2fa/login/verify { code }
@@ -9,14 +10,24 @@
  * Environment: PORT (3002; 0 picks a free one), HOST (127.0.0.1), SECURE_COOKIES=1 behind HTTPS.
  * MemoryStore and MemoryMailer: nothing survives a restart and no email leaves the process.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { type Actor, createTwoFactor, MemoryMailer, MemoryStore } from 'factorkit';
 import { twoFactorApp } from 'factorkit/hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import {
+  actorOf,
+  authenticate,
+  DEMO_USERS,
+  rolesOf,
+  siteOf,
+  siteUserIds,
+  userById,
+} from '../shared/demo-directory.js';
 import { exampleAssets } from '../shared/elements.js';
-import { agentsPage, codePage, policyPage, settingsPage, signInPage } from '../shared/pages.js';
+import { codePage, signedInPages, signInPage } from '../shared/pages.js';
+import { seedSitePolicies, siteName } from '../shared/sites.js';
 
 const secure = process.env['SECURE_COOKIES'] === '1';
 
@@ -26,37 +37,19 @@ const tf = createTwoFactor({
   mailer: new MemoryMailer(),
   keys: process.env['FACTORKIT_KEY'] ?? randomBytes(32).toString('hex'),
   policy: { frequency: { trustDays: 14 } }, // "Trust this browser for 14 days" is offered
+  // Two sites (Acme Support, Globex Sales): each admin acts on their own site's agents only.
+  orgOf: siteOf,
+  rolesOf,
   authorize: (actor) => actor.roles?.includes('admin') === true,
 });
-
-/** The demo users; a real app has its own directory. scrypt, with a random salt per user. */
-const hash = (password: string, salt: Buffer) => scryptSync(password, salt, 32);
-const DEMO_USERS = [
-  { id: 'u-admin', email: 'admin@example.com', password: 'admin-demo-1', admin: true },
-  { id: 'u-ana', email: 'ana@example.com', password: 'ana-demo-1', admin: false },
-  { id: 'u-ben', email: 'ben@example.com', password: 'ben-demo-1', admin: false },
-];
-const users = DEMO_USERS.map(({ password, ...user }) => {
-  const salt = randomBytes(16);
-  return { ...user, salt, hash: hash(password, salt) };
-});
-const decoy = { salt: randomBytes(16), hash: randomBytes(32) };
-
-/** The signed-in user's actor for the admin endpoints: an administrator, or null. */
-const actorOf = (userId: string | null) =>
-  users.find((u) => u.id === userId && u.admin) ? { id: userId!, roles: ['admin'] } : null;
-
-/** The user with this email and password, or null; an unknown email costs the same scrypt run. */
-function authenticate(email: string, password: string) {
-  const user = users.find((u) => u.email === email.trim().toLowerCase());
-  const ok = timingSafeEqual(hash(password, (user ?? decoy).salt), (user ?? decoy).hash);
-  return ok && user ? user : null;
-}
+await seedSitePolicies(tf); // Acme trusts a browser for 14 days, Globex asks every login
 
 const app = new Hono();
 const twoFactor = twoFactorApp(tf, {
-  accountName: (userId) => users.find((u) => u.id === userId)?.email ?? userId,
+  accountName: (userId) => userById(userId)?.email ?? userId,
   getActor: async (c): Promise<Actor | null> => actorOf(await twoFactor.userId(c)),
+  // GET /2fa/admin/overview counts the admin's own site (the host's directory, not factorkit's).
+  usersOf: async (c): Promise<string[]> => siteUserIds(await twoFactor.userId(c)),
   cookie: { secure },
 });
 app.route('/2fa', twoFactor);
@@ -82,7 +75,7 @@ app.post('/logout', async (c) => {
 });
 app.get('/me', twoFactor.requireSignedIn, async (c) => {
   const id = await twoFactor.userId(c);
-  return c.json({ id, email: users.find((u) => u.id === id)?.email });
+  return c.json({ id, email: userById(id)?.email });
 });
 
 // The pages: the elements' script and the host's, then HTML (never cached: codes and personal data).
@@ -95,13 +88,20 @@ const html = (body: string) =>
   });
 app.get('/', () => html(signInPage()));
 app.get('/code', () => html(codePage()));
-const pages = { '/settings': settingsPage, '/agents': () => agentsPage(users), '/policy': policyPage };
-for (const [path, render] of Object.entries(pages)) {
-  app.get(path, async (c) => ((await twoFactor.userId(c)) ? html(render()) : c.redirect('/')));
+for (const [path, render] of Object.entries(signedInPages(tf))) {
+  app.get(path, async (c) => {
+    const user = userById(await twoFactor.userId(c));
+    if (!user) return c.redirect('/');
+    if (path !== '/settings' && user.role !== 'admin') return c.redirect('/settings');
+    return html(await render(user));
+  });
 }
 
 const hostname = process.env['HOST'] ?? '127.0.0.1';
 serve({ fetch: app.fetch, port: Number(process.env['PORT'] ?? 3002), hostname }, (info) => {
   console.log(`factorkit Hono example: http://${hostname}:${info.port}`);
-  for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(18)} ${user.password}`);
+  for (const user of DEMO_USERS)
+    console.log(
+      `  ${user.email.padEnd(18)} ${user.password.padEnd(12)} ${user.role.padEnd(6)} ${siteName(user.site)}`,
+    );
 });

@@ -34,10 +34,20 @@ export function elementsBundle(): Promise<string> {
   return bundle;
 }
 
-/** What the examples' pages load: the elements, and the host's script saying where each screen leads. */
+const script = (path: string, file: string): ExampleAsset => ({
+  path,
+  type: 'text/javascript',
+  body: readFileSync(`${here}${file}`, 'utf8'),
+});
+
+/**
+ * What the examples' pages load: the elements, the host's script saying where each screen leads,
+ * and the security page's rule form and adoption chart.
+ */
 export async function exampleAssets(): Promise<ExampleAsset[]> {
   return [
     { path: '/static/factorkit/elements.js', type: 'text/javascript', body: await elementsBundle() },
-    { path: '/static/app.js', type: 'text/javascript', body: readFileSync(`${here}host.js`, 'utf8') },
+    script('/static/app.js', 'host.js'),
+    script('/static/rollout.js', 'rollout-browser.js'),
   ];
 }

@@ -40,7 +40,7 @@ import { createKeysApi, type KeysApi } from './keys/keys-api.js';
 import { createLoginApi, type LoginApi } from './login/login-api.js';
 import { verifyInSession } from './login/verify.js';
 import { createNotifier, type NotifyOptions } from './notices/notifier.js';
-import { createOrgAccess, type OrgOf, type RolesOf } from './orgs.js';
+import { createOrgAccess, type OrgOf, type RolesOf, withTargetOrg } from './orgs.js';
 import { createPolicyApi, type PolicyApi } from './policy-api.js';
 import { createPolicyAccess } from './policy-store.js';
 import { createSessionsApi, type SessionsApi } from './sessions-api.js';
@@ -243,15 +243,18 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     devices: new TrustedDeviceStore({ store, keys: keyring, random, now }),
     limiter: new AttemptLimiter({ store, now }),
     sessions: new SessionRegistry({ store, now, random }),
-    emit: createEmitter(
-      // The host's hook takes the facade's event types; the emitter forwards any.
-      [
-        options.onEvent as ((event: unknown) => void) | undefined,
-        eventMetrics(telemetry),
-        options.notify === false ? undefined : notifier.listener,
-      ],
-      now,
-      eventMethodOf(modules),
+    emit: withTargetOrg(
+      createEmitter(
+        // The host's hook takes the facade's event types; the emitter forwards any.
+        [
+          options.onEvent as ((event: unknown) => void) | undefined,
+          eventMetrics(telemetry),
+          options.notify === false ? undefined : notifier.listener,
+        ],
+        now,
+        eventMethodOf(modules),
+      ),
+      orgs,
     ),
     authorize: options.authorize ?? denyEveryAdminAction,
     orgs,

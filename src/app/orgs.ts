@@ -1,4 +1,5 @@
 import { FactorkitError } from '../core/errors.js';
+import type { RaisedEvent } from '../core/events.js';
 import { currentCall } from '../core/request-scope.js';
 import { storableText } from '../core/validation.js';
 
@@ -69,5 +70,24 @@ export function createOrgAccess(orgOf: OrgOf | undefined, rolesOf: RolesOf | und
     enabled: orgOf !== undefined,
     of: orgOf ? perCall(async (userId) => checkedOrg(await orgOf(userId))) : async () => null,
     rolesOf: rolesOf ? perCall(async (userId) => checkedRoles(await rolesOf(userId))) : async () => [],
+  };
+}
+
+/**
+ * An operator (`org: '*'`) acting on a user raises events about that user's org, not `'*'`: a
+ * site's audit log filtered by org then shows what an operator did there. The org was asked in
+ * the same call to check the scope, so this costs no second `orgOf`.
+ */
+export function withTargetOrg(
+  emit: (event: RaisedEvent) => Promise<void>,
+  orgs: OrgAccess,
+): (event: RaisedEvent) => Promise<void> {
+  return async (raised) => {
+    const operatorOnUser =
+      orgs.enabled &&
+      raised.org === undefined &&
+      raised.actor?.org === ANY_ORG &&
+      raised.userId !== undefined;
+    return emit(operatorOnUser ? { ...raised, org: await orgs.of(raised.userId as string) } : raised);
   };
 }

@@ -13,7 +13,7 @@ export const endpoints = [
   'GET /status 200 401 500 503',
   'POST /webauthn/register/options 200 400 401 403 404 413 415 500 503',
   'POST /webauthn/register 200 400 401 403 404 409 413 415 429 500 503',
-  'GET /webauthn/keys 200 401 403 500 503',
+  'GET /webauthn/keys 200 401 403 404 500 503',
   'PUT /webauthn/keys/:keyId 200 400 401 403 404 413 415 500 503',
   'DELETE /webauthn/keys/:keyId 200 400 401 403 404 413 415 500 503',
   'POST /totp/setup 200 400 401 403 413 415 500 503',
@@ -226,6 +226,7 @@ export interface TwoFactorClient {
         };
         401: ErrorBody;
         403: ErrorBody;
+        404: ErrorBody;
         500: ErrorBody;
         503: ErrorBody;
       }>>;

@@ -83,11 +83,15 @@ export interface TwoFactorEvent<Type extends string = string> {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-/** What a use case raises; the emitter adds the version, time, outcome, method and request. */
+/**
+ * What a use case raises; the emitter adds the version, time, outcome, method and request. `org`
+ * defaults to the actor's; `null` says the event is about no org (an operator acting on a user
+ * outside every org), so the actor's `'*'` is not taken for it.
+ */
 export type RaisedEvent = Pick<
   TwoFactorEvent<CoreEventType | EventName>,
-  'type' | 'userId' | 'actor' | 'org' | 'detail'
->;
+  'type' | 'userId' | 'actor' | 'detail'
+> & { org?: string | null };
 
 /** A subscriber to events: the host's `onEvent`, the metrics, the notices. */
 export type EventListener = (event: TwoFactorEvent) => void | Promise<void>;
@@ -122,6 +126,7 @@ export function createEmitter(
   return async (raised) => {
     const method = methodOf(raised);
     const request = currentRequest();
+    const org = raised.org === undefined ? raised.actor?.org : raised.org;
     const event: TwoFactorEvent = {
       version: EVENT_SCHEMA_VERSION,
       type: raised.type,
@@ -129,7 +134,7 @@ export function createEmitter(
       outcome: eventOutcome(raised.type),
       ...(raised.userId !== undefined ? { userId: raised.userId } : {}),
       ...(raised.actor ? { actor: raised.actor } : {}),
-      ...((raised.org ?? raised.actor?.org) ? { org: (raised.org ?? raised.actor?.org) as string } : {}),
+      ...(org ? { org } : {}),
       ...(method ? { method } : {}),
       ...(request ? { request } : {}),
       ...(raised.detail ? { detail: raised.detail } : {}),

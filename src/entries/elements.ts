@@ -13,4 +13,5 @@ export { type AnyAnswer, define, FactorkitElement, type Say } from '../elements/
 export { registerMessages } from '../elements/messages/catalogues.js';
 export type { Catalogue, Text, TextArgs, TextKey } from '../elements/messages/en.js';
 export type { Format } from '../elements/messages/format.js';
+export { stepUp, withStepUp } from '../elements/step-up.js';
 export { FactorkitAdminAgent, FactorkitChallenge, FactorkitPolicy, FactorkitSettings };

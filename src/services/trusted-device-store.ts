@@ -31,6 +31,8 @@ const TOKEN_BYTES = 32; // 256 bits
  * it must not grow: at 6,000 entries a SQLite sign-in blocked the event loop for 125 ms.
  */
 export const MAX_TRUSTED_BROWSERS = 10;
+/** Reads of the record one check may take while other tabs of the browser mark the entry used. */
+const CHECK_TRIES = 3;
 
 /** A short label from a user agent: "Chrome on Linux", or what was given. */
 export function deviceLabel(userAgent: string | undefined): string {
@@ -147,6 +149,16 @@ export class TrustedDeviceStore {
    */
   async check(userId: string, token: unknown): Promise<TrustedDevice | null> {
     if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+    // The entry changed between the read and the write: revoked (then the next read misses it) or
+    // marked used by another tab of the same browser (then it is read again and still found).
+    for (let tries = 0; tries < CHECK_TRIES; tries++) {
+      const checked = await this.checkOnce(userId, token);
+      if (checked !== 'changed') return checked;
+    }
+    return null;
+  }
+
+  private async checkOnce(userId: string, token: string): Promise<TrustedDevice | null | 'changed'> {
     const now = this.now();
     const record = await this.options.store.get(storeKeys.devices(userId), now);
     if (!record) return null;
@@ -163,7 +175,7 @@ export class TrustedDeviceStore {
         ...prunable(record.fields, now, Number.POSITIVE_INFINITY),
         ...(id === current ? [] : [id]),
       ];
-      await this.options.store.commit(
+      const marked = await this.options.store.commit(
         [
           {
             type: 'merge',
@@ -176,6 +188,8 @@ export class TrustedDeviceStore {
         ],
         now,
       );
+      // Trusted only if it was still there when marked: a revoke that landed meanwhile wins.
+      if (!marked.ok) return 'changed';
       return { id: current, ...entry, lastUsedAt: now };
     }
     return null;

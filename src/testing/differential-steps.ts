@@ -62,7 +62,11 @@ const SCHEDULES: AttemptSchedule[] = [
  * hold and fail, numeric fields (`attempts`, `lockedUntil`, `deadline`, `ended`, `n`) with values
  * near the clock, expiries in the past and future, reads, and groups of concurrent commits.
  */
-export function historyArbitrary(fc: FastCheckApi, options: { maxSteps?: number } = {}) {
+export function historyArbitrary(
+  fc: FastCheckApi,
+  options: { maxSteps?: number; keyNames?: readonly string[] } = {},
+) {
+  const keyNames = [...(options.keyNames ?? KEY_NAMES)];
   const time = fc.constantFrom(...TIMES.map(String));
   const fieldValue = (name: string) => {
     if (name === 'attempts') return fc.constantFrom('0', '1', '2', '4', '5');
@@ -133,10 +137,10 @@ export function historyArbitrary(fc: FastCheckApi, options: { maxSteps?: number 
       }),
     );
   const commit = fc
-    .shuffledSubarray(KEY_NAMES, { minLength: 1, maxLength: 3 })
+    .shuffledSubarray(keyNames, { minLength: 1, maxLength: Math.min(3, keyNames.length) })
     .chain((keys) =>
       fc.record(
-        { ops: fc.tuple(...keys.map(opFor)), read: fc.shuffledSubarray(KEY_NAMES, { minLength: 1 }) },
+        { ops: fc.tuple(...keys.map(opFor)), read: fc.shuffledSubarray(keyNames, { minLength: 1 }) },
         { requiredKeys: ['ops'] },
       ),
     )
@@ -149,7 +153,7 @@ export function historyArbitrary(fc: FastCheckApi, options: { maxSteps?: number 
       arbitrary: fc.record({
         kind: fc.constant('read' as const),
         advanceMs,
-        keys: fc.shuffledSubarray(KEY_NAMES, { minLength: 1 }),
+        keys: fc.shuffledSubarray(keyNames, { minLength: 1 }),
       }),
     },
     {

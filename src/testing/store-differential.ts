@@ -1,4 +1,5 @@
 import { planCommit } from '../store/apply-ops.js';
+import { storeKeys } from '../store/keys.js';
 import type { CommitResult, Store, StoredRecord, StoreOp } from '../store/store.js';
 import { scanAll } from './contract-scan.js';
 import { type ContractTools, type StoreFactory, T0 } from './contract-tools.js';
@@ -60,15 +61,41 @@ function orders<T>(items: T[]): T[][] {
   );
 }
 
+/** Where a history's key names live: under one user's tag, or outside every tag (org policies). */
+interface Placement {
+  keyNames: readonly string[];
+  keyOf(run: string, name: string): string;
+  /** Whether a scanned key belongs to this run. */
+  ofRun(run: string, key: string): boolean;
+}
+
+const underUserTag: Placement = {
+  keyNames: KEY_NAMES,
+  keyOf: (run, name) => `{${run}}:${name}`,
+  ofRun: (run, key) => key.startsWith(`{${run}}:`),
+};
+
+/** One key per run shaped as an org's policy record: no hash tag, one record alone per commit. */
+const orgPolicyKey: Placement = {
+  keyNames: ['p'],
+  keyOf: (run) => storeKeys.orgPolicy(run),
+  ofRun: (run, key) => key === storeKeys.orgPolicy(run),
+};
+
 /**
  * Runs one history on `store` and on the reference: every result must be the reference's exactly;
  * concurrent commits must give the results of one of their serial orders. Several orders may give
  * the same results and leave different records (a delete and a put both answer null), so every
  * reference state the answers so far allow is kept, and later answers narrow them down.
  */
-async function replay(store: Store, steps: Step[], expect: ContractTools['expect']): Promise<void> {
-  const tag = `{diff-${process.pid}-${++runs}-${Math.random().toString(36).slice(2, 8)}}`;
-  const keyOf = (name: string) => `${tag}:${name}`;
+async function replay(
+  store: Store,
+  steps: Step[],
+  expect: ContractTools['expect'],
+  placement: Placement,
+): Promise<void> {
+  const run = `diff-${process.pid}-${++runs}-${Math.random().toString(36).slice(2, 8)}`;
+  const keyOf = (name: string) => placement.keyOf(run, name);
   const place = ({ ops, read }: NamedCommit): NamedCommit => ({
     ops: ops.map((op) => ({ ...op, key: keyOf(op.key) })),
     ...(read ? { read: read.map(keyOf) } : {}),
@@ -109,12 +136,12 @@ async function replay(store: Store, steps: Step[], expect: ContractTools['expect
       candidates = [...next.values()];
     }
   }
-  const keys = KEY_NAMES.map(keyOf);
+  const keys = placement.keyNames.map(keyOf);
   const final = await store.getMany(keys, now);
   narrow('final state', final, (reference) => keys.map((key) => reference.live(key, now)));
   if (store.scan) {
     // The scan finds every key the reference holds live, and any other key of this run is dead.
-    const scanned = (await scanAll(store, 100, now)).filter((key) => key.startsWith(`${tag}:`));
+    const scanned = (await scanAll(store, 100, now)).filter((key) => placement.ofRun(run, key));
     const live = keys.filter((key) => candidates[0]!.live(key, now) !== null);
     for (const key of live) expect(scanned, `scan misses ${key}`).toContain(key);
     const extra = scanned.filter((key) => !live.includes(key));
@@ -147,7 +174,8 @@ function sorted(value: unknown): unknown {
  * exactly what the reference semantics (`planCommit`) give, concurrent commits the results of one
  * of their serial orders; a store with `scan` must then list every key the reference holds live.
  * Example tests check what we thought of; this checks the rest. Call it in
- * a test file; each history runs under its own key tag in one store.
+ * a test file; each history runs under its own key tag in one store, and again (half as many
+ * histories) on one key outside every tag, shaped as an org's policy record.
  *
  * @example
  * import fc from 'fast-check';
@@ -169,12 +197,29 @@ export function storeDifferential(
         const store = await makeStore();
         await fc.assert(
           fc.asyncProperty(historyArbitrary(fc, { maxSteps: options.maxSteps ?? 25 }), (steps) =>
-            replay(store, steps, tools.expect),
+            replay(store, steps, tools.expect, underUserTag),
           ),
           {
             numRuns: options.runs ?? 100,
             ...(options.seed === undefined ? {} : { seed: options.seed }),
             ...(options.examples ? { examples: options.examples.map((steps) => [steps] as [Step[]]) } : {}),
+          },
+        );
+      },
+      120_000,
+    );
+    tools.it(
+      'gives the reference results on a key outside every user tag, as an org policy is',
+      async () => {
+        const store = await makeStore();
+        await fc.assert(
+          fc.asyncProperty(
+            historyArbitrary(fc, { maxSteps: options.maxSteps ?? 25, keyNames: orgPolicyKey.keyNames }),
+            (steps) => replay(store, steps, tools.expect, orgPolicyKey),
+          ),
+          {
+            numRuns: Math.ceil((options.runs ?? 100) / 2),
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
           },
         );
       },

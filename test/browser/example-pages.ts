@@ -112,3 +112,18 @@ export async function outboxCode(context: BrowserContext, base: string, to: stri
   expect(code).toMatch(/^\d{6}$/);
   return code;
 }
+
+/** A request the admin's page sends itself, with its session cookie (what a forged call would be). */
+export const fromPage = (page: Page, method: 'GET' | 'POST', path: string) =>
+  page.evaluate(
+    async ({ method, path }) => {
+      const post = { method, headers: { 'content-type': 'application/json' }, body: '{}' };
+      const res = await fetch(path, method === 'GET' ? {} : post);
+      return { status: res.status, body: await res.json() };
+    },
+    { method, path },
+  );
+
+/** The agents page's rows, by user id. */
+export const agentRowIds = (page: Page) =>
+  page.locator('tr[data-agent]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-agent')));

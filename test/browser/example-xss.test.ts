@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
 import { DEMO_ACCOUNTS } from '../../examples/express/users.js';
+import { SITES } from '../../examples/shared/sites.js';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
@@ -65,6 +66,21 @@ it.skipIf(!hasChromium)(
     // Neither in the host's list (an attribute, escaped) nor in the element (text nodes) does it run.
     expect(await page.locator('tr[data-agent="u-ben"] td').first().innerText()).toContain('<img src=x');
     expect(await page.evaluate(() => (globalThis as { __pwned?: string }).__pwned)).toBeUndefined();
+
+    // The multi-site pages: a site's name with markup (a host whose sites name themselves) stays
+    // text on the sign-in page's list, in the frame, and on the agents and security pages.
+    const acme = SITES.acme.name;
+    SITES.acme.name = 'Acme <img src=x onerror="window.__pwned = 2">';
+    try {
+      for (const path of ['/settings/agents', '/settings/security', '/login']) {
+        await page.goto(`${base}${path}`);
+        await page.locator('main').getByText('Acme <img src=x', { exact: false }).first().waitFor();
+        expect(await page.locator('main img, nav img').count(), path).toBe(0);
+        expect(await page.evaluate(() => (globalThis as { __pwned?: string }).__pwned), path).toBeUndefined();
+      }
+    } finally {
+      SITES.acme.name = acme;
+    }
     await page.close();
   },
 );

@@ -4,6 +4,7 @@ import { phone, startExample, stopExample } from '../examples-servers/start.js';
 import { hasChromium, launchChromium } from './chromium.js';
 import { button, dialog, ready, saveNewCodes } from './elements/flows.js';
 import { checkedElsewhere, expectAccessible } from './elements/support.js';
+import { agentRowIds, fromPage } from './example-pages.js';
 
 /**
  * examples/fastify and examples/hono as users run them, in Chromium: their sign-in page, then
@@ -78,15 +79,26 @@ for (const name of ['fastify', 'hono']) {
       checkedElsewhere.add(admin);
       await signIn(admin, url, ADMIN, '/settings');
       await linkApp(admin, `${name} example, admin`);
+      // Acme's admin: Acme's people only, Ben's 2FA in his row; a Globex agent is out of reach.
       await admin.goto(`${url}/agents`);
-      await button(admin, 'Get Backup Code for ben@example.com').click();
+      expect(await agentRowIds(admin)).toEqual(['u-admin', 'u-ana', 'u-ben']);
+      expect(await admin.locator('tr[data-agent="u-ben"] [data-methods]').innerText()).toBe('App');
+      const forged = await fromPage(admin, 'POST', '/2fa/admin/users/u-hugo/backup-code');
+      expect(forged.status).toBe(403);
+      await button(admin, 'Get Backup Code for Ben').click();
       const popup = dialog(admin, 'Get Backup Code');
       await popup.getByRole('button', { name: 'Generate a Code' }).click();
       const adminCode = await popup.locator('[part=admin-code]').innerText();
       await admin.goto(`${url}/policy`);
       await admin.getByRole('radio', { name: 'Every login' }).check();
       await button(admin, 'Save').click();
-      await admin.getByRole('alert').getByText('Saved.').waitFor();
+      await admin.locator('factorkit-policy').getByRole('alert').getByText('Saved.').waitFor();
+      // The rule form (PUT /2fa/policy), then the chart again from GET /2fa/admin/overview.
+      const chart = admin.locator('#adoption svg');
+      expect(await chart.getAttribute('aria-label')).toBe('Adoption: 3 enrolled, 0 in grace, 0 not enrolled');
+      await admin.getByRole('radio', { name: 'Everyone' }).check();
+      await button(admin, 'Save rule').click();
+      await admin.locator('form[data-rule]').getByRole('alert').getByText('Saved.').waitFor();
 
       await signIn(ben, url, { email: 'ben@example.com', password: 'ben-demo-1' }, '/code');
       await ben.getByRole('textbox', { name: 'Authentication code' }).fill(adminCode);

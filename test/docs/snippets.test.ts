@@ -58,5 +58,5 @@ describe('documentation', () => {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
     expect(output).toBe('');
-  }, 120_000);
+  }, 300_000);
 });

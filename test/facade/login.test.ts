@@ -381,6 +381,42 @@ for (const target of storesUnderTest()) {
       expect((await h.tf.login.start('agent', { deviceToken: d.deviceToken })).status).toBe('not-required');
     });
 
+    it('a revoke landing between a trusted browser is read and marked used wins; two tabs at once are both trusted', async () => {
+      const real = await target.make();
+      let revokeFirst = false;
+      // Runs revokeAll just before the next conditional write of the user's trusted browsers.
+      const store: typeof real = Object.create(real, {
+        commit: {
+          value: async (...args: Parameters<typeof real.commit>) => {
+            const marksUsed = args[0].some((op) => op.type === 'merge' && op.match !== undefined);
+            if (revokeFirst && marksUsed) {
+              revokeFirst = false;
+              await h.tf.devices.revokeAll('agent');
+            }
+            return real.commit(...args);
+          },
+        },
+      });
+      const h = makeTwoFactor(store, { policy: { frequency: { trustDays: 14 } } });
+      const { secret } = await enrollTotp(h, 'agent');
+      const { challengeId } = await startChallenge(h, 'agent');
+      const trusted = await h.tf.login.verify(challengeId, h.totp.generateCode(secret, h.clock.now()), {
+        rememberDevice: true,
+      });
+      if (!trusted.ok || !trusted.deviceToken) throw new Error('no token');
+      const token = trusted.deviceToken;
+      // Two tabs of one browser at once: one marks it used first, the other still finds it.
+      const tabs = await Promise.all([
+        h.tf.login.start('agent', { deviceToken: token }),
+        h.tf.login.start('agent', { deviceToken: token }),
+      ]);
+      expect(tabs.map((tab) => tab.status)).toEqual(['trusted-device', 'trusted-device']);
+      h.clock.advance(1000);
+      revokeFirst = true;
+      expect((await h.tf.login.start('agent', { deviceToken: token })).status).toBe('challenge');
+      expect(revokeFirst).toBe(false);
+    });
+
     it('policy required: a user without a method is sent to setup', async () => {
       const h = makeTwoFactor(await target.make(), { policy: { required: true } });
       expect(await h.tf.login.start('new-agent')).toEqual({ status: 'setup-required' });

@@ -154,6 +154,14 @@ for (const target of storesUnderTest()) {
       expect((await open.tf.admin.status(operator, 'b1')).totp).toBe(true);
       await open.tf.admin.reset(operator, 'b1');
       expect((await open.tf.status('b1')).enabled).toBe(false);
+      // The event is about site B's agent: it carries site B, the actor says it was an operator.
+      expect(open.events.find((e) => e.type === 'admin.reset')).toMatchObject({
+        org: 'site-b',
+        actor: operator,
+      });
+      await enrollTotp(open, 'loner');
+      await open.tf.admin.issueBackupCode(operator, 'loner');
+      expect(open.events.find((e) => e.type === 'admin.backup-code-issued')).not.toHaveProperty('org');
       expect(
         (await open.tf.policy.set({ required: true }, { org: 'site-b', actor: operator })).required,
       ).toBe(true);

@@ -38,6 +38,11 @@ forEachHost((ctx) => {
       status: 404,
       json: { error: 'not-found' },
     });
+    // The list too: a settings page asking it offers no "Add a security key" that cannot work.
+    expect(await client.call('GET', '/2fa/webauthn/keys')).toMatchObject({
+      status: 404,
+      json: { error: 'not-found' },
+    });
   });
 
   it('registers a key, signs in with it, steps up with it and removes it', async () => {

@@ -1,4 +1,4 @@
-import { createTwoFactor, MemoryMailer, MemoryStore, type TwoFactor } from 'factorkit';
+import { createTwoFactor, keysFromEnv, MemoryMailer, MemoryStore, type TwoFactor } from 'factorkit';
 import { type TwoFactorApp, twoFactorApp } from 'factorkit/hono';
 import { Hono } from 'hono';
 import { checkPassword, findUser } from './users';
@@ -13,15 +13,15 @@ const made = globalThis as typeof globalThis & {
 };
 
 function make() {
-  const key = process.env.FACTORKIT_KEY;
-  if (!key) throw new Error('FACTORKIT_KEY is not set: 32 random bytes, hex (openssl rand -hex 32)');
   const tf = createTwoFactor({
     issuer: 'Next.js example',
     // MemoryStore keeps this example runnable as is, in one process. Deployed, use a shared store:
     // new PostgresStore({ pool }) from 'factorkit/postgres', or RedisStore from 'factorkit/redis'.
     store: new MemoryStore(),
     mailer: new MemoryMailer(),
-    keys: key,
+    // FACTORKIT_KEY, and FACTORKIT_OLD_KEYS while a rotation runs (docs/keys.md); a missing key
+    // is a CONFIG error saying how to make one.
+    keys: keysFromEnv(process.env),
   });
   // The 2FA endpoints and the session: the 2FA state sealed in an HttpOnly cookie.
   const twoFactor = twoFactorApp(tf, { accountName: (userId) => findUser(userId)?.email ?? userId });

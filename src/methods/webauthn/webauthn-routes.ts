@@ -93,8 +93,10 @@ const keyRoutes: MethodRoute<Context>[] = [
     path: '/webauthn/keys',
     guard: 'signedIn',
     summary: "The user's security keys, oldest first",
-    responses: { 200: { description: 'the keys', body: bodies.securityKeys } },
-    handle: async (ctx) => ctx.answers.json(200, { keys: await ctx.api.list(ctx.userId) }),
+    responses: { 200: { description: 'the keys', body: bodies.securityKeys }, ...unconfigured },
+    // Without the option a settings page offers no "Add a security key" that could never work.
+    handle: async (ctx) =>
+      ctx.option ? ctx.answers.json(200, { keys: await ctx.api.list(ctx.userId) }) : notConfigured(ctx),
   },
   {
     method: 'PUT',

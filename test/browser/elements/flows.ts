@@ -106,9 +106,14 @@ export async function signInAt(page: Page, url: string, userId: string, path: st
   return status;
 }
 
-/** Resolves with the `detail` of the next `type` event of the element `selector`. */
+/**
+ * Resolves with the `detail` of the next `type` event of the element `selector`. A test that times
+ * out before awaiting it closes the page, which rejects the wait: marked handled here, so that
+ * rejection is not reported as an unhandled error on top of the timeout (the caller's await still
+ * sees it).
+ */
 export function nextEvent(page: Page, selector: string, type: string): Promise<unknown> {
-  return page.evaluate(
+  const waited = page.evaluate(
     ([s, t]) =>
       new Promise((resolve) =>
         document
@@ -117,6 +122,8 @@ export function nextEvent(page: Page, selector: string, type: string): Promise<u
       ),
     [selector, type],
   );
+  waited.catch(() => undefined);
+  return waited;
 }
 
 /** Password, then the app's code on the code page: the page's session is signed in. */
