@@ -92,7 +92,12 @@ async function countInstructions(tree: string, where: string, dir: string, name:
   const empty: number[] = [];
   for (let i = 0; i < 3; i++) empty.push((await phase('right 0')).own);
   const handshake = Math.min(...empty);
-  const counted: Record<Side, Array<{ own: number; gc: number }>> = { right: [], wrong: [], http: [], none: [] };
+  const counted: Record<Side, Array<{ own: number; gc: number }>> = {
+    right: [],
+    wrong: [],
+    http: [],
+    none: [],
+  };
   for (const [i, side] of order.entries()) {
     const { own, gc } = await phase(`${side} ${PHASE_CALLS}`);
     if (i >= cycle.length) counted[side].push({ own: own - handshake, gc });
