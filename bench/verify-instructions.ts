@@ -2,9 +2,8 @@ import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:c
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { startRedis } from '../test/helpers/servers.js';
-import { dumpReader, hasCallgrind } from './callgrind.js';
+import { callgrindPhases, hasCallgrind } from './callgrind.js';
 import { format, table } from './harness.js';
 
 /** Phases of 100 calls, right and wrong in turn and mirrored; the first cycle settles, uncounted. */
@@ -66,29 +65,7 @@ async function countInstructions(tree: string, where: string, dir: string, name:
     ],
     { stdio: ['pipe', 'pipe', 'pipe'], cwd: tree },
   );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const line = async () => {
-    const next = await lines.next();
-    if (next.done) throw new Error(`the calls process ended early:\n${stderr.slice(-2000)}`);
-    return next.value;
-  };
-  const control = (...args: string[]) =>
-    execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });
-  let dumps = 0;
-  const read = dumpReader();
-  const phase = async (command: string) => {
-    child.stdin.write(`${command}\n`);
-    await line();
-    control('--dump');
-    const { total, gc, compiler } = read(`${out}.${++dumps}`);
-    return { own: total - gc - compiler, gc };
-  };
-  while ((await line()) !== 'ready');
-  control('--instr=on');
+  const { phase } = await callgrindPhases(child, out);
   const empty: number[] = [];
   for (let i = 0; i < 3; i++) empty.push((await phase('right 0')).own);
   const handshake = Math.min(...empty);
