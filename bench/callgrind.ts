@@ -61,6 +61,13 @@ export function dumpReader() {
   };
 }
 
+/** valgrind's flags for a calls process: callgrind, counting off until the warm-up is over, dumps to `out`. */
+export const callgrindFlags = (out: string) => [
+  '--tool=callgrind',
+  '--instr-atstart=no',
+  `--callgrind-out-file=${out}`,
+];
+
 /**
  * Drives a calls process under callgrind (started with `--instr-atstart=no`, dumping to `out`) that
  * answers each line on stdin with one line: waits for its `ready`, turns instrumentation on, and

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedis } from '../test/helpers/servers.js';
-import { callgrindPhases, hasCallgrind } from './callgrind.js';
+import { callgrindFlags, callgrindPhases, hasCallgrind } from './callgrind.js';
 import { format, table } from './harness.js';
 import { startCollector } from './telemetry-sdk.js';
 
@@ -66,9 +66,7 @@ async function countInstructions(shape: Shape, where: string, collectorUrl: stri
   const child: ChildProcessWithoutNullStreams = spawn(
     'valgrind',
     [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      `--callgrind-out-file=${out}`,
+      ...callgrindFlags(out),
       process.execPath,
       // One thread (no concurrent GC or compiler threads) and a fixed Math.random seed (trace ids,
       // so the same calls are sampled): the count is the same from run to run. Bytecode is kept, so

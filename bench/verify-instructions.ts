@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRedis } from '../test/helpers/servers.js';
-import { callgrindPhases, hasCallgrind } from './callgrind.js';
+import { callgrindFlags, callgrindPhases, hasCallgrind } from './callgrind.js';
 import { format, table } from './harness.js';
 
 /** Phases of 100 calls, right and wrong in turn and mirrored; the first cycle settles, uncounted. */
@@ -52,9 +52,7 @@ async function countInstructions(tree: string, where: string, dir: string, name:
   const child: ChildProcessWithoutNullStreams = spawn(
     'valgrind',
     [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      `--callgrind-out-file=${out}`,
+      ...callgrindFlags(out),
       process.execPath,
       ...NODE_FLAGS,
       'bench/verify-calls.ts',
