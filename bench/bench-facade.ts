@@ -31,8 +31,8 @@ export function benchTwoFactor(store: Store, policy?: PolicyInput, options: Part
 const totp = new TotpVerifier();
 
 /** Users enrolled in TOTP, each with an open login challenge and the code to send (made without telemetry). */
-export async function prepare(store: Store, count: number, prefix = 'bench') {
-  const tf = benchTwoFactor(store, undefined, { openTelemetry: false });
+export async function prepare(store: Store, count: number, prefix = 'bench', policy?: PolicyInput) {
+  const tf = benchTwoFactor(store, policy, { openTelemetry: false });
   const users: Array<{ challengeId: string; code: string }> = [];
   const batch = 50;
   for (let from = 0; from < count; from += batch) {

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 /** Whether valgrind's callgrind and its control tool are installed. */
 export function hasCallgrind(): boolean {
@@ -58,4 +59,44 @@ export function dumpReader() {
     }
     return out;
   };
+}
+
+/** valgrind's flags for a calls process: callgrind, counting off until the warm-up is over, dumps to `out`. */
+export const callgrindFlags = (out: string) => [
+  '--tool=callgrind',
+  '--instr-atstart=no',
+  `--callgrind-out-file=${out}`,
+];
+
+/**
+ * Drives a calls process under callgrind (started with `--instr-atstart=no`, dumping to `out`) that
+ * answers each line on stdin with one line: waits for its `ready`, turns instrumentation on, and
+ * gives `phase(command)`, which runs one command and counts it (the dump zeroes the counters): the
+ * program's own instructions (compilers and GC taken out), and the GC's.
+ */
+export async function callgrindPhases(child: ChildProcessWithoutNullStreams, out: string) {
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const line = async () => {
+    const next = await lines.next();
+    if (next.done) throw new Error(`the calls process ended early:\n${stderr.slice(-2000)}`);
+    return next.value;
+  };
+  const control = (...args: string[]) =>
+    execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });
+  let dumps = 0;
+  const read = dumpReader();
+  const phase = async (command: string): Promise<{ own: number; gc: number }> => {
+    child.stdin.write(`${command}\n`);
+    await line();
+    control('--dump');
+    const { total, gc, compiler } = read(`${out}.${++dumps}`);
+    return { own: total - gc - compiler, gc };
+  };
+  while ((await line()) !== 'ready');
+  control('--instr=on');
+  return { phase };
 }

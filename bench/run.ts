@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: TOTP against peers, login.verify on each store, SQLite's durability settings, and
  * the HTTP verify endpoint, key rotation, import, statusMany. `npm run bench -- totp|stores|sqlite|footprint|scale|guard|http|rekey|http-adapters|http-stores|pg-statements|telemetry|ui-size|import|cold-start|methods|status-many`
- * runs one part (`telemetry-parts` and `telemetry-instructions` only when named). Every part is
+ * runs one part (`telemetry-parts`, `telemetry-instructions` and `verify-instructions` only when named). Every part is
  * bounded in count and time.
  */
 import { benchTotp } from './totp.js';
@@ -36,3 +36,5 @@ if (only === 'telemetry-parts') await (await import('./telemetry-parts.js')).ben
 // Minutes under valgrind: only when asked for.
 if (only === 'telemetry-instructions')
   await (await import('./telemetry-instructions.js')).benchTelemetryInstructions(process.argv.slice(3));
+if (only === 'verify-instructions')
+  await (await import('./verify-instructions.js')).benchVerifyInstructions(process.argv.slice(3));

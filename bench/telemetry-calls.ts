@@ -7,8 +7,13 @@
  * calls on one side, `scrape` reads the Prometheus exporter once, each answered `done`; `ready`
  * says the warm-up is over.
  *
- *   tsx bench/telemetry-calls.ts <memory|redis:PORT> <sampleRatio|metrics> <host|bare> <collectorUrl> <warmUp> <calls>
+ *   tsx bench/telemetry-calls.ts <memory|redis:PORT> <sampleRatio|metrics> <host|bare> <collectorUrl> <warmUp> <calls> [usersFile]
+ *   tsx bench/telemetry-calls.ts prepare <redis:PORT> <count> <usersFile>
+ *
+ * On Redis the users are prepared by a process of their own, outside valgrind (`prepare`), and read
+ * from the file: enrolling thousands of users under valgrind took longer than the measurement.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import * as api from '@opentelemetry/api';
 import { Redis } from 'ioredis';
@@ -18,6 +23,19 @@ import { benchTwoFactor, prepare } from './bench-facade.js';
 import { sdkFloor } from './telemetry-floor.js';
 import { startSdk } from './telemetry-sdk.js';
 
+if (process.argv[2] === 'prepare') {
+  const [, where = '', count = '0', file = ''] = process.argv.slice(2);
+  const client = new Redis({ host: '127.0.0.1', port: Number(where.slice(6)) });
+  const { users } = await prepare(
+    new RedisStore({ client }),
+    Number(count),
+    `calls-${process.pid}-${Date.now()}`,
+  );
+  writeFileSync(file, JSON.stringify(users));
+  await client.quit();
+  process.exit(0);
+}
+
 const [
   where = 'memory',
   ratio = '0',
@@ -25,6 +43,7 @@ const [
   collectorUrl = '',
   warmUpArg = '300',
   callsArg = '2000',
+  usersFile,
 ] = process.argv.slice(2);
 const warmUp = Number(warmUpArg);
 const redis = where.startsWith('redis:')
@@ -32,7 +51,9 @@ const redis = where.startsWith('redis:')
   : null;
 // Under valgrind a round trip can take seconds: no timeout may turn slowness into an outage.
 const store: Store = redis ? new RedisStore({ client: redis, commandTimeoutMs: 120_000 }) : new MemoryStore();
-const { users } = await prepare(store, 3 * warmUp + Number(callsArg), `calls-${process.pid}-${Date.now()}`);
+const users: Array<{ challengeId: string; code: string }> = usersFile
+  ? JSON.parse(readFileSync(usersFile, 'utf8'))
+  : (await prepare(store, 3 * warmUp + Number(callsArg), `calls-${process.pid}-${Date.now()}`)).users;
 // Exports go by size (512 spans), not by a timer that a slower process would fire more often per call.
 const sdk = await startSdk({
   sampleRatio: ratio === 'metrics' ? null : Number(ratio),

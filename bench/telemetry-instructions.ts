@@ -2,9 +2,8 @@ import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:c
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { startRedis } from '../test/helpers/servers.js';
-import { dumpReader, hasCallgrind } from './callgrind.js';
+import { callgrindFlags, callgrindPhases, hasCallgrind } from './callgrind.js';
 import { format, table } from './harness.js';
 import { startCollector } from './telemetry-sdk.js';
 
@@ -47,17 +46,34 @@ interface Phase {
  */
 async function countInstructions(shape: Shape, where: string, collectorUrl: string, dir: string) {
   const out = join(dir, `cg-${shapeName(shape).replaceAll('/', '-')}`);
+  const calls = PHASE_CALLS * ORDER.length;
+  // Redis's users are enrolled outside valgrind, by a process of their own, into the same server.
+  const usersFile = where === 'memory' ? [] : [`${out}-users.json`];
+  if (where !== 'memory')
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/telemetry-calls.ts',
+        'prepare',
+        where,
+        String(3 * WARM_UP + calls),
+        usersFile[0]!,
+      ],
+      { stdio: 'inherit' },
+    );
   const child: ChildProcessWithoutNullStreams = spawn(
     'valgrind',
     [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      `--callgrind-out-file=${out}`,
+      ...callgrindFlags(out),
       process.execPath,
       // One thread (no concurrent GC or compiler threads) and a fixed Math.random seed (trace ids,
-      // so the same calls are sampled): the count is the same from run to run.
+      // so the same calls are sampled): the count is the same from run to run. Bytecode is kept, so
+      // no function is flushed and compiled again by chance in one phase.
       '--single-threaded',
       '--random-seed=7',
+      '--no-flush-bytecode',
       '--import',
       'tsx',
       'bench/telemetry-calls.ts',
@@ -66,33 +82,12 @@ async function countInstructions(shape: Shape, where: string, collectorUrl: stri
       shape.host ? 'host' : 'bare',
       collectorUrl,
       String(WARM_UP),
-      String(PHASE_CALLS * ORDER.length),
+      String(calls),
+      ...usersFile,
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const line = async () => {
-    const next = await lines.next();
-    if (next.done) throw new Error(`the calls process ended early:\n${stderr.slice(-2000)}`);
-    return next.value;
-  };
-  const control = (...args: string[]) =>
-    execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });
-  let dumps = 0;
-  const read = dumpReader();
-  const phase = async (command: string): Promise<Phase> => {
-    child.stdin.write(`${command}\n`);
-    await line();
-    control('--dump');
-    const { total, gc, compiler } = read(`${out}.${++dumps}`);
-    return { own: total - gc - compiler, gc };
-  };
-  while ((await line()) !== 'ready');
-  control('--instr=on');
+  const { phase } = await callgrindPhases(child, out);
   const empty: number[] = [];
   for (let i = 0; i < 3; i++) empty.push((await phase('off 0')).own);
   const handshake = Math.min(...empty);

@@ -68,7 +68,7 @@ function invoke(telemetry: TelemetrySource, operation: string, fn: Method, self:
 /**
  * The facade with every call run as its operation (`login.verify`): the events it raises know it,
  * and with telemetry on it is a span `factorkit.login.verify` (a child of the host's active span),
- * its outcome read from the result, and a `factorkit.operation.duration` record. Additive: the use
+ * its outcome read from the result. Additive: the use
  * cases know nothing of it. `untraced` namespaces keep their calls as they are.
  */
 export function instrumentFacade<T extends object>(

@@ -66,12 +66,6 @@ export const instruments = {
     description: 'Messages handed to the mailer, by purpose (codes, notices) and outcome',
     attributes: ['factorkit.mail.purpose', 'factorkit.outcome'],
   },
-  'factorkit.operation.duration': {
-    kind: 'histogram',
-    unit: 's',
-    description: 'Facade calls (login.verify ...), by operation and outcome',
-    attributes: ['factorkit.operation', 'factorkit.outcome'],
-  },
   'factorkit.store.duration': {
     kind: 'histogram',
     unit: 's',

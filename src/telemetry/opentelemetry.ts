@@ -62,7 +62,6 @@ const SAMPLED = 1;
 class Call implements TracedCall {
   constructor(
     readonly operation: string,
-    readonly startedMs: number,
     readonly span: OtelSpan | null,
     readonly context: OtelContext | null,
   ) {}
@@ -106,18 +105,13 @@ class OpenTelemetry implements Telemetry {
     if (parent !== undefined) {
       const parentContext = parent.spanContext();
       if ((parentContext.traceFlags & SAMPLED) === 0 && this.api.trace.isSpanContextValid(parentContext))
-        return new Call(operation, performance.now(), null, null);
+        return new Call(operation, null, null);
     }
     const { name, options } = operationSpan(operation);
     const span = this.tracer.startSpan(name, options, active);
     // The no-op tracer's span (no SDK tracer registered: metrics only) carries nothing to pass on.
     const carries = span.isRecording() || this.api.trace.isSpanContextValid(span.spanContext());
-    return new Call(
-      operation,
-      performance.now(),
-      span,
-      carries ? this.api.trace.setSpan(active, span) : null,
-    );
+    return new Call(operation, span, carries ? this.api.trace.setSpan(active, span) : null);
   }
 
   run<A extends unknown[], T>(call: TracedCall, fn: (...args: A) => T, ...args: A): T {
@@ -128,12 +122,6 @@ class OpenTelemetry implements Telemetry {
   }
 
   end(call: TracedCall, outcome: string, method: string | undefined, error?: ErrorFacts): void {
-    this.record(
-      'factorkit.operation.duration',
-      (performance.now() - call.startedMs) / 1000,
-      call.operation,
-      outcome,
-    );
     const { span } = call as Call;
     if (span?.isRecording()) {
       ended(

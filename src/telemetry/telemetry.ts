@@ -18,8 +18,6 @@ export interface SpanHandle {
 /** One facade call as telemetry sees it: made by {@link Telemetry.begin}, ended by {@link Telemetry.end}. */
 export interface TracedCall {
   readonly operation: string;
-  /** `performance.now()` when the call began. */
-  readonly startedMs: number;
 }
 
 /**
@@ -36,7 +34,7 @@ export interface Telemetry {
   begin(operation: string): TracedCall;
   /** Runs `fn(...args)` in the call's trace context (the host's own instrumentation nests under it). */
   run<A extends unknown[], T>(call: TracedCall, fn: (...args: A) => T, ...args: A): T;
-  /** Ends the call: its span (outcome, method, error) and its `factorkit.operation.duration`. */
+  /** Ends the call: its span (outcome, method, error). */
   end(call: TracedCall, outcome: string, method: string | undefined, error?: ErrorFacts): void;
   /**
    * Starts a span that has no children (a store round trip, a mail) under the current call's span,

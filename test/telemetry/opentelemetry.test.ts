@@ -66,9 +66,8 @@ for (const target of storesUnderTest().filter((t) => t.name !== 'memory' && t.na
         }),
       ).toBe(1);
       expect(total(points, 'factorkit.store.duration', { 'factorkit.store.operation': 'commit' })).toBe(2);
-      expect(total(points, 'factorkit.operation.duration', { 'factorkit.operation': 'login.verify' })).toBe(
-        1,
-      );
+      // No histogram per facade call (the store's are the latency the issue asks for; the span has the call's).
+      expect(points.some((point) => point.name.startsWith('factorkit.operation'))).toBe(false);
       attributesNeverCarry(points, [SECRET_USER, code, challengeId]);
     });
 
@@ -280,7 +279,6 @@ describe('OpenTelemetry wiring', () => {
     // The histograms (the counters are observed per API object, and this test's second object's
     // observations of the same series would only blur theirs).
     const points = await otel.metrics();
-    expect(total(points, 'factorkit.operation.duration', { 'factorkit.operation': 'login.verify' })).toBe(1);
     expect(total(points, 'factorkit.store.duration', { 'factorkit.store.operation': 'commit' })).toBe(2);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FactorkitError } from '../../src/core/errors.js';
 import { toBase32 } from '../../src/core/otp/base32.js';
-import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
+import { checkTotpCode, TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 
 const ascii = (text: string) => toBase32(new TextEncoder().encode(text));
 // RFC 6238 Appendix B: a different seed length per hash.
@@ -79,6 +79,21 @@ describe('verifyCode', () => {
     const step = totp.stepAt(at);
     expect(totp.verifyCode(secret, code, at, { afterStep: step })).toEqual({ ok: false });
     expect(totp.verifyCode(secret, code, at, { afterStep: step - 1 })).toEqual({ ok: true, step });
+  });
+
+  it('tells a code used before from a wrong one in the same pass', () => {
+    const step = totp.stepAt(at);
+    const previous = totp.generateCode(secret, at - 30_000);
+    expect(checkTotpCode(totp, secret, previous, at, step - 1)).toEqual({ ok: false, replayed: true });
+    expect(checkTotpCode(totp, secret, previous, at, step - 2)).toEqual({ ok: true, step: step - 1 });
+    expect(checkTotpCode(totp, secret, totp.generateCode(secret, at + 30_000), at, step)).toEqual({
+      ok: true,
+      step: step + 1,
+    });
+    const wrong = String((Number(totp.generateCode(secret, at)) + 1) % 1_000_000).padStart(6, '0');
+    const outside = totp.generateCode(secret, at - 90_000);
+    for (const code of [wrong, outside, '12345'])
+      expect(checkTotpCode(totp, secret, code, at, step)).toEqual({ ok: false, replayed: false });
   });
 
   it('ignores spaces and refuses anything that is not exactly six ASCII digits', () => {

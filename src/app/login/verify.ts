@@ -39,6 +39,8 @@ const verifyOptionsSchema = z
   })
   .optional();
 
+const NO_OPTIONS: NonNullable<z.output<typeof verifyOptionsSchema>> = Object.freeze({});
+
 /** The field of a challenge record that holds its demand for phishing resistance. */
 export const PHISHING_RESISTANT_FIELD = 'phishingResistant';
 
@@ -91,7 +93,11 @@ async function verifyProof(
   session: SessionBinding | null,
 ): Promise<SessionVerifyResult> {
   const proof = ctx.methods.parseProof(proofInput);
-  const options = parseInput(verifyOptionsSchema, optionsInput, 'options') ?? {};
+  // No options (most calls): nothing to validate.
+  const options =
+    optionsInput === undefined
+      ? NO_OPTIONS
+      : (parseInput(verifyOptionsSchema, optionsInput, 'options') ?? {});
   const parsed = parseChallengeId(challengeId);
   if (!parsed) return { ok: false, reason: 'unknown-challenge' };
   const { userId, nonce, key, budget } = parsed;

@@ -67,24 +67,26 @@ const state = new Int32Array(5);
 const block = new Int32Array(16);
 const w = new Int32Array(80);
 
+/** `target` = the SHA-1 state after one block of `key` (zero-filled to 64 bytes) XOR `pad`. */
+function padState(target: Int32Array, key: Uint8Array, pad: number): void {
+  const length = key.length;
+  for (let i = 0; i < 16; i++) {
+    let word = 0;
+    for (let j = i * 4; j < i * 4 + 4; j++) word = (word << 8) | ((j < length ? key[j]! : 0) ^ pad);
+    block[i] = word;
+  }
+  target.set(IV);
+  compress(target, block, w);
+}
+
 export class HmacSha1Counter {
   private readonly inner = new Int32Array(5);
   private readonly outer = new Int32Array(5);
 
   constructor(key: Uint8Array) {
     const k = key.length > 64 ? sha1(key) : key;
-    for (const [target, pad] of [
-      [this.inner, 0x36],
-      [this.outer, 0x5c],
-    ] as const) {
-      for (let i = 0; i < 16; i++) {
-        let word = 0;
-        for (let j = 0; j < 4; j++) word = (word << 8) | ((k[i * 4 + j] ?? 0) ^ pad);
-        block[i] = word;
-      }
-      target.set(IV);
-      compress(target, block, w);
-    }
+    padState(this.inner, k, 0x36);
+    padState(this.outer, k, 0x5c);
   }
 
   /** HMAC-SHA1(key, counter as 8 bytes big-endian), dynamically truncated to 31 bits (RFC 4226 5.3). */

@@ -17,40 +17,43 @@ const POWERS = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_0
  */
 export class HotpKey {
   private readonly sha1: HmacSha1Counter | null = null;
-  private readonly base: ReturnType<typeof hmac.create> | null = null;
-  private readonly counter = new Uint8Array(8);
-  private readonly counterView = new DataView(this.counter.buffer);
-  private readonly digest: Uint8Array = this.counter;
+  private readonly generic: GenericHotp | null = null;
   private readonly modulus: number;
 
   constructor(algorithm: OtpAlgorithm, key: Uint8Array, digits: number) {
     this.modulus = POWERS[digits] ?? 1_000_000;
-    // SHA1, what every authenticator app uses, takes the specialised two-compressions-per-step path.
-    if (algorithm === 'SHA1') {
-      this.sha1 = new HmacSha1Counter(key);
-      return;
-    }
-    this.base = hmac.create(HASHES[algorithm], key);
-    this.digest = new Uint8Array(this.base.outputLen);
+    // SHA1, what every authenticator app uses, takes the specialised two-compressions-per-step path
+    // (and allocates nothing else).
+    if (algorithm === 'SHA1') this.sha1 = new HmacSha1Counter(key);
+    else this.generic = new GenericHotp(hmac.create(HASHES[algorithm], key));
   }
 
   /** The truncated code for one counter value, as a number (RFC 4226 section 5.3). */
   valueAt(counter: number): number {
     if (this.sha1) return this.sha1.truncatedAt(counter) % this.modulus;
-    return this.genericValueAt(this.base!, counter);
+    return this.generic!.truncatedAt(counter) % this.modulus;
+  }
+}
+
+/** SHA256 and SHA512 through @noble/hashes: the keyed state cloned per counter. */
+class GenericHotp {
+  private readonly counter = new Uint8Array(8);
+  private readonly counterView = new DataView(this.counter.buffer);
+  private readonly digest: Uint8Array;
+
+  constructor(private readonly base: ReturnType<typeof hmac.create>) {
+    this.digest = new Uint8Array(base.outputLen);
   }
 
-  private genericValueAt(base: ReturnType<typeof hmac.create>, counter: number): number {
+  truncatedAt(counter: number): number {
     this.counterView.setUint32(0, Math.floor(counter / 0x1_0000_0000));
     this.counterView.setUint32(4, counter >>> 0);
-    const mac = base.clone();
+    const mac = this.base.clone();
     mac.update(this.counter);
     mac.digestInto(this.digest);
     const d = this.digest;
     const offset = d[d.length - 1]! & 0x0f;
-    const binary =
-      ((d[offset]! & 0x7f) << 24) | (d[offset + 1]! << 16) | (d[offset + 2]! << 8) | d[offset + 3]!;
-    return binary % this.modulus;
+    return ((d[offset]! & 0x7f) << 24) | (d[offset + 1]! << 16) | (d[offset + 2]! << 8) | d[offset + 3]!;
   }
 }
 

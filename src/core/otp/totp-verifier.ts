@@ -112,26 +112,17 @@ export class TotpVerifier {
   }
 
   /**
-   * Checks a code against every step in the window around `atMs`, in constant time per step.
-   * Spaces are ignored; anything else that is not exactly `digits` ASCII digits is `{ ok: false }`
-   * without computing an HMAC. Steps `<= afterStep` never match (replay floor).
+   * Checks a code against the steps of the window around `atMs`, latest first, each compared in
+   * constant time. Spaces are ignored; anything else that is not exactly `digits` ASCII digits is
+   * `{ ok: false }` without computing an HMAC. Steps `<= afterStep` never match (replay floor).
+   * A wrong code costs every step of the window; a right one stops at its step.
    *
    * @returns the latest matching step, or `{ ok: false }`.
    * @throws {FactorkitError} `INVALID_INPUT` when the secret is not base32 of at least 128 bits.
    */
   verifyCode(secret: string, code: string, atMs: number, options?: { afterStep?: number }): TotpVerifyResult {
-    const candidate = parseCode(code, this.digits);
-    if (candidate < 0) return { ok: false };
-    const current = this.stepAt(atMs);
-    const floor = options?.afterStep ?? Number.NEGATIVE_INFINITY;
-    const key = new HotpKey(this.algorithm, decodeSecret(secret, this.minSecretBytes), this.digits);
-    let matched = -1;
-    for (let step = current - this.pastSteps; step <= current + this.futureSteps; step++) {
-      if (step < 0) continue;
-      const hit = (key.valueAt(step) ^ candidate) === 0 && step > floor;
-      matched = hit ? step : matched;
-    }
-    return matched >= 0 ? { ok: true, step: matched } : { ok: false };
+    const check = checkTotpCode(this, secret, code, atMs, options?.afterStep);
+    return check.ok ? check : NO_MATCH;
   }
 
   /**
@@ -153,6 +144,44 @@ export class TotpVerifier {
     if (this.periodSeconds !== 30) query += `&period=${this.periodSeconds}`;
     return `otpauth://totp/${label}?${query}`;
   }
+}
+
+/** What {@link checkTotpCode} finds: a step above the floor, or none (and whether one at or below it matched). */
+export type TotpCheck = { ok: true; step: number } | { ok: false; replayed: boolean };
+
+// Shared answers, frozen: a caller can keep one but not change it for the next.
+const MISS = Object.freeze({ ok: false, replayed: false } as const);
+const NO_MATCH = Object.freeze({ ok: false } as const);
+const REPLAYED = Object.freeze({ ok: false, replayed: true } as const);
+
+/**
+ * {@link TotpVerifier.verifyCode} that also tells a code used before (it matches a step at or below
+ * `afterStep`) from a wrong one, in the same pass: a login reports a replay without a second window.
+ * The steps are tried latest first and a match above the floor ends the loop (the latest match, as
+ * before): only a right code stops early, and its answer says as much as its timing. A replayed code
+ * goes through the whole window as a wrong one does, since both are answered as a wrong code.
+ */
+export function checkTotpCode(
+  verifier: TotpVerifier,
+  secret: string,
+  code: string,
+  atMs: number,
+  afterStep?: number,
+): TotpCheck {
+  const candidate = parseCode(code, verifier.digits);
+  if (candidate < 0) return MISS;
+  const current = verifier.stepAt(atMs);
+  const floor = afterStep ?? Number.NEGATIVE_INFINITY;
+  const bytes = decodeSecret(secret, verifier.minSecretBytes);
+  const key = new HotpKey(verifier.algorithm, bytes, verifier.digits);
+  const lowest = Math.max(0, current - verifier.pastSteps);
+  let replayed = false;
+  for (let step = current + verifier.futureSteps; step >= lowest; step--) {
+    const hit = (key.valueAt(step) ^ candidate) === 0;
+    if (hit && step > floor) return { ok: true, step };
+    replayed = replayed || hit;
+  }
+  return replayed ? REPLAYED : MISS;
 }
 
 /** Validates and canonicalises a typed secret (upper case, no spaces or padding). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type TotpOptions, TotpVerifier } from '../../core/otp/totp-verifier.js';
+import { checkTotpCode, type TotpOptions, TotpVerifier } from '../../core/otp/totp-verifier.js';
 import { lastingSealedField, sealedKeyIds } from '../../store/key-use.js';
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
@@ -49,16 +49,12 @@ export const totpModule = defineMethod({
     if (secret === null) return null;
     const afterStep = lastStep(user);
     // An app linked by another system may count its codes differently (totp-profile.ts).
-    const { verifier, at } = userVerifier(ctx, user);
-    const hit = verifier.verifyCode(
-      secret,
-      code,
-      at(now),
-      afterStep === undefined ? undefined : { afterStep },
-    );
-    if (hit.ok) {
+    const { verifier, shiftMs } = userVerifier(ctx, user);
+    // One pass tells a right code, a code used before (at or below the floor) and a wrong one.
+    const check = checkTotpCode(verifier, secret, code, Math.max(0, now - shiftMs), afterStep);
+    if (check.ok) {
       // Single use: the floor advances in the same step that ends the challenge.
-      const advance = { field: userFields.totpStep, value: hit.step };
+      const advance = { field: userFields.totpStep, value: check.step };
       return {
         kind: 'match',
         method: 'totp',
@@ -67,9 +63,7 @@ export const totpModule = defineMethod({
         raceLostEvent: 'code.replayed',
       } as const;
     }
-    if (afterStep !== undefined && ctx.totp.verifyCode(secret, code, now).ok)
-      return { kind: 'replayed' } as const;
-    return null;
+    return check.replayed ? ({ kind: 'replayed' } as const) : null;
   },
   status: (_ctx: MethodContext, user: UserRecords) => ({
     /** The authenticator app is linked. */
