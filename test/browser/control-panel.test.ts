@@ -8,6 +8,7 @@ import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { fakeClock, MINUTE, testKey } from '../helpers/harness.js';
+import { closeServer, listenOnFreePort } from '../helpers/listen.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
 import { button, dialog, methodRow, ready, saveNewCodes, stepUp } from './elements/flows.js';
 import { expectAccessible } from './elements/support.js';
@@ -45,7 +46,7 @@ beforeAll(async () => {
 // A fresh app (store, mailer, fake clock) per story, so stories never depend on each other.
 beforeEach(async () => {
   if (!hasChromium) return;
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeServer(server);
   clock = fakeClock(Date.now());
   const outbox = new MemoryMailer();
   tf = createTwoFactor({
@@ -59,16 +60,12 @@ beforeEach(async () => {
     authorize: (actor) => actor.roles?.includes('admin') === true,
   });
   const app = createExampleApp({ tf, outbox, now: clock.now });
-  await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  ({ server, base } = await listenOnFreePort(app));
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeServer(server);
 });
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {

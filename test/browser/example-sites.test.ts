@@ -9,6 +9,7 @@ import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { fakeClock, testKey } from '../helpers/harness.js';
+import { closeServer, listenOnFreePort } from '../helpers/listen.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
 import { button, dialog, ready } from './elements/flows.js';
 import { expectAccessible } from './elements/support.js';
@@ -34,13 +35,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeServer(server);
 });
 
 // A fresh app per story: the example's wiring (orgOf, rolesOf, the sites' seeded policies).
 beforeEach(async () => {
   if (!hasChromium) return;
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeServer(server);
   clock = fakeClock(Date.now());
   const outbox = new MemoryMailer();
   tf = createTwoFactor({
@@ -56,11 +57,7 @@ beforeEach(async () => {
   });
   await seedSitePolicies(tf);
   const app = createExampleApp({ tf, outbox, now: clock.now });
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  ({ server, base } = await listenOnFreePort(app));
 });
 
 async function newPage(): Promise<Page> {

@@ -9,6 +9,7 @@ import { TotpVerifier } from '../../src/core/otp/totp-verifier.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { testKey } from '../helpers/harness.js';
+import { closeServer, listenOnFreePort } from '../helpers/listen.js';
 import { previousStepCode } from '../helpers/servers.js';
 import { hasChromium, launchChromium } from './chromium.js';
 import { button, dialog } from './elements/flows.js';
@@ -21,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeServer(server);
 });
 
 // Round 2, finding 6: an agent's display name with markup must stay text in the admin's pop-up (a
@@ -41,11 +42,9 @@ it.skipIf(!hasChromium)(
     });
     const app = createExampleApp({ tf });
     ben.name = original;
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const address = server.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const started = await listenOnFreePort(app);
+    server = started.server;
+    const { base } = started;
     // The admin has 2FA (admin actions need a fresh factor): linked with the previous step's code.
     const totp = new TotpVerifier();
     const setup = await tf.totp.beginSetup('u-admin', { accountName: 'admin' });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExampleApp } from '../../examples/express/app.js';
 import { createTwoFactor, MemoryMailer, MemorySender, MemoryStore } from '../../src/entries/index.js';
 import { fakeClock, testKey } from '../helpers/harness.js';
+import { closeServer, listenOnFreePort } from '../helpers/listen.js';
 import { ARTIFACTS, hasChromium, launchChromium } from './chromium.js';
 import { button, dialog, methodRow, saveNewCodes } from './elements/flows.js';
 import { ANA, codeInput, signIn, signOut } from './example-pages.js';
@@ -27,16 +28,12 @@ beforeAll(async () => {
     phone: { sender: texts },
   });
   const app = createExampleApp({ tf, texts, now: clock.now });
-  await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  ({ server, base } = await listenOnFreePort(app));
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeServer(server);
 });
 
 /** The newest code texted to Ana, read off the development outbox page. */

@@ -6,13 +6,14 @@ import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import type { Store } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { testKey } from '../helpers/harness.js';
+import { closeServer, listenOnFreePort } from '../helpers/listen.js';
 import { TestClient } from '../http/support/client.js';
 import { storeWithOutage } from '../http/support/store-outage.js';
 
 /** The example control panel over HTTP: what its pages and forms let a browser do. */
 let server: Server | null = null;
 afterEach(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeServer(server);
   server = null;
   vi.unstubAllEnvs();
 });
@@ -30,11 +31,9 @@ async function startExample(options: { required?: boolean; store?: Store; env?: 
   });
   if (options.env) vi.stubEnv('NODE_ENV', options.env);
   const app = createExampleApp({ tf });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const started = await listenOnFreePort(app);
+  server = started.server;
+  const { base } = started;
   return { tf, base, env: app.get('env') as string };
 }
 
