@@ -70,11 +70,18 @@ export const callgrindFlags = (out: string) => [
 
 /**
  * Drives a calls process under callgrind (started with `--instr-atstart=no`, dumping to `out`) that
- * answers each line on stdin with one line: waits for its `ready`, turns instrumentation on, and
- * gives `phase(command)`, which runs one command and counts it (the dump zeroes the counters): the
- * program's own instructions (compilers and GC taken out), and the GC's.
+ * answers each line on stdin with one line: waits for its `ready` line (given back: it may carry
+ * what the process set up), turns instrumentation on, and gives `phase(command)`, which runs one
+ * command (a line for the process, or work of the driver's own: requests to a server it runs) and
+ * counts it (the dump zeroes the counters): the program's own instructions (compilers and GC taken
+ * out), and the GC's.
  */
-export async function callgrindPhases(child: ChildProcessWithoutNullStreams, out: string) {
+export async function callgrindPhases(
+  child: ChildProcessWithoutNullStreams,
+  out: string,
+  /** The driver's warm-up, uncounted (instrumentation still off), given the `ready` line. */
+  warmUp?: (ready: string) => Promise<void>,
+) {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -89,14 +96,18 @@ export async function callgrindPhases(child: ChildProcessWithoutNullStreams, out
     execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });
   let dumps = 0;
   const read = dumpReader();
-  const phase = async (command: string): Promise<{ own: number; gc: number }> => {
-    child.stdin.write(`${command}\n`);
-    await line();
+  const phase = async (command: string | (() => Promise<unknown>)): Promise<{ own: number; gc: number }> => {
+    if (typeof command === 'string') {
+      child.stdin.write(`${command}\n`);
+      await line();
+    } else await command();
     control('--dump');
     const { total, gc, compiler } = read(`${out}.${++dumps}`);
     return { own: total - gc - compiler, gc };
   };
-  while ((await line()) !== 'ready');
+  let ready = await line();
+  while (ready !== 'ready' && !ready.startsWith('ready ')) ready = await line();
+  await warmUp?.(ready);
   control('--instr=on');
-  return { phase };
+  return { phase, ready };
 }

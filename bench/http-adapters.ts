@@ -110,19 +110,17 @@ async function load(url: string, path: string, amount: number, session: (i: numb
 }
 
 /**
- * The verify endpoint (a wrong code, MemoryStore) of each adapter under autocannon, 32 connections on
- * 127.0.0.1, beside that framework's own bare JSON route on the same server in the same run: the
- * floor each adapter is measured against (target: bare ÷ adapter under 2).
+ * Sessions in a Map, keyed by id, and `prepare(prefix, count)`: that many users enrolled in TOTP,
+ * each with a pending login in the session named by its id, made by the HTTP layer itself (so its
+ * state has whatever shape the layer expects).
  */
-export async function benchHttpAdapters(): Promise<void> {
-  const tf = benchTwoFactor(new MemoryStore(), PATIENT_POLICY);
+export function pendingLogins(tf: TwoFactor) {
   const states = new Map<string, unknown>();
   const sessions: Sessions = (id) => ({
     get: () => states.get(id),
     set: (state) => void states.set(id, state),
     rotate: () => undefined,
   });
-  // Pending logins made by the HTTP layer itself, so their state has whatever shape it expects.
   const layer = createTwoFactorHttp(tf, { now: () => CLOCK_MS });
   const totp = new TotpVerifier();
   const prepare = async (prefix: string, count: number) => {
@@ -138,7 +136,17 @@ export async function benchHttpAdapters(): Promise<void> {
     }
     return ids;
   };
+  return { sessions, prepare };
+}
 
+/**
+ * The verify endpoint (a wrong code, MemoryStore) of each adapter under autocannon, 32 connections on
+ * 127.0.0.1, beside that framework's own bare JSON route on the same server in the same run: the
+ * floor each adapter is measured against (target: bare ÷ adapter under 2).
+ */
+export async function benchHttpAdapters(): Promise<void> {
+  const tf = benchTwoFactor(new MemoryStore(), PATIENT_POLICY);
+  const { sessions, prepare } = pendingLogins(tf);
   const rows: Array<Array<string | number>> = [];
   for (const [name, start] of [
     ['Express 5', startExpress],

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRedis } from '../test/helpers/servers.js';
+import { countAdapterInstructions, ENDPOINT_NAMES, PER_PHASE } from './adapter-instructions.js';
 import { callgrindFlags, callgrindPhases, hasCallgrind } from './callgrind.js';
 import { format, table } from './harness.js';
 
@@ -90,19 +91,21 @@ const CALLS: Record<Side, string> = {
 };
 
 /** Per call: the median phase's own instructions, the phases' range, the GC's mean apart. */
-function perCall(phases: Array<{ own: number; gc: number }>) {
-  const own = phases.map((p) => p.own / PHASE_CALLS).sort((a, b) => a - b);
+function perCall(phases: Array<{ own: number; gc: number }>, calls = PHASE_CALLS) {
+  const own = phases.map((p) => p.own / calls).sort((a, b) => a - b);
   return {
     own: own[Math.floor(own.length / 2)]!,
-    gc: phases.reduce((sum, p) => sum + p.gc, 0) / phases.length / PHASE_CALLS,
+    gc: phases.reduce((sum, p) => sum + p.gc, 0) / phases.length / calls,
     range: `${format(own[0]! / 1000)}-${format(own.at(-1)! / 1000)}`,
   };
 }
 
 /**
- * `npm run bench -- verify-instructions [memory|redis ...]`: instructions per `login.verify` (a right
- * and a wrong code), counted by callgrind, on this tree and, with `BENCH_BASE=<checkout>` (its own
- * node_modules), on that one too. Repeatable whatever load the machine carries. k = thousands.
+ * `npm run bench -- verify-instructions [memory|redis|adapters ...]`: instructions per `login.verify`
+ * (a right and a wrong code), counted by callgrind, on this tree and, with `BENCH_BASE=<checkout>`
+ * (its own node_modules), on that one too; `adapters`: per request of each adapter's server (Express,
+ * Fastify, Hono) beside its framework's bare route. Repeatable whatever load the machine carries.
+ * k = thousands.
  */
 export async function benchVerifyInstructions(only: string[] = []): Promise<void> {
   if (!hasCallgrind()) {
@@ -129,6 +132,20 @@ export async function benchVerifyInstructions(only: string[] = []): Promise<void
         }
       }
     }
+    if (only.length === 0 || only.includes('adapters')) {
+      for (const [label, tree] of trees) {
+        const sides = await countAdapterInstructions(tree, dir, `adapters-${rows.length}`, NODE_FLAGS);
+        const bare = new Map<string, number>();
+        for (const { adapter, endpoint, phases } of sides) {
+          const { own, gc, range } = perCall(phases, PER_PHASE);
+          if (endpoint === 'bare') bare.set(adapter, own);
+          const ratio = (own / bare.get(adapter)!).toFixed(2);
+          const call = `${adapter}: ${ENDPOINT_NAMES[endpoint]} (÷ bare ${ratio})`;
+          rows.push(['HTTP', label, call, `${format(own / 1000)} (${range})`, format(gc / 1000)]);
+          console.log(rows.at(-1)!.join(' | '));
+        }
+      }
+    }
   } finally {
     await redisServer?.stop();
     if (!process.env['BENCH_KEEP']) rmSync(dir, { recursive: true, force: true });
@@ -136,7 +153,7 @@ export async function benchVerifyInstructions(only: string[] = []): Promise<void
   }
   const perSide = 6;
   console.log(
-    `\n## login.verify: instructions per call (callgrind, k = thousands: the median of ${perSide} phases of ${PHASE_CALLS} calls, V8's compilers and GC taken out, the range in brackets; the GC's mean apart)\n`,
+    `\n## login.verify: instructions per call (callgrind, k = thousands: the median of ${perSide} phases of ${PHASE_CALLS} calls, V8's compilers and GC taken out, the range in brackets; the GC's mean apart; HTTP: the whole server process per request, on a MemoryStore)\n`,
   );
   table(['store', 'tree', 'call', 'own k', 'GC k'], rows);
 }
