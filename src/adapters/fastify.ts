@@ -117,10 +117,7 @@ export const twoFactorPlugin: FastifyPluginAsync<TwoFactorPluginOptions> = async
         handler: async (request, reply) => {
           const found = mount.match(request.routeOptions.url ?? '', request.url);
           if (!found) return reply.callNotFound();
-          const answer = await http.dispatch(found.route, {
-            ...bound.request(request),
-            params: found.params,
-          });
+          const answer = await http.dispatch(found.route, bound.request(request, undefined, found.params));
           return send(reply, answer);
         },
       });

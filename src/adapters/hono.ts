@@ -140,13 +140,10 @@ export function twoFactorApp<E extends Env = Env>(
   // dropped: the text stays null and the layer's 413 goes out.
   const streamed = bodyLimit({ maxSize: http.bodyLimitBytes, onError: (c) => c.body(null, 413) });
   /** The body as text, or null when it is over the limit; a read that fails is the client's (it hung up). */
-  const text = async (c: Context<E>): Promise<string | null> => {
-    try {
-      return await readText(c);
-    } catch (error) {
+  const text = (c: Context<E>): Promise<string | null> =>
+    readText(c).catch((error: unknown) => {
       throw unreadableRequest(error);
-    }
-  };
+    });
   const readText = async (c: Context<E>): Promise<string | null> => {
     const length = c.req.header('content-length');
     if (length === undefined || c.req.header('transfer-encoding') !== undefined) {

@@ -7,7 +7,7 @@ import { parseOptions } from '../core/validation.js';
 import { errorAnswer, isServerError, refusal } from './answers.js';
 import { cookieAttributes, readCookie } from './cookies.js';
 import { passGuard, signedInOr } from './guards.js';
-import { messageData, messagesOf, renderMessage } from './messages.js';
+import { messagesOf, renderMessage } from './messages.js';
 import { requestInfo } from './request-context.js';
 import { BODY_LIMIT_BYTES, csrfRefusal, originRefusal, readBody } from './request-rules.js';
 import { routeTable } from './routes/index.js';
@@ -41,6 +41,9 @@ export interface TwoFactorHttp<Native> {
   /** The answer for an error raised outside a route (an adapter's body reader, say). */
   fail(error: unknown, native: Native): HttpAnswer;
 }
+
+/** On every answer; one frozen pair, which adapters only read. */
+const NO_STORE = Object.freeze(['Cache-Control', 'no-store']) as [string, string];
 
 /** A trusted-browser token as factorkit issues it; anything else in the cookie is ignored. */
 const DEVICE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -77,19 +80,24 @@ export function createTwoFactorHttp<Native>(
       body && typeof body === 'object'
         ? (body['error'] ?? (body['ok'] === false ? body['reason'] : undefined) ?? answer.messageCode)
         : undefined;
-    const headers: HttpAnswer['headers'] = [...answer.headers, ['Cache-Control', 'no-store']];
+    const headers: HttpAnswer['headers'] = [...answer.headers, NO_STORE];
     if (typeof code !== 'string' || !body) return { ...answer, headers };
-    const data = messageData(body, resolved.now());
     let message: string | null;
     try {
       const catalogue =
         typeof resolved.messages === 'function' ? resolved.messages(native) : resolved.messages;
-      message = renderMessage(answer.messageCode ?? code, data, catalogue ?? undefined, english);
+      message = renderMessage(
+        answer.messageCode ?? code,
+        body,
+        resolved.now,
+        catalogue ?? undefined,
+        english,
+      );
     } catch (error) {
       // The host's catalogue failed (a locale it cannot format, say): English, and the operator is told.
       // `finish` must not throw: it words the answer to every error, its own included.
       report(resolved, error, native);
-      message = renderMessage(answer.messageCode ?? code, data, undefined, english);
+      message = renderMessage(answer.messageCode ?? code, body, resolved.now, undefined, english);
     }
     return { ...answer, body: message === null ? body : { ...body, message }, headers };
   };

@@ -56,24 +56,30 @@ export const englishMessages = messagesOf(methodModules) as MessageCatalogue;
 
 /** What a message may use of an answer's body: its numbers, and the field at fault. */
 export function messageData(body: Record<string, unknown>, now: number): MessageData {
+  // One object, no entry arrays: this runs on every answer with a reason or an error code.
   const data: Record<string, number | string> = {};
-  for (const [name, value] of Object.entries(body)) {
+  for (const name in body) {
+    if (!Object.hasOwn(body, name)) continue;
+    const value = body[name];
     if (typeof value === 'number' || (name === 'field' && typeof value === 'string')) data[name] = value;
   }
-  return { ...data, now } as MessageData;
+  data['now'] = now;
+  return data as MessageData;
 }
 
 /**
  * The message for `code`, from `catalogue` when it has one, else from `english` (the built-in
- * methods' by default); null for an unknown code.
+ * methods' by default); null for an unknown code. A message that is a function gets the answer's
+ * {@link messageData} (made only then).
  */
 export function renderMessage(
   code: string,
-  data: MessageData,
+  body: Record<string, unknown>,
+  now: () => number,
   catalogue: Partial<MessageCatalogue> | undefined,
   english: Readonly<Record<string, Message>> = englishMessages,
 ): string | null {
   const message = (catalogue as Record<string, Message | undefined> | undefined)?.[code] ?? english[code];
   if (message === undefined) return null;
-  return typeof message === 'function' ? message(data) : message;
+  return typeof message === 'function' ? message(messageData(body, now())) : message;
 }

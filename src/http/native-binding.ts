@@ -27,8 +27,11 @@ export interface HostHelpers<Native> {
 
 /** The layer bound to one framework's request: what an adapter's handlers and guards call. */
 export interface NativeHttp<Native> {
-  /** The layer's request; `text`, when given, is the body the adapter read itself. May throw. */
-  request(native: Native, text?: string): HttpRequest<Native>;
+  /**
+   * The layer's request; `text`, when given, is the body the adapter read itself, `params` the
+   * route's parameters when the adapter matched them itself. May throw.
+   */
+  request(native: Native, text?: string, params?: Record<string, string>): HttpRequest<Native>;
   /**
    * Hands what `work` answers to `send`. When `work` throws (no session installed, a body that
    * cannot be read), `send` gets the layer's answer for the error instead: no error escapes raw.
@@ -45,10 +48,15 @@ export function bindNative<Native>(
   http: TwoFactorHttp<Native>,
   reader: NativeReader<Native>,
 ): NativeHttp<Native> {
-  const request = (native: Native, text = reader.text?.(native)): HttpRequest<Native> => {
-    const parts = reader.parts(native);
-    const body = text === undefined ? undefined : { text, contentType: parts.header('content-type') };
-    return { ...parts, body, session: reader.session(native), native };
+  const request = (
+    native: Native,
+    text = reader.text?.(native),
+    params?: Record<string, string>,
+  ): HttpRequest<Native> => {
+    const { method, header, peerAddress, params: routeParams } = reader.parts(native);
+    const body = text === undefined ? undefined : { text, contentType: header('content-type') };
+    const session = reader.session(native);
+    return { method, params: params ?? routeParams, header, peerAddress, body, session, native };
   };
   const respond: NativeHttp<Native>['respond'] = async (native, work, send) => {
     let answer: Awaited<ReturnType<typeof work>> | HttpAnswer;

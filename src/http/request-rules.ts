@@ -28,8 +28,11 @@ export function unreadableRequest(cause: unknown): Error {
   return Object.assign(new Error('the request could not be read', { cause }), { status: 400 });
 }
 
+/** One decoder for every body: a `decode` without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8');
+
 /** Every adapter decodes bodies so: UTF-8, one leading byte order mark skipped, as `fetch` does. */
-export const decodeBody = (bytes: Uint8Array): string => new TextDecoder('utf-8').decode(bytes);
+export const decodeBody = (bytes: Uint8Array): string => UTF8.decode(bytes);
 
 /** Whether a request can change state (and so passes the CSRF rules). */
 export const isStateChanging = (method: string) => !SAFE_METHODS.has(method.toUpperCase());
@@ -42,9 +45,9 @@ export const isStateChanging = (method: string) => !SAFE_METHODS.has(method.toUp
  * own guarded routes (`requireSignedIn`, `requireStepUp`), which may take forms, get (1).
  */
 export function csrfRefusal(req: HttpRequest, trustedOrigins: readonly string[]): HttpAnswer | null {
-  const origin = originRefusal(req, trustedOrigins);
-  if (origin) return origin;
   if (!isStateChanging(req.method)) return null;
+  const origin = crossSiteRefusal(req, trustedOrigins);
+  if (origin) return origin;
   const hasBody = req.body !== undefined && req.body.text.length > 0;
   if ((hasBody || req.method.toUpperCase() === 'POST') && !isJsonType(req.body?.contentType)) {
     return refusal(415, 'json-required');
@@ -57,7 +60,14 @@ export function originRefusal(
   req: Pick<HttpRequest, 'method' | 'header'>,
   trustedOrigins: readonly string[],
 ): HttpAnswer | null {
-  if (!isStateChanging(req.method)) return null;
+  return isStateChanging(req.method) ? crossSiteRefusal(req, trustedOrigins) : null;
+}
+
+/** Part (1) for a request already known to be state-changing. */
+function crossSiteRefusal(
+  req: Pick<HttpRequest, 'header'>,
+  trustedOrigins: readonly string[],
+): HttpAnswer | null {
   const origin = req.header('origin');
   if (origin !== undefined) {
     if (!sameOrTrusted(origin, req.header('host'), trustedOrigins)) return refusal(403, 'csrf');

@@ -41,6 +41,13 @@ const verifyOptionsSchema = z
 
 const NO_OPTIONS: NonNullable<z.output<typeof verifyOptionsSchema>> = Object.freeze({});
 
+/** A plain object without a property of its own: what the options' schema parses to `{}` anyway. */
+const isEmptyObject = (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.getPrototypeOf(value) === Object.prototype &&
+  Reflect.ownKeys(value).length === 0;
+
 /** The field of a challenge record that holds its demand for phishing resistance. */
 export const PHISHING_RESISTANT_FIELD = 'phishingResistant';
 
@@ -93,9 +100,9 @@ async function verifyProof(
   session: SessionBinding | null,
 ): Promise<SessionVerifyResult> {
   const proof = ctx.methods.parseProof(proofInput);
-  // No options (most calls): nothing to validate.
+  // No options (most calls, the HTTP layer's without a browser to trust): nothing to validate.
   const options =
-    optionsInput === undefined
+    optionsInput === undefined || isEmptyObject(optionsInput)
       ? NO_OPTIONS
       : (parseInput(verifyOptionsSchema, optionsInput, 'options') ?? {});
   const parsed = parseChallengeId(challengeId);

@@ -13,12 +13,15 @@ import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const pending = (ctx: RouteContext) => ctx.state as Extract<SessionState, { stage: 'pending' }>;
 
-/** A login proof's verify options: trust the browser when asked, under its user agent's label. */
-export const verifyOptions = (ctx: RouteContext, body: { rememberDevice?: boolean | undefined }) => ({
-  rememberDevice: body.rememberDevice === true,
-  deviceLabel: deviceLabel(ctx.req.header('user-agent')),
-  signIn: true,
-});
+/**
+ * A login proof's verify options: trust the browser when asked, under its user agent's label. The
+ * label is made only then: a proof without it (nearly every one) gives the facade no options to
+ * validate.
+ */
+export const verifyOptions = (ctx: RouteContext, body: { rememberDevice?: boolean | undefined }) =>
+  body.rememberDevice === true
+    ? { rememberDevice: true, deviceLabel: deviceLabel(ctx.req.header('user-agent')), signIn: true }
+    : { signIn: true };
 
 /**
  * The answer to a login proof (a code or a key), whose success commit opened the signed-in session:
