@@ -73,10 +73,13 @@ forEachHost(
       expect(locked.json['message']).toBe('Please try again in five minutes.');
       ctx.h.clock.advance(5 * MINUTE);
       const sessionBefore = client.cookies.get('sid');
-      const verified = await client.call('POST', '/2fa/login/verify', {
-        code: ctx.code(secret),
-        rememberDevice: true,
-      });
+      const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
+      const verified = await client.call(
+        'POST',
+        '/2fa/login/verify',
+        { code: ctx.code(secret), rememberDevice: true },
+        { headers: { 'user-agent': firefox } },
+      );
       expect(verified.status).toBe(200);
       expect(client.cookies.get('sid')).not.toBe(sessionBefore);
       const cookie =
@@ -91,7 +94,10 @@ forEachHost(
       const again = ctx.browser();
       again.cookies.set('factorkit_device', client.cookies.get('factorkit_device') ?? '');
       expect((await again.call('POST', '/password/ana', {})).json['status']).toBe('trusted-device');
-      expect((await again.call('GET', '/2fa/devices')).json['current']).toEqual(expect.any(String));
+      const devices = (await again.call('GET', '/2fa/devices')).json;
+      expect(devices['current']).toEqual(expect.any(String));
+      // The browser trusted under its user agent's label (made only when a browser is trusted).
+      expect(JSON.stringify(devices)).toContain('"Firefox on Linux"');
     });
 
     it('the pending login reports its lock (Retry-After, the words, the attempts left): a reload of the code page keeps the countdown', async () => {
