@@ -111,11 +111,13 @@ export const twoFactorPlugin: FastifyPluginAsync<TwoFactorPluginOptions> = async
     routes.setErrorHandler((error, request, reply) => send(reply, http.fail(error, request)));
     // Parameters as wildcards: Fastify's router would answer 414 for a key id over 100 characters.
     for (const mount of wildcardMounts(http.routes)) {
+      // Only a wildcard needs the URL Fastify matched (`routeOptions` builds a new object each read).
+      const wildcard = mount.url.endsWith('/*');
       routes.route({
         method: mount.method,
         url: mount.url,
         handler: async (request, reply) => {
-          const found = mount.match(request.routeOptions.url ?? '', request.url);
+          const found = mount.match(wildcard ? (request.routeOptions.url ?? '') : '', request.url);
           if (!found) return reply.callNotFound();
           const answer = await http.dispatch(found.route, bound.request(request, undefined, found.params));
           return send(reply, answer);

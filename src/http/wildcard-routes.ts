@@ -7,8 +7,8 @@ export interface WildcardMount {
   url: string;
   /**
    * Which route a request is for, with its parameters decoded; null when none fits (a 404).
-   * `mountedUrl` is the URL the router matched (this one behind the host's prefix), `rawUrl` the
-   * request's, still percent-encoded.
+   * `mountedUrl` is the URL the router matched (this one behind the host's prefix; read for a
+   * wildcard only), `rawUrl` the request's, still percent-encoded.
    */
   match(mountedUrl: string, rawUrl: string): { route: Route; params: Record<string, string> } | null;
 }
