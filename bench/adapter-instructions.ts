@@ -25,7 +25,15 @@ export const ENDPOINT_NAMES: Record<Endpoint, string> = {
 export function adapterClient(urls: Record<Adapter, string>) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const wrongs: Record<Adapter, number> = { express: 0, fastify: 0, hono: 0 };
-  const post = (url: string, path: string, session: string) =>
+  // A server may close an idle kept-alive connection just as a request goes out on it (a phase of
+  // another adapter outlasted its keep-alive timeout): that request never reached it, so it is sent
+  // again, as Node's documentation advises (`request.reusedSocket`).
+  const post = (url: string, path: string, session: string): Promise<void> =>
+    postOnce(url, path, session).catch((error: NodeJS.ErrnoException & { reused?: boolean }) => {
+      if (error.reused && error.code === 'ECONNRESET') return postOnce(url, path, session);
+      throw error;
+    });
+  const postOnce = (url: string, path: string, session: string) =>
     new Promise<void>((resolve, reject) => {
       const body = JSON.stringify({ code: '000000' });
       const sent = request(
@@ -42,7 +50,7 @@ export function adapterClient(urls: Record<Adapter, string>) {
           );
         },
       );
-      sent.once('error', reject);
+      sent.once('error', (error) => reject(Object.assign(error, { reused: sent.reusedSocket })));
       sent.end(body);
     });
   const requests = async (adapter: Adapter, endpoint: Endpoint, amount: number) => {
