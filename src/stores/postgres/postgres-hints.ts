@@ -44,7 +44,7 @@ export class CommitHints {
   }
 
   /** Forgets the hints of the ops' keys. */
-  forget(ops: readonly StoreOp[]): void {
+  private forget(ops: readonly StoreOp[]): void {
     for (const op of ops) this.byKey.delete(op.key);
   }
 
