@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TwoFactorOptions } from '../../src/app/create-two-factor.js';
 import { Keyring } from '../../src/core/keyring.js';
@@ -309,6 +310,56 @@ describe('key rotation: records written before this release', () => {
       method: 'backup-code',
     });
     expect(await onlyB.tf.status('hashed')).toMatchObject({ backupCodesRemaining: 0 });
+  });
+
+  it('hashed backup codes of the earlier form (each digest sealed on its own) keep working and move with rekey', async () => {
+    const store = new MemoryStore();
+    const a = makeTwoFactor(store, { keys: A });
+    await enrollTotp(a, 'earlier');
+    const keyring = new Keyring(A);
+    const codes = ['k7pq-3mzx-9ahd-2wfr', 'wqvn-q2mk-37y3-m90h'];
+    const fields: Record<string, string> = { storage: 'hashed', total: '2', generatedAt: '1' };
+    codes.forEach((code, i) => {
+      const digest = createHash('sha256').update('backup-code\0earlier\0').update(code.replace(/-/g, ''));
+      fields[`c:${i + 1}`] = keyring.seal(
+        `sha256:${digest.digest('base64url')}`,
+        'backup-code-sealed\0earlier',
+      );
+    });
+    const op = { type: 'put' as const, key: storeKeys.backupCodes('earlier'), fields, expiresAt: null };
+    await store.commit([op], a.clock.now());
+    const rotated = withKeys(a, store, { current: B, old: A });
+    expect(await signInWithCode(rotated, 'earlier', codes[0]!)).toMatchObject({ ok: true });
+    expect(await signInWithCode(rotated, 'earlier', codes[0]!)).toMatchObject({ ok: false });
+    expect((await rotated.tf.keys.rekey()).complete).toBe(true);
+    const onlyB = withKeys(rotated, store, B);
+    expect(await onlyB.tf.status('earlier')).toMatchObject({ backupCodesRemaining: 1 });
+    expect(await signInWithCode(onlyB, 'earlier', codes[1]!)).toMatchObject({
+      ok: true,
+      method: 'backup-code',
+    });
+  });
+
+  it("hashed backup codes are bound to their user: another user's set (its sealed key and hashes) proves nothing", async () => {
+    const store = new MemoryStore();
+    const a = makeTwoFactor(store, { keys: A });
+    const { backupCodes } = await enrollTotp(a, 'owner');
+    await enrollTotp(a, 'thief');
+    const owned = (await store.get(storeKeys.backupCodes('owner'), a.clock.now()))!;
+    expect(owned.fields['salt']).toMatch(/^v1\./);
+    expect(Object.values(owned.fields).filter((value) => value.startsWith('hmac-sha256:'))).toHaveLength(10);
+    const copy = {
+      type: 'put' as const,
+      key: storeKeys.backupCodes('thief'),
+      fields: owned.fields,
+      expiresAt: null,
+    };
+    await store.commit([copy], a.clock.now());
+    expect(await signInWithCode(a, 'thief', backupCodes[0]!)).toMatchObject({ ok: false });
+    expect(await signInWithCode(a, 'owner', backupCodes[0]!)).toMatchObject({
+      ok: true,
+      method: 'backup-code',
+    });
   });
 
   it('a store without scan: tf.keys refuses with CONFIG, everything else works', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { Keyring } from '../../src/core/keyring.js';
@@ -110,5 +111,34 @@ describe('export then import: backup codes factorkit 0.1 hashed', () => {
     expect(await exportAll(dest, ['old'])).toEqual([exported]);
     expect((await signInWith(dest, 'old', codes[1]!)).ok).toBe(true);
     expect((await signInWith(dest, 'old', codes[1]!)).ok).toBe(false);
+  });
+});
+
+describe('export then import: hashed backup codes of the earlier form (each digest sealed on its own)', () => {
+  it('travel as their sealed values and work on the new store with the same keys, once each', async () => {
+    const store = new MemoryStore();
+    const source = makeTwoFactor(store);
+    await enrollTotp(source, 'earlier');
+    const keyring = new Keyring(KEY);
+    const codes = ['k7pq-3mzx-9ahd-2wfr', 'wqvn-q2mk-37y3-m90h'];
+    const fields: Record<string, string> = { storage: 'hashed', total: '2', generatedAt: '1' };
+    codes.forEach((code, i) => {
+      const digest = createHash('sha256').update('backup-code\0earlier\0').update(code.replace(/-/g, ''));
+      fields[`c:${i + 1}`] = keyring.seal(
+        `sha256:${digest.digest('base64url')}`,
+        'backup-code-sealed\0earlier',
+      );
+    });
+    await store.commit(
+      [{ type: 'put', key: storeKeys.backupCodes('earlier'), fields, expiresAt: null }],
+      source.clock.now(),
+    );
+    const [exported] = await exportAll(source, ['earlier']);
+    expect(exported?.backupCodes).toMatchObject({ sealed: Object.values(fields).slice(3) });
+    const dest = makeTwoFactor(new MemoryStore());
+    expect((await importUser(dest.tf, exported!)).outcome).toBe('imported');
+    expect(await exportAll(dest, ['earlier'])).toEqual([exported]);
+    expect((await signInWith(dest, 'earlier', codes[0]!)).ok).toBe(true);
+    expect((await signInWith(dest, 'earlier', codes[0]!)).ok).toBe(false);
   });
 });
