@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TwoFactorOptions } from '../../src/app/create-two-factor.js';
 import { Keyring } from '../../src/core/keyring.js';
@@ -6,6 +5,7 @@ import type { WebauthnRequestOptions } from '../../src/methods/webauthn/webauthn
 import { storeKeys } from '../../src/store/keys.js';
 import type { Store } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { earlierHashedCodesOp } from '../helpers/earlier-codes.js';
 import {
   enrollEmail,
   enrollTotp,
@@ -316,18 +316,8 @@ describe('key rotation: records written before this release', () => {
     const store = new MemoryStore();
     const a = makeTwoFactor(store, { keys: A });
     await enrollTotp(a, 'earlier');
-    const keyring = new Keyring(A);
     const codes = ['k7pq-3mzx-9ahd-2wfr', 'wqvn-q2mk-37y3-m90h'];
-    const fields: Record<string, string> = { storage: 'hashed', total: '2', generatedAt: '1' };
-    codes.forEach((code, i) => {
-      const digest = createHash('sha256').update('backup-code\0earlier\0').update(code.replace(/-/g, ''));
-      fields[`c:${i + 1}`] = keyring.seal(
-        `sha256:${digest.digest('base64url')}`,
-        'backup-code-sealed\0earlier',
-      );
-    });
-    const op = { type: 'put' as const, key: storeKeys.backupCodes('earlier'), fields, expiresAt: null };
-    await store.commit([op], a.clock.now());
+    await store.commit([earlierHashedCodesOp(A, 'earlier', codes)], a.clock.now());
     const rotated = withKeys(a, store, { current: B, old: A });
     expect(await signInWithCode(rotated, 'earlier', codes[0]!)).toMatchObject({ ok: true });
     expect(await signInWithCode(rotated, 'earlier', codes[0]!)).toMatchObject({ ok: false });

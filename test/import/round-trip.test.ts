@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { Keyring } from '../../src/core/keyring.js';
@@ -8,6 +7,7 @@ import { importUser } from '../../src/import/import-user.js';
 import type { ImportedUser } from '../../src/import/imported-user.js';
 import { storeKeys } from '../../src/store/keys.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { earlierHashedCodesOp } from '../helpers/earlier-codes.js';
 import { enrollEmail, enrollTotp, type Harness, KEY, makeTwoFactor } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 import { appCode, foreignKey, ORIGIN, RP_ID, signInWith, signInWithKey } from './support.js';
@@ -119,22 +119,11 @@ describe('export then import: hashed backup codes of the earlier form (each dige
     const store = new MemoryStore();
     const source = makeTwoFactor(store);
     await enrollTotp(source, 'earlier');
-    const keyring = new Keyring(KEY);
     const codes = ['k7pq-3mzx-9ahd-2wfr', 'wqvn-q2mk-37y3-m90h'];
-    const fields: Record<string, string> = { storage: 'hashed', total: '2', generatedAt: '1' };
-    codes.forEach((code, i) => {
-      const digest = createHash('sha256').update('backup-code\0earlier\0').update(code.replace(/-/g, ''));
-      fields[`c:${i + 1}`] = keyring.seal(
-        `sha256:${digest.digest('base64url')}`,
-        'backup-code-sealed\0earlier',
-      );
-    });
-    await store.commit(
-      [{ type: 'put', key: storeKeys.backupCodes('earlier'), fields, expiresAt: null }],
-      source.clock.now(),
-    );
+    const op = earlierHashedCodesOp(KEY, 'earlier', codes);
+    await store.commit([op], source.clock.now());
     const [exported] = await exportAll(source, ['earlier']);
-    expect(exported?.backupCodes).toMatchObject({ sealed: Object.values(fields).slice(3) });
+    expect(exported?.backupCodes).toMatchObject({ sealed: [op.fields['c:1'], op.fields['c:2']] });
     const dest = makeTwoFactor(new MemoryStore());
     expect((await importUser(dest.tf, exported!)).outcome).toBe('imported');
     expect(await exportAll(dest, ['earlier'])).toEqual([exported]);
