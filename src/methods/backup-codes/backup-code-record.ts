@@ -17,8 +17,8 @@ import type { Fields } from '../../store/store.js';
  * system issued are matched, and a `bcrypt` set keeps `b:<n>` fields instead (`foreign-codes.ts`).
  *
  * Hashed sets of the earlier form have no `salt`: each value is the code's SHA-256 digest (bound to
- * the user) sealed on its own. They keep working, move with `rekey` value by value, and
- * export as they are. Records written by factorkit 0.1 have `kid` instead: field names are the
+ * the user) sealed on its own. They keep working, move with `rekey` value by value, and export as
+ * they are. Records written by factorkit 0.1 have `kid` instead: field names are the
  * codes' HMACs under that key and the values `'1'` (hashed) or the sealed code (viewable). They keep
  * working while `kid` is configured; viewable ones are converted by `rekey`, hashed ones cannot be
  * moved (the codes are gone): they end when the user uses or regenerates them.
@@ -85,7 +85,7 @@ export function provesCode(
     : safeEqual(normalize(opened) ?? '', canonical);
 }
 
-/** The key ids a record uses: its hash key (0.1 records), its sealed key (`salt`) and the key of every sealed value. */
+/** The key ids a record uses: its hash key (0.1 records), its sealed key and every sealed value's. */
 export function recordKeyIds(record: Fields): string[] {
   const ids = new Set<string>();
   if (isHashNamed(record)) ids.add(record['kid']!);
@@ -101,8 +101,8 @@ export function recordKeyIds(record: Fields): string[] {
 }
 
 /**
- * Every code value (a salted set: its key) sealed again under the current key, guarded by the values read. A 0.1
- * viewable record becomes a sealed one (`kid` goes: the names stay, so a login that read the
+ * Every code value (of a salted set, its key) sealed again under the current key, guarded by the
+ * values read. A 0.1 viewable record becomes a sealed one (`kid` goes: the names stay, so a login that read the
  * record before still takes its code). Null when there is nothing to move, or it cannot move: a
  * 0.1 hashed record (its codes are known to nobody) or a value whose key is gone.
  */

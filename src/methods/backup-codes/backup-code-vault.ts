@@ -47,8 +47,8 @@ export interface BackupCodeView {
  * field per code (`backup-code-record.ts`: a hash under the set's sealed key, or the code sealed).
  * Redeeming removes one field in one atomic step; generating replaces the whole record, so every
  * older code dies at once. Checking a code opens one seal (ten for viewable codes: microseconds);
- * the seals are what a key rotation can move to a new key. Codes another system issued (`factorkit/import`) keep their own shape
- * and matching (`foreign-codes.ts`).
+ * the seals are what a key rotation can move to a new key. Codes another system issued
+ * (`factorkit/import`) keep their own shape and matching (`foreign-codes.ts`).
  */
 export class BackupCodeVault {
   /** Codes per generation (the help page: 10). */
@@ -93,8 +93,8 @@ export class BackupCodeVault {
 
   /**
    * The op that stores a set of codes as `storeOp` does (hashed under the set's sealed key, or each
-   * sealed when viewable): factorkit's own
-   * (`form` null) or codes another system issued in clear, matched as `form` says.
+   * sealed when viewable): factorkit's own (`form` null) or codes another system issued in clear,
+   * matched as `form` says.
    */
   sealedSetOp(
     userId: string,

@@ -119,9 +119,7 @@ function saltValue(ctx: MethodContext, userId: string, sealed: string): string {
       'backupCodes.salt',
       'does not open for this user with these keys: import with the keys and user ids the export was made with',
     );
-  return Keyring.keyIdOf(sealed) === ctx.keyring.currentId
-    ? sealed
-    : ctx.keyring.seal(salt, saltContext(userId));
+  return ctx.keyring.reseal(sealed, saltContext(userId)) ?? sealed;
 }
 
 /** Plain codes, checked beyond the schema: their form. @throws `INVALID_INPUT` naming the code. */
