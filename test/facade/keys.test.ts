@@ -5,6 +5,7 @@ import type { WebauthnRequestOptions } from '../../src/methods/webauthn/webauthn
 import { storeKeys } from '../../src/store/keys.js';
 import type { Store } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { earlierHashedCodesOp } from '../helpers/earlier-codes.js';
 import {
   enrollEmail,
   enrollTotp,
@@ -309,6 +310,46 @@ describe('key rotation: records written before this release', () => {
       method: 'backup-code',
     });
     expect(await onlyB.tf.status('hashed')).toMatchObject({ backupCodesRemaining: 0 });
+  });
+
+  it('hashed backup codes of the earlier form (each digest sealed on its own) keep working and move with rekey', async () => {
+    const store = new MemoryStore();
+    const a = makeTwoFactor(store, { keys: A });
+    await enrollTotp(a, 'earlier');
+    const codes = ['k7pq-3mzx-9ahd-2wfr', 'wqvn-q2mk-37y3-m90h'];
+    await store.commit([earlierHashedCodesOp(A, 'earlier', codes)], a.clock.now());
+    const rotated = withKeys(a, store, { current: B, old: A });
+    expect(await signInWithCode(rotated, 'earlier', codes[0]!)).toMatchObject({ ok: true });
+    expect(await signInWithCode(rotated, 'earlier', codes[0]!)).toMatchObject({ ok: false });
+    expect((await rotated.tf.keys.rekey()).complete).toBe(true);
+    const onlyB = withKeys(rotated, store, B);
+    expect(await onlyB.tf.status('earlier')).toMatchObject({ backupCodesRemaining: 1 });
+    expect(await signInWithCode(onlyB, 'earlier', codes[1]!)).toMatchObject({
+      ok: true,
+      method: 'backup-code',
+    });
+  });
+
+  it("hashed backup codes are bound to their user: another user's set (its sealed key and hashes) proves nothing", async () => {
+    const store = new MemoryStore();
+    const a = makeTwoFactor(store, { keys: A });
+    const { backupCodes } = await enrollTotp(a, 'owner');
+    await enrollTotp(a, 'thief');
+    const owned = (await store.get(storeKeys.backupCodes('owner'), a.clock.now()))!;
+    expect(owned.fields['salt']).toMatch(/^v1\./);
+    expect(Object.values(owned.fields).filter((value) => value.startsWith('hmac-sha256:'))).toHaveLength(10);
+    const copy = {
+      type: 'put' as const,
+      key: storeKeys.backupCodes('thief'),
+      fields: owned.fields,
+      expiresAt: null,
+    };
+    await store.commit([copy], a.clock.now());
+    expect(await signInWithCode(a, 'thief', backupCodes[0]!)).toMatchObject({ ok: false });
+    expect(await signInWithCode(a, 'owner', backupCodes[0]!)).toMatchObject({
+      ok: true,
+      method: 'backup-code',
+    });
   });
 
   it('a store without scan: tf.keys refuses with CONFIG, everything else works', async () => {

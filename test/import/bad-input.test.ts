@@ -4,7 +4,7 @@ import { FactorkitError } from '../../src/core/errors.js';
 import { Keyring } from '../../src/core/keyring.js';
 import { importUser } from '../../src/import/import-user.js';
 import type { ImportedUser } from '../../src/import/imported-user.js';
-import { sealContext } from '../../src/methods/backup-codes/backup-code-record.js';
+import { saltContext, sealContext } from '../../src/methods/backup-codes/backup-code-record.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { KEY, makeTwoFactor, testKey } from '../helpers/harness.js';
 import { foreignKey, ORIGIN, RP_ID } from './support.js';
@@ -14,6 +14,9 @@ const key = foreignKey('aGFuZGxl').record;
 const totp = { secret: SECRET };
 const otherKeySealed = new Keyring(testKey('another app')).seal('k7pq-3mzx-9ahd-2wfr', sealContext('u'));
 const otherUserSealed = new Keyring(KEY).seal('k7pq-3mzx-9ahd-2wfr', sealContext('someone else'));
+const hashed = [`hmac-sha256:${'a'.repeat(43)}`];
+const otherKeySalt = new Keyring(testKey('another app')).seal('a'.repeat(43), saltContext('u'));
+const otherUserSalt = new Keyring(KEY).seal('a'.repeat(43), saltContext('someone else'));
 
 /** Each field's bad values, and the field the error must name. */
 const cases: Array<[string, unknown, string]> = [
@@ -78,6 +81,26 @@ const cases: Array<[string, unknown, string]> = [
     'sealed codes of another user',
     { userId: 'u', totp, backupCodes: { sealed: [otherUserSealed] } },
     'backupCodes.sealed.0',
+  ],
+  [
+    'hashed codes that are not hashes',
+    { userId: 'u', totp, backupCodes: { salted: ['sha256:abc'], salt: otherKeySalt } },
+    'backupCodes.salted.0',
+  ],
+  [
+    "a set's key that is not a sealed value",
+    { userId: 'u', totp, backupCodes: { salted: hashed, salt: 'v1.abc' } },
+    'backupCodes.salt',
+  ],
+  [
+    "a set's key sealed with another key",
+    { userId: 'u', totp, backupCodes: { salted: hashed, salt: otherKeySalt } },
+    'backupCodes.salt',
+  ],
+  [
+    "a set's key of another user",
+    { userId: 'u', totp, backupCodes: { salted: hashed, salt: otherUserSalt } },
+    'backupCodes.salt',
   ],
   [
     'keyed hashes of a key not held',

@@ -7,6 +7,7 @@ import { importUser } from '../../src/import/import-user.js';
 import type { ImportedUser } from '../../src/import/imported-user.js';
 import { storeKeys } from '../../src/store/keys.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { earlierHashedCodesOp } from '../helpers/earlier-codes.js';
 import { enrollEmail, enrollTotp, type Harness, KEY, makeTwoFactor } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 import { appCode, foreignKey, ORIGIN, RP_ID, signInWith, signInWithKey } from './support.js';
@@ -110,5 +111,23 @@ describe('export then import: backup codes factorkit 0.1 hashed', () => {
     expect(await exportAll(dest, ['old'])).toEqual([exported]);
     expect((await signInWith(dest, 'old', codes[1]!)).ok).toBe(true);
     expect((await signInWith(dest, 'old', codes[1]!)).ok).toBe(false);
+  });
+});
+
+describe('export then import: hashed backup codes of the earlier form (each digest sealed on its own)', () => {
+  it('travel as their sealed values and work on the new store with the same keys, once each', async () => {
+    const store = new MemoryStore();
+    const source = makeTwoFactor(store);
+    await enrollTotp(source, 'earlier');
+    const codes = ['k7pq-3mzx-9ahd-2wfr', 'wqvn-q2mk-37y3-m90h'];
+    const op = earlierHashedCodesOp(KEY, 'earlier', codes);
+    await store.commit([op], source.clock.now());
+    const [exported] = await exportAll(source, ['earlier']);
+    expect(exported?.backupCodes).toMatchObject({ sealed: [op.fields['c:1'], op.fields['c:2']] });
+    const dest = makeTwoFactor(new MemoryStore());
+    expect((await importUser(dest.tf, exported!)).outcome).toBe('imported');
+    expect(await exportAll(dest, ['earlier'])).toEqual([exported]);
+    expect((await signInWith(dest, 'earlier', codes[0]!)).ok).toBe(true);
+    expect((await signInWith(dest, 'earlier', codes[0]!)).ok).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { Keyring, type KeysInput } from '../../core/keyring.js';
+import { Keyring, type KeysInput, safeEqual } from '../../core/keyring.js';
 import { type RandomSource, secureRandom } from '../../core/random.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Fields, StoreOp } from '../../store/store.js';
@@ -7,9 +7,14 @@ import {
   FIELD_PREFIX,
   hashContext,
   isHashNamed,
+  isSalted,
   openCode,
+  openSalt,
   provesCode,
-  sealedCode,
+  SALT_FIELD,
+  saltContext,
+  saltedDigest,
+  sealContext,
 } from './backup-code-record.js';
 import { findBcryptCode } from './bcrypt-check.js';
 import {
@@ -39,11 +44,11 @@ export interface BackupCodeView {
 
 /**
  * Ten single-use recovery codes of 80 bits each (`k7pq-3mzx-9ahd-2wfr`), kept as one record with a
- * sealed field per code (`backup-code-record.ts`: the code, or only its digest). Redeeming removes
- * one field in one atomic step; generating replaces the whole record, so every older code dies at
- * once. Checking a code opens at most ten seals (microseconds); the seals are what a key rotation
- * can move to a new key. Codes another system issued (`factorkit/import`) keep their own shape
- * and matching (`foreign-codes.ts`).
+ * field per code (`backup-code-record.ts`: a hash under the set's sealed key, or the code sealed).
+ * Redeeming removes one field in one atomic step; generating replaces the whole record, so every
+ * older code dies at once. Checking a code opens one seal (ten for viewable codes: microseconds);
+ * the seals are what a key rotation can move to a new key. Codes another system issued
+ * (`factorkit/import`) keep their own shape and matching (`foreign-codes.ts`).
  */
 export class BackupCodeVault {
   /** Codes per generation (the help page: 10). */
@@ -87,8 +92,9 @@ export class BackupCodeVault {
   }
 
   /**
-   * The op that stores a set of codes sealed one per field, as `storeOp` does: factorkit's own
-   * (`form` null) or codes another system issued in clear, matched as `form` says.
+   * The op that stores a set of codes as `storeOp` does (hashed under the set's sealed key, or each
+   * sealed when viewable): factorkit's own (`form` null) or codes another system issued in clear,
+   * matched as `form` says.
    */
   sealedSetOp(
     userId: string,
@@ -99,15 +105,14 @@ export class BackupCodeVault {
     const fields: Fields = { storage, total: String(set.total), generatedAt: String(set.generatedAt) };
     if (set.form) fields[FORM_FIELD] = set.form;
     const canonicalOf = this.canonicalizer(set.form);
+    // Hashed: one sealed key for the set and a hash per code (`backup-code-record.ts`).
+    const salt = storage === 'hashed' ? Buffer.from(this.random(32)).toString('base64url') : null;
+    if (salt !== null) fields[SALT_FIELD] = this.keyring.seal(salt, saltContext(userId));
     codes.forEach((code, i) => {
-      const canonical = canonicalOf(code) as string;
-      fields[`${FIELD_PREFIX}${i + 1}`] = sealedCode(
-        this.keyring,
-        userId,
-        code,
-        canonical,
-        storage === 'viewable',
-      );
+      fields[`${FIELD_PREFIX}${i + 1}`] =
+        salt === null
+          ? this.keyring.seal(code, sealContext(userId))
+          : saltedDigest(salt, userId, canonicalOf(code) as string);
     });
     return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
   }
@@ -161,6 +166,7 @@ export class BackupCodeVault {
     if (!record) return 0;
     const entries = codeEntries(record);
     if (isHashNamed(record)) return this.keyring.has(record['kid']) ? entries.length : 0;
+    if (isSalted(record)) return this.keyring.has(Keyring.keyIdOf(record[SALT_FIELD]!)) ? entries.length : 0;
     if (formOf(record) === 'bcrypt') {
       const pepper = record[PEPPER_FIELD];
       const checkable = pepper === undefined || this.keyring.has(Keyring.keyIdOf(pepper));
@@ -193,13 +199,22 @@ export class BackupCodeVault {
     return field !== null && Object.hasOwn(record, field) ? field : null;
   }
 
-  /** The field whose sealed value proves the code, if any: each value opened (a removed key's are skipped). */
+  /**
+   * The field whose value proves the code, if any: a salted set's hashes compared under its key
+   * (opened once), else each sealed value opened (a removed key's are skipped).
+   */
   private sealedField(
     userId: string,
     canonical: string,
     record: Fields,
     canonicalOf: (text: unknown) => string | null,
   ): string | null {
+    if (isSalted(record)) {
+      const salt = openSalt(this.keyring, userId, record);
+      if (salt === null) return null;
+      const digest = saltedDigest(salt, userId, canonical);
+      return codeEntries(record).find(([, value]) => safeEqual(value, digest))?.[0] ?? null;
+    }
     for (const [name, value] of codeEntries(record)) {
       const opened = openCode(this.keyring, userId, value);
       if (opened !== null && provesCode(opened, userId, canonical, canonicalOf)) return name;

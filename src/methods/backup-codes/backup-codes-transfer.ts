@@ -4,7 +4,7 @@ import { Keyring } from '../../core/keyring.js';
 import { storeKeys } from '../../store/keys.js';
 import type { MethodContext } from '../context.js';
 import type { MethodTransfer } from '../transfer.js';
-import { openCode, sealContext } from './backup-code-record.js';
+import { openCode, openOrNull, saltContext, sealContext } from './backup-code-record.js';
 import type { BackupCodesContext } from './backup-codes-api.js';
 import {
   BCRYPT_HASH,
@@ -22,8 +22,8 @@ const extra = { total: z.number().int().min(1).max(100).optional(), generatedAt:
 /**
  * Backup codes as another system kept them: in clear (a list, or `{ codes }`), hashed with bcrypt
  * (`{ bcrypt, pepper? }`: Devise appends a pepper before hashing), or as a factorkit export wrote
- * a `hashed` set (`{ sealed, form? }`, or a 0.1 set's `{ keyed, keyId }`: only into a store with
- * the same keys).
+ * a `hashed` set (`{ salted, salt, form? }`, an earlier set's `{ sealed, form? }`, or a 0.1 set's
+ * `{ keyed, keyId }`: only into a store with the same keys).
  */
 export const importedCodesSchema = z.union([
   codeList,
@@ -35,6 +35,25 @@ export const importedCodesSchema = z.union([
         .min(1)
         .max(MAX_IMPORTED_CODES),
       pepper: z.string().max(256).optional(),
+      ...extra,
+    })
+    .strict(),
+  z
+    .object({
+      salted: z
+        .array(
+          z.string().regex(/^hmac-sha256:[A-Za-z0-9_-]{43}$/, 'must be a hashed code from factorkit export'),
+        )
+        .min(1)
+        .max(MAX_IMPORTED_CODES),
+      salt: z
+        .string()
+        .max(400)
+        .refine(
+          (value) => Keyring.keyIdOf(value) !== null,
+          "must be a set's sealed key from factorkit export",
+        ),
+      form: z.enum(['plain', 'plain-nocase']).optional(),
       ...extra,
     })
     .strict(),
@@ -89,6 +108,20 @@ function sealedValues(ctx: MethodContext, userId: string, values: string[]): str
   });
 }
 
+/**
+ * The sealed key of an exported set, opened for this user (so a set that cannot be checked here is
+ * refused now, not at sign-in) and kept as it is, or sealed again when under an older key.
+ */
+function saltValue(ctx: MethodContext, userId: string, sealed: string): string {
+  const salt = openOrNull(ctx.keyring, sealed, saltContext(userId));
+  if (salt === null)
+    throw new InvalidInputError(
+      'backupCodes.salt',
+      'does not open for this user with these keys: import with the keys and user ids the export was made with',
+    );
+  return ctx.keyring.reseal(sealed, saltContext(userId)) ?? sealed;
+}
+
 /** Plain codes, checked beyond the schema: their form. @throws `INVALID_INPUT` naming the code. */
 function plainForm(ctx: BackupCodesContext, codes: string[], path: string): 'plain' | 'plain-nocase' {
   const form = plainFormOf(codes);
@@ -121,6 +154,11 @@ function codeSet(ctx: BackupCodesContext, userId: string, value: Parsed, now: nu
   if ('bcrypt' in object) {
     const pepper = object.pepper ? { pepper: object.pepper } : {};
     return { kind: 'bcrypt', hashes: object.bcrypt, ...pepper, ...described(object.bcrypt) };
+  }
+  if ('salted' in object) {
+    const salt = saltValue(ctx, userId, object.salt);
+    const form = object.form ? { form: object.form } : {};
+    return { kind: 'salted', salt, hashes: object.salted, ...form, ...described(object.salted) };
   }
   if ('sealed' in object) {
     const values = sealedValues(ctx, userId, object.sealed);
@@ -157,6 +195,8 @@ export const backupCodesTransfer: MethodTransfer<Parsed> = {
     const extras = { total: set.total, generatedAt: set.generatedAt };
     if (set.kind === 'bcrypt')
       return { bcrypt: set.hashes, ...(set.pepper ? { pepper: set.pepper } : {}), ...extras };
+    if (set.kind === 'salted')
+      return { salted: set.hashes, salt: set.salt, ...(set.form ? { form: set.form } : {}), ...extras };
     if (set.kind === 'sealed')
       return { sealed: set.values, ...(set.form ? { form: set.form } : {}), ...extras };
     if (set.kind === 'keyed') return { keyed: set.hashes, keyId: set.keyId, ...extras };

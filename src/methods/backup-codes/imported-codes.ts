@@ -1,7 +1,7 @@
 import { Keyring } from '../../core/keyring.js';
 import { storeKeys } from '../../store/keys.js';
 import type { Fields, StoreOp } from '../../store/store.js';
-import { codeEntries, FIELD_PREFIX, isHashNamed } from './backup-code-record.js';
+import { codeEntries, FIELD_PREFIX, isHashNamed, isSalted, SALT_FIELD } from './backup-code-record.js';
 import type { BackupCodeStorage } from './backup-code-vault.js';
 import type { BackupCodesContext } from './backup-codes-api.js';
 import {
@@ -17,15 +17,20 @@ import {
 
 /**
  * A set of codes as an import brings it (or a factorkit export wrote it); `generatedAt` in ms:
- * - `plain`: in clear, sealed one per field like factorkit's own (viewable or as digests);
- * - `sealed`: the sealed values of a `hashed` set, as an export wrote them (each names its key id,
- *   and opens only for the same user with that key): stored as they are, under the current key;
+ * - `plain`: in clear, stored like factorkit's own (viewable, or hashed under a sealed key);
+ * - `salted`: a `hashed` set as an export wrote it: the codes' hashes and the set's sealed key
+ *   (which names its key id, and opens only for the same user with that key): stored as they are,
+ *   the key under the current key;
+ * - `sealed`: the sealed values of a `hashed` set of the earlier form, as an export wrote them
+ *   (each names its key id, and opens only for the same user with that key): stored as they are,
+ *   under the current key;
  * - `bcrypt`: hashes kept as they came, with Devise's pepper sealed;
  * - `keyed`: a factorkit 0.1 `hashed` set (HMACs under `keyId`): nobody has its codes, so it is
  *   kept as it was and, like it, cannot move to another key.
  */
 export type ImportedCodeSet = { total: number; generatedAt: number } & (
   | { kind: 'plain'; codes: string[]; form: 'plain' | 'plain-nocase' }
+  | { kind: 'salted'; salt: string; hashes: string[]; form?: Exclude<CodeForm, 'bcrypt'> }
   | { kind: 'sealed'; values: string[]; form?: Exclude<CodeForm, 'bcrypt'> }
   | { kind: 'bcrypt'; hashes: string[]; pepper?: string }
   | { kind: 'keyed'; keyId: string; hashes: string[] }
@@ -51,10 +56,11 @@ export function importedCodesOp(
   if (codes.kind === 'keyed') {
     fields['kid'] = codes.keyId;
     for (const hash of codes.hashes) fields[FIELD_PREFIX + hash] = '1';
-  } else if (codes.kind === 'sealed') {
+  } else if (codes.kind === 'salted' || codes.kind === 'sealed') {
     fields['storage'] = 'hashed';
     if (codes.form) fields[FORM_FIELD] = codes.form;
-    codes.values.forEach((value, i) => {
+    if (codes.kind === 'salted') fields[SALT_FIELD] = codes.salt;
+    (codes.kind === 'salted' ? codes.hashes : codes.values).forEach((value, i) => {
       fields[`${FIELD_PREFIX}${i + 1}`] = value;
     });
   } else {
@@ -74,8 +80,9 @@ const inOrder = (entries: Array<[string, string]>) =>
 
 /**
  * A record's unused codes as an export writes them: in clear when viewable, else as stored (the
- * sealed digests, which only the same keys open for the same user; bcrypt hashes and their pepper;
- * a 0.1 set's HMACs). Only codes that can still be checked (their key is configured) go.
+ * hashes and the set's sealed key, or the earlier form's sealed digests, which only the same keys
+ * open for the same user; bcrypt hashes and their pepper; a 0.1 set's HMACs). Only codes that can
+ * still be checked (their key is configured) go.
  */
 export function exportedCodes(
   ctx: BackupCodesContext,
@@ -100,6 +107,16 @@ export function exportedCodes(
       hashes: entries.map(([name]) => name.slice(2)),
       ...described,
     };
+  const formed = form ? { form } : {};
+  // remaining() above says the set's key is configured.
+  if (isSalted(record))
+    return {
+      kind: 'salted',
+      salt: record[SALT_FIELD]!,
+      hashes: entries.map(([, value]) => value),
+      ...formed,
+      ...described,
+    };
   const values = entries.map(([, value]) => value).filter((value) => ctx.keyring.has(Keyring.keyIdOf(value)));
-  return { kind: 'sealed', values, ...(form ? { form } : {}), ...described };
+  return { kind: 'sealed', values, ...formed, ...described };
 }
