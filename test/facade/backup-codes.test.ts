@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
+import { BackupCodeVault } from '../../src/methods/backup-codes/backup-code-vault.js';
+import { storeKeys } from '../../src/store/keys.js';
+import { enrollTotp, KEY, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 
 for (const target of storesUnderTest()) {
@@ -72,6 +74,25 @@ for (const target of storesUnderTest()) {
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect((await h.tf.status('agent')).backupCodesRemaining).toBe(9);
       expect(h.events.filter((e) => e.type === 'backup-code.used')).toMatchObject([{ userId: 'agent' }]);
+    });
+
+    it('a code read before "Generate new codes" and redeemed after it is refused, and burns no new code', async () => {
+      // The login reads the set, then redeems in a later commit: a set generated in between has its
+      // own codes under the same field names, so the redeem must be bound to the value it matched.
+      const store = await target.make();
+      const h = makeTwoFactor(store, { policy: { backupCodes: { storage: 'viewable' } } });
+      const { backupCodes } = await enrollTotp(h, 'agent');
+      const vault = new BackupCodeVault({ keys: KEY, now: h.clock.now });
+      for (const storage of ['viewable', 'hashed'] as const) {
+        await h.tf.policy.set({ backupCodes: { storage } });
+        const old = storage === 'viewable' ? backupCodes : await h.tf.backupCodes.regenerate('agent');
+        const read = await store.get(storeKeys.backupCodes('agent'), h.clock.now());
+        const redeem = vault.redeemOp('agent', old[3]!, read!.fields);
+        expect(redeem).not.toBeNull();
+        await h.tf.backupCodes.regenerate('agent');
+        expect((await store.commit([redeem!], h.clock.now())).ok).toBe(false);
+        expect((await h.tf.backupCodes.view('agent')).remaining).toBe(10);
+      }
     });
 
     it('regenerating needs an enabled method', async () => {

@@ -43,9 +43,22 @@ export interface BackupCodeView {
 }
 
 /**
+ * Removes a matched code's field while it still holds the value that matched. A login reads the set
+ * and redeems in a later commit; a set generated in between reuses the field names (`c:0`...), so
+ * taking the field by name alone would let a voided code sign in and burn a new one.
+ */
+const redeemFieldOp = (userId: string, field: string, record: Fields): StoreOp => ({
+  type: 'merge',
+  key: storeKeys.backupCodes(userId),
+  fields: {},
+  unset: [field],
+  match: { [field]: record[field]! },
+});
+
+/**
  * Ten single-use recovery codes of 80 bits each (`k7pq-3mzx-9ahd-2wfr`), kept as one record with a
  * field per code (`backup-code-record.ts`: a hash under the set's sealed key, or the code sealed).
- * Redeeming removes one field in one atomic step; generating replaces the whole record, so every
+ * Redeeming removes one field in one atomic step, on condition it still holds the matched value; generating replaces the whole record, so every
  * older code dies at once. Checking a code opens one seal (ten for viewable codes: microseconds);
  * the seals are what a key rotation can move to a new key. Codes another system issued
  * (`factorkit/import`) keep their own shape and matching (`foreign-codes.ts`).
@@ -131,7 +144,7 @@ export class BackupCodeVault {
     const field = isHashNamed(record)
       ? this.hashNamedField(userId, canonical, record)
       : this.sealedField(userId, canonical, record, canonicalOf);
-    return field === null ? null : { type: 'takeField', key: storeKeys.backupCodes(userId), field };
+    return field === null ? null : redeemFieldOp(userId, field, record);
   }
 
   /** {@link redeemOp} for codes imported as bcrypt hashes: the compares run off the login's fast path. */
@@ -142,7 +155,7 @@ export class BackupCodeVault {
     const pepper = pepperOf(this.keyring, userId, record);
     if (typed === null || typeof input !== 'string' || pepper === null) return null;
     const field = await findBcryptCode(record, input.trim(), pepper);
-    return field === null ? null : { type: 'takeField', key: storeKeys.backupCodes(userId), field };
+    return field === null ? null : redeemFieldOp(userId, field, record);
   }
 
   /** Counts, and in `viewable` storage the unused codes (those whose key is still configured). */
