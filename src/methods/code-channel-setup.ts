@@ -5,7 +5,8 @@ import type { Fields } from '../store/store.js';
 import { type CodeChannel, deliverOrVoid, refusedSend, type SentCodeResult } from './code-channel.js';
 import type { MethodContext } from './context.js';
 import { enableInSession, type SetupResult } from './enable.js';
-import { type SessionSetupResult, type SetupSession, takeSetupAttempt } from './setup-session.js';
+import { type SessionSetupResult, takeSetupAttempt } from './setup-attempt.js';
+import type { SetupSession } from './setup-session.js';
 import { setupVerdict } from './setup-verdict.js';
 
 /** The scope a setup's code is bound to. */

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { Actor } from '../core/events.js';
 import type { MethodContext } from './context.js';
-import type { SessionSetupResult, SetupSession } from './setup-session.js';
+import type { SessionSetupResult } from './setup-attempt.js';
+import type { SetupSession } from './setup-session.js';
 
 /**
  * What a method contributes to the HTTP layer, and what the HTTP layer gives its routes: written

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FactorkitError } from '../core/errors.js';
 import type { MethodRoute, MethodRouteContext } from './method-http.js';
-import type { CodeSetupInSession } from './setup-session.js';
+import type { CodeSetupInSession } from './setup-attempt.js';
 
 /**
  * The bodies every method's routes share, as zod schemas (the OpenAPI document is generated from

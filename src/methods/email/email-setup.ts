@@ -2,7 +2,7 @@ import { parseInput, userIdSchema } from '../../core/validation.js';
 import type { SentCodeResult } from '../code-channel.js';
 import { beginCodeSetup, confirmCodeSetup, confirmCodeSetupIn } from '../code-channel-setup.js';
 import type { SetupResult } from '../enable.js';
-import type { CodeSetupInSession } from '../setup-session.js';
+import type { CodeSetupInSession } from '../setup-attempt.js';
 import { emailAddressSchema } from './email-address.js';
 import type { EmailContext } from './email-channel.js';
 

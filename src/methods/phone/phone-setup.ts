@@ -4,7 +4,7 @@ import { parseInput, userIdSchema } from '../../core/validation.js';
 import type { SentCodeResult } from '../code-channel.js';
 import { beginCodeSetup, confirmCodeSetup, confirmCodeSetupIn } from '../code-channel-setup.js';
 import type { SetupResult } from '../enable.js';
-import type { CodeSetupInSession } from '../setup-session.js';
+import type { CodeSetupInSession } from '../setup-attempt.js';
 import type { PhoneChannel, PhoneContext, PhoneSettings } from './phone-channel.js';
 import { numberAllowed, phoneNumberSchema } from './phone-number.js';
 import type { PhoneDelivery } from './phone-sender.js';

@@ -7,12 +7,8 @@ import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
 import { enableInSession, type SetupResult } from '../enable.js';
 import { openSealed } from '../open-sealed.js';
-import {
-  type CodeSetupInSession,
-  type SessionSetupResult,
-  type SetupSession,
-  takeSetupAttempt,
-} from '../setup-session.js';
+import { type CodeSetupInSession, type SessionSetupResult, takeSetupAttempt } from '../setup-attempt.js';
+import type { SetupSession } from '../setup-session.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { userField } from '../user-records.js';
 import { lastStep, totpSealContext } from './totp-secret.js';

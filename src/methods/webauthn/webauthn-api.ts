@@ -1,4 +1,5 @@
-import type { SessionSetupResult, SetupSession } from '../setup-session.js';
+import type { SessionSetupResult } from '../setup-attempt.js';
+import type { SetupSession } from '../setup-session.js';
 import type { WebauthnContext } from './webauthn-context.js';
 import type { SecurityKey } from './webauthn-credentials.js';
 import type { WebauthnRegistrationResponse } from './webauthn-json.js';
