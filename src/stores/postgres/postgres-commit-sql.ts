@@ -11,7 +11,7 @@ export const RETRY_SQLSTATE = 'FKR01';
  * The first key of the table's advisory locks (`pg_advisory_xact_lock(space, hashtext(key))`): a
  * number of its own per table, apart from the one-key (bigint) locks an application may take.
  */
-function advisoryLockSpace(table: string): number {
+export function advisoryLockSpace(table: string): number {
   return createHash('sha256').update(`factorkit records ${table}`).digest().readInt32BE(0);
 }
 

@@ -3,9 +3,11 @@ import { FactorkitError } from '../../core/errors.js';
 import { assertDistinctKeys } from '../../store/apply-ops.js';
 import type { CommitResult, Fields, ScanPage, Store, StoredRecord, StoreOp } from '../../store/store.js';
 import { PostgresCalls } from './postgres-calls.js';
+import { CAS_MISSED, compareAndSet } from './postgres-cas.js';
 import { queryCommitEach } from './postgres-commit-each.js';
 import { RETRY_SQLSTATE } from './postgres-commit-sql.js';
 import { sqlState } from './postgres-failures.js';
+import { CommitHints } from './postgres-hints.js';
 import { createOrMigrate } from './postgres-migrate.js';
 import { isTableName, schemaNames } from './postgres-names.js';
 import { type CommitReply, decodeReply, encodeOp, lockOrder } from './postgres-ops.js';
@@ -61,6 +63,8 @@ export class PostgresStore implements Store {
   private readonly calls: PostgresCalls;
   /** The texts of the store's two statements (named: each connection plans them once). */
   private readonly statements: { read: string; commit: string; scan: string };
+  /** The records this process's last commits answered: a right code's success tries a compare-and-set on them. */
+  private readonly hints = new CommitHints();
 
   /** @throws {FactorkitError} `CONFIG` for a bad table name or a missing pool. */
   constructor(options: PostgresStoreOptions) {
@@ -165,11 +169,38 @@ export class PostgresStore implements Store {
   /**
    * One call of the commit function: one round trip, one statement. A commit that meets a sweep
    * deleting one of its rows, or a deadlock, rolls back whole and runs again (up to
-   * {@link COMMIT_TRIES} times, then `STORE_UNAVAILABLE`).
+   * {@link COMMIT_TRIES} times, then `STORE_UNAVAILABLE`). A commit of merges on records an
+   * earlier commit of this process answered (a right code's success) is first sent as a
+   * compare-and-set (postgres-cas.ts); when a record changed meanwhile it writes nothing, and the
+   * commit function runs the commit.
    */
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     assertDistinctKeys(ops);
     if (ops.length === 0 && !read) return { ok: true, results: [] };
+    const hints = read ? null : this.hints.take(ops, now);
+    const cas = hints && compareAndSet(this.table, ops, now, hints);
+    if (cas) {
+      const done = await this.calls.run('commit', async (client) => {
+        try {
+          await client.query(cas.statement);
+          return true;
+        } catch (error) {
+          if (CAS_MISSED.has(sqlState(error) ?? '')) return false;
+          throw error;
+        }
+      });
+      if (done) return cas.result;
+    }
+    const result = await this.commitFunction(ops, now, read);
+    this.hints.remember(ops, read, result, now);
+    return result;
+  }
+
+  private commitFunction(
+    ops: readonly StoreOp[],
+    now: number,
+    read?: readonly string[],
+  ): Promise<CommitResult> {
     const keys = ops.map((op) => op.key);
     const statement = prepared(this.statements.commit, [
       now,

@@ -1,0 +1,60 @@
+import type { CommitResult, Fields, StoreOp } from '../../store/store.js';
+
+/** How long a record a commit answered stays a hint: a verify's second commit follows its first within ms. */
+const HINT_TTL_MS = 30_000;
+/** At most this many keys are remembered (the oldest go first): a hint is worth a round trip, never memory. */
+const MAX_HINTS = 4096;
+
+/**
+ * The records this process's last commits answered, per key: an attempt's record as the attempt
+ * left it, and the records read with it (null: none). Only a hint: a compare-and-set built on it
+ * writes nothing unless every record is still exactly this (postgres-cas.ts), so a stale hint
+ * costs a round trip, never a wrong result. A hint is used once, and forgotten by any commit that
+ * may change its key.
+ */
+export class CommitHints {
+  private readonly byKey = new Map<string, { fields: Fields | null; at: number }>();
+
+  /** Remembers what a commit of the commit function answered (after forgetting its keys). */
+  remember(
+    ops: readonly StoreOp[],
+    read: readonly string[] | undefined,
+    result: CommitResult,
+    now: number,
+  ): void {
+    this.forget(ops);
+    if (!result.ok) return;
+    const written = new Set(ops.map((op) => op.key));
+    for (const [index, key] of (read ?? []).entries())
+      if (!written.has(key)) this.set(key, result.read?.[index]?.fields ?? null, now);
+    for (const [index, op] of ops.entries())
+      if (op.type === 'attempt') this.set(op.key, result.results[index] ?? null, now);
+  }
+
+  /** Takes the hints of every op's key (they are used once), or null when one is missing or old. */
+  take(ops: readonly StoreOp[], now: number): Map<string, Fields | null> | null {
+    const found = new Map<string, Fields | null>();
+    for (const op of ops) {
+      const hint = this.byKey.get(op.key);
+      if (!hint || Math.abs(now - hint.at) > HINT_TTL_MS) break;
+      found.set(op.key, hint.fields);
+    }
+    this.forget(ops);
+    return found.size === ops.length ? found : null;
+  }
+
+  /** Forgets the hints of the ops' keys. */
+  private forget(ops: readonly StoreOp[]): void {
+    for (const op of ops) this.byKey.delete(op.key);
+  }
+
+  /** Sets a hint, first dropping the oldest ones: those past their time, and one more when full. */
+  private set(key: string, fields: Fields | null, now: number): void {
+    for (const [oldKey, hint] of this.byKey) {
+      if (now - hint.at <= HINT_TTL_MS && this.byKey.size < MAX_HINTS) break;
+      this.byKey.delete(oldKey);
+    }
+    this.byKey.delete(key);
+    this.byKey.set(key, { fields, at: now });
+  }
+}
