@@ -279,9 +279,11 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     notices: { settled: notifier.settled },
   } as unknown as TwoFactor;
   const instrumented = instrumentFacade(facade, telemetry, ['notices']);
-  // The HTTP layer's verify, bound to a session: the same operation as the facade's `login.verify`.
-  const bound = instrumentFacade(
+  // The HTTP layer's verify and setup confirms, bound to a session: the same operations as the
+  // facade's (`login.verify`, `totp.confirmSetup`).
+  const { login: boundLogin, ...boundApis } = instrumentFacade(
     {
+      ...contributed.inSession,
       login: {
         verify: (challengeId, proof, options, session) =>
           verifyInSession(ctx, challengeId, proof, options, session),
@@ -290,7 +292,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     telemetry,
   );
   // factorkit/import and the HTTP layer work on the facade a host holds: the instrumented one.
-  attachContext(instrumented, ctx, bound.login);
+  attachContext(instrumented, ctx, { login: boundLogin as SessionVerifiers, apis: boundApis });
   return attachMethods(instrumented, modules, ctx.methods);
 }
 

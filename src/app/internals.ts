@@ -20,10 +20,27 @@ export interface SessionVerifiers {
 }
 const sessionVerifiers = new WeakMap<object, SessionVerifiers>();
 
-/** Records the context of a facade `createTwoFactor` made, and its session-bound verifies. */
-export function attachContext(facade: object, ctx: Context, verifiers: SessionVerifiers): void {
+/**
+ * The methods' calls bound to a session (each module's `api.inSession`: its setup confirms), by
+ * namespace, instrumented as the facade's calls of the same names.
+ */
+export type SessionApis = Readonly<Record<string, object>>;
+const sessionApis = new WeakMap<object, SessionApis>();
+
+/** Records the context of a facade `createTwoFactor` made, and its session-bound calls. */
+export function attachContext(
+  facade: object,
+  ctx: Context,
+  bound: { login: SessionVerifiers; apis: SessionApis },
+): void {
   contexts.set(facade, ctx);
-  sessionVerifiers.set(facade, verifiers);
+  sessionVerifiers.set(facade, bound.login);
+  sessionApis.set(facade, bound.apis);
+}
+
+/** The session-bound calls of a facade's methods (none for an object `createTwoFactor` did not make). */
+export function sessionApisOf(facade: unknown): SessionApis {
+  return (typeof facade === 'object' && facade !== null && sessionApis.get(facade)) || {};
 }
 
 /** The session-bound verifies of a facade. @throws `CONFIG` for anything `createTwoFactor` did not return. */

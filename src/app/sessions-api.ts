@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Policy } from '../core/policy/policy-schema.js';
 import { parseInput, userIdSchema } from '../core/validation.js';
+import type { UserRecords } from '../methods/user-records.js';
 import { type SessionWait, sessionTtlMs } from '../services/session-registry.js';
 import { storeKeys } from '../store/keys.js';
 import type { Context } from './context.js';
@@ -85,11 +87,7 @@ export function createSessionsApi(ctx: Context): SessionsApi {
       const { open, records } = await ctx.sessions.inspect(userId, key, asks ? [storeKeys.user(userId)] : []);
       if (!open) return 'closed';
       if (!asks) return 'open';
-      const user = { user: records[0] ?? null };
-      const rules = await userRules(ctx, userId, policy, user, { now: ctx.now() });
-      const allowedOn = ctx.methods.enabledFactors(user).some((factor) => rules.permits(factor));
-      // In grace the session stays open; past it, or with no grace, setup comes first.
-      return !allowedOn && rules.requirement.kind === 'required' ? 'setup-required' : 'open';
+      return (await mustSetUp(ctx, userId, policy, { user: records[0] ?? null })) ? 'setup-required' : 'open';
     },
     async renew(userIdInput, keyInput) {
       const { userId, key } = ids(userIdInput, keyInput);
@@ -106,4 +104,21 @@ export function createSessionsApi(ctx: Context): SessionsApi {
       await ctx.emit({ type: 'sessions.ended', userId });
     },
   };
+}
+
+/**
+ * Whether the policy's rule makes a signed-in session of `userId` a setup session: 2FA is required
+ * of them (past any grace) and no method the policy allows is on. Judged on the user's records.
+ */
+export async function mustSetUp(
+  ctx: Context,
+  userId: string,
+  policy: Policy,
+  user: UserRecords,
+): Promise<boolean> {
+  if (policy.required === false) return false;
+  const rules = await userRules(ctx, userId, policy, user, { now: ctx.now() });
+  const allowedOn = ctx.methods.enabledFactors(user).some((factor) => rules.permits(factor));
+  // In grace the session stays open; past it, or with no grace, setup comes first.
+  return !allowedOn && rules.requirement.kind === 'required';
 }

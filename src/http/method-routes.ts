@@ -1,4 +1,5 @@
 import { methodsOf } from '../app/facade-methods.js';
+import { sessionApisOf } from '../app/internals.js';
 import type { MethodRoute, MethodRouteContext } from '../methods/method-http.js';
 import type { MethodModule } from '../methods/method-module.js';
 import { json, refusal, resultAnswer } from './answers.js';
@@ -6,7 +7,7 @@ import { clearCookie } from './cookies.js';
 import { hasFreshFactor } from './guards.js';
 import { errorBody } from './response-schemas.js';
 import { signInAnswer, verifyOptions } from './routes/login.js';
-import { accountNameOf, confirmed, stepUpMissing } from './routes/methods.js';
+import { accountNameOf, confirmed, confirmedInSession, stepUpMissing } from './routes/methods.js';
 import { stepUpAnswer } from './routes/step-up.js';
 import type { SessionState } from './session.js';
 import { keepSession, verifyFromSession } from './session-flow.js';
@@ -23,6 +24,7 @@ function routeContext(ctx: RouteContext, module: MethodModule): MethodRouteConte
   const stepUp = state.stage === 'signed-in' ? state.stepUp : null;
   return {
     api: module.api ? namespaces[module.api.name] : undefined,
+    inSession: module.api ? sessionApisOf(tf)[module.api.name] : undefined,
     login: tf.login,
     admin: tf.admin,
     option: module.http?.option
@@ -38,6 +40,7 @@ function routeContext(ctx: RouteContext, module: MethodModule): MethodRouteConte
     stepUpMissing: () => stepUpMissing(ctx),
     freshFactor: async () => state.stage === 'signed-in' && (await hasFreshFactor(tf, state, options.now())),
     confirmed: (result) => confirmed(ctx, result),
+    confirmInSession: (confirm) => confirmedInSession(ctx, confirm),
     async verify(proof, verify = {}): Promise<HttpAnswer> {
       // Bound to the session: its check and, at a login, the signed-in session ride in the verify's commits.
       if (state.stage === 'pending') {

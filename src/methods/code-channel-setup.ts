@@ -4,7 +4,9 @@ import { requiredField } from '../store/record-fields.js';
 import type { Fields } from '../store/store.js';
 import { type CodeChannel, deliverOrVoid, refusedSend, type SentCodeResult } from './code-channel.js';
 import type { MethodContext } from './context.js';
-import { commitEnable, type SetupResult } from './enable.js';
+import { enableInSession, type SetupResult } from './enable.js';
+import { type SessionSetupResult, takeSetupAttempt } from './setup-attempt.js';
+import type { SetupSession } from './setup-session.js';
 import { setupVerdict } from './setup-verdict.js';
 
 /** The scope a setup's code is bound to. */
@@ -57,30 +59,44 @@ export async function beginCodeSetup<Extra>(
 }
 
 /** Confirms the code a setup sent; enables the method (the first factor brings backup codes). */
-export async function confirmCodeSetup(
+export function confirmCodeSetup(
+  ctx: MethodContext,
+  channel: CodeChannel<string, unknown>,
+  userId: string,
+  code: string,
+): Promise<SetupResult> {
+  return confirmCodeSetupIn(ctx, channel, userId, code, null) as Promise<SetupResult>;
+}
+
+/**
+ * {@link confirmCodeSetup}, bound to `session` when it comes from one (the HTTP layer's): see
+ * `takeSetupAttempt`.
+ */
+export async function confirmCodeSetupIn(
   ctx: MethodContext,
   channel: CodeChannel<string, unknown>,
   userIdInput: string,
   code: string,
-): Promise<SetupResult> {
+  session: SetupSession | null,
+): Promise<SessionSetupResult> {
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
   parseInput(z.string().max(256), code, 'code');
-  const policy = await ctx.policy({ userId });
   const key = channel.pendingKey(userId);
-  // One round trip: take the attempt and read the user's records in the same step.
-  const reads = ctx.methods.reads(userId);
-  const taken = await ctx.limiter.take(key, null, policy, { read: reads.keys });
+  // One round trip: take the attempt and read the user's records (and the session's) in the same step.
+  const taken = await takeSetupAttempt(ctx, userId, key, session);
+  if (!taken.ok) return taken.result;
   const { verdict } = taken;
-  if (!verdict.ok) return setupVerdict(verdict);
   const binding = { purpose: 'setup' as const, userId, scope: setupScope(channel) };
   if (!channel.codes.matches(verdict.fields, code, binding)) return setupVerdict(verdict, ctx.now());
   const pending = `${channel.method}-pending`;
   const destination = requiredField(verdict.fields, channel.detailName, pending);
   const stored = requiredField(verdict.fields, channel.codes.fieldNames.code, pending);
-  const enabled = await commitEnable(ctx, userId, channel.method, reads.records(taken.read), {
+  const write = {
     take: { type: 'take', key, match: { [channel.codes.fieldNames.code]: stored } },
     fields: { [channel.destinationField]: destination, [channel.enabledAtField]: String(ctx.now()) },
-  });
+  } as const;
+  const enabled = await enableInSession(ctx, userId, channel.method, taken.user, write, taken.bound);
+  if (!enabled.ok && 'reason' in enabled) return enabled;
   if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
   if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
   const detail = { [channel.detailName]: channel.mask(destination) };

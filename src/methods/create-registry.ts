@@ -182,9 +182,10 @@ export function createMethodRegistry(
       return Object.assign({}, ...parts, { enabled });
     },
     contributions(core) {
-      const made: MethodContributions = { apis: {}, login: {}, admin: {} };
+      const made: MethodContributions = { apis: {}, inSession: {}, login: {}, admin: {} };
       for (const { module, ctx: own } of all) {
         if (module.api) made.apis[module.api.name] = module.api.create(own);
+        if (module.api?.inSession) made.inSession[module.api.name] = module.api.inSession(own);
         if (module.login) Object.assign(made.login, module.login.create(own, core));
         if (module.admin) {
           const calls = module.admin.create(own) as Record<string, (...args: never[]) => Promise<unknown>>;

@@ -2,6 +2,13 @@ import { storeKeys } from '../store/keys.js';
 import { userFields } from '../store/layout.js';
 import type { Fields, StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
+import {
+  type BoundSetup,
+  SETUP_SESSION_CLOSED,
+  SETUP_STEP_UP_REQUIRED,
+  type SetupSessionRefusal,
+  sessionEnableOps,
+} from './setup-session.js';
 import type { UserRecords } from './user-records.js';
 
 /** Result of confirming a method's setup (`totp.confirmSetup`, `email.confirmSetup`). */
@@ -41,11 +48,36 @@ export async function commitEnable(
   user: UserRecords,
   write: EnableWrite,
 ): Promise<{ ok: true; backupCodes?: string[] } | { ok: false; pendingGone: boolean }> {
+  return (await enableInSession(ctx, userId, method, user, write, null)) as Awaited<
+    ReturnType<typeof commitEnable>
+  >;
+}
+
+/**
+ * {@link commitEnable} for a confirm bound to the session it came from (`takeSetupAttempt` found it
+ * open): the session's part rides in the same step (`sessionEnableOps`), and a session closed
+ * meanwhile fails it whole. A setup session signs in (the new key comes back as `sessionKey`); a
+ * signed-in one 2FA turns on for stays open. Another factor enabled meanwhile by a session without
+ * a fresh second factor is the step-up rule's case: refused, nothing changed.
+ */
+export async function enableInSession(
+  ctx: MethodContext,
+  userId: string,
+  method: string,
+  user: UserRecords,
+  write: EnableWrite,
+  bound: BoundSetup | null,
+): Promise<
+  | { ok: true; backupCodes?: string[]; sessionKey?: string }
+  | { ok: false; pendingGone: boolean }
+  | SetupSessionRefusal
+> {
+  const now = ctx.now();
   const enableOp = (absent?: string[]): StoreOp => ({
     type: 'merge',
     key: storeKeys.user(userId),
     // Stamped beside the factor's own fields, and kept when it goes: a required rule's grace is over.
-    fields: { ...write.fields, [userFields.enrolledAt]: String(ctx.now()) },
+    fields: { ...write.fields, [userFields.enrolledAt]: String(now) },
     create: true,
     ...(write.advance ? { advance: write.advance } : {}),
     ...(write.unset ? { unset: write.unset } : {}),
@@ -55,24 +87,35 @@ export async function commitEnable(
   if (ctx.methods.enabledFactors(user).length === 0) {
     const policy = await ctx.policy({ userId });
     const issued = ctx.methods.issueWithFirstFactor(userId, policy);
-    const result = await ctx.store.commit(
-      [
-        write.take,
-        enableOp(ctx.methods.factorFields(method)),
-        ...pending,
-        ...issued.ops,
-        ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs),
-      ],
-      ctx.now(),
-    );
+    const endAll = ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs, now);
+    // Bound to a session, the end comes with the session's ops (on condition the sessions were not ended since).
+    const session = bound ? sessionEnableOps(ctx, userId, bound, now, endAll) : null;
+    const ops = [
+      write.take,
+      enableOp(ctx.methods.factorFields(method)),
+      ...pending,
+      ...issued.ops,
+      ...(session ? [] : [endAll]),
+    ];
+    const result = await ctx.store.commit([...ops, ...(session?.ops ?? [])], now);
     if (result.ok) {
       for (const event of issued.events) await ctx.emit(event);
-      return { ok: true, ...issued.result };
+      return {
+        ok: true,
+        ...issued.result,
+        ...(session?.sessionKey ? { sessionKey: session.sessionKey } : {}),
+      };
     }
+    if (session && result.index >= ops.length) return SETUP_SESSION_CLOSED;
     // Another factor was enabled meanwhile (it issued the codes): enable this one alone.
     if (!(result.index === 1 && result.reason === 'mismatch'))
       return { ok: false, pendingGone: result.index === 0 };
+    if (bound && !bound.fresh) return SETUP_STEP_UP_REQUIRED;
   }
-  const result = await ctx.store.commit([write.take, enableOp(), ...pending], ctx.now());
-  return result.ok ? { ok: true } : { ok: false, pendingGone: result.index === 0 };
+  const ops = [write.take, enableOp(), ...pending];
+  const session = bound ? sessionEnableOps(ctx, userId, bound, now, null) : null;
+  const result = await ctx.store.commit([...ops, ...(session?.ops ?? [])], now);
+  if (result.ok) return { ok: true, ...(session?.sessionKey ? { sessionKey: session.sessionKey } : {}) };
+  if (session && result.index >= ops.length) return SETUP_SESSION_CLOSED;
+  return { ok: false, pendingGone: result.index === 0 };
 }

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Actor } from '../core/events.js';
 import type { MethodContext } from './context.js';
+import type { SessionSetupResult } from './setup-attempt.js';
+import type { SetupSession } from './setup-session.js';
 
 /**
  * What a method contributes to the HTTP layer, and what the HTTP layer gives its routes: written
@@ -90,9 +92,17 @@ export interface RouteAnswers {
  * What a method's route handler gets: its own facade parts, the request's user and body, and the
  * session steps every method shares (step-up before a change, the session after a setup or proof).
  */
-export interface MethodRouteContext<Api = unknown, Login = unknown, Option = unknown, Admin = unknown> {
+export interface MethodRouteContext<
+  Api = unknown,
+  Login = unknown,
+  Option = unknown,
+  Admin = unknown,
+  InSession = unknown,
+> {
   /** The method's facade namespace (`tf.totp`). */
   api: Api;
+  /** Its calls bound to this session (the module's `api.inSession`: its setup confirms), or undefined. */
+  inSession: InSession;
   /** The calls the method adds to `tf.login` (`sendEmailCode`). */
   login: Login;
   /** The calls the method adds to `tf.admin`, authorized as the facade authorizes them. */
@@ -128,6 +138,16 @@ export interface MethodRouteContext<Api = unknown, Login = unknown, Option = unk
     backupCodes?: string[] | undefined;
   }): Promise<MethodAnswer>;
   /**
+   * A setup confirmed bound to this session (a route with `checksSessionInCommit`): `confirm` calls
+   * the method's session-bound confirm (`inSession`) with the session given, which checks it is
+   * open and applies the step-up rule in the attempt's commit and changes it in the enable commit.
+   * Answers as `confirmed` does; 401 `not-signed-in` (the state wiped) for a session closed, 403
+   * `step-up-required`.
+   */
+  confirmInSession(
+    confirm: (session: SetupSession) => Promise<SessionSetupResult<SetupOutcome>>,
+  ): Promise<MethodAnswer>;
+  /**
    * Verifies a proof on the open challenge (`tf.login.verify`) and answers as `/login/verify` and
    * `/step-up/verify` do: signed in (new session id, the trusted-browser cookie when
    * `rememberDevice`), a fresh second factor, or the refusal.
@@ -138,6 +158,11 @@ export interface MethodRouteContext<Api = unknown, Login = unknown, Option = unk
   /** The `Set-Cookie` header that clears the trusted-browser cookie. */
   clearDeviceCookie(): [string, string];
 }
+
+/** What a setup's confirmation answers, as `confirmed` reads it. */
+export type SetupOutcome =
+  | { ok: true; backupCodes?: string[] | undefined }
+  | { ok: false; reason: string; [extra: string]: unknown };
 
 /** A method's part of the HTTP layer. */
 export interface MethodHttp {

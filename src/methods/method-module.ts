@@ -85,8 +85,17 @@ export interface MethodModule {
   issueWithFirstFactor?(ctx: MethodContext, userId: string, policy: Policy): FirstFactorIssue;
   /** What it keeps under the application keys, for `tf.keys` (usage and rekey). */
   readonly keyUses?: readonly KeyUse[];
-  /** The facade namespace it adds (`tf.totp`), if any. */
-  readonly api?: { readonly name: string; create(ctx: MethodContext): object };
+  /**
+   * The facade namespace it adds (`tf.totp`), if any. `inSession`: its setup confirms bound to the
+   * session they come from, for its routes (`ctx.inSession`, never public), instrumented as the
+   * facade's calls of the same names: a confirm's session check and the session's change then ride
+   * in its own commits (`takeSetupAttempt`, `enableInSession`).
+   */
+  readonly api?: {
+    readonly name: string;
+    create(ctx: MethodContext): object;
+    inSession?(ctx: MethodContext): object;
+  };
   /** Calls it adds to `tf.login` (`sendEmailCode`); `core` is the facade's own (`verify`). */
   readonly login?: { create(ctx: MethodContext, core: CoreLogin): object };
   /**

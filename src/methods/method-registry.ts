@@ -91,6 +91,8 @@ export interface MethodRegistry {
 /** What the methods add to the facade, by name; `admin` calls are authorized as their `action`. */
 export interface MethodContributions {
   apis: Record<string, object>;
+  /** The namespaces' calls bound to a session (`api.inSession`), by namespace. */
+  inSession: Record<string, object>;
   login: Record<string, unknown>;
   admin: Record<string, { action: string; call: (...args: never[]) => Promise<unknown> }>;
 }

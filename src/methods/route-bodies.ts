@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { FactorkitError } from '../core/errors.js';
 import type { MethodRoute, MethodRouteContext } from './method-http.js';
+import type { CodeSetupInSession } from './setup-attempt.js';
 
 /**
  * The bodies every method's routes share, as zod schemas (the OpenAPI document is generated from
@@ -76,15 +78,18 @@ export const codeBody = z.object({ code: z.string().min(1).max(256) });
 
 /**
  * A setup confirmed with a code (`POST /totp/confirm`): a fresh second factor first once 2FA is
- * on, then the method's `confirmSetup`; the first method signs a setup-required session in.
+ * on, then the method's `confirmSetup`; the first method signs a setup-required session in. With
+ * `inSession` (a module whose `api.inSession` has `confirmSetup`, as `CodeSetupInSession`), the
+ * session's check, the step-up rule and the session's change ride in the confirm's own commits.
  */
 export function confirmRoute<
   Api extends { confirmSetup(userId: string, code: string): Promise<{ ok: boolean }> },
->(path: string, summary: string): MethodRoute<MethodRouteContext<Api>> {
+>(path: string, summary: string, options: { inSession?: true } = {}): MethodRoute<MethodRouteContext<Api>> {
   return {
     method: 'POST',
     path,
     guard: 'setup',
+    ...(options.inSession ? { checksSessionInCommit: true as const } : {}),
     body: codeBody,
     summary,
     responses: {
@@ -94,9 +99,15 @@ export function confirmRoute<
       429: { description: 'locked (Retry-After)', body: setupResult },
     },
     async handle(ctx) {
+      const { code } = ctx.body as { code: string };
+      if (options.inSession) {
+        // The guard skipped the session's check: without the bound confirm nothing would make it.
+        const bound = ctx.inSession as CodeSetupInSession | undefined;
+        if (!bound) throw new FactorkitError('BUG', `${path} has no session-bound confirmSetup`);
+        return ctx.confirmInSession((session) => bound.confirmSetup(ctx.userId, code, session));
+      }
       const missing = await ctx.stepUpMissing();
       if (missing) return missing;
-      const { code } = ctx.body as { code: string };
       return ctx.confirmed(await ctx.api.confirmSetup(ctx.userId, code));
     },
   };

@@ -159,10 +159,10 @@ export class SessionRegistry {
 
   /**
    * The op that ends every session of the user opened until now: committed with the change that
-   * calls for it. It expires after `maxTtlMs`, when no session it ends can still be open.
+   * calls for it. It expires after `maxTtlMs`, when no session it ends can still be open. `now`: the
+   * commit's, when a session dated after the end opens in the same commit.
    */
-  endAllOp(userId: string, maxTtlMs: number): StoreOp {
-    const now = this.now();
+  endAllOp(userId: string, maxTtlMs: number, now = this.now()): Extract<StoreOp, { type: 'put' }> {
     return {
       type: 'put',
       key: storeKeys.sessionsFrom(userId),

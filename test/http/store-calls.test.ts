@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebauthnRequestOptions } from '../../src/methods/webauthn/webauthn-json.js';
+import { MemorySender } from '../../src/entries/index.js';
+import type {
+  WebauthnCreationOptions,
+  WebauthnRequestOptions,
+} from '../../src/methods/webauthn/webauthn-json.js';
 import type { Store } from '../../src/store/store.js';
 import { enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harness.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
@@ -26,12 +30,27 @@ function countingStore(store: Store): { store: Store; calls: () => number } {
   };
 }
 
+/** A setup begun: where its confirmation goes, a wrong proof, and the right one. */
+interface Setup {
+  path: string;
+  wrong: unknown;
+  right: () => unknown;
+}
+
 const SITE = { rpId: 'example.com', rpName: 'CloudFon CX', origin: 'https://cx.example.com' };
+
+const sender = new MemorySender();
+const lastText = (to: string) => sender.lastTo(to)?.text.match(/\b(\d{6})\b/)?.[1] ?? '';
+let numbers = 0;
+/** A number of its own for each setup (each has its own send budget). */
+const nextNumber = () => `+1415555${String(1000 + numbers++)}`;
 
 /**
  * The floor of a sign-in over HTTP (issue 24): a right code costs two store round trips (the
  * attempt with the session check, the success with the signed-in session), a wrong one one, on
- * every store and adapter. A call added anywhere on the way fails this.
+ * every store and adapter. The same for every setup's confirmation (the session check and the
+ * step-up rule in the attempt's commit, the session's change in the enable commit). A call added
+ * anywhere on the way fails this.
  */
 for (const storeUnderTest of storesUnderTest()) {
   for (const app of hostApps) {
@@ -46,7 +65,7 @@ for (const storeUnderTest of storesUnderTest()) {
           calls = counting.calls;
           // The policy as apps run it: cached (the harness reads it fresh on every call). Security
           // notices go out after the answer, off the request's path: off here, so none lands mid-count.
-          h = makeTwoFactor(counting.store, { policyCacheMs: 60_000, notify: false });
+          h = makeTwoFactor(counting.store, { policyCacheMs: 60_000, notify: false, phone: { sender } });
           host = await app.start(h, { webauthn: SITE });
         });
         afterAll(() => host.close());
@@ -120,22 +139,115 @@ for (const storeUnderTest of storesUnderTest()) {
           });
         });
 
-        // Not at the floor yet (issue 24): the guard's check, the status read of the step-up rule, the
-        // attempt | the enable commit, the session's `since` read and its open. Pinned where they are,
-        // so that a call added still fails.
-        it('setup confirm of a required first method: 3 calls for a wrong code, 6 for a right one', async () => {
-          await h.tf.policy.set({ required: true });
+        /** A setup session: the policy requires 2FA and `userId` has no method yet. */
+        const setupSession = async (userId: string) => {
           const client = new TestClient(host.base);
-          await client.call('POST', '/password/ben', {});
-          const setup = await client.call('POST', '/2fa/totp/setup', {});
-          expect(setup.status).toBe(200);
-          const secret = String(setup.json['secret']);
-          expect(await measured(client, '/2fa/totp/confirm', { code: '000000' })).toEqual({
-            status: 401,
-            calls: 3,
-          });
+          expect((await client.call('POST', `/password/${userId}`, {})).json['status']).toBe(
+            'setup-required',
+          );
+          return client;
+        };
+
+        /** A signed-in session with a fresh second factor (an app enrolled first): it may add a method. */
+        const steppedUp = async (userId: string) => {
+          const { secret } = await enrollTotp(h, userId);
+          const client = new TestClient(host.base);
+          expect((await client.call('POST', `/password/${userId}`, {})).json['status']).toBe('challenge');
           const code = h.totp.generateCode(secret, h.clock.now());
-          expect(await measured(client, '/2fa/totp/confirm', { code })).toEqual({ status: 200, calls: 6 });
+          expect((await client.call('POST', '/2fa/login/verify', { code })).status).toBe(200);
+          // Past the step of that code: a new app's first code must be above the user's floor.
+          h.clock.advance(30_000);
+          return client;
+        };
+
+        /**
+         * Each setup a method has: begun on `client` (outside the count), then its confirmation with a
+         * wrong proof (1 call: the attempt, with the user's and the session's records and the step-up
+         * rule's guard) and with the right one (2: the attempt; the enable with the session's change).
+         * Not counted here, off the floor on purpose: an attempt refused outright (no setup pending,
+         * locked) reads the session apart (2 calls), so a closed session is still answered 401 first;
+         * a first factor enabled while another was (its commit's guard fails) commits again alone (3).
+         */
+        const setups: Record<string, (client: TestClient, userId: string) => Promise<Setup>> = {
+          async totp(client: TestClient) {
+            const setup = await client.call('POST', '/2fa/totp/setup', {});
+            expect(setup.status).toBe(200);
+            const secret = String(setup.json['secret']);
+            return {
+              path: '/2fa/totp/confirm',
+              wrong: { code: '000000' },
+              right: () => ({ code: h.totp.generateCode(secret, h.clock.now()) }),
+            };
+          },
+          async email(client: TestClient, userId: string) {
+            const address = `${userId}@calls.example.com`;
+            expect((await client.call('POST', '/2fa/email/setup', { address })).status).toBe(200);
+            return {
+              path: '/2fa/email/confirm',
+              wrong: { code: '000000' },
+              right: () => ({ code: h.lastEmailCode(address) }),
+            };
+          },
+          async phone(client: TestClient) {
+            const number = nextNumber();
+            expect((await client.call('POST', '/2fa/phone/setup', { number })).status).toBe(200);
+            return {
+              path: '/2fa/phone/confirm',
+              wrong: { code: '000000' },
+              right: () => ({ code: lastText(number) }),
+            };
+          },
+          async 'security key'(client: TestClient) {
+            const key = new SoftAuthenticator();
+            const creation = (await client.call('POST', '/2fa/webauthn/register/options', {}))
+              .json as unknown as WebauthnCreationOptions;
+            return {
+              path: '/2fa/webauthn/register',
+              // Made on another site: refused, its attempt counted.
+              wrong: { response: key.create(creation, 'https://evil.test') },
+              right: () => ({ response: key.create(creation, SITE.origin) }),
+            };
+          },
+        };
+
+        const atTheFloor = async (client: TestClient, setup: Setup) => {
+          expect(await measured(client, setup.path, setup.wrong)).toEqual({ status: 401, calls: 1 });
+          return measured(client, setup.path, setup.right());
+        };
+
+        it('setup confirms: 1 call for a wrong code, 2 for a right one (a signed-in first method, then added after step-up)', async () => {
+          // Signed in without 2FA: the first method keeps this session open through 2FA turning on.
+          const client = new TestClient(host.base);
+          expect((await client.call('POST', '/password/noor', {})).json['status']).toBe('not-required');
+          expect(await atTheFloor(client, await setups['totp']!(client, 'noor'))).toEqual({
+            status: 200,
+            calls: 2,
+          });
+          expect((await client.call('GET', '/app')).status).toBe(200);
+          for (const [name, begin] of Object.entries(setups)) {
+            const userId = `added-${name.replace(' ', '-')}`;
+            const added = await steppedUp(userId);
+            expect(await atTheFloor(added, await begin(added, userId)), name).toEqual({
+              status: 200,
+              calls: 2,
+            });
+            expect((await added.call('GET', '/app')).status, name).toBe(200);
+          }
+        });
+
+        it('setup confirms of a required first method: 1 call for a wrong code, 2 for a right one, signed in', async () => {
+          await h.tf.policy.set({ required: true });
+          for (const [name, begin] of Object.entries(setups)) {
+            const userId = `first-${name.replace(' ', '-')}`;
+            const client = await setupSession(userId);
+            expect(await atTheFloor(client, await begin(client, userId)), name).toEqual({
+              status: 200,
+              calls: 2,
+            });
+            // The setup session signed in with the enable commit: the app lets it in, no call more.
+            expect((await client.call('GET', '/app')).status, name).toBe(200);
+          }
+          await h.tf.policy.set({ required: false });
         });
       },
     );

@@ -1,12 +1,17 @@
 import { z } from 'zod';
+import { contextOf } from '../../app/internals.js';
+import { mustSetUp } from '../../app/sessions-api.js';
+import type { SetupOutcome } from '../../methods/method-http.js';
 import type { MethodModule } from '../../methods/method-module.js';
 import type { FactorId } from '../../methods/registry.js';
+import type { SessionSetupResult } from '../../methods/setup-attempt.js';
+import type { SetupSession } from '../../methods/setup-session.js';
 import { json, refusal, resultAnswer } from '../answers.js';
 import { clearCookie } from '../cookies.js';
-import { hasFreshFactor } from '../guards.js';
+import { hasFreshFactor, notSignedIn } from '../guards.js';
 import * as bodies from '../response-schemas.js';
 import { type SessionState, signedIn } from '../session.js';
-import { enterState, keepSession } from '../session-flow.js';
+import { enterState, keepSession, settleState } from '../session-flow.js';
 import type { HttpAnswer, Route, RouteContext } from '../types.js';
 
 const bound = (ctx: RouteContext) => ctx.state as Exclude<SessionState, { stage: 'pending' }>;
@@ -45,6 +50,45 @@ export async function confirmed(
     await keepSession(ctx.tf, state);
     await ctx.req.session.set({ ...state, secondFactorAt: now });
   }
+  return resultAnswer(result, now, !result.ok && result.reason === 'invalid-code' ? 401 : 409);
+}
+
+/**
+ * A setup confirmed bound to the session (a route with `checksSessionInCommit`, whose guard read
+ * only the host's session): `confirm` checks in its own commits what the guard and
+ * {@link stepUpMissing} would have read, and answers as {@link confirmed}: a setup session signed
+ * in under the key the enable commit opened, a signed-in one 2FA turned on for with a fresh factor
+ * (its record renewed in that commit). A session found closed is signed out, as the guard would.
+ */
+export async function confirmedInSession(
+  ctx: RouteContext,
+  confirm: (session: SetupSession) => Promise<SessionSetupResult<SetupOutcome>>,
+): Promise<HttpAnswer> {
+  const now = ctx.options.now();
+  const state = bound(ctx);
+  const { tf } = ctx;
+  const result = await confirm({
+    key: state.sessionKey,
+    stage: state.stage,
+    secondFactorAt: state.stage === 'signed-in' ? state.secondFactorAt : null,
+    mustSetUp: async (user) => {
+      const internal = contextOf(tf);
+      return mustSetUp(internal, state.userId, await internal.policy({ userId: state.userId }), user);
+    },
+  });
+  if (!result.ok && result.reason === 'session-closed') {
+    await ctx.req.session.set(undefined);
+    return notSignedIn(null);
+  }
+  if (!result.ok && result.reason === 'step-up-required') return refusal(403, 'step-up-required');
+  if (result.ok && 'sessionKey' in result && result.sessionKey !== undefined) {
+    const { sessionKey, ...answer } = result;
+    await settleState(ctx.req.session, signedIn(state.userId, { secondFactorAt: now }), sessionKey);
+    return resultAnswer(answer, now, 409);
+  }
+  // 2FA just turned on, which ended the user's other sessions: this one stays, with a fresh factor.
+  if (result.ok && result.backupCodes && state.stage === 'signed-in')
+    await ctx.req.session.set({ ...state, secondFactorAt: now });
   return resultAnswer(result, now, !result.ok && result.reason === 'invalid-code' ? 401 : 409);
 }
 

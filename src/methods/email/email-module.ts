@@ -12,7 +12,7 @@ import { maskEmail } from './email-address.js';
 import { type EmailContext, emailChannel } from './email-channel.js';
 import { createEmailLogin } from './email-login.js';
 import { emailMessages, emailRoutes, emailStatusBody } from './email-routes.js';
-import { createEmailApi } from './email-setup.js';
+import { createEmailApi, createEmailInSession } from './email-setup.js';
 
 /**
  * Six-digit codes by email. In `{tag}:user`: `email` (the address; on while present), `emailAt`.
@@ -60,7 +60,7 @@ export const emailModule = defineMethod({
       },
     },
   ],
-  api: { name: 'email', create: createEmailApi },
+  api: { name: 'email', create: createEmailApi, inSession: createEmailInSession },
   login: { create: createEmailLogin },
   events: [
     'email.setup-started',

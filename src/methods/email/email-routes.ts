@@ -35,7 +35,9 @@ export const emailRoutes: MethodRoute<Context>[] = [
       return ctx.answers.result(await ctx.api.beginSetup(ctx.userId, address), 409);
     },
   },
-  confirmRoute('/email/confirm', 'Confirms the emailed code; the first method returns the backup codes'),
+  confirmRoute('/email/confirm', 'Confirms the emailed code; the first method returns the backup codes', {
+    inSession: true,
+  }),
   {
     method: 'POST',
     path: '/login/email',

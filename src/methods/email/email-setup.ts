@@ -1,7 +1,8 @@
 import { parseInput, userIdSchema } from '../../core/validation.js';
 import type { SentCodeResult } from '../code-channel.js';
-import { beginCodeSetup, confirmCodeSetup } from '../code-channel-setup.js';
+import { beginCodeSetup, confirmCodeSetup, confirmCodeSetupIn } from '../code-channel-setup.js';
 import type { SetupResult } from '../enable.js';
+import type { CodeSetupInSession } from '../setup-attempt.js';
 import { emailAddressSchema } from './email-address.js';
 import type { EmailContext } from './email-channel.js';
 
@@ -24,5 +25,12 @@ export function createEmailApi(ctx: EmailContext): EmailApi {
       return beginCodeSetup(ctx, ctx.emailChannel, userId, address, undefined);
     },
     confirmSetup: (userId, code) => confirmCodeSetup(ctx, ctx.emailChannel, userId, code),
+  };
+}
+
+/** `email.confirmSetup` bound to the session it comes from (the HTTP layer's), as `api.inSession` gives it. */
+export function createEmailInSession(ctx: EmailContext): CodeSetupInSession {
+  return {
+    confirmSetup: (userId, code, session) => confirmCodeSetupIn(ctx, ctx.emailChannel, userId, code, session),
   };
 }

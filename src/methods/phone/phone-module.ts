@@ -15,7 +15,7 @@ import {
 import { createPhoneLogin } from './phone-login.js';
 import { maskPhone } from './phone-number.js';
 import { phoneMessages, phoneRoutes, phoneStatusBody } from './phone-routes.js';
-import { createPhoneApi } from './phone-setup.js';
+import { createPhoneApi, createPhoneInSession } from './phone-setup.js';
 
 /**
  * Six-digit codes by text message or voice call: what NIST SP 800-63B-4 calls a *restricted*
@@ -66,7 +66,7 @@ export const phoneModule = defineMethod({
       },
     },
   ],
-  api: { name: 'phone', create: createPhoneApi },
+  api: { name: 'phone', create: createPhoneApi, inSession: createPhoneInSession },
   login: { create: createPhoneLogin },
   events: [
     'phone.setup-started',

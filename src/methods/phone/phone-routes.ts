@@ -51,6 +51,7 @@ export const phoneRoutes: MethodRoute<Context>[] = [
   confirmRoute(
     '/phone/confirm',
     'Confirms the code sent to the number; the first method returns the backup codes',
+    { inSession: true },
   ),
   {
     method: 'POST',

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ConfigError, InvalidInputError } from '../../core/errors.js';
 import { parseInput, userIdSchema } from '../../core/validation.js';
 import type { SentCodeResult } from '../code-channel.js';
-import { beginCodeSetup, confirmCodeSetup } from '../code-channel-setup.js';
+import { beginCodeSetup, confirmCodeSetup, confirmCodeSetupIn } from '../code-channel-setup.js';
 import type { SetupResult } from '../enable.js';
+import type { CodeSetupInSession } from '../setup-attempt.js';
 import type { PhoneChannel, PhoneContext, PhoneSettings } from './phone-channel.js';
 import { numberAllowed, phoneNumberSchema } from './phone-number.js';
 import type { PhoneDelivery } from './phone-sender.js';
@@ -54,5 +55,13 @@ export function createPhoneApi(ctx: PhoneContext): PhoneApi {
       return beginCodeSetup(ctx, channel, userId, number, deliveryOf(options));
     },
     confirmSetup: async (userId, code) => confirmCodeSetup(ctx, channelOf(ctx).channel, userId, code),
+  };
+}
+
+/** `phone.confirmSetup` bound to the session it comes from (the HTTP layer's), as `api.inSession` gives it. */
+export function createPhoneInSession(ctx: PhoneContext): CodeSetupInSession {
+  return {
+    confirmSetup: async (userId, code, session) =>
+      confirmCodeSetupIn(ctx, channelOf(ctx).channel, userId, code, session),
   };
 }

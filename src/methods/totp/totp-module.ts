@@ -11,7 +11,7 @@ import { type UserRecords, userField } from '../user-records.js';
 import { userVerifier } from './totp-profile.js';
 import { totpRoutes, totpStatusBody } from './totp-routes.js';
 import { lastStep, totpSealContext } from './totp-secret.js';
-import { createTotpApi, type TotpContext } from './totp-setup.js';
+import { createTotpApi, createTotpInSession, type TotpContext } from './totp-setup.js';
 
 /**
  * Authenticator apps (TOTP). In `{tag}:user`: `totp` (the sealed secret; on while present),
@@ -80,7 +80,7 @@ export const totpModule = defineMethod({
       keyIds: (fields) => sealedKeyIds(fields, 'secret'),
     },
   ],
-  api: { name: 'totp', create: createTotpApi },
+  api: { name: 'totp', create: createTotpApi, inSession: createTotpInSession },
   events: ['totp.setup-started', 'totp.enabled', 'totp.disabled'],
   notices: { name: 'an authenticator app', added: ['totp.enabled'], removed: ['totp.disabled'] },
   http: { routes: totpRoutes, status: totpStatusBody },

@@ -33,5 +33,6 @@ export const totpRoutes: MethodRoute<Context>[] = [
   confirmRoute(
     '/totp/confirm',
     'Confirms the app with its first code; the first method returns the backup codes',
+    { inSession: true },
   ),
 ];

@@ -5,8 +5,10 @@ import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
-import { commitEnable, type SetupResult } from '../enable.js';
+import { enableInSession, type SetupResult } from '../enable.js';
 import { openSealed } from '../open-sealed.js';
+import { type CodeSetupInSession, type SessionSetupResult, takeSetupAttempt } from '../setup-attempt.js';
+import type { SetupSession } from '../setup-session.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { userField } from '../user-records.js';
 import { lastStep, totpSealContext } from './totp-secret.js';
@@ -74,51 +76,64 @@ export function createTotpApi(ctx: TotpContext): TotpApi {
       return withLazyQr({ secret, uri, expiresAt });
     },
 
-    async confirmSetup(userIdInput, code) {
-      const userId = parseInput(userIdSchema, userIdInput, 'userId');
-      parseInput(z.string().max(256), code, 'code');
-      const policy = await ctx.policy({ userId });
-      const pendingKey = storeKeys.totpPending(userId);
-      // One round trip: take the attempt and read the user's records in the same step.
-      const reads = ctx.methods.reads(userId);
-      const taken = await ctx.limiter.take(pendingKey, null, policy, { read: reads.keys });
-      const { verdict } = taken;
-      if (!verdict.ok) return setupVerdict(verdict);
-      const user = reads.records(taken.read);
-      const now = ctx.now();
-      const sealed = requiredField(verdict.fields, 'secret', 'totp-pending');
-      const context = totpSealContext(userId);
-      // Sealed under a key removed since the setup began: the setup must start again.
-      const secret = openSealed(ctx, { sealed, context, userId, method: 'totp' });
-      if (secret === null) return { ok: false, reason: 'no-pending-setup' };
-      // An imported app's floor counted steps of its own period: it says nothing of the new app.
-      const imported = userField(user, userFields.totpParams) !== undefined;
-      const afterStep = imported ? undefined : lastStep(user);
-      const match = ctx.totp.verifyCode(
-        secret,
-        code,
-        now,
-        afterStep === undefined ? undefined : { afterStep },
-      );
-      if (!match.ok) return setupVerdict(verdict, now);
-      // Written anyway: under the current key, should the setup have begun under an older one.
-      const fields = {
-        [userFields.totp]: ctx.keyring.reseal(sealed, context) ?? sealed,
-        [userFields.totpAt]: String(now),
-      };
-      const enabled = await commitEnable(ctx, userId, 'totp', user, {
-        take: { type: 'take', key: pendingKey, match: { secret: sealed } },
-        ...(imported
-          ? {
-              fields: { ...fields, [userFields.totpStep]: String(match.step) },
-              unset: [userFields.totpParams],
-            }
-          : { fields, advance: { field: userFields.totpStep, value: match.step } }),
-      });
-      if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
-      if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
-      await ctx.emit({ type: 'totp.enabled', userId });
-      return enabled;
-    },
+    confirmSetup: (userId, code) => confirmTotpSetup(ctx, userId, code, null) as Promise<SetupResult>,
   };
+}
+
+/** `totp.confirmSetup` bound to the session it comes from (the HTTP layer's), as `api.inSession` gives it. */
+export function createTotpInSession(ctx: TotpContext): CodeSetupInSession {
+  return { confirmSetup: (userId, code, session) => confirmTotpSetup(ctx, userId, code, session) };
+}
+
+/** Confirms the pending secret with a first code, bound to `session` when it comes from one. */
+async function confirmTotpSetup(
+  ctx: TotpContext,
+  userIdInput: string,
+  code: string,
+  session: SetupSession | null,
+): Promise<SessionSetupResult> {
+  const userId = parseInput(userIdSchema, userIdInput, 'userId');
+  parseInput(z.string().max(256), code, 'code');
+  const pendingKey = storeKeys.totpPending(userId);
+  // One round trip: take the attempt and read the user's records (and the session's) in the same step.
+  const taken = await takeSetupAttempt(ctx, userId, pendingKey, session);
+  if (!taken.ok) return taken.result;
+  const { verdict, user } = taken;
+  const now = ctx.now();
+  const sealed = requiredField(verdict.fields, 'secret', 'totp-pending');
+  const context = totpSealContext(userId);
+  // Sealed under a key removed since the setup began: the setup must start again.
+  const secret = openSealed(ctx, { sealed, context, userId, method: 'totp' });
+  if (secret === null) return { ok: false, reason: 'no-pending-setup' };
+  // An imported app's floor counted steps of its own period: it says nothing of the new app.
+  const imported = userField(user, userFields.totpParams) !== undefined;
+  const afterStep = imported ? undefined : lastStep(user);
+  const match = ctx.totp.verifyCode(secret, code, now, afterStep === undefined ? undefined : { afterStep });
+  if (!match.ok) return setupVerdict(verdict, now);
+  // Written anyway: under the current key, should the setup have begun under an older one.
+  const fields = {
+    [userFields.totp]: ctx.keyring.reseal(sealed, context) ?? sealed,
+    [userFields.totpAt]: String(now),
+  };
+  const enabled = await enableInSession(
+    ctx,
+    userId,
+    'totp',
+    user,
+    {
+      take: { type: 'take', key: pendingKey, match: { secret: sealed } },
+      ...(imported
+        ? {
+            fields: { ...fields, [userFields.totpStep]: String(match.step) },
+            unset: [userFields.totpParams],
+          }
+        : { fields, advance: { field: userFields.totpStep, value: match.step } }),
+    },
+    taken.bound,
+  );
+  if (!enabled.ok && 'reason' in enabled) return enabled;
+  if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
+  if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
+  await ctx.emit({ type: 'totp.enabled', userId });
+  return enabled;
 }

@@ -1,3 +1,5 @@
+import type { SessionSetupResult } from '../setup-attempt.js';
+import type { SetupSession } from '../setup-session.js';
 import type { WebauthnContext } from './webauthn-context.js';
 import type { SecurityKey } from './webauthn-credentials.js';
 import type { WebauthnRegistrationResponse } from './webauthn-json.js';
@@ -36,9 +38,27 @@ export interface WebauthnApi {
 export function createWebauthnApi(ctx: WebauthnContext): WebauthnApi {
   return {
     beginRegistration: (userId, site) => beginRegistration(ctx, userId, site),
-    finishRegistration: (userId, response, options) => finishRegistration(ctx, userId, response, options),
+    finishRegistration: (userId, response, options) =>
+      finishRegistration(ctx, userId, response, options) as Promise<RegistrationResult>,
     list: (userId) => listKeys(ctx, userId),
     rename: (userId, id, label) => renameKey(ctx, userId, id, label),
     remove: (userId, id) => removeKey(ctx, userId, id),
+  };
+}
+
+/** Security keys' calls bound to the session they come from (the HTTP layer's): `api.inSession`. */
+export interface WebauthnInSession {
+  finishRegistration(
+    userId: string,
+    response: WebauthnRegistrationResponse,
+    options: { label?: string | undefined },
+    session: SetupSession,
+  ): Promise<SessionSetupResult<RegistrationResult>>;
+}
+
+export function createWebauthnInSession(ctx: WebauthnContext): WebauthnInSession {
+  return {
+    finishRegistration: (userId, response, options, session) =>
+      finishRegistration(ctx, userId, response, options, session),
   };
 }

@@ -5,7 +5,7 @@ import type { MethodContext } from '../context.js';
 import { defineMethod } from '../method-module.js';
 import type { Proof } from '../proof.js';
 import { type UserRecords, userField } from '../user-records.js';
-import { createWebauthnApi } from './webauthn-api.js';
+import { createWebauthnApi, createWebauthnInSession } from './webauthn-api.js';
 import { assertionCeremony, keysOf, matchAssertion } from './webauthn-assertion.js';
 import type { WebauthnContext } from './webauthn-context.js';
 import {
@@ -55,7 +55,7 @@ export const webauthnModule = defineMethod({
     /** Security keys and passkeys registered. */
     securityKeys: keysOf(user).length,
   }),
-  api: { name: 'webauthn', create: createWebauthnApi },
+  api: { name: 'webauthn', create: createWebauthnApi, inSession: createWebauthnInSession },
   login: { create: createWebauthnLogin },
   events: [
     'webauthn.setup-started',

@@ -4,7 +4,9 @@ import { parseInput, storableText, userIdSchema } from '../../core/validation.js
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
-import { commitEnable, type SetupResult } from '../enable.js';
+import { type EnableWrite, enableInSession, type SetupResult } from '../enable.js';
+import { type SessionSetupResult, takeSetupAttempt } from '../setup-attempt.js';
+import type { SetupSession } from '../setup-session.js';
 import { setupVerdict } from '../setup-verdict.js';
 import { CEREMONY_TTL_MS, keysOf } from './webauthn-assertion.js';
 import { ranEmbedded } from './webauthn-client-data.js';
@@ -168,14 +170,16 @@ export async function beginRegistration(
  * `webauthn.finishRegistration`: takes one attempt on the ceremony (the same schedule as a code),
  * verifies the authenticator's response against it (challenge, origin, relying party, user
  * presence, user verification when required), and stores the key in the same atomic step that
- * ends the ceremony. The first factor also brings backup codes.
+ * ends the ceremony. The first factor also brings backup codes. Bound to `session` when it comes
+ * from one (the HTTP layer's, `api.inSession`): see `takeSetupAttempt`.
  */
 export async function finishRegistration(
   ctx: WebauthnContext,
   userIdInput: string,
   responseInput: WebauthnRegistrationResponse,
   optionsInput: { label?: string | undefined } = {},
-): Promise<RegistrationResult> {
+  session: SetupSession | null = null,
+): Promise<SessionSetupResult<RegistrationResult>> {
   const userId = parseInput(userIdSchema, userIdInput, 'userId');
   const response = parseInput(registrationResponseSchema, responseInput, 'response');
   const { label } = parseInput(
@@ -184,14 +188,11 @@ export async function finishRegistration(
     'options',
   );
   const library = webauthnLibrary(ctx.webauthn).server;
-  const policy = await ctx.policy({ userId });
   const pendingKey = storeKeys.webauthnPending(userId);
-  const reads = ctx.methods.reads(userId);
-  const taken = await ctx.limiter.take(pendingKey, null, policy, { read: reads.keys });
-  const { verdict } = taken;
-  if (!verdict.ok) return setupVerdict(verdict);
+  const taken = await takeSetupAttempt(ctx, userId, pendingKey, session);
+  if (!taken.ok) return taken.result;
+  const { verdict, user } = taken;
   const now = ctx.now();
-  const user = reads.records(taken.read);
   if (keysOf(user).length >= MAX_KEYS_PER_USER)
     return { ok: false, reason: 'too-many-keys', maxKeys: MAX_KEYS_PER_USER };
   if (
@@ -237,7 +238,7 @@ export async function finishRegistration(
     userHandle: verdict.fields['userHandle'],
   };
   const field = credentialField(stored.id);
-  const enabled = await commitEnable(ctx, userId, 'webauthn', user, {
+  const write: EnableWrite = {
     take: { type: 'take', key: pendingKey, match: { challenge } },
     fields: { [userFields.webauthn]: '1' },
     also: [
@@ -249,13 +250,20 @@ export async function finishRegistration(
         create: true,
       },
     ],
-  });
+  };
+  const enabled = await enableInSession(ctx, userId, 'webauthn', user, write, taken.bound);
+  if (!enabled.ok && 'reason' in enabled) return enabled;
   if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
   // The key is registered already (the browser excludes it; a replayed response is refused here).
   if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
   await ctx.emit({ type: 'webauthn.registered', userId, detail: { credentialId: stored.id, label } });
-  const { backupCodes } = enabled;
-  return { ok: true, key: securityKeyView(stored), ...(backupCodes ? { backupCodes } : {}) };
+  const { backupCodes, sessionKey } = enabled;
+  return {
+    ok: true,
+    key: securityKeyView(stored),
+    ...(backupCodes ? { backupCodes } : {}),
+    ...(sessionKey ? { sessionKey } : {}),
+  };
 }
 
 export { labelSchema };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MessageData, MethodAnswer, MethodRoute, MethodRouteContext } from '../method-http.js';
 import { done, errorBody } from '../route-bodies.js';
-import type { WebauthnApi } from './webauthn-api.js';
+import type { WebauthnApi, WebauthnInSession } from './webauthn-api.js';
 import * as bodies from './webauthn-bodies.js';
 import type { WebauthnRegistrationResponse } from './webauthn-json.js';
 import { keyRefusalWording, notConfigured, proofRoutes } from './webauthn-login-routes.js';
@@ -9,7 +9,7 @@ import type { WebauthnLogin } from './webauthn-options.js';
 
 /** The adapter's `webauthn` option: the site registrations happen on. */
 type Site = { rpId: string; rpName: string; origin: string };
-type Context = MethodRouteContext<WebauthnApi, WebauthnLogin, Site>;
+type Context = MethodRouteContext<WebauthnApi, WebauthnLogin, Site, unknown, WebauthnInSession>;
 
 const keyId = z
   .string()
@@ -65,6 +65,8 @@ const keyRoutes: MethodRoute<Context>[] = [
     method: 'POST',
     path: '/webauthn/register',
     guard: 'setup',
+    // The session's check, the step-up rule and the session's change ride in the registration's commits.
+    checksSessionInCommit: true,
     body: z.object({ response: z.unknown(), label: z.string().trim().min(1).max(64).optional() }),
     summary: "Verifies the browser's response and adds the key; the first method returns the backup codes",
     responses: {
@@ -79,13 +81,12 @@ const keyRoutes: MethodRoute<Context>[] = [
     },
     async handle(ctx) {
       if (!ctx.option) return notConfigured(ctx);
-      const missing = await ctx.stepUpMissing();
-      if (missing) return missing;
       const { response, label } = ctx.body as { response: unknown; label?: string };
-      const result = await ctx.api.finishRegistration(ctx.userId, response as WebauthnRegistrationResponse, {
-        label,
-      });
-      return keyRefusalWording(await ctx.confirmed(result));
+      const registration = response as WebauthnRegistrationResponse;
+      const answer = await ctx.confirmInSession((session) =>
+        ctx.inSession.finishRegistration(ctx.userId, registration, { label }, session),
+      );
+      return keyRefusalWording(answer);
     },
   },
   {
