@@ -4,7 +4,7 @@ import { requiredField } from '../store/record-fields.js';
 import type { Fields } from '../store/store.js';
 import { type CodeChannel, deliverOrVoid, refusedSend, type SentCodeResult } from './code-channel.js';
 import type { MethodContext } from './context.js';
-import { enableInSession, type SetupResult } from './enable.js';
+import { enableInSession, refusedSetup, type SetupResult } from './enable.js';
 import { type SessionSetupResult, takeSetupAttempt } from './setup-attempt.js';
 import type { SetupSession } from './setup-session.js';
 import { setupVerdict } from './setup-verdict.js';
@@ -96,9 +96,7 @@ export async function confirmCodeSetupIn(
     fields: { [channel.destinationField]: destination, [channel.enabledAtField]: String(ctx.now()) },
   } as const;
   const enabled = await enableInSession(ctx, userId, channel.method, taken.user, write, taken.bound);
-  if (!enabled.ok && 'reason' in enabled) return enabled;
-  if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
-  if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
+  if (!enabled.ok) return refusedSetup(enabled, verdict.attemptsLeft);
   const detail = { [channel.detailName]: channel.mask(destination) };
   await ctx.emit({ type: `${channel.method}.enabled`, userId, detail });
   return enabled;

@@ -67,11 +67,7 @@ export async function enableInSession(
   user: UserRecords,
   write: EnableWrite,
   bound: BoundSetup | null,
-): Promise<
-  | { ok: true; backupCodes?: string[]; sessionKey?: string }
-  | { ok: false; pendingGone: boolean }
-  | SetupSessionRefusal
-> {
+): Promise<{ ok: true; backupCodes?: string[]; sessionKey?: string } | EnableRefusal> {
   const now = ctx.now();
   const enableOp = (absent?: string[]): StoreOp => ({
     type: 'merge',
@@ -118,4 +114,20 @@ export async function enableInSession(
   if (result.ok) return { ok: true, ...(session?.sessionKey ? { sessionKey: session.sessionKey } : {}) };
   if (session && result.index >= ops.length) return SETUP_SESSION_CLOSED;
   return { ok: false, pendingGone: result.index === 0 };
+}
+
+/** Why {@link enableInSession} changed nothing: the setup was used or ended, or the session refused. */
+export type EnableRefusal = { ok: false; pendingGone: boolean } | SetupSessionRefusal;
+
+/**
+ * What a confirm answers for a refused enable: the session's refusal as it is, a setup used or ended
+ * meanwhile as gone, otherwise (a replayed TOTP step, a key registered already) a wrong code.
+ */
+export function refusedSetup(
+  refusal: EnableRefusal,
+  attemptsLeft: number,
+): Extract<SetupResult, { ok: false }> | SetupSessionRefusal {
+  if ('reason' in refusal) return refusal;
+  if (refusal.pendingGone) return { ok: false, reason: 'no-pending-setup' };
+  return { ok: false, reason: 'invalid-code', attemptsLeft };
 }

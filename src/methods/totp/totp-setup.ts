@@ -5,7 +5,7 @@ import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
 import type { MethodContext } from '../context.js';
-import { enableInSession, type SetupResult } from '../enable.js';
+import { enableInSession, refusedSetup, type SetupResult } from '../enable.js';
 import { openSealed } from '../open-sealed.js';
 import { type CodeSetupInSession, type SessionSetupResult, takeSetupAttempt } from '../setup-attempt.js';
 import type { SetupSession } from '../setup-session.js';
@@ -131,9 +131,7 @@ async function confirmTotpSetup(
     },
     taken.bound,
   );
-  if (!enabled.ok && 'reason' in enabled) return enabled;
-  if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
-  if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
+  if (!enabled.ok) return refusedSetup(enabled, verdict.attemptsLeft);
   await ctx.emit({ type: 'totp.enabled', userId });
   return enabled;
 }

@@ -4,7 +4,7 @@ import { parseInput, storableText, userIdSchema } from '../../core/validation.js
 import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import { requiredField } from '../../store/record-fields.js';
-import { type EnableWrite, enableInSession, type SetupResult } from '../enable.js';
+import { type EnableWrite, enableInSession, refusedSetup, type SetupResult } from '../enable.js';
 import { type SessionSetupResult, takeSetupAttempt } from '../setup-attempt.js';
 import type { SetupSession } from '../setup-session.js';
 import { setupVerdict } from '../setup-verdict.js';
@@ -252,10 +252,8 @@ export async function finishRegistration(
     ],
   };
   const enabled = await enableInSession(ctx, userId, 'webauthn', user, write, taken.bound);
-  if (!enabled.ok && 'reason' in enabled) return enabled;
-  if (!enabled.ok && enabled.pendingGone) return { ok: false, reason: 'no-pending-setup' };
-  // The key is registered already (the browser excludes it; a replayed response is refused here).
-  if (!enabled.ok) return { ok: false, reason: 'invalid-code', attemptsLeft: verdict.attemptsLeft };
+  // Refused otherwise: the key is registered already (the browser excludes it; a replayed response is refused here).
+  if (!enabled.ok) return refusedSetup(enabled, verdict.attemptsLeft);
   await ctx.emit({ type: 'webauthn.registered', userId, detail: { credentialId: stored.id, label } });
   const { backupCodes, sessionKey } = enabled;
   return {
