@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { agentsTable, twoFactorCell } from '../../examples/shared/people.js';
 import { rolloutSection } from '../../examples/shared/rollout.js';
 import { seedSitePolicies } from '../../examples/shared/sites.js';
+import { summarize } from '../../src/app/admin-overview.js';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import type { UserStatus } from '../../src/app/status-many.js';
 import { policySchema } from '../../src/core/policy/policy-schema.js';
@@ -89,16 +90,7 @@ describe('the example sites', () => {
       required: { roles: ['agent'], graceDays: 14, deadline: Date.UTC(2027, 0, 31) },
       methods: { allowed: ['totp'], phishingResistantFor: ['admin'] },
     });
-    const overview = {
-      users: 0,
-      enrolled: 0,
-      byMethod: {},
-      withoutTwoFactor: 0,
-      inGrace: 0,
-      required: 0,
-      lockedNow: 0,
-      lowBackupCodes: 0,
-    };
+    const overview = summarize([]);
     const html = rolloutSection(policy, ['totp', 'email'], overview);
     expect(html).toContain('value="roles" checked');
     expect(html).toContain('value="agent" checked');
