@@ -4,7 +4,7 @@ import type {
   WebauthnCreationOptions,
   WebauthnRequestOptions,
 } from '../../src/methods/webauthn/webauthn-json.js';
-import type { Store } from '../../src/store/store.js';
+import { countedStore } from '../helpers/counted-store.js';
 import { enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harness.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { storesUnderTest } from '../helpers/stores.js';
@@ -12,23 +12,6 @@ import { TestClient } from './support/client.js';
 import { hostApps } from './support/host-list.js';
 import type { TestHost } from './support/hosts.js';
 import { registerKey } from './support/security-keys.js';
-
-/** `store`, counting its round trips (every `get`, `getMany` and `commit`). */
-function countingStore(store: Store): { store: Store; calls: () => number } {
-  let calls = 0;
-  const counted = <T>(work: () => Promise<T>) => {
-    calls++;
-    return work();
-  };
-  return {
-    calls: () => calls,
-    store: {
-      get: (key, now) => counted(() => store.get(key, now)),
-      getMany: (keys, now) => counted(() => store.getMany(keys, now)),
-      commit: (ops, now, read) => counted(() => store.commit(ops, now, read)),
-    },
-  };
-}
 
 /** A setup begun: where its confirmation goes, a wrong proof, and the right one. */
 interface Setup {
@@ -61,8 +44,9 @@ for (const storeUnderTest of storesUnderTest()) {
         let host: TestHost;
         let calls: () => number;
         beforeAll(async () => {
-          const counting = countingStore(await storeUnderTest.make());
-          calls = counting.calls;
+          const counting = countedStore(await storeUnderTest.make());
+          // Every store method is a round trip: the sum over them is the request's.
+          calls = () => Object.values(counting.calls).reduce((sum, count) => sum + count, 0);
           // The policy as apps run it: cached (the harness reads it fresh on every call). Security
           // notices go out after the answer, off the request's path: off here, so none lands mid-count.
           h = makeTwoFactor(counting.store, { policyCacheMs: 60_000, notify: false, phone: { sender } });
