@@ -5,7 +5,7 @@
  * A sign-in over HTTP is the facade's verify plus the adapter, the HTTP layer and the session: its
  * store round trips are the facade's two (the session's check and the signed-in session ride in
  * them). The lean client (lean-client.ts) in the same process; every request is a distinct
- * pending login, every answer must be 200. Bounded: 2 stores x 3 adapters x 2 subjects x (600 + 1,100) sign-ins,
+ * pending login, every answer must be 200. Bounded: 2 stores x 3 adapters x 2 subjects x (1,000 + 1,500) sign-ins,
  * and 1,100 of better-auth's.
  */
 import { Redis } from 'ioredis';
@@ -26,7 +26,13 @@ const RUNS = [
   { connections: 1, total: 500 },
   { connections: 32, total: 1000 },
 ];
-const WARM_UP = 100;
+/**
+ * Sign-ins before each measured run. A fresh server's request path (Node's HTTP parser, the
+ * framework, the adapter, the layer) is still being compiled by V8 after a hundred requests: with
+ * 100, a quarter of a run's CPU went to TurboFan's threads and the code it was replacing, which
+ * counted as the HTTP layer's cost against a facade warmed by every run before it.
+ */
+const WARM_UP = 500;
 const totp = new TotpVerifier();
 
 type Figures = { rps: number; p50: number; p99: number };

@@ -3,8 +3,11 @@ import { randomBytes, randomFillSync } from 'node:crypto';
 /** A source of cryptographically secure random bytes; injectable so tests can be deterministic. */
 export type RandomSource = (size: number) => Uint8Array;
 
-/** The default source: node:crypto's CSPRNG. */
-export const secureRandom: RandomSource = (size) => randomBytes(size);
+/**
+ * The default source: node:crypto's CSPRNG, drawn through {@link randomNonce}'s pool (one call into
+ * OpenSSL for hundreds of draws: a sign-in's session key, a challenge's nonce, a code's digits).
+ */
+export const secureRandom: RandomSource = (size) => randomNonce(size);
 
 /** A uniform integer in [0, bound) by rejection sampling over 32-bit draws (no modulo bias). */
 export function randomBelow(random: RandomSource, bound: number): number {
@@ -28,10 +31,11 @@ const noncePool = Buffer.alloc(4096);
 let nonceUsed = noncePool.length;
 
 /**
- * Fresh random bytes for a value that is public anyway (an AES-GCM IV), drawn from a 4 KB buffer
- * that node:crypto's CSPRNG refills when it is used up: one call into OpenSSL for hundreds of IVs
- * instead of one each (about 8 µs a call on a busy machine: a fifth of an import's CPU, with a
- * seal per backup code). The same bytes as `randomBytes`, each handed out once, as a copy.
+ * Fresh random bytes drawn from a 4 KB buffer that node:crypto's CSPRNG refills when it is used up:
+ * one call into OpenSSL for hundreds of draws instead of one each (about 8 µs a call on a busy
+ * machine: a fifth of an import's CPU, with a seal per backup code; 2-4 µs of a sign-in's CPU for
+ * its session key). The same bytes as `randomBytes`, each handed out once, as a copy, and wiped
+ * from the pool as it is handed out: a secret drawn here (a session key) is left nowhere else.
  */
 export function randomNonce(size: number): Buffer {
   if (size > noncePool.length) return randomBytes(size);
@@ -40,6 +44,7 @@ export function randomNonce(size: number): Buffer {
     nonceUsed = 0;
   }
   const nonce = Buffer.from(noncePool.subarray(nonceUsed, nonceUsed + size));
+  noncePool.fill(0, nonceUsed, nonceUsed + size);
   nonceUsed += size;
   return nonce;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTwoFactor } from '../../src/app/create-two-factor.js';
 import { decodeKey } from '../../src/core/key-material.js';
 import { Keyring } from '../../src/core/keyring.js';
-import { randomNonce } from '../../src/core/random.js';
+import { randomNonce, randomToken, secureRandom } from '../../src/core/random.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { testKey } from '../helpers/harness.js';
@@ -112,6 +112,13 @@ describe('keys: IVs come from a pooled CSPRNG buffer (issue 23 speed)', () => {
     expect(nonces[0]).toEqual(first);
     expect(nonces.every((nonce) => nonce.length === 12)).toBe(true);
     expect(new Set(nonces.map((nonce) => nonce.toString('hex'))).size).toBe(2000);
+  });
+
+  it('draws the default source (session keys, nonces) from the same pool: each value once, any size', () => {
+    const keys = Array.from({ length: 600 }, () => randomToken(secureRandom, 16)); // past a refill
+    expect(new Set(keys).size).toBe(600);
+    expect(keys.every((key) => /^[A-Za-z0-9_-]{22}$/.test(key))).toBe(true);
+    expect(secureRandom(5000)).toHaveLength(5000); // larger than the pool: drawn directly
   });
 
   it('seals every value under its own IV', () => {
