@@ -9,8 +9,6 @@
  * the machine is shared. A MemoryStore's rows come first: the facade's own Node CPU per verify, with no
  * network. Bounded: 3 stores x 4 subjects x (1,000 + 2,000) calls.
  */
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { Cluster, Redis } from 'ioredis';
 import { MemoryStore, type Store } from '../src/entries/index.js';
 import { RedisStore } from '../src/entries/redis.js';
@@ -18,6 +16,7 @@ import { startRedisCluster } from '../test/helpers/redis-cluster.js';
 import { startRedis } from '../test/helpers/servers.js';
 import { prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
+import { floorSubjects, loadAverage, processCpu, pushFloorRatios } from './server-cost.js';
 
 const RUNS = [
   { concurrency: 1, total: 1000 },
@@ -27,23 +26,9 @@ const WARM_UP = 300;
 /** The commands the bench's client sends; the rest run inside scripts. */
 const SENT = new Set(['evalsha', 'eval', 'get']);
 
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' / ');
-
 /** CPU ms (user + system) the processes `pids` have used so far. */
-function processCpuMs(pids: readonly number[]): number {
-  const ticksPerSecond = 100;
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state, ppid, ... utime (14), stime (15).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return (ticks * 1000) / ticksPerSecond;
-}
+const processCpuMs = (pids: readonly number[]): number =>
+  pids.reduce((sum, pid) => sum + (processCpu(pid)?.cpuMs ?? 0), 0);
 
 /** `INFO commandstats` per command: calls and µs, summed over the nodes. */
 async function commandStats(nodes: readonly Redis[]): Promise<Map<string, { calls: number; usec: number }>> {
@@ -97,17 +82,7 @@ async function measureStore(subject: Subject, rows: Array<Array<string | number>
       },
     ],
   ];
-  if (client)
-    subjects.push(
-      [
-        'floor: 2x GET',
-        async () => {
-          await client.get('bench:floor');
-          await client.get('bench:floor');
-        },
-      ],
-      ['floor: 1x GET', () => client.get('bench:floor')],
-    );
+  if (client) subjects.push(...floorSubjects('GET', () => client.get('bench:floor')));
   await measureAsync((i) => right.tf.login.verify(right.users[i]!.challengeId, right.users[i]!.code), {
     total: WARM_UP,
     concurrency: 32,
@@ -116,7 +91,7 @@ async function measureStore(subject: Subject, rows: Array<Array<string | number>
     const measured = new Map<string, { p50: number; p99: number; row: Array<string | number> }>();
     for (const [name, call] of subjects) {
       await Promise.all(nodes.map((node) => node.config('RESETSTAT')));
-      const loadBefore = load();
+      const loadBefore = loadAverage();
       const serverBefore = processCpuMs(pids);
       const nodeBefore = process.cpuUsage();
       const figures = await measureAsync(call, { total, concurrency });
@@ -151,15 +126,7 @@ async function measureStore(subject: Subject, rows: Array<Array<string | number>
             .join(', ')}`,
         );
     }
-    // The issue's targets: a right code against two round trips, a wrong one against one.
-    for (const [name, figures] of measured) {
-      const floor = measured.get(name.includes('correct') ? 'floor: 2x GET' : 'floor: 1x GET');
-      figures.row.push(
-        floor && name.startsWith('verify')
-          ? `${(figures.p50 / floor.p50).toFixed(2)} / ${(figures.p99 / floor.p99).toFixed(2)}`
-          : '',
-      );
-    }
+    pushFloorRatios(measured, 'GET');
   }
 }
 
