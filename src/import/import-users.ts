@@ -102,7 +102,7 @@ export async function importUsers(
  * with the same answers, commits and events.
  * @throws as {@link importUsers}; `BUG` when `prepared` does not match `inputs`.
  */
-export function importPrepared(
+export async function importPrepared(
   tf: TwoFactor,
   inputs: readonly unknown[],
   prepared: readonly PreparedUser[],
