@@ -45,14 +45,15 @@ function wholeNumber(value: unknown, name: string, fallback: number, least = 1):
 const WORKERS_FROM_USERS = 5_000;
 
 /**
- * `--workers` by default: one per core, at most four (this thread, which reads, writes to the store
- * and keeps the journal, needs about 40% of the CPU a user takes: measured, docs/testing.md), so
- * that a machine's cores all work; none on one core, or for a small import.
+ * `--workers` by default: one per core but one, at most four. The core left over is for the main
+ * thread (it reads, writes to the store and keeps the journal: about 40% of a user's CPU, measured
+ * in docs/testing.md) and a store server on the same machine; none on one core, or for a small
+ * import.
  */
 function defaultWorkers(total: number | null): number {
   const cores = availableParallelism();
   if (cores < 2 || (total !== null && total < WORKERS_FROM_USERS)) return 0;
-  return Math.min(4, cores);
+  return Math.min(4, cores - 1);
 }
 
 /** `npx factorkit import`: another system's 2FA enrolments into a factorkit store (docs/migration.md). */
@@ -90,7 +91,7 @@ export const importCommand: Command = {
     workers: {
       type: 'string',
       description:
-        'threads validating and sealing users (default: one per core, up to 4; 0 below 5,000 users)',
+        'threads validating and sealing users (default: cores - 1, up to 4; 0 below 5,000 users)',
     },
     journal: {
       type: 'string',
