@@ -90,8 +90,7 @@ export const importCommand: Command = {
     batch: { type: 'string', description: 'users written per store call (default 16)' },
     workers: {
       type: 'string',
-      description:
-        'threads validating and sealing users (default: cores - 1, up to 4; 0 below 5,000 users)',
+      description: 'threads validating and sealing users (default: cores - 1, up to 4; 0 below 5,000 users)',
     },
     journal: {
       type: 'string',
