@@ -111,6 +111,8 @@ export const importCommand: Command = {
     if (typeof from !== 'string') throw new UsageError(`--from is required: ${SOURCES.join(', ')}`);
     const concurrency = wholeNumber(flags['concurrency'], 'concurrency', 32);
     const batch = wholeNumber(flags['batch'], 'batch', 16);
+    const workersFlag =
+      flags['workers'] === undefined ? null : wholeNumber(flags['workers'], 'workers', 0, 0);
     const storage = flags['backup-codes'];
     if (storage !== undefined && storage !== 'hashed' && storage !== 'viewable')
       throw new UsageError('--backup-codes must be hashed or viewable');
@@ -120,7 +122,7 @@ export const importCommand: Command = {
     // Loaded before the source opens, so that a missing security-key peer leaves nothing open.
     const facade = await importFacade(settings);
     const source = await openSource(from, positionals, flags, io.env);
-    const workers = wholeNumber(flags['workers'], 'workers', defaultWorkers(source.total), 0);
+    const workers = workersFlag ?? defaultWorkers(source.total);
     const { tf, opened, close } = await openTwoFactor(flags, io, { create: !dryRun, facade }).catch(
       async (error: unknown) => {
         await source.close();
