@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  type KeyObject,
+  timingSafeEqual,
+} from 'node:crypto';
 import { FactorkitError } from './errors.js';
 import { decodeKey, type KeyMaterial, namedKeys } from './key-material.js';
 import { randomNonce } from './random.js';
@@ -11,7 +19,8 @@ export type KeysInput = KeyMaterial | ({ current: KeyMaterial } & Record<string,
 
 interface DerivedKey {
   id: string;
-  aead: Buffer;
+  /** The AES key as a KeyObject, made once: each seal and open would otherwise import the bytes again. */
+  aead: KeyObject;
   mac: Buffer;
 }
 
@@ -19,7 +28,7 @@ function derive(secret: Buffer): DerivedKey {
   const sub = (info: string) => Buffer.from(hkdfSync('sha256', secret, 'factorkit', info, 32));
   return {
     id: sub('key-id').subarray(0, 6).toString('base64url'),
-    aead: sub('aead/aes-256-gcm'),
+    aead: createSecretKey(sub('aead/aes-256-gcm')),
     mac: sub('mac/hmac-sha256'),
   };
 }
@@ -92,9 +101,10 @@ export class Keyring {
       const decipher = createDecipheriv('aes-256-gcm', key.aead, Buffer.from(ivText, 'base64url'));
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(body.subarray(body.length - 16));
-      return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString(
-        'utf8',
-      );
+      const plaintext = decipher.update(body.subarray(0, body.length - 16));
+      // GCM is a stream mode: `final` adds no bytes, it checks the tag (and throws when it fails).
+      decipher.final();
+      return plaintext.toString('utf8');
     } catch (cause) {
       throw new FactorkitError('DECRYPT_FAILED', 'sealed value failed authentication', { cause });
     }

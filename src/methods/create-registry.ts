@@ -121,11 +121,14 @@ export function createMethodRegistry(
           (await bound.module.matchResponse?.(bound.ctx, { ...attempt, response: proof.response })) ?? null
         );
       }
+      const coded = { ...attempt, code: proof.code };
       for (const bound of live) {
         // Recovery codes count only while a factor is on.
         if (!bound.module.matchCode || (bound.module.role === 'recovery' && !anyFactor)) continue;
         if (!admits(bound, demand)) continue;
-        const match = await bound.module.matchCode(bound.ctx, { ...attempt, code: proof.code });
+        const found = bound.module.matchCode(bound.ctx, coded);
+        // Most methods answer at once: awaiting each would cost a promise and a turn per method.
+        const match = found instanceof Promise ? await found : found;
         if (match) return match;
       }
       return null;
