@@ -91,9 +91,13 @@ export class Keyring {
 
   /** Decrypts a value from {@link seal}. @throws `DECRYPT_FAILED` for tampering, a wrong context or an unknown key. */
   open(sealed: string, context: string): string {
-    const [version, keyId, ivText, bodyText] = sealed.split('.');
-    const key = keyId === undefined ? undefined : this.byId.get(keyId);
-    if (version !== 'v1' || !key || !ivText || !bodyText) {
+    // `v1.<key id>.<iv>.<body>`, cut by hand: `split` is a call into V8's runtime and an array per open.
+    const ivAt = sealed.startsWith('v1.') ? sealed.indexOf('.', 3) + 1 : 0;
+    const bodyAt = ivAt > 0 ? sealed.indexOf('.', ivAt) + 1 : 0;
+    const key = bodyAt > 0 ? this.byId.get(sealed.slice(3, ivAt - 1)) : undefined;
+    const ivText = sealed.slice(ivAt, bodyAt - 1);
+    const bodyText = sealed.slice(bodyAt);
+    if (!key || !ivText || !bodyText || bodyText.includes('.')) {
       throw new FactorkitError('DECRYPT_FAILED', 'sealed value has an unknown format or key id');
     }
     const body = Buffer.from(bodyText, 'base64url');

@@ -1,5 +1,6 @@
 import { ConfigError, FactorkitError, InvalidInputError } from '../core/errors.js';
 import { parseInput } from '../core/validation.js';
+import type { KeyUse } from '../store/key-use.js';
 import { storeKeys } from '../store/keys.js';
 import type { StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
@@ -46,6 +47,8 @@ export function createMethodRegistry(
     Object.entries(b.module.records).map(([name, key]) => ({ bound: b, name, key })),
   );
   const byId = new Map(all.map((b) => [b.module.id, b]));
+  // Fixed with the modules: a sign-in's key refresh asks for them on every success.
+  const keyUses: readonly KeyUse[] = all.flatMap((b) => b.module.keyUses ?? []);
   const enabledField = ({ module }: Bound): string => {
     if (!module.enabledField) throw new FactorkitError('BUG', `factor ${module.id} names no enabled field`);
     return module.enabledField;
@@ -148,7 +151,7 @@ export function createMethodRegistry(
     pendingDeletes: (userId, except) =>
       deletes(factors.filter((b) => b.module.id !== except).flatMap((b) => b.module.pendingKeys(userId))),
     factorFields: (except) => factors.filter((b) => b.module.id !== except).map(enabledField),
-    keyUses: () => all.flatMap((b) => b.module.keyUses ?? []),
+    keyUses: () => keyUses,
     factorsOffGuard: (userId) => ({
       type: 'absent',
       key: storeKeys.user(userId),

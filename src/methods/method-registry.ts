@@ -68,7 +68,7 @@ export interface MethodRegistry {
   /** The `{tag}:user` fields whose presence means a factor is on, for every factor but `except`. */
   factorFields(except?: string): string[];
   /** What every method keeps under the application keys (`tf.keys`), the turned-off ones' too. */
-  keyUses(): KeyUse[];
+  keyUses(): readonly KeyUse[];
   /** A guard that every factor of the user is off (fails with `exists` otherwise). */
   factorsOffGuard(userId: string): StoreOp;
   /** The ops that turn factor `method` off: its fields of `{tag}:user` and its own records go. */
