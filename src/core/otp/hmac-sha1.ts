@@ -13,6 +13,14 @@ const IV = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
 const state = new Int32Array(5);
 const block = new Int32Array(16);
 const keyWords = new Int32Array(16);
+/** The inner hash's last block: the counter (words 0-1), then SHA-1's padding for 72 bytes (576 bits). */
+const counterBlock = new Int32Array(16);
+counterBlock[2] = 0x80000000 | 0;
+counterBlock[15] = 576;
+/** The outer hash's last block: the inner digest (words 0-4), then the padding for 84 bytes (672 bits). */
+const digestBlock = new Int32Array(16);
+digestBlock[5] = 0x80000000 | 0;
+digestBlock[15] = 672;
 
 /** `keyWords` = `key` zero-filled to 64 bytes, as big-endian words. */
 function loadKey(key: Uint8Array): void {
@@ -41,21 +49,15 @@ export class HmacSha1Counter {
 
   /** HMAC-SHA1(key, counter as 8 bytes big-endian), dynamically truncated to 31 bits (RFC 4226 5.3). */
   truncatedAt(counter: number): number {
-    // Inner hash: the 64-byte ipad block is already in `inner`; this block is counter + padding (576 bits).
-    block.fill(0);
-    block[0] = Math.floor(counter / 0x1_0000_0000);
-    block[1] = counter >>> 0;
-    block[2] = 0x80000000 | 0;
-    block[15] = 576;
+    // Inner hash: the 64-byte ipad block is already in `inner`; this block is counter + padding.
+    counterBlock[0] = Math.floor(counter / 0x1_0000_0000);
+    counterBlock[1] = counter >>> 0;
     state.set(this.inner);
-    compressSha1(state, block);
-    // Outer hash: the inner digest (20 bytes) + padding (672 bits) after the opad block.
-    block.fill(0);
-    block.set(state);
-    block[5] = 0x80000000 | 0;
-    block[15] = 672;
+    compressSha1(state, counterBlock);
+    // Outer hash: the inner digest (20 bytes) + padding after the opad block.
+    digestBlock.set(state);
     state.set(this.outer);
-    compressSha1(state, block);
+    compressSha1(state, digestBlock);
     const offset = state[4]! & 0x0f;
     const word = offset >>> 2;
     const shift = (offset & 3) * 8;
