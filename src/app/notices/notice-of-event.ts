@@ -18,7 +18,11 @@ const draft = (event: TwoFactorEvent, kind: NoticeKind, facts: Partial<DraftNoti
   ...facts,
 });
 
-type NoticeRule = (ctx: MethodContext, event: TwoFactorEvent) => DraftNotice | null | Promise<DraftNotice | null>;
+/** How one kind of event is told, if at all (some read the user first). */
+type NoticeRule = (
+  ctx: MethodContext,
+  event: TwoFactorEvent,
+) => DraftNotice | null | Promise<DraftNotice | null>;
 
 /** A sign-in's lock or end: after the correct password, so someone may have it. */
 const suspicious: NoticeRule = (_ctx, event) =>
