@@ -2,15 +2,15 @@
  * better-auth beside factorkit on the same PostgreSQL (issue 24): better-auth 1 with its two-factor
  * plugin (installed from the npm registry into bench/.better-auth-peer, git-ignored) in a process of
  * its own (bench/better-auth/app.mjs), its TOTP step (`POST /api/auth/two-factor/verify-totp`, one
- * pending sign-in per request) under autocannon from the bench's process.
+ * pending sign-in per request) under the bench's lean client (lean-client.ts), as factorkit's routes.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import * as OTPAuth from 'otpauth';
+import { leanRun, rawRequest } from './lean-client.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peer = fileURLToPath(new URL('./.better-auth-peer', import.meta.url));
@@ -36,34 +36,15 @@ type Logins = { port: number; origin: string; logins: Array<{ cookie: string; to
 
 /** `logins` TOTP steps at `connections`, each with its right code: every answer must be 200. */
 async function verifyTotp(ready: Logins, logins: Logins['logins'], connections: number) {
-  const totps = logins.map((login) => OTPAuth.URI.parse(login.totpURI) as OTPAuth.TOTP);
-  let i = 0;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${ready.port}`,
-    connections,
-    amount: logins.length,
-    sampleInt: 10,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/auth/two-factor/verify-totp',
-        setupRequest: (request) => {
-          const k = i++;
-          return {
-            ...request,
-            headers: { 'content-type': 'application/json', cookie: logins[k]!.cookie, origin: ready.origin },
-            body: JSON.stringify({ code: totps[k]!.generate() }),
-          };
-        },
-      },
-    ],
+  const requests = logins.map((login) => {
+    const code = (OTPAuth.URI.parse(login.totpURI) as OTPAuth.TOTP).generate();
+    const headers = { 'content-type': 'application/json', cookie: login.cookie, origin: ready.origin };
+    return rawRequest('POST', '/api/auth/two-factor/verify-totp', headers, JSON.stringify({ code }));
   });
-  const statuses = Object.keys(result.statusCodeStats ?? {});
-  if (result.errors > 0 || statuses.some((status) => status !== '200'))
-    throw new Error(
-      `better-auth: statuses ${statuses.join(', ')}, ${result.errors} errors: not the run intended`,
-    );
-  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+  const result = await leanRun(ready.port, connections, requests);
+  if ([...result.statuses].some((status) => status !== 200))
+    throw new Error(`better-auth: statuses ${[...result.statuses].join(', ')}: not the run intended`);
+  return result;
 }
 
 /** better-auth's TOTP step on the PostgreSQL at `port`: `warmUp` sign-ins, then `total` measured. */

@@ -1,14 +1,13 @@
 /**
  * The HTTP verify endpoint with a right code on Redis and PostgreSQL (issue 24): each adapter beside
- * `login.verify` through the facade on the same store just before it, at 32 connections; on
- * PostgreSQL, better-auth's TOTP step beside them (better-auth-side.ts).
+ * `login.verify` through the facade on the same store just before it, at 1 and 32 connections;
+ * on PostgreSQL, better-auth's TOTP step beside them at 32 (better-auth-side.ts).
  * A sign-in over HTTP is the facade's verify plus the adapter, the HTTP layer and the session: its
  * store round trips are the facade's two (the session's check and the signed-in session ride in
- * them). autocannon in the same process; every request is a distinct pending login, every answer
- * must be 200. Bounded: 2 stores x 3 adapters x 2 subjects x 1,100 sign-ins, and
- * 1,100 of better-auth's.
+ * them). The lean client (lean-client.ts) in the same process; every request is a distinct
+ * pending login, every answer must be 200. Bounded: 2 stores x 3 adapters x 2 subjects x (600 + 1,100) sign-ins,
+ * and 1,100 of better-auth's.
  */
-import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type Store, TotpVerifier, type TwoFactor } from '../src/entries/index.js';
@@ -20,10 +19,13 @@ import { benchTwoFactor, CLOCK_MS, prepare } from './bench-facade.js';
 import { benchBetterAuth } from './better-auth-side.js';
 import { measureAsync, table } from './harness.js';
 import { type Sessions, type Start, startExpress, startFastify, startHono } from './http-adapters.js';
+import { leanRun, rawRequest } from './lean-client.js';
 
-// One connection is not measured: there autocannon reported 13-28 ms per sign-in where the facade
-// took 0.6 ms (2026-12-06, load 30), a wait outside the code under test that hid what this compares.
-const RUNS = [{ connections: 32, total: 1000 }];
+// The latency at 1 connection, the throughput at 32 (where better-auth is compared).
+const RUNS = [
+  { connections: 1, total: 500 },
+  { connections: 32, total: 1000 },
+];
 const WARM_UP = 100;
 const totp = new TotpVerifier();
 
@@ -62,36 +64,20 @@ async function signIns(
   url: string,
   connections: number,
   logins: { ids: string[]; codes: Map<string, string> },
-) {
-  let i = 0;
-  const result = await autocannon({
-    url,
-    connections,
-    amount: logins.ids.length,
-    sampleInt: 10,
-    requests: [
-      {
-        method: 'POST',
-        path: '/2fa/login/verify',
-        setupRequest: (request) => {
-          const id = logins.ids[i++]!;
-          return {
-            ...request,
-            headers: { 'content-type': 'application/json', 'x-session': id },
-            body: JSON.stringify({ code: logins.codes.get(id) }),
-          };
-        },
-      },
-    ],
+): Promise<Figures> {
+  const requests = logins.ids.map((id) => {
+    const headers = { 'content-type': 'application/json', 'x-session': id };
+    return rawRequest('POST', '/2fa/login/verify', headers, JSON.stringify({ code: logins.codes.get(id) }));
   });
-  const statuses = Object.keys(result.statusCodeStats ?? {});
-  if (result.errors > 0 || statuses.some((status) => status !== '200'))
-    throw new Error(`statuses ${statuses.join(', ')}, ${result.errors} errors: not the run intended`);
-  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+  const result = await leanRun(Number(new URL(url).port), connections, requests);
+  if ([...result.statuses].some((status) => status !== 200))
+    throw new Error(`statuses ${[...result.statuses].join(', ')}: not the run intended`);
+  return result;
 }
 
 async function benchStore(name: string, store: Store, rows: Array<Array<string | number>>) {
-  const tf = benchTwoFactor(store);
+  // As the facade's side (`prepare`): without telemetry, which `npm run bench -- telemetry` measures.
+  const tf = benchTwoFactor(store, undefined, { openTelemetry: false });
   const states = new Map<string, unknown>();
   const sessions: Sessions = (id) => ({
     get: () => states.get(id),
@@ -108,7 +94,7 @@ async function benchStore(name: string, store: Store, rows: Array<Array<string |
       const floor = await facadeSignIns(store, `${name}-${adapter}-facade`, total, connections);
       rows.push([
         name,
-        connections,
+        String(connections),
         `login.verify (facade), before ${adapter}`,
         floor.rps,
         floor.p50,
@@ -122,7 +108,7 @@ async function benchStore(name: string, store: Store, rows: Array<Array<string |
       const http = await signIns(server.url, connections, logins);
       await server.close();
       const ratio = `${(http.p50 / floor.p50).toFixed(2)} / ${(http.p99 / floor.p99).toFixed(2)} / ${(floor.rps / http.rps).toFixed(2)}`;
-      rows.push([name, connections, `HTTP verify, ${adapter}`, http.rps, http.p50, http.p99, ratio]);
+      rows.push([name, String(connections), `HTTP verify, ${adapter}`, http.rps, http.p50, http.p99, ratio]);
     }
   }
 }
@@ -158,25 +144,28 @@ export async function benchHttpStores(): Promise<void> {
     await store.createSchema();
     await benchStore('postgres', store, rows);
     await pool.end();
-    const [{ connections, total }] = RUNS as [(typeof RUNS)[number]];
+    const { connections, total } = RUNS[RUNS.length - 1]!;
     const peer = await benchBetterAuth(postgresServer.port, WARM_UP, total, connections);
     rows.push([
       'postgres',
-      connections,
+      String(connections),
       'better-auth 1: POST /two-factor/verify-totp',
       peer.rps,
       peer.p50,
       peer.p99,
       '-',
     ]);
-    const ours = rows.filter((row) => row[0] === 'postgres' && String(row[2]).startsWith('HTTP verify'));
+    const ours = rows.filter(
+      (row) =>
+        row[0] === 'postgres' && row[1] === String(connections) && String(row[2]).startsWith('HTTP verify'),
+    );
     betterAuthRatios = ours.map(
       (row) => `${String(row[2]).slice(13)} ${(Number(row[3]) / peer.rps).toFixed(2)}x`,
     );
     await postgresServer.destroy();
   }
   console.log(
-    '## HTTP verify, right code, beside login.verify on the same store (autocannon in process; p50/p99 ms; ratios HTTP ÷ facade: p50 / p99 / time per sign-in)\n',
+    '## HTTP verify, right code, beside login.verify on the same store (lean client in process; p50/p99 ms; ratios HTTP ÷ facade: p50 / p99 / time per sign-in)\n',
   );
   table(['store', 'connections', 'subject', 'ops/s', 'p50 ms', 'p99 ms', 'p50 / p99 / 1÷ops ratio'], rows);
   if (betterAuthRatios.length > 0)

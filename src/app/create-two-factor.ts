@@ -91,7 +91,10 @@ export interface TwoFactorOptions extends MethodOptions {
   rolesOf?: RolesOf;
   /** Audit events and notifications; a throwing hook is reported as a warning and ignored. */
   onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
-  /** How long `login.verify` may reuse the policy it read (ms); `login.start` always reads it. Default 5000. */
+  /**
+   * How long `login.verify` and the adapters' guards may reuse the policy they read (ms);
+   * `login.start` and `tf.policy.get` always read it. Default 5000.
+   */
   policyCacheMs?: number;
   /**
    * Security notices to users (docs/operations.md): each kind is an email through `mailer` by

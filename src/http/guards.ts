@@ -1,14 +1,21 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
+import { maybeContextOf } from '../app/internals.js';
 import type { Actor } from '../core/events.js';
 import { refusal } from './answers.js';
 import { type SessionState, type SignedInState, storedState } from './session.js';
 import { currentState } from './session-flow.js';
 import type { HttpAnswer, HttpRequest, ResolvedOptions, Route } from './types.js';
 
-/** Whether the session verified a second factor within the policy's `stepUpMaxAgeMs`. */
+/**
+ * Whether the session verified a second factor within the policy's `stepUpMaxAgeMs`. The policy
+ * as sign-ins read it (reused up to `policyCacheMs`), not `tf.policy.get`, which reads the store
+ * on every call: a step-up guard runs on every request of the routes it protects.
+ */
 export async function hasFreshFactor(tf: TwoFactor, state: SignedInState, now: number): Promise<boolean> {
   if (state.secondFactorAt === null) return false;
-  const policy = await tf.policy.get({ userId: state.userId });
+  const facade = maybeContextOf(tf);
+  const scope = { userId: state.userId };
+  const policy = await (facade ? facade.policy(scope) : tf.policy.get(scope));
   return now - state.secondFactorAt <= policy.stepUpMaxAgeMs;
 }
 

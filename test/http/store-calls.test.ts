@@ -61,6 +61,17 @@ for (const storeUnderTest of storesUnderTest()) {
           return { status: answer.status, calls: calls() - before };
         };
 
+        it("a step-up guarded route: 1 call (the session's check), the policy as sign-ins read it", async () => {
+          const { secret } = await enrollTotp(h, 'guarded');
+          const client = new TestClient(host.base);
+          await client.call('POST', '/password/guarded', {});
+          const code = h.totp.generateCode(secret, h.clock.now());
+          expect((await client.call('POST', '/2fa/login/verify', { code })).status).toBe(200);
+          const before = calls();
+          expect((await client.call('POST', '/app/sensitive', {})).status).toBe(200);
+          expect(calls() - before).toBe(1);
+        });
+
         it('login verify: 1 call for a wrong code, 2 for a right one', async () => {
           const { secret } = await enrollTotp(h, 'ana');
           const client = new TestClient(host.base);
