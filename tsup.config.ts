@@ -23,6 +23,9 @@ for (const target of Object.values(pkg.bin)) {
   entry[name] = `src/${name}/bin.ts`;
 }
 
+// `factorkit import --workers`: the thread that validates and seals users, started by its path.
+entry['import-worker'] = 'src/cli/import-worker.ts';
+
 export default defineConfig({
   entry,
   format: ['esm', 'cjs'],

@@ -28,6 +28,14 @@ FACTORKIT_KEY="$key" node seed-rotation.mjs rotation.db
 FACTORKIT_KEY="$new_key" FACTORKIT_OLD_KEYS="$key" npx --no-install factorkit rekey --store sqlite:./rotation.db
 FACTORKIT_KEY="$new_key" FACTORKIT_OLD_KEYS="$key" npx --no-install factorkit keys --store sqlite:./rotation.db --check
 echo "npx factorkit rekey and keys --check from the packed tarball: ok"
+# An import on worker threads (the built dist/import-worker.js) from the tarball: what they sealed
+# is counted under the key by keys --check.
+printf '%s\n' '{"userId":"w1","totp":{"secret":"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}}' \
+  '{"userId":"w2","totp":{"secret":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"},"backupCodes":["AbCd1-EfGh2"]}' > users.jsonl
+imported=$(FACTORKIT_KEY="$key" npx --no-install factorkit import --from jsonl users.jsonl --store sqlite:./import.db --workers 2)
+[[ "$imported" == *"imported: 2"* ]] || { echo "npx factorkit import --workers 2 imported nothing" >&2; exit 1; }
+FACTORKIT_KEY="$key" npx --no-install factorkit keys --store sqlite:./import.db --check
+echo "npx factorkit import --workers 2 from the packed tarball: ok"
 # factorkit/hono on the web-standard runtimes it promises, Bun, Deno and Cloudflare's workerd as well
 # as Node, and the bundlers an app builds it with: all from the npm registry (binaries in platform
 # packages), in a folder of their own (an install into this project would rebuild the linked

@@ -1,15 +1,17 @@
 /**
  * `npm run bench -- import`: 100,000 users from a JSONL file (a TOTP key and ten better-auth-style
- * backup codes each) through `npx factorkit import` into SQLite, Redis and PostgreSQL, beside the
- * floor: the same rows written with bare commits (two puts, values precomputed: no validation, no
- * sealing, no read), one per user and, as the import sends them, `IMPORT_BATCH` users per
- * `commitEach`. The process's RSS is sampled all along: it stays flat while the file streams.
- * Bounded: one pass per store. `IMPORT_USERS`, `IMPORT_CONCURRENCY` and `IMPORT_BATCH` change it.
+ * backup codes each) through `npx factorkit import` into SQLite, Redis and PostgreSQL, with
+ * `IMPORT_WORKERS` worker threads (default: the CLI's) and then on the main thread alone
+ * (`--workers 0`), beside the floor: the same rows written with bare commits (two puts, values
+ * precomputed: no validation, no sealing, no read), one per user and, as the import sends them,
+ * `IMPORT_BATCH` users per `commitEach`. The process's RSS is sampled all along: it stays flat
+ * while the file streams. Bounded: two imports per store. `IMPORT_USERS`, `IMPORT_CONCURRENCY` and
+ * `IMPORT_BATCH` change it.
  */
 
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -25,6 +27,7 @@ import { table } from './harness.js';
 const USERS = Number(process.env['IMPORT_USERS'] ?? 100_000);
 const CONCURRENCY = Number(process.env['IMPORT_CONCURRENCY'] ?? 32);
 const BATCH = Number(process.env['IMPORT_BATCH'] ?? 16);
+const WORKERS = process.env['IMPORT_WORKERS'];
 const KEY = randomBytes(32).toString('base64url');
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -71,8 +74,13 @@ async function timed(run: () => Promise<void>): Promise<{ perSecond: number; cpu
   };
 }
 
-/** `npx factorkit import --from jsonl` in this process. */
-async function cliImport(file: string, storeUrl: string, dir: string): Promise<void> {
+/** `npx factorkit import --from jsonl` in this process (its workers: threads of this process). */
+async function cliImport(
+  file: string,
+  storeUrl: string,
+  dir: string,
+  workers: string | undefined,
+): Promise<void> {
   let stdout = '';
   const io: CliIo = {
     out: (text) => {
@@ -84,7 +92,7 @@ async function cliImport(file: string, storeUrl: string, dir: string): Promise<v
     signal: new AbortController().signal,
   };
   const args = ['import', '--from', 'jsonl', file, '--store', storeUrl, '--concurrency', String(CONCURRENCY)];
-  args.push('--batch', String(BATCH));
+  args.push('--batch', String(BATCH), ...(workers === undefined ? [] : ['--workers', workers]));
   const code = await main(
     [...args, '--journal', join(dir, `journal-${randomBytes(4).toString('hex')}.jsonl`)],
     io,
@@ -143,17 +151,20 @@ export async function benchImport(): Promise<void> {
     await writeUsers(file);
     const sizeMb = statSync(file).size / 2 ** 20;
     console.log(
-      `## import: ${USERS} users (${sizeMb.toFixed(0)} MB of JSONL), concurrency ${CONCURRENCY}, batch ${BATCH}\n`,
+      `## import: ${USERS} users (${sizeMb.toFixed(0)} MB of JSONL), concurrency ${CONCURRENCY}, batch ${BATCH}, workers ${WORKERS ?? 'the default'} (${availableParallelism()} cores)\n`,
     );
     const rows: Array<Array<string | number>> = [];
     const targets: Array<{
       name: string;
       url: string;
+      /** Where the main-thread-only import goes. */
+      alone: string;
       store: () => { store: Store; close: () => Promise<unknown> };
     }> = [
       {
         name: 'sqlite',
         url: `sqlite:${join(dir, 'import.db')}`,
+        alone: `sqlite:${join(dir, 'alone.db')}`,
         store: () => {
           const store = new SqliteStore({ filename: join(dir, 'bare.db') });
           store.createSchema();
@@ -165,6 +176,7 @@ export async function benchImport(): Promise<void> {
       targets.push({
         name: 'redis',
         url: `redis://127.0.0.1:${redisServer.port}?prefix=import:`,
+        alone: `redis://127.0.0.1:${redisServer.port}?prefix=alone:`,
         store: () => {
           const client = new Redis({ host: '127.0.0.1', port: redisServer.port });
           return { store: new RedisStore({ client, prefix: 'bare:' }), close: () => client.quit() };
@@ -174,6 +186,7 @@ export async function benchImport(): Promise<void> {
       targets.push({
         name: 'postgres',
         url: `postgres://postgres@127.0.0.1:${postgresServer.port}/postgres?table=import_records`,
+        alone: `postgres://postgres@127.0.0.1:${postgresServer.port}/postgres?table=alone_records`,
         store: () => {
           const pool = new pg.Pool({
             host: '127.0.0.1',
@@ -187,7 +200,8 @@ export async function benchImport(): Promise<void> {
         },
       });
     for (const target of targets) {
-      const imported = await withRss(() => timed(() => cliImport(file, target.url, dir)));
+      const imported = await withRss(() => timed(() => cliImport(file, target.url, dir, WORKERS)));
+      const alone = await timed(() => cliImport(file, target.alone, dir, '0'));
       const { store, close } = target.store();
       if ('createSchema' in store && target.name === 'postgres')
         await (store as PostgresStore).createSchema();
@@ -201,11 +215,12 @@ export async function benchImport(): Promise<void> {
       rows.push([
         target.name,
         Math.round(rate),
+        Math.round(alone.perSecond),
         Math.round(bare.perSecond),
         `${(rate / bare.perSecond).toFixed(2)}x`,
         Math.round(batched.perSecond),
         `${(rate / batched.perSecond).toFixed(2)}x`,
-        `${Math.round(imported.result.cpuUs)} / ${Math.round(bare.cpuUs)} / ${Math.round(batched.cpuUs)}`,
+        `${Math.round(imported.result.cpuUs)} / ${Math.round(alone.cpuUs)} / ${Math.round(bare.cpuUs)} / ${Math.round(batched.cpuUs)}`,
         `${at(quarter)} / ${at(2 * quarter)} / ${at(imported.samplesMb.length - 1)}`,
         `${imported.peakMb.toFixed(0)} MB`,
         load,
@@ -217,11 +232,12 @@ export async function benchImport(): Promise<void> {
       [
         'store',
         'import users/s',
+        'main thread alone',
         'bare commits users/s',
         'ratio',
         `bare, ${BATCH} per commitEach`,
         'ratio',
-        'CPU µs/user: import / bare / batched',
+        'CPU µs/user (all threads): import / alone / bare / batched',
         'RSS MB at 1/4, 1/2, end',
         'peak RSS',
         'load (1 min)',

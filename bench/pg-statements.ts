@@ -8,13 +8,13 @@
  * is printed beside the figures: the machine is shared. Bounded: 4 subjects x (1,000 + 2,000) calls.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { startPostgres } from '../test/helpers/servers.js';
 import { prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
+import { floorSubjects, loadAverage, processCpu, pushFloorRatios } from './server-cost.js';
 
 const RUNS = [
   { concurrency: 1, total: 1000 },
@@ -23,30 +23,16 @@ const RUNS = [
 const CONNECTIONS = 32;
 const WARM_UP = 300;
 
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' / ');
-
 /** CPU ms the postmaster and its children (this cluster's processes only) have used so far. */
 function clusterCpuMs(postmasterPid: number): number {
-  const ticksPerSecond = 100;
-  let ticks = 0;
+  let ms = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // Fields after the command name (which may hold spaces): state, ppid, ... utime (14), stime (15).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const pid = Number(entry);
-    if (pid !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
-    ticks += Number(fields[11]) + Number(fields[12]);
+    const cpu = processCpu(pid); // null: gone meanwhile
+    if (cpu && (pid === postmasterPid || cpu.parent === postmasterPid)) ms += cpu.cpuMs;
   }
-  return (ticks * 1000) / ticksPerSecond;
+  return ms;
 }
 
 type Statement = { query: string; calls: string; total_exec_time: number; toplevel: boolean };
@@ -90,14 +76,7 @@ export async function benchPgStatements(): Promise<void> {
       },
     ],
     ['verify, wrong code', () => wrong.tf.login.verify(wrong.users[nextWrong++]!.challengeId, '000000')],
-    [
-      'floor: 2x SELECT 1',
-      async () => {
-        await pool.query('SELECT 1');
-        await pool.query('SELECT 1');
-      },
-    ],
-    ['floor: 1x SELECT 1', () => pool.query('SELECT 1')],
+    ...floorSubjects('SELECT 1', () => pool.query('SELECT 1')),
   ];
   await measureAsync((i) => right.tf.login.verify(right.users[i]!.challengeId, right.users[i]!.code), {
     total: WARM_UP,
@@ -109,7 +88,7 @@ export async function benchPgStatements(): Promise<void> {
     const measured = new Map<string, { p50: number; p99: number; row: Array<string | number> }>();
     for (const [name, call] of subjects) {
       await pool.query('SELECT pg_stat_statements_reset()');
-      const loadBefore = load();
+      const loadBefore = loadAverage();
       const cpuBefore = clusterCpuMs(postmasterPid);
       const figures = await measureAsync(call, { total, concurrency });
       const cpuMs = clusterCpuMs(postmasterPid) - cpuBefore;
@@ -142,16 +121,7 @@ export async function benchPgStatements(): Promise<void> {
           .join('\n')}`,
       );
     }
-    // The issue's targets: a right code against two round trips, a wrong one against one.
-    for (const [name, figures] of measured) {
-      const floorName = name.includes('correct') ? 'floor: 2x SELECT 1' : 'floor: 1x SELECT 1';
-      const floor = measured.get(floorName)!;
-      figures.row.push(
-        name.startsWith('verify')
-          ? `${(figures.p50 / floor.p50).toFixed(2)} / ${(figures.p99 / floor.p99).toFixed(2)}`
-          : '',
-      );
-    }
+    pushFloorRatios(measured, 'SELECT 1');
   }
   await pool.end();
   await server.destroy();

@@ -118,10 +118,14 @@ async function series(
 /**
  * `login.verify` on each store beside its floor, at 1 and 32 concurrent calls: a correct TOTP code
  * (two round trips: the attempt with the user's read, then the challenge's end) against two bare
- * round trips in a row, and a wrong code (one round trip) against one.
+ * round trips in a row, and a wrong code (one round trip) against one. `only`: the stores to measure
+ * (memory, sqlite, redis, redis-cluster, postgres), all when empty.
  */
-export async function benchStores(): Promise<void> {
-  const { list, stop } = await targets();
+export async function benchStores(only: readonly string[] = []): Promise<void> {
+  const { list: all, stop } = await targets();
+  // `npm run bench -- stores redis redis-cluster`: only the stores named (the rest are closed unmeasured).
+  const list = only.length > 0 ? all.filter((target) => only.includes(target.name)) : all;
+  await Promise.all(all.filter((target) => !list.includes(target)).map((target) => target.close()));
   const perSeries = WARM_UP + Math.max(...RUNS.map((run) => run.total));
   console.log(
     '## login.verify per store beside bare round trips through the same client (p50 and p99 in ms)\n',

@@ -82,12 +82,15 @@ export function withTargetOrg(
   emit: (event: RaisedEvent) => Promise<void>,
   orgs: OrgAccess,
 ): (event: RaisedEvent) => Promise<void> {
-  return async (raised) => {
+  // Not an async function: most events need no org asked, and a wrapper's own promise per event
+  // (every wrong code raises one) is work for nothing.
+  return (raised) => {
     const operatorOnUser =
       orgs.enabled &&
       raised.org === undefined &&
       raised.actor?.org === ANY_ORG &&
       raised.userId !== undefined;
-    return emit(operatorOnUser ? { ...raised, org: await orgs.of(raised.userId as string) } : raised);
+    if (!operatorOnUser) return emit(raised);
+    return orgs.of(raised.userId as string).then((org) => emit({ ...raised, org }));
   };
 }

@@ -104,7 +104,7 @@ export function createPolicyAccess(
       const org =
         options?.org !== undefined
           ? options.org
-          : options?.userId !== undefined
+          : options?.userId !== undefined && orgs.enabled
             ? await orgs.of(options.userId)
             : null;
       const hit = cached.get(org ?? PLATFORM);

@@ -1,6 +1,7 @@
-import { type ImportedUser, importUsers, type SourceRecord } from '../entries/import.js';
+import { importPrepared, type SourceRecord } from '../entries/import.js';
 import type { FactorkitError, TwoFactor } from '../entries/index.js';
 import type { ImportJournal, JournalEntry } from './import-journal.js';
+import type { Preparer } from './import-workers.js';
 import type { createProgress } from './progress.js';
 
 /** What a run did: it went through the whole source, was interrupted, or failed (a store outage). */
@@ -8,6 +9,8 @@ export type RunEnd = { kind: 'complete' } | { kind: 'interrupted' } | { kind: 'f
 
 interface RunOptions {
   tf: TwoFactor;
+  /** Validates and seals each batch (on worker threads with `--workers`) before this thread writes it. */
+  preparer: Preparer;
   records: AsyncIterable<SourceRecord>;
   journal: ImportJournal;
   progress: ReturnType<typeof createProgress>;
@@ -26,8 +29,9 @@ type Numbered = { index: number; record: SourceRecord };
 
 /** Imports a batch of records in one store call; what became of each (an outage is thrown). */
 async function importBatch(o: RunOptions, batch: Numbered[]): Promise<JournalEntry[]> {
-  const users = batch.flatMap(({ record }) => ('refused' in record ? [] : [record.user as ImportedUser]));
-  const results = await importUsers(o.tf, users, { replace: o.replace, dryRun: o.dryRun });
+  const users = batch.flatMap(({ record }) => ('refused' in record ? [] : [record.user]));
+  const options = { replace: o.replace, dryRun: o.dryRun };
+  const results = await importPrepared(o.tf, users, await o.preparer.prepare(users, options), options);
   let next = 0;
   return batch.map(({ index, record }): JournalEntry => {
     const base = { i: index, p: record.position };

@@ -2,6 +2,7 @@ import {
   createTwoFactor,
   keysFromEnv,
   MemoryMailer,
+  type Store,
   type TwoFactor,
   type TwoFactorOptions,
 } from '../entries/index.js';
@@ -19,7 +20,18 @@ export const storeFlag = {
 } as const;
 
 /** What a command may set beyond the store and the keys (`import`: the backup-code policy, the relying party). */
-type FacadeExtras = Pick<TwoFactorOptions, 'policy' | 'webauthn'>;
+export type FacadeExtras = Pick<TwoFactorOptions, 'policy' | 'webauthn'>;
+
+/** The CLI's facade over `store` with the keys of `env`, as the app builds it (the CLI sends no mail). */
+export function cliTwoFactor(store: Store, env: CliIo['env'], facade: FacadeExtras = {}): TwoFactor {
+  return createTwoFactor({
+    issuer: 'factorkit CLI',
+    store,
+    mailer: new MemoryMailer(),
+    keys: keysFromEnv(env),
+    ...facade,
+  });
+}
 
 /**
  * The facade over the `--store` URL with the keys from `FACTORKIT_KEY` / `FACTORKIT_OLD_KEYS`, as
@@ -34,16 +46,10 @@ export async function openTwoFactor(
 ): Promise<{ tf: TwoFactor; opened: OpenedStore; close(): Promise<void> }> {
   const url = flags['store'];
   if (typeof url !== 'string' || url === '') throw new UsageError('--store <url> is required');
-  const keys = keysFromEnv(io.env);
+  keysFromEnv(io.env); // a missing or bad key is said before a store is opened
   const opened = await openStore(url, { create: options.create === true });
   try {
-    const tf = createTwoFactor({
-      issuer: 'factorkit CLI',
-      store: opened.store,
-      mailer: new MemoryMailer(),
-      keys,
-      ...options.facade,
-    });
+    const tf = cliTwoFactor(opened.store, io.env, options.facade);
     return { tf, opened, close: () => opened.close() };
   } catch (error) {
     await opened.close();

@@ -127,21 +127,24 @@ export function createEmitter(
     const method = methodOf(raised);
     const request = currentRequest();
     const org = raised.org === undefined ? raised.actor?.org : raised.org;
+    // Set one by one in this order (no object spread per field: every wrong code raises one).
     const event: TwoFactorEvent = {
       version: EVENT_SCHEMA_VERSION,
       type: raised.type,
       at: now(),
       outcome: eventOutcome(raised.type),
-      ...(raised.userId !== undefined ? { userId: raised.userId } : {}),
-      ...(raised.actor ? { actor: raised.actor } : {}),
-      ...(org ? { org } : {}),
-      ...(method ? { method } : {}),
-      ...(request ? { request } : {}),
-      ...(raised.detail ? { detail: raised.detail } : {}),
     };
+    if (raised.userId !== undefined) event.userId = raised.userId;
+    if (raised.actor) event.actor = raised.actor;
+    if (org) event.org = org;
+    if (method) event.method = method;
+    if (request) event.request = request;
+    if (raised.detail) event.detail = raised.detail;
     for (const listener of active) {
       try {
-        await listener(event);
+        const pending = listener(event);
+        // A listener that returns nothing costs no turn of the microtask queue.
+        if (pending) await pending;
       } catch (error) {
         process.emitWarning(`[factorkit] an event listener threw for ${event.type}: ${String(error)}`);
       }

@@ -40,7 +40,8 @@ const ROUNDS = 4;
 export interface PreparedImport {
   ctx: MethodContext;
   userId: string;
-  canonical: string;
+  /** The user's canonical text (it holds their secrets in clear): asked only when deciding. */
+  canonical(): string;
   base: Omit<ImportResult, 'outcome'>;
   fields: Fields;
   written: StoreOp[];
@@ -68,7 +69,7 @@ export async function prepareImport(
   fields[userFields.imported] = sealFingerprint(ctx.keyring, userId, canonical);
   const written = writes.flatMap((w) => w.ops);
   const firstOps = await importOps(ctx, userId, null, fields, written);
-  return { ctx, userId, canonical, base, fields, written, firstOps };
+  return { ctx, userId, canonical: () => canonical, base, fields, written, firstOps };
 }
 
 /** Reports `import.user` (the methods, never a secret) and answers the outcome. */
@@ -93,7 +94,7 @@ export async function decideImport(
     const records = await ctx.methods.loadUser(userId);
     const enrolled = ctx.methods.enabledFactors(records).length > 0;
     const prior = records['user']?.fields[userFields.imported];
-    if (enrolled && prior !== undefined && fingerprintMatches(ctx.keyring, userId, prior, p.canonical))
+    if (enrolled && prior !== undefined && fingerprintMatches(ctx.keyring, userId, prior, p.canonical()))
       return { ...base, outcome: 'unchanged' };
     if (enrolled && options.replace !== true)
       return { ...base, outcome: 'skipped', reason: 'already-enrolled' };

@@ -1,6 +1,6 @@
 import type { TwoFactor } from '../app/create-two-factor.js';
 import { contextOf } from '../app/internals.js';
-import { FactorkitError } from '../core/errors.js';
+import { FactorkitError, InvalidInputError } from '../core/errors.js';
 import type { MethodContext } from '../methods/context.js';
 import type { CommitResult, StoreOp } from '../store/store.js';
 import {
@@ -11,14 +11,53 @@ import {
   type PreparedImport,
   prepareImport,
 } from './import-user.js';
-import type { ImportedUser } from './imported-user.js';
+import { canonicalText, type ImportedUser, parseImportedUser } from './imported-user.js';
+
+/**
+ * One user as {@link prepareUsers} validated and sealed them: plain data that a worker thread can
+ * post (sealed secrets only, never one in clear), or the refusal naming the field.
+ */
+export type PreparedUser =
+  | { ok: true; user: Omit<PreparedImport, 'ctx' | 'canonical'> }
+  | { ok: false; field: string; message: string };
 
 /** Refusals are per user; an outage or a bug stops the whole call. */
-const refusal = (error: unknown): PromiseRejectedResult => {
-  if (error instanceof FactorkitError && error.code === 'INVALID_INPUT')
-    return { status: 'rejected', reason: error };
-  throw error;
+const refusal = (error: unknown): PreparedUser => {
+  if (!(error instanceof FactorkitError) || error.code !== 'INVALID_INPUT') throw error;
+  const field = error.field ?? 'user';
+  return { ok: false, field, message: error.message.replace(`[factorkit] ${field}: `, '') };
 };
+
+/**
+ * Validates and seals users as {@link importUsers} does before it asks the store, and answers them
+ * as plain data: what `npx factorkit import` does on worker threads, each with a facade of the same
+ * keys and policy, before {@link importPrepared} writes them on the main thread.
+ * @throws {FactorkitError} `CONFIG` for something other than a facade.
+ */
+export async function prepareUsers(
+  tf: TwoFactor,
+  inputs: readonly unknown[],
+  options: ImportOptions = {},
+): Promise<PreparedUser[]> {
+  const ctx = contextOf(tf);
+  return prepareAll(ctx, inputs, ctx.now(), options);
+}
+
+function prepareAll(
+  ctx: MethodContext,
+  inputs: readonly unknown[],
+  now: number,
+  options: ImportOptions,
+): Promise<PreparedUser[]> {
+  return Promise.all(
+    inputs.map((input) =>
+      prepareImport(ctx, input, now, options).then(
+        ({ ctx: _ctx, canonical: _canonical, ...user }): PreparedUser => ({ ok: true, user }),
+        refusal,
+      ),
+    ),
+  );
+}
 
 /** Each batch as one commit: the store's `commitEach` when it has one, else one `commit` per batch, all at once. */
 function commitEach(
@@ -54,15 +93,51 @@ export async function importUsers(
 ): Promise<Array<PromiseSettledResult<ImportResult>>> {
   const ctx = contextOf(tf);
   const now = ctx.now();
-  const prepared = await Promise.all(
-    inputs.map((input) =>
-      prepareImport(ctx, input, now, options).then(
-        (value): PromiseFulfilledResult<PreparedImport> => ({ status: 'fulfilled', value }),
-        refusal,
-      ),
-    ),
+  return commitAll(ctx, inputs, await prepareAll(ctx, inputs, now, options), now, options);
+}
+
+/**
+ * The second half of {@link importUsers}: writes the users `inputs` that {@link prepareUsers}
+ * prepared (on this thread or another, with the same keys; `prepared` in the order of `inputs`),
+ * with the same answers, commits and events.
+ * @throws as {@link importUsers}; `BUG` when `prepared` does not match `inputs`.
+ */
+export async function importPrepared(
+  tf: TwoFactor,
+  inputs: readonly unknown[],
+  prepared: readonly PreparedUser[],
+  options: ImportOptions = {},
+): Promise<Array<PromiseSettledResult<ImportResult>>> {
+  const ctx = contextOf(tf);
+  if (prepared.length !== inputs.length)
+    throw new FactorkitError('BUG', `${prepared.length} prepared users for ${inputs.length} inputs`);
+  return commitAll(ctx, inputs, prepared, ctx.now(), options);
+}
+
+/**
+ * A prepared user with this thread's context. Their canonical text (secrets in clear, so never
+ * posted between threads) comes again from their input, only for a user the store already has.
+ */
+const withContext = (
+  ctx: MethodContext,
+  input: unknown,
+  user: Omit<PreparedImport, 'ctx' | 'canonical'>,
+) => ({
+  ctx,
+  ...user,
+  canonical: () => canonicalText(parseImportedUser(input)),
+});
+
+async function commitAll(
+  ctx: MethodContext,
+  inputs: readonly unknown[],
+  prepared: readonly PreparedUser[],
+  now: number,
+  options: ImportOptions,
+): Promise<Array<PromiseSettledResult<ImportResult>>> {
+  const ready = prepared.flatMap((p, i): PreparedImport[] =>
+    p.ok ? [withContext(ctx, inputs[i], p.user)] : [],
   );
-  const ready = prepared.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
   const firsts = options.dryRun
     ? []
     : await commitEach(
@@ -70,13 +145,15 @@ export async function importUsers(
         ready.map((p) => p.firstOps),
         now,
       );
-  const firstOf = new Map(ready.map((p, i) => [p, firsts[i]]));
+  let next = 0;
   return Promise.all(
     prepared.map(async (p): Promise<PromiseSettledResult<ImportResult>> => {
-      if (p.status === 'rejected') return p;
-      const value = firstOf.get(p.value)?.ok
-        ? await importDone(p.value, 'imported')
-        : await decideImport(p.value, now, options);
+      if (!p.ok) return { status: 'rejected', reason: new InvalidInputError(p.field, p.message) };
+      const index = next++;
+      const user = ready[index]!;
+      const value = firsts[index]?.ok
+        ? await importDone(user, 'imported')
+        : await decideImport(user, now, options);
       return { status: 'fulfilled', value };
     }),
   );

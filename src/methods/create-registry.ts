@@ -1,11 +1,12 @@
 import { ConfigError, FactorkitError, InvalidInputError } from '../core/errors.js';
 import { parseInput } from '../core/validation.js';
+import type { KeyUse } from '../store/key-use.js';
 import { storeKeys } from '../store/keys.js';
 import type { StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
 import type { MethodModule } from './method-module.js';
 import type { FirstFactorIssue, MethodContributions, MethodRegistry } from './method-registry.js';
-import type { ChallengeAddition, MethodDemand } from './proof.js';
+import type { ChallengeAddition, CodeAttempt, CodeMatch, MethodDemand } from './proof.js';
 
 /** A module with the context its hooks get. */
 interface Bound {
@@ -46,6 +47,8 @@ export function createMethodRegistry(
     Object.entries(b.module.records).map(([name, key]) => ({ bound: b, name, key })),
   );
   const byId = new Map(all.map((b) => [b.module.id, b]));
+  // Fixed with the modules: a sign-in's key refresh asks for them on every success.
+  const keyUses: readonly KeyUse[] = all.flatMap((b) => b.module.keyUses ?? []);
   const enabledField = ({ module }: Bound): string => {
     if (!module.enabledField) throw new FactorkitError('BUG', `factor ${module.id} names no enabled field`);
     return module.enabledField;
@@ -58,6 +61,28 @@ export function createMethodRegistry(
     unset: names,
   });
   const deletes = (keys: string[]): StoreOp[] => keys.map((key) => ({ type: 'delete', key }) as const);
+  /**
+   * The first method from `start` on whose code matches. Synchronous until a method answers with a
+   * promise (most answer at once: a promise and an await per method would be work for nothing).
+   */
+  const matchCodeFrom = (
+    start: number,
+    coded: CodeAttempt,
+    anyFactor: boolean,
+    demand: MethodDemand,
+  ): CodeMatch | null | Promise<CodeMatch | null> => {
+    for (let i = start; i < live.length; i++) {
+      const bound = live[i]!;
+      // Recovery codes count only while a factor is on.
+      if (!bound.module.matchCode || (bound.module.role === 'recovery' && !anyFactor)) continue;
+      if (!admits(bound, demand)) continue;
+      const found = bound.module.matchCode(bound.ctx, coded);
+      if (found instanceof Promise)
+        return found.then((match) => match ?? matchCodeFrom(i + 1, coded, anyFactor, demand));
+      if (found) return found;
+    }
+    return null;
+  };
   const factorOn = (user: Parameters<MethodRegistry['enabledFactors']>[0]) =>
     factors.some((b) => b.module.usable(b.ctx, user));
   // A demand for phishing resistance admits only the methods bound to the site's origin.
@@ -112,23 +137,15 @@ export function createMethodRegistry(
         response: parseInput(bound.module.response, proof.response, 'response'),
       };
     },
-    async match(attempt, proof, demand) {
+    match(attempt, proof, demand) {
       const anyFactor = factorOn(attempt.user);
       if ('method' in proof) {
         const bound = byId.get(proof.method);
         if (!bound || !on.has(proof.method) || !admits(bound, demand) || !anyFactor) return null;
-        return (
-          (await bound.module.matchResponse?.(bound.ctx, { ...attempt, response: proof.response })) ?? null
-        );
+        const matched = bound.module.matchResponse?.(bound.ctx, { ...attempt, response: proof.response });
+        return matched ? matched.then((match) => match ?? null) : null;
       }
-      for (const bound of live) {
-        // Recovery codes count only while a factor is on.
-        if (!bound.module.matchCode || (bound.module.role === 'recovery' && !anyFactor)) continue;
-        if (!admits(bound, demand)) continue;
-        const match = await bound.module.matchCode(bound.ctx, { ...attempt, code: proof.code });
-        if (match) return match;
-      }
-      return null;
+      return matchCodeFrom(0, { ...attempt, code: proof.code }, anyFactor, demand);
     },
     async challengeAdditions(userId, user, methods, now) {
       const added: ChallengeAddition = { fields: {}, extras: {} };
@@ -145,7 +162,7 @@ export function createMethodRegistry(
     pendingDeletes: (userId, except) =>
       deletes(factors.filter((b) => b.module.id !== except).flatMap((b) => b.module.pendingKeys(userId))),
     factorFields: (except) => factors.filter((b) => b.module.id !== except).map(enabledField),
-    keyUses: () => all.flatMap((b) => b.module.keyUses ?? []),
+    keyUses: () => keyUses,
     factorsOffGuard: (userId) => ({
       type: 'absent',
       key: storeKeys.user(userId),

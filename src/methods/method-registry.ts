@@ -54,8 +54,15 @@ export interface MethodRegistry {
    * @throws {FactorkitError} `INVALID_INPUT` naming the field at fault.
    */
   parseProof(input: unknown): Proof;
-  /** Tries a proof on the methods that take it, in order: the first match, a refusal to report, or null. */
-  match(attempt: ChallengeAttempt, proof: Proof, demand: MethodDemand): Promise<CodeMatch | null>;
+  /**
+   * Tries a proof on the methods that take it, in order: the first match, a refusal to report, or
+   * null; at once when every method tried answers at once (a typed code, most often).
+   */
+  match(
+    attempt: ChallengeAttempt,
+    proof: Proof,
+    demand: MethodDemand,
+  ): CodeMatch | null | Promise<CodeMatch | null>;
   /** What the offered methods add to a new challenge (fields of its record, extras of the answer). */
   challengeAdditions(
     userId: string,
@@ -68,7 +75,7 @@ export interface MethodRegistry {
   /** The `{tag}:user` fields whose presence means a factor is on, for every factor but `except`. */
   factorFields(except?: string): string[];
   /** What every method keeps under the application keys (`tf.keys`), the turned-off ones' too. */
-  keyUses(): KeyUse[];
+  keyUses(): readonly KeyUse[];
   /** A guard that every factor of the user is off (fails with `exists` otherwise). */
   factorsOffGuard(userId: string): StoreOp;
   /** The ops that turn factor `method` off: its fields of `{tag}:user` and its own records go. */

@@ -10,17 +10,25 @@ export function userTag(userId: string): string {
   if (tag === undefined) {
     tag = Buffer.from(userId, 'utf8').toString('base64url');
     // A login builds several keys of one user: remember the last few thousand tags (ids only).
-    if (recentTags.size >= RECENT_TAGS) recentTags.clear();
+    if (recentTags.size >= RECENT_TAGS) {
+      recentTags.clear();
+      recentIds.clear();
+    }
     recentTags.set(userId, tag);
+    recentIds.set(tag, userId);
   }
   return tag;
 }
 
 const RECENT_TAGS = 4096;
 const recentTags = new Map<string, string>();
+/** The same tags the other way round: a tag made here is canonical, so its id needs no decoding. */
+const recentIds = new Map<string, string>();
 
 /** The user id behind a tag, or null when the tag is not valid base64url of a non-empty id. */
 export function userIdFromTag(tag: string): string | null {
+  const known = tag.length <= 700 ? recentIds.get(tag) : undefined;
+  if (known !== undefined) return known;
   if (!/^[A-Za-z0-9_-]{1,700}$/.test(tag)) return null;
   const id = Buffer.from(tag, 'base64url').toString('utf8');
   return id.length > 0 && userTag(id) === tag ? id : null;

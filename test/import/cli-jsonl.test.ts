@@ -60,6 +60,42 @@ describe('npx factorkit import --from jsonl', () => {
     expect(again.stdout).toContain('already imported: 4\n');
   });
 
+  it('--workers: users validated and sealed on worker threads import as on one thread (the same report, refusals and sign-ins)', async () => {
+    const { path, secrets } = usersFile('workers.jsonl', 100, 40);
+    const args = (store: string, workers: number) => [
+      ...['import', '--from', 'jsonl', path, '--store', `sqlite:${join(dir, store)}`],
+      ...['--workers', String(workers), '--batch', '8'],
+    ];
+    const [one, two] = [
+      await runCli(args('one.db', 0), { env: ENV }),
+      await runCli(args('two.db', 2), { env: ENV }),
+    ];
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stdout).toContain('imported: 99\n');
+    expect(two.stderr).toContain(
+      'line 40 (user user-39): refused: totp.secret: must carry 80 to 1024 bits (got 64)',
+    );
+    expect(two.code).toBe(EXIT.failed);
+    const h = facadeOver(join(dir, 'two.db'));
+    for (const i of [0, 41, 99]) expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
+    h.close();
+    // Again with workers: each user found as imported (the fingerprint decided on this thread).
+    const again = await runCli(args('two.db', 1), { env: ENV });
+    expect(again.stdout).toContain('imported: 0\nreplaced: 0\nalready imported: 99\n');
+  });
+
+  it('--workers must be a whole number from 0 to 256', async () => {
+    const { path } = usersFile('workers-flag.jsonl', 1);
+    const run = await runCli(
+      ['import', '--from', 'jsonl', path, '--store', `sqlite:${join(dir, 'w.db')}`, '--workers', '1.5'],
+      {
+        env: ENV,
+      },
+    );
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stderr).toContain('--workers must be a whole number from 0 to 256');
+  });
+
   it('--dry-run validates and reports, and writes nothing', async () => {
     const { path } = usersFile('dry.jsonl', 3);
     const store = join(dir, 'dry.db');
@@ -75,43 +111,51 @@ describe('npx factorkit import --from jsonl', () => {
     h.close();
   });
 
-  it('Ctrl-C stops between users and loses nothing; the same command goes on and imports nothing twice', async () => {
-    const { path, secrets } = usersFile('many.jsonl', 600, 40);
-    const store = join(dir, 'resume.db');
-    const controller = new AbortController();
-    const first = await runCli(
-      ['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--concurrency', '4'],
-      {
+  it.each([0, 2])(
+    'Ctrl-C stops between users and loses nothing; the same command goes on and imports nothing twice (--workers %i)',
+    async (workers) => {
+      const { path, secrets } = usersFile(`many-${workers}.jsonl`, 600, 40);
+      const store = join(dir, `resume-${workers}.db`);
+      const args = [
+        'import',
+        '--from',
+        'jsonl',
+        path,
+        '--store',
+        `sqlite:${store}`,
+        '--workers',
+        String(workers),
+      ];
+      const controller = new AbortController();
+      const first = await runCli([...args, '--concurrency', '4'], {
         env: ENV,
         signal: controller.signal,
         // The refusal on line 40 is the moment to press Ctrl-C.
         onErr: (text) => {
           if (text.includes('refused')) controller.abort();
         },
-      },
-    );
-    expect(first.code).toBe(EXIT.interrupted);
-    expect(first.stderr).toContain('run the same command again to go on');
-    const imported = Number(/imported: (\d+)/.exec(first.stdout)?.[1]);
-    expect(imported).toBeGreaterThanOrEqual(39);
-    expect(imported).toBeLessThan(200);
-    expect(journals()).toHaveLength(1);
+      });
+      expect(first.code).toBe(EXIT.interrupted);
+      expect(first.stderr).toContain('run the same command again to go on');
+      const imported = Number(/imported: (\d+)/.exec(first.stdout)?.[1]);
+      expect(imported).toBeGreaterThanOrEqual(39);
+      expect(imported).toBeLessThan(200);
+      expect(journals()).toHaveLength(1);
 
-    const second = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], {
-      env: ENV,
-    });
-    expect(second.stderr).toMatch(/resuming: \d+ records were done by an earlier run/);
-    expect(second.stdout).toBe(
-      'imported: 599\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
-    );
-    // Line 40 was refused (and said) by the first run: done, not tried again.
-    expect(second.stderr).not.toContain('refused:');
-    expect(journals()).toEqual([]);
-    const h = facadeOver(store);
-    for (const i of [0, 41, 599]) expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
-    h.close();
-    expect(existsSync(store)).toBe(true);
-  });
+      const second = await runCli(args, { env: ENV });
+      expect(second.stderr).toMatch(/resuming: \d+ records were done by an earlier run/);
+      expect(second.stdout).toBe(
+        'imported: 599\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
+      );
+      // Line 40 was refused (and said) by the first run: done, not tried again.
+      expect(second.stderr).not.toContain('refused:');
+      expect(journals()).toEqual([]);
+      const h = facadeOver(store);
+      for (const i of [0, 41, 599]) expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
+      h.close();
+      expect(existsSync(store)).toBe(true);
+    },
+  );
 });
 
 describe('npx factorkit export', () => {

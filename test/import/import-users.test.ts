@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { fromBase32 } from '../../src/core/otp/base32.js';
 import type { ImportResult } from '../../src/import/import-user.js';
 import { importUser } from '../../src/import/import-user.js';
-import { importUsers } from '../../src/import/import-users.js';
+import { importPrepared, importUsers, prepareUsers } from '../../src/import/import-users.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { countedStore } from '../helpers/counted-store.js';
 import { enrollTotp, makeTwoFactor } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
@@ -65,6 +67,40 @@ for (const target of storesUnderTest()) {
       expect(calls['commit']).toBe(2);
       expect((await signInWith(h, 'al', appCode(h, SECRET))).ok).toBe(true);
       expect((await h.tf.status('bo')).backupCodesRemaining).toBe(10);
+    });
+
+    it("users prepared by another facade with the same keys (a worker thread's), cloned as a message is, import as importUsers imports them; nothing prepared holds a secret in clear", async () => {
+      const h = makeTwoFactor(await target.make());
+      await enrollTotp(h, 'bo');
+      await importUser(h.tf, { userId: 'cy', totp: { secret: SECRET } });
+      const inputs = [
+        { userId: 'al', totp: { secret: SECRET }, backupCodes: ['AbCd1-EfGh2'] },
+        { userId: 'bo', totp: { secret: OTHER } },
+        { userId: 'cy', totp: { secret: SECRET } },
+        { userId: 'ed', totp: { secret: 'too-short' } },
+      ];
+      const prepared = structuredClone(await prepareUsers(makeTwoFactor(new MemoryStore()).tf, inputs));
+      const posted = JSON.stringify(prepared);
+      for (const secret of [SECRET, OTHER, 'AbCd1-EfGh2', 'AbCd1EfGh2', 'abcd1efgh2'])
+        expect(posted.toLowerCase()).not.toContain(secret.toLowerCase());
+      for (const bytes of [fromBase32(SECRET)!, fromBase32(OTHER)!])
+        for (const encoding of ['hex', 'base64', 'base64url'] as const)
+          expect(posted).not.toContain(Buffer.from(bytes).toString(encoding).replace(/=+$/, ''));
+      const results = await importPrepared(h.tf, inputs, prepared);
+      // Cy's import is recognised: the fingerprint is checked on this side, from the input.
+      expect(results.map((r) => value(r)?.outcome ?? r.status)).toEqual([
+        'imported',
+        'skipped',
+        'unchanged',
+        'rejected',
+      ]);
+      const [inThread] = await importUsers(h.tf, [inputs[3]!]);
+      expect(value(results[3])).toMatchObject({ code: 'INVALID_INPUT', field: 'totp.secret' });
+      expect(value(results[3]).message).toBe(value(inThread).message);
+      expect((await signInWith(h, 'al', appCode(h, SECRET))).ok).toBe(true);
+      expect((await signInWith(h, 'al', 'AbCd1-EfGh2')).ok).toBe(true);
+      expect(h.events.filter((e) => e.type === 'import.user').map((e) => e.userId)).toEqual(['cy', 'al']);
+      await expect(importPrepared(h.tf, inputs.slice(1), prepared)).rejects.toMatchObject({ code: 'BUG' });
     });
 
     it('a dry run writes nothing and says what each would be', async () => {

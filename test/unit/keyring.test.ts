@@ -127,4 +127,30 @@ describe('keys: IVs come from a pooled CSPRNG buffer (issue 23 speed)', () => {
     expect(new Set(ivs).size).toBe(1000);
     expect(keyring.open(keyring.seal('same', 'ctx'), 'ctx')).toBe('same');
   });
+
+  it('opens what it sealed (any UTF-8), and refuses a changed value, context, key or shape with DECRYPT_FAILED', () => {
+    const keyring = new Keyring(testKey('open'));
+    const sealed = keyring.seal('sécret ✓', 'ctx');
+    expect(keyring.open(sealed, 'ctx')).toBe('sécret ✓');
+    const [, keyId, iv, body] = sealed.split('.') as [string, string, string, string];
+    const flipped = `${body.slice(0, 4)}${body[4] === 'A' ? 'B' : 'A'}${body.slice(5)}`;
+    const refused = [
+      [sealed, 'other context'],
+      [`v1.${keyId}.${iv}.${flipped}`, 'ctx'],
+      [new Keyring(testKey('other')).seal('sécret ✓', 'ctx'), 'ctx'],
+      [`v2.${keyId}.${iv}.${body}`, 'ctx'],
+      [`v1.${keyId}.${iv}`, 'ctx'],
+      [`v1.${keyId}..${body}`, 'ctx'],
+      [`v1..${iv}.${body}`, 'ctx'],
+      [`v1.${keyId}.${iv}.`, 'ctx'],
+      [`${sealed}.extra`, 'ctx'],
+      ['v1', 'ctx'],
+      ['', 'ctx'],
+    ];
+    for (const [value, context] of refused) {
+      expect(() => keyring.open(value!, context!), value).toThrow(
+        expect.objectContaining({ code: 'DECRYPT_FAILED' }),
+      );
+    }
+  });
 });

@@ -22,13 +22,15 @@ describe('package.json', () => {
     expect(Object.keys(pkg.typesVersions['*']).sort()).toEqual([...subpaths].sort());
   });
 
-  it('the build makes every export and the bin `factorkit` (tsup derives its entries from package.json)', async () => {
+  it('the build makes every export, the bin `factorkit` and the import worker (tsup derives its entries from package.json)', async () => {
     const { default: config } = (await import('../../tsup.config.js')) as {
       default: { entry: Record<string, string> };
     };
     expect(pkg.bin).toEqual({ factorkit: './dist/cli.js' });
     expect(config.entry['cli']).toBe('src/cli/bin.ts');
-    expect(Object.keys(config.entry).sort()).toEqual(['cli', 'index', ...subpaths].sort());
+    // `import --workers` starts dist/import-worker.js by its path (src/cli/import-workers.ts).
+    expect(config.entry['import-worker']).toBe('src/cli/import-worker.ts');
+    expect(Object.keys(config.entry).sort()).toEqual(['cli', 'import-worker', 'index', ...subpaths].sort());
     for (const source of Object.values(config.entry))
       expect(existsSync(new URL(`../../${source}`, import.meta.url)), source).toBe(true);
     const bin = readFileSync(new URL('../../src/cli/bin.ts', import.meta.url), 'utf8');

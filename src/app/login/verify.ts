@@ -143,7 +143,9 @@ async function verifyProof(
     challenge: verdict.fields,
     user: reads.records(taken.read),
   };
-  const match = await ctx.methods.match(attempt, proof, demand);
+  const found = ctx.methods.match(attempt, proof, demand);
+  // A typed code is most often answered at once: no await (a promise, a turn) when it is.
+  const match = found instanceof Promise ? await found : found;
   if (match?.kind === 'replayed') await ctx.emit({ type: 'code.replayed', userId });
   if (match?.kind === 'refused') await ctx.emit({ ...match.event, userId });
   // A forbidden method's proof fails exactly as a wrong code does (and costs the attempt).

@@ -18,6 +18,48 @@ const draft = (event: TwoFactorEvent, kind: NoticeKind, facts: Partial<DraftNoti
   ...facts,
 });
 
+/** How one kind of event is told, if at all (some read the user first). */
+type NoticeRule = (
+  ctx: MethodContext,
+  event: TwoFactorEvent,
+) => DraftNotice | null | Promise<DraftNotice | null>;
+
+/** A sign-in's lock or end: after the correct password, so someone may have it. */
+const suspicious: NoticeRule = (_ctx, event) =>
+  event.detail?.['purpose'] === 'login' ? draft(event, 'suspicious-sign-in') : null;
+
+/** The events (other than a method's change) that may call for a notice, and how to tell. */
+const RULES: Readonly<Record<string, NoticeRule>> = {
+  // With a first method the codes come in the same step: that method's notice tells the user.
+  'backup-codes.generated': (_ctx, event) =>
+    currentOperation() === 'backupCodes.regenerate' ? draft(event, 'backup-codes-regenerated') : null,
+  'backup-code.used': async (ctx, event) => {
+    const user = await ctx.methods.loadUser(event.userId!);
+    const remaining = Number(ctx.methods.status(user)['backupCodesRemaining'] ?? 0);
+    return remaining <= LOW_BACKUP_CODES
+      ? draft(event, 'backup-codes-low', { backupCodesRemaining: remaining })
+      : null;
+  },
+  'admin.backup-code-issued': (_ctx, event) =>
+    draft(event, 'admin-code-issued', event.actor ? { actor: event.actor } : {}),
+  'admin.reset': (_ctx, event) => draft(event, 'admin-reset', event.actor ? { actor: event.actor } : {}),
+  'device.trusted': (_ctx, event) => {
+    const label = event.detail?.['label'];
+    return draft(event, 'new-trusted-browser', typeof label === 'string' ? { deviceLabel: label } : {});
+  },
+  'challenge.locked': suspicious,
+  'account.locked': suspicious,
+  'challenge.ended': suspicious,
+};
+
+/**
+ * Whether an event may call for a notice at all, told at once: most events (every wrong code's
+ * `verify.failed`) call for none, and the notifier then starts no work for them.
+ */
+export function mayCallForNotice(event: TwoFactorEvent, changes: ReadonlyMap<string, MethodChange>): boolean {
+  return event.userId !== undefined && (changes.has(event.type) || Object.hasOwn(RULES, event.type));
+}
+
 /**
  * The notice an event calls for, if any. `changes` says which events add or remove a method (from
  * the modules). Reads the user's records only where the event alone cannot tell (the last factor
@@ -33,34 +75,8 @@ export async function noticeOfEvent(
   if (!event.userId) return null;
   const change = changes.get(event.type);
   if (change) return methodNotice(ctx, event, change);
-  switch (event.type) {
-    case 'backup-codes.generated':
-      // With a first method the codes come in the same step: that method's notice tells the user.
-      return currentOperation() === 'backupCodes.regenerate'
-        ? draft(event, 'backup-codes-regenerated')
-        : null;
-    case 'backup-code.used': {
-      const user = await ctx.methods.loadUser(event.userId);
-      const remaining = Number(ctx.methods.status(user)['backupCodesRemaining'] ?? 0);
-      return remaining <= LOW_BACKUP_CODES
-        ? draft(event, 'backup-codes-low', { backupCodesRemaining: remaining })
-        : null;
-    }
-    case 'admin.backup-code-issued':
-      return draft(event, 'admin-code-issued', event.actor ? { actor: event.actor } : {});
-    case 'admin.reset':
-      return draft(event, 'admin-reset', event.actor ? { actor: event.actor } : {});
-    case 'device.trusted': {
-      const label = event.detail?.['label'];
-      return draft(event, 'new-trusted-browser', typeof label === 'string' ? { deviceLabel: label } : {});
-    }
-    case 'challenge.locked':
-    case 'account.locked':
-    case 'challenge.ended':
-      return event.detail?.['purpose'] === 'login' ? draft(event, 'suspicious-sign-in') : null;
-    default:
-      return null;
-  }
+  const rule = Object.hasOwn(RULES, event.type) ? RULES[event.type] : undefined;
+  return rule ? rule(ctx, event) : null;
 }
 
 /** A method added or removed, or the last factor gone (then only that is told). */

@@ -14,7 +14,7 @@ import { storeKeys } from '../../store/keys.js';
 import { userFields } from '../../store/layout.js';
 import type { StoreOp } from '../../store/store.js';
 import { methodChangesOf } from './method-notices.js';
-import { noticeOfEvent } from './notice-of-event.js';
+import { mayCallForNotice, noticeOfEvent } from './notice-of-event.js';
 
 /** Per kind: `false` silences it; a function replaces the email (an SMS, your own template). */
 export type NotifyOptions = Partial<Record<NoticeKind, false | ((notice: Notice) => void | Promise<void>)>>;
@@ -127,7 +127,7 @@ export function createNotifier(ctx: () => MethodContext, options: NotifierOption
 
   return {
     listener(event) {
-      if (!event.userId || event.type.startsWith('notice.')) return;
+      if (!event.userId || event.type.startsWith('notice.') || !mayCallForNotice(event, changes)) return;
       // Not awaited: the user's action goes on; `settled()` waits for it.
       const pending = run(event, currentCall());
       inFlight.add(pending);

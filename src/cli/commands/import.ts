@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { type ImportFacadeSettings, importFacade } from '../import-facade.js';
 import { ImportJournal, type OutcomeCounts } from '../import-journal.js';
 import { runImport } from '../import-run.js';
 import { openSource, SOURCES } from '../import-source.js';
+import { inThread, workerPreparer } from '../import-workers.js';
 import { openTwoFactor, storeFlag } from '../open-two-factor.js';
 import { createProgress } from '../progress.js';
 
@@ -27,12 +30,30 @@ const journalPath = (from: string, source: string, store: string) =>
     `.factorkit-import-${createHash('sha256').update(`${from}\0${source}\0${store}`).digest('hex').slice(0, 12)}.jsonl`,
   );
 
-function positiveInteger(value: unknown, name: string, fallback: number): number {
+function wholeNumber(value: unknown, name: string, fallback: number, least = 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256)
-    throw new UsageError(`--${name} must be a whole number from 1 to 256`);
+  if (!Number.isInteger(n) || n < least || n > 256)
+    throw new UsageError(`--${name} must be a whole number from ${least} to 256`);
   return n;
+}
+
+/**
+ * Below this many users an import prepares them on the main thread by default: starting a worker
+ * costs more than it saves (about 5,000 users a second on one core).
+ */
+const WORKERS_FROM_USERS = 5_000;
+
+/**
+ * `--workers` by default: one per core but one, at most four. The core left over is for the main
+ * thread (it reads, writes to the store and keeps the journal: about 40% of a user's CPU, measured
+ * in docs/testing.md) and a store server on the same machine; none on one core, or for a small
+ * import.
+ */
+function defaultWorkers(total: number | null): number {
+  const cores = availableParallelism();
+  if (cores < 2 || (total !== null && total < WORKERS_FROM_USERS)) return 0;
+  return Math.min(4, cores - 1);
 }
 
 /** `npx factorkit import`: another system's 2FA enrolments into a factorkit store (docs/migration.md). */
@@ -67,6 +88,10 @@ export const importCommand: Command = {
     replace: { type: 'boolean', description: 'replace users already enrolled in factorkit' },
     concurrency: { type: 'string', description: 'users imported at once (default 32)' },
     batch: { type: 'string', description: 'users written per store call (default 16)' },
+    workers: {
+      type: 'string',
+      description: 'threads validating and sealing users (default: cores - 1, up to 4; 0 below 5,000 users)',
+    },
     journal: {
       type: 'string',
       description: 'the resume journal file (default: derived, in the current folder)',
@@ -84,29 +109,27 @@ export const importCommand: Command = {
   async run(flags, positionals, io) {
     const from = flags['from'];
     if (typeof from !== 'string') throw new UsageError(`--from is required: ${SOURCES.join(', ')}`);
-    const concurrency = positiveInteger(flags['concurrency'], 'concurrency', 32);
-    const batch = positiveInteger(flags['batch'], 'batch', 16);
+    const concurrency = wholeNumber(flags['concurrency'], 'concurrency', 32);
+    const batch = wholeNumber(flags['batch'], 'batch', 16);
+    const workersFlag =
+      flags['workers'] === undefined ? null : wholeNumber(flags['workers'], 'workers', 0, 0);
     const storage = flags['backup-codes'];
     if (storage !== undefined && storage !== 'hashed' && storage !== 'viewable')
       throw new UsageError('--backup-codes must be hashed or viewable');
     const dryRun = flags['dry-run'] === true;
-    const rpId = flags['rp-id'];
-    const origin = flags['origin'];
-    const site = typeof rpId === 'string' || typeof origin === 'string';
-    // Security keys' verifier, only for an import that names a site (the peer may be absent otherwise);
-    // loaded before the source opens, so that a missing peer leaves nothing open.
-    const library = site ? (await import('../../entries/webauthn.js')).simpleWebauthn : undefined;
+    const text = (name: string) => (typeof flags[name] === 'string' ? flags[name] : undefined);
+    const settings: ImportFacadeSettings = { storage, rpId: text('rp-id'), origin: text('origin') };
+    // Loaded before the source opens, so that a missing security-key peer leaves nothing open.
+    const facade = await importFacade(settings);
     const source = await openSource(from, positionals, flags, io.env);
-    const { tf, opened, close } = await openTwoFactor(flags, io, {
-      create: !dryRun,
-      facade: {
-        ...(storage ? { policy: { backupCodes: { storage } } } : {}),
-        ...(site ? { webauthn: { rpId, origin, library } as never } : {}),
+    const workers = workersFlag ?? defaultWorkers(source.total);
+    const { tf, opened, close } = await openTwoFactor(flags, io, { create: !dryRun, facade }).catch(
+      async (error: unknown) => {
+        await source.close();
+        throw error;
       },
-    }).catch(async (error: unknown) => {
-      await source.close();
-      throw error;
-    });
+    );
+    const preparer = workers > 0 ? workerPreparer(workers, io.env, settings) : inThread(tf);
     try {
       const path =
         typeof flags['journal'] === 'string'
@@ -119,6 +142,7 @@ export const importCommand: Command = {
       progress.tick(journal.resumed);
       const end = await runImport({
         tf,
+        preparer,
         records: source.records,
         journal,
         progress,
@@ -143,6 +167,7 @@ export const importCommand: Command = {
       journal.close(!dryRun);
       return journal.counts.refused > 0 ? EXIT.failed : EXIT.ok;
     } finally {
+      await preparer.close();
       await source.close();
       await close();
     }

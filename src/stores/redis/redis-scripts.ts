@@ -49,8 +49,9 @@ return out
  * - D delete
  * - T take: match pairs, ''
  * - F takeField: name
- * - M merge: create (1/0), expiresAt, ttl, match pairs, '', absent names, '', advance field ('' none)
- *   and, given one, its value, then set pairs, '', unset names, ''
+ * - M merge: one argument 'create (1/0),expiresAt,ttl,match pairs,absent names,advance (1/0),set
+ *   pairs,unset names' (the lists by their lengths), then the match pairs, the absent names, the
+ *   advance field and its value (given one), the set pairs and the unset names, with no '' between
  * - X attempt: one argument 'mustExist (1/0),maxAttempts ('' none),freeAttempts,ttlMs,now + ttlMs,
  *   slide (1/0),afterLockMs', then the lockMs joined by commas ('' none): two arguments, not 9 + n
  *   (every argument costs the client about as much as a short command)
@@ -126,31 +127,32 @@ for i = 1, nops do
   local key, t = KEYS[i], ARGV[at + 1]
   results[i] = false
   if t == 'M' then
-    local create, wanted, ttl = ARGV[at + 2] == '1', ARGV[at + 3], ARGV[at + 4]
+    -- One header for the fixed parts and the lists' lengths: no '' ends a list, so a merge takes
+    -- its values only (every argument costs the client and the server as a short command would).
+    local create, wanted, ttl, nmatch, nabsent, advance, nset, nunset =
+      string.match(ARGV[at + 2], '^([01]),([^,]*),([^,]*),(%d+),(%d+),([01]),(%d+),(%d+)$')
+    local p = at + 3
     local live, there = load(key)
-    if not live and not create then return refuse(i, 'missing') end
+    if not live and create ~= '1' then return refuse(i, 'missing') end
     local flat = live or {}
     local index = #flat > 64 and indexOf(flat) or nil
     local function findHere(name)
       if index then return index[name] end
       return find(flat, name)
     end
-    at = at + 5
-    while ARGV[at] ~= '' do
-      local k = findHere(ARGV[at])
-      if not k or flat[k + 1] ~= ARGV[at + 1] then return refuse(i, 'mismatch', live) end
-      at = at + 2
+    for _ = 1, tonumber(nmatch) do
+      local k = findHere(ARGV[p])
+      if not k or flat[k + 1] ~= ARGV[p + 1] then return refuse(i, 'mismatch', live) end
+      p = p + 2
     end
-    at = at + 1
-    while ARGV[at] ~= '' do
-      if findHere(ARGV[at]) then return refuse(i, 'mismatch', live) end
-      at = at + 1
+    for _ = 1, tonumber(nabsent) do
+      if findHere(ARGV[p]) then return refuse(i, 'mismatch', live) end
+      p = p + 1
     end
-    at = at + 1
-    local field, value = ARGV[at], nil
-    if field ~= '' then
-      at = at + 1
-      value = ARGV[at]
+    local field, value = nil, nil
+    if advance == '1' then
+      field, value = ARGV[p], ARGV[p + 1]
+      p = p + 2
       local k = findHere(field)
       if k and not (num(flat[k + 1]) < num(value)) then return refuse(i, 'stale', live) end
     end
@@ -161,14 +163,13 @@ for i = 1, nops do
     if e then flat[e] = false flat[e + 1] = false end
     local count = #flat / 2 - (e and 1 or 0)
     local hset, hdel = { 'HSET', key }, { 'HDEL', key }
-    at = at + 1
-    while true do
-      local name, v = ARGV[at], ARGV[at + 1]
-      if name == '' then
-        if not value then break end
-        name, v, value = field, value, nil
-      else
-        at = at + 2
+    -- The set pairs, then the advanced field (a set too).
+    local sets = tonumber(nset)
+    for s = 1, sets + (field and 1 or 0) do
+      local name, v = field, value
+      if s <= sets then
+        name, v = ARGV[p], ARGV[p + 1]
+        p = p + 2
       end
       local k = findHere(name)
       if k then
@@ -182,18 +183,19 @@ for i = 1, nops do
       hset[#hset + 1] = name
       hset[#hset + 1] = v
     end
-    at = at + 1
-    while ARGV[at] ~= '' do
-      local k = findHere(ARGV[at])
+    for _ = 1, tonumber(nunset) do
+      local name = ARGV[p]
+      p = p + 1
+      local k = findHere(name)
       if k then
         count = count - 1
         flat[k] = false
         flat[k + 1] = false
-        hdel[#hdel + 1] = ARGV[at]
-        if index then index[ARGV[at]] = nil end
+        hdel[#hdel + 1] = name
+        if index then index[name] = nil end
       end
-      at = at + 1
     end
+    at = p - 1
     if not live then
       if wanted == '-' then wanted = '' end
       rewrite(key, there, flat, wanted, ttl)
