@@ -28,9 +28,9 @@ const RUNS = [
 ];
 /**
  * Sign-ins before each measured run. A fresh server's request path (Node's HTTP parser, the
- * framework, the adapter, the layer) is still being compiled by V8 after a hundred requests: with
- * 100, a quarter of a run's CPU went to TurboFan's threads and the code it was replacing, which
- * counted as the HTTP layer's cost against a facade warmed by every run before it.
+ * framework, the adapter, the layer) is still being compiled by V8 long after a hundred requests:
+ * even after 800, TurboFan's threads took about a sixth of a 2,500-request run's CPU (perf, per
+ * thread), which counted as the HTTP layer's cost against a facade warmed by every run before it.
  */
 const WARM_UP = 500;
 /**
