@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- import`: 100,000 users from a JSONL file (a TOTP key and ten better-auth-style
  * backup codes each) through `npx factorkit import` into SQLite, Redis and PostgreSQL, with
- * `IMPORT_WORKERS` worker threads (default: the CLI's) and then on the main thread alone
+ * `IMPORT_WORKERS` worker threads (default: the CLI's, at least one) and then on the main thread alone
  * (`--workers 0`), beside the floor: the same rows written with bare commits (two puts, values
  * precomputed: no validation, no sealing, no read), one per user and, as the import sends them,
  * `IMPORT_BATCH` users per `commitEach`. The process's RSS is sampled all along: it stays flat
@@ -27,7 +27,8 @@ import { table } from './harness.js';
 const USERS = Number(process.env['IMPORT_USERS'] ?? 100_000);
 const CONCURRENCY = Number(process.env['IMPORT_CONCURRENCY'] ?? 32);
 const BATCH = Number(process.env['IMPORT_BATCH'] ?? 16);
-const WORKERS = process.env['IMPORT_WORKERS'];
+/** At least one: on two cores the CLI's default is none, and the run compares workers with none. */
+const WORKERS = process.env['IMPORT_WORKERS'] ?? String(Math.min(4, Math.max(1, availableParallelism() - 2)));
 const KEY = randomBytes(32).toString('base64url');
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -151,7 +152,7 @@ export async function benchImport(): Promise<void> {
     await writeUsers(file);
     const sizeMb = statSync(file).size / 2 ** 20;
     console.log(
-      `## import: ${USERS} users (${sizeMb.toFixed(0)} MB of JSONL), concurrency ${CONCURRENCY}, batch ${BATCH}, workers ${WORKERS ?? 'the default'} (${availableParallelism()} cores)\n`,
+      `## import: ${USERS} users (${sizeMb.toFixed(0)} MB of JSONL), concurrency ${CONCURRENCY}, batch ${BATCH}, workers ${WORKERS} (${availableParallelism()} cores)\n`,
     );
     const rows: Array<Array<string | number>> = [];
     const targets: Array<{

@@ -45,15 +45,16 @@ function wholeNumber(value: unknown, name: string, fallback: number, least = 1):
 const WORKERS_FROM_USERS = 5_000;
 
 /**
- * `--workers` by default: one per core but one, at most four. The core left over is for the main
- * thread (it reads, writes to the store and keeps the journal: about 40% of a user's CPU, measured
- * in docs/testing.md) and a store server on the same machine; none on one core, or for a small
- * import.
+ * `--workers` by default: one per core but two, at most four. A worker costs CPU of its own (a
+ * user's preparation and its messages: about 1.6 times a user's CPU on the main thread alone), so
+ * it pays only on a core nothing else needs: one core is the main thread's (it reads, writes to the
+ * store and keeps the journal) and one a store server's on the same machine. On two idle cores, one
+ * worker was slower than none on every store (docs/testing.md); none for a small import either.
  */
 function defaultWorkers(total: number | null): number {
   const cores = availableParallelism();
-  if (cores < 2 || (total !== null && total < WORKERS_FROM_USERS)) return 0;
-  return Math.min(4, cores - 1);
+  if (cores < 3 || (total !== null && total < WORKERS_FROM_USERS)) return 0;
+  return Math.min(4, cores - 2);
 }
 
 /** `npx factorkit import`: another system's 2FA enrolments into a factorkit store (docs/migration.md). */
@@ -90,7 +91,7 @@ export const importCommand: Command = {
     batch: { type: 'string', description: 'users written per store call (default 16)' },
     workers: {
       type: 'string',
-      description: 'threads validating and sealing users (default: cores - 1, up to 4; 0 below 5,000 users)',
+      description: 'threads validating and sealing users (default: cores - 2, up to 4; 0 below 5,000 users)',
     },
     journal: {
       type: 'string',
