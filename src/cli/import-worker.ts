@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { prepareUsers } from '../entries/import.js';
-import { MemoryStore } from '../entries/index.js';
+import { keysFromEnv, MemoryStore } from '../entries/index.js';
 import { importFacade } from './import-facade.js';
 import type { PrepareReply, PrepareRequest, WorkerSetup } from './import-workers.js';
 import { cliTwoFactor } from './open-two-factor.js';
@@ -15,7 +15,7 @@ const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (port) {
   const facade = importFacade(setup.settings).then((extras) =>
-    cliTwoFactor(new MemoryStore(), setup.env, extras),
+    cliTwoFactor(new MemoryStore(), keysFromEnv(setup.env), extras),
   );
   port.on('message', (request: PrepareRequest) => {
     const reply = (message: PrepareReply) => port.postMessage(message);

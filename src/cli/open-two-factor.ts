@@ -22,13 +22,17 @@ export const storeFlag = {
 /** What a command may set beyond the store and the keys (`import`: the backup-code policy, the relying party). */
 export type FacadeExtras = Pick<TwoFactorOptions, 'policy' | 'webauthn'>;
 
-/** The CLI's facade over `store` with the keys of `env`, as the app builds it (the CLI sends no mail). */
-export function cliTwoFactor(store: Store, env: CliIo['env'], facade: FacadeExtras = {}): TwoFactor {
+/** The CLI's facade over `store` with `keys`, as the app builds it (the CLI sends no mail). */
+export function cliTwoFactor(
+  store: Store,
+  keys: TwoFactorOptions['keys'],
+  facade: FacadeExtras = {},
+): TwoFactor {
   return createTwoFactor({
     issuer: 'factorkit CLI',
     store,
     mailer: new MemoryMailer(),
-    keys: keysFromEnv(env),
+    keys,
     ...facade,
   });
 }
@@ -46,10 +50,11 @@ export async function openTwoFactor(
 ): Promise<{ tf: TwoFactor; opened: OpenedStore; close(): Promise<void> }> {
   const url = flags['store'];
   if (typeof url !== 'string' || url === '') throw new UsageError('--store <url> is required');
-  keysFromEnv(io.env); // a missing or bad key is said before a store is opened
+  // Read first: a missing or bad key is said before a store is opened.
+  const keys = keysFromEnv(io.env);
   const opened = await openStore(url, { create: options.create === true });
   try {
-    const tf = cliTwoFactor(opened.store, io.env, options.facade);
+    const tf = cliTwoFactor(opened.store, keys, options.facade);
     return { tf, opened, close: () => opened.close() };
   } catch (error) {
     await opened.close();

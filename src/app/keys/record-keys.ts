@@ -15,17 +15,9 @@ export interface KeyedRecord {
 }
 
 /** What every method and service keeps under the application keys. */
-export function allKeyUses(ctx: Context): readonly KeyUse[] {
-  let uses = usesByContext.get(ctx);
-  if (!uses) {
-    uses = [...ctx.methods.keyUses(), trustedDeviceKeyUse, importFingerprintKeyUse];
-    usesByContext.set(ctx, uses);
-  }
-  return uses;
+export function allKeyUses(ctx: Context): KeyUse[] {
+  return [...ctx.methods.keyUses(), trustedDeviceKeyUse, importFingerprintKeyUse];
 }
-
-/** Each facade's key uses, listed once (a sign-in's key refresh asks on every success). */
-const usesByContext = new WeakMap<Context, readonly KeyUse[]>();
 
 /** The user and the key uses of store key `{tag}:name`, or null for a record that holds none. */
 export function usesOfKey(uses: readonly KeyUse[], key: string): { userId: string; uses: KeyUse[] } | null {
