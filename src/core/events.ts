@@ -113,6 +113,13 @@ export const eventChannelName = 'factorkit:event';
 const eventChannel = channel(eventChannelName);
 
 /**
+ * What raising an event returns: a promise while a listener's work is pending (the host's hook
+ * returned one), nothing when every listener returned at once (the common case), so a hot path
+ * can skip the `await` and its turn of the microtask queue.
+ */
+export type Emitted = Promise<void> | undefined;
+
+/**
  * Delivers events to `listeners` in order (the host's hook first); a failing listener is reported
  * as a warning and never breaks the flow that raised the event. `methodOf` names the factor an
  * event is about (from its detail or its type's prefix).
@@ -121,9 +128,31 @@ export function createEmitter(
   listeners: ReadonlyArray<EventListener | undefined>,
   now: () => number,
   methodOf: (event: RaisedEvent) => string | undefined,
-): (event: RaisedEvent) => Promise<void> {
+): (event: RaisedEvent) => Emitted {
   const active = listeners.filter((listener): listener is EventListener => listener !== undefined);
-  return async (raised) => {
+  /** From listener `from` on, the first that returns a promise is awaited before the next is called. */
+  const deliver = (event: TwoFactorEvent, from: number): Emitted => {
+    for (let i = from; i < active.length; i++) {
+      try {
+        const pending = active[i]!(event);
+        // A listener that returns nothing costs no promise and no turn of the microtask queue.
+        if (pending)
+          return Promise.resolve(pending).then(
+            () => deliver(event, i + 1),
+            (error) => failed(event, error, i + 1),
+          );
+      } catch (error) {
+        warn(event, error);
+      }
+    }
+    if (eventChannel.hasSubscribers) eventChannel.publish(event);
+    return undefined;
+  };
+  const failed = (event: TwoFactorEvent, error: unknown, next: number): Emitted => {
+    warn(event, error);
+    return deliver(event, next);
+  };
+  return (raised) => {
     const method = methodOf(raised);
     const request = currentRequest();
     const org = raised.org === undefined ? raised.actor?.org : raised.org;
@@ -140,15 +169,10 @@ export function createEmitter(
     if (method) event.method = method;
     if (request) event.request = request;
     if (raised.detail) event.detail = raised.detail;
-    for (const listener of active) {
-      try {
-        const pending = listener(event);
-        // A listener that returns nothing costs no turn of the microtask queue.
-        if (pending) await pending;
-      } catch (error) {
-        process.emitWarning(`[factorkit] an event listener threw for ${event.type}: ${String(error)}`);
-      }
-    }
-    if (eventChannel.hasSubscribers) eventChannel.publish(event);
+    return deliver(event, 0);
   };
+}
+
+function warn(event: TwoFactorEvent, error: unknown): void {
+  process.emitWarning(`[factorkit] an event listener threw for ${event.type}: ${String(error)}`);
 }

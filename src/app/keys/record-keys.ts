@@ -47,6 +47,10 @@ function moveOf(ctx: Context, item: KeyedRecord): StoreOp | null {
   };
 }
 
+/** The merges that move one user's records to the current key: none when every value is there already. */
+export const movesOf = (ctx: Context, records: readonly KeyedRecord[]): StoreOp[] =>
+  records.flatMap((item) => moveOf(ctx, item) ?? []);
+
 /** Tries for records that keep changing under a rekey; the next run gets them otherwise. */
 const TRIES = 3;
 
@@ -54,12 +58,17 @@ const TRIES = 3;
  * Moves the values of one user's records to the current key in one conditional commit (one round
  * trip; one slot on a cluster): a merge per record matching every value it replaces, so a login or
  * a change that wrote a record meanwhile is never undone: the records are read again and the move
- * retried. Returns how many records it wrote.
+ * retried. `moves`: the first try's merges, when the caller made them already. Returns how many
+ * records it wrote.
  */
-export async function rekeyUserRecords(ctx: Context, records: readonly KeyedRecord[]): Promise<number> {
+export async function rekeyUserRecords(
+  ctx: Context,
+  records: readonly KeyedRecord[],
+  moves?: StoreOp[],
+): Promise<number> {
   let items = records;
   for (let attempt = 0; attempt < TRIES; attempt++) {
-    const ops = items.flatMap((item) => moveOf(ctx, item) ?? []);
+    const ops = attempt === 0 && moves ? moves : movesOf(ctx, items);
     if (ops.length === 0) return 0;
     const done = await ctx.store.commit(ops, ctx.now());
     if (done.ok) return ops.length;

@@ -109,7 +109,9 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
     const label = proven.options.deviceLabel ?? 'Unknown browser';
     await ctx.emit({ type: 'device.trusted', userId, detail: { deviceId: device.deviceId, label } });
   }
-  await ctx.emit({ type: 'verify.succeeded', userId, detail: { method: match.method, purpose } });
+  // Every success raises it: no await (a promise, a turn) when no listener is still at work.
+  const emitting = ctx.emit({ type: 'verify.succeeded', userId, detail: { method: match.method, purpose } });
+  if (emitting) await emitting;
   return {
     ok: true,
     userId,
