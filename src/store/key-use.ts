@@ -78,7 +78,10 @@ export function resealField(
   keyring: Keyring,
 ): KeyChange | null {
   const sealed = Object.hasOwn(fields, field) ? fields[field] : undefined;
-  if (sealed === undefined || !keyring.has(Keyring.keyIdOf(sealed))) return null;
+  if (sealed === undefined) return null;
+  // Already under the current key (every sign-in outside a rotation): told by one look at the id.
+  const keyId = Keyring.keyIdOf(sealed);
+  if (keyId === keyring.currentId || !keyring.has(keyId)) return null;
   const again = keyring.reseal(sealed, context);
   return again === null ? null : { set: { [field]: again }, match: { [field]: sealed } };
 }

@@ -174,7 +174,7 @@ async function verifyProof(
     devices,
   });
   // A secret read under an older key is sealed again under the current one (docs/keys.md).
-  const moving = result.ok ? refreshKeys(ctx, reads.keys, taken.read) : undefined;
+  const moving = result.ok ? refreshKeys(ctx, userId, reads.keys, taken.read) : undefined;
   if (moving) await moving;
   return result;
 }
