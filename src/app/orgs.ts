@@ -1,5 +1,5 @@
 import { FactorkitError } from '../core/errors.js';
-import type { Emitted, RaisedEvent } from '../core/events.js';
+import type { RaisedEvent } from '../core/events.js';
 import { currentCall } from '../core/request-scope.js';
 import { storableText } from '../core/validation.js';
 
@@ -79,9 +79,9 @@ export function createOrgAccess(orgOf: OrgOf | undefined, rolesOf: RolesOf | und
  * the same call to check the scope, so this costs no second `orgOf`.
  */
 export function withTargetOrg(
-  emit: (event: RaisedEvent) => Emitted,
+  emit: (event: RaisedEvent) => Promise<void>,
   orgs: OrgAccess,
-): (event: RaisedEvent) => Emitted {
+): (event: RaisedEvent) => Promise<void> {
   // Not an async function: most events need no org asked, and a wrapper's own promise per event
   // (every wrong code raises one) is work for nothing.
   return (raised) => {

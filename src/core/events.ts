@@ -113,12 +113,12 @@ export const eventChannelName = 'factorkit:event';
 const eventChannel = channel(eventChannelName);
 
 /**
- * What raising an event returns: a promise while a listener's work is pending (the host's hook
- * returned one), nothing when every listener returned at once (the common case), so a hot path
- * can skip the `await` and its turn of the microtask queue.
+ * What raising an event returns when every listener returned at once (the common case): one promise,
+ * already settled, shared by every such event. A hot path compares with it and skips the `await`
+ * (with an AsyncLocalStorage on, each promise and each `await` runs a hook); anyone else awaits it
+ * like any promise.
  */
-export type Emitted = Promise<void> | undefined;
-
+export const EVENT_DELIVERED: Promise<void> = Promise.resolve();
 /**
  * Delivers events to `listeners` in order (the host's hook first); a failing listener is reported
  * as a warning and never breaks the flow that raised the event. `methodOf` names the factor an
@@ -128,14 +128,14 @@ export function createEmitter(
   listeners: ReadonlyArray<EventListener | undefined>,
   now: () => number,
   methodOf: (event: RaisedEvent) => string | undefined,
-): (event: RaisedEvent) => Emitted {
+): (event: RaisedEvent) => Promise<void> {
   const active = listeners.filter((listener): listener is EventListener => listener !== undefined);
   /** From listener `from` on, the first that returns a promise is awaited before the next is called. */
-  const deliver = (event: TwoFactorEvent, from: number): Emitted => {
+  const deliver = (event: TwoFactorEvent, from: number): Promise<void> => {
     for (let i = from; i < active.length; i++) {
       try {
         const pending = active[i]!(event);
-        // A listener that returns nothing costs no promise and no turn of the microtask queue.
+        // A listener that returns nothing costs no promise of its own and no turn of the microtask queue.
         if (pending)
           return Promise.resolve(pending).then(
             () => deliver(event, i + 1),
@@ -146,9 +146,9 @@ export function createEmitter(
       }
     }
     if (eventChannel.hasSubscribers) eventChannel.publish(event);
-    return undefined;
+    return EVENT_DELIVERED;
   };
-  const failed = (event: TwoFactorEvent, error: unknown, next: number): Emitted => {
+  const failed = (event: TwoFactorEvent, error: unknown, next: number): Promise<void> => {
     warn(event, error);
     return deliver(event, next);
   };

@@ -1,4 +1,4 @@
-import type { Emitted, RaisedEvent } from '../core/events.js';
+import type { RaisedEvent } from '../core/events.js';
 import type { Keyring } from '../core/keyring.js';
 import type { Policy } from '../core/policy/policy-schema.js';
 import type { RandomSource } from '../core/random.js';
@@ -27,8 +27,7 @@ export interface MethodContext {
   sessions: SessionRegistry;
   /** The methods, as the registry answers for them. */
   methods: MethodRegistry;
-  /** Raises an event: a promise while a listener's work is pending, else nothing (`Emitted`). */
-  emit: (event: RaisedEvent) => Emitted;
+  emit: (event: RaisedEvent) => Promise<void>;
   /**
    * The policy that applies: the user's org's (`userId`), an org's (`org`), or the platform's
    * (neither). `fresh` reads the store; otherwise a copy at most `policyCacheMs` old.

@@ -1,3 +1,4 @@
+import { EVENT_DELIVERED } from '../../core/events.js';
 import type { Policy } from '../../core/policy/policy-schema.js';
 import { trustDays } from '../../core/policy/policy-schema.js';
 import type { CodeMatch } from '../../methods/proof.js';
@@ -111,7 +112,7 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
   }
   // Every success raises it: no await (a promise, a turn) when no listener is still at work.
   const emitting = ctx.emit({ type: 'verify.succeeded', userId, detail: { method: match.method, purpose } });
-  if (emitting) await emitting;
+  if (emitting !== EVENT_DELIVERED) await emitting;
   return {
     ok: true,
     userId,

@@ -121,11 +121,7 @@ export function createNotifier(ctx: () => MethodContext, options: NotifierOption
         `[factorkit] [notify] the ${seen.kind ?? event.type} notice failed: ${String(error)}`,
       );
       const detail = { kind: seen.kind ?? 'unknown', reason: 'failed' };
-      try {
-        await report({ type: 'notice.failed', userId: event.userId as string, detail });
-      } catch {
-        // Reporting a failed notice never fails in turn: the warning above has told it.
-      }
+      await report({ type: 'notice.failed', userId: event.userId as string, detail }).catch(() => undefined);
     }
   };
 
