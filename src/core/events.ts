@@ -119,6 +119,7 @@ const eventChannel = channel(eventChannelName);
  * like any promise.
  */
 export const EVENT_DELIVERED: Promise<void> = Promise.resolve();
+
 /**
  * Delivers events to `listeners` in order (the host's hook first); a failing listener is reported
  * as a warning and never breaks the flow that raised the event. `methodOf` names the factor an
