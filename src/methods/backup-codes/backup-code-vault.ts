@@ -13,7 +13,7 @@ import {
   provesCode,
   SALT_FIELD,
   saltContext,
-  saltedDigest,
+  saltedDigester,
   sealContext,
 } from './backup-code-record.js';
 import { findBcryptCode } from './bcrypt-check.js';
@@ -121,11 +121,12 @@ export class BackupCodeVault {
     // Hashed: one sealed key for the set and a hash per code (`backup-code-record.ts`).
     const salt = storage === 'hashed' ? Buffer.from(this.random(32)).toString('base64url') : null;
     if (salt !== null) fields[SALT_FIELD] = this.keyring.seal(salt, saltContext(userId));
+    const digestOf = salt === null ? null : saltedDigester(salt, userId);
     codes.forEach((code, i) => {
       fields[`${FIELD_PREFIX}${i + 1}`] =
-        salt === null
+        digestOf === null
           ? this.keyring.seal(code, sealContext(userId))
-          : saltedDigest(salt, userId, canonicalOf(code) as string);
+          : digestOf(canonicalOf(code) as string);
     });
     return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
   }
@@ -225,7 +226,7 @@ export class BackupCodeVault {
     if (isSalted(record)) {
       const salt = openSalt(this.keyring, userId, record);
       if (salt === null) return null;
-      const digest = saltedDigest(salt, userId, canonical);
+      const digest = saltedDigester(salt, userId)(canonical);
       return codeEntries(record).find(([, value]) => safeEqual(value, digest))?.[0] ?? null;
     }
     for (const [name, value] of codeEntries(record)) {
