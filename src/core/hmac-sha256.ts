@@ -73,8 +73,20 @@ function compress(s: Int32Array, words: Int32Array): void {
 }
 
 /** `block` = the 16 big-endian words of `source` from `offset` (64 bytes). */
-function loadBlock(source: Buffer, offset: number): void {
-  for (let i = 0; i < 16; i++) block[i] = source.readInt32BE(offset + 4 * i);
+function loadBlock(source: Uint8Array, offset: number): void {
+  for (let i = 0, j = offset; i < 16; i++, j += 4)
+    block[i] = (source[j]! << 24) | (source[j + 1]! << 16) | (source[j + 2]! << 8) | source[j + 3]!;
+}
+
+/** `target` from `offset` = the 8 words of `state`, big-endian. */
+function storeState(target: Uint8Array, offset: number): void {
+  for (let i = 0, j = offset; i < 8; i++, j += 4) {
+    const word = state[i]!;
+    target[j] = word >>> 24;
+    target[j + 1] = word >>> 16;
+    target[j + 2] = word >>> 8;
+    target[j + 3] = word;
+  }
 }
 
 /**
@@ -125,12 +137,12 @@ export class HmacSha256 {
     const length = bytes.write(message, 0, 'utf8');
     state.set(this.inner);
     const used = absorb(state, length, BLOCK_BYTES);
-    for (let i = 0; i < 8; i++) bytes.writeInt32BE(state[i]!, 4 * i);
+    storeState(bytes, 0);
     state.set(this.outer);
     absorb(state, 32, BLOCK_BYTES);
     // The message (a code in clear) is not left in the scratch buffer.
     bytes.fill(0, 0, used);
-    for (let i = 0; i < 8; i++) digest.writeInt32BE(state[i]!, 4 * i);
+    storeState(digest, 0);
     return digest.toString('base64url');
   }
 }
