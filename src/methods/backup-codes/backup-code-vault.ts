@@ -88,7 +88,9 @@ export class BackupCodeVault {
 
   /** Canonical form of typed input (case, spaces, dashes and o/i/l ignored), or null if it cannot be a code. */
   normalize(input: unknown): string | null {
-    if (typeof input !== 'string' || input.length > 64) return null;
+    // Shorter than a code is never one (lowercasing lengthens only İ, into a mark no code has):
+    // most imported codes (better-auth's ten characters) end here.
+    if (typeof input !== 'string' || input.length > 64 || input.length < CODE_CHARS) return null;
     const compact = input.toLowerCase().replace(/[\s-]/g, '').replace(/o/g, '0').replace(/[il]/g, '1');
     if (compact.length !== CODE_CHARS) return null;
     for (const c of compact) if (!ALPHABET.includes(c)) return null;
