@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalText, type ParsedUser } from '../../src/import/imported-user.js';
 
 /** How canonicalText wrote a user before (the fingerprints of earlier imports were made so). */
-const before = (user: ParsedUser) =>
+const earlier = (user: ParsedUser) =>
   JSON.stringify({ userId: user.userId, ...user.methods }, (_key, value: unknown) => {
     if (value instanceof Uint8Array) return { bytes: Buffer.from(value).toString('base64url') };
     if (value && typeof value === 'object' && !Array.isArray(value))
@@ -21,7 +21,7 @@ describe('canonicalText (what an import fingerprint covers)', () => {
     fc.assert(
       fc.property(fc.string(), fc.dictionary(fc.string(), value), (userId, methods) => {
         const user = { userId, methods };
-        expect(canonicalText(user)).toBe(before(user));
+        expect(canonicalText(user)).toBe(earlier(user));
       }),
       { numRuns: 2000 },
     );
@@ -37,6 +37,6 @@ describe('canonicalText (what an import fingerprint covers)', () => {
         email: { address: 'a@example.com', enabledAt: undefined },
       },
     };
-    expect(canonicalText(user)).toBe(before(user));
+    expect(canonicalText(user)).toBe(earlier(user));
   });
 });
