@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * HMAC-SHA256 (RFC 2104) under one key, many short messages: the key's inner and outer states are
  * computed once (two compressions), then a message of up to 55 bytes costs two more, with no
@@ -115,6 +117,9 @@ function padState(key: Uint8Array, pad: number): Int32Array {
   padded.fill(0);
   const s = new Int32Array(IV);
   compress(s, block);
+  // The key's words are not left in the scratch either.
+  block.fill(0);
+  schedule.fill(0);
   return s;
 }
 
@@ -123,11 +128,11 @@ export class HmacSha256 {
   private readonly inner: Int32Array;
   private readonly outer: Int32Array;
 
-  /** @param key at most 64 bytes (a longer key would be hashed first: no caller has one). */
+  /** @param key any length: one longer than a block is hashed first, as RFC 2104 says. */
   constructor(key: Uint8Array) {
-    if (key.length > BLOCK_BYTES) throw new RangeError('HMAC-SHA256 key longer than a block');
-    this.inner = padState(key, 0x36);
-    this.outer = padState(key, 0x5c);
+    const k = key.length > BLOCK_BYTES ? createHash('sha256').update(key).digest() : key;
+    this.inner = padState(k, 0x36);
+    this.outer = padState(k, 0x5c);
   }
 
   /** The MAC of `message` (UTF-8), base64url: what `createHmac('sha256', key).update(message).digest('base64url')` gives. */
