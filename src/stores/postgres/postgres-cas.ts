@@ -91,7 +91,7 @@ function casSql(table: string, updates: number, inserts: number, reads: number):
       ? 'NULL::jsonb'
       : `CASE WHEN ${gate} THEN ${n.commit}($1::float8, '{}'::text[], '[]'::jsonb, ARRAY[${list(reads, 'text')}], '{}'::int[]) END`;
   const text = `${parts.join(',\n')}
-SELECT 1 / (${counts.join(' + ')} = ${updates + inserts})::int AS done, ${read} AS r`;
+SELECT 1 / (${counts.join(' + ')} = ${updates + inserts})::int AS done, ${read} AS r, $1::float8 AS now`;
   texts.set(shape, text);
   return text;
 }
