@@ -148,6 +148,18 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
     expect(await store.getMany(ALL, NOW)).toEqual(await memory.getMany(ALL, NOW));
   });
 
+  it("a code page's read of the challenge and the account: the first attempt is a compare-and-set", async () => {
+    const table = freshTable();
+    await seeded(await storeOn(table));
+    const store = new PostgresStore({ pool, table }); // another process: it has written nothing
+    const memory = await seeded(new MemoryStore());
+    expect((await both(store, memory, (s) => attempt(s))).sent).toEqual(['function']);
+    const fresh = new PostgresStore({ pool, table });
+    await fresh.getMany([KEYS.challenge, KEYS.account], NOW + 1); // pendingLock's read
+    expect((await both(fresh, memory, (s) => attempt(s, NOW + 1))).sent).toEqual(['cas']);
+    expect(await fresh.getMany(ALL, NOW + 1)).toEqual(await memory.getMany(ALL, NOW + 1));
+  });
+
   it('a hint made stale by another process: the compare-and-set writes nothing, the function counts once', async () => {
     const table = freshTable();
     const store = await seeded(await storeOn(table));

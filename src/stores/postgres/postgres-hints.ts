@@ -1,4 +1,4 @@
-import type { CommitResult, Fields, StoreOp } from '../../store/store.js';
+import type { CommitResult, Fields, StoredRecord, StoreOp } from '../../store/store.js';
 
 /**
  * How long a record stays a hint: a verify's attempt follows the challenge's start by the time a
@@ -9,9 +9,9 @@ const HINT_TTL_MS = 300_000;
 const MAX_HINTS = 4096;
 
 /**
- * The records this process's last commits answered or wrote, per key (null: none): a challenge as
- * `put` or `insert` wrote it, an attempt's record as the attempt left it, the records read with it,
- * the records a compare-and-set wrote. Only a hint: a compare-and-set built on it writes nothing
+ * The records this process's last reads and commits answered or wrote, per key (null: none): a
+ * challenge as `put` or `insert` wrote it, the challenge and account a code page read, an attempt's
+ * record as the attempt left it, the records read with it, the records a compare-and-set wrote. Only a hint: a compare-and-set built on it writes nothing
  * unless every record is still exactly this (postgres-cas.ts), so a stale hint costs a round trip,
  * never a wrong result. A hint is used once, and forgotten by any commit that may change its key.
  */
@@ -48,6 +48,11 @@ export class CommitHints {
   ): void {
     this.rememberRead(ops, read, result, now);
     for (const [key, fields] of written) this.set(key, fields, now);
+  }
+
+  /** Remembers records read (null: none), by key. */
+  rememberRecords(keys: readonly string[], records: ReadonlyArray<StoredRecord | null>, now: number): void {
+    for (const [index, key] of keys.entries()) this.set(key, records[index]?.fields ?? null, now);
   }
 
   /** Takes the hints of every op's key (they are used once), or null when one is missing or old. */

@@ -148,12 +148,16 @@ export class PostgresStore implements Store {
       client.query<Row>(prepared(this.statements.read, [keys, now])),
     );
     const byKey = new Map(result.rows.map((row) => [row.key, row]));
-    return keys.map((key) => {
+    const records = keys.map((key) => {
       const row = byKey.get(key);
       return row
         ? { fields: row.fields, expiresAt: row.expires_at === null ? null : Number(row.expires_at) }
         : null;
     });
+    // A login's code page reads its challenge and account (pendingLock): the attempt that follows
+    // can then be a compare-and-set.
+    this.hints.rememberRecords(keys, records, now);
+    return records;
   }
 
   /** Live keys after `cursor` (the last key of the previous page), in key order. */
