@@ -5,6 +5,7 @@ import type { AttemptSchedule, Store, StoreOp } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { advisoryLockSpace } from '../../src/stores/postgres/postgres-commit-sql.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
+import { enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { testPostgresPool } from '../helpers/postgres-pool.js';
 
 // A verify's attempt on PostgreSQL is sent as a compare-and-set on the records this process's
@@ -249,5 +250,28 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
     const [challenge, account] = await first.getMany([KEYS.challenge, KEYS.account], NOW + 1);
     expect(challenge?.fields['attempts']).toBe('15');
     expect(account?.fields['attempts']).toBe('15');
+  });
+
+  it('through login.verify: a second wrong code and the right one after it are compare-and-sets', async () => {
+    const h = makeTwoFactor(await storeOn(freshTable()), { policyCacheMs: 5000, notify: false });
+    const { secret } = await enrollTotp(h, 'agent');
+    const right = h.totp.generateCode(secret, h.clock.now());
+    const wrong = right === '000000' ? '111111' : '000000';
+    const { challengeId } = await startChallenge(h, 'agent');
+    // The first attempt: this process has not seen the account's record (no code page read it).
+    let sent = await statementsOf(() => h.tf.login.verify(challengeId, wrong));
+    expect(sent).toEqual(['function']);
+    sent = await statementsOf(async () =>
+      expect(await h.tf.login.verify(challengeId, wrong)).toMatchObject({
+        ok: false,
+        reason: 'invalid-code',
+      }),
+    );
+    expect(sent).toEqual(['cas']);
+    sent = await statementsOf(async () =>
+      expect(await h.tf.login.verify(challengeId, right)).toMatchObject({ ok: true }),
+    );
+    expect(sent).toEqual(['cas', 'cas']);
+    expect(await h.tf.login.verify(challengeId, right)).toMatchObject({ ok: false });
   });
 });

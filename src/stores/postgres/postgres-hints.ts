@@ -81,7 +81,7 @@ export class CommitHints {
   }
 
   /** Forgets the hints of the ops' keys. */
-  private forget(ops: readonly StoreOp[]): void {
+  forget(ops: readonly StoreOp[]): void {
     for (const op of ops) this.byKey.delete(op.key);
   }
 

@@ -228,6 +228,7 @@ export class PostgresStore implements Store {
   /** Many users' commits in one statement, one round trip (postgres-commit-each.ts); retried as a commit. */
   async commitEach(batches: readonly (readonly StoreOp[])[], now: number): Promise<CommitResult[]> {
     if (batches.length === 0) return [];
+    for (const ops of batches) this.hints.forget(ops);
     return this.calls.run('commit', (client) =>
       retried(() => queryCommitEach(client, this.table, batches, now)),
     );
