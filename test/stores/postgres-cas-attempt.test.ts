@@ -161,6 +161,13 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
     expect(await fresh.getMany(ALL, NOW + 1)).toEqual(await memory.getMany(ALL, NOW + 1));
   });
 
+  it('a key read twice is locked once, and read twice', async () => {
+    const store = await seeded(await storeOn(freshTable()));
+    const memory = await seeded(new MemoryStore());
+    const twice = (s: Store) => s.commit(ATTEMPT, NOW, [KEYS.user, KEYS.other, KEYS.user]);
+    expect((await both(store, memory, twice)).sent).toEqual(['cas']);
+  });
+
   it('a hint made stale by another process: the compare-and-set writes nothing, the function counts once', async () => {
     const table = freshTable();
     const store = await seeded(await storeOn(table));

@@ -45,15 +45,14 @@ export interface CompareAndSet {
 const asJson = (value: number | null): number | null =>
   value !== null && Number.isFinite(value) ? value : null;
 
-/** Statement texts by table and shape (updates, inserts, reads): each shape is one named statement. */
+/** Statement texts by table and shape (updates, inserts, reads, locks): each shape is one named statement. */
 const texts = new Map<string, string>();
 
-function casSql(table: string, updates: number, inserts: number, reads: number): string {
-  const shape = `${table} ${updates} ${inserts} ${reads}`;
+function casSql(table: string, updates: number, inserts: number, reads: number, locks: number): string {
+  const shape = `${table} ${updates} ${inserts} ${reads} ${locks}`;
   const known = texts.get(shape);
   if (known) return known;
   const n = schemaNames(table);
-  const locks = updates + inserts + reads;
   let at = 1; // $1 now
   const param = (type: string) => `$${++at}::${type}`;
   const list = (count: number, type: string) => Array.from({ length: count }, () => param(type)).join(', ');
@@ -155,7 +154,8 @@ export function compareAndSet(
   const order = lockOrder(keys, read);
   const lockKeys = order.map((position) => (position > 0 ? keys[position - 1] : read![-position - 1]));
   const reads = read ?? [];
-  const text = casSql(table, updates.length / 5, inserts.length / 3, reads.length);
+  // A key read twice is locked once.
+  const text = casSql(table, updates.length / 5, inserts.length / 3, reads.length, order.length);
   const values = [
     now,
     ...lockKeys,
