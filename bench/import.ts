@@ -6,7 +6,7 @@
  * precomputed: no validation, no sealing, no read), one per user and, as the import sends them,
  * `IMPORT_BATCH` users per `commitEach`. The process's RSS is sampled all along: it stays flat
  * while the file streams. Bounded: two imports per store. `IMPORT_USERS`, `IMPORT_CONCURRENCY` and
- * `IMPORT_BATCH` change it.
+ * `IMPORT_BATCH` change it; `IMPORT_STORES` (`sqlite,redis,postgres` by default) picks the stores.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -27,6 +27,7 @@ import { table } from './harness.js';
 const USERS = Number(process.env['IMPORT_USERS'] ?? 100_000);
 const CONCURRENCY = Number(process.env['IMPORT_CONCURRENCY'] ?? 32);
 const BATCH = Number(process.env['IMPORT_BATCH'] ?? 16);
+const STORES = (process.env['IMPORT_STORES'] ?? 'sqlite,redis,postgres').split(',');
 /** At least one: on two cores the CLI's default is none, and the run compares workers with none. */
 const WORKERS = process.env['IMPORT_WORKERS'] ?? String(Math.min(4, Math.max(1, availableParallelism() - 2)));
 const KEY = randomBytes(32).toString('base64url');
@@ -200,7 +201,7 @@ export async function benchImport(): Promise<void> {
           return { store, close: () => pool.end() };
         },
       });
-    for (const target of targets) {
+    for (const target of targets.filter((t) => STORES.includes(t.name))) {
       const imported = await withRss(() => timed(() => cliImport(file, target.url, dir, WORKERS)));
       const alone = await timed(() => cliImport(file, target.alone, dir, '0'));
       const { store, close } = target.store();

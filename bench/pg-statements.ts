@@ -5,7 +5,7 @@
  * statements show). `login.verify` with a right code and with a wrong one beside the floor, two and
  * one `SELECT 1`, through the same pool at 1 and at 32 connections, with the latency ratios the
  * targets name (a right code against two round trips, a wrong one against one). The load average
- * is printed beside the figures: the machine is shared. Bounded: 4 subjects x (1,000 + 2,000) calls.
+ * is printed beside the figures: the machine is shared. Bounded: 5 subjects x (1,000 + 2,000) calls.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,9 +64,11 @@ export async function benchPgStatements(): Promise<void> {
   const calls = RUNS.reduce((sum, run) => sum + run.total, 0);
   const right = await prepare(store, WARM_UP + calls, 'right');
   const wrong = await prepare(store, calls, 'wrong');
+  const twice = await prepare(store, calls, 'twice');
   // Each right code ends its challenge: every call takes the next user.
   let nextRight = WARM_UP;
   let nextWrong = 0;
+  let nextTwice = 0;
   const subjects: Array<[string, () => Promise<unknown>]> = [
     [
       'verify, correct code',
@@ -76,6 +78,16 @@ export async function benchPgStatements(): Promise<void> {
       },
     ],
     ['verify, wrong code', () => wrong.tf.login.verify(wrong.users[nextWrong++]!.challengeId, '000000')],
+    // A user's second guess, after the first on the same challenge: the attempt as a compare-and-set
+    // on the records the first left (postgres-cas.ts); the pair's cost less a wrong code's is its cost.
+    [
+      'two wrong codes on one challenge',
+      async () => {
+        const { challengeId } = twice.users[nextTwice++]!;
+        await twice.tf.login.verify(challengeId, '000000');
+        return twice.tf.login.verify(challengeId, '000000');
+      },
+    ],
     ...floorSubjects('SELECT 1', () => pool.query('SELECT 1')),
   ];
   await measureAsync((i) => right.tf.login.verify(right.users[i]!.challengeId, right.users[i]!.code), {

@@ -133,6 +133,26 @@ export async function importUser(
   return decideImport(prepared, now, options);
 }
 
+const owners = new WeakMap<MethodContext['methods'], { owned: string[]; factorFields: string[] }>();
+
+/**
+ * The `{tag}:user` fields an import owns, and every factor's enabled field: the same for every user
+ * of a facade, so worked out once (each user of a 100,000-user import asked for them twice).
+ * Every factor goes unless imported: the transfers' fields, and a factor no transfer carries (text
+ * messages, a host's own method) turned off by its enabled field, so a replaced user keeps only
+ * what the import brought.
+ */
+function ownedFields(ctx: MethodContext): { owned: string[]; factorFields: string[] } {
+  let found = owners.get(ctx.methods);
+  if (!found) {
+    const factorFields = ctx.methods.factorFields();
+    found = { owned: [...new Set([...transfers.flatMap((t) => t.clears), ...factorFields])], factorFields };
+    owners.set(ctx.methods, found);
+  }
+  // Copies: each op is the caller's to keep.
+  return { owned: found.owned, factorFields: [...found.factorFields] };
+}
+
 /**
  * The one commit of an import: `{tag}:user` set to the imported fields (every other field an import
  * owns, and every factor's enabled field, removed), guarded by no method being on or, when replacing, by the record being exactly as
@@ -147,19 +167,15 @@ async function importOps(
   written: StoreOp[],
 ): Promise<StoreOp[]> {
   const read = replacing?.['user'];
-  // Every factor goes unless imported: the transfers' fields, and a factor no transfer carries (text
-  // messages, a host's own method) turned off by its enabled field, so a replaced user keeps only
-  // what the import brought.
-  const owned = [...new Set([...transfers.flatMap((t) => t.clears), ...ctx.methods.factorFields()])].filter(
-    (name) => !(name in fields),
-  );
+  const { owned: everyOwned, factorFields } = ownedFields(ctx);
+  const owned = everyOwned.filter((name) => !(name in fields));
   const userOp: StoreOp = {
     type: 'merge',
     key: storeKeys.user(userId),
     fields,
     create: true,
     ...(owned.length > 0 ? { unset: owned } : {}),
-    ...(read ? { match: read.fields } : { absent: ctx.methods.factorFields() }),
+    ...(read ? { match: read.fields } : { absent: factorFields }),
   };
   const ops: StoreOp[] = [userOp, ...written];
   const touched = new Set(ops.map((op) => op.key));

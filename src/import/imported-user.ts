@@ -65,12 +65,36 @@ export function parseImportedUser(input: unknown): ParsedUser {
   return { userId, methods };
 }
 
+/**
+ * A value as `canonicalText` writes it: what `JSON.stringify` with a replacer that writes bytes as
+ * `{ bytes }` and sorts every object's keys gave (the fingerprints of earlier imports were made
+ * that way, so it must not change by a byte), without a call back into JavaScript for every value
+ * (that replacer was about 4 µs of each user's 5).
+ */
+function canonicalValue(value: unknown, key: string): unknown {
+  let v = value;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function')
+    v = (v as { toJSON(key: string): unknown }).toJSON(key);
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof Uint8Array) return { bytes: Buffer.from(v).toString('base64url') };
+  if (Array.isArray(v)) return v.map((item, i) => canonicalValue(item, String(i)));
+  const sorted: Record<string, unknown> = {};
+  for (const name of Object.keys(v).sort()) {
+    const field = canonicalValue((v as Record<string, unknown>)[name], name);
+    // Defined, not assigned: a field named `__proto__` is a field like any other, as Object.fromEntries made it.
+    if (name === '__proto__')
+      Object.defineProperty(sorted, name, {
+        value: field,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else sorted[name] = field;
+  }
+  return sorted;
+}
+
 /** The validated user as stable text (keys sorted, bytes as base64url): what a fingerprint covers. */
 export function canonicalText(user: ParsedUser): string {
-  return JSON.stringify({ userId: user.userId, ...user.methods }, (_key, value: unknown) => {
-    if (value instanceof Uint8Array) return { bytes: Buffer.from(value).toString('base64url') };
-    if (value && typeof value === 'object' && !Array.isArray(value))
-      return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return value;
-  });
+  return JSON.stringify(canonicalValue({ userId: user.userId, ...user.methods }, ''));
 }

@@ -1,10 +1,14 @@
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { type Keyring, safeEqual } from '../../core/keyring.js';
 import { type KeyUse, lastingSealedField } from '../../store/key-use.js';
 import { userFields } from '../../store/layout.js';
 
 const fingerprintContext = (userId: string) => `import\0${userId}`;
-const digestOf = (canonical: string) => createHash('sha256').update(canonical).digest('base64url');
+/** SHA-256 of the text, base64url: Node's one-shot `crypto.hash` (no Hash object), `createHash` where a runtime lacks it. */
+const digestOf: (canonical: string) => string =
+  typeof nodeCrypto.hash === 'function'
+    ? (canonical) => nodeCrypto.hash('sha256', canonical, 'base64url')
+    : (canonical) => nodeCrypto.createHash('sha256').update(canonical).digest('base64url');
 
 /**
  * The fingerprint an import leaves in `{tag}:user` (`imported`; `factorkit/import`: importing the

@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { HmacSha256 } from '../../core/hmac-sha256.js';
 import { Keyring, safeEqual } from '../../core/keyring.js';
 import type { KeyChange } from '../../store/key-use.js';
 import type { Fields } from '../../store/store.js';
@@ -49,10 +50,14 @@ export function codeDigest(userId: string, canonical: string): string {
 /** A set of hashed codes under one sealed key (`salt`), the form hashed storage writes. */
 export const isSalted = (record: Fields) => Object.hasOwn(record, SALT_FIELD);
 
-/** What hashed storage keeps for a code: its HMAC under the set's key (`salt`, opened), bound to the user. */
-export function saltedDigest(salt: string, userId: string, canonical: string): string {
-  const mac = createHmac('sha256', Buffer.from(salt, 'base64url'));
-  return MAC_PREFIX + mac.update(hashContext(userId)).update('\0').update(canonical).digest('base64url');
+/**
+ * What hashed storage keeps for each code of a set: its HMAC-SHA256 under the set's key (`salt`,
+ * opened), bound to the user. The key's pads are hashed once for the whole set.
+ */
+export function saltedDigester(salt: string, userId: string): (canonical: string) => string {
+  const mac = new HmacSha256(Buffer.from(salt, 'base64url'));
+  const bound = `${hashContext(userId)}\0`;
+  return (canonical) => MAC_PREFIX + mac.base64url(bound + canonical);
 }
 
 /** The opened key of a salted set, or null when its key is not configured or it does not open. */

@@ -13,7 +13,7 @@ import {
   provesCode,
   SALT_FIELD,
   saltContext,
-  saltedDigest,
+  saltedDigester,
   sealContext,
 } from './backup-code-record.js';
 import { findBcryptCode } from './bcrypt-check.js';
@@ -88,7 +88,9 @@ export class BackupCodeVault {
 
   /** Canonical form of typed input (case, spaces, dashes and o/i/l ignored), or null if it cannot be a code. */
   normalize(input: unknown): string | null {
-    if (typeof input !== 'string' || input.length > 64) return null;
+    // Shorter than a code is never one (lowercasing lengthens only İ, into a mark no code has):
+    // most imported codes (better-auth's ten characters) end here.
+    if (typeof input !== 'string' || input.length > 64 || input.length < CODE_CHARS) return null;
     const compact = input.toLowerCase().replace(/[\s-]/g, '').replace(/o/g, '0').replace(/[il]/g, '1');
     if (compact.length !== CODE_CHARS) return null;
     for (const c of compact) if (!ALPHABET.includes(c)) return null;
@@ -121,11 +123,12 @@ export class BackupCodeVault {
     // Hashed: one sealed key for the set and a hash per code (`backup-code-record.ts`).
     const salt = storage === 'hashed' ? Buffer.from(this.random(32)).toString('base64url') : null;
     if (salt !== null) fields[SALT_FIELD] = this.keyring.seal(salt, saltContext(userId));
+    const digestOf = salt === null ? null : saltedDigester(salt, userId);
     codes.forEach((code, i) => {
       fields[`${FIELD_PREFIX}${i + 1}`] =
-        salt === null
+        digestOf === null
           ? this.keyring.seal(code, sealContext(userId))
-          : saltedDigest(salt, userId, canonicalOf(code) as string);
+          : digestOf(canonicalOf(code) as string);
     });
     return { type: 'put', key: storeKeys.backupCodes(userId), fields, expiresAt: null };
   }
@@ -225,7 +228,7 @@ export class BackupCodeVault {
     if (isSalted(record)) {
       const salt = openSalt(this.keyring, userId, record);
       if (salt === null) return null;
-      const digest = saltedDigest(salt, userId, canonical);
+      const digest = saltedDigester(salt, userId)(canonical);
       return codeEntries(record).find(([, value]) => safeEqual(value, digest))?.[0] ?? null;
     }
     for (const [name, value] of codeEntries(record)) {

@@ -3,18 +3,26 @@ import { planCommit } from '../../store/apply-ops.js';
 import type { CommitResult, Fields, StoreOp } from '../../store/store.js';
 import { advisoryLockSpace } from './postgres-commit-sql.js';
 import { schemaNames } from './postgres-names.js';
-import { lockOrder } from './postgres-ops.js';
+import { type CommitReply, decodeReply, lockOrder } from './postgres-ops.js';
 import { prepared } from './postgres-statements.js';
 
-// A right code's success commit (merges only) as a compare-and-set: evaluated here, with the
-// reference semantics (apply-ops.ts), against the records the attempt's commit just answered
-// (postgres-hints.ts), and sent as writes that hold only if every record is still exactly that.
-// The commit function's cost is its evaluation (docs/testing.md); this statement evaluates
-// nothing. It takes the function's advisory locks first (a one-time filter of every write), so no
-// commit runs between its check and its write; a row its snapshot saw but a commit changed before
-// the locks is checked again at its latest version (an UPDATE's recheck under READ COMMITTED), and
-// a row a commit created meanwhile fails the INSERT (23505). A write short of the ops divides by
-// zero (22012): the statement rolls back whole, and the store runs the commit function instead.
+// A verify's attempt (attempt ops, with reads) and a right code's success commit (merges) as a
+// compare-and-set: evaluated here, with the reference semantics (apply-ops.ts), against the records
+// this process's last commits answered or wrote (postgres-hints.ts), and sent as writes that hold
+// only if every record is still exactly that. The commit function's cost is its evaluation
+// (docs/testing.md); this statement evaluates nothing. It takes the function's advisory locks first
+// (a one-time filter of every write; exclusive for an op's key, shared for a key only read, in the
+// function's order), so no commit runs between its check and its write; a row its snapshot saw but
+// a commit changed before the locks is checked again at its latest version (an UPDATE's recheck
+// under READ COMMITTED), and a row a commit created meanwhile fails the INSERT (23505). A write short
+// of the ops divides by zero (22012): the statement rolls back whole, and the store runs the commit
+// function instead.
+// The read keys are read by the commit function called with no ops, once every lock is held: its
+// statements take a snapshot of their own, so a read sees every commit that held one of the locks
+// before this one. The statement's own snapshot is older (taken before the locks): a commit that
+// locked an op's key without changing it (a read, an `absent`, a merge writing the same fields) and
+// wrote a read key would be missed by it, and the commit would read a record older than one it is
+// ordered after.
 
 /**
  * What a compare-and-set that wrote nothing fails with: a record changed (22012) or created (23505)
@@ -22,32 +30,49 @@ import { prepared } from './postgres-statements.js';
  */
 export const CAS_MISSED = new Set(['22012', '23505', '40P01']);
 
-type MergeOp = Extract<StoreOp, { type: 'merge' }>;
+type CasOp = Extract<StoreOp, { type: 'merge' | 'attempt' }>;
+
+/** A compare-and-set ready to send, and what to make of its reply. */
+export interface CompareAndSet {
+  statement: QueryConfig;
+  /** The commit's result from the statement's reply (its `r` column: the read records). */
+  result: (reply: { r: CommitReply | null }) => CommitResult;
+  /** The records the commit writes, by key (null: none), once the statement succeeded. */
+  written: Array<[string, Fields | null]>;
+}
 
 /** A number as the commit function receives it through JSON: NaN and the infinities become null. */
 const asJson = (value: number | null): number | null =>
   value !== null && Number.isFinite(value) ? value : null;
 
-/** Statement texts by table and shape (updates, inserts): each shape is one named statement. */
+/** Statement texts by table and shape (updates, inserts, reads, locks): each shape is one named statement. */
 const texts = new Map<string, string>();
 
-function casSql(table: string, updates: number, inserts: number): string {
-  const shape = `${table} ${updates} ${inserts}`;
+function casSql(table: string, updates: number, inserts: number, reads: number, locks: number): string {
+  const shape = `${table} ${updates} ${inserts} ${reads} ${locks}`;
   const known = texts.get(shape);
   if (known) return known;
-  const { records } = schemaNames(table);
-  const keys = updates + inserts;
-  let at = 1 + keys; // $1 now, then the keys in lock order
-  const row = (types: string[]) => `(${types.map((type) => `$${++at}::${type}`).join(', ')})`;
+  const n = schemaNames(table);
+  let at = 1; // $1 now
+  const param = (type: string) => `$${++at}::${type}`;
+  const list = (count: number, type: string) => Array.from({ length: count }, () => param(type)).join(', ');
+  const row = (types: string[]) => `(${types.map(param).join(', ')})`;
   const rows = (count: number, types: string[]) => Array.from({ length: count }, () => row(types)).join(', ');
+  const space = advisoryLockSpace(table);
   const gate = '(SELECT ok FROM locked) IS NOT NULL';
+  // The keys in lock order, then (with reads) whether each lock is exclusive.
+  const lockKeys = list(locks, 'text');
   const parts = [
-    `WITH locked AS MATERIALIZED (SELECT bool_and(pg_advisory_xact_lock(${advisoryLockSpace(table)}, hashtext(l.k)) IS NULL) AS ok
-  FROM unnest(ARRAY[${Array.from({ length: keys }, (_, i) => `$${i + 2}::text`).join(', ')}]) AS l(k))`,
+    reads === 0
+      ? `WITH locked AS MATERIALIZED (SELECT bool_and(pg_advisory_xact_lock(${space}, hashtext(l.k)) IS NULL) AS ok
+  FROM unnest(ARRAY[${lockKeys}]) AS l(k))`
+      : `WITH locked AS MATERIALIZED (SELECT bool_and(CASE WHEN l.x THEN pg_advisory_xact_lock(${space}, hashtext(l.k)) IS NULL
+    ELSE pg_advisory_xact_lock_shared(${space}, hashtext(l.k)) IS NULL END) AS ok
+  FROM unnest(ARRAY[${lockKeys}], ARRAY[${list(locks, 'bool')}]) AS l(k, x))`,
   ];
   const counts: string[] = [];
   if (updates > 0) {
-    parts.push(`u AS (UPDATE ${records} AS r SET fields = v.f, expires_at = CASE WHEN NOT v.he THEN r.expires_at
+    parts.push(`u AS (UPDATE ${n.records} AS r SET fields = v.f, expires_at = CASE WHEN NOT v.he THEN r.expires_at
     WHEN r.expires_at IS NULL OR v.e IS NULL THEN NULL ELSE GREATEST(r.expires_at, v.e) END
   FROM (VALUES ${rows(updates, ['text', 'jsonb', 'jsonb', 'bool', 'float8'])}) AS v(k, x, f, he, e)
   WHERE ${gate} AND r.key = v.k AND r.fields = v.x AND (r.expires_at IS NULL OR r.expires_at > $1::float8)
@@ -55,54 +80,98 @@ function casSql(table: string, updates: number, inserts: number): string {
     counts.push('(SELECT count(*) FROM u)');
   }
   if (inserts > 0) {
-    parts.push(`i AS (INSERT INTO ${records} (key, fields, expires_at)
+    parts.push(`i AS (INSERT INTO ${n.records} (key, fields, expires_at)
   SELECT c.k, c.f, c.e FROM (VALUES ${rows(inserts, ['text', 'jsonb', 'float8'])}) AS c(k, f, e) WHERE ${gate}
   RETURNING 1)`);
     counts.push('(SELECT count(*) FROM i)');
   }
+  const read =
+    reads === 0
+      ? 'NULL::jsonb'
+      : `CASE WHEN ${gate} THEN ${n.commit}($1::float8, '{}'::text[], '[]'::jsonb, ARRAY[${list(reads, 'text')}], '{}'::int[]) END`;
   const text = `${parts.join(',\n')}
-SELECT 1 / (${counts.join(' + ')} = ${keys})::int AS done, $1::float8 AS now`;
+SELECT 1 / (${counts.join(' + ')} = ${updates + inserts})::int AS done, ${read} AS r, $1::float8 AS now`;
   texts.set(shape, text);
   return text;
 }
 
 /**
- * A commit of merges as a compare-and-set against `hints` (each op's record as last seen, null for
- * none), with the result it has when the statement succeeds; null when the commit is not one
- * (an op other than a merge, a refusal or a deletion in the plan: the commit function runs it).
+ * What an attempt sets the expiry of a live record to at least (the statement raises the row's own
+ * expiry to it, as the function does): the plan's expiry against a record expiring at -Infinity.
+ */
+const BELOW_ANY_EXPIRY = Number.NEGATIVE_INFINITY;
+
+/**
+ * A commit of merges and attempts as a compare-and-set against `hints` (each op's record as last
+ * seen, null for none), reading `read` once its locks are held; null when the commit is not one (an
+ * op of another type, a read key that an op writes, a refusal or a deletion in the plan: the commit
+ * function runs it, and answers a refusal with its real reason).
  */
 export function compareAndSet(
   table: string,
   ops: readonly StoreOp[],
   now: number,
   hints: ReadonlyMap<string, Fields | null>,
-): { statement: QueryConfig; result: CommitResult } | null {
-  if (!ops.every((op): op is MergeOp => op.type === 'merge')) return null;
+  read?: readonly string[],
+): CompareAndSet | null {
+  if (ops.length === 0 || !ops.every((op): op is CasOp => op.type === 'merge' || op.type === 'attempt'))
+    return null;
+  const keys = ops.map((op) => op.key);
+  if (read?.some((key) => keys.includes(key))) return null;
   const plan = planCommit(ops, now, undefined, (key) => {
     const fields = hints.get(key);
-    // The expiry is not known here: the statement extends the row's own, as the function does.
-    return fields ? { fields, expiresAt: null } : null;
+    return fields ? { fields, expiresAt: BELOW_ANY_EXPIRY } : null;
   });
   if (!plan.result.ok || plan.changes.length !== ops.length) return null;
   const updates: unknown[] = [];
   const inserts: unknown[] = [];
+  const written: Array<[string, Fields | null]> = [];
   for (const [index, op] of ops.entries()) {
-    const written = plan.changes[index]!.record;
-    if (!written) return null;
+    const record = plan.changes[index]!.record;
+    if (!record) return null;
+    written.push([op.key, record.fields]);
     const seen = hints.get(op.key);
-    const expiresAt = asJson(op.expiresAt ?? null);
-    if (seen)
+    if (!seen) inserts.push(op.key, JSON.stringify(record.fields), asJson(record.expiresAt));
+    else if (op.type === 'attempt')
       updates.push(
         op.key,
         JSON.stringify(seen),
-        JSON.stringify(written.fields),
+        JSON.stringify(record.fields),
+        true,
+        asJson(record.expiresAt),
+      );
+    else {
+      const expiresAt = asJson(op.expiresAt ?? null);
+      updates.push(
+        op.key,
+        JSON.stringify(seen),
+        JSON.stringify(record.fields),
         op.expiresAt !== undefined,
         expiresAt,
       );
-    else inserts.push(op.key, JSON.stringify(written.fields), expiresAt);
+    }
   }
-  const keys = ops.map((op) => op.key);
-  const locks = lockOrder(keys, undefined).map((position) => keys[position - 1]);
-  const text = casSql(table, updates.length / 5, inserts.length / 3);
-  return { statement: prepared(text, [now, ...locks, ...updates, ...inserts]), result: plan.result };
+  const order = lockOrder(keys, read);
+  const lockKeys = order.map((position) => (position > 0 ? keys[position - 1] : read![-position - 1]));
+  const reads = read ?? [];
+  // A key read twice is locked once.
+  const text = casSql(table, updates.length / 5, inserts.length / 3, reads.length, order.length);
+  const values = [
+    now,
+    ...lockKeys,
+    ...(reads.length > 0 ? order.map((p) => p > 0) : []),
+    ...updates,
+    ...inserts,
+    ...reads,
+  ];
+  const done = plan.result;
+  return {
+    statement: prepared(text, values),
+    written,
+    result: (reply) => {
+      if (!read) return done;
+      const decoded = reply.r ? decodeReply(reply.r, read) : null;
+      return { ...done, read: decoded?.ok ? (decoded.read ?? []) : [] };
+    },
+  };
 }

@@ -1,16 +1,19 @@
-import type { CommitResult, Fields, StoreOp } from '../../store/store.js';
+import type { CommitResult, Fields, StoredRecord, StoreOp } from '../../store/store.js';
 
-/** How long a record a commit answered stays a hint: a verify's second commit follows its first within ms. */
-const HINT_TTL_MS = 30_000;
+/**
+ * How long a record stays a hint: a verify's attempt follows the challenge's start by the time a
+ * person takes to type a code, its success commit follows the attempt within ms.
+ */
+const HINT_TTL_MS = 300_000;
 /** At most this many keys are remembered (the oldest go first): a hint is worth a round trip, never memory. */
 const MAX_HINTS = 4096;
 
 /**
- * The records this process's last commits answered, per key: an attempt's record as the attempt
- * left it, and the records read with it (null: none). Only a hint: a compare-and-set built on it
- * writes nothing unless every record is still exactly this (postgres-cas.ts), so a stale hint
- * costs a round trip, never a wrong result. A hint is used once, and forgotten by any commit that
- * may change its key.
+ * The records this process's last reads and commits answered or wrote, per key (null: none): a
+ * challenge as `put` or `insert` wrote it, the challenge and account a code page read, an attempt's
+ * record as the attempt left it, the records read with it, the records a compare-and-set wrote. Only a hint: a compare-and-set built on it writes nothing
+ * unless every record is still exactly this (postgres-cas.ts), so a stale hint costs a round trip,
+ * never a wrong result. A hint is used once, and forgotten by any commit that may change its key.
  */
 export class CommitHints {
   private readonly byKey = new Map<string, { fields: Fields | null; at: number }>();
@@ -24,11 +27,32 @@ export class CommitHints {
   ): void {
     this.forget(ops);
     if (!result.ok) return;
-    const written = new Set(ops.map((op) => op.key));
-    for (const [index, key] of (read ?? []).entries())
-      if (!written.has(key)) this.set(key, result.read?.[index]?.fields ?? null, now);
-    for (const [index, op] of ops.entries())
+    this.rememberRead(ops, read, result, now);
+    for (const [index, op] of ops.entries()) {
       if (op.type === 'attempt') this.set(op.key, result.results[index] ?? null, now);
+      // What a put or an insert leaves is known whole: its fields, live until its expiry.
+      else if (op.type === 'put' || op.type === 'insert') {
+        const live = Object.keys(op.fields).length > 0 && (op.expiresAt === null || op.expiresAt > now);
+        this.set(op.key, live ? { ...op.fields } : null, now);
+      }
+    }
+  }
+
+  /** Remembers what a compare-and-set wrote (its records, by key) and read. */
+  rememberWritten(
+    written: ReadonlyArray<[string, Fields | null]>,
+    ops: readonly StoreOp[],
+    read: readonly string[] | undefined,
+    result: CommitResult,
+    now: number,
+  ): void {
+    this.rememberRead(ops, read, result, now);
+    for (const [key, fields] of written) this.set(key, fields, now);
+  }
+
+  /** Remembers records read (null: none), by key. */
+  rememberRecords(keys: readonly string[], records: ReadonlyArray<StoredRecord | null>, now: number): void {
+    for (const [index, key] of keys.entries()) this.set(key, records[index]?.fields ?? null, now);
   }
 
   /** Takes the hints of every op's key (they are used once), or null when one is missing or old. */
@@ -43,8 +67,21 @@ export class CommitHints {
     return found.size === ops.length ? found : null;
   }
 
+  /** The records read with a commit, but for those its ops write. */
+  private rememberRead(
+    ops: readonly StoreOp[],
+    read: readonly string[] | undefined,
+    result: CommitResult,
+    now: number,
+  ): void {
+    if (!result.ok || !read) return;
+    const written = new Set(ops.map((op) => op.key));
+    for (const [index, key] of read.entries())
+      if (!written.has(key)) this.set(key, result.read?.[index]?.fields ?? null, now);
+  }
+
   /** Forgets the hints of the ops' keys. */
-  private forget(ops: readonly StoreOp[]): void {
+  forget(ops: readonly StoreOp[]): void {
     for (const op of ops) this.byKey.delete(op.key);
   }
 

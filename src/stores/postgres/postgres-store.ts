@@ -63,7 +63,7 @@ export class PostgresStore implements Store {
   private readonly calls: PostgresCalls;
   /** The texts of the store's two statements (named: each connection plans them once). */
   private readonly statements: { read: string; commit: string; scan: string };
-  /** The records this process's last commits answered: a right code's success tries a compare-and-set on them. */
+  /** The records this process's last commits answered or wrote: attempts and successes try a compare-and-set on them. */
   private readonly hints = new CommitHints();
 
   /** @throws {FactorkitError} `CONFIG` for a bad table name or a missing pool. */
@@ -148,12 +148,16 @@ export class PostgresStore implements Store {
       client.query<Row>(prepared(this.statements.read, [keys, now])),
     );
     const byKey = new Map(result.rows.map((row) => [row.key, row]));
-    return keys.map((key) => {
+    const records = keys.map((key) => {
       const row = byKey.get(key);
       return row
         ? { fields: row.fields, expiresAt: row.expires_at === null ? null : Number(row.expires_at) }
         : null;
     });
+    // A login's code page reads its challenge and account (pendingLock): the attempt that follows
+    // can then be a compare-and-set.
+    this.hints.rememberRecords(keys, records, now);
+    return records;
   }
 
   /** Live keys after `cursor` (the last key of the previous page), in key order. */
@@ -169,27 +173,31 @@ export class PostgresStore implements Store {
   /**
    * One call of the commit function: one round trip, one statement. A commit that meets a sweep
    * deleting one of its rows, or a deadlock, rolls back whole and runs again (up to
-   * {@link COMMIT_TRIES} times, then `STORE_UNAVAILABLE`). A commit of merges on records an
-   * earlier commit of this process answered (a right code's success) is first sent as a
+   * {@link COMMIT_TRIES} times, then `STORE_UNAVAILABLE`). A commit of attempts or merges on
+   * records an earlier commit of this process answered or wrote (a verify's attempt after the
+   * challenge's start or an earlier attempt, a right code's success) is first sent as a
    * compare-and-set (postgres-cas.ts); when a record changed meanwhile it writes nothing, and the
    * commit function runs the commit.
    */
   async commit(ops: readonly StoreOp[], now: number, read?: readonly string[]): Promise<CommitResult> {
     assertDistinctKeys(ops);
     if (ops.length === 0 && !read) return { ok: true, results: [] };
-    const hints = read ? null : this.hints.take(ops, now);
-    const cas = hints && compareAndSet(this.table, ops, now, hints);
+    const hints = this.hints.take(ops, now);
+    const cas = hints && compareAndSet(this.table, ops, now, hints, read);
     if (cas) {
-      const done = await this.calls.run('commit', async (client) => {
+      const reply = await this.calls.run('commit', async (client) => {
         try {
-          await client.query(cas.statement);
-          return true;
+          return (await client.query<{ r: CommitReply | null }>(cas.statement)).rows[0]!;
         } catch (error) {
-          if (CAS_MISSED.has(sqlState(error) ?? '')) return false;
+          if (CAS_MISSED.has(sqlState(error) ?? '')) return null;
           throw error;
         }
       });
-      if (done) return cas.result;
+      if (reply) {
+        const result = cas.result(reply);
+        this.hints.rememberWritten(cas.written, ops, read, result, now);
+        return result;
+      }
     }
     const result = await this.commitFunction(ops, now, read);
     this.hints.remember(ops, read, result, now);
@@ -220,6 +228,7 @@ export class PostgresStore implements Store {
   /** Many users' commits in one statement, one round trip (postgres-commit-each.ts); retried as a commit. */
   async commitEach(batches: readonly (readonly StoreOp[])[], now: number): Promise<CommitResult[]> {
     if (batches.length === 0) return [];
+    for (const ops of batches) this.hints.forget(ops);
     return this.calls.run('commit', (client) =>
       retried(() => queryCommitEach(client, this.table, batches, now)),
     );
