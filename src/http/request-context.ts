@@ -33,26 +33,12 @@ function clientAddress(req: HttpRequest, option: RequestContextOptions['clientAd
   return plain && isIP(plain) !== 0 ? plain : undefined;
 }
 
-/**
- * A request without an id of the host's: a random one, made when first read (an event's listener,
- * a notice) and the same on every read after. Most requests raise no event anyone reads, and a
- * UUID per request is a visible part of a wrong code's cost. An own enumerable property all the
- * same: spreads, `JSON.stringify` and `structuredClone` see it as they would a plain `id`.
- */
-function withMadeId(): RequestInfo {
-  let id: string | undefined;
-  return {
-    get id() {
-      id ??= globalThis.crypto.randomUUID();
-      return id;
-    },
-  };
-}
-
 /** The request as events carry it: its id always; address and user agent when asked for. */
 export function requestInfo(req: HttpRequest, options: RequestContextOptions | undefined): RequestInfo {
   const given = req.header(options?.requestIdHeader ?? 'x-request-id');
-  const info: RequestInfo = given && REQUEST_ID.test(given) ? { id: given } : withMadeId();
+  const info: RequestInfo = {
+    id: given && REQUEST_ID.test(given) ? given : globalThis.crypto.randomUUID(),
+  };
   const address = clientAddress(req, options?.clientAddress);
   if (address) info.clientAddress = address;
   if (options?.userAgent) {

@@ -1,6 +1,4 @@
 import { expect, it } from 'vitest';
-import { requestInfo } from '../../src/http/request-context.js';
-import type { HttpRequest } from '../../src/http/types.js';
 import { enrollTotp } from '../helpers/harness.js';
 import { forEachHost } from './support/suite.js';
 
@@ -63,16 +61,4 @@ forEachHost((ctx) => {
       clientAddress: '198.51.100.4',
     });
   });
-});
-
-it('a made request id is made when first read, then the same on every read and in every copy', () => {
-  const req = { header: () => undefined } as unknown as HttpRequest;
-  const info = requestInfo(req, undefined);
-  const id = info.id;
-  expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  expect(info.id).toBe(id);
-  expect({ ...info }).toEqual({ id });
-  expect(JSON.parse(JSON.stringify(info))).toEqual({ id });
-  expect(structuredClone(info)).toEqual({ id });
-  expect(requestInfo(req, undefined).id).not.toBe(id);
 });
