@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
+import { bundleForBench } from './bundle.js';
 import { callgrindFlags, callgrindPhases } from './callgrind.js';
 
 /** Requests a phase; phases of each side in turn, mirrored; the first cycle settles, uncounted. */
@@ -67,7 +68,7 @@ export function adapterClient(urls: Record<Adapter, string>) {
 }
 
 /**
- * Runs bench/http-calls.ts (from `tree`) under callgrind, sends the warm-up with instrumentation
+ * Runs bench/http-calls.ts (from `tree`, bundled as the package is built: bench/bundle.ts) under callgrind, sends the warm-up with instrumentation
  * off, then counts each side's phases of requests (sent from this process, outside valgrind): all
  * the server process does meanwhile (Node's HTTP parser, the socket, timers, the framework, factorkit).
  * Per side, the counted phases' own instructions and GC.
@@ -76,7 +77,13 @@ export async function countAdapterInstructions(tree: string, dir: string, name: 
   const out = join(dir, `cg-${name}`);
   const child: ChildProcessWithoutNullStreams = spawn(
     'valgrind',
-    [...callgrindFlags(out), process.execPath, ...nodeFlags, 'bench/http-calls.ts', String(PENDING)],
+    [
+      ...callgrindFlags(out),
+      process.execPath,
+      ...nodeFlags,
+      bundleForBench(tree, 'bench/http-calls.ts'),
+      String(PENDING),
+    ],
     { stdio: ['pipe', 'pipe', 'pipe'], cwd: tree },
   );
   let http: ReturnType<typeof adapterClient> | undefined;

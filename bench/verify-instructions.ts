@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRedis } from '../test/helpers/servers.js';
 import { countAdapterInstructions, ENDPOINT_NAMES, PER_PHASE } from './adapter-instructions.js';
+import { bundleForBench } from './bundle.js';
 import { callgrindFlags, callgrindPhases, hasCallgrind } from './callgrind.js';
 import { format, table } from './harness.js';
 
@@ -25,12 +26,11 @@ const NODE_FLAGS = [
   '--no-flush-bytecode',
   // V8's memory reducer starts collections on timers: under valgrind their number follows the load.
   '--no-memory-reducer',
-  '--import',
-  'tsx',
 ];
 
 /**
- * Runs bench/verify-calls.ts (from `tree`: this checkout, or another one's) under callgrind,
+ * Runs bench/verify-calls.ts (from `tree`: this checkout, or another one's; bundled as the package
+ * is built, bench/bundle.ts) under callgrind,
  * instrumentation off for the warm-up, then counts each phase (dumped, which zeroes the counters),
  * less what a phase of no calls costs (the handshake). Redis's users are prepared outside valgrind.
  */
@@ -56,7 +56,7 @@ async function countInstructions(tree: string, where: string, dir: string, name:
       ...callgrindFlags(out),
       process.execPath,
       ...NODE_FLAGS,
-      'bench/verify-calls.ts',
+      bundleForBench(tree, 'bench/verify-calls.ts'),
       'run',
       where,
       source,
