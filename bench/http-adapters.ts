@@ -12,7 +12,6 @@ import { createTwoFactorHttp } from '../src/http/create-http.js';
 import type { TwoFactorSessionAccess } from '../src/http/session.js';
 import { benchTwoFactor, CLOCK_MS, PATIENT_POLICY } from './bench-facade.js';
 import { table } from './harness.js';
-import { MapSession } from './map-session.js';
 
 const CONNECTIONS = 32;
 /** Pending logins per adapter and round; each takes ten wrong codes (the policy allows twenty). */
@@ -117,7 +116,11 @@ async function load(url: string, path: string, amount: number, session: (i: numb
  */
 export function pendingLogins(tf: TwoFactor) {
   const states = new Map<string, unknown>();
-  const sessions: Sessions = (id) => new MapSession(states, id);
+  const sessions: Sessions = (id) => ({
+    get: () => states.get(id),
+    set: (state) => void states.set(id, state),
+    rotate: () => undefined,
+  });
   const layer = createTwoFactorHttp(tf, { now: () => CLOCK_MS });
   const totp = new TotpVerifier();
   const prepare = async (prefix: string, count: number) => {

@@ -18,7 +18,6 @@ import { RedisStore } from '../src/entries/redis.js';
 import { createTwoFactorHttp } from '../src/http/create-http.js';
 import type { TwoFactorSessionAccess } from '../src/http/session.js';
 import { benchTwoFactor, CLOCK_MS, PATIENT_POLICY, prepare } from './bench-facade.js';
-import { MapSession } from './map-session.js';
 
 type Users = Array<{ challengeId: string; code: string }>;
 const [mode = 'run', where = 'memory', source = '2000', warmUpArg = '300'] = process.argv.slice(2);
@@ -55,14 +54,16 @@ type Side = 'right' | 'wrong' | 'http' | 'none';
 const layer = createTwoFactorHttp(tf, { now: () => CLOCK_MS });
 const verifyRoute = layer.routes.find((route) => route.method === 'POST' && route.path === '/login/verify')!;
 const states = new Map<string, unknown>();
-const session = (id: string): TwoFactorSessionAccess => new MapSession(states, id);
-/** The request's headers: one function, not a closure a request (see {@link MapSession}). */
-const jsonHeader = (name: string) => (name.toLowerCase() === 'content-type' ? 'application/json' : undefined);
+const session = (id: string): TwoFactorSessionAccess => ({
+  get: () => states.get(id),
+  set: (state) => void states.set(id, state),
+  rotate: () => undefined,
+});
 const request = (id: string, code: string) => ({
   method: 'POST',
   params: {},
   body: { text: JSON.stringify({ code }), contentType: 'application/json' },
-  header: jsonHeader,
+  header: (name: string) => (name.toLowerCase() === 'content-type' ? 'application/json' : undefined),
   session: session(id),
   native: null,
 });

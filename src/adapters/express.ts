@@ -33,12 +33,6 @@ export type TwoFactorRouter = Router & {
   state(req: Request): Promise<SessionState | null>;
 };
 
-/** A request's header reader (returned by a function: see `NativeReader.parts`). */
-const headerOf =
-  (req: Request) =>
-  (name: string): string | undefined =>
-    req.get(name);
-
 function send(res: Response, answer: HttpAnswer): void {
   res.status(answer.status);
   for (const [name, value] of answer.headers) res.append(name, value);
@@ -62,7 +56,7 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
     parts: (req) => ({
       method: req.method,
       params: req.params as Record<string, string>,
-      header: headerOf(req),
+      header: (name) => req.get(name),
       peerAddress: req.socket?.remoteAddress,
     }),
     text: bodyText,
@@ -79,13 +73,10 @@ export function twoFactorRouter(tf: TwoFactor, options: TwoFactorRouterOptions):
   // Bytes, decoded by the layer's rule: a declared charset is the layer's to refuse, not the reader's to apply.
   router.use(express.raw({ type: () => true, limit: http.bodyLimitBytes }));
   for (const route of http.routes) {
-    router[route.method.toLowerCase() as 'get'](route.path, (req, res) =>
-      bound.respond(
-        req,
-        () => http.dispatch(route, bound.request(req)),
-        (answer) => send(res, answer),
-      ),
-    );
+    router[route.method.toLowerCase() as 'get'](route.path, (req, res) => {
+      const dispatch = () => http.dispatch(route, bound.request(req));
+      return bound.respond(req, dispatch, (answer) => send(res, answer));
+    });
   }
   // Body reader and router errors carry their status (413 over the limit, 400 a bad `%` escape).
   router.use(((error, req, res, _next) => send(res, http.fail(error, req))) as express.ErrorRequestHandler);

@@ -51,15 +51,6 @@ declare module 'fastify' {
   }
 }
 
-/**
- * A request's header reader (returned by a function: see `NativeReader.parts`). Node joins a
- * repeated request header into one string (only set-cookie stays a list).
- */
-const headerOf =
-  (headers: FastifyRequest['headers']) =>
-  (name: string): string | undefined =>
-    headers[name.toLowerCase()] as string | undefined;
-
 function send(reply: FastifyReply, answer: HttpAnswer): FastifyReply {
   // reply.header appends a repeated Set-Cookie instead of replacing it.
   for (const [name, value] of answer.headers) reply.header(name, value);
@@ -97,7 +88,8 @@ export const twoFactorPlugin: FastifyPluginAsync<TwoFactorPluginOptions> = async
     parts: (request) => ({
       method: request.method,
       params: request.params as Record<string, string>,
-      header: headerOf(request.headers),
+      // Node joins a repeated request header into one string (only set-cookie stays a list).
+      header: (name) => request.headers[name.toLowerCase()] as string | undefined,
       peerAddress: request.socket?.remoteAddress,
     }),
     text: (request) => (typeof request.body === 'string' ? request.body : undefined),

@@ -64,12 +64,6 @@ function paramsOf(c: Context): Record<string, string> {
   return c.req.param() as Record<string, string>;
 }
 
-/** A request's header reader (returned by a function: see `NativeReader.parts`). */
-const headerOf =
-  (c: Context) =>
-  (name: string): string | undefined =>
-    c.req.header(name);
-
 function send(c: Context, answer: HttpAnswer): Response {
   for (const [name, value] of answer.headers) c.header(name, value, { append: true });
   // The layer's statuses all carry a body.
@@ -114,7 +108,7 @@ export function twoFactorApp<E extends Env = Env>(
     parts: (c) => ({
       method: c.req.method,
       params: paramsOf(c),
-      header: headerOf(c),
+      header: (name) => c.req.header(name),
       // @hono/node-server passes Node's request as `env.incoming`; other runtimes use a header.
       peerAddress: (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
         ?.socket?.remoteAddress,
@@ -173,7 +167,6 @@ export function twoFactorApp<E extends Env = Env>(
   };
   for (const route of http.routes) {
     // One handler a route that catches its own errors: no middleware chain for Hono to compose.
-    // Its closures are arguments, never named: see `NativeReader.parts`.
     const handler: Handler<E> = (c) =>
       bound.respond(
         c,

@@ -5,12 +5,7 @@ import type { HttpAnswer, HttpRequest } from './types.js';
 
 /** How an adapter reads its framework's request (`Native`). */
 export interface NativeReader<Native> {
-  /**
-   * Method, route params and headers. A closure made per request (`header`) is returned by a
-   * function, never written in an object literal or a `const`: there it would get a name, which
-   * tsx (the tests and benches run on it; the published build does not) sets with a
-   * `defineProperty` of about 1.3 µs, a visible part of a request's cost in the benches.
-   */
+  /** Method, route params and headers. */
   parts(native: Native): Pick<HttpRequest, 'method' | 'params' | 'header' | 'peerAddress'>;
   /** The body as text, when the framework has read it. */
   text?(native: Native): string | undefined;

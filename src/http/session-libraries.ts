@@ -23,11 +23,6 @@ const isAccess = (value: object): value is TwoFactorSessionAccess =>
   typeof (value as TwoFactorSessionAccess).get === 'function' &&
   typeof (value as TwoFactorSessionAccess).rotate === 'function';
 
-function present<S>(session: S | undefined): S {
-  if (!session) throw new FactorkitError('CONFIG', '[express] no session: install express-session first');
-  return session;
-}
-
 /**
  * The session `pick` returns, as the layer's contract: a {@link TwoFactorSessionAccess} as is, or
  * express-session's object (state in its `factorkit` field, rotated with `regenerate`). `pick` is
@@ -36,10 +31,13 @@ function present<S>(session: S | undefined): S {
 export function expressSessionAccess(
   pick: () => ExpressSessionLike | TwoFactorSessionAccess | undefined,
 ): TwoFactorSessionAccess {
-  const first = present(pick());
-  // A host's own access as is: no closures made (this runs on every request).
+  const current = () => {
+    const session = pick();
+    if (!session) throw new FactorkitError('CONFIG', '[express] no session: install express-session first');
+    return session;
+  };
+  const first = current();
   if (isAccess(first)) return first;
-  const current = () => present(pick());
   const bag = () => current() as unknown as Record<string, unknown>;
   const call = (name: 'regenerate' | 'destroy') =>
     new Promise<void>((resolve, reject) => {

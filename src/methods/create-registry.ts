@@ -2,12 +2,11 @@ import { ConfigError, FactorkitError, InvalidInputError } from '../core/errors.j
 import { parseInput } from '../core/validation.js';
 import type { KeyUse } from '../store/key-use.js';
 import { storeKeys } from '../store/keys.js';
-import type { StoredRecord, StoreOp } from '../store/store.js';
+import type { StoreOp } from '../store/store.js';
 import type { MethodContext } from './context.js';
 import type { MethodModule } from './method-module.js';
 import type { FirstFactorIssue, MethodContributions, MethodRegistry } from './method-registry.js';
 import type { ChallengeAddition, CodeAttempt, CodeMatch, MethodDemand } from './proof.js';
-import type { UserRecords } from './user-records.js';
 
 /** A module with the context its hooks get. */
 interface Bound {
@@ -100,7 +99,11 @@ export function createMethodRegistry(
       );
       return {
         keys: [storeKeys.user(userId), ...records.map(({ key }) => key(userId))],
-        records: recordsReader(records),
+        records: (read) =>
+          Object.fromEntries([
+            ['user', read[0] ?? null],
+            ...records.map(({ name }, i) => [name, read[i + 1] ?? null]),
+          ]),
       };
     },
     async loadUser(userId) {
@@ -214,19 +217,6 @@ export function createMethodRegistry(
 }
 
 /** A typed code as `login.verify` takes it: a string of at most 256 characters. */
-/**
- * The user's records from the values a read returned, in `keys` order: the user record, then each
- * record named. Returned by a function, not written in the object `reads` gives: a closure made per
- * verify gets no name there (tsx, which the tests and benches run on, sets one at a cost).
- */
-function recordsReader(records: ReadonlyArray<{ name: string }>) {
-  return (read: ReadonlyArray<StoredRecord | null>): UserRecords =>
-    Object.fromEntries([
-      ['user', read[0] ?? null],
-      ...records.map(({ name }, i) => [name, read[i + 1] ?? null]),
-    ]);
-}
-
 function parseCodeInput(code: unknown): string {
   if (typeof code !== 'string') throw new InvalidInputError('code', 'must be a string');
   if (code.length > 256) throw new InvalidInputError('code', 'is too long');
