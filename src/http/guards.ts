@@ -2,7 +2,7 @@ import type { TwoFactor } from '../app/create-two-factor.js';
 import { maybeContextOf } from '../app/internals.js';
 import type { Actor } from '../core/events.js';
 import { refusal } from './answers.js';
-import { readState, type SessionState, type SignedInState } from './session.js';
+import { isThenable, readState, type SessionState, type SignedInState } from './session.js';
 import { currentState } from './session-flow.js';
 import type { HttpAnswer, HttpRequest, ResolvedOptions, Route } from './types.js';
 
@@ -65,7 +65,7 @@ export async function passGuard<Native>(
   if (route.guard !== 'none' && route.checksSessionInCommit) {
     // The state as stored, without a promise of its own when the session answers at once (most do).
     const stored = req.session.get();
-    state = readState(stored instanceof Promise ? await stored : stored);
+    state = readState(isThenable(stored) ? await stored : stored);
   } else if (route.guard !== 'none') state = await currentState(tf, req.session);
   if (route.guard === 'none') return { state, actor: null };
   if (route.guard === 'pending') {

@@ -67,8 +67,12 @@ export type NewState = SessionState extends infer S
 /** Reads the state as stored; anything unreadable (tampered, older shape) counts as signed out. */
 export async function storedState(session: TwoFactorSessionAccess): Promise<SessionState | null> {
   const stored = session.get();
-  return readState(stored instanceof Promise ? await stored : stored);
+  return readState(isThenable(stored) ? await stored : stored);
 }
+
+/** Whether a session answered with a promise (any thenable, as `await` takes it), not at once. */
+export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 
 type Fields = Record<string, unknown>;
 const isObject = (value: unknown): value is Fields =>

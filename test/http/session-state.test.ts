@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readState, sessionStateSchema } from '../../src/http/session.js';
+import { readState, sessionStateSchema, storedState } from '../../src/http/session.js';
 
 /** What zod's schema makes of a value: the state, or null when it refuses it. */
 const bySchema = (value: unknown) => {
@@ -108,5 +108,13 @@ describe('the session state, checked by hand on every request', () => {
     const state = readState(stored);
     stored.stepUp.methods.push('webauthn');
     expect(state).toStrictEqual({ ...signedIn, stepUp });
+  });
+
+  it('reads a session that answers at once, with a promise, or with any other thenable', async () => {
+    const access = (get: () => unknown) => ({ get, set: () => undefined, rotate: () => undefined });
+    expect(await storedState(access(() => pending))).toStrictEqual(pending);
+    expect(await storedState(access(async () => pending))).toStrictEqual(pending);
+    const thenable = { then: (resolve: (value: unknown) => void) => resolve(pending) };
+    expect(await storedState(access(() => thenable))).toStrictEqual(pending);
   });
 });
