@@ -60,6 +60,15 @@ function send(reply: FastifyReply, answer: HttpAnswer): FastifyReply {
   return reply.type(file.contentType).send(file.text);
 }
 
+/** {@link send}; what it throws (a header Node refuses) goes to the error handler, as a handler's throw would. */
+function sendOrFail(reply: FastifyReply, answer: HttpAnswer): void {
+  try {
+    send(reply, answer);
+  } catch (error) {
+    reply.send(error);
+  }
+}
+
 /**
  * JSON endpoints for every facade call (Fastify 5), over the framework-neutral HTTP layer, plus
  * `fastify.twoFactor` with the guards and helpers for the host's own routes. The endpoints read
@@ -116,11 +125,19 @@ export const twoFactorPlugin: FastifyPluginAsync<TwoFactorPluginOptions> = async
       routes.route({
         method: mount.method,
         url: mount.url,
-        handler: async (request, reply) => {
+        // Not an async handler: the answer is sent when it comes (Fastify waits for a handler that
+        // returns nothing), without the handler's own promise and Fastify's wrapping of it.
+        handler: (request, reply) => {
           const found = mount.match(wildcard ? (request.routeOptions.url ?? '') : '', request.url);
-          if (!found) return reply.callNotFound();
-          const answer = await http.dispatch(found.route, bound.request(request, undefined, found.params));
-          return send(reply, answer);
+          if (!found) {
+            reply.callNotFound();
+            return;
+          }
+          const answer = http.dispatch(found.route, bound.request(request, undefined, found.params));
+          answer.then(
+            (ready) => sendOrFail(reply, ready),
+            (error: unknown) => reply.send(error),
+          );
         },
       });
     }

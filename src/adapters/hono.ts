@@ -9,7 +9,7 @@ import { createTwoFactorHttp } from '../http/create-http.js';
 import { bindNative } from '../http/native-binding.js';
 import { unreadableRequest } from '../http/request-rules.js';
 import type { SessionState, TwoFactorSessionAccess } from '../http/session.js';
-import type { HttpAnswer, TwoFactorHttpOptions } from '../http/types.js';
+import type { HttpAnswer, Route, TwoFactorHttpOptions } from '../http/types.js';
 
 /** Options of {@link twoFactorApp}; `E` is the host app's Env, so `c.get('session')` type-checks. */
 export interface TwoFactorAppOptions<E extends Env = Env> extends TwoFactorHttpOptions<Context<E>> {
@@ -139,34 +139,40 @@ export function twoFactorApp<E extends Env = Env>(
   // Bounds chunked bodies while they stream (reading the text first would not). Its own answer is
   // dropped: the text stays null and the layer's 413 goes out.
   const streamed = bodyLimit({ maxSize: http.bodyLimitBytes, onError: (c) => c.body(null, 413) });
-  /** The body as text, or null when it is over the limit; a read that fails is the client's (it hung up). */
-  const text = (c: Context<E>): Promise<string | null> =>
-    readText(c).catch((error: unknown) => {
-      throw unreadableRequest(error);
+  const streamedText = async (c: Context<E>): Promise<string | null> => {
+    let read: string | null = null;
+    await streamed(c, async () => {
+      read = await c.req.text();
     });
-  const readText = async (c: Context<E>): Promise<string | null> => {
+    return read;
+  };
+  /** The body as text, or null when it is over the limit. */
+  const readText = (c: Context<E>): Promise<string | null> => {
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
-      let read: string | null = null;
-      await streamed(c, async () => {
-        read = await c.req.text();
-      });
-      return read;
-    }
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamedText(c);
     // A declared length bounds what the server reads. Checked here because touching
     // `c.req.raw.body`, as `streamed` does, takes @hono/node-server off its fast path.
-    return Number(length) > http.bodyLimitBytes ? null : c.req.text();
+    return Number(length) > http.bodyLimitBytes ? Promise.resolve(null) : c.req.text();
+  };
+  /** A route's answer; a body read that fails is the client's (it hung up). */
+  const answerTo = async (route: Route, c: Context<E>): Promise<HttpAnswer> => {
+    if (route.method === 'GET') return http.dispatch(route, bound.request(c));
+    let body: string | null;
+    try {
+      body = await readText(c);
+    } catch (error) {
+      throw unreadableRequest(error);
+    }
+    return body === null ? http.tooLarge(c) : http.dispatch(route, bound.request(c, body));
   };
   for (const route of http.routes) {
     // One handler a route that catches its own errors: no middleware chain for Hono to compose.
-    const handler: Handler<E> = (c) => {
-      const dispatch = async () => {
-        if (route.method === 'GET') return http.dispatch(route, bound.request(c));
-        const body = await text(c);
-        return body === null ? http.tooLarge(c) : http.dispatch(route, bound.request(c, body));
-      };
-      return bound.respond(c, dispatch, (answer) => reply(c, answer));
-    };
+    const handler: Handler<E> = (c) =>
+      bound.respond(
+        c,
+        () => answerTo(route, c),
+        (answer) => reply(c, answer),
+      );
     app.on(route.method, route.path, handler);
   }
   return Object.assign(app, builtIn ? builtIn.helpers(bound.helpers) : bound.helpers, {

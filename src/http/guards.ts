@@ -2,7 +2,7 @@ import type { TwoFactor } from '../app/create-two-factor.js';
 import { maybeContextOf } from '../app/internals.js';
 import type { Actor } from '../core/events.js';
 import { refusal } from './answers.js';
-import { type SessionState, type SignedInState, storedState } from './session.js';
+import { isThenable, readState, type SessionState, type SignedInState } from './session.js';
 import { currentState } from './session-flow.js';
 import type { HttpAnswer, HttpRequest, ResolvedOptions, Route } from './types.js';
 
@@ -61,12 +61,12 @@ export async function passGuard<Native>(
   req: HttpRequest<Native>,
   options: ResolvedOptions<Native>,
 ): Promise<{ state: SessionState | null; actor: Actor | null } | HttpAnswer> {
-  const state =
-    route.guard === 'none'
-      ? null
-      : route.checksSessionInCommit
-        ? await storedState(req.session)
-        : await currentState(tf, req.session);
+  let state: SessionState | null = null;
+  if (route.guard !== 'none' && route.checksSessionInCommit) {
+    // The state as stored, without a promise of its own when the session answers at once (most do).
+    const stored = req.session.get();
+    state = readState(isThenable(stored) ? await stored : stored);
+  } else if (route.guard !== 'none') state = await currentState(tf, req.session);
   if (route.guard === 'none') return { state, actor: null };
   if (route.guard === 'pending') {
     return state?.stage === 'pending' ? { state, actor: null } : refusal(401, 'no-pending-login');

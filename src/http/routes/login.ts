@@ -27,34 +27,49 @@ export const verifyOptions = (ctx: RouteContext, body: { rememberDevice?: boolea
  * The answer to a login proof (a code or a key), whose success commit opened the signed-in session:
  * signed in (new session id, the trusted-browser cookie when asked), or the refusal; an ended,
  * expired or unknown challenge, or a session closed meanwhile, sends the user back to the password.
+ * A wrong code or a lock, which leave the session as it is, are answered without a promise.
  */
-export async function signInAnswer(ctx: RouteContext, result: SessionVerifyResult): Promise<HttpAnswer> {
+export function signInAnswer(
+  ctx: RouteContext,
+  result: SessionVerifyResult,
+): HttpAnswer | Promise<HttpAnswer> {
   const state = pending(ctx);
   const now = ctx.options.now();
   if (result.ok && result.userId === state.userId && result.purpose === 'login' && result.sessionKey) {
-    const headers: Array<[string, string]> = [];
-    if (result.deviceToken && result.deviceExpiresAt) {
-      const { cookieName, cookieAttributes } = ctx.options;
-      headers.push([
-        'Set-Cookie',
-        setCookie(cookieName, result.deviceToken, result.deviceExpiresAt - now, cookieAttributes),
-      ]);
-    }
-    const deviceId = result.deviceId ?? null;
-    await settleState(
-      ctx.req.session,
-      signedIn(state.userId, { secondFactorAt: now, deviceId }),
-      result.sessionKey,
-    );
-    return json(200, { ok: true, method: result.method }, headers);
+    return signedInAnswer(ctx, result, { userId: state.userId, sessionKey: result.sessionKey }, now);
   }
   if (result.ok || result.reason === 'session-closed') {
     // A success for another user or purpose never happens with a server-side challenge id; refused all the same.
-    await ctx.req.session.set(undefined);
-    return refusal(401, 'no-pending-login');
+    return afterWipe(ctx, refusal(401, 'no-pending-login'));
   }
-  if (result.reason !== 'invalid-code' && result.reason !== 'locked') await ctx.req.session.set(undefined);
-  return resultAnswer(result, now, 401);
+  const answer = resultAnswer(result, now, 401);
+  return result.reason === 'invalid-code' || result.reason === 'locked' ? answer : afterWipe(ctx, answer);
+}
+
+/** The session signed in under the key the success commit opened: new state, new session id. */
+async function signedInAnswer(
+  ctx: RouteContext,
+  result: Extract<SessionVerifyResult, { ok: true }>,
+  { userId, sessionKey }: { userId: string; sessionKey: string },
+  now: number,
+): Promise<HttpAnswer> {
+  const headers: Array<[string, string]> = [];
+  if (result.deviceToken && result.deviceExpiresAt) {
+    const { cookieName, cookieAttributes } = ctx.options;
+    headers.push([
+      'Set-Cookie',
+      setCookie(cookieName, result.deviceToken, result.deviceExpiresAt - now, cookieAttributes),
+    ]);
+  }
+  const deviceId = result.deviceId ?? null;
+  await settleState(ctx.req.session, signedIn(userId, { secondFactorAt: now, deviceId }), sessionKey);
+  return json(200, { ok: true, method: result.method }, headers);
+}
+
+/** `answer`, once the session's 2FA state is wiped (the login it was waiting for is over). */
+async function afterWipe(ctx: RouteContext, answer: HttpAnswer): Promise<HttpAnswer> {
+  await ctx.req.session.set(undefined);
+  return answer;
 }
 
 /** The "Input Authentication Code" step of a login. */
