@@ -31,9 +31,21 @@ export function benchTwoFactor(store: Store, policy?: PolicyInput, options: Part
 const totp = new TotpVerifier();
 
 /** Users enrolled in TOTP, each with an open login challenge and the code to send (made without telemetry). */
+/**
+ * A code no step near the bench's clock gives (two steps either way: wider than any window): a
+ * neighbouring step's code can equal a code picked blindly, about once in 500,000 users.
+ */
+function wrongCodeFor(secret: string, code: string): string {
+  const near = new Set([-2, -1, 0, 1, 2].map((step) => totp.generateCode(secret, CLOCK_MS + step * 30_000)));
+  let wrong = code;
+  for (let bump = 1; near.has(wrong); bump++)
+    wrong = String((Number(code) + bump) % 1_000_000).padStart(6, '0');
+  return wrong;
+}
+
 export async function prepare(store: Store, count: number, prefix = 'bench', policy?: PolicyInput) {
   const tf = benchTwoFactor(store, policy, { openTelemetry: false });
-  const users: Array<{ challengeId: string; code: string }> = [];
+  const users: Array<{ challengeId: string; code: string; wrongCode: string }> = [];
   const batch = 50;
   for (let from = 0; from < count; from += batch) {
     const created = await Promise.all(
@@ -43,7 +55,8 @@ export async function prepare(store: Store, count: number, prefix = 'bench', pol
         await tf.totp.confirmSetup(userId, totp.generateCode(setup.secret, CLOCK_MS - 30_000));
         const start = await tf.login.start(userId);
         if (start.status !== 'challenge') throw new Error(start.status);
-        return { challengeId: start.challengeId, code: totp.generateCode(setup.secret, CLOCK_MS) };
+        const code = totp.generateCode(setup.secret, CLOCK_MS);
+        return { challengeId: start.challengeId, code, wrongCode: wrongCodeFor(setup.secret, code) };
       }),
     );
     users.push(...created);
