@@ -123,6 +123,15 @@ async function series(
  */
 export async function benchStores(only: readonly string[] = []): Promise<void> {
   const { list: all, stop } = await targets();
+  // A run that stops on a wrong answer still stops the servers it started.
+  try {
+    await measure(all, only);
+  } finally {
+    await stop();
+  }
+}
+
+async function measure(all: Awaited<ReturnType<typeof targets>>['list'], only: readonly string[]) {
   // `npm run bench -- stores redis redis-cluster`: only the stores named (the rest are closed unmeasured).
   const list = only.length > 0 ? all.filter((target) => only.includes(target.name)) : all;
   await Promise.all(all.filter((target) => !list.includes(target)).map((target) => target.close()));
@@ -213,5 +222,4 @@ export async function benchStores(only: readonly string[] = []): Promise<void> {
   console.log(
     'Correct code ÷ 2 round trips; wrong code ÷ 1 round trip. Targets (issue 13): Redis ≤ 2.5, PostgreSQL ≤ 3, wrong code ≤ 1.5.\n',
   );
-  await stop();
 }
