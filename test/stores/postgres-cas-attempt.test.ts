@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptSchedule, Store, StoreOp } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { advisoryLockSpace } from '../../src/stores/postgres/postgres-commit-sql.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
 import { enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
-import { testPostgresPool } from '../helpers/postgres-pool.js';
+import { storeStatementsOf, testPostgresPool } from '../helpers/postgres-pool.js';
 
 // A verify's attempt on PostgreSQL is sent as a compare-and-set on the records this process's
 // last commits answered or wrote (postgres-cas.ts), the read keys read once its locks are held.
@@ -77,22 +76,6 @@ async function storeOn(table: string): Promise<PostgresStore> {
   return store;
 }
 
-/** The store statements `run` sends, by kind: the compare-and-set's and the commit function's. */
-async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
-  const spy = vi.spyOn(pg.Client.prototype, 'query');
-  try {
-    await run();
-    return spy.mock.calls
-      .map(([config]) => String((config as { text?: unknown } | null)?.text ?? ''))
-      .map((text) =>
-        text.startsWith('WITH locked') ? 'cas' : text.includes('_commit"(') ? 'function' : 'other',
-      )
-      .filter((kind) => kind !== 'other');
-  } finally {
-    spy.mockRestore();
-  }
-}
-
 /** Runs `commit` on both stores: the statements the PostgreSQL one sent, and that both answered alike. */
 async function both(
   store: Store,
@@ -100,7 +83,7 @@ async function both(
   commit: (store: Store) => Promise<unknown>,
 ): Promise<{ sent: string[]; result: unknown }> {
   let result: unknown;
-  const sent = await statementsOf(async () => (result = await commit(store)));
+  const sent = await storeStatementsOf(async () => (result = await commit(store)));
   expect(result).toEqual(await commit(memory));
   return { sent, result };
 }
@@ -202,7 +185,7 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
       NOW,
     );
     let result: unknown;
-    const sent = await statementsOf(async () => (result = await attempt(store2, NOW + 10)));
+    const sent = await storeStatementsOf(async () => (result = await attempt(store2, NOW + 10)));
     expect(sent).toEqual(['cas', 'function']);
     expect(result).toMatchObject({ ok: false, index: 0, reason: 'missing' });
   });
@@ -224,7 +207,7 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
         KEYS.user,
       ]);
       let result: unknown;
-      const sent = statementsOf(async () => (result = await attempt(store, NOW + 1)));
+      const sent = storeStatementsOf(async () => (result = await attempt(store, NOW + 1)));
       await new Promise((resolve) => setTimeout(resolve, 200));
       await holder.query(`UPDATE "${table}" SET fields = '{"secret": "rotated"}' WHERE key = $1`, [
         KEYS.user,
@@ -246,7 +229,7 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
       store.commit([{ ...ATTEMPT[0]!, schedule: many } as StoreOp, ATTEMPT[1]!], now, [KEYS.user]);
     // Each store's hints are the rows as its own attempt left them: all but the last are stale.
     for (const store of stores) expect(await take(store, NOW)).toMatchObject({ ok: true });
-    const sent = await statementsOf(async () => {
+    const sent = await storeStatementsOf(async () => {
       const results = await Promise.all(stores.map((store) => take(store, NOW + 1)));
       expect(results.filter((result) => result.ok)).toHaveLength(5);
       expect(results.filter((result) => !result.ok)).toEqual(
@@ -266,16 +249,16 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
     const wrong = right === '000000' ? '111111' : '000000';
     const { challengeId } = await startChallenge(h, 'agent');
     // The first attempt: this process has not seen the account's record (no code page read it).
-    let sent = await statementsOf(() => h.tf.login.verify(challengeId, wrong));
+    let sent = await storeStatementsOf(() => h.tf.login.verify(challengeId, wrong));
     expect(sent).toEqual(['function']);
-    sent = await statementsOf(async () =>
+    sent = await storeStatementsOf(async () =>
       expect(await h.tf.login.verify(challengeId, wrong)).toMatchObject({
         ok: false,
         reason: 'invalid-code',
       }),
     );
     expect(sent).toEqual(['cas']);
-    sent = await statementsOf(async () =>
+    sent = await storeStatementsOf(async () =>
       expect(await h.tf.login.verify(challengeId, right)).toMatchObject({ ok: true }),
     );
     expect(sent).toEqual(['cas', 'cas']);

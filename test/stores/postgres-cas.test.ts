@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptSchedule, Store, StoreOp } from '../../src/store/store.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { advisoryLockSpace } from '../../src/stores/postgres/postgres-commit-sql.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
-import { testPostgresPool } from '../helpers/postgres-pool.js';
+import { storeStatementsOf, testPostgresPool } from '../helpers/postgres-pool.js';
 
 // A right code's success commit on PostgreSQL is sent as a compare-and-set on the records the
 // attempt's commit answered (postgres-cas.ts): these tests change those records between the two
@@ -75,21 +74,6 @@ async function twoStores(
   return [await seeded(first), new PostgresStore({ pool, table })];
 }
 
-/** The store statements `run` sends, by kind: the compare-and-set's and the commit function's. */
-async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
-  const spy = vi.spyOn(pg.Client.prototype, 'query');
-  try {
-    await run();
-    return spy.mock.calls
-      .map(([config]) => String((config as { text?: unknown } | null)?.text ?? ''))
-      .map((text) =>
-        text.startsWith('WITH locked') ? 'cas' : text.includes('_commit"(') ? 'function' : 'other',
-      );
-  } finally {
-    spy.mockRestore();
-  }
-}
-
 afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(port === null)('PostgresStore: a right code as a compare-and-set', () => {
@@ -98,7 +82,7 @@ describe.skipIf(port === null)('PostgresStore: a right code as a compare-and-set
     const memory = await seeded(new MemoryStore());
     expect(await attempt(store)).toEqual(await attempt(memory));
     let result: unknown;
-    expect(await statementsOf(async () => (result = await store.commit(SUCCESS, NOW)))).toEqual(['cas']);
+    expect(await storeStatementsOf(async () => (result = await store.commit(SUCCESS, NOW)))).toEqual(['cas']);
     expect(result).toEqual(await memory.commit(SUCCESS, NOW));
     expect(await store.getMany(ALL, NOW)).toEqual(await memory.getMany(ALL, NOW));
   });
@@ -111,7 +95,7 @@ describe.skipIf(port === null)('PostgresStore: a right code as a compare-and-set
     // Read through the other store: a read makes hints of its own (this store's stay stale).
     const before = await other.getMany(ALL, NOW);
     let result: unknown;
-    const sent = await statementsOf(async () => (result = await store.commit(SUCCESS, NOW)));
+    const sent = await storeStatementsOf(async () => (result = await store.commit(SUCCESS, NOW)));
     expect(sent).toEqual(['cas', 'function']);
     expect(result).toMatchObject({ ok: false, index: 0, reason: 'mismatch' });
     // Nothing of the commit landed: the user's and the account's rows, which matched, rolled back too.
@@ -127,7 +111,7 @@ describe.skipIf(port === null)('PostgresStore: a right code as a compare-and-set
     await other.commit(change, NOW);
     await memory.commit(change, NOW);
     let result: unknown;
-    const sent = await statementsOf(async () => (result = await store.commit(SUCCESS, NOW)));
+    const sent = await storeStatementsOf(async () => (result = await store.commit(SUCCESS, NOW)));
     expect(sent).toEqual(['cas', 'function']);
     expect(result).toEqual(await memory.commit(SUCCESS, NOW));
     expect(await store.getMany(ALL, NOW)).toEqual(await memory.getMany(ALL, NOW));
@@ -150,7 +134,7 @@ describe.skipIf(port === null)('PostgresStore: a right code as a compare-and-set
         advance: { field: 'totpFloor', value: 7 },
       },
     ];
-    expect(await statementsOf(async () => (result = await store.commit(created, NOW)))).toEqual([
+    expect(await storeStatementsOf(async () => (result = await store.commit(created, NOW)))).toEqual([
       'cas',
       'function',
     ]);
@@ -165,7 +149,7 @@ describe.skipIf(port === null)('PostgresStore: a right code as a compare-and-set
     await attempt(store);
     const later = NOW + 20_001; // past the challenge's expiry, within the hints' lifetime
     let result: unknown;
-    const sent = await statementsOf(async () => (result = await store.commit(SUCCESS, later)));
+    const sent = await storeStatementsOf(async () => (result = await store.commit(SUCCESS, later)));
     expect(sent).toEqual(['cas', 'function']);
     expect(result).toMatchObject({ ok: false, index: 0, reason: 'missing' });
   });
