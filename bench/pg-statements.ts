@@ -105,9 +105,10 @@ export async function benchPgStatements(): Promise<void> {
         };
       },
     ],
-    ...floorSubjects('SELECT 1', () => pool.query('SELECT 1')).map(
-      ([name, call]): [string, Ready] => [name, async () => call],
-    ),
+    ...floorSubjects('SELECT 1', () => pool.query('SELECT 1')).map(([name, call]): [string, Ready] => [
+      name,
+      async () => call,
+    ]),
   ];
   const warm = await subjects[0]![1](WARM_UP);
   await measureAsync(warm, { total: WARM_UP, concurrency: CONNECTIONS });
