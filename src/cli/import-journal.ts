@@ -1,16 +1,25 @@
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, openSync, rmSync, writeSync } from 'node:fs';
 import { linesOf } from '../entries/import.js';
+import type { Keyring } from '../entries/index.js';
+import { DIGEST_BYTES, DigestSet } from './digest-set.js';
 
 /** What became of one record of the source. */
 export type Outcome = 'imported' | 'replaced' | 'unchanged' | 'skipped' | 'refused';
 
-/** One finished record, as a journal line: its index in the source, position, outcome, user, reason. */
-export interface JournalEntry {
-  i: number;
-  p: string;
-  o: Outcome;
-  u?: string | undefined;
-  r?: string | undefined;
+/** The outcomes that make a record done: a resume does not try it again. */
+const DONE = ['imported', 'replaced', 'unchanged'] as const;
+
+/**
+ * One finished record: its digest (null for a record that is no user, which is never done), its
+ * position in this run's source, outcome, user and reason.
+ */
+export interface Finished {
+  digest: Uint8Array | null;
+  position: string;
+  outcome: Outcome;
+  userId?: string | undefined;
+  reason?: string | undefined;
 }
 
 export type OutcomeCounts = Record<Outcome, number>;
@@ -24,76 +33,121 @@ export const noCounts = (): OutcomeCounts => ({
 });
 
 /**
- * The resume journal of an import: one line per finished record, appended as each finishes, so a
- * Ctrl-C or a crash loses nothing and the next run skips what is done. It is read back as a
- * watermark (every index below it is done) plus the few done beyond it (records finish out of order
- * only within the concurrency), so memory stays flat whatever the size of the source. A record whose
- * commit landed but whose line did not (a crash between the two) is imported again as `unchanged`:
- * imports are idempotent. Removed when a run goes through the whole source.
+ * The resume journal of an import: one line per record done (imported, replaced or already
+ * there), appended as each batch commits, so a Ctrl-C or a crash loses nothing. A line names the
+ * record by a keyed digest of its content (`{"d":"<digest>","o":"imported"}`), not by its place in
+ * the source: a live database gains and loses users between two runs, and a record that moved is
+ * still found done while a new or changed one is imported. A resume holds the digests in a
+ * {@link DigestSet} (about 16 to 32 bytes a record). Refusals and skips are not journaled: a resume
+ * decides them again (cheap, and the final report then lists every one with its current line).
+ * A record whose commit landed but whose line did not (a crash between the two) is imported again
+ * as `unchanged`: imports are idempotent. Removed when a run goes through the whole source.
  */
 export class ImportJournal {
+  /** What became of the records of this source: done ones met again, and this run's. */
   readonly counts: OutcomeCounts = noCounts();
-  /** Records done in an earlier run. */
-  resumed = 0;
-  private watermark = 0;
-  private readonly beyond = new Set<number>();
+  private readonly done = new DigestSet();
   /** The file, opened for appending on the first record (one open for the whole run). */
   private fd: number | null = null;
 
   private constructor(
-    readonly path: string,
-    private readonly write: boolean,
+    /** Null for a dry run: no journal is read or written. */
+    readonly path: string | null,
+    /** The key of the records' digests, from the application key (null: no digests). */
+    private readonly digestKey: KeyObject | null,
   ) {}
 
-  /** Opens (and reads back) the journal at `path`; `write: false` for a dry run, which keeps none. */
-  static async open(path: string, options: { write: boolean; restart: boolean }): Promise<ImportJournal> {
-    const journal = new ImportJournal(path, options.write);
+  /** No journal: a dry run neither reads one (it checks every record) nor writes one, nor removes one. */
+  static none(): ImportJournal {
+    return new ImportJournal(null, null);
+  }
+
+  /**
+   * Opens (and reads back) the journal at `path`. Digests are keyed by the current application key,
+   * so the journal tells nothing about the records' content; after a key change none matches and
+   * every record is imported again (as `unchanged`: nothing twice).
+   */
+  static async open(path: string, keyring: Keyring, options: { restart: boolean }): Promise<ImportJournal> {
+    const key = keyring.hash('record digests', 'import-journal') as string;
+    const journal = new ImportJournal(path, createSecretKey(Buffer.from(key, 'base64url')));
     if (options.restart) rmSync(path, { force: true });
     if (!existsSync(path)) return journal;
     for await (const line of linesOf(createReadStream(path))) {
-      let entry: JournalEntry;
-      try {
-        entry = JSON.parse(line) as JournalEntry;
-      } catch {
-        continue; // a line cut by a crash: that record is simply done again
-      }
-      if (typeof entry.i !== 'number' || !(entry.o in journal.counts)) continue;
-      journal.mark(entry);
-      journal.resumed++;
+      const entry = lineEntry(line);
+      // A line cut by a crash: that record is simply done again.
+      if (entry) journal.done.add(entry.digest, DONE.indexOf(entry.outcome) + 1);
     }
     return journal;
   }
 
-  /** Whether record `index` finished in an earlier run (or this one). */
-  isDone(index: number): boolean {
-    return index < this.watermark || this.beyond.has(index);
+  /** Records done by an earlier run. */
+  get resumed(): number {
+    return this.done.size;
+  }
+
+  /** The keyed digest of a record's user, or null without a journal (or for a value JSON cannot write). */
+  digestOf(user: unknown): Uint8Array | null {
+    if (this.digestKey === null) return null;
+    let text: string;
+    try {
+      text = JSON.stringify(user);
+    } catch {
+      return null; // never done: decided again at each run
+    }
+    return createHmac('sha256', this.digestKey).update(text).digest().subarray(0, DIGEST_BYTES);
   }
 
   /**
-   * Records that `entries` finished (a batch the store committed together): one write for all, no
-   * buffering, so what the store committed is in the journal before the next batch is read. A crash
-   * that cuts the write leaves whole lines and at most one cut line, whose record is done again.
+   * Whether the record of `digest` was done by an earlier run (it is counted now, once: the same
+   * record twice in the source is decided again the second time).
    */
-  record(entries: readonly JournalEntry[]): void {
-    if (entries.length === 0) return;
-    if (this.write) {
-      this.fd ??= openSync(this.path, 'a', 0o600);
-      writeSync(this.fd, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-    }
-    for (const entry of entries) this.mark(entry);
+  takeDone(digest: Uint8Array | null): boolean {
+    const value = digest === null ? 0 : this.done.take(digest);
+    if (value === 0) return false;
+    this.counts[DONE[value - 1]!]++;
+    return true;
+  }
+
+  /** Records done by an earlier run that this run's source no longer holds (removed, or changed). */
+  gone(): number {
+    return this.done.untaken();
+  }
+
+  /**
+   * Counts `entries` (a batch the store committed together) and journals the done ones: one write
+   * for all, no buffering, so what the store committed is in the journal before the next batch is
+   * read. A crash that cuts the write leaves whole lines and at most one cut line.
+   */
+  record(entries: readonly Finished[]): void {
+    for (const entry of entries) this.counts[entry.outcome]++;
+    if (this.path === null) return;
+    const lines = entries.flatMap((entry) =>
+      entry.digest !== null && (DONE as readonly Outcome[]).includes(entry.outcome)
+        ? [`{"d":"${Buffer.from(entry.digest).toString('base64url')}","o":"${entry.outcome}"}\n`]
+        : [],
+    );
+    if (lines.length === 0) return;
+    this.fd ??= openSync(this.path, 'a', 0o600);
+    writeSync(this.fd, lines.join(''));
   }
 
   /** Closes the file; `complete`: the whole source went through, so nothing is left to resume. */
   close(complete: boolean): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
-    if (complete) rmSync(this.path, { force: true });
+    if (complete && this.path !== null) rmSync(this.path, { force: true });
   }
+}
 
-  private mark(entry: JournalEntry): void {
-    if (this.isDone(entry.i)) return;
-    this.counts[entry.o]++;
-    this.beyond.add(entry.i);
-    while (this.beyond.delete(this.watermark)) this.watermark++;
+/** A journal line read back, or null for one cut by a crash (or of another format). */
+function lineEntry(line: string): { digest: Uint8Array; outcome: (typeof DONE)[number] } | null {
+  let entry: { d?: unknown; o?: unknown };
+  try {
+    entry = JSON.parse(line) as typeof entry;
+  } catch {
+    return null;
   }
+  const digest = typeof entry.d === 'string' ? Buffer.from(entry.d, 'base64url') : null;
+  const outcome = DONE.find((done) => done === entry.o);
+  return digest?.length === DIGEST_BYTES && outcome ? { digest, outcome } : null;
 }

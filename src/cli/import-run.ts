@@ -1,11 +1,18 @@
 import { importPrepared, type SourceRecord } from '../entries/import.js';
-import type { FactorkitError, TwoFactor } from '../entries/index.js';
-import type { ImportJournal, JournalEntry } from './import-journal.js';
+import { FactorkitError, type TwoFactor } from '../entries/index.js';
+import type { Finished, ImportJournal } from './import-journal.js';
 import type { Preparer } from './import-workers.js';
 import type { createProgress } from './progress.js';
+import { REFUSALS_SHOWN, type RefusalList } from './refusal-list.js';
 
-/** What a run did: it went through the whole source, was interrupted, or failed (a store outage). */
-export type RunEnd = { kind: 'complete' } | { kind: 'interrupted' } | { kind: 'failed'; message: string };
+/**
+ * What a run did: it went through the whole source, was interrupted, or failed (a store outage; or
+ * the facade's configuration, which no run gets past: `config`).
+ */
+export type RunEnd =
+  | { kind: 'complete' }
+  | { kind: 'interrupted' }
+  | { kind: 'failed'; message: string; config: boolean };
 
 interface RunOptions {
   tf: TwoFactor;
@@ -13,6 +20,7 @@ interface RunOptions {
   preparer: Preparer;
   records: AsyncIterable<SourceRecord>;
   journal: ImportJournal;
+  refusals: RefusalList;
   progress: ReturnType<typeof createProgress>;
   concurrency: number;
   /** Users per store call (`commitEach`); `concurrency` users in flight make several batches. */
@@ -22,52 +30,72 @@ interface RunOptions {
   signal: AbortSignal;
 }
 
-/** A refusal as a report line: the field and why, never the value (`[factorkit] ` dropped). */
-const reasonOf = (error: FactorkitError) => error.message.replace(/^\[factorkit\] /, '');
+/**
+ * A refusal as a report line: the field and why, never the value (`[factorkit] ` dropped). What a
+ * host would set in `createTwoFactor` is an import flag here.
+ */
+function reasonOf(error: FactorkitError): string {
+  const reason = error.message.replace(/^\[factorkit\] /, '');
+  if (/^securityKeys\.\d+\.rpId$/.test(error.field ?? ''))
+    return `${error.field}: is needed: give it in the source, or pass --rp-id (and --origin)`;
+  return reason;
+}
 
-type Numbered = { index: number; record: SourceRecord };
+type Read = { digest: Uint8Array | null; record: SourceRecord };
 
 /** Imports a batch of records in one store call; what became of each (an outage is thrown). */
-async function importBatch(o: RunOptions, batch: Numbered[]): Promise<JournalEntry[]> {
+async function importBatch(o: RunOptions, batch: Read[]): Promise<Finished[]> {
   const users = batch.flatMap(({ record }) => ('refused' in record ? [] : [record.user]));
   const options = { replace: o.replace, dryRun: o.dryRun };
   const results = await importPrepared(o.tf, users, await o.preparer.prepare(users, options), options);
   let next = 0;
-  return batch.map(({ index, record }): JournalEntry => {
-    const base = { i: index, p: record.position };
-    if ('refused' in record) return { ...base, o: 'refused', u: record.userId, r: record.refused };
+  return batch.map(({ digest, record }): Finished => {
+    const base = { digest, position: record.position };
+    if ('refused' in record)
+      return { ...base, outcome: 'refused', userId: record.userId, reason: record.refused };
     const userId = (record.user as { userId?: unknown }).userId;
     const u = typeof userId === 'string' ? userId : undefined;
     const result = results[next++]!;
-    if (result.status === 'rejected') return { ...base, o: 'refused', u, r: reasonOf(result.reason) };
+    if (result.status === 'rejected')
+      return { ...base, outcome: 'refused', userId: u, reason: reasonOf(result.reason) };
     const done = result.value;
-    return { ...base, o: done.outcome, u, ...(done.outcome === 'skipped' ? { r: done.reason } : {}) };
+    return {
+      ...base,
+      outcome: done.outcome,
+      userId: u,
+      ...(done.outcome === 'skipped' ? { reason: done.reason } : {}),
+    };
   });
 }
 
-const describe = (entry: JournalEntry) => {
-  const user = entry.u === undefined || entry.p === `user ${entry.u}` ? '' : ` (user ${entry.u})`;
-  return `${entry.p}${user}: ${entry.o === 'skipped' ? 'skipped' : 'refused'}: ${entry.r}`;
+const describe = (entry: Finished) => {
+  const user =
+    entry.userId === undefined || entry.position === `user ${entry.userId}` ? '' : ` (user ${entry.userId})`;
+  return `${entry.position}${user}: ${entry.outcome === 'skipped' ? 'skipped' : 'refused'}: ${entry.reason}`;
 };
 
 /**
  * Goes through the source in batches of `batch` records, with up to `concurrency` records in
- * flight, skipping what the journal says is done, recording each outcome as its batch finishes, and
- * saying each refusal and skip as it happens. Ctrl-C (the signal) stops taking records and lets the
- * batches in flight finish (a batch not yet sent is left for the next run); an outage stops it the
- * same way and is reported.
+ * flight, passing over what the journal says an earlier run did (found by the record's digest,
+ * wherever it now is in the source), recording each outcome as its batch finishes, and saying the
+ * first refusals and skips as they happen (all go to the list). Ctrl-C (the signal) stops taking
+ * records and lets the batches in flight finish (a batch not yet sent is left for the next run); an
+ * outage stops it the same way and is reported.
  */
 export async function runImport(o: RunOptions): Promise<RunEnd> {
   const inFlight = new Set<Promise<void>>();
   const batchesAtOnce = Math.max(1, Math.ceil(o.concurrency / o.batch));
-  let failure: string | null = null;
-  let index = -1;
-  let pending: Numbered[] = [];
-  const settle = (entries: JournalEntry[]) => {
+  let failure: { message: string; config: boolean } | null = null;
+  let pending: Read[] = [];
+  const settle = (entries: Finished[]) => {
     o.journal.record(entries);
     o.progress.tick(entries.length);
-    for (const entry of entries)
-      if (entry.o === 'refused' || entry.o === 'skipped') o.progress.say(describe(entry));
+    for (const entry of entries) {
+      if (entry.outcome !== 'refused' && entry.outcome !== 'skipped') continue;
+      if (o.refusals.add(describe(entry))) o.progress.say(describe(entry));
+      else if (o.refusals.count === REFUSALS_SHOWN + 1)
+        o.progress.say(`more refusals and skips: listed in ${o.refusals.path}`);
+    }
   };
   const send = async () => {
     const batch = pending;
@@ -75,21 +103,29 @@ export async function runImport(o: RunOptions): Promise<RunEnd> {
     const task = importBatch(o, batch)
       .then(settle)
       .catch((error: unknown) => {
-        failure ??= error instanceof Error ? error.message.replace(/^\[factorkit\] /, '') : String(error);
+        failure ??= {
+          message: error instanceof Error ? error.message.replace(/^\[factorkit\] /, '') : String(error),
+          config: error instanceof FactorkitError && error.code === 'CONFIG',
+        };
       })
       .finally(() => inFlight.delete(task));
     inFlight.add(task);
     if (inFlight.size >= batchesAtOnce) await Promise.race(inFlight);
   };
   for await (const record of o.records) {
-    index++;
-    if (o.journal.isDone(index)) continue;
     if (failure !== null || o.signal.aborted) break;
-    pending.push({ index, record });
+    const digest = 'refused' in record ? null : o.journal.digestOf(record.user);
+    if (o.journal.takeDone(digest)) {
+      o.progress.pass();
+      continue;
+    }
+    pending.push({ digest, record });
     if (pending.length >= o.batch) await send();
   }
   if (pending.length > 0 && failure === null && !o.signal.aborted) await send();
   await Promise.all(inFlight);
-  if (failure !== null) return { kind: 'failed', message: failure };
+  // Set by the batches' callbacks, which the compiler does not follow.
+  const failed = failure as { message: string; config: boolean } | null;
+  if (failed !== null) return { kind: 'failed', ...failed };
   return o.signal.aborted ? { kind: 'interrupted' } : { kind: 'complete' };
 }

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { prepareUsers } from '../entries/import.js';
-import { keysFromEnv, MemoryStore } from '../entries/index.js';
+import { FactorkitError, keysFromEnv, MemoryStore } from '../entries/index.js';
 import { importFacade } from './import-facade.js';
 import type { PrepareReply, PrepareRequest, WorkerSetup } from './import-workers.js';
 import { cliTwoFactor } from './open-two-factor.js';
@@ -24,7 +24,11 @@ if (port) {
       .then(
         (results) => reply({ id: request.id, results }),
         (error: unknown) =>
-          reply({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
+          reply({
+            id: request.id,
+            error: error instanceof Error ? error.message : String(error),
+            config: error instanceof FactorkitError && error.code === 'CONFIG',
+          }),
       );
   });
 }

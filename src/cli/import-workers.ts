@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type ImportOptions, type PreparedUser, prepareUsers } from '../entries/import.js';
-import type { TwoFactor } from '../entries/index.js';
+import { FactorkitError, type TwoFactor } from '../entries/index.js';
 import type { CliIo } from './command.js';
 import type { ImportFacadeSettings } from './import-facade.js';
 
@@ -18,7 +18,10 @@ export interface WorkerSetup {
   settings: ImportFacadeSettings;
 }
 export type PrepareRequest = { id: number; users: readonly unknown[]; options: ImportOptions };
-export type PrepareReply = { id: number; results: PreparedUser[] } | { id: number; error: string };
+/** A worker's answer: the users prepared, or why it could not (`config`: the facade's settings, which no run gets past). */
+export type PrepareReply =
+  | { id: number; results: PreparedUser[] }
+  | { id: number; error: string; config: boolean };
 
 /** The variables `keysFromEnv` reads: all a worker is given of the environment. */
 const KEY_VARIABLES = ['FACTORKIT_KEY', 'FACTORKIT_OLD_KEYS'];
@@ -72,7 +75,12 @@ export function workerPreparer(count: number, env: CliIo['env'], settings: Impor
       if (!entry) return;
       waiting.delete(reply.id);
       load.set(worker, (load.get(worker) ?? 1) - 1);
-      if ('error' in reply) entry.reject(new Error(reply.error));
+      if ('error' in reply)
+        entry.reject(
+          reply.config
+            ? new FactorkitError('CONFIG', reply.error.replace(/^\[factorkit\] /, ''))
+            : new Error(reply.error),
+        );
       else entry.resolve(reply.results);
     });
     worker.on('error', (error) => fail(new Error(`an import worker failed: ${error.message}`)));

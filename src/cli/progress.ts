@@ -5,7 +5,8 @@ const LINE_EVERY_MS = 5000;
 /** Redraws of the bar at most this often. */
 const DRAW_EVERY_MS = 100;
 
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
+/** A count as people read it: `1,234,567`. */
+export const count = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** `m:ss`, or `h:mm:ss` past an hour. */
 const duration = (seconds: number) => {
@@ -17,6 +18,7 @@ const duration = (seconds: number) => {
 
 /** What a progress reports at its end. */
 export interface ProgressEnd {
+  /** Items this run did (not those an earlier run had done). */
   done: number;
   seconds: number;
   /** Items per second. */
@@ -36,11 +38,13 @@ export function createProgress(
   const now = options.now ?? Date.now;
   const started = now();
   let done = 0;
+  /** Items found done by an earlier run: they advance the bar, not the rate (nor the time left). */
+  let passed = 0;
   let drawn = Number.NEGATIVE_INFINITY;
   let shown = false;
   const line = () => {
     const seconds = (now() - started) / 1000;
-    const rate = seconds > 0 ? done / seconds : 0;
+    const rate = seconds > 0 ? (done - passed) / seconds : 0;
     const share = total === null ? null : total > 0 ? Math.min(1, done / total) : 1;
     const left = total !== null && rate > 0 ? Math.max(0, total - done) / rate : null;
     const counted = total === null ? count(done) : `${count(done)}/${count(total)}`;
@@ -69,20 +73,27 @@ export function createProgress(
       done += n;
       draw(false);
     },
+    /** `n` more items found done by an earlier run (a resume): counted in the bar, not in the rate. */
+    pass(n = 1) {
+      done += n;
+      passed += n;
+      draw(false);
+    },
     /** A message on its own line (the bar is redrawn after it). */
     say(message: string) {
       if (shown) io.err('\r\x1b[K');
       io.err(`${message}\n`);
       if (shown) draw(true);
     },
-    /** The last state drawn, the bar's line ended, and how long it took said. */
+    /** The last state drawn, the bar's line ended, and how long this run's items took said. */
     end(): ProgressEnd {
       draw(true);
       if (io.tty) io.err('\n');
       const seconds = (now() - started) / 1000;
-      const rate = seconds > 0 ? done / seconds : 0;
-      io.err(`${count(done)} ${unit} in ${duration(seconds)} (${count(rate)} ${unit}/s)\n`);
-      return { done, seconds, rate };
+      const ran = done - passed;
+      const rate = seconds > 0 ? ran / seconds : 0;
+      io.err(`${count(ran)} ${unit} in ${duration(seconds)} (${count(rate)} ${unit}/s)\n`);
+      return { done: ran, seconds, rate };
     },
   };
 }

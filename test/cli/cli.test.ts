@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { CliIo } from '../../src/cli/command.js';
+import { DIGEST_BYTES, DigestSet } from '../../src/cli/digest-set.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { keyTable } from '../../src/cli/key-table.js';
 import { maskPassword, openStore } from '../../src/cli/open-store.js';
@@ -242,5 +244,21 @@ describe('npx factorkit keys: what no key holds', () => {
       /AAAAAAAA\s+current\s+2\s+2\s+totp 2\n\nUnder no key: backup-codes-bcrypt 1 records/,
     );
     expect(keyTable({ ...inventory, unkeyed: {} })).not.toContain('Under no key');
+  });
+});
+
+describe("the resume journal's digest set", () => {
+  it('finds each digest added, once, across growth and probing; counts what was never taken', () => {
+    const set = new DigestSet();
+    const digests = Array.from({ length: 5000 }, () => randomBytes(DIGEST_BYTES));
+    // Digests alike in the word that picks the slot: found by the words after it.
+    for (const digest of digests.slice(0, 50)) digests[0]!.copy(digest, 0, 0, 4);
+    digests.forEach((digest, i) => set.add(digest, (i % 3) + 1));
+    set.add(digests[0]!, 3); // already in: keeps its value
+    expect(set.size).toBe(5000);
+    for (const [i, digest] of digests.slice(0, 4000).entries()) expect(set.take(digest)).toBe((i % 3) + 1);
+    expect(set.take(digests[0]!)).toBe(0); // taken once only
+    expect(set.take(randomBytes(DIGEST_BYTES))).toBe(0);
+    expect(set.untaken()).toBe(1000);
   });
 });

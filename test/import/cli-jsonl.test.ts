@@ -31,7 +31,10 @@ function usersFile(name: string, count: number, bad?: number): { path: string; s
   return { path, secrets };
 }
 
-const journals = () => readdirSync(process.cwd()).filter((name) => name.startsWith('.factorkit-import-'));
+const journals = () =>
+  readdirSync(process.cwd()).filter(
+    (name) => name.startsWith('.factorkit-import-') && name.endsWith('.jsonl'),
+  );
 
 describe('npx factorkit import --from jsonl', () => {
   it('imports every line; refusals name the line and the field, never a secret; the report and exit code say so', async () => {
@@ -39,8 +42,10 @@ describe('npx factorkit import --from jsonl', () => {
     const store = join(dir, 'a.db');
     const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], { env: ENV });
     expect(run.code).toBe(EXIT.failed);
+    // The report lists each refusal with its reason, as stderr said it when it happened.
     expect(run.stdout).toBe(
-      'imported: 4\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
+      'imported: 4\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n' +
+        '\nrefused and skipped:\n  line 3 (user user-2): refused: totp.secret: must carry 80 to 1024 bits (got 64)\n',
     );
     expect(run.stderr).toContain(
       'line 3 (user user-2): refused: totp.secret: must carry 80 to 1024 bits (got 64)',
@@ -144,11 +149,16 @@ describe('npx factorkit import --from jsonl', () => {
 
       const second = await runCli(args, { env: ENV });
       expect(second.stderr).toMatch(/resuming: \d+ records were done by an earlier run/);
+      // Line 40, refused by the first run, is decided again: the final report lists every refusal.
+      const refusal = 'line 40 (user user-39): refused: totp.secret: must carry 80 to 1024 bits (got 64)';
       expect(second.stdout).toBe(
-        'imported: 599\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
+        'imported: 599\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n' +
+          `\nrefused and skipped:\n  ${refusal}\n`,
       );
-      // Line 40 was refused (and said) by the first run: done, not tried again.
-      expect(second.stderr).not.toContain('refused:');
+      expect(second.stderr).toContain(refusal);
+      // The rate counts this run's users only, not the ones found done.
+      const thisRun = Number(/^([\d,]+) users in /m.exec(second.stderr)?.[1]?.replace(/,/g, ''));
+      expect(thisRun).toBe(600 - imported);
       expect(journals()).toEqual([]);
       const h = facadeOver(store);
       for (const i of [0, 41, 599]) expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
@@ -156,6 +166,98 @@ describe('npx factorkit import --from jsonl', () => {
       expect(existsSync(store)).toBe(true);
     },
   );
+});
+
+describe('npx factorkit import: a resume after the source changed (a live database gains and loses users)', () => {
+  it('two lines removed and one added before the point reached: no user skipped, none imported twice', async () => {
+    const { path, secrets } = usersFile('changing.jsonl', 600, 40);
+    const store = join(dir, 'changing.db');
+    const journal = join(dir, 'changing-journal.jsonl');
+    const args = ['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--journal', journal];
+    const controller = new AbortController();
+    const first = await runCli([...args, '--concurrency', '4', '--workers', '0'], {
+      env: ENV,
+      signal: controller.signal,
+      onErr: (text) => {
+        if (text.includes('refused')) controller.abort();
+      },
+    });
+    expect(first.code).toBe(EXIT.interrupted);
+    const done = Number(/^imported: (\d+)$/m.exec(first.stdout)?.[1]);
+    expect(done).toBeGreaterThanOrEqual(39);
+    expect(done).toBeLessThan(500);
+    // The audit's shape, before the point reached: lines 5 and 21 (user-4, user-20: imported)
+    // removed, a new user added at line 10. Every later line moves up by one.
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    const added = JSON.stringify({ userId: 'user-new', totp: { secret: secrets[4] } });
+    lines.splice(20, 1);
+    lines.splice(4, 1);
+    lines.splice(9, 0, added);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+
+    const second = await runCli(args, { env: ENV });
+    expect(second.code).toBe(EXIT.failed); // line 40 is still refused
+    const h = facadeOver(store);
+    for (const userId of [...Array.from({ length: 600 }, (_, i) => `user-${i}`), 'user-new'])
+      if (userId !== 'user-39') expect((await h.tf.status(userId)).enabled, userId).toBe(true);
+    // Every record of the source as it is now: 598 users in (one new), line 39 refused.
+    expect(second.stdout).toMatch(/^imported: 598\nreplaced: 0\nalready imported: 0\n/);
+    expect(second.stdout).toContain('\n  line 39 (user user-39): refused: totp.secret');
+    expect(second.stderr).toContain('2 records an earlier run imported are no longer in the source');
+    expect(await signsIn(h, 'user-new', appCode(h, secrets[4]!))).toBe(true);
+    expect(await signsIn(h, 'user-40', appCode(h, secrets[40]!))).toBe(true);
+    h.close();
+    expect(existsSync(journal)).toBe(false);
+  });
+
+  it('the journal names records by a keyed digest: no user id, no secret, no line number', async () => {
+    const { path, secrets } = usersFile('journal-content.jsonl', 60, 30);
+    const journal = join(dir, 'content-journal.jsonl');
+    const controller = new AbortController();
+    await runCli(
+      [
+        ...['import', '--from', 'jsonl', path, '--store', `sqlite:${join(dir, 'content.db')}`],
+        ...['--journal', journal, '--workers', '0', '--batch', '4', '--concurrency', '4'],
+      ],
+      {
+        env: ENV,
+        signal: controller.signal,
+        onErr: (text) => text.includes('refused') && controller.abort(),
+      },
+    );
+    const text = readFileSync(journal, 'utf8');
+    expect(text).toMatch(/^(\{"d":"[A-Za-z0-9_-]{16}","o":"imported"\}\n)+$/);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(text).not.toContain('user-');
+  });
+});
+
+describe('npx factorkit import: the final report lists refusals and skips', () => {
+  it('the first 20 with their reasons, then how many more and the file that holds them all', async () => {
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({ userId: `bad-${i}`, totp: { secret: 'JBSWY3DPEHPK3' } }),
+    );
+    lines.push(JSON.stringify({ userId: 'good', totp: { secret: SECRET } }));
+    const path = join(dir, 'many-refused.jsonl');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const journal = join(dir, 'many-refused-journal.jsonl');
+    const args = ['import', '--from', 'jsonl', path, '--store', `sqlite:${join(dir, 'refused.db')}`];
+    const run = await runCli([...args, '--journal', journal], { env: ENV });
+    expect(run.code).toBe(EXIT.failed);
+    const list = join(dir, 'many-refused-journal.refused.txt');
+    const reason = 'refused: totp.secret: must carry 80 to 1024 bits (got 64)';
+    expect(run.stdout).toContain('imported: 1\n');
+    expect(run.stdout).toContain(`\nrefused and skipped:\n  line 1 (user bad-0): ${reason}\n`);
+    expect(run.stdout).toContain(`  line 20 (user bad-19): ${reason}\n  and 10 more: all 30 in ${list}\n`);
+    expect(run.stdout).not.toContain('line 21 ');
+    // On stderr too, the first 20 only: a million refusals do not flood the terminal.
+    expect(run.stderr.match(/: refused: /g)).toHaveLength(20);
+    expect(run.stderr).toContain(`more refusals and skips: listed in ${list}`);
+    const all = readFileSync(list, 'utf8').trim().split('\n');
+    expect(all).toHaveLength(30);
+    expect(all[29]).toBe(`line 30 (user bad-29): ${reason}`);
+    expect(statSync(list).mode & 0o777).toBe(0o600);
+  });
 });
 
 describe('npx factorkit export', () => {

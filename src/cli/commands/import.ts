@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { Command } from '../command.js';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { Keyring, keysFromEnv } from '../../entries/index.js';
+import type { CliIo, Command } from '../command.js';
+import { EXIT, type ExitCode, UsageError } from '../exit-codes.js';
 import { type ImportFacadeSettings, importFacade } from '../import-facade.js';
 import { ImportJournal, type OutcomeCounts } from '../import-journal.js';
-import { runImport } from '../import-run.js';
+import { type RunEnd, runImport } from '../import-run.js';
 import { openSource, SOURCES } from '../import-source.js';
 import { inThread, workerPreparer } from '../import-workers.js';
 import { openTwoFactor, storeFlag } from '../open-two-factor.js';
 import { createProgress } from '../progress.js';
+import { RefusalList } from '../refusal-list.js';
 
 /** The final report, one line per outcome: what a script reads from stdout. */
 function report(counts: OutcomeCounts, dryRun: boolean): string {
@@ -29,6 +31,33 @@ const journalPath = (from: string, source: string, store: string) =>
   resolve(
     `.factorkit-import-${createHash('sha256').update(`${from}\0${source}\0${store}`).digest('hex').slice(0, 12)}.jsonl`,
   );
+
+/** Closes the journal as the run ended (removed once the whole source went through) and picks the exit code. */
+function finish(end: RunEnd, journal: ImportJournal, io: CliIo): ExitCode {
+  if (end.kind === 'interrupted') {
+    journal.close(false);
+    io.err('interrupted: nothing is lost; run the same command again to go on\n');
+    return EXIT.interrupted;
+  }
+  if (end.kind === 'failed') {
+    journal.close(false);
+    const next = end.config
+      ? 'change the configuration, then run the same command again to go on'
+      : 'run the same command again to go on';
+    io.err(`stopped: ${end.message}\nwhat was imported is kept; ${next}\n`);
+    return end.config ? EXIT.config : EXIT.failed;
+  }
+  journal.close(true);
+  const gone = journal.gone();
+  if (gone > 0)
+    io.err(
+      `${gone} records an earlier run imported are no longer in the source as they were (removed or changed since): those users stay as imported\n`,
+    );
+  return journal.counts.refused > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** Where the full list of refusals and skips goes when there are more than the report shows: beside the journal. */
+const refusalsPath = (journal: string) => `${journal.replace(/\.jsonl$/, '')}.refused.txt`;
 
 function wholeNumber(value: unknown, name: string, fallback: number, least = 1): number {
   if (value === undefined) return fallback;
@@ -130,22 +159,26 @@ export const importCommand: Command = {
         throw error;
       },
     );
+    const path =
+      typeof flags['journal'] === 'string' ? flags['journal'] : journalPath(from, source.name, opened.where);
+    const refusals = new RefusalList(refusalsPath(path));
     const preparer = workers > 0 ? workerPreparer(workers, io.env, settings) : inThread(tf);
     try {
-      const path =
-        typeof flags['journal'] === 'string'
-          ? flags['journal']
-          : journalPath(from, source.name, opened.where);
-      const journal = await ImportJournal.open(path, { write: !dryRun, restart: flags['restart'] === true });
+      // A dry run neither reads a journal (it checks every record) nor writes or removes one.
+      const journal = dryRun
+        ? ImportJournal.none()
+        : await ImportJournal.open(path, new Keyring(keysFromEnv(io.env)), {
+            restart: flags['restart'] === true,
+          });
       if (journal.resumed > 0)
         io.err(`resuming: ${journal.resumed} records were done by an earlier run (${path})\n`);
       const progress = createProgress(io, { total: source.total, unit: 'users' });
-      progress.tick(journal.resumed);
       const end = await runImport({
         tf,
         preparer,
         records: source.records,
         journal,
+        refusals,
         progress,
         concurrency,
         batch,
@@ -154,20 +187,11 @@ export const importCommand: Command = {
         signal: io.signal,
       });
       progress.end();
-      io.out(report(journal.counts, dryRun));
+      io.out(`${report(journal.counts, dryRun)}${refusals.report()}`);
       if (dryRun) io.err('dry run: nothing was written\n');
-      if (end.kind !== 'complete') journal.close(false);
-      if (end.kind === 'interrupted') {
-        io.err('interrupted: nothing is lost; run the same command again to go on\n');
-        return EXIT.interrupted;
-      }
-      if (end.kind === 'failed') {
-        io.err(`stopped: ${end.message}\nwhat was imported is kept; run the same command again to go on\n`);
-        return EXIT.failed;
-      }
-      journal.close(!dryRun);
-      return journal.counts.refused > 0 ? EXIT.failed : EXIT.ok;
+      return finish(end, journal, io);
     } finally {
+      refusals.close();
       await preparer.close();
       await source.close();
       await close();
