@@ -253,7 +253,7 @@ describe("the resume journal's digest set", () => {
     const digests = Array.from({ length: 5000 }, () => randomBytes(DIGEST_BYTES));
     // Digests alike in the word that picks the slot: found by the words after it.
     for (const digest of digests.slice(0, 50)) digests[0]!.copy(digest, 0, 0, 4);
-    digests.forEach((digest, i) => set.add(digest, (i % 3) + 1));
+    for (const [i, digest] of digests.entries()) set.add(digest, (i % 3) + 1);
     set.add(digests[0]!, 3); // already in: keeps its value
     expect(set.size).toBe(5000);
     for (const [i, digest] of digests.slice(0, 4000).entries()) expect(set.take(digest)).toBe((i % 3) + 1);
