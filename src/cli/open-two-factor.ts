@@ -2,6 +2,7 @@ import {
   createTwoFactor,
   keysFromEnv,
   MemoryMailer,
+  MemorySender,
   type Store,
   type TwoFactor,
   type TwoFactorOptions,
@@ -22,7 +23,11 @@ export const storeFlag = {
 /** What a command may set beyond the store and the keys (`import`: the backup-code policy, the relying party). */
 export type FacadeExtras = Pick<TwoFactorOptions, 'policy' | 'webauthn'>;
 
-/** The CLI's facade over `store` with `keys`, as the app builds it (the CLI sends no mail). */
+/**
+ * The CLI's facade over `store` with `keys`, as the app builds it. The CLI sends no mail and no text
+ * message, but its email and phone methods are on, so that `import` stores an address or a number
+ * (validated as at setup) as the app's own facade would.
+ */
 export function cliTwoFactor(
   store: Store,
   keys: TwoFactorOptions['keys'],
@@ -32,6 +37,7 @@ export function cliTwoFactor(
     issuer: 'factorkit CLI',
     store,
     mailer: new MemoryMailer(),
+    phone: { sender: new MemorySender() },
     keys,
     ...facade,
   });

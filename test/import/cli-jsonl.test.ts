@@ -168,6 +168,54 @@ describe('npx factorkit import --from jsonl', () => {
   );
 });
 
+describe('npx factorkit import: every field export writes', () => {
+  it('a phone line is imported (the run never stops for a user), and export then import brings it back exactly', async () => {
+    const key = (extra: object) => ({
+      id: 'eJ9hD7HGVCeAgPXKGSUimhHR-LtlOTgAY4c5KG0pMzE',
+      publicKey:
+        'pQECAyYgASFYIFy6ObuhZ2PlOVqQvFGif3CTf0fLvR2Th9tJzwvfjBBxIlggSg2oHQqx2sw7ZDhN1oMwHxwWHfYkT6hInRjiJQCLsfY=',
+      ...extra,
+    });
+    const users = [
+      { userId: 'texted', phone: '+442079460958' },
+      { userId: 'keyed', securityKeys: [key({ rpId: 'example.com', origin: 'https://example.com' })] },
+      { userId: 'no-rp', securityKeys: [key({})] },
+      {
+        userId: 'mailed',
+        phone: { number: '+14155550123', enabledAt: 1_700_000_000_000 },
+        email: 'm@example.com',
+      },
+    ];
+    const path = join(dir, 'fields.jsonl');
+    writeFileSync(path, `${users.map((user) => JSON.stringify(user)).join('\n')}\n`);
+    const store = join(dir, 'fields.db');
+    const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], { env: ENV });
+    expect(run.stdout).toContain('imported: 3\n');
+    // The facade's option is the CLI's flag: the reason points to it.
+    expect(run.stdout).toContain(
+      'line 3 (user no-rp): refused: securityKeys.0.rpId: is needed: give it in the source, or pass --rp-id',
+    );
+    expect(run.code).toBe(EXIT.failed);
+
+    const out = join(dir, 'fields-export.jsonl');
+    const ids = join(dir, 'fields-ids.txt');
+    writeFileSync(ids, 'texted\nkeyed\nmailed\n');
+    await runCli(['export', '--store', `sqlite:${store}`, '--users', ids, '--out', out], { env: ENV });
+    const exported = readFileSync(out, 'utf8');
+    expect(exported).toContain('"phone":{"number":"+442079460958"');
+    const copy = join(dir, 'fields-copy.db');
+    const again = await runCli(['import', '--from', 'jsonl', out, '--store', `sqlite:${copy}`], { env: ENV });
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.stdout).toContain('imported: 3\n');
+    const back = join(dir, 'fields-back.jsonl');
+    await runCli(['export', '--store', `sqlite:${copy}`, '--users', ids, '--out', back], { env: ENV });
+    expect(readFileSync(back, 'utf8')).toBe(exported);
+    const h = facadeOver(copy);
+    expect(await h.tf.status('mailed')).toMatchObject({ enabled: true });
+    h.close();
+  });
+});
+
 describe('npx factorkit import: a resume after the source changed (a live database gains and loses users)', () => {
   it('two lines removed and one added before the point reached: no user skipped, none imported twice', async () => {
     const { path, secrets } = usersFile('changing.jsonl', 600, 40);
