@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { FactorkitError, type Store } from '../entries/index.js';
+import { dirname } from 'node:path';
+import { FactorkitError, MemoryStore, type Store } from '../entries/index.js';
 
 /** A store the CLI opened from a `--store` URL, and how to let go of it. */
 export interface OpenedStore {
@@ -8,7 +9,23 @@ export interface OpenedStore {
   where: string;
   /** Closes the connections (or the file) the CLI opened. */
   close(): Promise<void>;
+  /** The URL names no store yet (a new SQLite file, a database without the table): `store` is an empty one in memory. */
+  absent?: boolean;
 }
+
+/**
+ * What to do when the URL names no store yet: `refuse` (a mistyped path is an error, not a new
+ * empty store), `create` it (`import`), or stand in an `empty` one in memory (`import --dry-run`,
+ * which reports as into a new store and writes nothing).
+ */
+export type WhenAbsent = 'refuse' | 'create' | 'empty';
+
+/** An empty store in memory, for a URL that names none yet. */
+const emptyStore = (): Omit<OpenedStore, 'where'> => ({
+  store: new MemoryStore(),
+  close: async () => undefined,
+  absent: true,
+});
 
 /** The URL forms `--store` takes (docs/cli.md). */
 export const STORE_URL_FORMS = [
@@ -51,14 +68,19 @@ function takeOption(url: URL, name: string): string | undefined {
   return value;
 }
 
-async function openSqlite(rest: string, create: boolean): Promise<Omit<OpenedStore, 'where'>> {
+async function openSqlite(rest: string, absent: WhenAbsent): Promise<Omit<OpenedStore, 'where'>> {
   const [path, query] = splitQuery(rest.replace(/^\/\//, ''));
   if (!path) throw config('sqlite: needs a file: --store sqlite:./2fa.db');
-  if (!create && !existsSync(path)) throw config(`no SQLite file at ${path}`);
+  if (!existsSync(path)) {
+    if (absent === 'refuse') throw config(`no SQLite file at ${path}`);
+    // Said before anything is written (a dry run finds it too): the driver's own words are obscure.
+    if (!existsSync(dirname(path))) throw config(`no folder ${dirname(path)} for the SQLite file ${path}`);
+    if (absent === 'empty') return emptyStore();
+  }
   const { SqliteStore } = await import('../entries/sqlite.js');
   const table = query.get('table');
   const store = new SqliteStore({ filename: path, ...(table ? { table } : {}) });
-  if (create) store.createSchema();
+  if (absent === 'create') store.createSchema();
   return { store, close: async () => store.close() };
 }
 
@@ -103,41 +125,61 @@ async function openRedisCluster(url: string): Promise<Omit<OpenedStore, 'where'>
   };
 }
 
-async function openPostgres(url: string, create: boolean): Promise<Omit<OpenedStore, 'where'>> {
+type Queryable = { query(sql: string, values: unknown[]): Promise<{ rowCount: number | null }> };
+
+/** Whether the database has `table` (`schema.table`, or in the search path): a new database has none. */
+async function hasTable(pool: Queryable, table: string): Promise<boolean> {
+  const [schema, name] = table.includes('.') ? table.split('.') : [null, table];
+  const found = await pool.query(
+    'SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = $1 AND (schemaname = $2 OR ($2 IS NULL AND schemaname = ANY (current_schemas(false))))',
+    [name, schema],
+  );
+  return (found.rowCount ?? 0) > 0;
+}
+
+async function openPostgres(url: string, absent: WhenAbsent): Promise<Omit<OpenedStore, 'where'>> {
   const pg = await loadDriver('pg', 8, () => import('pg'));
   const parsed = new URL(url);
   const table = takeOption(parsed, 'table');
   const pool = new (pg.default ?? pg).Pool({ connectionString: parsed.toString(), max: 8 });
   pool.on('error', () => undefined);
   const { PostgresStore } = await import('../entries/postgres.js');
-  const store = new PostgresStore({ pool, ...(table ? { table } : {}) });
   try {
-    if (create) await store.createSchema();
+    const store = new PostgresStore({ pool, ...(table ? { table } : {}) });
+    if (absent === 'create') await store.createSchema();
+    if (absent === 'empty' && !(await hasTable(pool, table ?? 'factorkit_records'))) {
+      await pool.end();
+      return emptyStore();
+    }
+    return { store, close: () => pool.end() };
   } catch (error) {
     await pool.end();
     throw error;
   }
-  return { store, close: () => pool.end() };
 }
 
 /**
- * Opens the store a `--store` URL names, loading its driver only now. Without `create`, a SQLite
- * file must exist and no schema is created: a mistyped path is an error, not an empty new store.
- * @throws {FactorkitError} `CONFIG` for an unknown form, a missing driver or a missing file.
+ * Opens the store a `--store` URL names, loading its driver only now. By default (`absent:
+ * 'refuse'`) a SQLite file must exist and no schema is created: a mistyped path is an error, not an
+ * empty new store. `create: true` is `absent: 'create'`.
+ * @throws {FactorkitError} `CONFIG` for an unknown form, a missing driver, file or folder.
  */
-export async function openStore(url: string, options: { create?: boolean } = {}): Promise<OpenedStore> {
-  const create = options.create === true;
+export async function openStore(
+  url: string,
+  options: { create?: boolean; absent?: WhenAbsent } = {},
+): Promise<OpenedStore> {
+  const absent = options.absent ?? (options.create === true ? 'create' : 'refuse');
   const scheme = /^([a-z-]+):/i.exec(url)?.[1]?.toLowerCase();
   const where = maskPassword(url);
   const opened =
     scheme === 'sqlite'
-      ? await openSqlite(url.slice('sqlite:'.length), create)
+      ? await openSqlite(url.slice('sqlite:'.length), absent)
       : scheme === 'redis' || scheme === 'rediss'
         ? await openRedis(url)
         : scheme === 'redis-cluster' || scheme === 'rediss-cluster'
           ? await openRedisCluster(url)
           : scheme === 'postgres' || scheme === 'postgresql'
-            ? await openPostgres(url, create)
+            ? await openPostgres(url, absent)
             : null;
   if (!opened) throw config(`--store must be one of:\n  ${STORE_URL_FORMS.join('\n  ')}`);
   return { ...opened, where };

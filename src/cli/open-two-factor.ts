@@ -9,7 +9,7 @@ import {
 } from '../entries/index.js';
 import type { CliIo } from './command.js';
 import { UsageError } from './exit-codes.js';
-import { type OpenedStore, openStore } from './open-store.js';
+import { type OpenedStore, openStore, type WhenAbsent } from './open-store.js';
 
 /** The `--store` flag every command that works on a store takes. */
 export const storeFlag = {
@@ -46,19 +46,19 @@ export function cliTwoFactor(
 /**
  * The facade over the `--store` URL with the keys from `FACTORKIT_KEY` / `FACTORKIT_OLD_KEYS`, as
  * the app builds it (the CLI sends no mail): every command that works on a store opens it here.
- * `create` makes a SQLite file or a table that is not there yet (`import`). Close it with `close()`.
+ * `absent` says what a URL that names no store yet gets (`openStore`). Close it with `close()`.
  * @throws {UsageError} without `--store`; `CONFIG` for a bad URL or key.
  */
 export async function openTwoFactor(
   flags: Record<string, string | boolean | undefined>,
   io: CliIo,
-  options: { create?: boolean; facade?: FacadeExtras } = {},
+  options: { absent?: WhenAbsent; facade?: FacadeExtras } = {},
 ): Promise<{ tf: TwoFactor; opened: OpenedStore; close(): Promise<void> }> {
   const url = flags['store'];
   if (typeof url !== 'string' || url === '') throw new UsageError('--store <url> is required');
   // Read first: a missing or bad key is said before a store is opened.
   const keys = keysFromEnv(io.env);
-  const opened = await openStore(url, { create: options.create === true });
+  const opened = await openStore(url, { absent: options.absent ?? 'refuse' });
   try {
     const tf = cliTwoFactor(opened.store, keys, options.facade);
     return { tf, opened, close: () => opened.close() };

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli } from '../cli/run-cli.js';
 import { ENV, facadeOver, signsIn, tempFolder } from './cli-support.js';
 import { appCode } from './support.js';
 
 const dir = tempFolder('import-cli');
+const postgresPort = inject('postgresPort');
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 /** A JSONL file of `count` users, each with its own key; line `bad` (1-based) has a 64-bit key. */
@@ -115,6 +116,57 @@ describe('npx factorkit import --from jsonl', () => {
     expect((await h.tf.status('user-0')).enabled).toBe(false);
     h.close();
   });
+
+  it("--dry-run into a store that does not exist yet (a new SQLite file) reports as into an empty one, and creates nothing (migration.md's first command)", async () => {
+    const { path } = usersFile('dry-new.jsonl', 3, 2);
+    const store = join(dir, 'not-yet.db');
+    const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--dry-run'], {
+      env: ENV,
+    });
+    expect(run.code).toBe(EXIT.failed); // line 2 would be refused
+    expect(run.stdout).toContain('would be imported: 2\n');
+    expect(run.stdout).toContain('line 2 (user user-1): refused: totp.secret');
+    expect(run.stderr).toContain(
+      `sqlite:${store} holds no factorkit store yet: checking as into an empty one`,
+    );
+    expect(existsSync(store)).toBe(false);
+    expect(journals()).toEqual([]);
+  });
+
+  it('sqlite: in a folder that does not exist is a configuration error (exit 3), dry run or not', async () => {
+    const { path } = usersFile('no-folder.jsonl', 1);
+    const store = join(dir, 'no-such-folder', '2fa.db');
+    for (const dry of [[], ['--dry-run']]) {
+      const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, ...dry], {
+        env: ENV,
+      });
+      expect(run.code).toBe(EXIT.config);
+      expect(run.stderr).toContain(`no folder ${join(dir, 'no-such-folder')} for the SQLite file ${store}`);
+    }
+  });
+
+  it.skipIf(!postgresPort)(
+    '--dry-run into a PostgreSQL database without the table reports as into an empty store, and creates nothing',
+    async () => {
+      const { path } = usersFile('dry-pg.jsonl', 3);
+      const table = `dry_${process.pid}`;
+      const url = `postgres://postgres@127.0.0.1:${postgresPort}/postgres?table=${table}`;
+      const run = await runCli(['import', '--from', 'jsonl', path, '--store', url, '--dry-run'], {
+        env: ENV,
+      });
+      expect(run.stderr).toContain('holds no factorkit store yet');
+      expect(run.code).toBe(EXIT.ok);
+      expect(run.stdout).toContain('would be imported: 3\n');
+      const real = await runCli(['import', '--from', 'jsonl', path, '--store', url], { env: ENV });
+      expect(real.stdout).toContain('imported: 3\n');
+      // Now the table is there: the dry run reads it.
+      const again = await runCli(['import', '--from', 'jsonl', path, '--store', url, '--dry-run'], {
+        env: ENV,
+      });
+      expect(again.stderr).not.toContain('holds no factorkit store yet');
+      expect(again.stdout).toContain('already imported: 3\n');
+    },
+  );
 
   it.each([0, 2])(
     'Ctrl-C stops between users and loses nothing; the same command goes on and imports nothing twice (--workers %i)',

@@ -153,7 +153,8 @@ export const importCommand: Command = {
     const facade = await importFacade(settings);
     const source = await openSource(from, positionals, flags, io.env);
     const workers = workersFlag ?? defaultWorkers(source.total);
-    const { tf, opened, close } = await openTwoFactor(flags, io, { create: !dryRun, facade }).catch(
+    const absent = dryRun ? 'empty' : 'create';
+    const { tf, opened, close } = await openTwoFactor(flags, io, { absent, facade }).catch(
       async (error: unknown) => {
         await source.close();
         throw error;
@@ -170,6 +171,8 @@ export const importCommand: Command = {
         : await ImportJournal.open(path, new Keyring(keysFromEnv(io.env)), {
             restart: flags['restart'] === true,
           });
+      if (opened.absent)
+        io.err(`dry run: ${opened.where} holds no factorkit store yet: checking as into an empty one\n`);
       if (journal.resumed > 0)
         io.err(`resuming: ${journal.resumed} records were done by an earlier run (${path})\n`);
       const progress = createProgress(io, { total: source.total, unit: 'users' });
