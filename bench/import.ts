@@ -91,6 +91,7 @@ async function cliImport(
     err: () => undefined,
     env: { FACTORKIT_KEY: KEY },
     tty: null,
+    outTerminal: false,
     signal: new AbortController().signal,
   };
   const args = ['import', '--from', 'jsonl', file, '--store', storeUrl, '--concurrency', String(CONCURRENCY)];

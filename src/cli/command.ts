@@ -11,6 +11,8 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Whether stderr is a terminal (a progress bar redraws in place) and its width in columns. */
   tty: { columns: number } | null;
+  /** Whether stdout is a terminal: `export` writes secrets there only when it is not (a pipe, a file). */
+  outTerminal: boolean;
   /** Aborted on Ctrl-C: a long command stops between two steps and says how to go on. */
   signal: AbortSignal;
 }

@@ -15,6 +15,7 @@ export function processIo(): CliIo {
     err: (text) => process.stderr.write(text),
     env: process.env,
     tty: process.stderr.isTTY ? { columns: process.stderr.columns || 80 } : null,
+    outTerminal: process.stdout.isTTY === true,
     signal: controller.signal,
   };
 }

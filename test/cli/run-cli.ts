@@ -7,6 +7,8 @@ export async function runCli(
   options: {
     env?: Record<string, string | undefined>;
     tty?: CliIo['tty'];
+    /** stdout is a terminal. */
+    outTerminal?: boolean;
     signal?: AbortSignal;
     /** Sees each write to stderr as it happens (to press Ctrl-C at a given moment). */
     onErr?: (text: string) => void;
@@ -24,6 +26,7 @@ export async function runCli(
     },
     env: options.env ?? {},
     tty: options.tty ?? null,
+    outTerminal: options.outTerminal ?? false,
     signal: options.signal ?? new AbortController().signal,
   };
   const code = await main(args, io);

@@ -402,6 +402,48 @@ describe('npx factorkit export', () => {
   });
 });
 
+describe('npx factorkit export onto a terminal', () => {
+  const bin = ['--import', 'tsx', 'src/cli/bin.ts'];
+
+  it('refuses while stdout is a terminal, whatever stderr is (exit 2, nothing written)', async () => {
+    const { path, secrets } = usersFile('to-screen.jsonl', 1);
+    const store = join(dir, 'to-screen.db');
+    await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], { env: ENV });
+    const run = await runCli(['export', '--store', `sqlite:${store}`], { env: ENV, outTerminal: true });
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('the export holds secrets');
+    const piped = await runCli(['export', '--store', `sqlite:${store}`], { env: ENV, tty: { columns: 80 } });
+    expect(piped.code).toBe(EXIT.ok);
+    expect(piped.stdout).toContain(secrets[0]);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'in a real terminal (a pty) with stderr sent away, no secret reaches the screen',
+    async () => {
+      const { path, secrets } = usersFile('pty.jsonl', 1);
+      const store = join(dir, 'pty.db');
+      await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], { env: ENV });
+      const command = [process.execPath, ...bin, 'export', '--store', `sqlite:${store}`].join(' ');
+      const screen = await new Promise<{ code: number | null; text: string }>((done) => {
+        // `script` gives the command a pty for stdin, stdout and stderr; `2>/dev/null` takes stderr off it.
+        const child = spawn('script', ['-qec', `${command} 2>/dev/null`, '/dev/null'], {
+          env: { ...process.env, ...ENV },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        child.on('exit', (code) => done({ code, text }));
+      });
+      expect(screen.text).not.toContain(secrets[0]);
+      expect(screen.code).toBe(EXIT.usage);
+    },
+    30_000,
+  );
+});
+
 describe('npx factorkit import, killed mid-way (a crash: SIGKILL, no chance to clean up)', () => {
   it('loses nothing: the same command goes on, every user is imported once, none twice', async () => {
     const { path, secrets } = usersFile('crash.jsonl', 3000);

@@ -36,7 +36,8 @@ export const exportCommand: Command = {
   },
   async run(flags, _positionals, io) {
     const out = flags['out'];
-    if (typeof out !== 'string' && io.tty && process.stdout.isTTY)
+    // stdout's own terminal, whatever stderr is (`2>/dev/null` leaves stdout on the screen).
+    if (typeof out !== 'string' && io.outTerminal)
       throw new UsageError('the export holds secrets: write it to a file with --out, or pipe it');
     if (typeof out === 'string' && existsSync(out))
       throw new UsageError(`${out} exists: the export never overwrites a file`);
