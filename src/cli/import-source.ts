@@ -45,7 +45,10 @@ function fileOf(positionals: string[], from: string): string {
   return path;
 }
 
-/** The better-auth database a `--database-url` names: `sqlite:./app.db` (or a path), or `postgres://`. */
+/**
+ * The better-auth database a `--database-url` names: `sqlite:./app.db`, `file:./app.db` (as
+ * better-auth's own configs write it), a path, or `postgres://`.
+ */
 async function openDatabase(url: string): Promise<{ db: SqlSource; close(): Promise<void> }> {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pg = await import('pg');
@@ -53,7 +56,7 @@ async function openDatabase(url: string): Promise<{ db: SqlSource; close(): Prom
     pool.on('error', () => undefined);
     return { db: postgresSource(pool), close: () => pool.end() };
   }
-  const path = url.replace(/^sqlite:(\/\/)?/, '');
+  const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
   if (!existsSync(path)) throw config(`no SQLite database at ${path}`, 'database-url');
   const { default: Database } = await import('better-sqlite3');
   const sqlite = new Database(path, { readonly: true, fileMustExist: true });

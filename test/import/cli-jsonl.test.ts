@@ -133,6 +133,24 @@ describe('npx factorkit import --from jsonl', () => {
     expect(journals()).toEqual([]);
   });
 
+  it("--dry-run --restart leaves an interrupted run's journal alone (a dry run reads, writes and removes none)", async () => {
+    const { path } = usersFile('dry-restart.jsonl', 200, 30);
+    const journal = join(dir, 'dry-restart-journal.jsonl');
+    const args = ['import', '--from', 'jsonl', path, '--store', `sqlite:${join(dir, 'dry-restart.db')}`];
+    const controller = new AbortController();
+    await runCli([...args, '--journal', journal, '--workers', '0', '--concurrency', '4'], {
+      env: ENV,
+      signal: controller.signal,
+      onErr: (text) => text.includes('refused') && controller.abort(),
+    });
+    const before = readFileSync(journal, 'utf8');
+    expect(before).not.toBe('');
+    const dry = await runCli([...args, '--journal', journal, '--dry-run', '--restart'], { env: ENV });
+    expect(dry.stdout).toMatch(/already imported: [1-9]/);
+    expect(dry.stderr).not.toContain('resuming');
+    expect(readFileSync(journal, 'utf8')).toBe(before);
+  });
+
   it('sqlite: in a folder that does not exist is a configuration error (exit 3), dry run or not', async () => {
     const { path } = usersFile('no-folder.jsonl', 1);
     const store = join(dir, 'no-such-folder', '2fa.db');

@@ -88,3 +88,30 @@ describe('npx factorkit import --from otp-csv | otp-jsonl (otplib, speakeasy, ot
     expect(lines.stdout).toContain('imported: 1\n');
   });
 });
+
+describe('npx factorkit import --from better-auth: the --database-url forms', () => {
+  it('file:./app.db (as better-auth configs write it) opens the SQLite file, as sqlite: does', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const appDb = join(dir, 'better-auth-empty.db');
+    const db = new Database(appDb);
+    db.exec('CREATE TABLE "twoFactor" ("id" TEXT, "userId" TEXT, "secret" TEXT, "backupCodes" TEXT)');
+    db.close();
+    const env = { ...ENV, BETTER_AUTH_SECRET: 'better-auth-secret-for-the-url-test-5d1e' };
+    for (const url of [`file:${appDb}`, `file://${appDb}`, `sqlite:${appDb}`]) {
+      const run = await runCli(
+        [
+          'import',
+          '--from',
+          'better-auth',
+          '--database-url',
+          url,
+          '--store',
+          `sqlite:${join(dir, 'url.db')}`,
+        ],
+        { env },
+      );
+      expect(run.stderr, url).not.toContain('no SQLite database');
+      expect(run.code, url).toBe(EXIT.ok);
+    }
+  });
+});
