@@ -233,6 +233,21 @@ describe('npx factorkit keys and rekey', () => {
   });
 });
 
+describe('progress after a resume', () => {
+  it('counts what an earlier run did in the bar, not in the rate nor the time left', () => {
+    let clock = 0;
+    let err = '';
+    const io = { err: (text: string) => void (err += text), tty: null } as unknown as CliIo;
+    const progress = createProgress(io, { total: 60_000, unit: 'users', now: () => clock });
+    progress.pass(14_000);
+    clock = 2000;
+    progress.tick(1000);
+    progress.end();
+    expect(err).toMatch(/^25% 15,000\/60,000 users, 500 users\/s ETA 1:30$/m);
+    expect(err.endsWith('\n1,000 users in 0:02 (500 users/s)\n')).toBe(true);
+  });
+});
+
 describe('npx factorkit keys: what no key holds', () => {
   it('the table says which records are under no key (imported bcrypt hashes), apart from the key ids', () => {
     const inventory = {
