@@ -237,7 +237,12 @@ describe('progress after a resume', () => {
   it('counts what an earlier run did in the bar, not in the rate nor the time left', () => {
     let clock = 0;
     let err = '';
-    const io = { err: (text: string) => void (err += text), tty: null } as unknown as CliIo;
+    const io = {
+      err: (text: string) => {
+        err += text;
+      },
+      tty: null,
+    } as unknown as CliIo;
     const progress = createProgress(io, { total: 60_000, unit: 'users', now: () => clock });
     progress.pass(14_000);
     clock = 2000;
