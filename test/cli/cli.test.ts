@@ -212,42 +212,41 @@ describe('npx factorkit keys and rekey', () => {
   });
 
   it('the progress bar redraws in place on a terminal, with the rate and the time left', () => {
-    let clock = 0;
-    let err = '';
-    const io = {
-      err: (text: string) => {
-        err += text;
-      },
-      tty: { columns: 100 },
-    } as unknown as CliIo;
-    const progress = createProgress(io, { total: 1000, unit: 'records', now: () => clock });
-    clock = 2000;
-    progress.tick(500);
-    expect(err.startsWith('\r\x1b[K')).toBe(true);
-    expect(err).toMatch(/\[#+-+\] {2}50% 500\/1,000 records, 250 records\/s ETA 0:02$/);
-    clock = 4000;
-    progress.tick(500);
-    progress.end();
-    expect(err).toContain('100% 1,000/1,000');
-    expect(err.endsWith('\n1,000 records in 0:04 (250 records/s)\n')).toBe(true);
+    const p = progressOn({ columns: 100 }, 1000, 'records');
+    p.clock = 2000;
+    p.progress.tick(500);
+    expect(p.err.startsWith('\r\x1b[K')).toBe(true);
+    expect(p.err).toMatch(/\[#+-+\] {2}50% 500\/1,000 records, 250 records\/s ETA 0:02$/);
+    p.clock = 4000;
+    p.progress.tick(500);
+    p.progress.end();
+    expect(p.err).toContain('100% 1,000/1,000');
+    expect(p.err.endsWith('\n1,000 records in 0:04 (250 records/s)\n')).toBe(true);
   });
 });
 
+/** A progress writing to a string, on a clock the test moves (`clock`, in ms). */
+function progressOn(tty: CliIo['tty'], total: number, unit: string) {
+  const state = { clock: 0, err: '' };
+  const write = (text: string) => {
+    state.err += text;
+  };
+  const progress = createProgress({ err: write, tty } as unknown as CliIo, {
+    total,
+    unit,
+    now: () => state.clock,
+  });
+  return Object.assign(state, { progress });
+}
+
 describe('progress after a resume', () => {
   it('counts what an earlier run did in the bar, not in the rate nor the time left', () => {
-    let clock = 0;
-    let err = '';
-    const io = {
-      err: (text: string) => {
-        err += text;
-      },
-      tty: null,
-    } as unknown as CliIo;
-    const progress = createProgress(io, { total: 60_000, unit: 'users', now: () => clock });
-    progress.pass(14_000);
-    clock = 2000;
-    progress.tick(1000);
-    progress.end();
+    const p = progressOn(null, 60_000, 'users');
+    p.progress.pass(14_000);
+    p.clock = 2000;
+    p.progress.tick(1000);
+    p.progress.end();
+    const err = p.err;
     expect(err).toMatch(/^25% 15,000\/60,000 users, 500 users\/s ETA 1:30$/m);
     expect(err.endsWith('\n1,000 users in 0:02 (500 users/s)\n')).toBe(true);
   });
