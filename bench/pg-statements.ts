@@ -7,14 +7,13 @@
  * targets name (a right code against two round trips, a wrong one against one). The load average
  * is printed beside the figures: the machine is shared. Bounded: 5 subjects x (1,000 + 2,000) calls.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { startPostgres } from '../test/helpers/servers.js';
 import { prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
-import { floorSubjects, loadAverage, processCpu, pushFloorRatios } from './server-cost.js';
+import { floorSubjects, loadAverage, postmasterPid, processCpu, pushFloorRatios } from './server-cost.js';
 
 const RUNS = [
   { concurrency: 1, total: 1000 },
@@ -56,9 +55,7 @@ export async function benchPgStatements(): Promise<void> {
   // The server stops at the end: an idle connection's "terminating connection" is not the bench's failure.
   pool.on('error', () => undefined);
   await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-  const dataDirectory = (await pool.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!
-    .data_directory;
-  const postmasterPid = Number(readFileSync(join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const postmaster = await postmasterPid(pool);
   const store = new PostgresStore({ pool });
   await store.createSchema();
   const calls = RUNS.reduce((sum, run) => sum + run.total, 0);
@@ -101,9 +98,9 @@ export async function benchPgStatements(): Promise<void> {
     for (const [name, call] of subjects) {
       await pool.query('SELECT pg_stat_statements_reset()');
       const loadBefore = loadAverage();
-      const cpuBefore = clusterCpuMs(postmasterPid);
+      const cpuBefore = clusterCpuMs(postmaster);
       const figures = await measureAsync(call, { total, concurrency });
-      const cpuMs = clusterCpuMs(postmasterPid) - cpuBefore;
+      const cpuMs = clusterCpuMs(postmaster) - cpuBefore;
       const statements = (
         await pool.query<Statement>(
           `SELECT query, calls::text, total_exec_time, toplevel FROM pg_stat_statements
