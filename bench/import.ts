@@ -212,7 +212,8 @@ export async function benchImport(): Promise<void> {
         name: 'redis',
         url: (run) => `redis://127.0.0.1:${redisServer.port}?prefix=${run}:`,
         store: () => {
-          const client = new Redis({ host: '127.0.0.1', port: redisServer.port });
+          // As the CLI's client (src/cli/open-store.ts): a batch's scripts in one write.
+          const client = new Redis({ host: '127.0.0.1', port: redisServer.port, enableAutoPipelining: true });
           const store = new RedisStore({ client, prefix: 'bare:' });
           return { store, serverPid: redisPid(client), close: () => client.quit() };
         },
