@@ -66,9 +66,7 @@ export function printProjection(
       joined(rates.map(format)),
       joined(rates.map((rate) => ratio(rate, floorOf(floor)))),
       joined(rates.map((rate) => ratio(rate, floorOf(batched)))),
-      r.startUp
-        ? [r.startUp.main, r.startUp.ended, r.startUp.others, r.startUp.server].map(ms).join(' / ')
-        : '-',
+      r.startUp ? [r.startUp.main, r.startUp.ended, r.startUp.others].map(ms).join(' / ') : '-',
       r.load.toFixed(1),
     ];
   });
@@ -95,7 +93,7 @@ export function printProjection(
       `projected users/s (W = ${PROJECTED_WORKERS.join(' / ')})`,
       `vs ${floor}'s projection`,
       `vs ${batched}'s projection`,
-      'start-up taken out, ms: main / workers / others / server',
+      'start-up taken out, ms: main / workers / others',
       'load (1 min)',
     ],
     rows,
