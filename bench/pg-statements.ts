@@ -4,14 +4,17 @@
  * (preloaded in the bench's private cluster, nested statements tracked: the commit function's inner
  * statements show). `login.verify` with a right code and with a wrong one beside the floor, two and
  * one `SELECT 1`, through the same pool at 1 and at 32 connections, with the latency ratios the
- * targets name (a right code against two round trips, a wrong one against one). The load average
- * is printed beside the figures: the machine is shared. Bounded: 5 subjects x (1,000 + 2,000) calls.
+ * targets name (a right code against two round trips, a wrong one against one), and a right code
+ * verified by another process's store (no hints: its attempt runs the commit function). Each
+ * subject's users are enrolled and started just before it is measured, as a sign-in's verify follows
+ * its start. The load average is printed beside the figures: the machine is shared. Bounded: 6
+ * subjects x (1,000 + 2,000) calls.
  */
 import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { startPostgres } from '../test/helpers/servers.js';
-import { prepare } from './bench-facade.js';
+import { benchTwoFactor, prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
 import { floorSubjects, loadAverage, postmasterPid, processCpu, pushFloorRatios } from './server-cost.js';
 
@@ -58,44 +61,60 @@ export async function benchPgStatements(): Promise<void> {
   const postmaster = await postmasterPid(pool);
   const store = new PostgresStore({ pool });
   await store.createSchema();
-  const calls = RUNS.reduce((sum, run) => sum + run.total, 0);
-  const right = await prepare(store, WARM_UP + calls, 'right');
-  const wrong = await prepare(store, calls, 'wrong');
-  const twice = await prepare(store, calls, 'twice');
-  // Each right code ends its challenge: every call takes the next user.
-  let nextRight = WARM_UP;
-  let nextWrong = 0;
-  let nextTwice = 0;
-  const subjects: Array<[string, () => Promise<unknown>]> = [
+  // Another process's store on the same database: it holds none of the first one's hints.
+  const elsewhere = benchTwoFactor(new PostgresStore({ pool }));
+  let prepared = 0;
+  /** `count` users enrolled and started just now (a verify follows its start by seconds). */
+  const started = (count: number) => prepare(store, count, `u${prepared++}`);
+  type Ready = (count: number) => Promise<(i: number) => Promise<unknown>>;
+  const subjects: Array<[string, Ready]> = [
     [
       'verify, correct code',
-      () => {
-        const user = right.users[nextRight++]!;
-        return right.tf.login.verify(user.challengeId, user.code);
+      async (count) => {
+        const { tf, users } = await started(count);
+        return (i) => tf.login.verify(users[i]!.challengeId, users[i]!.code);
       },
     ],
-    ['verify, wrong code', () => wrong.tf.login.verify(wrong.users[nextWrong++]!.challengeId, '000000')],
-    // A user's second guess, after the first on the same challenge: the attempt as a compare-and-set
-    // on the records the first left (postgres-cas.ts); the pair's cost less a wrong code's is its cost.
+    // The attempt as the commit function: this store has no hint of the records (postgres-hints.ts).
+    [
+      'verify, correct code, started by another process',
+      async (count) => {
+        const { users } = await started(count);
+        return (i) => elsewhere.login.verify(users[i]!.challengeId, users[i]!.code);
+      },
+    ],
+    [
+      'verify, wrong code',
+      async (count) => {
+        const { tf, users } = await started(count);
+        return (i) => tf.login.verify(users[i]!.challengeId, users[i]!.wrongCode);
+      },
+    ],
+    // A user's second guess, after the first on the same challenge: the pair's cost less a wrong
+    // code's is its cost.
     [
       'two wrong codes on one challenge',
-      async () => {
-        const { challengeId } = twice.users[nextTwice++]!;
-        await twice.tf.login.verify(challengeId, '000000');
-        return twice.tf.login.verify(challengeId, '000000');
+      async (count) => {
+        const { tf, users } = await started(count);
+        return async (i) => {
+          await tf.login.verify(users[i]!.challengeId, users[i]!.wrongCode);
+          return tf.login.verify(users[i]!.challengeId, users[i]!.wrongCode);
+        };
       },
     ],
-    ...floorSubjects('SELECT 1', () => pool.query('SELECT 1')),
+    ...floorSubjects('SELECT 1', () => pool.query('SELECT 1')).map(([name, call]): [string, Ready] => [
+      name,
+      async () => call,
+    ]),
   ];
-  await measureAsync((i) => right.tf.login.verify(right.users[i]!.challengeId, right.users[i]!.code), {
-    total: WARM_UP,
-    concurrency: CONNECTIONS,
-  });
+  const warm = await subjects[0]![1](WARM_UP);
+  await measureAsync(warm, { total: WARM_UP, concurrency: CONNECTIONS });
   const rows: Array<Array<string | number>> = [];
   const breakdowns: string[] = [];
   for (const { concurrency, total } of RUNS) {
     const measured = new Map<string, { p50: number; p99: number; row: Array<string | number> }>();
-    for (const [name, call] of subjects) {
+    for (const [name, ready] of subjects) {
+      const call = await ready(total);
       await pool.query('SELECT pg_stat_statements_reset()');
       const loadBefore = loadAverage();
       const cpuBefore = clusterCpuMs(postmaster);

@@ -11,7 +11,7 @@ import { SqliteStore } from '../src/entries/sqlite.js';
 import { startRedisCluster } from '../test/helpers/redis-cluster.js';
 import { startPostgres, startRedis } from '../test/helpers/servers.js';
 import { prepare } from './bench-facade.js';
-import { measureAsync, table } from './harness.js';
+import { measureAsync, measureChunked, table } from './harness.js';
 
 const RUNS = [
   { concurrency: 1, total: 1500 },
@@ -115,6 +115,30 @@ async function series(
   return measureAsync((i) => call(offset + WARM_UP + i), run);
 }
 
+/** Users a series verifies, prepared this many at a time just before they are measured. */
+const CHUNK = 1000;
+let chunks = 0;
+
+type Prepared = Awaited<ReturnType<typeof prepare>>;
+
+/**
+ * `verify` for `run.total` users after {@link WARM_UP} others, each chunk of users enrolled and
+ * started just before it is measured: a verify follows its start by seconds, as in a sign-in, never
+ * by the thousands of other starts a bench preparing everything first would put between them.
+ */
+async function verifies(
+  store: Store,
+  run: { concurrency: number; total: number },
+  verify: (tf: Prepared['tf'], user: Prepared['users'][number]) => Promise<void>,
+) {
+  const ready = async (count: number) => {
+    const { tf, users } = await prepare(store, count, `bench-${chunks++}`);
+    return (i: number) => verify(tf, users[i]!);
+  };
+  await measureChunked(ready, { concurrency: run.concurrency, total: WARM_UP, chunk: CHUNK });
+  return measureChunked(ready, { ...run, chunk: CHUNK });
+}
+
 /**
  * `login.verify` on each store beside its floor, at 1 and 32 concurrent calls: a correct TOTP code
  * (two round trips: the attempt with the user's read, then the challenge's end) against two bare
@@ -135,29 +159,22 @@ async function measure(all: Awaited<ReturnType<typeof targets>>['list'], only: r
   // `npm run bench -- stores redis redis-cluster`: only the stores named (the rest are closed unmeasured).
   const list = only.length > 0 ? all.filter((target) => only.includes(target.name)) : all;
   await Promise.all(all.filter((target) => !list.includes(target)).map((target) => target.close()));
-  const perSeries = WARM_UP + Math.max(...RUNS.map((run) => run.total));
   console.log(
     '## login.verify per store beside bare round trips through the same client (p50 and p99 in ms)\n',
   );
   const rows: Array<Array<string | number>> = [];
   for (const target of list) {
-    const { tf, users } = await prepare(target.store, perSeries * RUNS.length * 2);
-    let offset = 0;
     for (const run of RUNS) {
-      const ok = users.slice(offset, offset + perSeries);
-      const wrongUsers = users.slice(offset + perSeries, offset + 2 * perSeries);
-      offset += 2 * perSeries;
       const failures: string[] = [];
-      const verify = await series(async (i) => {
-        const result = await tf.login.verify(ok[i]!.challengeId, ok[i]!.code);
+      const verify = await verifies(target.store, run, async (tf, user) => {
+        const result = await tf.login.verify(user.challengeId, user.code);
         if (!result.ok) failures.push(`a right code refused: ${JSON.stringify(result)}`);
-      }, run);
-      const wrong = await series(async (i) => {
-        const user = wrongUsers[i]!;
+      });
+      const wrong = await verifies(target.store, run, async (tf, user) => {
         const code = user.wrongCode;
         const result = await tf.login.verify(user.challengeId, code);
         if (result.ok) failures.push(`${code} accepted for ${user.code}: ${JSON.stringify(result)}`);
-      }, run);
+      });
       if (failures.length > 0) {
         throw new Error(
           `${failures.length} verifies gave the wrong answer on ${target.name}: ${failures[0]}`,

@@ -6,7 +6,7 @@ import { parseInput, userIdSchema } from '../../core/validation.js';
 import { challengeIdOf, challengeKeyOf } from '../../methods/challenge-id.js';
 import type { MethodDemand } from '../../methods/proof.js';
 import type { ChallengeExtras, ChallengeMethod } from '../../methods/registry.js';
-import { sessionRef } from '../../store/keys.js';
+import { sessionRef, storeKeys } from '../../store/keys.js';
 import type { Context } from '../context.js';
 import { userRules } from '../method-rules.js';
 import { noteSetupRule } from './setup-rule.js';
@@ -82,6 +82,18 @@ function budgetOf(options: z.output<typeof startOptionsSchema>): string | null {
   return options.deviceId === undefined ? `s${sessionRef(options.session)}` : `d${options.deviceId}`;
 }
 
+/**
+ * The user's records and, when the verify will count the account's wrong codes, the account's
+ * attempt record, in the same read: a store that plans commits on what it last read (PostgreSQL,
+ * postgres-hints.ts) then sends that verify's attempt as one compare-and-set instead of running its
+ * commit function.
+ */
+async function loadUser(ctx: Context, userId: string, countsAccount: boolean) {
+  if (!countsAccount) return ctx.methods.loadUser(userId);
+  const { keys, records } = ctx.methods.reads(userId);
+  return records(await ctx.store.getMany([...keys, storeKeys.accountAttempts(userId)], ctx.now()));
+}
+
 /** `login.start`: reads the policy and the user, checks the trusted browser, opens a challenge. */
 export function createStart(ctx: Context) {
   return async (userIdInput: string, optionsInput?: StartOptions): Promise<LoginStart> => {
@@ -89,7 +101,7 @@ export function createStart(ctx: Context) {
     const options = parseInput(startOptionsSchema, optionsInput, 'options') ?? {};
     const [policy, user] = await Promise.all([
       ctx.policy({ fresh: true, userId }),
-      ctx.methods.loadUser(userId),
+      loadUser(ctx, userId, budgetOf(options) === null),
     ]);
     const days = trustDays(policy);
     const device =

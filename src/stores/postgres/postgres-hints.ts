@@ -5,8 +5,13 @@ import type { CommitResult, Fields, StoredRecord, StoreOp } from '../../store/st
  * person takes to type a code, its success commit follows the attempt within ms.
  */
 const HINT_TTL_MS = 300_000;
-/** At most this many keys are remembered (the oldest go first): a hint is worth a round trip, never memory. */
-const MAX_HINTS = 4096;
+/**
+ * At most this many keys are remembered (the oldest go first): a login's start leaves about five (the
+ * user's records, the account's, the challenge), so the sign-ins of the last five minutes up to about
+ * 3,000 in flight per process, holding records the reads returned anyway (a few MB at most). A hint
+ * is worth a round trip, never more memory than that.
+ */
+const MAX_HINTS = 16_384;
 
 /**
  * The records this process's last reads and commits answered or wrote, per key (null: none): a
