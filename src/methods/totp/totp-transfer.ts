@@ -79,6 +79,11 @@ export const totpTransfer: MethodTransfer<z.output<typeof importedTotpSchema>> =
       fields[userFields.totpParams] = profileText(profile);
     return { fields, ops: [] };
   },
+  // A new key is linked with a new `totpAt` (and `enrolledAt`); the sealed key itself moves with the keys.
+  enrolment(user) {
+    if (userField(user, userFields.totp) === undefined) return undefined;
+    return [userField(user, userFields.totpAt) ?? null, userField(user, userFields.totpParams) ?? null];
+  },
   read(ctx: TotpContext, userId: string, user) {
     const sealed = userField(user, userFields.totp);
     if (sealed === undefined) return undefined;
