@@ -47,8 +47,9 @@ function asRead(fields: Fields, owned: readonly string[]): { match: Fields; abse
 /**
  * The one commit of an import: `{tag}:user` set to the imported fields (every other field an import
  * owns, and every factor's enabled field, removed), guarded by no method being on or, over a user
- * read as `read`, by their record being as read (no field changed, none that counts added); the imported records written; every other
- * record of an import's methods and every pending setup deleted. The caller adds what ends sessions.
+ * read as `read`, by their record being as read (no field changed, none that counts added); the
+ * imported records written; every other record of an import's methods and every pending setup
+ * deleted. The caller adds what ends sessions.
  */
 export function importOps(
   ctx: MethodContext,
