@@ -1,6 +1,6 @@
 // factorkit/import: bring users' enrolments from another system, or take them out (docs/migration.md).
 export { exportUser, exportUsers } from '../import/export-user.js';
-export { type ImportOptions, type ImportResult, importUser } from '../import/import-user.js';
+export { type ImportOptions, type ImportResult, importUser, type SkipReason } from '../import/import-user.js';
 export { importPrepared, importUsers, type PreparedUser, prepareUsers } from '../import/import-users.js';
 export {
   type ImportedCodes,

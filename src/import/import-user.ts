@@ -2,36 +2,59 @@ import type { TwoFactor } from '../app/create-two-factor.js';
 import { contextOf } from '../app/internals.js';
 import { fingerprintMatches, sealFingerprint } from '../app/keys/import-fingerprint.js';
 import type { MethodContext } from '../methods/context.js';
-import type { UserRecords } from '../methods/user-records.js';
-import { storeKeys } from '../store/keys.js';
+import { turningOn } from '../methods/enable.js';
+import { type UserRecords, userField } from '../methods/user-records.js';
 import { userFields } from '../store/layout.js';
 import type { Fields, StoreOp } from '../store/store.js';
+import { floorKept, importOps } from './import-commit.js';
+import { enrolmentState, sinceImport, writtenRecords } from './import-state.js';
 import { canonicalText, type ImportedUser, parseImportedUser } from './imported-user.js';
 import { transfers } from './transfers.js';
 
 /** Options of {@link importUser}. */
 export interface ImportOptions {
-  /** Replace a user who already has a method on (atomically; their trusted browsers and sessions end). */
+  /**
+   * Replace a user whose methods are not (or no longer) what an import wrote: their own enrolment,
+   * or changes they made in factorkit since (atomically; their trusted browsers and sessions end).
+   */
   replace?: boolean | undefined;
   /** Validate and decide, write nothing: the result says what an import would do. */
   dryRun?: boolean | undefined;
 }
 
 /**
+ * Why an import left a user as they were:
+ * - `already-enrolled`: they enrolled in factorkit themselves (no import wrote their methods);
+ * - `changed-in-factorkit`: an import wrote their methods, and they changed them in factorkit since
+ *   (a new app or key, new backup codes, a code used, a method removed);
+ * - `kept-changing`: their records changed between each read and commit of every attempt (a
+ *   sign-in or a setup at that very moment): running the import again decides them.
+ */
+export type SkipReason = 'already-enrolled' | 'changed-in-factorkit' | 'kept-changing';
+
+/**
  * What an import did (or, in a dry run, would do):
- * - `imported`: the user had no method on and now has the imported ones;
- * - `replaced`: the user had methods on and `replace` swapped them for the imported ones;
- * - `unchanged`: this very import was done before (re-running an import changes nothing: a code
- *   used since stays used);
- * - `skipped` (`already-enrolled`): the user has methods on that another import or their own
- *   setup gave them; pass `replace` to overwrite them.
+ * - `imported`: the user had no method on and now has the imported ones (2FA turns on: every
+ *   session they had ends, as when they turn it on themselves); or (`updated: true`) they had
+ *   exactly what an earlier import wrote, and now have the source's current data (a re-run at the
+ *   cut-over: a backup code used in the old system since no longer works; the TOTP replay floor
+ *   stays the higher of both; their sessions stay);
+ * - `replaced`: with `replace`, the user's own methods or changes were swapped for the imported
+ *   ones (their trusted browsers and sessions end);
+ * - `unchanged`: this very import was done before and nothing changed since, in the source or in
+ *   factorkit (re-running an import changes nothing: a code used since stays used);
+ * - `skipped`: the user is left as they were, for {@link SkipReason} `reason`.
  */
 export type ImportResult = {
   userId: string;
   /** The methods the import brings (`totp`, `webauthn`, `email`, `backup-code`). */
   methods: string[];
   dryRun: boolean;
-} & ({ outcome: 'imported' | 'replaced' | 'unchanged' } | { outcome: 'skipped'; reason: 'already-enrolled' });
+} & (
+  | { outcome: 'imported'; updated?: true }
+  | { outcome: 'replaced' | 'unchanged' }
+  | { outcome: 'skipped'; reason: SkipReason }
+);
 
 /** Rounds of read-decide-commit when the user changes between the read and the commit. */
 const ROUNDS = 4;
@@ -50,7 +73,8 @@ export interface PreparedImport {
 }
 
 /**
- * Validates and seals one user: everything an import does before the store is asked.
+ * Validates and seals one user: everything an import does before the store is asked. The fields
+ * carry what turning 2FA on stamps, the fingerprint of the source and the state the commit leaves.
  * @throws `INVALID_INPUT` naming the field.
  */
 export async function prepareImport(
@@ -65,24 +89,52 @@ export async function prepareImport(
   const present = transfers.filter((t) => user.methods[t.field] !== undefined);
   const writes = await Promise.all(present.map((t) => t.write(ctx, userId, user.methods[t.field], now)));
   const base = { userId, methods: present.map((t) => t.method), dryRun: options.dryRun === true };
-  const fields: Fields = Object.assign({}, ...writes.map((w) => w.fields));
+  const { stamp, endAll } = turningOn(ctx, userId, await ctx.policy({ userId }), now);
+  const fields: Fields = Object.assign({}, ...writes.map((w) => w.fields), stamp);
   fields[userFields.imported] = sealFingerprint(ctx.keyring, userId, canonical);
   const written = writes.flatMap((w) => w.ops);
-  const firstOps = await importOps(ctx, userId, null, fields, written);
+  fields[userFields.importedState] = enrolmentState(writtenRecords(ctx, userId, fields, written));
+  // 2FA turns on: as when the user turns it on, the sessions signed in with the password alone end.
+  const firstOps = [...importOps(ctx, userId, null, fields, written), endAll];
   return { ctx, userId, canonical: () => canonical, base, fields, written, firstOps };
 }
 
 /** Reports `import.user` (the methods, never a secret) and answers the outcome. */
-export async function importDone(p: PreparedImport, outcome: 'imported' | 'replaced'): Promise<ImportResult> {
-  const detail = { methods: p.base.methods.join(','), replaced: outcome === 'replaced' };
+export async function importDone(
+  p: PreparedImport,
+  outcome: 'imported' | 'replaced',
+  updated = false,
+): Promise<ImportResult> {
+  const detail = { methods: p.base.methods.join(','), replaced: outcome === 'replaced', updated };
   await p.ctx.emit({ type: 'import.user', userId: p.userId, detail });
-  return { ...p.base, outcome };
+  return { ...p.base, outcome, ...(updated ? { updated: true as const } : {}) };
+}
+
+/** What to do with a user who has a method on, read as `records`. */
+type Decision =
+  | { do: 'update' | 'replace' }
+  | { do: 'leave'; result: { outcome: 'unchanged' } | { outcome: 'skipped'; reason: SkipReason } };
+
+function decide(p: PreparedImport, records: UserRecords, options: ImportOptions): Decision {
+  const since = sinceImport(records);
+  if (since !== 'changed') {
+    const prior = userField(records, userFields.imported)!;
+    // The same source again: a code used since stays used (the import wrote it that way).
+    if (fingerprintMatches(p.ctx.keyring, p.userId, prior, p.canonical()))
+      return { do: 'leave', result: { outcome: 'unchanged' } };
+    if (since === 'as-written') return { do: 'update' };
+  }
+  if (options.replace === true) return { do: 'replace' };
+  const reason =
+    userField(records, userFields.imported) === undefined ? 'already-enrolled' : 'changed-in-factorkit';
+  return { do: 'leave', result: { outcome: 'skipped', reason } };
 }
 
 /**
- * The user as the store has them decides: the same import done before (`unchanged`), someone else's
- * methods (`skipped`, or `replaced` with `replace`), or none (`imported`); then the commit guarded
- * by the record as read. Runs again when the user changed between the read and the commit.
+ * The user as the store has them decides: none on (`imported`); exactly what an import wrote, from
+ * this very source (`unchanged`) or an earlier state of it (`imported`, `updated`); their own
+ * methods or changes (`skipped`, or `replaced` with `replace`). Then the commit guarded by the
+ * record as read; runs again when the user changed between the read and the commit.
  */
 export async function decideImport(
   p: PreparedImport,
@@ -92,19 +144,26 @@ export async function decideImport(
   const { ctx, userId, base } = p;
   for (let round = 0; round < ROUNDS; round++) {
     const records = await ctx.methods.loadUser(userId);
-    const enrolled = ctx.methods.enabledFactors(records).length > 0;
-    const prior = records['user']?.fields[userFields.imported];
-    if (enrolled && prior !== undefined && fingerprintMatches(ctx.keyring, userId, prior, p.canonical()))
-      return { ...base, outcome: 'unchanged' };
-    if (enrolled && options.replace !== true)
-      return { ...base, outcome: 'skipped', reason: 'already-enrolled' };
-    const outcome = enrolled ? 'replaced' : 'imported';
-    if (options.dryRun) return { ...base, outcome };
-    const ops = enrolled ? await importOps(ctx, userId, records, p.fields, p.written) : p.firstOps;
-    if ((await ctx.store.commit(ops, now)).ok) return importDone(p, outcome);
+    if (ctx.methods.enabledFactors(records).length === 0) {
+      if (options.dryRun) return { ...base, outcome: 'imported' };
+      if ((await ctx.store.commit(p.firstOps, now)).ok) return importDone(p, 'imported');
+      continue;
+    }
+    const decision = decide(p, records, options);
+    if (decision.do === 'leave') return { ...base, ...decision.result };
+    const replacing = decision.do === 'replace';
+    if (options.dryRun)
+      return replacing ? { ...base, outcome: 'replaced' } : { ...base, outcome: 'imported', updated: true };
+    const ops = importOps(ctx, userId, records, floorKept(p.fields, records), p.written);
+    if (replacing) {
+      const policy = await ctx.policy({ userId });
+      ops.push(ctx.devices.revokeAllOp(userId), ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs));
+    }
+    if ((await ctx.store.commit(ops, now)).ok)
+      return replacing ? importDone(p, 'replaced') : importDone(p, 'imported', true);
     // The user changed between the read and the commit (a setup, a login, another import): decide again.
   }
-  return { ...base, outcome: 'skipped', reason: 'already-enrolled' };
+  return { ...base, outcome: 'skipped', reason: 'kept-changing' };
 }
 
 /**
@@ -131,62 +190,4 @@ export async function importUser(
   if (!options.dryRun && (await ctx.store.commit(prepared.firstOps, now)).ok)
     return importDone(prepared, 'imported');
   return decideImport(prepared, now, options);
-}
-
-const owners = new WeakMap<MethodContext['methods'], { owned: string[]; factorFields: string[] }>();
-
-/**
- * The `{tag}:user` fields an import owns, and every factor's enabled field: the same for every user
- * of a facade, so worked out once (each user of a 100,000-user import asked for them twice).
- * Every factor goes unless imported: the transfers' fields, and a factor no transfer carries (text
- * messages, a host's own method) turned off by its enabled field, so a replaced user keeps only
- * what the import brought.
- */
-function ownedFields(ctx: MethodContext): { owned: string[]; factorFields: string[] } {
-  let found = owners.get(ctx.methods);
-  if (!found) {
-    const factorFields = ctx.methods.factorFields();
-    found = { owned: [...new Set([...transfers.flatMap((t) => t.clears), ...factorFields])], factorFields };
-    owners.set(ctx.methods, found);
-  }
-  // Copies: each op is the caller's to keep.
-  return { owned: found.owned, factorFields: [...found.factorFields] };
-}
-
-/**
- * The one commit of an import: `{tag}:user` set to the imported fields (every other field an import
- * owns, and every factor's enabled field, removed), guarded by no method being on or, when replacing, by the record being exactly as
- * read; the imported records written; every other record of an import's methods and every
- * pending setup deleted; when replacing, trusted browsers and sessions end as after a reset.
- */
-async function importOps(
-  ctx: MethodContext,
-  userId: string,
-  replacing: UserRecords | null,
-  fields: Fields,
-  written: StoreOp[],
-): Promise<StoreOp[]> {
-  const read = replacing?.['user'];
-  const { owned: everyOwned, factorFields } = ownedFields(ctx);
-  const owned = everyOwned.filter((name) => !(name in fields));
-  const userOp: StoreOp = {
-    type: 'merge',
-    key: storeKeys.user(userId),
-    fields,
-    create: true,
-    ...(owned.length > 0 ? { unset: owned } : {}),
-    ...(read ? { match: read.fields } : { absent: factorFields }),
-  };
-  const ops: StoreOp[] = [userOp, ...written];
-  const touched = new Set(ops.map((op) => op.key));
-  const deletes = [
-    ...transfers.flatMap((t) => t.keys(userId)),
-    ...ctx.methods.pendingDeletes(userId).map((op) => op.key),
-  ];
-  for (const key of new Set(deletes)) if (!touched.has(key)) ops.push({ type: 'delete', key });
-  if (read) {
-    const policy = await ctx.policy({ userId });
-    ops.push(ctx.devices.revokeAllOp(userId), ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs));
-  }
-  return ops;
 }

@@ -52,6 +52,10 @@ export function destinationTransfer<K extends string>(options: {
       options.admit?.(ctx, destination);
       return { fields: { [fields.destination]: destination, [fields.at]: String(enabledAt) }, ops: [] };
     },
+    enrolment(user) {
+      const destination = userField(user, fields.destination);
+      return destination === undefined ? undefined : [destination, userField(user, fields.at) ?? null];
+    },
     read(_ctx, _userId, user) {
       const destination = userField(user, fields.destination);
       if (destination === undefined) return undefined;

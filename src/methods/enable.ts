@@ -1,3 +1,4 @@
+import type { Policy } from '../core/policy/policy-schema.js';
 import { storeKeys } from '../store/keys.js';
 import { userFields } from '../store/layout.js';
 import type { Fields, StoreOp } from '../store/store.js';
@@ -30,6 +31,24 @@ export interface EnableWrite {
   unset?: string[];
   /** Other writes of the same step (a security key into `{tag}:webauthn`). */
   also?: StoreOp[];
+}
+
+/**
+ * What turning a factor on writes beside it, whoever turns it on (a setup's confirm, an import):
+ * `stamp`, the `{tag}:user` field saying when (kept when the factor goes: under a `required` rule a
+ * user who enrolled has no grace left); and `endAll`, which a user's first factor commits with it:
+ * 2FA turns on, so every session signed in with the password alone ends (round 2, finding 2).
+ */
+export function turningOn(
+  ctx: MethodContext,
+  userId: string,
+  policy: Policy,
+  now: number,
+): { stamp: Fields; endAll: ReturnType<MethodContext['sessions']['endAllOp']> } {
+  return {
+    stamp: { [userFields.enrolledAt]: String(now) },
+    endAll: ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs, now),
+  };
 }
 
 /**
@@ -69,11 +88,12 @@ export async function enableInSession(
   bound: BoundSetup | null,
 ): Promise<{ ok: true; backupCodes?: string[]; sessionKey?: string } | EnableRefusal> {
   const now = ctx.now();
+  const policy = await ctx.policy({ userId });
+  const { stamp, endAll } = turningOn(ctx, userId, policy, now);
   const enableOp = (absent?: string[]): StoreOp => ({
     type: 'merge',
     key: storeKeys.user(userId),
-    // Stamped beside the factor's own fields, and kept when it goes: a required rule's grace is over.
-    fields: { ...write.fields, [userFields.enrolledAt]: String(now) },
+    fields: { ...write.fields, ...stamp },
     create: true,
     ...(write.advance ? { advance: write.advance } : {}),
     ...(write.unset ? { unset: write.unset } : {}),
@@ -81,9 +101,7 @@ export async function enableInSession(
   });
   const pending = [...(write.also ?? []), ...ctx.methods.pendingDeletes(userId, method)];
   if (ctx.methods.enabledFactors(user).length === 0) {
-    const policy = await ctx.policy({ userId });
     const issued = ctx.methods.issueWithFirstFactor(userId, policy);
-    const endAll = ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs, now);
     // Bound to a session, the end comes with the session's ops (on condition the sessions were not ended since).
     const session = bound ? sessionEnableOps(ctx, userId, bound, now, endAll) : null;
     const ops = [

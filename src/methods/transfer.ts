@@ -34,6 +34,17 @@ export interface MethodTransfer<T = unknown> {
    * see (a malformed COSE key, a hash made with a key this keyring does not hold).
    */
   write(ctx: MethodContext, userId: string, value: T, now: number): TransferWrite | Promise<TransferWrite>;
+  /**
+   * What identifies the user's enrolment in it as written, or undefined when they have none: what
+   * enrolling, confirming, regenerating or removing in factorkit changes, and neither a sign-in (a
+   * replay floor, a counter) nor a new key (sealed values are sealed again) does. No secret in clear.
+   */
+  enrolment(user: UserRecords): unknown;
+  /**
+   * What a sign-in spends of it for good, when a newer copy of the source could not carry that
+   * over (backup codes: the codes left, since the source cannot say which one factorkit took).
+   */
+  spent?(user: UserRecords): unknown;
   /** What the user holds of it, in the imported shape (secrets in clear), or undefined. */
   read(ctx: MethodContext, userId: string, user: UserRecords): T | undefined | Promise<T | undefined>;
 }

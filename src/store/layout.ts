@@ -35,6 +35,11 @@ export const userFields = {
   lastSecondFactorAt: 'lastSecondFactorAt',
   /** The sealed fingerprint of the import that wrote this user (`factorkit/import`: importing it again changes nothing). */
   imported: 'imported',
+  /**
+   * The digest of what that import left of the user's enrolments (`factorkit/import`: while the
+   * records still give it, nothing changed in factorkit since, and a re-run may update them).
+   */
+  importedState: 'importedState',
 } as const;
 
 /** The 0.1 records of one user (any may be missing). */

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { FactorkitError } from '../../src/core/errors.js';
 import { MemorySender } from '../../src/entries/index.js';
 import { importUser } from '../../src/import/import-user.js';
+import { importUsers } from '../../src/import/import-users.js';
+import type { ImportedUser } from '../../src/import/imported-user.js';
+import { readJsonl } from '../../src/import/readers/jsonl-reader.js';
 import { enrollTotp, makeTwoFactor } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
 import { appCode, foreignKey, ORIGIN, RP_ID, signInWith, signInWithKey } from './support.js';
@@ -164,6 +167,35 @@ for (const target of storesUnderTest()) {
       );
       h.clock.advance(30_000);
       expect((await signInWith(h, 'dee', h.totp.generateCode(setup.secret, h.clock.now()))).ok).toBe(true);
+    });
+
+    it('takes the algorithm in any case, from importUser and from a generic JSONL line (sha256 as otpauth URIs write it)', async () => {
+      const h = makeTwoFactor(await target.make());
+      const line = JSON.stringify({
+        userId: 'kay',
+        totp: { secret: SECRET, algorithm: 'sha256', digits: 8 },
+      });
+      const users: unknown[] = [];
+      const chunks = (async function* () {
+        yield `${line}\n`;
+      })();
+      for await (const record of readJsonl(chunks)) if ('user' in record) users.push(record.user);
+      expect(await importUsers(h.tf, users as ImportedUser[])).toMatchObject([
+        { status: 'fulfilled', value: { outcome: 'imported' } },
+      ]);
+      expect(
+        await importUser(h.tf, { userId: 'lou', totp: { secret: SECRET, algorithm: 'Sha512' } }),
+      ).toMatchObject({
+        outcome: 'imported',
+      });
+      expect((await signInWith(h, 'kay', appCode(h, SECRET, { algorithm: 'SHA256', digits: 8 }))).ok).toBe(
+        true,
+      );
+      expect((await signInWith(h, 'lou', appCode(h, SECRET, { algorithm: 'SHA512' }))).ok).toBe(true);
+      // The same import in upper case is the same import.
+      expect(
+        await importUser(h.tf, { userId: 'kay', totp: { secret: SECRET, algorithm: 'SHA256', digits: 8 } }),
+      ).toMatchObject({ outcome: 'unchanged' });
     });
 
     it('checks bcrypt-hashed codes (with a pepper, as Devise keeps them) at use, once each', async () => {

@@ -5,7 +5,7 @@ import { userFields } from '../../store/layout.js';
 
 const fingerprintContext = (userId: string) => `import\0${userId}`;
 /** SHA-256 of the text, base64url: Node's one-shot `crypto.hash` (no Hash object), `createHash` where a runtime lacks it. */
-const digestOf: (canonical: string) => string =
+export const digestOf: (text: string) => string =
   typeof nodeCrypto.hash === 'function'
     ? (canonical) => nodeCrypto.hash('sha256', canonical, 'base64url')
     : (canonical) => nodeCrypto.createHash('sha256').update(canonical).digest('base64url');

@@ -50,7 +50,7 @@ function fromUri(text: string): Record<string, unknown> | null {
     const q = url.searchParams;
     return {
       secret: q.get('secret') ?? '',
-      algorithm: q.get('algorithm')?.toUpperCase() ?? undefined,
+      algorithm: q.get('algorithm') ?? undefined,
       digits: number(q.get('digits') ?? undefined),
       periodSeconds: number(q.get('period') ?? undefined),
     };
@@ -65,8 +65,7 @@ function userOf(row: AppRow): unknown {
   const uri = typeof secret === 'string' ? fromUri(secret) : null;
   const totp = uri ?? {
     secret,
-    algorithm:
-      typeof row.algorithm === 'string' && row.algorithm !== '' ? row.algorithm.toUpperCase() : undefined,
+    algorithm: row.algorithm === '' ? undefined : row.algorithm,
     digits: number(row.digits),
     periodSeconds: number(row.period),
   };

@@ -4,10 +4,11 @@ import { Keyring } from '../../core/keyring.js';
 import { storeKeys } from '../../store/keys.js';
 import type { MethodContext } from '../context.js';
 import type { MethodTransfer } from '../transfer.js';
-import { openCode, openOrNull, saltContext, sealContext } from './backup-code-record.js';
+import { FIELD_PREFIX, openCode, openOrNull, saltContext, sealContext } from './backup-code-record.js';
 import type { BackupCodesContext } from './backup-codes-api.js';
 import {
   BCRYPT_HASH,
+  BCRYPT_PREFIX,
   foreignCanonical,
   looksLikeAppCode,
   MAX_IMPORTED_CODES,
@@ -176,6 +177,9 @@ function codeSet(ctx: BackupCodesContext, userId: string, value: Parsed, now: nu
   return { kind: 'plain', codes: object.codes, form, ...described(object.codes) };
 }
 
+/** A field that is one unused code (by its name: a sign-in removes it), not the set's own. */
+const isCodeEntry = (name: string) => name.startsWith(FIELD_PREFIX) || name.startsWith(BCRYPT_PREFIX);
+
 /** Backup codes: one record of unused codes, stored as the org policy says (hashed or viewable). */
 export const backupCodesTransfer: MethodTransfer<Parsed> = {
   method: 'backup-code',
@@ -188,6 +192,20 @@ export const backupCodesTransfer: MethodTransfer<Parsed> = {
     const set = codeSet(ctx, userId, value, now);
     const policy = await ctx.policy({ userId });
     return { fields: {}, ops: [importedCodesOp(ctx, userId, set, policy.backupCodes.storage)] };
+  },
+  // The set's own fields (`generatedAt`, `storage`: new codes change them), a sealed one by its name
+  // alone (a key rotation seals it again); the codes themselves are what a sign-in spends.
+  enrolment(user) {
+    const fields = user['backupCodes']?.fields;
+    if (!fields) return undefined;
+    return Object.keys(fields)
+      .filter((name) => !isCodeEntry(name))
+      .sort()
+      .map((name) => (Keyring.keyIdOf(fields[name]!) !== null ? name : [name, fields[name]]));
+  },
+  spent(user) {
+    const fields = user['backupCodes']?.fields;
+    return fields ? Object.keys(fields).filter(isCodeEntry).sort() : undefined;
   },
   read(ctx: BackupCodesContext, userId, user) {
     const set = exportedCodes(ctx, userId, user['backupCodes']?.fields ?? null);

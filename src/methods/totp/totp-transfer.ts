@@ -22,7 +22,13 @@ export const importedTotpSchema = z
     /** The key: base32 as the otpauth URI shows it (default), hex (`encoding: 'hex'`), or raw bytes. */
     secret: z.union([z.string().min(1).max(1024), z.instanceof(Uint8Array)]),
     encoding: z.enum(['base32', 'hex']).default('base32'),
-    algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']).default('SHA1'),
+    /** `SHA1`, `SHA256` or `SHA512`, in any case (`sha1`, as otpauth URIs and many libraries write it). */
+    algorithm: z
+      .string()
+      .max(16)
+      .transform((name) => name.toUpperCase())
+      .pipe(z.enum(['SHA1', 'SHA256', 'SHA512']))
+      .default('SHA1'),
     digits: z.union([z.literal(6), z.literal(7), z.literal(8)]).default(6),
     periodSeconds: z.number().int().min(1).max(3600).default(30),
     /** RFC 6238's T0 (django-otp's `t0`), in seconds. */
@@ -78,6 +84,11 @@ export const totpTransfer: MethodTransfer<z.output<typeof importedTotpSchema>> =
     if (!sameProfile(profile, facadeProfile(ctx)) || bytes.length < 16)
       fields[userFields.totpParams] = profileText(profile);
     return { fields, ops: [] };
+  },
+  // A new key is linked with a new `totpAt` (and `enrolledAt`); the sealed key itself moves with the keys.
+  enrolment(user) {
+    if (userField(user, userFields.totp) === undefined) return undefined;
+    return [userField(user, userFields.totpAt) ?? null, userField(user, userFields.totpParams) ?? null];
   },
   read(ctx: TotpContext, userId: string, user) {
     const sealed = userField(user, userFields.totp);

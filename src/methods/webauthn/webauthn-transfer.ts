@@ -131,6 +131,12 @@ export const webauthnTransfer: MethodTransfer<Parsed> = {
       ops: [{ type: 'put', key: storeKeys.webauthn(userId), fields, expiresAt: null }],
     };
   },
+  // The keys and their labels; not their counters, last use or a handle a sign-in records.
+  enrolment(user) {
+    const keys = keysOf(user);
+    if (keys.length === 0) return undefined;
+    return keys.map((key) => [key.id, key.label]).sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
+  },
   read(_ctx, _userId, user) {
     const keys = keysOf(user);
     if (keys.length === 0) return undefined;
