@@ -45,7 +45,7 @@ describe('npx factorkit import --from jsonl', () => {
     expect(run.code).toBe(EXIT.failed);
     // The report lists each refusal with its reason, as stderr said it when it happened.
     expect(run.stdout).toBe(
-      'imported: 4\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n' +
+      'imported: 4\nreplaced: 0\nalready imported: 0\nskipped (enrolled or changed in factorkit): 0\nrefused: 1\n' +
         '\nrefused and skipped:\n  line 3 (user user-2): refused: totp.secret: must carry 80 to 1024 bits (got 64)\n',
     );
     expect(run.stderr).toContain(
@@ -222,7 +222,7 @@ describe('npx factorkit import --from jsonl', () => {
       // Line 40, refused by the first run, is decided again: the final report lists every refusal.
       const refusal = 'line 40 (user user-39): refused: totp.secret: must carry 80 to 1024 bits (got 64)';
       expect(second.stdout).toBe(
-        'imported: 599\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n' +
+        'imported: 599\nreplaced: 0\nalready imported: 0\nskipped (enrolled or changed in factorkit): 0\nrefused: 1\n' +
           `\nrefused and skipped:\n  ${refusal}\n`,
       );
       expect(second.stderr).toContain(refusal);

@@ -20,7 +20,7 @@ function report(counts: OutcomeCounts, dryRun: boolean): string {
     `${would}imported: ${counts.imported}`,
     `${would}replaced: ${counts.replaced}`,
     `already imported: ${counts.unchanged}`,
-    `skipped (already enrolled in factorkit): ${counts.skipped}`,
+    `skipped (enrolled or changed in factorkit): ${counts.skipped}`,
     `refused: ${counts.refused}`,
     '',
   ].join('\n');
