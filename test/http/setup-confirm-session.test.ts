@@ -1,31 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/store.js';
 import { enrollTotp, type Harness, MINUTE, makeTwoFactor } from '../helpers/harness.js';
+import { interruptibleStore } from '../helpers/interruptible-store.js';
 import { storesUnderTest } from '../helpers/stores.js';
 import { TestClient } from './support/client.js';
 import { hostApps } from './support/host-list.js';
 import type { TestHost } from './support/hosts.js';
-
-/** `store`, with `between` run once just before its next commit (the store call after the one now). */
-function interruptibleStore(store: Store) {
-  let between: (() => Promise<unknown>) | null = null;
-  return {
-    /** Runs `work` before the next commit (taking it first, so the work's own calls pass through). */
-    beforeNextCommit(work: () => Promise<unknown>) {
-      between = work;
-    },
-    store: {
-      get: (key, now) => store.get(key, now),
-      getMany: (keys, now) => store.getMany(keys, now),
-      async commit(ops, now, read) {
-        const work = between;
-        between = null;
-        if (work) await work();
-        return store.commit(ops, now, read);
-      },
-    } satisfies Store,
-  };
-}
 
 /**
  * A setup's confirmation checks its session in its own commits (issue 24: the session's check in
@@ -96,18 +75,15 @@ for (const storeUnderTest of storesUnderTest()) {
         // Fails before issue 24's change: the enable commit knew nothing of the session (200, enabled).
         it('a session ended between the attempt and the enable commit fails the enable whole', async () => {
           const first = await setupPending('mid-first');
-          // Armed at the attempt's commit, the end lands between it and the enable commit.
-          const between = (userId: string) => () =>
-            interrupt.beforeNextCommit(async () =>
-              interrupt.beforeNextCommit(() => h.tf.sessions.endAll(userId)),
-            );
-          between('mid-first')();
+          // The end lands between the attempt's commit and the enable commit.
+          const between = (userId: string) => interrupt.afterNextCommit(() => h.tf.sessions.endAll(userId));
+          between('mid-first');
           expect(await first.client.call('POST', '/2fa/totp/confirm', { code: first.code() })).toMatchObject(
             refusedAsSignedOut,
           );
           expect(await h.tf.status('mid-first')).toMatchObject({ enabled: false, backupCodesRemaining: 0 });
           const added = await addingEmail('mid-added');
-          between('mid-added')();
+          between('mid-added');
           expect(await added.client.call('POST', '/2fa/email/confirm', { code: added.code() })).toMatchObject(
             refusedAsSignedOut,
           );
