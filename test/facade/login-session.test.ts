@@ -52,6 +52,15 @@ for (const target of storesUnderTest()) {
       expect(successes(h, 'between')).toBe(0);
     });
 
+    // Fails before the success commit checked that the user's sessions were not ended since the
+    // attempt read them (only that the pending session's own record was still there).
+    it('"sign out everywhere" between the attempt and the success commit: session-closed, no session opened', async () => {
+      const { h, interrupt, verify, code } = await pendingLogin('ended-between');
+      interrupt.afterNextCommit(() => h.tf.sessions.endAll('ended-between'));
+      expect(await verify(code())).toEqual({ ok: false, reason: 'session-closed' });
+      expect(successes(h, 'ended-between')).toBe(0);
+    });
+
     it('a session of another user does not carry the verify', async () => {
       const { h, challengeId, code } = await pendingLogin('owner');
       const otherKey = await h.tf.sessions.open('intruder', { waitsFor: 'code' });

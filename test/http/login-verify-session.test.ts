@@ -65,6 +65,18 @@ for (const storeUnderTest of storesUnderTest()) {
           expect((await client.call('GET', '/app')).status).toBe(401);
         });
 
+        // Fails before the success commit checked that the user's sessions were not ended since the
+        // attempt read them (only that the pending session's own record was still there).
+        it('"sign out everywhere" while the code is checked (between the attempt and the success): refused, no session opened', async () => {
+          const { client, code } = await pendingLogin('ended-between');
+          interrupt.afterNextCommit(() => h.tf.sessions.endAll('ended-between'));
+          expect(await client.call('POST', '/2fa/login/verify', { code: code() })).toMatchObject(
+            refusedAsSignedOut,
+          );
+          expect(successes('ended-between')).toBe(0);
+          expect((await client.call('GET', '/app')).status).toBe(401);
+        });
+
         // Fails only when both the challenge's end and the pending session's `take` stop guarding it.
         it('8 concurrent right codes of one login (its app code and backup codes): exactly one signs in', async () => {
           const { client, code, backupCodes } = await pendingLogin('race');
