@@ -5,6 +5,7 @@ import { afterAll } from 'vitest';
 import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { simpleWebauthn } from '../../src/methods/webauthn/simple-webauthn.js';
+import type { Store } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { fakeClock, KEY } from '../helpers/harness.js';
 
@@ -18,10 +19,8 @@ export function tempFolder(name: string): string {
 /** The environment the CLI runs with: the test key. */
 export const ENV = { FACTORKIT_KEY: KEY };
 
-/** A facade over the SQLite file the CLI imported into, on a clock at `atMs` (default: now). */
-export function facadeOver(file: string, atMs = Date.now(), o: { create?: boolean } = {}) {
-  const store = new SqliteStore({ filename: file });
-  if (o.create) store.createSchema();
+/** A facade over a store the CLI imported into, on a clock at `atMs` (default: now). */
+export function facadeOn(store: Store, atMs = Date.now()) {
   const clock = fakeClock(atMs);
   const tf = createTwoFactor({
     issuer: 'CX',
@@ -31,7 +30,14 @@ export function facadeOver(file: string, atMs = Date.now(), o: { create?: boolea
     now: clock.now,
     webauthn: { library: simpleWebauthn }, // imported keys sign in
   });
-  return { tf, clock, close: () => store.close() };
+  return { tf, clock };
+}
+
+/** A facade over the SQLite file the CLI imported into, on a clock at `atMs` (default: now). */
+export function facadeOver(file: string, atMs = Date.now(), o: { create?: boolean } = {}) {
+  const store = new SqliteStore({ filename: file });
+  if (o.create) store.createSchema();
+  return { ...facadeOn(store, atMs), close: () => store.close() };
 }
 
 /** Signs `userId` in over a facade with a typed code: whether it was accepted. */
