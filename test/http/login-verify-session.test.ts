@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollTotp, type Harness, makeTwoFactor } from '../helpers/harness.js';
-import { interruptibleStore } from '../helpers/interruptible-store.js';
-import { storesUnderTest } from '../helpers/stores.js';
+import { expect, it } from 'vitest';
+import { enrollTotp } from '../helpers/harness.js';
+import { describeOnBoundHosts } from './support/bound-hosts.js';
 import { TestClient } from './support/client.js';
-import { hostApps } from './support/host-list.js';
-import type { TestHost } from './support/hosts.js';
 
 /**
  * POST /2fa/login/verify checks its session in the attempt's commit and opens the signed-in session
@@ -12,88 +9,71 @@ import type { TestHost } from './support/hosts.js';
  * every store and adapter. A session closed before the code, or while the code is being checked,
  * signs nobody in; concurrent right codes of one login sign in once.
  */
-for (const storeUnderTest of storesUnderTest()) {
-  for (const app of hostApps) {
-    describe.skipIf(storeUnderTest.skip)(
-      `login verify bound to its session: ${app.name} on ${storeUnderTest.name}`,
-      () => {
-        let h: Harness;
-        let host: TestHost;
-        let interrupt: ReturnType<typeof interruptibleStore>;
-        beforeAll(async () => {
-          interrupt = interruptibleStore(await storeUnderTest.make());
-          h = makeTwoFactor(interrupt.store, { notify: false });
-          host = await app.start(h);
-        });
-        afterAll(() => host.close());
+describeOnBoundHosts('login verify bound to its session', (bound) => {
+  /** A browser past the password, its login waiting for a code: the app's code and backup codes. */
+  const pendingLogin = async (userId: string) => {
+    const { secret, backupCodes } = await enrollTotp(bound.h, userId);
+    const client = new TestClient(bound.host.base);
+    expect((await client.call('POST', `/password/${userId}`, {})).json['status']).toBe('challenge');
+    // Later than the password (an end in its very millisecond leaves the session open, by design).
+    bound.h.clock.advance(1000);
+    return { client, backupCodes, code: () => bound.h.totp.generateCode(secret, bound.h.clock.now()) };
+  };
+  const successes = (userId: string) =>
+    bound.h.events.filter((e) => e.type === 'verify.succeeded' && e.userId === userId).length;
+  const refusedAsSignedOut = { status: 401, json: { error: 'no-pending-login' } };
 
-        /** A browser past the password, its login waiting for a code: the app's code and backup codes. */
-        const pendingLogin = async (userId: string) => {
-          const { secret, backupCodes } = await enrollTotp(h, userId);
-          const client = new TestClient(host.base);
-          expect((await client.call('POST', `/password/${userId}`, {})).json['status']).toBe('challenge');
-          // Later than the password (an end in its very millisecond leaves the session open, by design).
-          h.clock.advance(1000);
-          return { client, backupCodes, code: () => h.totp.generateCode(secret, h.clock.now()) };
-        };
-        const successes = (userId: string) =>
-          h.events.filter((e) => e.type === 'verify.succeeded' && e.userId === userId).length;
-        const refusedAsSignedOut = { status: 401, json: { error: 'no-pending-login' } };
-
-        // Fails if the attempt's commit does not check the session (the guard no longer reads it).
-        it('a session ended between the password and the code is refused: signed out, not signed in', async () => {
-          const { client, code } = await pendingLogin('ended-before');
-          await h.tf.sessions.endAll('ended-before');
-          expect(await client.call('POST', '/2fa/login/verify', { code: code() })).toMatchObject(
-            refusedAsSignedOut,
-          );
-          expect(successes('ended-before')).toBe(0);
-          expect((await client.call('GET', '/app')).status).toBe(401);
-          expect((await client.call('GET', '/2fa/login')).json['error']).toBe('no-pending-login');
-        });
-
-        // Fails if the success commit does not require the pending session to be open (`take`).
-        it('signed out in another tab while the code is checked (between the attempt and the success): refused, no session opened', async () => {
-          const { client, code } = await pendingLogin('out-between');
-          interrupt.afterNextCommit(async () => {
-            expect((await client.call('POST', '/sign-out', {})).status).toBe(200);
-          });
-          expect(await client.call('POST', '/2fa/login/verify', { code: code() })).toMatchObject(
-            refusedAsSignedOut,
-          );
-          expect(successes('out-between')).toBe(0);
-          expect((await client.call('GET', '/app')).status).toBe(401);
-        });
-
-        // Fails before the success commit checked that the user's sessions were not ended since the
-        // attempt read them (only that the pending session's own record was still there).
-        it('"sign out everywhere" while the code is checked (between the attempt and the success): refused, no session opened', async () => {
-          const { client, code } = await pendingLogin('ended-between');
-          interrupt.afterNextCommit(() => h.tf.sessions.endAll('ended-between'));
-          expect(await client.call('POST', '/2fa/login/verify', { code: code() })).toMatchObject(
-            refusedAsSignedOut,
-          );
-          expect(successes('ended-between')).toBe(0);
-          expect((await client.call('GET', '/app')).status).toBe(401);
-        });
-
-        // Fails only when both the challenge's end and the pending session's `take` stop guarding it.
-        it('8 concurrent right codes of one login (its app code and backup codes): exactly one signs in', async () => {
-          const { client, code, backupCodes } = await pendingLogin('race');
-          const proofs = [code(), ...backupCodes.slice(0, 7)];
-          // Every request's attempt taken before any success commit: they overlap for sure.
-          interrupt.gatherCommits(proofs.length);
-          const answers = await Promise.all(
-            proofs.map((proof) => client.call('POST', '/2fa/login/verify', { code: proof })),
-          );
-          expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
-          // The others: the challenge ended or the session replaced (401), or the attempts used up (429).
-          for (const answer of answers) expect([200, 401, 429]).toContain(answer.status);
-          expect(successes('race')).toBe(1);
-          // One backup code spent at most (the winner's, if it was one).
-          expect((await h.tf.status('race')).backupCodesRemaining).toBeGreaterThanOrEqual(9);
-        });
-      },
+  // Fails if the attempt's commit does not check the session (the guard no longer reads it).
+  it('a session ended between the password and the code is refused: signed out, not signed in', async () => {
+    const { client, code } = await pendingLogin('ended-before');
+    await bound.h.tf.sessions.endAll('ended-before');
+    expect(await client.call('POST', '/2fa/login/verify', { code: code() })).toMatchObject(
+      refusedAsSignedOut,
     );
-  }
-}
+    expect(successes('ended-before')).toBe(0);
+    expect((await client.call('GET', '/app')).status).toBe(401);
+    expect((await client.call('GET', '/2fa/login')).json['error']).toBe('no-pending-login');
+  });
+
+  // Fails if the success commit does not require the pending session to be open (`take`).
+  it('signed out in another tab while the code is checked (between the attempt and the success): refused, no session opened', async () => {
+    const { client, code } = await pendingLogin('out-between');
+    bound.interrupt.afterNextCommit(async () => {
+      expect((await client.call('POST', '/sign-out', {})).status).toBe(200);
+    });
+    expect(await client.call('POST', '/2fa/login/verify', { code: code() })).toMatchObject(
+      refusedAsSignedOut,
+    );
+    expect(successes('out-between')).toBe(0);
+    expect((await client.call('GET', '/app')).status).toBe(401);
+  });
+
+  // Fails before the success commit checked that the user's sessions were not ended since the
+  // attempt read them (only that the pending session's own record was still there).
+  it('"sign out everywhere" while the code is checked (between the attempt and the success): refused, no session opened', async () => {
+    const { client, code } = await pendingLogin('ended-between');
+    bound.interrupt.afterNextCommit(() => bound.h.tf.sessions.endAll('ended-between'));
+    expect(await client.call('POST', '/2fa/login/verify', { code: code() })).toMatchObject(
+      refusedAsSignedOut,
+    );
+    expect(successes('ended-between')).toBe(0);
+    expect((await client.call('GET', '/app')).status).toBe(401);
+  });
+
+  // Fails only when both the challenge's end and the pending session's `take` stop guarding it.
+  it('8 concurrent right codes of one login (its app code and backup codes): exactly one signs in', async () => {
+    const { client, code, backupCodes } = await pendingLogin('race');
+    const proofs = [code(), ...backupCodes.slice(0, 7)];
+    // Every request's attempt taken before any success commit: they overlap for sure.
+    bound.interrupt.gatherCommits(proofs.length);
+    const answers = await Promise.all(
+      proofs.map((proof) => client.call('POST', '/2fa/login/verify', { code: proof })),
+    );
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    // The others: the challenge ended or the session replaced (401), or the attempts used up (429).
+    for (const answer of answers) expect([200, 401, 429]).toContain(answer.status);
+    expect(successes('race')).toBe(1);
+    // One backup code spent at most (the winner's, if it was one).
+    expect((await bound.h.tf.status('race')).backupCodesRemaining).toBeGreaterThanOrEqual(9);
+  });
+});

@@ -6,7 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { openStore } from '../../src/cli/open-store.js';
 import { runCli } from '../cli/run-cli.js';
-import { ENV, facadeOn, signsIn, tempFolder } from './cli-support.js';
+import { ENV, facadeOn, importStoppedAtRefusal, signsIn, tempFolder } from './cli-support.js';
 import { appCode } from './support.js';
 
 const dir = tempFolder('import-servers');
@@ -63,7 +63,7 @@ for (const server of servers) {
       const url = server.url();
       const run = await runCli(['import', '--from', 'jsonl', path, '--store', url], { env: ENV });
       expect(run.code).toBe(EXIT.failed);
-      expect(run.stdout).toBe(
+      expect(run.stdout).toContain(
         'imported: 19\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
       );
       expect(run.stderr).toContain('line 7 (user u-6): refused');
@@ -79,18 +79,8 @@ for (const server of servers) {
       // A journal of its own (not the working folder's, which other files' tests check is empty).
       const journal = join(dir, `journal-${randomUUID()}.jsonl`);
       const args = ['import', '--from', 'jsonl', path, '--store', url, '--journal', journal];
-      const controller = new AbortController();
-      const first = await runCli([...args, '--concurrency', '4'], {
-        env: ENV,
-        signal: controller.signal,
-        // The refusal on line 40 is the moment to press Ctrl-C.
-        onErr: (text) => {
-          if (text.includes('refused')) controller.abort();
-        },
-      });
-      expect(first.code).toBe(EXIT.interrupted);
-      expect(first.stderr).toContain('run the same command again to go on');
-      const imported = Number(/imported: (\d+)/.exec(first.stdout)?.[1]);
+      // The refusal on line 40 is the moment to press Ctrl-C.
+      const imported = await importStoppedAtRefusal([...args, '--concurrency', '4']);
       expect(imported).toBeGreaterThanOrEqual(39);
       expect(imported).toBeLessThan(300);
       expect(existsSync(journal)).toBe(true);
@@ -98,7 +88,7 @@ for (const server of servers) {
       const second = await runCli(args, { env: ENV });
       expect(second.code).toBe(EXIT.failed); // the refusal of line 40, from the first run
       expect(second.stderr).toMatch(/resuming: \d+ records were done by an earlier run/);
-      expect(second.stdout).toBe(
+      expect(second.stdout).toContain(
         'imported: 399\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
       );
       expect(existsSync(journal)).toBe(false);

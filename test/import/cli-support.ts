@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { createTwoFactor, type TwoFactor } from '../../src/app/create-two-factor.js';
+import { EXIT } from '../../src/cli/exit-codes.js';
 import { MemoryMailer } from '../../src/mail/memory-mailer.js';
 import { simpleWebauthn } from '../../src/methods/webauthn/simple-webauthn.js';
 import type { Store } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
+import { runCli } from '../cli/run-cli.js';
 import { fakeClock, KEY } from '../helpers/harness.js';
 
 /** A temporary folder for this test file, removed after it. */
@@ -45,4 +47,22 @@ export async function signsIn(h: { tf: TwoFactor }, userId: string, code: string
   const start = await h.tf.login.start(userId);
   if (start.status !== 'challenge') throw new Error(`no challenge for ${userId}`);
   return (await h.tf.login.verify(start.challengeId, code)).ok;
+}
+
+/**
+ * Runs `npx factorkit import ...args` and presses Ctrl-C at its first refusal (the moment a resume
+ * test stops it): the run must stop, saying how to go on. How many users it had imported.
+ */
+export async function importStoppedAtRefusal(args: string[]): Promise<number> {
+  const controller = new AbortController();
+  const run = await runCli(args, {
+    env: ENV,
+    signal: controller.signal,
+    onErr: (text) => {
+      if (text.includes('refused')) controller.abort();
+    },
+  });
+  expect(run.code).toBe(EXIT.interrupted);
+  expect(run.stderr).toContain('run the same command again to go on');
+  return Number(/imported: (\d+)/.exec(run.stdout)?.[1]);
 }
