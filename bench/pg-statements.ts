@@ -10,14 +10,13 @@
  * its start. The load average is printed beside the figures: the machine is shared. Bounded: 6
  * subjects x (1,000 + 2,000) calls.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { PostgresStore } from '../src/entries/postgres.js';
 import { startPostgres } from '../test/helpers/servers.js';
 import { benchTwoFactor, prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
-import { floorSubjects, loadAverage, processCpu, pushFloorRatios } from './server-cost.js';
+import { floorSubjects, loadAverage, postmasterPid, processCpu, pushFloorRatios } from './server-cost.js';
 
 const RUNS = [
   { concurrency: 1, total: 1000 },
@@ -59,9 +58,7 @@ export async function benchPgStatements(): Promise<void> {
   // The server stops at the end: an idle connection's "terminating connection" is not the bench's failure.
   pool.on('error', () => undefined);
   await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-  const dataDirectory = (await pool.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!
-    .data_directory;
-  const postmasterPid = Number(readFileSync(join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const postmaster = await postmasterPid(pool);
   const store = new PostgresStore({ pool });
   await store.createSchema();
   // Another process's store on the same database: it holds none of the first one's hints.
@@ -120,9 +117,9 @@ export async function benchPgStatements(): Promise<void> {
       const call = await ready(total);
       await pool.query('SELECT pg_stat_statements_reset()');
       const loadBefore = loadAverage();
-      const cpuBefore = clusterCpuMs(postmasterPid);
+      const cpuBefore = clusterCpuMs(postmaster);
       const figures = await measureAsync(call, { total, concurrency });
-      const cpuMs = clusterCpuMs(postmasterPid) - cpuBefore;
+      const cpuMs = clusterCpuMs(postmaster) - cpuBefore;
       const statements = (
         await pool.query<Statement>(
           `SELECT query, calls::text, total_exec_time, toplevel FROM pg_stat_statements

@@ -16,7 +16,7 @@ import { startRedisCluster } from '../test/helpers/redis-cluster.js';
 import { startRedis } from '../test/helpers/servers.js';
 import { prepare } from './bench-facade.js';
 import { measureAsync, table } from './harness.js';
-import { floorSubjects, loadAverage, processCpu, pushFloorRatios } from './server-cost.js';
+import { floorSubjects, loadAverage, processCpu, pushFloorRatios, redisPid } from './server-cost.js';
 
 const RUNS = [
   { concurrency: 1, total: 1000 },
@@ -130,11 +130,6 @@ async function measureStore(subject: Subject, rows: Array<Array<string | number>
   }
 }
 
-/** Redis's pid, from the server itself. */
-async function serverPid(node: Redis): Promise<number> {
-  return Number(/process_id:(\d+)/.exec(await node.info('server'))![1]);
-}
-
 export async function benchRedisCommands(): Promise<void> {
   const [server, clusterServer] = await Promise.all([startRedis(), startRedisCluster()]);
   if (!server) {
@@ -156,7 +151,7 @@ export async function benchRedisCommands(): Promise<void> {
     name: 'redis',
     client,
     nodes: [client],
-    pids: [await serverPid(client)],
+    pids: [await redisPid(client)],
     store: new RedisStore({ client }),
     close: () => client.quit(),
   });
@@ -168,7 +163,7 @@ export async function benchRedisCommands(): Promise<void> {
       name: 'redis-cluster',
       client: cluster,
       nodes: masters,
-      pids: await Promise.all(masters.map(serverPid)),
+      pids: await Promise.all(masters.map(redisPid)),
       store: new RedisStore({ client: cluster }),
       close: () => cluster.quit(),
     });

@@ -5,12 +5,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
 
 /** The load average over 1 / 5 / 15 minutes: the machine is shared. */
 export const loadAverage = (): string =>
   loadavg()
     .map((value) => value.toFixed(1))
     .join(' / ');
+
+/** A Redis server's pid, from the server itself. */
+export async function redisPid(node: Redis): Promise<number> {
+  return Number(/process_id:(\d+)/.exec(await node.info('server'))![1]);
+}
+
+/** The postmaster's pid of the cluster `pool` connects to (its backends are its children). */
+export async function postmasterPid(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ data_directory: string }>('SHOW data_directory');
+  return Number(readFileSync(join(rows[0]!.data_directory, 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
 
 /** A process's parent and CPU ms (user + system) so far, or null once it is gone. */
 export function processCpu(pid: number): { parent: number; cpuMs: number } | null {
