@@ -109,6 +109,17 @@ export class SessionRegistry {
   }
 
   /**
+   * The op that fails a commit when the user's sessions were ended (an {@link SessionRegistry.endAllOp})
+   * since `read`, their `sessions-from` record as an earlier commit of the same operation read it
+   * (null: there was none); it writes nothing.
+   */
+  notEndedSinceOp(userId: string, read: StoredRecord | null): StoreOp {
+    const key = storeKeys.sessionsFrom(userId);
+    const from = read?.fields['from'];
+    return from === undefined ? { type: 'absent', key } : { type: 'merge', key, fields: {}, match: { from } };
+  }
+
+  /**
    * The keys whose records say whether a session is open, for a read in a commit of the caller's
    * (the attempt of a verify); {@link SessionRegistry.openIn} judges what was read.
    */

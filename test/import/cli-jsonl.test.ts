@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli } from '../cli/run-cli.js';
-import { ENV, facadeOver, signsIn, tempFolder } from './cli-support.js';
+import { ENV, facadeOver, importStoppedAtRefusal, signsIn, tempFolder } from './cli-support.js';
 import { appCode } from './support.js';
 
 const dir = tempFolder('import-cli');
@@ -201,18 +201,8 @@ describe('npx factorkit import --from jsonl', () => {
         '--workers',
         String(workers),
       ];
-      const controller = new AbortController();
-      const first = await runCli([...args, '--concurrency', '4'], {
-        env: ENV,
-        signal: controller.signal,
-        // The refusal on line 40 is the moment to press Ctrl-C.
-        onErr: (text) => {
-          if (text.includes('refused')) controller.abort();
-        },
-      });
-      expect(first.code).toBe(EXIT.interrupted);
-      expect(first.stderr).toContain('run the same command again to go on');
-      const imported = Number(/imported: (\d+)/.exec(first.stdout)?.[1]);
+      // The refusal on line 40 is the moment to press Ctrl-C.
+      const imported = await importStoppedAtRefusal([...args, '--concurrency', '4']);
       expect(imported).toBeGreaterThanOrEqual(39);
       expect(imported).toBeLessThan(200);
       expect(journals()).toHaveLength(1);

@@ -33,6 +33,8 @@ export interface ProvenChallenge {
   options: { rememberDevice?: boolean | undefined; deviceLabel?: string | undefined };
   /** The session the proof came from (the HTTP layer's), or null. */
   session: SessionBinding | null;
+  /** With a session: the user's `sessions-from` record as the attempt read it (null: none). */
+  sessionsFrom?: StoredRecord | null;
   /** With `rememberDevice`: the user's trusted browsers, as read in the attempt's commit. */
   devices: { record: StoredRecord | null } | undefined;
 }
@@ -90,7 +92,7 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
   const signIn = proven.session?.signIn && purpose === 'login' ? openSignedIn(ctx, proven, ops) : null;
   const result = await ctx.store.commit(ops, now);
   if (!result.ok && result.index === budgetAt && budget) return endBudget(ctx, userId, budget);
-  if (!result.ok && signIn && result.index === signIn.replacedAt) return SESSION_CLOSED;
+  if (!result.ok && signIn && signIn.closedAt.includes(result.index)) return SESSION_CLOSED;
   if (!result.ok) {
     // The challenge ended (or went) meanwhile; otherwise its code or ceremony was renewed under this
     // proof, which is then as good as a wrong one (counted, reported), and the challenge stays open.
@@ -129,13 +131,14 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
 /**
  * Adds to `ops` the signed-in session a login's success opens (dated from the proof, as
  * `sessions.open` with `provenAt` dates it), closing the session the proof came from, which must
- * still be open: its new key, and where the close sits in `ops`.
+ * still be open: still there, and the user's sessions not ended ("sign out everywhere") since the
+ * attempt found it open. Its new key, and where in `ops` a session closed meanwhile fails the commit.
  */
 function openSignedIn(
   ctx: Context,
   proven: ProvenChallenge,
   ops: StoreOp[],
-): { key: string; replacedAt: number } {
+): { key: string; closedAt: number[] } {
   const { userId, policy, now } = proven;
   const opening = ctx.sessions.openOps(userId, {
     ttlMs: sessionTtlMs(policy),
@@ -145,6 +148,6 @@ function openSignedIn(
     replacedMustBeOpen: true,
   });
   const at = ops.length;
-  ops.push(...opening.ops);
-  return { key: opening.key, replacedAt: at + opening.replacedAt };
+  ops.push(...opening.ops, ctx.sessions.notEndedSinceOp(userId, proven.sessionsFrom ?? null));
+  return { key: opening.key, closedAt: [at + opening.replacedAt, ops.length - 1] };
 }

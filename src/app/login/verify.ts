@@ -171,6 +171,7 @@ async function verifyProof(
     now,
     options,
     session,
+    sessionsFrom: sessionRead[1] ?? null,
     devices,
   });
   // A secret read under an older key is sealed again under the current one (docs/keys.md).
