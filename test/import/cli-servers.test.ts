@@ -64,7 +64,7 @@ for (const server of servers) {
       const run = await runCli(['import', '--from', 'jsonl', path, '--store', url], { env: ENV });
       expect(run.code).toBe(EXIT.failed);
       expect(run.stdout).toContain(
-        'imported: 19\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
+        'imported: 19\nreplaced: 0\nalready imported: 0\nskipped (enrolled or changed in factorkit): 0\nrefused: 1\n',
       );
       expect(run.stderr).toContain('line 7 (user u-6): refused');
       for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
@@ -89,7 +89,7 @@ for (const server of servers) {
       expect(second.code).toBe(EXIT.failed); // the refusal of line 40, from the first run
       expect(second.stderr).toMatch(/resuming: \d+ records were done by an earlier run/);
       expect(second.stdout).toContain(
-        'imported: 399\nreplaced: 0\nalready imported: 0\nskipped (already enrolled in factorkit): 0\nrefused: 1\n',
+        'imported: 399\nreplaced: 0\nalready imported: 0\nskipped (enrolled or changed in factorkit): 0\nrefused: 1\n',
       );
       expect(existsSync(journal)).toBe(false);
       await expectSignIns(url, secrets, [0, 38, 40, 399]);
