@@ -122,6 +122,36 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
     expect(await store.getMany(ALL, NOW + 120_006)).toEqual(await memory.getMany(ALL, NOW + 120_006));
   });
 
+  it("a success that requires a record's absence (no sign-out everywhere since the attempt): a compare-and-set; one created meanwhile by another process: refused with the function's reason", async () => {
+    const success: StoreOp[] = [
+      { type: 'merge', key: KEYS.challenge, fields: { ended: '1' }, absent: ['ended'] },
+      { type: 'absent', key: KEYS.other },
+    ];
+    const store = await seeded(await storeOn(freshTable()));
+    const memory = await seeded(new MemoryStore());
+    expect((await both(store, memory, (s) => attempt(s))).sent).toEqual(['cas']);
+    const held = await both(store, memory, (s) => s.commit(success, NOW + 1));
+    expect(held).toMatchObject({ sent: ['cas'], result: { ok: true } });
+    expect(await store.getMany(ALL, NOW + 1)).toEqual(await memory.getMany(ALL, NOW + 1));
+
+    const table = freshTable();
+    const racing = await seeded(await storeOn(table));
+    const racingMemory = await seeded(new MemoryStore());
+    await both(racing, racingMemory, (s) => attempt(s));
+    // Another process signs the user out everywhere between the attempt and the success.
+    const ended: StoreOp[] = [
+      { type: 'put', key: KEYS.other, fields: { from: String(NOW) }, expiresAt: null },
+    ];
+    await new PostgresStore({ pool, table }).commit(ended, NOW);
+    await racingMemory.commit(ended, NOW);
+    const refused = await both(racing, racingMemory, (s) => s.commit(success, NOW + 1));
+    expect(refused).toMatchObject({
+      sent: ['cas', 'function'],
+      result: { ok: false, index: 1, reason: 'exists' },
+    });
+    expect(await racing.getMany(ALL, NOW + 1)).toEqual(await racingMemory.getMany(ALL, NOW + 1));
+  });
+
   it('an account with no record: the attempt inserts it', async () => {
     const table = freshTable();
     const store = await seeded(await storeOn(table), false);

@@ -6,8 +6,8 @@ import { schemaNames } from './postgres-names.js';
 import { type CommitReply, decodeReply, lockOrder } from './postgres-ops.js';
 import { prepared } from './postgres-statements.js';
 
-// A verify's attempt (attempt ops, with reads) and a right code's success commit (merges) as a
-// compare-and-set: evaluated here, with the reference semantics (apply-ops.ts), against the records
+// A verify's attempt (attempt ops, with reads) and a right code's success commit (merges, and the
+// absence of a record: no "sign out everywhere" since the attempt) as a compare-and-set: evaluated here, with the reference semantics (apply-ops.ts), against the records
 // this process's last commits answered or wrote (postgres-hints.ts), and sent as writes that hold
 // only if every record is still exactly that. The commit function's cost is its evaluation
 // (docs/testing.md); this statement evaluates nothing. It takes the function's advisory locks first
@@ -17,7 +17,9 @@ import { prepared } from './postgres-statements.js';
 // under READ COMMITTED), and a row a commit created meanwhile fails the INSERT (23505). A write short
 // of the ops divides by zero (22012): the statement rolls back whole, and the store runs the commit
 // function instead.
-// The read keys are read by the commit function called with no ops, once every lock is held: its
+// The read keys, and the keys whose absence an op requires (locked as the op's key), are read by
+// the commit function called with no ops, once every lock is held (a live record where one must be
+// absent divides by zero too): its
 // statements take a snapshot of their own, so a read sees every commit that held one of the locks
 // before this one. The statement's own snapshot is older (taken before the locks): a commit that
 // locked an op's key without changing it (a read, an `absent`, a merge writing the same fields) and
@@ -30,7 +32,11 @@ import { prepared } from './postgres-statements.js';
  */
 export const CAS_MISSED = new Set(['22012', '23505', '40P01']);
 
-type CasOp = Extract<StoreOp, { type: 'merge' | 'attempt' }>;
+type CasOp = Extract<StoreOp, { type: 'merge' | 'attempt' | 'absent' }>;
+
+/** An op the statement can hold: a merge or an attempt it writes, a record's absence it checks. */
+const isCasOp = (op: StoreOp): op is CasOp =>
+  op.type === 'merge' || op.type === 'attempt' || (op.type === 'absent' && op.fields === undefined);
 
 /** A compare-and-set ready to send, and what to make of its reply. */
 export interface CompareAndSet {
@@ -48,9 +54,13 @@ const asJson = (value: number | null): number | null =>
 /** Statement texts by table and shape (updates, inserts, reads, locks): each shape is one named statement. */
 const texts = new Map<string, string>();
 
-function casSql(table: string, updates: number, inserts: number, reads: number, locks: number): string {
-  const shape = `${table} ${updates} ${inserts} ${reads} ${locks}`;
-  const known = texts.get(shape);
+function casSql(
+  table: string,
+  shape: { updates: number; inserts: number; reads: number; locks: number; absents: number },
+): string {
+  const { updates, inserts, reads, locks, absents } = shape;
+  const name = `${table} ${updates} ${inserts} ${reads} ${locks} ${absents}`;
+  const known = texts.get(name);
   if (known) return known;
   const n = schemaNames(table);
   let at = 1; // $1 now
@@ -85,13 +95,16 @@ function casSql(table: string, updates: number, inserts: number, reads: number, 
   RETURNING 1)`);
     counts.push('(SELECT count(*) FROM i)');
   }
+  // The read keys, then the keys that must hold no live record, read after the locks.
   const read =
-    reads === 0
+    reads + absents === 0
       ? 'NULL::jsonb'
-      : `CASE WHEN ${gate} THEN ${n.commit}($1::float8, '{}'::text[], '[]'::jsonb, ARRAY[${list(reads, 'text')}], '{}'::int[]) END`;
+      : `CASE WHEN ${gate} THEN ${n.commit}($1::float8, '{}'::text[], '[]'::jsonb, ARRAY[${list(reads + absents, 'text')}], '{}'::int[]) END`;
+  parts.push(`x AS MATERIALIZED (SELECT ${read} AS r)`);
+  const held = absents === 0 ? 'true' : `NOT coalesce(x.r->'d' ?| ARRAY[${list(absents, 'text')}], false)`;
   const text = `${parts.join(',\n')}
-SELECT 1 / (${counts.join(' + ')} = ${updates + inserts})::int AS done, ${read} AS r, $1::float8 AS now`;
-  texts.set(shape, text);
+SELECT 1 / (${counts.join(' + ')} = ${updates + inserts} AND ${held})::int AS done, x.r AS r, $1::float8 AS now FROM x`;
+  texts.set(name, text);
   return text;
 }
 
@@ -114,21 +127,24 @@ export function compareAndSet(
   hints: ReadonlyMap<string, Fields | null>,
   read?: readonly string[],
 ): CompareAndSet | null {
-  if (ops.length === 0 || !ops.every((op): op is CasOp => op.type === 'merge' || op.type === 'attempt'))
-    return null;
+  if (!ops.every(isCasOp)) return null;
+  const writing = ops.filter((op) => op.type !== 'absent');
+  const absent = ops.filter((op) => op.type === 'absent').map((op) => op.key);
+  if (writing.length === 0) return null;
   const keys = ops.map((op) => op.key);
   if (read?.some((key) => keys.includes(key))) return null;
   const plan = planCommit(ops, now, undefined, (key) => {
     const fields = hints.get(key);
     return fields ? { fields, expiresAt: BELOW_ANY_EXPIRY } : null;
   });
-  if (!plan.result.ok || plan.changes.length !== ops.length) return null;
+  // An absence writes nothing: every other op writes its record, in op order.
+  if (!plan.result.ok || plan.changes.length !== writing.length) return null;
   const updates: unknown[] = [];
   const inserts: unknown[] = [];
   const written: Array<[string, Fields | null]> = [];
-  for (const [index, op] of ops.entries()) {
-    const record = plan.changes[index]!.record;
-    if (!record) return null;
+  for (const [index, op] of writing.entries()) {
+    const { key, record } = plan.changes[index]!;
+    if (!record || key !== op.key) return null;
     written.push([op.key, record.fields]);
     const seen = hints.get(op.key);
     if (!seen) inserts.push(op.key, JSON.stringify(record.fields), asJson(record.expiresAt));
@@ -155,7 +171,13 @@ export function compareAndSet(
   const lockKeys = order.map((position) => (position > 0 ? keys[position - 1] : read![-position - 1]));
   const reads = read ?? [];
   // A key read twice is locked once.
-  const text = casSql(table, updates.length / 5, inserts.length / 3, reads.length, order.length);
+  const text = casSql(table, {
+    updates: updates.length / 5,
+    inserts: inserts.length / 3,
+    reads: reads.length,
+    locks: order.length,
+    absents: absent.length,
+  });
   const values = [
     now,
     ...lockKeys,
@@ -163,6 +185,8 @@ export function compareAndSet(
     ...updates,
     ...inserts,
     ...reads,
+    ...absent,
+    ...absent,
   ];
   const done = plan.result;
   return {
