@@ -152,6 +152,44 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
     expect(await racing.getMany(ALL, NOW + 1)).toEqual(await racingMemory.getMany(ALL, NOW + 1));
   });
 
+  it("an HTTP sign-in's success (a new session put, the pending one taken as read): a compare-and-set; a pending session changed meanwhile: the function's answer", async () => {
+    const pending = {
+      type: 'put',
+      key: KEYS.other,
+      fields: { since: String(NOW) },
+      expiresAt: NOW + 600_000,
+    } as const;
+    const success: StoreOp[] = [
+      { type: 'merge', key: KEYS.challenge, fields: { ended: '1' }, absent: ['ended'] },
+      { type: 'put', key: '{u}:session:new', fields: { since: String(NOW + 1) }, expiresAt: NOW + 900_000 },
+      { type: 'take', key: KEYS.other },
+    ];
+    const keys = [...ALL, '{u}:session:new'];
+    const store = await seeded(await storeOn(freshTable()));
+    const memory = await seeded(new MemoryStore());
+    for (const s of [store, memory]) await s.commit([pending], NOW);
+    expect((await both(store, memory, (s) => attempt(s))).sent).toEqual(['cas']);
+    const held = await both(store, memory, (s) => s.commit(success, NOW + 1));
+    expect(held).toMatchObject({ sent: ['cas'], result: { ok: true } });
+    expect(await store.getMany(keys, NOW + 1)).toEqual(await memory.getMany(keys, NOW + 1));
+
+    const table = freshTable();
+    const racing = await seeded(await storeOn(table));
+    const racingMemory = await seeded(new MemoryStore());
+    for (const s of [racing, racingMemory]) await s.commit([pending], NOW);
+    await both(racing, racingMemory, (s) => attempt(s));
+    // Another request signs this pending session in first: the take's record is gone.
+    const taken: StoreOp[] = [{ type: 'delete', key: KEYS.other }];
+    await new PostgresStore({ pool, table }).commit(taken, NOW);
+    await racingMemory.commit(taken, NOW);
+    const refused = await both(racing, racingMemory, (s) => s.commit(success, NOW + 1));
+    expect(refused).toMatchObject({
+      sent: ['cas', 'function'],
+      result: { ok: false, index: 2, reason: 'missing' },
+    });
+    expect(await racing.getMany(keys, NOW + 1)).toEqual(await racingMemory.getMany(keys, NOW + 1));
+  });
+
   it('an account with no record: the attempt inserts it', async () => {
     const table = freshTable();
     const store = await seeded(await storeOn(table), false);

@@ -32,11 +32,30 @@ import { prepared } from './postgres-statements.js';
  */
 export const CAS_MISSED = new Set(['22012', '23505', '40P01']);
 
-type CasOp = Extract<StoreOp, { type: 'merge' | 'attempt' | 'absent' }>;
+type CasOp = Extract<StoreOp, { type: 'merge' | 'attempt' | 'absent' | 'put' | 'take' }>;
 
-/** An op the statement can hold: a merge or an attempt it writes, a record's absence it checks. */
+/**
+ * An op the statement can hold: a merge or an attempt it writes, a put (a record written whole,
+ * whatever was there: an HTTP sign-in's new session), a take (a record removed as seen: the pending
+ * session it replaces), a record's absence it checks.
+ */
 const isCasOp = (op: StoreOp): op is CasOp =>
-  op.type === 'merge' || op.type === 'attempt' || (op.type === 'absent' && op.fields === undefined);
+  op.type === 'merge' ||
+  op.type === 'attempt' ||
+  op.type === 'put' ||
+  op.type === 'take' ||
+  (op.type === 'absent' && op.fields === undefined);
+
+/** Statement shape: rows per kind of write, keys read, locks, absences. */
+interface Shape {
+  updates: number;
+  inserts: number;
+  puts: number;
+  takes: number;
+  reads: number;
+  locks: number;
+  absents: number;
+}
 
 /** A compare-and-set ready to send, and what to make of its reply. */
 export interface CompareAndSet {
@@ -54,12 +73,9 @@ const asJson = (value: number | null): number | null =>
 /** Statement texts by table and shape (updates, inserts, reads, locks): each shape is one named statement. */
 const texts = new Map<string, string>();
 
-function casSql(
-  table: string,
-  shape: { updates: number; inserts: number; reads: number; locks: number; absents: number },
-): string {
-  const { updates, inserts, reads, locks, absents } = shape;
-  const name = `${table} ${updates} ${inserts} ${reads} ${locks} ${absents}`;
+function casSql(table: string, shape: Shape): string {
+  const { updates, inserts, puts, takes, reads, locks, absents } = shape;
+  const name = `${table} ${updates} ${inserts} ${puts} ${takes} ${reads} ${locks} ${absents}`;
   const known = texts.get(name);
   if (known) return known;
   const n = schemaNames(table);
@@ -95,6 +111,19 @@ function casSql(
   RETURNING 1)`);
     counts.push('(SELECT count(*) FROM i)');
   }
+  if (puts > 0) {
+    parts.push(`pu AS (INSERT INTO ${n.records} (key, fields, expires_at)
+  SELECT c.k, c.f, c.e FROM (VALUES ${rows(puts, ['text', 'jsonb', 'float8'])}) AS c(k, f, e) WHERE ${gate}
+  ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, expires_at = EXCLUDED.expires_at
+  RETURNING 1)`);
+    counts.push('(SELECT count(*) FROM pu)');
+  }
+  if (takes > 0) {
+    parts.push(`ta AS (DELETE FROM ${n.records} AS r USING (VALUES ${rows(takes, ['text', 'jsonb'])}) AS v(k, x)
+  WHERE ${gate} AND r.key = v.k AND r.fields = v.x AND (r.expires_at IS NULL OR r.expires_at > $1::float8)
+  RETURNING 1)`);
+    counts.push('(SELECT count(*) FROM ta)');
+  }
   // The read keys, then the keys that must hold no live record, read after the locks.
   const read =
     reads + absents === 0
@@ -103,7 +132,7 @@ function casSql(
   parts.push(`x AS MATERIALIZED (SELECT ${read} AS r)`);
   const held = absents === 0 ? 'true' : `NOT coalesce(x.r->'d' ?| ARRAY[${list(absents, 'text')}], false)`;
   const text = `${parts.join(',\n')}
-SELECT 1 / (${counts.join(' + ')} = ${updates + inserts} AND ${held})::int AS done, x.r AS r, $1::float8 AS now FROM x`;
+SELECT 1 / (${counts.join(' + ')} = ${updates + inserts + puts + takes} AND ${held})::int AS done, x.r AS r, $1::float8 AS now FROM x`;
   texts.set(name, text);
   return text;
 }
@@ -141,13 +170,24 @@ export function compareAndSet(
   if (!plan.result.ok || plan.changes.length !== writing.length) return null;
   const updates: unknown[] = [];
   const inserts: unknown[] = [];
+  const puts: unknown[] = [];
+  const takes: unknown[] = [];
   const written: Array<[string, Fields | null]> = [];
   for (const [index, op] of writing.entries()) {
     const { key, record } = plan.changes[index]!;
-    if (!record || key !== op.key) return null;
-    written.push([op.key, record.fields]);
     const seen = hints.get(op.key);
-    if (!seen) inserts.push(op.key, JSON.stringify(record.fields), asJson(record.expiresAt));
+    if (key !== op.key) return null;
+    if (op.type === 'take') {
+      // Removed only while it is still the record the take matched.
+      if (record || !seen) return null;
+      written.push([op.key, null]);
+      takes.push(op.key, JSON.stringify(seen));
+      continue;
+    }
+    if (!record) return null;
+    written.push([op.key, record.fields]);
+    if (op.type === 'put') puts.push(op.key, JSON.stringify(record.fields), asJson(record.expiresAt));
+    else if (!seen) inserts.push(op.key, JSON.stringify(record.fields), asJson(record.expiresAt));
     else if (op.type === 'attempt')
       updates.push(
         op.key,
@@ -174,6 +214,8 @@ export function compareAndSet(
   const text = casSql(table, {
     updates: updates.length / 5,
     inserts: inserts.length / 3,
+    puts: puts.length / 3,
+    takes: takes.length / 2,
     reads: reads.length,
     locks: order.length,
     absents: absent.length,
@@ -184,6 +226,8 @@ export function compareAndSet(
     ...(reads.length > 0 ? order.map((p) => p > 0) : []),
     ...updates,
     ...inserts,
+    ...puts,
+    ...takes,
     ...reads,
     ...absent,
     ...absent,

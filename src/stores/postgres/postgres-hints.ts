@@ -60,16 +60,23 @@ export class CommitHints {
     for (const [index, key] of keys.entries()) this.set(key, records[index]?.fields ?? null, now);
   }
 
-  /** Takes the hints of every op's key (they are used once), or null when one is missing or old. */
+  /**
+   * Takes the hints of every op's key (they are used once), or null when one is missing or old. A
+   * put needs none (it writes its record whatever was there), but a commit of puts alone gets null.
+   */
   take(ops: readonly StoreOp[], now: number): Map<string, Fields | null> | null {
     const found = new Map<string, Fields | null>();
+    let needed = 0;
     for (const op of ops) {
+      if (op.type === 'put') continue;
+      needed++;
       const hint = this.byKey.get(op.key);
       if (!hint || Math.abs(now - hint.at) > HINT_TTL_MS) break;
       found.set(op.key, hint.fields);
     }
     this.forget(ops);
-    return found.size === ops.length ? found : null;
+    // A commit of puts alone is no compare-and-set: it has nothing to compare.
+    return needed > 0 && found.size === needed ? found : null;
   }
 
   /** The records read with a commit, but for those its ops write. */
