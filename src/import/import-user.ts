@@ -89,13 +89,13 @@ export async function prepareImport(
   const present = transfers.filter((t) => user.methods[t.field] !== undefined);
   const writes = await Promise.all(present.map((t) => t.write(ctx, userId, user.methods[t.field], now)));
   const base = { userId, methods: present.map((t) => t.method), dryRun: options.dryRun === true };
-  const { stamp, endAll } = turningOn(ctx, userId, await ctx.policy({ userId }), now);
+  const { stamp, endAll } = turningOn(ctx, userId, now);
   const fields: Fields = Object.assign({}, ...writes.map((w) => w.fields), stamp);
   fields[userFields.imported] = sealFingerprint(ctx.keyring, userId, canonical);
   const written = writes.flatMap((w) => w.ops);
   fields[userFields.importedState] = enrolmentState(writtenRecords(ctx, userId, fields, written));
   // 2FA turns on: as when the user turns it on, the sessions signed in with the password alone end.
-  const firstOps = [...importOps(ctx, userId, null, fields, written), endAll];
+  const firstOps = [...importOps(ctx, userId, null, fields, written), endAll(await ctx.policy({ userId }))];
   return { ctx, userId, canonical: () => canonical, base, fields, written, firstOps };
 }
 

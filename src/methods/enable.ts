@@ -42,12 +42,12 @@ export interface EnableWrite {
 export function turningOn(
   ctx: MethodContext,
   userId: string,
-  policy: Policy,
   now: number,
-): { stamp: Fields; endAll: ReturnType<MethodContext['sessions']['endAllOp']> } {
+): { stamp: Fields; endAll: (policy: Policy) => ReturnType<MethodContext['sessions']['endAllOp']> } {
   return {
     stamp: { [userFields.enrolledAt]: String(now) },
-    endAll: ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs, now),
+    // Asked for only by a first factor: the policy is read only then.
+    endAll: (policy) => ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs, now),
   };
 }
 
@@ -88,12 +88,11 @@ export async function enableInSession(
   bound: BoundSetup | null,
 ): Promise<{ ok: true; backupCodes?: string[]; sessionKey?: string } | EnableRefusal> {
   const now = ctx.now();
-  const policy = await ctx.policy({ userId });
-  const { stamp, endAll } = turningOn(ctx, userId, policy, now);
+  const turning = turningOn(ctx, userId, now);
   const enableOp = (absent?: string[]): StoreOp => ({
     type: 'merge',
     key: storeKeys.user(userId),
-    fields: { ...write.fields, ...stamp },
+    fields: { ...write.fields, ...turning.stamp },
     create: true,
     ...(write.advance ? { advance: write.advance } : {}),
     ...(write.unset ? { unset: write.unset } : {}),
@@ -101,7 +100,9 @@ export async function enableInSession(
   });
   const pending = [...(write.also ?? []), ...ctx.methods.pendingDeletes(userId, method)];
   if (ctx.methods.enabledFactors(user).length === 0) {
+    const policy = await ctx.policy({ userId });
     const issued = ctx.methods.issueWithFirstFactor(userId, policy);
+    const endAll = turning.endAll(policy);
     // Bound to a session, the end comes with the session's ops (on condition the sessions were not ended since).
     const session = bound ? sessionEnableOps(ctx, userId, bound, now, endAll) : null;
     const ops = [

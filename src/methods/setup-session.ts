@@ -69,9 +69,7 @@ export function sessionEnableOps(
         create: true,
         ...unchanged,
       }
-    : read === undefined
-      ? { type: 'absent', key: storeKeys.sessionsFrom(userId) }
-      : { type: 'merge', key: storeKeys.sessionsFrom(userId), fields: {}, ...unchanged };
+    : ctx.sessions.notEndedSinceOp(userId, bound.read[1] ?? null);
   // Dated after an end committed in the same step (this millisecond included), as `sessions.open` dates it.
   const since = now + 1;
   if (bound.signsIn) {

@@ -88,6 +88,32 @@ async function both(
   return { sent, result };
 }
 
+/**
+ * On a fresh table and a memory store, both seeded and given `before`: an attempt (a
+ * compare-and-set), then `meanwhile` committed by another process's store, then `success`; the
+ * statements `success` sent and its answer (the same on both stores), the rows checked alike.
+ */
+async function successAfterAttempt(commits: {
+  success: StoreOp[];
+  before?: StoreOp[];
+  meanwhile?: StoreOp[];
+}): Promise<{ sent: string[]; result: unknown }> {
+  const table = freshTable();
+  const store = await seeded(await storeOn(table));
+  const memory = await seeded(new MemoryStore());
+  const written = [...(commits.before ?? []), ...commits.success, ...(commits.meanwhile ?? [])];
+  const keys = [...new Set([...ALL, ...written.map((op) => op.key)])];
+  for (const s of [store, memory]) if (commits.before) await s.commit(commits.before, NOW);
+  expect((await both(store, memory, (s) => attempt(s))).sent).toEqual(['cas']);
+  if (commits.meanwhile) {
+    await new PostgresStore({ pool, table }).commit(commits.meanwhile, NOW);
+    await memory.commit(commits.meanwhile, NOW);
+  }
+  const done = await both(store, memory, (s) => s.commit(commits.success, NOW + 1));
+  expect(await store.getMany(keys, NOW + 1)).toEqual(await memory.getMany(keys, NOW + 1));
+  return done;
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-and-set", () => {
@@ -127,67 +153,37 @@ describe.skipIf(port === null)("PostgresStore: a verify's attempt as a compare-a
       { type: 'merge', key: KEYS.challenge, fields: { ended: '1' }, absent: ['ended'] },
       { type: 'absent', key: KEYS.other },
     ];
-    const store = await seeded(await storeOn(freshTable()));
-    const memory = await seeded(new MemoryStore());
-    expect((await both(store, memory, (s) => attempt(s))).sent).toEqual(['cas']);
-    const held = await both(store, memory, (s) => s.commit(success, NOW + 1));
+    const held = await successAfterAttempt({ success });
     expect(held).toMatchObject({ sent: ['cas'], result: { ok: true } });
-    expect(await store.getMany(ALL, NOW + 1)).toEqual(await memory.getMany(ALL, NOW + 1));
-
-    const table = freshTable();
-    const racing = await seeded(await storeOn(table));
-    const racingMemory = await seeded(new MemoryStore());
-    await both(racing, racingMemory, (s) => attempt(s));
     // Another process signs the user out everywhere between the attempt and the success.
-    const ended: StoreOp[] = [
+    const meanwhile: StoreOp[] = [
       { type: 'put', key: KEYS.other, fields: { from: String(NOW) }, expiresAt: null },
     ];
-    await new PostgresStore({ pool, table }).commit(ended, NOW);
-    await racingMemory.commit(ended, NOW);
-    const refused = await both(racing, racingMemory, (s) => s.commit(success, NOW + 1));
+    const refused = await successAfterAttempt({ success, meanwhile });
     expect(refused).toMatchObject({
       sent: ['cas', 'function'],
       result: { ok: false, index: 1, reason: 'exists' },
     });
-    expect(await racing.getMany(ALL, NOW + 1)).toEqual(await racingMemory.getMany(ALL, NOW + 1));
   });
 
   it("an HTTP sign-in's success (a new session put, the pending one taken as read): a compare-and-set; a pending session changed meanwhile: the function's answer", async () => {
-    const pending = {
-      type: 'put',
-      key: KEYS.other,
-      fields: { since: String(NOW) },
-      expiresAt: NOW + 600_000,
-    } as const;
+    const before: StoreOp[] = [
+      { type: 'put', key: KEYS.other, fields: { since: String(NOW) }, expiresAt: NOW + 600_000 },
+    ];
     const success: StoreOp[] = [
       { type: 'merge', key: KEYS.challenge, fields: { ended: '1' }, absent: ['ended'] },
       { type: 'put', key: '{u}:session:new', fields: { since: String(NOW + 1) }, expiresAt: NOW + 900_000 },
       { type: 'take', key: KEYS.other },
     ];
-    const keys = [...ALL, '{u}:session:new'];
-    const store = await seeded(await storeOn(freshTable()));
-    const memory = await seeded(new MemoryStore());
-    for (const s of [store, memory]) await s.commit([pending], NOW);
-    expect((await both(store, memory, (s) => attempt(s))).sent).toEqual(['cas']);
-    const held = await both(store, memory, (s) => s.commit(success, NOW + 1));
+    const held = await successAfterAttempt({ before, success });
     expect(held).toMatchObject({ sent: ['cas'], result: { ok: true } });
-    expect(await store.getMany(keys, NOW + 1)).toEqual(await memory.getMany(keys, NOW + 1));
-
-    const table = freshTable();
-    const racing = await seeded(await storeOn(table));
-    const racingMemory = await seeded(new MemoryStore());
-    for (const s of [racing, racingMemory]) await s.commit([pending], NOW);
-    await both(racing, racingMemory, (s) => attempt(s));
     // Another request signs this pending session in first: the take's record is gone.
-    const taken: StoreOp[] = [{ type: 'delete', key: KEYS.other }];
-    await new PostgresStore({ pool, table }).commit(taken, NOW);
-    await racingMemory.commit(taken, NOW);
-    const refused = await both(racing, racingMemory, (s) => s.commit(success, NOW + 1));
+    const meanwhile: StoreOp[] = [{ type: 'delete', key: KEYS.other }];
+    const refused = await successAfterAttempt({ before, success, meanwhile });
     expect(refused).toMatchObject({
       sent: ['cas', 'function'],
       result: { ok: false, index: 2, reason: 'missing' },
     });
-    expect(await racing.getMany(keys, NOW + 1)).toEqual(await racingMemory.getMany(keys, NOW + 1));
   });
 
   it('an account with no record: the attempt inserts it', async () => {
