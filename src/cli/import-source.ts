@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import {
   betterAuthTables,
   linesOf,
@@ -37,12 +37,22 @@ async function countLines(path: string): Promise<number> {
   return count;
 }
 
-function fileOf(positionals: string[], from: string): string {
-  const [path] = positionals;
+/**
+ * The one file `--from` reads, and whether it is a regular file (a pipe such as `/dev/stdin` or
+ * `<(psql ...)` can be read once only: its lines are not counted first, or nothing would be left).
+ */
+function fileOf(positionals: string[], from: string): { path: string; regular: boolean } {
+  const [path, extra] = positionals;
   if (path === undefined)
     throw new UsageError(`--from ${from} reads a file: npx factorkit import --from ${from} <file>`);
+  if (extra !== undefined)
+    throw new UsageError(
+      `--from ${from} reads one file (got ${positionals.length}): import each in its own run`,
+    );
   if (!existsSync(path)) throw config(`no file at ${path}`, 'file');
-  return path;
+  const stats = statSync(path);
+  if (stats.isDirectory()) throw config(`${path} is a folder, not a file`, 'file');
+  return { path, regular: stats.isFile() };
 }
 
 /**
@@ -106,7 +116,7 @@ export async function openSource(
   if (from === 'better-auth') return openBetterAuth(flags, env);
   if (!(SOURCES as readonly string[]).includes(from))
     throw new UsageError(`--from must be one of ${SOURCES.join(', ')}`);
-  const path = fileOf(positionals, from);
+  const { path, regular } = fileOf(positionals, from);
   const close = async () => undefined;
   if (from === 'django-otp') {
     let dump: unknown;
@@ -128,13 +138,14 @@ export async function openSource(
       close,
     };
   }
-  const lines = await countLines(path);
+  // A pipe is read once: its lines are not counted first (the progress shows no total for it).
+  const lines = regular ? await countLines(path) : null;
   if (from === 'jsonl')
     return { records: readJsonl(createReadStream(path)), total: lines, name: path, close };
   const format = from === 'otp-csv' ? 'csv' : 'jsonl';
   return {
     records: readOtpApps(createReadStream(path), format),
-    total: format === 'csv' ? Math.max(0, lines - 1) : lines,
+    total: lines !== null && format === 'csv' ? Math.max(0, lines - 1) : lines,
     name: path,
     close,
   };

@@ -1,0 +1,233 @@
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isoCBOR } from '@simplewebauthn/server/helpers';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { FactorkitError } from '../../src/core/errors.js';
+import { importUser } from '../../src/import/import-user.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { runCli } from '../cli/run-cli.js';
+import { makeTwoFactor } from '../helpers/harness.js';
+import { ENV, tempFolder } from './cli-support.js';
+import { ORIGIN, RP_ID } from './support.js';
+
+/** Gaps a second outside audit of issue 23 met (AUDIT-23b): each test says what a user would meet. */
+const dir = tempFolder('audit-b');
+const A = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const B = 'KRUGKIDROVUWG2ZAKRUGKIDROVUWG2ZA';
+const line = (user: unknown) => `${JSON.stringify(user)}\n`;
+
+/**
+ * Runs the CLI as a child process (`node --import tsx src/cli/bin.ts`) reading `stdin` through a
+ * shell pipe (`cat file | ...`: a real pipe, as in a terminal; Node's own stdio pipes are sockets).
+ */
+function runPiped(
+  args: string[],
+  stdin: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const input = join(dir, `stdin-${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(input, stdin);
+  const quoted = [process.execPath, '--import', 'tsx', 'src/cli/bin.ts', ...args]
+    .map((a) => `'${a}'`)
+    .join(' ');
+  return new Promise((done, fail) => {
+    const child = spawn('sh', ['-c', `cat '${input}' | ${quoted}`], {
+      env: { ...process.env, ...ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', fail);
+    child.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('npx factorkit import from a pipe (psql ... | npx factorkit import --from otp-csv /dev/stdin)', () => {
+  it('imports what the pipe carries: counting the lines first must not drain it', async () => {
+    const store = join(dir, 'stdin.db');
+    const source = line({ userId: 's1', totp: { secret: A } }) + line({ userId: 's2', totp: { secret: B } });
+    const run = await runPiped(
+      [
+        'import',
+        '--from',
+        'jsonl',
+        '/dev/stdin',
+        '--store',
+        `sqlite:${store}`,
+        '--journal',
+        join(dir, 'stdin-j.jsonl'),
+      ],
+      source,
+    );
+    expect(run.stdout).toMatch(/^imported: 2$/m);
+    expect(run.code).toBe(EXIT.ok);
+  }, 60_000);
+
+  it('the same for an otp-csv pipe', async () => {
+    const store = join(dir, 'stdin-csv.db');
+    const run = await runPiped(
+      [
+        'import',
+        '--from',
+        'otp-csv',
+        '/dev/stdin',
+        '--store',
+        `sqlite:${store}`,
+        '--journal',
+        join(dir, 'stdin-c.jsonl'),
+      ],
+      `userId,secret\nc1,${A}\nc2,${B}\n`,
+    );
+    expect(run.stdout).toMatch(/^imported: 2$/m);
+    expect(run.code).toBe(EXIT.ok);
+  }, 60_000);
+});
+
+describe('npx factorkit import: the file named on the command line', () => {
+  it('a second file is a wrong command line, not silently left out', async () => {
+    const first = join(dir, 'first.jsonl');
+    const second = join(dir, 'second.jsonl');
+    writeFileSync(first, line({ userId: 'f1', totp: { secret: A } }));
+    writeFileSync(second, line({ userId: 'f2', totp: { secret: B } }));
+    const run = await runCli(
+      ['import', '--from', 'jsonl', first, second, '--store', `sqlite:${join(dir, 'two-files.db')}`],
+      {
+        env: ENV,
+      },
+    );
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stdout).toBe('');
+  });
+
+  it('a folder is a configuration error (exit 3) saying so, not a bare EISDIR (exit 1)', async () => {
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder, { recursive: true });
+    const run = await runCli(
+      ['import', '--from', 'jsonl', folder, '--store', `sqlite:${join(dir, 'folder.db')}`],
+      {
+        env: ENV,
+      },
+    );
+    expect(run.code).toBe(EXIT.config);
+    expect(run.stderr).not.toContain('EISDIR');
+  });
+});
+
+describe('npx factorkit import: user ids a source holds are said, not obeyed, by the terminal', () => {
+  // A django-otp dump with --natural-foreign names users by their username, which users chose: a
+  // user id may hold a newline or a terminal escape. The report must keep one line per refusal
+  // and carry no control character (a forged "line 99 (user admin): ..." line, a cleared screen).
+  // Fix: escape C0/C1 controls (and U+2028/2029, bidi overrides) in `describe` (src/cli/import-run.ts),
+  // which makes both the line said on stderr and the report's line.
+  it.fails('escapes control characters of a user id in the report and on stderr', async () => {
+    const file = join(dir, 'escapes.jsonl');
+    writeFileSync(
+      file,
+      line({ userId: 'two\nline 99 (user admin): refused: forged', totp: { secret: 'SHORT' } }) +
+        line({ userId: 'evil\u001b[2J\u001b]0;pwned\u0007', totp: { secret: 'SHORT' } }),
+    );
+    const run = await runCli(
+      ['import', '--from', 'jsonl', file, '--store', `sqlite:${join(dir, 'esc.db')}`],
+      {
+        env: ENV,
+      },
+    );
+    expect(run.code).toBe(EXIT.failed);
+    const listed = run.stdout.split('refused and skipped:\n')[1]!.trim().split('\n');
+    expect(listed).toHaveLength(2);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the very characters that must not reach a terminal
+    const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    expect(run.stdout).not.toMatch(controls);
+    expect(run.stderr).not.toMatch(controls);
+    expect(run.stderr).not.toMatch(/^line 99/m);
+  });
+});
+
+describe('npx factorkit import: one user id twice in one source', () => {
+  // Two lines for one user are a fault in the source (a join that doubled rows, two accounts mapped
+  // to one id): today the later line silently overwrites the earlier as an `updated` import and
+  // both count as imported (600 "imported" for 300 users in the audit's repro). Expected: the later
+  // line is refused, naming the earlier one, and the counts add up to the users in the store.
+  // Fix in src/cli/import-run.ts (a keyed digest per user id seen, as the journal keeps).
+  it.fails('refuses the second line for a user id, naming it, instead of counting two imports', async () => {
+    const file = join(dir, 'dup.jsonl');
+    writeFileSync(
+      file,
+      line({ userId: 'dup', totp: { secret: A } }) + line({ userId: 'dup', totp: { secret: B } }),
+    );
+    const store = join(dir, 'dup.db');
+    const run = await runCli(['import', '--from', 'jsonl', file, '--store', `sqlite:${store}`], { env: ENV });
+    expect(run.stdout).toMatch(/^imported: 1$/m);
+    expect(run.stdout).toMatch(/line 2 \(user dup\): refused/);
+  });
+});
+
+describe('importUser: a COSE key whose algorithm its key type cannot use', () => {
+  const jwk = (type: 'rsa' | 'ec384' | 'ed25519'): JsonWebKey => {
+    const pair =
+      type === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : type === 'ec384'
+          ? generateKeyPairSync('ec', { namedCurve: 'P-384' })
+          : generateKeyPairSync('ed25519');
+    return pair.publicKey.export({ format: 'jwk' });
+  };
+  const bytes = (text: string | undefined) => new Uint8Array(Buffer.from(text!, 'base64url'));
+  const cose = (entries: Array<[number, unknown]>) =>
+    Buffer.from(isoCBOR.encode(new Map(entries) as never)).toString('base64');
+  const rsa = jwk('rsa');
+  const p384 = jwk('ec384');
+  const ed = jwk('ed25519');
+  // WebAuthn (L3, 5.8.5): ES256 keys are P-256, ES384 P-384, ES512 P-521, EdDSA Ed25519, RS*/PS* RSA.
+  // @simplewebauthn/server throws on an RSA key naming ES256 at every sign-in, so the key imports
+  // and never signs in (factorkit answers a plain wrong result). Fix in
+  // src/methods/webauthn/webauthn-cose.ts: check alg against kty (and crv) in jwkOf.
+  const mismatched: Array<[string, string]> = [
+    [
+      'an RSA key naming ES256',
+      cose([
+        [1, 3],
+        [3, -7],
+        [-1, bytes(rsa.n)],
+        [-2, bytes(rsa.e)],
+      ]),
+    ],
+    [
+      'a P-384 key naming ES256',
+      cose([
+        [1, 2],
+        [3, -7],
+        [-1, 2],
+        [-2, bytes(p384.x)],
+        [-3, bytes(p384.y)],
+      ]),
+    ],
+    [
+      'an Ed25519 key naming RS256',
+      cose([
+        [1, 1],
+        [3, -257],
+        [-1, 6],
+        [-2, bytes(ed.x)],
+      ]),
+    ],
+  ];
+  for (const [name, publicKey] of mismatched)
+    it.fails(`refuses ${name}, naming securityKeys.0.publicKey`, async () => {
+      const h = makeTwoFactor(new MemoryStore(), { webauthn: { rpId: RP_ID, origin: ORIGIN } });
+      const imported = importUser(h.tf, { userId: 'u', securityKeys: [{ id: 'AAAAAAAAAAA', publicKey }] });
+      await expect(imported).rejects.toBeInstanceOf(FactorkitError);
+      await expect(imported).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        field: 'securityKeys.0.publicKey',
+      });
+    });
+});
