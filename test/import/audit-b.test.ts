@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { FactorkitError } from '../../src/core/errors.js';
 import { importUser } from '../../src/import/import-user.js';
+import { linesOf } from '../../src/import/readers/source-record.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { runCli } from '../cli/run-cli.js';
 import { makeTwoFactor } from '../helpers/harness.js';
@@ -230,4 +231,36 @@ describe('importUser: a COSE key whose algorithm its key type cannot use', () =>
         field: 'securityKeys.0.publicKey',
       });
     });
+});
+
+describe('linesOf: lines across chunks', () => {
+  async function* chunked(...chunks: Array<string | Uint8Array>) {
+    yield* chunks;
+  }
+  const lines = async (...chunks: Array<string | Uint8Array>) => {
+    const out: string[] = [];
+    for await (const text of linesOf(chunked(...chunks))) out.push(text);
+    return out;
+  };
+
+  it('joins a line cut across many chunks once, and cuts CRLF split between two chunks', async () => {
+    expect(await lines('ab', 'cd', 'e\r', '\nf', 'g\n', '\n', 'h')).toEqual(['abcde', 'fg', '', 'h']);
+    expect(await lines('a\r\nb\r\n')).toEqual(['a', 'b']);
+    expect(await lines('', 'x')).toEqual(['x']);
+    expect(await lines()).toEqual([]);
+  });
+
+  it('decodes UTF-8 split inside a character, and drops a BOM', async () => {
+    const bytes = new TextEncoder().encode('\ufeff{"userId":"café👩‍💻"}\nz');
+    const pieces = Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
+    expect(await lines(...pieces)).toEqual(['{"userId":"café👩‍💻"}', 'z']);
+  });
+
+  it('reads a line of many chunks whole (a JSON array given as JSONL is one line)', async () => {
+    const chunk = 'x'.repeat(65_536);
+    const many = Array.from({ length: 200 }, () => chunk);
+    const [first, second] = await lines('[', ...many, ']\n', 'next');
+    expect(first).toHaveLength(200 * 65_536 + 2);
+    expect(second).toBe('next');
+  });
 });
