@@ -188,9 +188,8 @@ describe('importUser: a COSE key whose algorithm its key type cannot use', () =>
   const p384 = jwk('ec384');
   const ed = jwk('ed25519');
   // WebAuthn (L3, 5.8.5): ES256 keys are P-256, ES384 P-384, ES512 P-521, EdDSA Ed25519, RS*/PS* RSA.
-  // @simplewebauthn/server throws on an RSA key naming ES256 at every sign-in, so the key imports
-  // and never signs in (factorkit answers a plain wrong result). Fix in
-  // src/methods/webauthn/webauthn-cose.ts: check alg against kty (and crv) in jwkOf.
+  // @simplewebauthn/server throws on an RSA key naming ES256 at every sign-in: such a key imported
+  // and never signed in (factorkit answered a plain wrong result); webauthn-cose.ts now checks them.
   const mismatched: Array<[string, string]> = [
     [
       'an RSA key naming ES256',
@@ -221,8 +220,56 @@ describe('importUser: a COSE key whose algorithm its key type cannot use', () =>
       ]),
     ],
   ];
+  const matched: Array<[string, string]> = [
+    [
+      'an RSA key naming RS256',
+      cose([
+        [1, 3],
+        [3, -257],
+        [-1, bytes(rsa.n)],
+        [-2, bytes(rsa.e)],
+      ]),
+    ],
+    [
+      'an RSA key naming PS256',
+      cose([
+        [1, 3],
+        [3, -37],
+        [-1, bytes(rsa.n)],
+        [-2, bytes(rsa.e)],
+      ]),
+    ],
+    [
+      'a P-384 key naming ES384',
+      cose([
+        [1, 2],
+        [3, -35],
+        [-1, 2],
+        [-2, bytes(p384.x)],
+        [-3, bytes(p384.y)],
+      ]),
+    ],
+    [
+      'an Ed25519 key naming EdDSA',
+      cose([
+        [1, 1],
+        [3, -8],
+        [-1, 6],
+        [-2, bytes(ed.x)],
+      ]),
+    ],
+  ];
+  for (const [name, publicKey] of matched)
+    it(`imports ${name}`, async () => {
+      const h = makeTwoFactor(new MemoryStore(), { webauthn: { rpId: RP_ID, origin: ORIGIN } });
+      const result = await importUser(h.tf, {
+        userId: 'u',
+        securityKeys: [{ id: 'AAAAAAAAAAA', publicKey }],
+      });
+      expect(result.outcome).toBe('imported');
+    });
   for (const [name, publicKey] of mismatched)
-    it.fails(`refuses ${name}, naming securityKeys.0.publicKey`, async () => {
+    it(`refuses ${name}, naming securityKeys.0.publicKey`, async () => {
       const h = makeTwoFactor(new MemoryStore(), { webauthn: { rpId: RP_ID, origin: ORIGIN } });
       const imported = importUser(h.tf, { userId: 'u', securityKeys: [{ id: 'AAAAAAAAAAA', publicKey }] });
       await expect(imported).rejects.toBeInstanceOf(FactorkitError);

@@ -13,6 +13,19 @@ const RSA_N = -1;
 const RSA_E = -2;
 const EC2_CURVES: Record<number, string> = { 1: 'P-256', 2: 'P-384', 3: 'P-521' };
 const OKP_CURVES: Record<number, string> = { 6: 'Ed25519' };
+const [EC2, OKP, RSA] = [2, 1, 3];
+/**
+ * The key type (and curve) each signature algorithm signs with (WebAuthn 5.8.5: ES256 keys are
+ * P-256, ES384 P-384, ES512 P-521, EdDSA Ed25519; RS* and PS* are RSA). A key naming another never
+ * verifies a signature (@simplewebauthn/server throws at every sign-in), so it is refused at import.
+ */
+const KEY_OF_ALG: Record<number, { kty: number; crv?: number }> = {
+  [-7]: { kty: EC2, crv: 1 },
+  [-35]: { kty: EC2, crv: 2 },
+  [-36]: { kty: EC2, crv: 3 },
+  [-8]: { kty: OKP, crv: 6 },
+  ...Object.fromEntries([-37, -38, -39, -257, -258, -259, -65535].map((alg) => [alg, { kty: RSA }])),
+};
 
 const b64 = (bytes: unknown) =>
   bytes instanceof Uint8Array ? Buffer.from(bytes).toString('base64url') : undefined;
@@ -22,19 +35,22 @@ function jwkOf(map: Map<number, unknown>, isAlg: (alg: number) => boolean): Json
   const kty = map.get(KTY);
   const alg = map.get(ALG);
   if (typeof alg !== 'number' || !isAlg(alg)) return 'names no signature algorithm WebAuthn knows';
-  if (kty === 2) {
+  const wanted = KEY_OF_ALG[alg];
+  if (wanted && (wanted.kty !== kty || (wanted.crv !== undefined && wanted.crv !== map.get(CRV))))
+    return `names algorithm ${alg}, which its key type or curve cannot sign with`;
+  if (kty === EC2) {
     const crv = EC2_CURVES[map.get(CRV) as number];
     const [x, y] = [b64(map.get(X)), b64(map.get(Y))];
     if (!crv || !x || !y) return 'is an EC2 key without a known curve and both coordinates';
     return { kty: 'EC', crv, x, y };
   }
-  if (kty === 1) {
+  if (kty === OKP) {
     const crv = OKP_CURVES[map.get(CRV) as number];
     const x = b64(map.get(X));
     if (!crv || !x) return 'is an OKP key without Ed25519 and its point';
     return { kty: 'OKP', crv, x };
   }
-  if (kty === 3) {
+  if (kty === RSA) {
     const [n, e] = [b64(map.get(RSA_N)), b64(map.get(RSA_E))];
     if (!n || !e) return 'is an RSA key without its modulus and exponent';
     return { kty: 'RSA', n, e };
