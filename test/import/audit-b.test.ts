@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { FactorkitError } from '../../src/core/errors.js';
 import { importUser } from '../../src/import/import-user.js';
+import { readDjangoOtp } from '../../src/import/readers/django-otp-reader.js';
 import { linesOf } from '../../src/import/readers/source-record.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { runCli } from '../cli/run-cli.js';
@@ -309,5 +310,36 @@ describe('linesOf: lines across chunks', () => {
     const [first, second] = await lines('[', ...many, ']\n', 'next');
     expect(first).toHaveLength(200 * 65_536 + 2);
     expect(second).toBe('next');
+  });
+});
+
+describe('readDjangoOtp: a user named by a natural key of several fields', () => {
+  // A custom user model's natural key `(username, tenant)`: taking its first field made the two
+  // alices one factorkit user, with the TOTP key of one and the static tokens of both.
+  const device = (pk: number, user: unknown, key: string) => ({
+    model: 'otp_totp.totpdevice',
+    pk,
+    fields: { user, key, step: 30, t0: 0, digits: 6, confirmed: true, last_t: pk },
+  });
+  const dump = [
+    device(1, ['alice', 'tenant-a'], '3132333435363738393031323334353637383930'),
+    device(2, ['alice', 'tenant-b'], '4142434445464748494a4b4c4d4e4f5051525354'),
+    device(3, null, '3132333435363738393031323334353637383930'),
+    device(4, ['bob'], '3132333435363738393031323334353637383930'),
+    { model: 'otp_static.staticdevice', pk: 1, fields: { user: ['alice', 'tenant-a'], confirmed: true } },
+    { model: 'otp_static.statictoken', pk: 1, fields: { device: 1, token: 'tokenaaa' } },
+  ];
+
+  it('refuses each such device, naming it, instead of merging users; a one-field natural key is the user id', () => {
+    const records = [...readDjangoOtp(dump)];
+    const users = records.flatMap((r) => ('user' in r ? [(r.user as { userId: string }).userId] : []));
+    expect(users).toEqual(['bob']);
+    const refused = records.flatMap((r) => ('refused' in r ? [r.position] : []));
+    expect(refused).toEqual([
+      'otp_totp.totpdevice 1',
+      'otp_totp.totpdevice 2',
+      'otp_totp.totpdevice 3',
+      'otp_static.staticdevice 1',
+    ]);
   });
 });

@@ -7,13 +7,22 @@ interface Dumped {
   fields?: Record<string, unknown>;
 }
 
-/** The user a dumped `user` field names: its primary key, or its natural key (`--natural-foreign`). */
+/**
+ * The user a dumped `user` field names: its primary key, or its natural key of one field (`--natural-foreign`:
+ * the username). A natural key of several fields (a custom user model's `(email, tenant)`) has no one
+ * id to give: null, and the user is refused (taking its first field merged two users into one).
+ */
 const userIdOf = (user: unknown): string | null =>
-  Array.isArray(user) && user.length > 0
-    ? String(user[0])
+  Array.isArray(user)
+    ? user.length === 1
+      ? String(user[0])
+      : null
     : user === undefined || user === null
       ? null
       : String(user);
+
+const NO_USER =
+  'names its user by no primary key or one-field natural key: dump with primary keys (without --natural-foreign)';
 
 const confirmed = (fields: Record<string, unknown>) => fields['confirmed'] !== false;
 
@@ -38,13 +47,17 @@ export function* readDjangoOtp(dump: unknown): Generator<SourceRecord> {
     const fields = item?.fields ?? {};
     if (item?.model === 'otp_totp.totpdevice' && confirmed(fields)) {
       const userId = userIdOf(fields['user']);
-      if (userId === null) continue;
+      if (userId === null) {
+        yield { position: `${item.model} ${String(item.pk)}`, refused: NO_USER };
+        continue;
+      }
       order.add(userId);
       const held = totp.get(userId);
       if (!held || Number(fields['last_t'] ?? -1) > Number(held['last_t'] ?? -1)) totp.set(userId, fields);
     } else if (item?.model === 'otp_static.staticdevice' && confirmed(fields)) {
       const userId = userIdOf(fields['user']);
       if (userId !== null) staticDevices.set(String(item.pk), userId);
+      else yield { position: `${item.model} ${String(item.pk)}`, refused: NO_USER };
     }
   }
   for (const item of dump as Dumped[]) {
