@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoCBOR } from '@simplewebauthn/server/helpers';
 import { describe, expect, it } from 'vitest';
@@ -11,8 +11,8 @@ import { readDjangoOtp } from '../../src/import/readers/django-otp-reader.js';
 import { linesOf } from '../../src/import/readers/source-record.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { runCli } from '../cli/run-cli.js';
-import { makeTwoFactor } from '../helpers/harness.js';
-import { ENV, tempFolder } from './cli-support.js';
+import { makeTwoFactor, testKey } from '../helpers/harness.js';
+import { ENV, facadeOver, tempFolder } from './cli-support.js';
 import { ORIGIN, RP_ID } from './support.js';
 
 /** Gaps a second outside audit of issue 23 met (AUDIT-23b): each test says what a user would meet. */
@@ -341,5 +341,24 @@ describe('readDjangoOtp: a user named by a natural key of several fields', () =>
       'otp_totp.totpdevice 3',
       'otp_static.staticdevice 1',
     ]);
+  });
+});
+
+describe('npx factorkit export that fails mid-way', () => {
+  it('leaves no file cut short behind (with the wrong FACTORKIT_KEY: nothing opens)', async () => {
+    const store = join(dir, 'export-source.db');
+    const h = facadeOver(store, Date.now(), { create: true });
+    await importUser(h.tf, { userId: 'x1', totp: { secret: A } });
+    h.close();
+    const out = join(dir, 'export-wrong-key.jsonl');
+    const run = await runCli(['export', '--store', `sqlite:${store}`, '--out', out], {
+      env: { FACTORKIT_KEY: testKey('not the store key') },
+    });
+    expect(run.code).not.toBe(EXIT.ok);
+    expect(existsSync(out)).toBe(false);
+    // The same command with the right key then writes the export (nothing to delete first).
+    const again = await runCli(['export', '--store', `sqlite:${store}`, '--out', out], { env: ENV });
+    expect(again.code).toBe(EXIT.ok);
+    expect(readFileSync(out, 'utf8')).toContain('"userId":"x1"');
   });
 });

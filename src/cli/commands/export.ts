@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, rmSync, writeSync } from 'node:fs';
 import { exportUsers, linesOf } from '../../entries/import.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -44,7 +44,7 @@ export const exportCommand: Command = {
     const users = flags['users'];
     if (typeof users === 'string' && !existsSync(users)) throw new UsageError(`no file at ${users}`);
     const { tf, close } = await openTwoFactor(flags, io);
-    const fd = typeof out === 'string' ? openSync(out, 'wx', 0o600) : null;
+    let fd = typeof out === 'string' ? openSync(out, 'wx', 0o600) : null;
     const write = (text: string) => (fd === null ? io.out(text) : writeSync(fd, text));
     try {
       const progress = createProgress(io, { total: null, unit: 'users' });
@@ -60,6 +60,15 @@ export const exportCommand: Command = {
         `exported: ${count} users${io.signal.aborted ? ' (interrupted: the file is incomplete)' : ''}\n`,
       );
       return io.signal.aborted ? EXIT.interrupted : EXIT.ok;
+    } catch (error) {
+      // A file cut short by a failure (a wrong FACTORKIT_KEY, an outage) must not pass for an export
+      // (imported, it would move part of the users): it was created by this run, so it goes.
+      if (fd !== null && typeof out === 'string') {
+        closeSync(fd);
+        fd = null;
+        rmSync(out, { force: true });
+      }
+      throw error;
     } finally {
       if (fd !== null) closeSync(fd);
       await close();
