@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli } from '../cli/run-cli.js';
+import { testPostgresPool } from '../helpers/postgres-pool.js';
 import { ENV, facadeOver, importStoppedAtRefusal, signsIn, tempFolder } from './cli-support.js';
 import { appCode } from './support.js';
 
 const dir = tempFolder('import-cli');
-const postgresPort = inject('postgresPort');
+const { port: postgresPort, pool } = testPostgresPool(1);
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 /** A JSONL file of `count` users, each with its own key; line `bad` (1-based) has a 64-bit key. */
@@ -133,6 +135,30 @@ describe('npx factorkit import --from jsonl', () => {
     expect(journals()).toEqual([]);
   });
 
+  it("--dry-run into an app's own SQLite file (no factorkit table) reports as into an empty store, and leaves the file as it was", async () => {
+    const { path } = usersFile('dry-app.jsonl', 3);
+    const store = join(dir, 'app.db');
+    const app = new Database(store);
+    app.exec(
+      "CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT); INSERT INTO users VALUES ('u1', 'a@example.com')",
+    );
+    app.close();
+    const before = readFileSync(store);
+    const mode = statSync(store).mode;
+    const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--dry-run'], {
+      env: ENV,
+    });
+    expect(run.stderr).toContain(
+      `sqlite:${store} holds no factorkit store yet: checking as into an empty one`,
+    );
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout).toContain('would be imported: 3\n');
+    expect(readFileSync(store).equals(before)).toBe(true);
+    expect(statSync(store).mode).toBe(mode);
+    expect(readdirSync(dir).filter((name) => name.startsWith('app.db'))).toEqual(['app.db']);
+    expect(journals()).toEqual([]);
+  });
+
   it("--dry-run --restart leaves an interrupted run's journal alone (a dry run reads, writes and removes none)", async () => {
     const { path } = usersFile('dry-restart.jsonl', 200, 30);
     const journal = join(dir, 'dry-restart-journal.jsonl');
@@ -175,6 +201,10 @@ describe('npx factorkit import --from jsonl', () => {
       expect(run.stderr).toContain('holds no factorkit store yet');
       expect(run.code).toBe(EXIT.ok);
       expect(run.stdout).toContain('would be imported: 3\n');
+      const tables = await pool.query('SELECT tablename FROM pg_catalog.pg_tables WHERE tablename LIKE $1', [
+        `${table}%`,
+      ]);
+      expect(tables.rows).toEqual([]); // neither the table nor its _meta
       const real = await runCli(['import', '--from', 'jsonl', path, '--store', url], { env: ENV });
       expect(real.stdout).toContain('imported: 3\n');
       // Now the table is there: the dry run reads it.
