@@ -59,7 +59,7 @@ describe('npx factorkit import --from jsonl', () => {
     expect(journals()).toEqual([]);
     const h = facadeOver(store);
     expect(await signsIn(h, 'user-4', appCode(h, secrets[4]!))).toBe(true);
-    h.close();
+    await h.close();
 
     const again = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], {
       env: ENV,
@@ -86,7 +86,7 @@ describe('npx factorkit import --from jsonl', () => {
     expect(two.code).toBe(EXIT.failed);
     const h = facadeOver(join(dir, 'two.db'));
     for (const i of [0, 41, 99]) expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
-    h.close();
+    await h.close();
     // Again with workers: each user found as imported (the fingerprint decided on this thread).
     const again = await runCli(args('two.db', 1), { env: ENV });
     expect(again.stdout).toContain('imported: 0\nreplaced: 0\nalready imported: 99\n');
@@ -107,7 +107,7 @@ describe('npx factorkit import --from jsonl', () => {
   it('--dry-run validates and reports, and writes nothing', async () => {
     const { path } = usersFile('dry.jsonl', 3);
     const store = join(dir, 'dry.db');
-    facadeOver(store, Date.now(), { create: true }).close();
+    await facadeOver(store, Date.now(), { create: true }).close();
     const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--dry-run'], {
       env: ENV,
     });
@@ -116,7 +116,7 @@ describe('npx factorkit import --from jsonl', () => {
     expect(run.stderr).toContain('dry run: nothing was written');
     const h = facadeOver(store);
     expect((await h.tf.status('user-0')).enabled).toBe(false);
-    h.close();
+    await h.close();
   });
 
   it("--dry-run into a store that does not exist yet (a new SQLite file) reports as into an empty one, and creates nothing (migration.md's first command)", async () => {
@@ -252,7 +252,7 @@ describe('npx factorkit import --from jsonl', () => {
       expect(journals()).toEqual([]);
       const h = facadeOver(store);
       for (const i of [0, 41, 599]) expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
-      h.close();
+      await h.close();
       expect(existsSync(store)).toBe(true);
     },
   );
@@ -302,7 +302,7 @@ describe('npx factorkit import: every field export writes', () => {
     expect(readFileSync(back, 'utf8')).toBe(exported);
     const h = facadeOver(copy);
     expect(await h.tf.status('mailed')).toMatchObject({ enabled: true });
-    h.close();
+    await h.close();
   });
 });
 
@@ -344,7 +344,7 @@ describe('npx factorkit import: a resume after the source changed (a live databa
     expect(second.stderr).toContain('2 records an earlier run imported are no longer in the source');
     expect(await signsIn(h, 'user-new', appCode(h, secrets[4]!))).toBe(true);
     expect(await signsIn(h, 'user-40', appCode(h, secrets[40]!))).toBe(true);
-    h.close();
+    await h.close();
     expect(existsSync(journal)).toBe(false);
   });
 
@@ -436,7 +436,7 @@ describe('npx factorkit export', () => {
     expect(imported.stdout).toContain('imported: 3\n');
     const h = facadeOver(dest);
     expect(await signsIn(h, 'user-1', 'code1-abcdefg')).toBe(true);
-    h.close();
+    await h.close();
   });
 });
 
@@ -519,7 +519,7 @@ describe('npx factorkit import, killed mid-way (a crash: SIGKILL, no chance to c
     const h = facadeOver(store);
     for (const i of [0, 1500, 2999])
       expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
-    h.close();
+    await h.close();
   }, 120_000);
 });
 
