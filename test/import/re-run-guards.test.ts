@@ -97,6 +97,20 @@ for (const target of storesUnderTest()) {
         expect((await signInWithKey(h, 'lou', one.authenticator)).ok).toBe(true);
       });
 
+      it('replace keeps the higher counter too: a clone from before a sign-in in factorkit is refused after it', async () => {
+        const h = makeTwoFactor(await target.make(), SITE);
+        const { authenticator, record } = foreignKey('aGFuZGxl');
+        const source = { userId: 'fin', securityKeys: [record], backupCodes: CODES };
+        await importUser(h.tf, source);
+        expect((await signInWithKey(h, 'fin', authenticator)).ok).toBe(true); // counter 1
+        await h.tf.backupCodes.regenerate('fin'); // a change in factorkit
+        expect(await importUser(h.tf, source)).toMatchObject({ reason: 'changed-in-factorkit' });
+        expect(await importUser(h.tf, source, { replace: true })).toMatchObject({ outcome: 'replaced' });
+        authenticator.held[0]!.counter = 0; // a clone taken before that sign-in
+        expect((await signInWithKey(h, 'fin', authenticator)).ok).toBe(false);
+        expect((await signInWithKey(h, 'fin', authenticator)).ok).toBe(true); // the key, one use on
+      });
+
       it('backup codes regenerated between the read and the commit: the new codes stay, the user is changed-in-factorkit', async () => {
         const { h, importer, during } = interleaved(await target.make());
         await importUser(h.tf, { userId: 'ana', totp: { secret: SECRET }, backupCodes: CODES });
