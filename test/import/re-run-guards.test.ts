@@ -111,6 +111,20 @@ for (const target of storesUnderTest()) {
         expect((await signInWithKey(h, 'fin', authenticator)).ok).toBe(true); // the key, one use on
       });
 
+      it('a source that dropped its keys and codes, then brought them back: the records go and come (the guarded take and insert)', async () => {
+        const h = makeTwoFactor(await target.make(), SITE);
+        const { authenticator, record } = foreignKey('aGFuZGxl');
+        const full = { userId: 'gil', totp: { secret: SECRET }, securityKeys: [record], backupCodes: CODES };
+        const bare = { userId: 'gil', totp: { secret: SECRET } };
+        await importUser(h.tf, full);
+        expect(await importUser(h.tf, bare)).toMatchObject({ outcome: 'imported', updated: true });
+        expect((await startChallenge(h, 'gil')).webauthnOptions).toBeUndefined(); // no key left to offer
+        expect((await signInWith(h, 'gil', CODES[0]!)).ok).toBe(false);
+        expect(await importUser(h.tf, full)).toMatchObject({ outcome: 'imported', updated: true });
+        expect((await signInWithKey(h, 'gil', authenticator)).ok).toBe(true);
+        expect((await signInWith(h, 'gil', CODES[0]!)).ok).toBe(true);
+      });
+
       it('backup codes regenerated between the read and the commit: the new codes stay, the user is changed-in-factorkit', async () => {
         const { h, importer, during } = interleaved(await target.make());
         await importUser(h.tf, { userId: 'ana', totp: { secret: SECRET }, backupCodes: CODES });
