@@ -120,5 +120,7 @@ export function importOps(
   for (const key of new Set(deletes)) if (!touched.has(key)) ops.push({ type: 'delete', key });
   if (!read) return ops;
   const seen = readByKey(ctx, userId, read);
-  return ops.map((op, i) => (i > 0 && seen.has(op.key) ? guardedAsRead(op, seen.get(op.key) ?? null) : op));
+  return ops.map((op) =>
+    op !== userOp && seen.has(op.key) ? guardedAsRead(op, seen.get(op.key) ?? null) : op,
+  );
 }

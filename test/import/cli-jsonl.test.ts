@@ -135,29 +135,40 @@ describe('npx factorkit import --from jsonl', () => {
     expect(journals()).toEqual([]);
   });
 
-  it("--dry-run into an app's own SQLite file (no factorkit table) reports as into an empty store, and leaves the file as it was", async () => {
-    const { path } = usersFile('dry-app.jsonl', 3);
-    const store = join(dir, 'app.db');
-    const app = new Database(store);
-    app.exec(
-      "CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT); INSERT INTO users VALUES ('u1', 'a@example.com')",
-    );
-    app.close();
-    const before = readFileSync(store);
-    const mode = statSync(store).mode;
-    const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--dry-run'], {
-      env: ENV,
-    });
-    expect(run.stderr).toContain(
-      `sqlite:${store} holds no factorkit store yet: checking as into an empty one`,
-    );
-    expect(run.code).toBe(EXIT.ok);
-    expect(run.stdout).toContain('would be imported: 3\n');
-    expect(readFileSync(store).equals(before)).toBe(true);
-    expect(statSync(store).mode).toBe(mode);
-    expect(readdirSync(dir).filter((name) => name.startsWith('app.db'))).toEqual(['app.db']);
-    expect(journals()).toEqual([]);
-  });
+  it.each(['delete', 'wal'])(
+    "--dry-run into an app's own SQLite file (journal mode %s, no factorkit table) reports as into an empty store, and leaves the file as it was",
+    async (journalMode) => {
+      const { path } = usersFile(`dry-app-${journalMode}.jsonl`, 3);
+      const store = join(dir, `app-${journalMode}.db`);
+      const app = new Database(store);
+      app.pragma(`journal_mode = ${journalMode}`);
+      app.exec(
+        "CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT); INSERT INTO users VALUES ('u1', 'a@example.com')",
+      );
+      app.close();
+      const before = readFileSync(store);
+      const mode = statSync(store).mode;
+      const run = await runCli(
+        ['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--dry-run'],
+        {
+          env: ENV,
+        },
+      );
+      expect(run.stderr).toContain(
+        `sqlite:${store} holds no factorkit store yet: checking as into an empty one`,
+      );
+      expect(run.code).toBe(EXIT.ok);
+      expect(run.stdout).toContain('would be imported: 3\n');
+      expect(readFileSync(store).equals(before)).toBe(true);
+      expect(statSync(store).mode).toBe(mode);
+      // In WAL mode any reader, this one too, opens the -wal and -shm files SQLite keeps beside the
+      // database (the app's own readers make them as well): empty of data, the database untouched.
+      const beside = readdirSync(dir).filter((name) => name.startsWith(`app-${journalMode}.db-`));
+      if (journalMode === 'wal') expect(statSync(`${store}-wal`).size).toBe(0);
+      else expect(beside).toEqual([]);
+      expect(journals()).toEqual([]);
+    },
+  );
 
   it("--dry-run --restart leaves an interrupted run's journal alone (a dry run reads, writes and removes none)", async () => {
     const { path } = usersFile('dry-restart.jsonl', 200, 30);
