@@ -21,6 +21,12 @@ export type PreparedUser =
   | { ok: true; user: Omit<PreparedImport, 'ctx' | 'canonical'> }
   | { ok: false; field: string; message: string };
 
+/** The users argument of a bulk call: an array (each user is validated on its own). */
+function usersArray(inputs: unknown, name: string): readonly unknown[] {
+  if (!Array.isArray(inputs)) throw new InvalidInputError(name, 'expected an array of users');
+  return inputs;
+}
+
 /** Refusals are per user; an outage or a bug stops the whole call. */
 const refusal = (error: unknown): PreparedUser => {
   if (!(error instanceof FactorkitError) || error.code !== 'INVALID_INPUT') throw error;
@@ -32,7 +38,8 @@ const refusal = (error: unknown): PreparedUser => {
  * Validates and seals users as {@link importUsers} does before it asks the store, and answers them
  * as plain data: what `npx factorkit import` does on worker threads, each with a facade of the same
  * keys and policy, before {@link importPrepared} writes them on the main thread.
- * @throws {FactorkitError} `CONFIG` for something other than a facade.
+ * @throws {FactorkitError} `INVALID_INPUT` (field `users`) when `inputs` is not an array; `CONFIG` for
+ *   something other than a facade.
  */
 export async function prepareUsers(
   tf: TwoFactor,
@@ -40,7 +47,7 @@ export async function prepareUsers(
   options: ImportOptions = {},
 ): Promise<PreparedUser[]> {
   const ctx = contextOf(tf);
-  return prepareAll(ctx, inputs, ctx.now(), options);
+  return prepareAll(ctx, usersArray(inputs, 'users'), ctx.now(), options);
 }
 
 function prepareAll(
@@ -81,7 +88,8 @@ function commitEach(
  * `rejected` with the `INVALID_INPUT` error naming the field (that user is untouched).
  *
  * @throws {FactorkitError} `STORE_UNAVAILABLE` when the store fails (users of the call may or may
- *   not be written: run it again, an import is idempotent); `CONFIG` for something other than a facade.
+ *   not be written: run it again, an import is idempotent); `INVALID_INPUT` (field `users`) when
+ *   `inputs` is not an array; `CONFIG` for something other than a facade.
  * @example
  * const results = await importUsers(tf, users, { replace: false });
  * for (const r of results) if (r.status === 'rejected') console.log(r.reason.message);
@@ -93,7 +101,8 @@ export async function importUsers(
 ): Promise<Array<PromiseSettledResult<ImportResult>>> {
   const ctx = contextOf(tf);
   const now = ctx.now();
-  return commitAll(ctx, inputs, await prepareAll(ctx, inputs, now, options), now, options);
+  const users = usersArray(inputs, 'users');
+  return commitAll(ctx, users, await prepareAll(ctx, users, now, options), now, options);
 }
 
 /**
@@ -109,6 +118,7 @@ export async function importPrepared(
   options: ImportOptions = {},
 ): Promise<Array<PromiseSettledResult<ImportResult>>> {
   const ctx = contextOf(tf);
+  usersArray(inputs, 'users');
   if (prepared.length !== inputs.length)
     throw new FactorkitError('BUG', `${prepared.length} prepared users for ${inputs.length} inputs`);
   return commitAll(ctx, inputs, prepared, ctx.now(), options);

@@ -124,3 +124,16 @@ for (const target of storesUnderTest()) {
     });
   });
 }
+
+describe('importUsers with something other than an array', () => {
+  // Fails before: a plain TypeError (`inputs.map is not a function`) escaped, not a typed error.
+  it('is refused as INVALID_INPUT naming users, by each bulk call', async () => {
+    const h = makeTwoFactor(new MemoryStore());
+    for (const users of ['x', { userId: 'al' }, null, 7]) {
+      const refused = { code: 'INVALID_INPUT', field: 'users' };
+      await expect(importUsers(h.tf, users as never)).rejects.toMatchObject(refused);
+      await expect(prepareUsers(h.tf, users as never)).rejects.toMatchObject(refused);
+      await expect(importPrepared(h.tf, users as never, [])).rejects.toMatchObject(refused);
+    }
+  });
+});
