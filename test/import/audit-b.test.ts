@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { importUser } from '../../src/import/import-user.js';
 import { readDjangoOtp } from '../../src/import/readers/django-otp-reader.js';
-import { linesOf } from '../../src/import/readers/source-record.js';
+import { readJsonl } from '../../src/import/readers/jsonl-reader.js';
+import { linesOf, MAX_LINE_CHARS, OVERLONG } from '../../src/import/readers/source-record.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { runCli } from '../cli/run-cli.js';
 import { makeTwoFactor, testKey } from '../helpers/harness.js';
@@ -264,6 +265,34 @@ describe('linesOf: lines across chunks', () => {
     const [first, second] = await lines('[', ...many, ']\n', 'next');
     expect(first).toHaveLength(200 * 65_536 + 2);
     expect(second).toBe('next');
+  });
+});
+
+describe('linesOf with a longest line: memory stays flat whatever a line holds', () => {
+  async function* chunked(...chunks: string[]) {
+    yield* chunks;
+  }
+  const lines = async (maxChars: number, ...chunks: string[]) => {
+    const out: Array<string | null> = [];
+    for await (const text of linesOf(chunked(...chunks), maxChars)) out.push(text);
+    return out;
+  };
+
+  it('a longer line comes as null (cut in a chunk or across many), the lines around it whole', async () => {
+    expect(await lines(4, 'abcd\nabcde\nx\n')).toEqual(['abcd', null, 'x']);
+    expect(await lines(4, 'ab', 'cd', 'e', 'fg\r\nok')).toEqual([null, 'ok']);
+    expect(await lines(4, 'ab', 'cd\n', 'abcdef')).toEqual(['abcd', null]);
+  });
+
+  // Fails before: the reader kept the whole line (a 150 MB one took 1 GB) and refused it as not JSON.
+  it('readJsonl refuses a line over MAX_LINE_CHARS by its number, and reads the next', async () => {
+    const huge = `[${'{"userId":"u"},'.repeat(MAX_LINE_CHARS / 10)}{}]`;
+    const records = [];
+    for await (const record of readJsonl(chunked(huge, '\n{"userId":"next"}\n'))) records.push(record);
+    expect(records).toEqual([
+      { position: 'line 1', refused: OVERLONG },
+      { position: 'line 2', user: { userId: 'next' } },
+    ]);
   });
 });
 

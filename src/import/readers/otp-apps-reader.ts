@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../core/errors.js';
-import { jsonOf, linesOf, type SourceRecord } from './source-record.js';
+import { jsonOf, linesOf, MAX_LINE_CHARS, OVERLONG, type SourceRecord } from './source-record.js';
 
 /** The columns (CSV header or JSON keys) an otplib / speakeasy / otpauth-style export has. */
 interface AppRow {
@@ -84,10 +84,14 @@ export async function* readOtpApps(
 ): AsyncGenerator<SourceRecord> {
   let lineNumber = 0;
   let header: string[] | null = null;
-  for await (const line of linesOf(chunks)) {
+  for await (const line of linesOf(chunks, MAX_LINE_CHARS)) {
     lineNumber++;
-    if (line.trim() === '') continue;
     const position = `line ${lineNumber}`;
+    if (line === null) {
+      yield { position, refused: OVERLONG };
+      continue;
+    }
+    if (line.trim() === '') continue;
     if (format === 'jsonl') {
       const row = jsonOf(line);
       if (typeof row !== 'object' || row === null) yield { position, refused: 'is not a JSON object' };
