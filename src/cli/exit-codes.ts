@@ -9,7 +9,7 @@ export const EXIT = {
   failed: 1,
   /** The command line is wrong (an unknown command or flag, a missing argument): see `--help`. */
   usage: 2,
-  /** The configuration is wrong (no or a weak `FACTORKIT_KEY`, a bad `--store` URL, a driver not installed). */
+  /** The configuration is wrong (no or a weak `FACTORKIT_KEY`, or one that opens no stored secret; a bad `--store` URL; a driver not installed). */
   config: 3,
   /** A check the command was asked for did not pass (`keys --check`: records still use an old key). */
   check: 4,

@@ -51,6 +51,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   }
 }
 
+/** What a secret that does not open says about the configuration. */
+const WRONG_KEYS =
+  'a stored secret does not open with FACTORKIT_KEY (and FACTORKIT_OLD_KEYS): set the key the store was written with';
+
 /** Says what went wrong in one line (a message, never a stack or a secret) and picks the exit code. */
 function reportFailure(error: unknown, command: Command, io: CliIo): ExitCode {
   if (error instanceof UsageError) {
@@ -58,6 +62,11 @@ function reportFailure(error: unknown, command: Command, io: CliIo): ExitCode {
     return EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof FactorkitError && error.code === 'DECRYPT_FAILED') {
+    // Every secret of a store opens with its keys, so one that does not is the keys' fault, not the data's.
+    io.err(`factorkit ${command.name}: ${message}: ${WRONG_KEYS}\n`);
+    return EXIT.config;
+  }
   io.err(`factorkit ${command.name}: ${message}\n`);
   return error instanceof FactorkitError && error.code === 'CONFIG' ? EXIT.config : EXIT.failed;
 }

@@ -337,11 +337,22 @@ describe('npx factorkit export that fails mid-way', () => {
     const run = await runCli(['export', '--store', `sqlite:${store}`, '--out', out], {
       env: { FACTORKIT_KEY: testKey('not the store key') },
     });
-    expect(run.code).not.toBe(EXIT.ok);
+    // Fails before: exit 1 and "sealed value has an unknown format or key id", naming no key.
+    expect(run.code).toBe(EXIT.config);
+    expect(run.stderr).toContain('does not open with FACTORKIT_KEY');
     expect(existsSync(out)).toBe(false);
     // The same command with the right key then writes the export (nothing to delete first).
     const again = await runCli(['export', '--store', `sqlite:${store}`, '--out', out], { env: ENV });
     expect(again.code).toBe(EXIT.ok);
     expect(readFileSync(out, 'utf8')).toContain('"userId":"x1"');
+  });
+
+  // Fails before: a bare ENOENT, exit 1.
+  it('--out into a folder that does not exist is a wrong command line, naming the folder', async () => {
+    const store = join(dir, 'export-source.db');
+    const out = join(dir, 'no-such-folder', 'users.jsonl');
+    const run = await runCli(['export', '--store', `sqlite:${store}`, '--out', out], { env: ENV });
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stderr).toContain(`no folder at ${join(dir, 'no-such-folder')}`);
   });
 });

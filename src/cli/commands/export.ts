@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, existsSync, openSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { exportUsers, linesOf } from '../../entries/import.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -41,6 +42,8 @@ export const exportCommand: Command = {
       throw new UsageError('the export holds secrets: write it to a file with --out, or pipe it');
     if (typeof out === 'string' && existsSync(out))
       throw new UsageError(`${out} exists: the export never overwrites a file`);
+    if (typeof out === 'string' && !existsSync(dirname(resolve(out))))
+      throw new UsageError(`no folder at ${dirname(resolve(out))} for --out`);
     const users = flags['users'];
     if (typeof users === 'string' && !existsSync(users)) throw new UsageError(`no file at ${users}`);
     const { tf, close } = await openTwoFactor(flags, io);
