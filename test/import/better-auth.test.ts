@@ -89,10 +89,18 @@ describe('npx factorkit import --from better-auth: a real better-auth app (from 
     }
     await expectSignIns(store, enrolled);
 
-    // The wrong secret opens nothing: every user refused, saying which secret to set.
-    const wrong = await runCli(args, { env: { ...env, BETTER_AUTH_SECRET: 'not-the-app-secret' } });
-    expect(wrong.code).toBe(EXIT.failed);
-    expect(wrong.stderr).toContain('does not open with the secrets given (BETTER_AUTH_SECRET)');
+    // The wrong secret opens nothing: the run stops as misconfigured at the third user, saying which
+    // secret to set (it refused every user one by one, exit 1), and writes nobody.
+    const fresh = join(dir, 'wrong-secret.db');
+    const wrongArgs = [...args.slice(0, -1), `sqlite:${fresh}`];
+    const wrong = await runCli(wrongArgs, { env: { ...env, BETTER_AUTH_SECRET: 'not-the-app-secret' } });
+    expect(wrong.code).toBe(EXIT.config);
+    expect(wrong.stderr).toContain('do not open with the secrets given');
+    expect(wrong.stderr).toContain('BETTER_AUTH_SECRET');
+    expect(wrong.stdout + wrong.stderr).not.toMatch(/imported: [1-9]/);
+    const malformed = await runCli(wrongArgs, { env: { ...ENV, BETTER_AUTH_SECRETS: 'no-version' } });
+    expect(malformed.code).toBe(EXIT.config);
+    expect(malformed.stderr).toContain('BETTER_AUTH_SECRETS: must be <version>:<secret>');
   }, 120_000);
 
   const postgresPort = inject('postgresPort');

@@ -1,4 +1,5 @@
 import { createDecipheriv, createHash } from 'node:crypto';
+import { ConfigError } from '../../core/errors.js';
 
 /**
  * better-auth's `symmetricDecrypt`, with node:crypto: XChaCha20-Poly1305 under SHA-256 of the app's
@@ -14,14 +15,14 @@ export interface BetterAuthSecrets {
   versions?: ReadonlyMap<number, string> | undefined;
 }
 
-/** Parses `BETTER_AUTH_SECRETS` (`1:secretA,2:secretB`). @throws for an entry without a version. */
+/** Parses `BETTER_AUTH_SECRETS` (`1:secretA,2:secretB`). @throws `CONFIG` for an entry without a version. */
 export function parseBetterAuthSecrets(text: string): Map<number, string> {
   const versions = new Map<number, string>();
   for (const entry of text.split(',')) {
     const colon = entry.indexOf(':');
     const version = Number.parseInt(entry.slice(0, colon), 10);
     if (colon < 0 || !Number.isInteger(version) || version < 0)
-      throw new Error('BETTER_AUTH_SECRETS must be <version>:<secret>, comma-separated');
+      throw new ConfigError('BETTER_AUTH_SECRETS', 'must be <version>:<secret>, comma-separated');
     versions.set(version, entry.slice(colon + 1).trim());
   }
   return versions;

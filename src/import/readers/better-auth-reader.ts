@@ -1,4 +1,4 @@
-import { FactorkitError } from '../../core/errors.js';
+import { ConfigError, FactorkitError } from '../../core/errors.js';
 import { fromBase32 } from '../../core/otp/base32.js';
 import { type BetterAuthSecrets, betterAuthDecrypt } from './better-auth-crypto.js';
 import type { SourceRecord } from './source-record.js';
@@ -19,6 +19,9 @@ export interface BetterAuthReadOptions {
 type Row = Record<string, unknown>;
 
 const BASE32_PREFIX = 'base32:';
+
+/** Why a user whose TOTP key opens with no secret given is refused. */
+const KEY_SHUT = 'its TOTP key does not open with the secrets given (BETTER_AUTH_SECRET)';
 
 /** A database value as ms since the epoch (better-auth writes dates as Date, ISO text or numbers). */
 function instant(value: unknown): number | undefined {
@@ -59,12 +62,7 @@ function userOf(
   const user: Record<string, unknown> = { userId };
   if (twoFactor && twoFactor['verified'] !== false && twoFactor['verified'] !== 0) {
     const secret = betterAuthDecrypt(String(twoFactor['secret'] ?? ''), o.secrets);
-    if (secret === null)
-      return {
-        position,
-        userId,
-        refused: 'its TOTP key does not open with the secrets given (BETTER_AUTH_SECRET)',
-      };
+    if (secret === null) return { position, userId, refused: KEY_SHUT };
     const key = totpKey(secret);
     if (!key) return { position, userId, refused: 'its imported TOTP key is not base32' };
     user['totp'] = { secret: key, digits: o.digits ?? 6, periodSeconds: o.periodSeconds ?? 30 };
@@ -91,6 +89,38 @@ function userOf(
     }));
   }
   return { position, user };
+}
+
+/** Users whose TOTP key opens with no secret given, none opening before them: the secret is wrong. */
+const WRONG_SECRET_AFTER = 3;
+
+/**
+ * Holds back the users whose TOTP key does not open until one opens (then they pass, refused) or
+ * {@link WRONG_SECRET_AFTER} of them come first: then no secret given is the app's, and the run
+ * stops as misconfigured instead of refusing every user one by one.
+ */
+function wrongSecretCheck() {
+  let opened = false;
+  const held: SourceRecord[] = [];
+  return {
+    *pass(record: SourceRecord): Generator<SourceRecord> {
+      if (opened || !('refused' in record) || record.refused !== KEY_SHUT) {
+        opened ||= 'user' in record && (record.user as { totp?: unknown }).totp !== undefined;
+        yield* held.splice(0);
+        yield record;
+        return;
+      }
+      held.push(record);
+      if (held.length >= WRONG_SECRET_AFTER)
+        throw new ConfigError(
+          'BETTER_AUTH_SECRET',
+          `the TOTP keys of the first ${WRONG_SECRET_AFTER} users do not open with the secrets given: set the app's BETTER_AUTH_SECRET (or BETTER_AUTH_SECRETS)`,
+        );
+    },
+    *rest(): Generator<SourceRecord> {
+      yield* held.splice(0);
+    },
+  };
 }
 
 /** Whether `table` exists (the app may run either plugin, or both). */
@@ -137,6 +167,7 @@ export async function* readBetterAuth(db: SqlSource, o: BetterAuthReadOptions): 
       'CONFIG',
       'the database has neither a twoFactor nor a passkey table of better-auth',
     );
+  const secretCheck = wrongSecretCheck();
   let after = o.after ?? '';
   for (;;) {
     const page = (
@@ -145,7 +176,7 @@ export async function* readBetterAuth(db: SqlSource, o: BetterAuthReadOptions): 
         pageSize,
       ])
     ).map((row) => String(row['userId']));
-    if (page.length === 0) return;
+    if (page.length === 0) return yield* secretCheck.rest();
     const list = page.map((_, i) => `$${i + 1}`).join(',');
     const rowsOf = (table: string, has: boolean) =>
       has ? db.select(`SELECT * FROM "${table}" WHERE "userId" IN (${list})`, page) : Promise.resolve([]);
@@ -154,7 +185,7 @@ export async function* readBetterAuth(db: SqlSource, o: BetterAuthReadOptions): 
     for (const userId of page) {
       const twoFactor = twoFactors.find((row) => String(row['userId']) === userId);
       const keys = passkeys.filter((row) => String(row['userId']) === userId);
-      yield userOf(userId, twoFactor, keys, o);
+      yield* secretCheck.pass(userOf(userId, twoFactor, keys, o));
     }
     after = page[page.length - 1]!;
   }
