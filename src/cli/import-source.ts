@@ -73,12 +73,32 @@ async function openDatabase(url: string): Promise<{ db: SqlSource; close(): Prom
   return { db: sqliteSource(sqlite), close: async () => void sqlite.close() };
 }
 
+/**
+ * A flag saying how the source ran (`--source-digits`), within what an imported key takes: a wrong
+ * one is the command line's fault, said once, not a refusal of every user.
+ */
+function sourceNumber(
+  flags: Record<string, string | boolean | undefined>,
+  name: string,
+  least: number,
+  most: number,
+): number | undefined {
+  const value = flags[name];
+  if (typeof value !== 'string') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < least || n > most)
+    throw new UsageError(`--${name} must be a whole number from ${least} to ${most}`);
+  return n;
+}
+
 async function openBetterAuth(
   flags: Record<string, string | boolean | undefined>,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<OpenedSource> {
   const url = flags['database-url'];
   if (typeof url !== 'string') throw new UsageError('--from better-auth needs --database-url');
+  const digits = sourceNumber(flags, 'source-digits', 6, 8);
+  const periodSeconds = sourceNumber(flags, 'source-period', 1, 3600);
   const secret = env['BETTER_AUTH_SECRET'] ?? env['AUTH_SECRET'];
   const versions = env['BETTER_AUTH_SECRETS'];
   if (!secret && !versions)
@@ -88,7 +108,6 @@ async function openBetterAuth(
     );
   const { db, close } = await openDatabase(url);
   const secrets = { secret, versions: versions ? parseBetterAuthSecrets(versions) : undefined };
-  const number = (name: string) => (typeof flags[name] === 'string' ? Number(flags[name]) : undefined);
   const tables = await betterAuthTables(db);
   if (!tables.twoFactor && !tables.passkey) {
     await close();
@@ -97,8 +116,8 @@ async function openBetterAuth(
   return {
     records: readBetterAuth(db, {
       secrets,
-      digits: number('source-digits'),
-      periodSeconds: number('source-period'),
+      digits,
+      periodSeconds,
     }),
     total: tables.users,
     name: `better-auth ${url.replace(/:[^:@/]*@/, ':***@')}`,

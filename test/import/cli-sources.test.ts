@@ -113,5 +113,16 @@ describe('npx factorkit import --from better-auth: the --database-url forms', ()
       expect(run.stderr, url).not.toContain('no SQLite database');
       expect(run.code, url).toBe(EXIT.ok);
     }
+    // Fails before: `abc` became NaN and every user was refused (exit 1).
+    for (const [flag, value] of [
+      ['--source-digits', 'abc'],
+      ['--source-digits', '9'],
+      ['--source-period', '0'],
+    ] as const) {
+      const args = ['import', '--from', 'better-auth', '--database-url', `sqlite:${appDb}`];
+      const run = await runCli([...args, '--store', `sqlite:${join(dir, 'url.db')}`, flag, value], { env });
+      expect(run.code, `${flag} ${value}`).toBe(EXIT.usage);
+      expect(run.stderr).toContain(`${flag} must be a whole number`);
+    }
   });
 });
