@@ -9,7 +9,8 @@ import { storesUnderTest } from '../helpers/stores.js';
  * open check rides in the attempt's commit and the signed-in session opens in the success commit.
  * Folding them in must keep what the separate reads guaranteed: a session closed meanwhile, before
  * the attempt or between the attempt and the success, signs nobody in; concurrent right codes of one
- * login sign in once. And a challenge another proof ended between a verify's two commits stays ended.
+ * login sign in once. A step-up proven in a session signed out everywhere meanwhile proves nothing.
+ * And a challenge another proof ended between a verify's two commits stays ended.
  */
 for (const target of storesUnderTest()) {
   describe.skipIf(target.skip)(`login verify with its session closed meanwhile (${target.name})`, () => {
@@ -59,6 +60,21 @@ for (const target of storesUnderTest()) {
       interrupt.afterNextCommit(() => h.tf.sessions.endAll('ended-between'));
       expect(await verify(code())).toEqual({ ok: false, reason: 'session-closed' });
       expect(successes(h, 'ended-between')).toBe(0);
+    });
+
+    // Fails before a step-up's success commit checked that the user's sessions were not ended since
+    // its attempt found the session open (only a login's did).
+    it('"sign out everywhere" between a step-up\'s attempt and its success commit: session-closed', async () => {
+      const { h, interrupt, code } = await pendingLogin('step-up');
+      const signedIn = await h.tf.sessions.open('step-up');
+      const start = await h.tf.login.start('step-up', { stepUp: true, session: signedIn });
+      if (start.status !== 'challenge') throw new Error(`expected a challenge, got ${start.status}`);
+      h.clock.advance(1000);
+      interrupt.afterNextCommit(() => h.tf.sessions.endAll('step-up'));
+      const binding = { key: signedIn, signIn: false };
+      const verified = await sessionVerifiersOf(h.tf).verify(start.challengeId, code(), {}, binding);
+      expect(verified).toEqual({ ok: false, reason: 'session-closed' });
+      expect(successes(h, 'step-up')).toBe(0);
     });
 
     it('a session of another user does not carry the verify', async () => {

@@ -89,10 +89,10 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
   if (device) ops.push(device.op);
   // A success starts the budget's count again; a session closed meanwhile fails the commit.
   const budgetAt = budget ? ops.push(ctx.limiter.resetBudgetOp(budget)) - 1 : -1;
-  const signIn = proven.session?.signIn && purpose === 'login' ? openSignedIn(ctx, proven, ops) : null;
+  const bound = proven.session ? sessionStillOpen(ctx, proven, purpose, ops) : null;
   const result = await ctx.store.commit(ops, now);
   if (!result.ok && result.index === budgetAt && budget) return endBudget(ctx, userId, budget);
-  if (!result.ok && signIn && signIn.closedAt.includes(result.index)) return SESSION_CLOSED;
+  if (!result.ok && bound?.closedAt.includes(result.index)) return SESSION_CLOSED;
   if (!result.ok) {
     // The challenge ended (or went) meanwhile; otherwise its code or ceremony was renewed under this
     // proof, which is then as good as a wrong one (counted, reported), and the challenge stays open.
@@ -121,11 +121,29 @@ export async function finishChallenge(ctx: Context, proven: ProvenChallenge): Pr
     method: match.method,
     purpose,
     provenAt: now,
-    ...(signIn ? { sessionKey: signIn.key } : {}),
+    ...(bound?.key ? { sessionKey: bound.key } : {}),
     ...(device
       ? { deviceToken: device.token, deviceExpiresAt: device.expiresAt, deviceId: device.deviceId }
       : {}),
   };
+}
+
+/**
+ * Adds to `ops` what a session-bound success needs of its session: at a login, the signed-in session
+ * opening in its place ({@link openSignedIn}); at a step-up, only that the user's sessions were not
+ * ended since the attempt found it open (a step-up proven in a session signed out everywhere meanwhile
+ * proves nothing). The signed-in session's key (null at a step-up), and where in `ops` a session
+ * closed meanwhile fails the commit.
+ */
+function sessionStillOpen(
+  ctx: Context,
+  proven: ProvenChallenge,
+  purpose: string,
+  ops: StoreOp[],
+): { key: string | null; closedAt: number[] } {
+  if (proven.session?.signIn && purpose === 'login') return openSignedIn(ctx, proven, ops);
+  const at = ops.push(ctx.sessions.notEndedSinceOp(proven.userId, proven.sessionsFrom ?? null)) - 1;
+  return { key: null, closedAt: [at] };
 }
 
 /**
