@@ -68,17 +68,35 @@ function takeOption(url: URL, name: string): string | undefined {
   return value;
 }
 
+/**
+ * Whether the SQLite file at `path` has `table`, read over a read-only connection: an app's own
+ * database has none, and a dry run must not write a byte to it.
+ */
+async function sqliteHasTable(path: string, table: string): Promise<boolean> {
+  const { default: Database } = await loadDriver('better-sqlite3', 12, () => import('better-sqlite3'));
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return (
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined
+    );
+  } finally {
+    db.close();
+  }
+}
+
 async function openSqlite(rest: string, absent: WhenAbsent): Promise<Omit<OpenedStore, 'where'>> {
   const [path, query] = splitQuery(rest.replace(/^\/\//, ''));
   if (!path) throw config('sqlite: needs a file: --store sqlite:./2fa.db');
+  const table = query.get('table');
   if (!existsSync(path)) {
     if (absent === 'refuse') throw config(`no SQLite file at ${path}`);
     // Said before anything is written (a dry run finds it too): the driver's own words are obscure.
     if (!existsSync(dirname(path))) throw config(`no folder ${dirname(path)} for the SQLite file ${path}`);
     if (absent === 'empty') return emptyStore();
+  } else if (absent === 'empty' && !(await sqliteHasTable(path, table ?? 'factorkit_records'))) {
+    return emptyStore();
   }
   const { SqliteStore } = await import('../entries/sqlite.js');
-  const table = query.get('table');
   const store = new SqliteStore({ filename: path, ...(table ? { table } : {}) });
   if (absent === 'create') store.createSchema();
   return { store, close: async () => store.close() };

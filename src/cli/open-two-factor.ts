@@ -26,7 +26,10 @@ export type FacadeExtras = Pick<TwoFactorOptions, 'policy' | 'webauthn'>;
 /**
  * The CLI's facade over `store` with `keys`, as the app builds it. The CLI sends no mail and no text
  * message, but its email and phone methods are on, so that `import` stores an address or a number
- * (validated as at setup) as the app's own facade would.
+ * (validated as at setup) as the app's own facade would. It sends no security notice either: it has
+ * no mailer to send one with, a notice would only take from the user's hourly budget that the app's
+ * own notices need, and none would outlive the command closing the store (an import calls for none:
+ * docs/migration.md).
  */
 export function cliTwoFactor(
   store: Store,
@@ -38,6 +41,7 @@ export function cliTwoFactor(
     store,
     mailer: new MemoryMailer(),
     phone: { sender: new MemorySender() },
+    notify: false,
     keys,
     ...facade,
   });

@@ -3,7 +3,7 @@ import { lastStep } from '../methods/totp/totp-secret.js';
 import type { UserRecords } from '../methods/user-records.js';
 import { storeKeys } from '../store/keys.js';
 import { userFields } from '../store/layout.js';
-import type { Fields, StoreOp } from '../store/store.js';
+import type { Fields, StoredRecord, StoreOp } from '../store/store.js';
 import { transfers } from './transfers.js';
 
 /**
@@ -15,6 +15,17 @@ export function floorKept(fields: Fields, records: UserRecords): Fields {
   const imported = fields[userFields.totpStep];
   if (current === undefined || (imported !== undefined && Number(imported) >= current)) return fields;
   return { ...fields, [userFields.totpStep]: String(current) };
+}
+
+/**
+ * The imported records' writes over a user read as `read`, with what each method keeps of what
+ * sign-ins in factorkit learnt since (a security key's higher counter: `MethodTransfer.keep`).
+ */
+export function learntKept(userId: string, written: readonly StoreOp[], read: UserRecords): StoreOp[] {
+  return written.map((op) => {
+    const owner = transfers.find((t) => t.keep && t.keys(userId).includes(op.key));
+    return owner?.keep ? owner.keep(op, read) : op;
+  });
 }
 
 const owners = new WeakMap<MethodContext['methods'], { owned: string[]; factorFields: string[] }>();
@@ -44,12 +55,43 @@ function asRead(fields: Fields, owned: readonly string[]): { match: Fields; abse
   return { match: fields, ...(absent.length > 0 ? { absent } : {}) };
 }
 
+/** The records a decision read, by store key (`{tag}:user` and each method's own). */
+function readByKey(ctx: MethodContext, userId: string, read: UserRecords): Map<string, StoredRecord | null> {
+  const reads = ctx.methods.reads(userId);
+  // The names a read gives its keys, in the keys' order.
+  const names = Object.keys(reads.records(reads.keys.map(() => null)));
+  return new Map(reads.keys.map((key, i) => [key, read[names[i]!] ?? null]));
+}
+
+/**
+ * A write or delete of a record the decision read, made only while that record is as read: a
+ * regenerate, a key renamed or removed meanwhile writes that record alone (not `{tag}:user`), and
+ * the commit must then fail and the user be decided again, never overwrite it.
+ */
+function guardedAsRead(op: StoreOp, read: StoredRecord | null): StoreOp {
+  if (op.type === 'delete')
+    return read ? { type: 'take', key: op.key, match: read.fields } : { type: 'absent', key: op.key };
+  if (op.type !== 'put') return op;
+  if (!read) return { type: 'insert', key: op.key, fields: op.fields, expiresAt: op.expiresAt };
+  const unset = Object.keys(read.fields).filter((name) => !Object.hasOwn(op.fields, name));
+  return {
+    type: 'merge',
+    key: op.key,
+    fields: op.fields,
+    match: read.fields,
+    ...(unset.length > 0 ? { unset } : {}),
+    expiresAt: op.expiresAt,
+  };
+}
+
 /**
  * The one commit of an import: `{tag}:user` set to the imported fields (every other field an import
  * owns, and every factor's enabled field, removed), guarded by no method being on or, over a user
  * read as `read`, by their record being as read (no field changed, none that counts added); the
  * imported records written; every other record of an import's methods and every pending setup
- * deleted. The caller adds what ends sessions.
+ * deleted; over a user read, each record the read saw written or deleted only while it is as read
+ * (a field changed or gone, a record come or gone, fails the commit). The caller adds what ends
+ * sessions.
  */
 export function importOps(
   ctx: MethodContext,
@@ -76,5 +118,9 @@ export function importOps(
     ...ctx.methods.pendingDeletes(userId).map((op) => op.key),
   ];
   for (const key of new Set(deletes)) if (!touched.has(key)) ops.push({ type: 'delete', key });
-  return ops;
+  if (!read) return ops;
+  const seen = readByKey(ctx, userId, read);
+  return ops.map((op) =>
+    op !== userOp && seen.has(op.key) ? guardedAsRead(op, seen.get(op.key) ?? null) : op,
+  );
 }

@@ -6,7 +6,7 @@ import { turningOn } from '../methods/enable.js';
 import { type UserRecords, userField } from '../methods/user-records.js';
 import { userFields } from '../store/layout.js';
 import type { Fields, StoreOp } from '../store/store.js';
-import { floorKept, importOps } from './import-commit.js';
+import { floorKept, importOps, learntKept } from './import-commit.js';
 import { enrolmentState, sinceImport, writtenRecords } from './import-state.js';
 import { canonicalText, type ImportedUser, parseImportedUser } from './imported-user.js';
 import { transfers } from './transfers.js';
@@ -154,7 +154,8 @@ export async function decideImport(
     const replacing = decision.do === 'replace';
     if (options.dryRun)
       return replacing ? { ...base, outcome: 'replaced' } : { ...base, outcome: 'imported', updated: true };
-    const ops = importOps(ctx, userId, records, floorKept(p.fields, records), p.written);
+    const written = learntKept(userId, p.written, records);
+    const ops = importOps(ctx, userId, records, floorKept(p.fields, records), written);
     if (replacing) {
       const policy = await ctx.policy({ userId });
       ops.push(ctx.devices.revokeAllOp(userId), ctx.sessions.endAllOp(userId, policy.sessionMaxAgeMs));

@@ -45,6 +45,12 @@ export interface MethodTransfer<T = unknown> {
    * over (backup codes: the codes left, since the source cannot say which one factorkit took).
    */
   spent?(user: UserRecords): unknown;
+  /**
+   * One of its writes (`op`) as an import over a user read as `read` makes it: with what sign-ins
+   * in factorkit learnt since that the source cannot know, and that must never go back (a security
+   * key's signature counter: a lower one lets a cloned key through). Without it, `op` as is.
+   */
+  keep?(op: StoreOp, read: UserRecords): StoreOp;
   /** What the user holds of it, in the imported shape (secrets in clear), or undefined. */
   read(ctx: MethodContext, userId: string, user: UserRecords): T | undefined | Promise<T | undefined>;
 }

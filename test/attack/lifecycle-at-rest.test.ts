@@ -11,9 +11,11 @@ import { storeKeys, tagKey, userTag } from '../../src/store/keys.js';
 import type { Store } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { enrollEmail, enrollTotp, makeTwoFactor, startChallenge } from '../helpers/harness.js';
+import { failOnLostNotices } from '../helpers/notice-warnings.js';
 import { storeContents } from '../helpers/store-contents.js';
 import { storesUnderTest } from '../helpers/stores.js';
 
+failOnLostNotices();
 for (const store of storesUnderTest()) {
   describe.skipIf(store.skip)(store.name, () => {
     it('years in production, item 11: no session key and no challenge nonce is a record name (or anywhere) in the store', async () => {
@@ -106,6 +108,7 @@ describe('sqlite files', () => {
     for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
       expect((statSync(file).mode & 0o777).toString(8), file).toBe('600');
     }
+    await h.tf.notices.settled(); // "a method was added", sent in the background
     store.close();
   });
 
@@ -129,6 +132,7 @@ describe('sqlite files', () => {
         .join('');
     expect(bytes()).toContain(address);
     await h.tf.disable('ana', 'email');
+    await h.tf.notices.settled(); // the notices of both changes, before the store closes
     // The hourly sweep also checkpoints the write-ahead log into the file and empties it.
     store.sweepExpired(h.clock.now());
     expect(bytes()).not.toContain(address);

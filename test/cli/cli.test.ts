@@ -14,8 +14,10 @@ import { createProgress } from '../../src/cli/progress.js';
 import { Keyring } from '../../src/core/keyring.js';
 import { keysFromEnv } from '../../src/core/keys-from-env.js';
 import { enrollTotp, makeTwoFactor, testKey } from '../helpers/harness.js';
+import { failOnLostNotices } from '../helpers/notice-warnings.js';
 import { runCli } from './run-cli.js';
 
+failOnLostNotices();
 const dir = mkdtempSync(join(tmpdir(), 'factorkit-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -153,6 +155,7 @@ describe('npx factorkit keys and rekey', () => {
     const opened = await openStore(`sqlite:${path}`, { create: true });
     const h = makeTwoFactor(opened.store, { keys: A });
     for (const userId of ['ana', 'ben', 'cy']) await enrollTotp(h, userId);
+    await h.tf.notices.settled(); // "a method was added", sent in the background
     await opened.close();
     return `sqlite:${path}`;
   }

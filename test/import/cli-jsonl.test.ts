@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli } from '../cli/run-cli.js';
+import { testPostgresPool } from '../helpers/postgres-pool.js';
 import { ENV, facadeOver, importStoppedAtRefusal, signsIn, tempFolder } from './cli-support.js';
 import { appCode } from './support.js';
 
 const dir = tempFolder('import-cli');
-const postgresPort = inject('postgresPort');
+const { port: postgresPort, pool } = testPostgresPool(1);
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 /** A JSONL file of `count` users, each with its own key; line `bad` (1-based) has a 64-bit key. */
@@ -57,7 +59,7 @@ describe('npx factorkit import --from jsonl', () => {
     expect(journals()).toEqual([]);
     const h = facadeOver(store);
     expect(await signsIn(h, 'user-4', appCode(h, secrets[4]!))).toBe(true);
-    h.close();
+    await h.close();
 
     const again = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`], {
       env: ENV,
@@ -84,7 +86,7 @@ describe('npx factorkit import --from jsonl', () => {
     expect(two.code).toBe(EXIT.failed);
     const h = facadeOver(join(dir, 'two.db'));
     for (const i of [0, 41, 99]) expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
-    h.close();
+    await h.close();
     // Again with workers: each user found as imported (the fingerprint decided on this thread).
     const again = await runCli(args('two.db', 1), { env: ENV });
     expect(again.stdout).toContain('imported: 0\nreplaced: 0\nalready imported: 99\n');
@@ -105,7 +107,7 @@ describe('npx factorkit import --from jsonl', () => {
   it('--dry-run validates and reports, and writes nothing', async () => {
     const { path } = usersFile('dry.jsonl', 3);
     const store = join(dir, 'dry.db');
-    facadeOver(store, Date.now(), { create: true }).close();
+    await facadeOver(store, Date.now(), { create: true }).close();
     const run = await runCli(['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--dry-run'], {
       env: ENV,
     });
@@ -114,7 +116,7 @@ describe('npx factorkit import --from jsonl', () => {
     expect(run.stderr).toContain('dry run: nothing was written');
     const h = facadeOver(store);
     expect((await h.tf.status('user-0')).enabled).toBe(false);
-    h.close();
+    await h.close();
   });
 
   it("--dry-run into a store that does not exist yet (a new SQLite file) reports as into an empty one, and creates nothing (migration.md's first command)", async () => {
@@ -132,6 +134,41 @@ describe('npx factorkit import --from jsonl', () => {
     expect(existsSync(store)).toBe(false);
     expect(journals()).toEqual([]);
   });
+
+  it.each(['delete', 'wal'])(
+    "--dry-run into an app's own SQLite file (journal mode %s, no factorkit table) reports as into an empty store, and leaves the file as it was",
+    async (journalMode) => {
+      const { path } = usersFile(`dry-app-${journalMode}.jsonl`, 3);
+      const store = join(dir, `app-${journalMode}.db`);
+      const app = new Database(store);
+      app.pragma(`journal_mode = ${journalMode}`);
+      app.exec(
+        "CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT); INSERT INTO users VALUES ('u1', 'a@example.com')",
+      );
+      app.close();
+      const before = readFileSync(store);
+      const mode = statSync(store).mode;
+      const run = await runCli(
+        ['import', '--from', 'jsonl', path, '--store', `sqlite:${store}`, '--dry-run'],
+        {
+          env: ENV,
+        },
+      );
+      expect(run.stderr).toContain(
+        `sqlite:${store} holds no factorkit store yet: checking as into an empty one`,
+      );
+      expect(run.code).toBe(EXIT.ok);
+      expect(run.stdout).toContain('would be imported: 3\n');
+      expect(readFileSync(store).equals(before)).toBe(true);
+      expect(statSync(store).mode).toBe(mode);
+      // In WAL mode any reader, this one too, opens the -wal and -shm files SQLite keeps beside the
+      // database (the app's own readers make them as well): empty of data, the database untouched.
+      const beside = readdirSync(dir).filter((name) => name.startsWith(`app-${journalMode}.db-`));
+      if (journalMode === 'wal') expect(statSync(`${store}-wal`).size).toBe(0);
+      else expect(beside).toEqual([]);
+      expect(journals()).toEqual([]);
+    },
+  );
 
   it("--dry-run --restart leaves an interrupted run's journal alone (a dry run reads, writes and removes none)", async () => {
     const { path } = usersFile('dry-restart.jsonl', 200, 30);
@@ -175,6 +212,10 @@ describe('npx factorkit import --from jsonl', () => {
       expect(run.stderr).toContain('holds no factorkit store yet');
       expect(run.code).toBe(EXIT.ok);
       expect(run.stdout).toContain('would be imported: 3\n');
+      const tables = await pool.query('SELECT tablename FROM pg_catalog.pg_tables WHERE tablename LIKE $1', [
+        `${table}%`,
+      ]);
+      expect(tables.rows).toEqual([]); // neither the table nor its _meta
       const real = await runCli(['import', '--from', 'jsonl', path, '--store', url], { env: ENV });
       expect(real.stdout).toContain('imported: 3\n');
       // Now the table is there: the dry run reads it.
@@ -222,7 +263,7 @@ describe('npx factorkit import --from jsonl', () => {
       expect(journals()).toEqual([]);
       const h = facadeOver(store);
       for (const i of [0, 41, 599]) expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
-      h.close();
+      await h.close();
       expect(existsSync(store)).toBe(true);
     },
   );
@@ -272,7 +313,7 @@ describe('npx factorkit import: every field export writes', () => {
     expect(readFileSync(back, 'utf8')).toBe(exported);
     const h = facadeOver(copy);
     expect(await h.tf.status('mailed')).toMatchObject({ enabled: true });
-    h.close();
+    await h.close();
   });
 });
 
@@ -314,7 +355,7 @@ describe('npx factorkit import: a resume after the source changed (a live databa
     expect(second.stderr).toContain('2 records an earlier run imported are no longer in the source');
     expect(await signsIn(h, 'user-new', appCode(h, secrets[4]!))).toBe(true);
     expect(await signsIn(h, 'user-40', appCode(h, secrets[40]!))).toBe(true);
-    h.close();
+    await h.close();
     expect(existsSync(journal)).toBe(false);
   });
 
@@ -406,7 +447,7 @@ describe('npx factorkit export', () => {
     expect(imported.stdout).toContain('imported: 3\n');
     const h = facadeOver(dest);
     expect(await signsIn(h, 'user-1', 'code1-abcdefg')).toBe(true);
-    h.close();
+    await h.close();
   });
 });
 
@@ -489,7 +530,7 @@ describe('npx factorkit import, killed mid-way (a crash: SIGKILL, no chance to c
     const h = facadeOver(store);
     for (const i of [0, 1500, 2999])
       expect(await signsIn(h, `user-${i}`, appCode(h, secrets[i]!))).toBe(true);
-    h.close();
+    await h.close();
   }, 120_000);
 });
 

@@ -34,7 +34,7 @@ describe('npx factorkit import --from django-otp (a dumpdata export)', () => {
     expect(await signsIn(h, '1', 'q2zr4xk5')).toBe(false);
     expect(await exportUser(h.tf, '1')).toMatchObject({ totp: { lastUsedStep: expect.any(Number) } });
     expect(await exportUser(h.tf, '2')).toMatchObject({ totp: { digits: 8, algorithm: 'SHA1' } });
-    h.close();
+    await h.close();
   });
 });
 
@@ -77,7 +77,7 @@ describe('npx factorkit import --from otp-csv | otp-jsonl (otplib, speakeasy, ot
         code('MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U', { digits: 7, period: 45 }),
       ),
     ).toBe(true);
-    h.close();
+    await h.close();
 
     const jsonl = join(dir, 'speakeasy.jsonl');
     writeFileSync(jsonl, `${JSON.stringify({ userId: 42, secret: 'JBSWY3DPEHPK3PXP' })}\n`);

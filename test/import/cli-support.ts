@@ -13,6 +13,7 @@ import type { Store } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { runCli } from '../cli/run-cli.js';
 import { fakeClock, KEY } from '../helpers/harness.js';
+import { failOnLostNotices } from '../helpers/notice-warnings.js';
 import { appCode } from './support.js';
 
 /** A temporary folder for this test file, removed after it. */
@@ -39,12 +40,24 @@ export function facadeOn(store: Store, atMs = Date.now()) {
   return { tf, clock };
 }
 
-/** A facade over the SQLite file the CLI imported into, on a clock at `atMs` (default: now). */
+/**
+ * A facade over the SQLite file the CLI imported into, on a clock at `atMs` (default: now). Its
+ * `close()` waits for the notices its sign-ins began (a backup code used: "codes running low")
+ * before it closes the file, as an app shutting down should.
+ */
 export function facadeOver(file: string, atMs = Date.now(), o: { create?: boolean } = {}) {
   const store = new SqliteStore({ filename: file });
   if (o.create) store.createSchema();
-  return { ...facadeOn(store, atMs), close: () => store.close() };
+  const h = facadeOn(store, atMs);
+  const close = async () => {
+    await h.tf.notices.settled();
+    store.close();
+  };
+  return { ...h, close };
 }
+
+// Each CLI test file fails when a notice its facades began was lost to a closed store.
+failOnLostNotices();
 
 /** Signs `userId` in over a facade with a typed code: whether it was accepted. */
 export async function signsIn(h: { tf: TwoFactor }, userId: string, code: string): Promise<boolean> {

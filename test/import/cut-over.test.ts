@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { importUser } from '../../src/import/import-user.js';
 import { importUsers } from '../../src/import/import-users.js';
 import { storeKeys } from '../../src/store/keys.js';
-import type { Store, StoreOp } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { enrollTotp, makeTwoFactor } from '../helpers/harness.js';
 import { storesUnderTest } from '../helpers/stores.js';
-import { appCode, signInWith } from './support.js';
+import { appCode, beforeEachReRunCommit, signInWith } from './support.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const OTHER = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -28,18 +28,9 @@ const asOlderImportLeft = (store: Store, userId: string) =>
  */
 function alwaysBusy(store: Store): Store {
   let n = 0;
-  return new Proxy(store, {
-    get(object, property) {
-      const value: unknown = Reflect.get(object, property, object);
-      if (property !== 'commit' || typeof value !== 'function') return value;
-      return async (ops: StoreOp[], now: number) => {
-        const first = ops[0];
-        if (first?.type === 'merge' && first.match && 'imported' in first.fields)
-          await object.commit([{ type: 'merge', key: first.key, fields: { totpStep: String(++n) } }], now);
-        return Reflect.apply(value, object, [ops, now]);
-      };
-    },
-  });
+  return beforeEachReRunCommit(store, (object, key, now) =>
+    object.commit([{ type: 'merge', key, fields: { totpStep: String(++n) } }], now),
+  );
 }
 
 for (const target of storesUnderTest()) {

@@ -248,5 +248,28 @@ for (const target of storesUnderTest()) {
       expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'securityKeys.1.publicKey' });
       expect((await h.tf.status('ida')).enabled).toBe(false);
     });
+
+    it('sends no notice: importing, updating and replacing users emails nobody ("a method was added" is for a change the user made)', async () => {
+      const h = makeTwoFactor(await target.make());
+      const users = ['nia', 'oli'].map((userId) => ({
+        userId,
+        totp: { secret: SECRET },
+        backupCodes: ['AbCd1-EfGh2'],
+        email: `${userId}@example.com`,
+      }));
+      expect(await importUsers(h.tf, users)).toMatchObject([{ value: { outcome: 'imported' } }, {}]);
+      expect(await importUser(h.tf, { ...users[0]!, backupCodes: ['ZyXw9-VuTs8'] })).toMatchObject({
+        updated: true,
+      });
+      await enrollTotp(h, 'pat');
+      expect(await importUser(h.tf, { ...users[1]!, userId: 'pat' }, { replace: true })).toMatchObject({
+        outcome: 'replaced',
+      });
+      await h.tf.notices.settled();
+      // Enrolling in factorkit is told, as always (pat has no address: the notice says so).
+      const notices = h.events.filter((e) => e.type.startsWith('notice.'));
+      expect(notices.map((e) => [e.userId, e.detail?.['kind']])).toEqual([['pat', 'method-added']]);
+      expect(h.mailer.sent).toEqual([]);
+    });
   });
 }

@@ -3,6 +3,7 @@ import type {
   WebauthnCreationOptions,
   WebauthnRequestOptions,
 } from '../../src/methods/webauthn/webauthn-json.js';
+import type { Store, StoreOp } from '../../src/store/store.js';
 import type { Harness } from '../helpers/harness.js';
 import { startChallenge } from '../helpers/harness.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
@@ -59,4 +60,26 @@ export async function signInWithKey(h: Harness, userId: string, authenticator: S
   const start = await startChallenge(h, userId);
   const options = start.webauthnOptions as WebauthnRequestOptions;
   return h.tf.login.verifyWebauthn(start.challengeId, authenticator.get(options, ORIGIN));
+}
+
+/**
+ * `store`, except that `change` runs just before each commit guarded by a user's record as read (a
+ * re-run's update, after its read): something at that very moment, every time.
+ */
+export function beforeEachReRunCommit(
+  store: Store,
+  change: (store: Store, userKey: string, now: number) => Promise<unknown>,
+): Store {
+  return new Proxy(store, {
+    get(object, property) {
+      const value: unknown = Reflect.get(object, property, object);
+      if (property !== 'commit' || typeof value !== 'function') return value;
+      return async (ops: StoreOp[], now: number) => {
+        const first = ops[0];
+        if (first?.type === 'merge' && first.match && 'imported' in first.fields)
+          await change(object, first.key, now);
+        return Reflect.apply(value, object, [ops, now]);
+      };
+    },
+  });
 }

@@ -9,6 +9,7 @@ import type { WebauthnContext } from './webauthn-context.js';
 import { coseKeyProblem } from './webauthn-cose.js';
 import {
   credentialField,
+  credentialsOf,
   credentialValue,
   labelField,
   type StoredCredential,
@@ -130,6 +131,23 @@ export const webauthnTransfer: MethodTransfer<Parsed> = {
       fields: { [userFields.webauthn]: '1' },
       ops: [{ type: 'put', key: storeKeys.webauthn(userId), fields, expiresAt: null }],
     };
+  },
+  // Per credential id, the higher counter (a sign-in in factorkit since the import) and the use that
+  // raised it. A key only in the source is new; one gone from the source goes (the put replaces the record).
+  keep(op, read) {
+    if (op.type !== 'put') return op;
+    const known = new Map(keysOf(read).map((key) => [key.id, key]));
+    const fields = { ...op.fields };
+    for (const key of credentialsOf(op.fields)) {
+      const seen = known.get(key.id);
+      if (!seen || seen.counter <= key.counter) continue;
+      fields[credentialField(key.id)] = credentialValue({
+        ...key,
+        counter: seen.counter,
+        lastUsedAt: Math.max(key.lastUsedAt ?? 0, seen.lastUsedAt ?? 0) || null,
+      });
+    }
+    return { ...op, fields };
   },
   // The keys and their labels; not their counters, last use or a handle a sign-in records.
   enrolment(user) {
