@@ -130,17 +130,23 @@ describe('npx factorkit import --workers 2: a store lost mid-run', () => {
     const journal = join(dir, 'killed-journal.jsonl');
     const args = workersArgs(path, url, journal);
     const run = cliProcess(args);
-    // Killed at the first refusal (line 40): the workers hold batches in flight.
+    // Killed once both workers are writing, after the first refusal (line 40): batches in flight.
+    // Each worker writes on a connection of its own (the main thread's, lazy, is never opened); a
+    // worker still starting has none yet, so the connections are counted until both are there.
     let clients = 0;
-    run.child.on('stderr', (text: string) => {
-      if (!text.includes('refused') || clients > 0) return;
-      // Each worker writes on a connection of its own (the main thread's, lazy, is never opened).
+    let watch: NodeJS.Timeout | undefined;
+    const count = () => {
       const list = execFileSync('redis-cli', ['-p', String(redis!.port), 'client', 'list']).toString();
-      clients = list
-        .split('\n')
-        .filter((line) => line.includes('cmd=') && !line.includes('cmd=client|list')).length;
+      const writing = list.split('\n').filter((line) => /cmd=(evalsha|eval|info|script)/.test(line));
+      clients = Math.max(clients, writing.length);
+      if (clients < 2) return;
+      clearInterval(watch);
       void redis?.stop();
+    };
+    run.child.on('stderr', (text: string) => {
+      if (text.includes('refused') && watch === undefined) watch = setInterval(count, 20);
     });
+    run.exit.then(() => clearInterval(watch));
     const first = await within(run, 60_000);
     expect(clients).toBe(2);
     expect(first.code).toBe(EXIT.failed);
