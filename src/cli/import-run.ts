@@ -1,7 +1,7 @@
-import { importPrepared, type SourceRecord } from '../entries/import.js';
-import { FactorkitError, type TwoFactor } from '../entries/index.js';
+import type { SourceRecord } from '../entries/import.js';
+import { FactorkitError } from '../entries/index.js';
 import type { Finished, ImportJournal } from './import-journal.js';
-import type { Preparer } from './import-workers.js';
+import type { Importer } from './import-workers.js';
 import type { createProgress } from './progress.js';
 import { REFUSALS_SHOWN, type RefusalList } from './refusal-list.js';
 
@@ -15,9 +15,8 @@ export type RunEnd =
   | { kind: 'failed'; message: string; config: boolean };
 
 interface RunOptions {
-  tf: TwoFactor;
-  /** Validates and seals each batch (on worker threads with `--workers`) before this thread writes it. */
-  preparer: Preparer;
+  /** Imports each batch: on this thread, or on worker threads (`--workers`). */
+  importer: Importer;
   records: AsyncIterable<SourceRecord>;
   journal: ImportJournal;
   refusals: RefusalList;
@@ -30,41 +29,19 @@ interface RunOptions {
   signal: AbortSignal;
 }
 
-/**
- * A refusal as a report line: the field and why, never the value (`[factorkit] ` dropped). What a
- * host would set in `createTwoFactor` is an import flag here.
- */
-function reasonOf(error: FactorkitError): string {
-  const reason = error.message.replace(/^\[factorkit\] /, '');
-  if (/^securityKeys\.\d+\.rpId$/.test(error.field ?? ''))
-    return `${error.field}: is needed: give it in the source, or pass --rp-id (and --origin)`;
-  return reason;
-}
-
 type Read = { digest: Uint8Array | null; record: SourceRecord };
 
 /** Imports a batch of records in one store call; what became of each (an outage is thrown). */
 async function importBatch(o: RunOptions, batch: Read[]): Promise<Finished[]> {
   const users = batch.flatMap(({ record }) => ('refused' in record ? [] : [record.user]));
-  const options = { replace: o.replace, dryRun: o.dryRun };
-  const results = await importPrepared(o.tf, users, await o.preparer.prepare(users, options), options);
+  const outcomes = await o.importer.importBatch(users, { replace: o.replace, dryRun: o.dryRun });
   let next = 0;
   return batch.map(({ digest, record }): Finished => {
     const base = { digest, position: record.position };
     if ('refused' in record)
       return { ...base, outcome: 'refused', userId: record.userId, reason: record.refused };
     const userId = (record.user as { userId?: unknown }).userId;
-    const u = typeof userId === 'string' ? userId : undefined;
-    const result = results[next++]!;
-    if (result.status === 'rejected')
-      return { ...base, outcome: 'refused', userId: u, reason: reasonOf(result.reason) };
-    const done = result.value;
-    return {
-      ...base,
-      outcome: done.outcome,
-      userId: u,
-      ...(done.outcome === 'skipped' ? { reason: done.reason } : {}),
-    };
+    return { ...base, userId: typeof userId === 'string' ? userId : undefined, ...outcomes[next++]! };
   });
 }
 

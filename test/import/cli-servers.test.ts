@@ -1,65 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as OTPAuth from 'otpauth';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { openStore } from '../../src/cli/open-store.js';
 import { runCli } from '../cli/run-cli.js';
-import { ENV, facadeOn, importStoppedAtRefusal, signsIn, tempFolder } from './cli-support.js';
-import { appCode } from './support.js';
+import {
+  ENV,
+  expectSignIns,
+  importStoppedAtRefusal,
+  keysFile,
+  serverStores,
+  tempFolder,
+} from './cli-support.js';
 
 const dir = tempFolder('import-servers');
 
-/** A JSONL file of `count` users, each with a key of its own (otpauth's); line `bad` (1-based) has no key. */
-function keysFile(name: string, count: number, bad: number): { path: string; secrets: string[] } {
-  const secrets = Array.from({ length: count }, () => new OTPAuth.Secret({ size: 20 }).base32);
-  const lines = secrets.map((secret, i) =>
-    JSON.stringify({ userId: `u-${i}`, ...(i + 1 === bad ? {} : { totp: { secret } }) }),
-  );
-  const path = join(dir, name);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return { path, secrets };
-}
-
-/** Signs the given users in through a facade over `url` (the store the CLI imported into). */
-async function expectSignIns(url: string, secrets: string[], users: number[]) {
-  const opened = await openStore(url);
-  try {
-    const h = facadeOn(opened.store);
-    for (const i of users) expect(await signsIn(h, `u-${i}`, appCode(h, secrets[i]!))).toBe(true);
-  } finally {
-    await opened.close();
-  }
-}
-
-const redisPort = inject('redisPort');
-const clusterPorts = inject('redisClusterPorts');
-const postgresPort = inject('postgresPort');
 /** Each server store's URL for a test of its own (a fresh prefix or table). */
-const servers = [
-  {
-    name: 'redis://',
-    skip: !redisPort,
-    url: () => `redis://127.0.0.1:${redisPort}?prefix=imp-${randomUUID()}:`,
-  },
-  {
-    name: 'redis-cluster://',
-    skip: !clusterPorts,
-    url: () =>
-      `redis-cluster://${(clusterPorts ?? []).map((port) => `127.0.0.1:${port}`).join(',')}?prefix=imp-${randomUUID()}:`,
-  },
-  {
-    name: 'postgres://',
-    skip: !postgresPort,
-    url: () => `postgres://postgres@127.0.0.1:${postgresPort}/postgres?table=imp_${randomUUID().slice(0, 8)}`,
-  },
-];
+const servers = serverStores('imp');
 
 for (const server of servers) {
   describe.skipIf(server.skip)(`npx factorkit import --store ${server.name}`, () => {
     it('imports every line into the server store (a PostgreSQL table made on the way); again, each is already imported', async () => {
-      const { path, secrets } = keysFile(`once-${server.name.slice(0, 5)}.jsonl`, 20, 7);
+      const { path, secrets } = keysFile(dir, `once-${server.name.slice(0, 5)}.jsonl`, 20, 7);
       const url = server.url();
       const run = await runCli(['import', '--from', 'jsonl', path, '--store', url], { env: ENV });
       expect(run.code).toBe(EXIT.failed);
@@ -74,7 +36,7 @@ for (const server of servers) {
     }, 60_000);
 
     it('Ctrl-C mid-way loses nothing; the same command goes on and imports nothing twice', async () => {
-      const { path, secrets } = keysFile(`resume-${server.name.slice(0, 5)}.jsonl`, 400, 40);
+      const { path, secrets } = keysFile(dir, `resume-${server.name.slice(0, 5)}.jsonl`, 400, 40);
       const url = server.url();
       // A journal of its own (not the working folder's, which other files' tests check is empty).
       const journal = join(dir, `journal-${randomUUID()}.jsonl`);

@@ -8,7 +8,7 @@ import { type ImportFacadeSettings, importFacade } from '../import-facade.js';
 import { ImportJournal, type OutcomeCounts } from '../import-journal.js';
 import { type RunEnd, runImport } from '../import-run.js';
 import { openSource, SOURCES } from '../import-source.js';
-import { inThread, workerPreparer } from '../import-workers.js';
+import { inThread, workerImporter } from '../import-workers.js';
 import { openTwoFactor, storeFlag } from '../open-two-factor.js';
 import { createProgress } from '../progress.js';
 import { RefusalList } from '../refusal-list.js';
@@ -75,16 +75,21 @@ const WORKERS_FROM_USERS = 5_000;
 
 /**
  * `--workers` by default: one per core but two, at most four. A worker costs CPU of its own (a
- * user's preparation and its messages: about 1.6 times a user's CPU on the main thread alone), so
- * it pays only on a core nothing else needs: one core is the main thread's (it reads, writes to the
- * store and keeps the journal) and one a store server's on the same machine. On two idle cores, one
- * worker was slower than none on every store (docs/testing.md); none for a small import either.
+ * user's preparation and its messages, and into a server store the commit's client work: more in
+ * all than a user's CPU on the main thread alone), so it pays only on a core nothing else needs: one
+ * core is the main thread's (it reads, dispatches and keeps the journal; into SQLite it writes) and
+ * one a store server's on the same machine. On two cores the main thread alone was faster into Redis
+ * and PostgreSQL, with workers that prepare and with workers that commit (docs/testing.md); none
+ * for a small import either.
  */
 function defaultWorkers(total: number | null): number {
   const cores = availableParallelism();
   if (cores < 3 || (total !== null && total < WORKERS_FROM_USERS)) return 0;
   return Math.min(4, cores - 2);
 }
+
+/** The `--store` URLs of a server, which each worker connects to on its own to write its batches. */
+const SERVER_STORE = /^(rediss?|rediss?-cluster|postgres|postgresql):/i;
 
 /** `npx factorkit import`: another system's 2FA enrolments into a factorkit store (docs/migration.md). */
 export const importCommand: Command = {
@@ -123,7 +128,8 @@ export const importCommand: Command = {
     batch: { type: 'string', description: 'users written per store call (default 16)' },
     workers: {
       type: 'string',
-      description: 'threads validating and sealing users (default: cores - 2, up to 4; 0 below 5,000 users)',
+      description:
+        'threads importing users, each with its own connection to a server store (default: cores - 2, up to 4; 0 below 5,000 users)',
     },
     journal: {
       type: 'string',
@@ -166,7 +172,13 @@ export const importCommand: Command = {
     const path =
       typeof flags['journal'] === 'string' ? flags['journal'] : journalPath(from, source.name, opened.where);
     const refusals = new RefusalList(refusalsPath(path));
-    const preparer = workers > 0 ? workerPreparer(workers, io.env, settings) : inThread(tf);
+    // Workers write their own batches to a server store; into SQLite (one writer) or a store that
+    // is not there yet (a dry run's stand-in), this thread writes what they prepared.
+    const workersWrite = SERVER_STORE.test(String(flags['store'])) && opened.absent !== true;
+    const importer =
+      workers > 0
+        ? workerImporter(workers, io.env, settings, tf, workersWrite ? String(flags['store']) : null)
+        : inThread(tf);
     try {
       // A dry run neither reads a journal (it checks every record) nor writes or removes one.
       const journal = dryRun
@@ -180,8 +192,7 @@ export const importCommand: Command = {
         io.err(`resuming: ${journal.resumed} records were done by an earlier run (${path})\n`);
       const progress = createProgress(io, { total: source.total, unit: 'users' });
       const end = await runImport({
-        tf,
-        preparer,
+        importer,
         records: source.records,
         journal,
         refusals,
@@ -198,7 +209,7 @@ export const importCommand: Command = {
       return finish(end, journal, io);
     } finally {
       refusals.close();
-      await preparer.close();
+      await importer.close();
       await source.close();
       await close();
     }
