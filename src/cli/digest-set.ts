@@ -26,6 +26,11 @@ export class DigestSet {
     this.size++;
   }
 
+  /** Whether `digest` is in, taken or not. */
+  has(digest: Uint8Array): boolean {
+    return this.size > 0 && this.states[this.slotOf(digest)] !== 0;
+  }
+
   /** The value of `digest` if it is in and not taken yet (it is taken now), else 0. */
   take(digest: Uint8Array): number {
     if (this.size === 0) return 0;

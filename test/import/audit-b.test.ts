@@ -12,8 +12,8 @@ import { linesOf, MAX_LINE_CHARS, OVERLONG } from '../../src/import/readers/sour
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { runCli } from '../cli/run-cli.js';
 import { makeTwoFactor, testKey } from '../helpers/harness.js';
-import { ENV, facadeOver, tempFolder } from './cli-support.js';
-import { ORIGIN, RP_ID } from './support.js';
+import { ENV, facadeOver, signsIn, tempFolder } from './cli-support.js';
+import { appCode, ORIGIN, RP_ID } from './support.js';
 
 /** Gaps a second outside audit of issue 23 met (AUDIT-23b): each test says what a user would meet. */
 const dir = tempFolder('audit-b');
@@ -127,9 +127,9 @@ describe('npx factorkit import: user ids a source holds are said, not obeyed, by
   // A django-otp dump with --natural-foreign names users by their username, which users chose: a
   // user id may hold a newline or a terminal escape. The report must keep one line per refusal
   // and carry no control character (a forged "line 99 (user admin): ..." line, a cleared screen).
-  // Fix: escape C0/C1 controls (and U+2028/2029, bidi overrides) in `describe` (src/cli/import-run.ts),
-  // which makes both the line said on stderr and the report's line.
-  it.fails('escapes control characters of a user id in the report and on stderr', async () => {
+  // Failed before `describe` (src/cli/import-run.ts) escaped C0/C1 controls, U+2028/2029 and bidi
+  // overrides in both the line said on stderr and the report's line.
+  it('escapes control characters of a user id in the report and on stderr', async () => {
     const file = join(dir, 'escapes.jsonl');
     writeFileSync(
       file,
@@ -155,11 +155,10 @@ describe('npx factorkit import: user ids a source holds are said, not obeyed, by
 
 describe('npx factorkit import: one user id twice in one source', () => {
   // Two lines for one user are a fault in the source (a join that doubled rows, two accounts mapped
-  // to one id): today the later line silently overwrites the earlier as an `updated` import and
-  // both count as imported (600 "imported" for 300 users in the audit's repro). Expected: the later
-  // line is refused, naming the earlier one, and the counts add up to the users in the store.
-  // Fix in src/cli/import-run.ts (a keyed digest per user id seen, as the journal keeps).
-  it.fails('refuses the second line for a user id, naming it, instead of counting two imports', async () => {
+  // to one id): the later line silently overwrote the earlier as an `updated` import and both
+  // counted as imported (600 "imported" for 300 users in the audit's repro). The later line is now
+  // refused and the counts add up to the users in the store (src/cli/seen-users.ts); failed before.
+  it('refuses the second line for a user id instead of counting two imports', async () => {
     const file = join(dir, 'dup.jsonl');
     writeFileSync(
       file,
@@ -168,7 +167,15 @@ describe('npx factorkit import: one user id twice in one source', () => {
     const store = join(dir, 'dup.db');
     const run = await runCli(['import', '--from', 'jsonl', file, '--store', `sqlite:${store}`], { env: ENV });
     expect(run.stdout).toMatch(/^imported: 1$/m);
-    expect(run.stdout).toMatch(/line 2 \(user dup\): refused/);
+    expect(run.stdout).toMatch(/line 2 \(user dup\): refused: its user id came on an earlier line/);
+    expect(run.code).toBe(EXIT.failed);
+    // The earlier line won: its key signs in.
+    const h = facadeOver(store);
+    try {
+      expect(await signsIn(h, 'dup', appCode(h, A))).toBe(true);
+    } finally {
+      await h.close();
+    }
   });
 });
 

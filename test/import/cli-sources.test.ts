@@ -87,6 +87,18 @@ describe('npx factorkit import --from otp-csv | otp-jsonl (otplib, speakeasy, ot
     expect(lines.code).toBe(EXIT.ok);
     expect(lines.stdout).toContain('imported: 1\n');
   });
+
+  // Fails before: the reader's refusal escaped the run as a failure of the work (exit 1).
+  it('a CSV without its header is the source at fault: exit 3, saying which columns it needs', async () => {
+    const csv = join(dir, 'no-header.csv');
+    writeFileSync(csv, 'amy,JBSWY3DPEHPK3PXP\n');
+    const store = join(dir, 'no-header.db');
+    const run = await runCli(['import', '--from', 'otp-csv', csv, '--store', `sqlite:${store}`], {
+      env: ENV,
+    });
+    expect(run.code).toBe(EXIT.config);
+    expect(run.stderr).toContain('a CSV file needs a header naming the columns userId and secret');
+  });
 });
 
 describe('npx factorkit import --from better-auth: the --database-url forms', () => {

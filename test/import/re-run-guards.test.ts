@@ -1,9 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ImportJournal } from '../../src/cli/import-journal.js';
+import { runImport } from '../../src/cli/import-run.js';
+import { inThread } from '../../src/cli/import-workers.js';
+import { createProgress } from '../../src/cli/progress.js';
+import { RefusalList } from '../../src/cli/refusal-list.js';
 import { importUser } from '../../src/import/import-user.js';
 import { importUsers } from '../../src/import/import-users.js';
 import type { WebauthnRequestOptions } from '../../src/methods/webauthn/webauthn-json.js';
 import { storeKeys } from '../../src/store/keys.js';
 import type { Store } from '../../src/store/store.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { type Harness, makeTwoFactor, startChallenge } from '../helpers/harness.js';
 import { interruptibleStore } from '../helpers/interruptible-store.js';
 import type { SoftAuthenticator } from '../helpers/soft-authenticator.js';
@@ -220,3 +229,37 @@ for (const target of storesUnderTest()) {
     },
   );
 }
+
+describe('npx factorkit import: a user still changing after every round', () => {
+  // Fails before: the run ended `complete` with the user counted as skipped, so the CLI exited 0 and
+  // removed its journal: a script took an import that left a user behind for done.
+  it('leaves the run undecided (the CLI exits 1, keeps its journal and says to run it again)', async () => {
+    const store = new MemoryStore();
+    const h = makeTwoFactor(store, SITE);
+    const { record } = foreignKey('aGFuZGxl');
+    await importUser(h.tf, { userId: 'ed', securityKeys: [record], backupCodes: CODES });
+    const busy = makeTwoFactor(keyAlwaysInUse(store, 'ed', record.id), SITE);
+    busy.clock.set(h.clock.now());
+    const folder = mkdtempSync(join(tmpdir(), 'fk-undecided-'));
+    const io = { out: () => undefined, err: () => undefined, env: {}, tty: null, outTerminal: false };
+    const end = await runImport({
+      importer: inThread(busy.tf),
+      records: (async function* () {
+        yield {
+          position: 'line 1',
+          user: { userId: 'ed', securityKeys: [record], backupCodes: CODES.slice(1) },
+        };
+      })(),
+      journal: ImportJournal.none(),
+      refusals: new RefusalList(join(folder, 'refused.txt')),
+      progress: createProgress({ ...io, signal: new AbortController().signal }, { total: 1, unit: 'users' }),
+      concurrency: 1,
+      batch: 1,
+      replace: false,
+      dryRun: false,
+      signal: new AbortController().signal,
+    });
+    expect(end).toEqual({ kind: 'complete', undecided: 1 });
+    rmSync(folder, { recursive: true, force: true });
+  });
+});

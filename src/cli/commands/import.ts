@@ -10,7 +10,7 @@ import { type RunEnd, runImport } from '../import-run.js';
 import { openSource, SOURCES } from '../import-source.js';
 import { inThread, workerImporter } from '../import-workers.js';
 import { openTwoFactor, storeFlag } from '../open-two-factor.js';
-import { createProgress } from '../progress.js';
+import { count, createProgress } from '../progress.js';
 import { RefusalList } from '../refusal-list.js';
 
 /** The final report, one line per outcome: what a script reads from stdout. */
@@ -46,6 +46,14 @@ function finish(end: RunEnd, journal: ImportJournal, io: CliIo): ExitCode {
       : 'run the same command again to go on';
     io.err(`stopped: ${end.message}\nwhat was imported is kept; ${next}\n`);
     return end.config ? EXIT.config : EXIT.failed;
+  }
+  if (end.undecided > 0) {
+    // Not journaled (skips never are): the next run decides them again, and passes over the rest.
+    journal.close(false);
+    io.err(
+      `${count(end.undecided)} users changed in factorkit at every attempt (a sign-in or a setup at that moment): run the same command again to decide them\n`,
+    );
+    return EXIT.failed;
   }
   journal.close(true);
   const gone = journal.gone();
