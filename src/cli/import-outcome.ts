@@ -22,6 +22,8 @@ function reasonOf(error: FactorkitError): string {
   const reason = error.message.replace(/^\[factorkit\] /, '');
   if (/^securityKeys\.\d+\.rpId$/.test(error.field ?? ''))
     return `${error.field}: is needed: give it in the source, or pass --rp-id (and --origin)`;
+  if (/^securityKeys\.\d+\.origin$/.test(error.field ?? '') && reason.includes('createTwoFactor'))
+    return `${error.field}: is needed: give it in the source, or pass --origin`;
   return reason;
 }
 

@@ -281,6 +281,7 @@ describe('npx factorkit import: every field export writes', () => {
       { userId: 'texted', phone: '+442079460958' },
       { userId: 'keyed', securityKeys: [key({ rpId: 'example.com', origin: 'https://example.com' })] },
       { userId: 'no-rp', securityKeys: [key({})] },
+      { userId: 'no-origin', securityKeys: [key({ rpId: 'example.com' })] },
       {
         userId: 'mailed',
         phone: { number: '+14155550123', enabledAt: 1_700_000_000_000 },
@@ -295,6 +296,10 @@ describe('npx factorkit import: every field export writes', () => {
     // The facade's option is the CLI's flag: the reason points to it.
     expect(run.stdout).toContain(
       'line 3 (user no-rp): refused: securityKeys.0.rpId: is needed: give it in the source, or pass --rp-id',
+    );
+    // Failed before: it pointed at createTwoFactor({ webauthn: { origin } }).
+    expect(run.stdout).toContain(
+      'line 4 (user no-origin): refused: securityKeys.0.origin: is needed: give it in the source, or pass --origin',
     );
     expect(run.code).toBe(EXIT.failed);
 
