@@ -109,16 +109,12 @@ async function openBetterAuth(
   const { db, close } = await openDatabase(url);
   const secrets = { secret, versions: versions ? parseBetterAuthSecrets(versions) : undefined };
   const tables = await betterAuthTables(db);
-  if (!tables.twoFactor && !tables.passkey) {
+  if (!tables.twoFactor && !tables.passkey && !tables.enabledFlag) {
     await close();
     throw config('the database has neither a twoFactor nor a passkey table of better-auth', 'database-url');
   }
   return {
-    records: readBetterAuth(db, {
-      secrets,
-      digits,
-      periodSeconds,
-    }),
+    records: readBetterAuth(db, { secrets, digits, periodSeconds, emailOtp: flags['email-otp'] === true }),
     total: tables.users,
     name: `better-auth ${url.replace(/:[^:@/]*@/, ':***@')}`,
     close,

@@ -16,6 +16,9 @@ interface Enrolled {
   backupCodes: string[];
 }
 
+/** A user who turned 2FA on in better-auth by email codes only (no `twoFactor` row). */
+type EmailCodesUser = Omit<Enrolled, 'totpURI'> & { totpURI: null };
+
 const dir = tempFolder('better-auth');
 const APP_SECRET = 'better-auth-secret-for-the-import-test-3f9a1c7e5b2d4a6f';
 let app: string | null = null;
@@ -31,13 +34,37 @@ beforeAll(async () => {
 
 /** Runs the better-auth app on `database`: users signed up and enrolled through its own API. */
 async function enrolThroughBetterAuth(database: string, users: number): Promise<Enrolled[]> {
+  return (await enrolWithEmailCodes(database, users, 0)).enrolled;
+}
+
+/** The same, and `otpUsers` more who turn 2FA on by email codes only (`enableTwoFactor({ method: 'otp' })`). */
+async function enrolWithEmailCodes(database: string, users: number, otpUsers: number) {
   const out = await runNode(app!, 'better-auth-app.mjs', {
     FACTORKIT_ROOT: resolve('.'),
     APP_DATABASE: database,
     APP_SECRET,
     APP_USERS: String(users),
+    APP_OTP_USERS: String(otpUsers),
   });
-  return JSON.parse(out) as Enrolled[];
+  const all = JSON.parse(out) as Array<Enrolled | EmailCodesUser>;
+  return {
+    enrolled: all.filter((user): user is Enrolled => user.totpURI !== null),
+    byEmail: all.filter((user): user is EmailCodesUser => user.totpURI === null),
+  };
+}
+
+/** Each user who had email codes has 2FA by email in factorkit, at their better-auth address. */
+async function expectEmailMethod(storeFile: string, users: EmailCodesUser[]) {
+  const h = facadeOver(storeFile);
+  try {
+    for (const user of users) {
+      const start = await h.tf.login.start(user.userId);
+      expect(start.status).toBe('challenge');
+      expect(start.status === 'challenge' && start.methods).toEqual(['email']);
+    }
+  } finally {
+    await h.close();
+  }
 }
 
 /** Each user signs in to factorkit with an app code (otpauth, from the URI better-auth showed) and an old backup code, once. */
@@ -121,15 +148,23 @@ describe('npx factorkit import --from better-auth: a real better-auth app (from 
       if (!app) return t.skip();
       await admin.query(`CREATE DATABASE ${database}`);
       const url = `postgres://postgres@127.0.0.1:${postgresPort}/${database}`;
-      const enrolled = await enrolThroughBetterAuth(url, 2);
+      const { enrolled, byEmail } = await enrolWithEmailCodes(url, 2, 1);
       const store = join(dir, 'from-postgres.db');
-      const run = await runCli(
-        ['import', '--from', 'better-auth', '--database-url', url, '--store', `sqlite:${store}`],
-        { env: { ...ENV, BETTER_AUTH_SECRET: APP_SECRET } },
+      const args = ['import', '--from', 'better-auth', '--database-url', url, '--store', `sqlite:${store}`];
+      const env = { ...ENV, BETTER_AUTH_SECRET: APP_SECRET };
+      // Fails before: the user with email codes only was not even read (no twoFactor row), so they
+      // left better-auth's 2FA for a factorkit account with none, and the report said nothing.
+      const without = await runCli(args, { env });
+      expect(without.stdout).toContain('imported: 2\n');
+      expect(without.stdout).toContain(
+        `user ${byEmail[0]!.userId}: refused: has 2FA on in better-auth with codes by email only: pass --email-otp`,
       );
-      expect(run.stderr).not.toContain('refused');
-      expect(run.stdout).toContain('imported: 2\n');
+      expect(without.code).toBe(EXIT.failed);
       await expectSignIns(store, enrolled);
+      const run = await runCli([...args, '--email-otp'], { env });
+      expect(run.stderr).not.toContain('refused');
+      expect(run.code).toBe(EXIT.ok);
+      await expectEmailMethod(store, byEmail);
     }, 120_000);
   });
 });

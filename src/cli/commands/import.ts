@@ -152,6 +152,10 @@ export const importCommand: Command = {
     origin: { type: 'string', description: "security keys' origin, when the source has none" },
     'source-digits': { type: 'string', description: "better-auth's totpOptions.digits (default 6)" },
     'source-period': { type: 'string', description: "better-auth's totpOptions.period (default 30)" },
+    'email-otp': {
+      type: 'boolean',
+      description: "better-auth sent codes by email (otpOptions.sendOTP): import each 2FA user's address",
+    },
   },
   async run(flags, positionals, io) {
     const from = flags['from'];

@@ -10,6 +10,12 @@ export interface BetterAuthReadOptions {
   /** `totpOptions.digits` (default 6) and `totpOptions.period` (default 30) of the app's plugin. */
   digits?: number | undefined;
   periodSeconds?: number | undefined;
+  /**
+   * The app ran `twoFactor({ otpOptions: { sendOTP } })`: every user with 2FA on could get a code by
+   * email, so their address (`user.email`) is imported as the email method. Without it, a user whose
+   * only second factor was those codes is refused (never imported without 2FA).
+   */
+  emailOtp?: boolean | undefined;
   /** Resume after this user id (ids are read in order). */
   after?: string | undefined;
   /** Users per query. Default 500. */
@@ -54,10 +60,10 @@ function backupCodes(stored: unknown, secrets: BetterAuthSecrets): string[] | nu
 /** One user's `twoFactor` and `passkey` rows as an imported user, or the reason they cannot be one. */
 function userOf(
   userId: string,
-  twoFactor: Row | undefined,
-  passkeys: Row[],
+  rows: { twoFactor: Row | undefined; passkeys: Row[]; account: Row | undefined },
   o: BetterAuthReadOptions,
 ): SourceRecord {
+  const { twoFactor, passkeys, account } = rows;
   const position = `user ${userId}`;
   const user: Record<string, unknown> = { userId };
   if (twoFactor && twoFactor['verified'] !== false && twoFactor['verified'] !== 0) {
@@ -88,7 +94,31 @@ function userOf(
       userHandle: null,
     }));
   }
-  return { position, user };
+  return withEmailCodes({ position, user }, account, o);
+}
+
+/**
+ * A user with 2FA on in better-auth (`user.twoFactorEnabled`) and the app's email codes: their
+ * address as the email method, with `emailOtp`; refused without it when nothing else carries
+ * their 2FA (`enableTwoFactor({ method: 'otp' })` writes no `twoFactor` row).
+ */
+function withEmailCodes(
+  record: { position: string; user: Record<string, unknown> },
+  account: Row | undefined,
+  o: BetterAuthReadOptions,
+): SourceRecord {
+  if (!truthy(account?.['twoFactorEnabled'])) return record;
+  const email = account?.['email'];
+  if (o.emailOtp && typeof email === 'string' && email !== '')
+    return { ...record, user: { ...record.user, email } };
+  if (record.user['totp'] !== undefined || record.user['securityKeys'] !== undefined) return record;
+  return {
+    position: record.position,
+    userId: record.user['userId'] as string,
+    refused: o.emailOtp
+      ? 'has 2FA on in better-auth by email codes, and no email address'
+      : 'has 2FA on in better-auth with codes by email only: pass --email-otp to carry their address',
+  };
 }
 
 /** Users whose TOTP key opens with no secret given, none opening before them: the secret is wrong. */
@@ -133,35 +163,60 @@ async function hasTable(db: SqlSource, table: string): Promise<boolean> {
   }
 }
 
+/** Whether better-auth's `user` table has the two-factor plugin's flag (`twoFactorEnabled`). */
+async function hasEnabledFlag(db: SqlSource): Promise<boolean> {
+  try {
+    await db.select('SELECT "twoFactorEnabled" FROM "user" LIMIT 1', []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The tables (and the user flag) better-auth keeps second factors in. */
+interface BetterAuthTables {
+  twoFactor: boolean;
+  passkey: boolean;
+  /** `user.twoFactorEnabled`: 2FA on, with or without a `twoFactor` row (email codes have none). */
+  enabledFlag: boolean;
+}
+
 /** better-auth's tables that hold second factors: which the app has, and how many users they name. */
-export async function betterAuthTables(
-  db: SqlSource,
-): Promise<{ twoFactor: boolean; passkey: boolean; users: number }> {
-  const [twoFactor, passkey] = [await hasTable(db, 'twoFactor'), await hasTable(db, 'passkey')];
-  const ids = idsQuery(twoFactor, passkey);
+export async function betterAuthTables(db: SqlSource): Promise<BetterAuthTables & { users: number }> {
+  const tables: BetterAuthTables = {
+    twoFactor: await hasTable(db, 'twoFactor'),
+    passkey: await hasTable(db, 'passkey'),
+    enabledFlag: await hasEnabledFlag(db),
+  };
+  const ids = idsQuery(tables);
   const users = ids ? Number((await db.select(`SELECT COUNT(*) AS n FROM (${ids}) AS u`, []))[0]?.['n']) : 0;
-  return { twoFactor, passkey, users };
+  return { ...tables, users };
 }
 
 /** The user ids of the tables the app has, or null for none. */
-function idsQuery(twoFactor: boolean, passkey: boolean): string | null {
+function idsQuery(tables: BetterAuthTables): string | null {
   const parts = [
-    ...(twoFactor ? ['SELECT "userId" FROM "twoFactor"'] : []),
-    ...(passkey ? ['SELECT "userId" FROM "passkey"'] : []),
+    ...(tables.twoFactor ? ['SELECT "userId" FROM "twoFactor"'] : []),
+    ...(tables.passkey ? ['SELECT "userId" FROM "passkey"'] : []),
+    // A boolean on PostgreSQL, 0/1 on SQLite: the cast reads both.
+    ...(tables.enabledFlag
+      ? ['SELECT "id" AS "userId" FROM "user" WHERE CAST("twoFactorEnabled" AS INTEGER) = 1']
+      : []),
   ];
   return parts.length > 0 ? parts.join(' UNION ') : null;
 }
 
 /**
  * better-auth's two-factor plugin (`twoFactor`: the encrypted TOTP key and backup codes, opened with
- * the app's secret as better-auth opens them) and its passkey plugin (`passkey`), on SQLite or
+ * the app's secret as better-auth opens them; `user.twoFactorEnabled`: 2FA on, by email codes too,
+ * see `emailOtp`) and its passkey plugin (`passkey`), on SQLite or
  * PostgreSQL with better-auth's default table and column names. Users come in id order, a page at a
  * time: memory stays flat, and `after` resumes. A `twoFactor` row not yet verified is no factor.
  */
 export async function* readBetterAuth(db: SqlSource, o: BetterAuthReadOptions): AsyncGenerator<SourceRecord> {
   const pageSize = o.pageSize ?? 500;
   const tables = await betterAuthTables(db);
-  const ids = idsQuery(tables.twoFactor, tables.passkey);
+  const ids = idsQuery(tables);
   if (ids === null)
     throw new FactorkitError(
       'CONFIG',
@@ -182,10 +237,16 @@ export async function* readBetterAuth(db: SqlSource, o: BetterAuthReadOptions): 
       has ? db.select(`SELECT * FROM "${table}" WHERE "userId" IN (${list})`, page) : Promise.resolve([]);
     const twoFactors = await rowsOf('twoFactor', tables.twoFactor);
     const passkeys = await rowsOf('passkey', tables.passkey);
+    const accounts = tables.enabledFlag
+      ? await db.select(`SELECT "id", "email", "twoFactorEnabled" FROM "user" WHERE "id" IN (${list})`, page)
+      : [];
     for (const userId of page) {
-      const twoFactor = twoFactors.find((row) => String(row['userId']) === userId);
-      const keys = passkeys.filter((row) => String(row['userId']) === userId);
-      yield* secretCheck.pass(userOf(userId, twoFactor, keys, o));
+      const rows = {
+        twoFactor: twoFactors.find((row) => String(row['userId']) === userId),
+        passkeys: passkeys.filter((row) => String(row['userId']) === userId),
+        account: accounts.find((row) => String(row['id']) === userId),
+      };
+      yield* secretCheck.pass(userOf(userId, rows, o));
     }
     after = page[page.length - 1]!;
   }
