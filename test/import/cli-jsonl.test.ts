@@ -316,6 +316,16 @@ describe('npx factorkit import: every field export writes', () => {
     const back = join(dir, 'fields-back.jsonl');
     await runCli(['export', '--store', `sqlite:${copy}`, '--users', ids, '--out', back], { env: ENV });
     expect(readFileSync(back, 'utf8')).toBe(exported);
+    // Fails before: a listed user with nothing on was left out without a word.
+    const some = join(dir, 'fields-some.txt');
+    writeFileSync(some, 'texted\nno-rp\nnobody\n');
+    const partial = await runCli(
+      ['export', '--store', `sqlite:${copy}`, '--users', some, '--out', join(dir, 'fields-some.jsonl')],
+      { env: ENV },
+    );
+    expect(partial.stderr).toContain(
+      'exported: 1 users (2 listed users have no method on: nothing to export)',
+    );
     const h = facadeOver(copy);
     expect(await h.tf.status('mailed')).toMatchObject({ enabled: true });
     await h.close();

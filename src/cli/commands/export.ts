@@ -6,9 +6,20 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { openTwoFactor, storeFlag } from '../open-two-factor.js';
 import { createProgress } from '../progress.js';
 
-/** The user ids of a file, one per line (blank lines skipped). */
-async function* idsOf(path: string): AsyncGenerator<string> {
-  for await (const line of linesOf(createReadStream(path))) if (line.trim() !== '') yield line.trim();
+/** The user ids of a file, one per line (blank lines skipped), counted in `listed` as they are read. */
+async function* idsOf(path: string, listed: { count: number }): AsyncGenerator<string> {
+  for await (const line of linesOf(createReadStream(path))) {
+    if (line.trim() === '') continue;
+    listed.count++;
+    yield line.trim();
+  }
+}
+
+/** What the export says at its end: how many, and the listed ids it left out (nothing on to export). */
+function summary(count: number, listed: { count: number } | null, interrupted: boolean): string {
+  const left = listed === null || interrupted ? 0 : listed.count - count;
+  const leftOut = left > 0 ? ` (${left} listed users have no method on: nothing to export)` : '';
+  return `exported: ${count} users${leftOut}${interrupted ? ' (interrupted: the file is incomplete)' : ''}\n`;
 }
 
 /** `npx factorkit export`: every user's enrolments as JSON lines, the format `import --from jsonl` reads. */
@@ -52,16 +63,16 @@ export const exportCommand: Command = {
     try {
       const progress = createProgress(io, { total: null, unit: 'users' });
       let count = 0;
-      for await (const user of exportUsers(tf, typeof users === 'string' ? idsOf(users) : undefined)) {
+      const listed = typeof users === 'string' ? { count: 0 } : null;
+      const ids = listed && typeof users === 'string' ? idsOf(users, listed) : undefined;
+      for await (const user of exportUsers(tf, ids)) {
         write(`${JSON.stringify(user)}\n`);
         count++;
         progress.tick();
         if (io.signal.aborted) break;
       }
       progress.end();
-      io.err(
-        `exported: ${count} users${io.signal.aborted ? ' (interrupted: the file is incomplete)' : ''}\n`,
-      );
+      io.err(summary(count, listed, io.signal.aborted));
       return io.signal.aborted ? EXIT.interrupted : EXIT.ok;
     } catch (error) {
       // A file cut short by a failure (a wrong FACTORKIT_KEY, an outage) must not pass for an export
