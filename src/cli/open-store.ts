@@ -11,6 +11,8 @@ export interface OpenedStore {
   close(): Promise<void>;
   /** The URL names no store yet (a new SQLite file, a database without the table): `store` is an empty one in memory. */
   absent?: boolean;
+  /** A server (Redis, a Redis Cluster, PostgreSQL) that more connections may write to at once; false for a SQLite file (one writer). */
+  server: boolean;
 }
 
 /**
@@ -18,10 +20,13 @@ export interface OpenedStore {
  * empty store), `create` it (`import`), or stand in an `empty` one in memory (`import --dry-run`,
  * which reports as into a new store and writes nothing).
  */
+/** What an opener of one URL form gives; `openStore` adds what every form shares. */
+type Opening = Omit<OpenedStore, 'where' | 'server'>;
+
 export type WhenAbsent = 'refuse' | 'create' | 'empty';
 
 /** An empty store in memory, for a URL that names none yet. */
-const emptyStore = (): Omit<OpenedStore, 'where'> => ({
+const emptyStore = (): Opening => ({
   store: new MemoryStore(),
   close: async () => undefined,
   absent: true,
@@ -84,7 +89,7 @@ async function sqliteHasTable(path: string, table: string): Promise<boolean> {
   }
 }
 
-async function openSqlite(rest: string, absent: WhenAbsent): Promise<Omit<OpenedStore, 'where'>> {
+async function openSqlite(rest: string, absent: WhenAbsent): Promise<Opening> {
   const [path, query] = splitQuery(rest.replace(/^\/\//, ''));
   if (!path) throw config('sqlite: needs a file: --store sqlite:./2fa.db');
   const table = query.get('table');
@@ -102,7 +107,7 @@ async function openSqlite(rest: string, absent: WhenAbsent): Promise<Omit<Opened
   return { store, close: async () => store.close() };
 }
 
-async function openRedis(url: string): Promise<Omit<OpenedStore, 'where'>> {
+async function openRedis(url: string): Promise<Opening> {
   const { Redis } = await loadDriver('ioredis', 5, () => import('ioredis'));
   const parsed = new URL(url);
   const prefix = takeOption(parsed, 'prefix');
@@ -123,7 +128,7 @@ async function openRedis(url: string): Promise<Omit<OpenedStore, 'where'>> {
   };
 }
 
-async function openRedisCluster(url: string): Promise<Omit<OpenedStore, 'where'>> {
+async function openRedisCluster(url: string): Promise<Opening> {
   const { Cluster } = await loadDriver('ioredis', 5, () => import('ioredis'));
   const [base, query] = splitQuery(url);
   const found = /^(rediss?)-cluster:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/]+)\/?$/.exec(base);
@@ -162,7 +167,7 @@ async function hasTable(pool: Queryable, table: string): Promise<boolean> {
   return (found.rowCount ?? 0) > 0;
 }
 
-async function openPostgres(url: string, absent: WhenAbsent): Promise<Omit<OpenedStore, 'where'>> {
+async function openPostgres(url: string, absent: WhenAbsent): Promise<Opening> {
   const pg = await loadDriver('pg', 8, () => import('pg'));
   const parsed = new URL(url);
   const table = takeOption(parsed, 'table');
@@ -207,5 +212,5 @@ export async function openStore(
             ? await openPostgres(url, absent)
             : null;
   if (!opened) throw config(`--store must be one of:\n  ${STORE_URL_FORMS.join('\n  ')}`);
-  return { ...opened, where };
+  return { ...opened, where, server: scheme !== 'sqlite' };
 }

@@ -96,9 +96,6 @@ function defaultWorkers(total: number | null): number {
   return Math.min(4, cores - 2);
 }
 
-/** The `--store` URLs of a server, which each worker connects to on its own to write its batches. */
-const SERVER_STORE = /^(rediss?|rediss?-cluster|postgres|postgresql):/i;
-
 /** `npx factorkit import`: another system's 2FA enrolments into a factorkit store (docs/migration.md). */
 export const importCommand: Command = {
   name: 'import',
@@ -186,7 +183,7 @@ export const importCommand: Command = {
     const refusals = new RefusalList(refusalsPath(path));
     // Workers write their own batches to a server store; into SQLite (one writer) or a store that
     // is not there yet (a dry run's stand-in), this thread writes what they prepared.
-    const workersWrite = SERVER_STORE.test(String(flags['store'])) && opened.absent !== true;
+    const workersWrite = opened.server && opened.absent !== true;
     const importer =
       workers > 0
         ? workerImporter(workers, io.env, settings, tf, workersWrite ? String(flags['store']) : null)

@@ -153,20 +153,13 @@ function wrongSecretCheck() {
   };
 }
 
-/** Whether `table` exists (the app may run either plugin, or both). */
-async function hasTable(db: SqlSource, table: string): Promise<boolean> {
+/**
+ * Whether `table` has `column`: the app may run either plugin or both, and the two-factor plugin
+ * adds `twoFactorEnabled` to `user`.
+ */
+async function hasColumn(db: SqlSource, table: string, column: string): Promise<boolean> {
   try {
-    await db.select(`SELECT "userId" FROM "${table}" LIMIT 1`, []);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether better-auth's `user` table has the two-factor plugin's flag (`twoFactorEnabled`). */
-async function hasEnabledFlag(db: SqlSource): Promise<boolean> {
-  try {
-    await db.select('SELECT "twoFactorEnabled" FROM "user" LIMIT 1', []);
+    await db.select(`SELECT "${column}" FROM "${table}" LIMIT 1`, []);
     return true;
   } catch {
     return false;
@@ -184,9 +177,9 @@ interface BetterAuthTables {
 /** better-auth's tables that hold second factors: which the app has, and how many users they name. */
 export async function betterAuthTables(db: SqlSource): Promise<BetterAuthTables & { users: number }> {
   const tables: BetterAuthTables = {
-    twoFactor: await hasTable(db, 'twoFactor'),
-    passkey: await hasTable(db, 'passkey'),
-    enabledFlag: await hasEnabledFlag(db),
+    twoFactor: await hasColumn(db, 'twoFactor', 'userId'),
+    passkey: await hasColumn(db, 'passkey', 'userId'),
+    enabledFlag: await hasColumn(db, 'user', 'twoFactorEnabled'),
   };
   const ids = idsQuery(tables);
   const users = ids ? Number((await db.select(`SELECT COUNT(*) AS n FROM (${ids}) AS u`, []))[0]?.['n']) : 0;
