@@ -303,7 +303,11 @@ for (const adapter of ['express', 'fastify', 'hono']) {
         const answered = page.waitForResponse((res) => res.url().endsWith('/2fa/login/verify'));
         await button(page, 'Verify').click();
         if ((await answered).status() !== 429) continue;
-        // Locked after the third and fourth: both clocks past the five minutes.
+        // Locked after the third and fourth: both clocks past the five minutes, once the page holds
+        // the lock (its countdown shows). The response comes before the page has read it: a clock
+        // run before that left the lock starting after it, the button held, and the previous lock's
+        // "try again now" still on the page to wait for.
+        await page.getByRole('timer').waitFor();
         h.clock.advance(5 * 60_000);
         await page.clock.runFor(5 * 60_000);
         await page.getByRole('alert').getByText('You can try again now.').waitFor();
